@@ -1,0 +1,132 @@
+"""Administration commands: users and roles, buildings, responsible actors."""
+from __future__ import annotations
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from core.accounts.sessions import revoke_all_for_user
+from core.audit import record
+from core.errors import Conflict, InvalidInput, NotFound
+from core.permissions import require
+from core.principal import Principal
+from core.text import clean_text
+from db.engine import read_session, write_session
+from db.models import Actor, Building, Resident, User
+from db.models.community import ACTOR_KINDS
+from db.models.people import ROLES
+
+
+class UserRow(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    building: str | None
+    last_login_at: object | None
+
+
+def list_users(*, actor: Principal, search: str = "", limit: int = 200) -> list[UserRow]:
+    require(actor, "user.manage")
+    with read_session() as s:
+        query = (select(User, Building.code).join(Resident, User.resident_id == Resident.id,
+                                                  isouter=True)
+                 .join(Building, Resident.building_id == Building.id, isouter=True)
+                 .where(User.community_id == actor.community_id))
+        if search:
+            pattern = f"%{search.strip().casefold()}%"
+            query = query.where(col(User.username).like(pattern) |
+                                col(User.display_name).like(f"%{search.strip()}%"))
+        rows = s.exec(query.order_by(col(User.username)).limit(limit)).all()
+        return [UserRow(id=u.id, username=u.username, display_name=u.display_name, role=u.role,
+                        active=u.active, building=code, last_login_at=u.last_login_at)
+                for u, code in rows]
+
+
+def set_role(*, actor: Principal, user_id: int, role: str) -> None:
+    """Give a user another role; the last active admin cannot lose the role."""
+    require(actor, "user.manage")
+    if role not in ROLES:
+        raise InvalidInput("field.not_a_choice", field="role")
+    with write_session() as s:
+        user = s.get(User, user_id)
+        if user is None or user.community_id != actor.community_id:
+            raise NotFound("error.not_found")
+        if user.role == "admin" and role != "admin":
+            _ensure_another_admin(s, user)
+        old = user.role
+        user.role = role
+        revoke_all_for_user(s, user_id=user.id)  # the new role applies from the next login
+        record(s, actor=actor, action="user.set_role", object_type="user", object_id=user.id,
+               payload={"from": old, "to": role})
+
+
+def set_active(*, actor: Principal, user_id: int, active: bool) -> None:
+    """Deactivate (no login, sessions ended) or reactivate an account."""
+    require(actor, "user.manage")
+    with write_session() as s:
+        user = s.get(User, user_id)
+        if user is None or user.community_id != actor.community_id:
+            raise NotFound("error.not_found")
+        if not active and user.role == "admin":
+            _ensure_another_admin(s, user)
+        user.active = bool(active)
+        if not active:
+            revoke_all_for_user(s, user_id=user.id)
+        record(s, actor=actor, action="user.set_active", object_type="user", object_id=user.id,
+               payload={"active": bool(active)})
+
+
+def _ensure_another_admin(s, user: User) -> None:
+    others = s.exec(select(func.count()).select_from(User).where(
+        User.role == "admin", User.active.is_(True), User.id != user.id,
+        User.community_id == user.community_id)).one()
+    if others == 0:
+        raise Conflict("admin.last_admin")
+
+
+def add_building(*, actor: Principal, code: str, name: str) -> int:
+    require(actor, "building.manage")
+    code = clean_text(code, field="building_code", max_len=20)
+    name = clean_text(name, field="building_name", max_len=100)
+    with write_session() as s:
+        exists = s.exec(select(Building.id).where(Building.community_id == actor.community_id,
+                                                  Building.code == code)).first()
+        if exists is not None:
+            raise Conflict("building.code_taken", code=code)
+        building = Building(community_id=actor.community_id, code=code, name=name)
+        s.add(building)
+        s.flush()
+        record(s, actor=actor, action="building.add", object_type="building",
+               object_id=building.id, payload={"code": code, "name": name})
+        return building.id
+
+
+def add_actor(*, actor: Principal, name: str, kind: str) -> int:
+    require(actor, "actor.manage")
+    name = clean_text(name, field="actor_name", max_len=100)
+    if kind not in ACTOR_KINDS:
+        raise InvalidInput("field.not_a_choice", field="actor_kind")
+    with write_session() as s:
+        exists = s.exec(select(Actor.id).where(Actor.community_id == actor.community_id,
+                                               Actor.name == name)).first()
+        if exists is not None:
+            raise Conflict("actor.name_taken", name=name)
+        row = Actor(community_id=actor.community_id, name=name, kind=kind)
+        s.add(row)
+        s.flush()
+        record(s, actor=actor, action="actor.add", object_type="actor", object_id=row.id,
+               payload={"name": name, "kind": kind})
+        return row.id
+
+
+def set_actor_active(*, actor: Principal, actor_id: int, active: bool) -> None:
+    require(actor, "actor.manage")
+    with write_session() as s:
+        row = s.get(Actor, actor_id)
+        if row is None or row.community_id != actor.community_id:
+            raise NotFound("error.not_found")
+        row.active = bool(active)
+        record(s, actor=actor, action="actor.set_active", object_type="actor",
+               object_id=row.id, payload={"active": bool(active)})

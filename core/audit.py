@@ -1,0 +1,88 @@
+"""The public, hash-chained activity log.
+
+Each event's hash is SHA-256 over the previous hash and the event's canonical JSON body, so
+changing or removing any past event breaks every later link. `record()` is called last in a
+command, inside the command's transaction. `python -m core.audit verify` checks the chain.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from core.principal import Principal
+from db.models import AuditEvent
+from db.models.base import utcnow
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _event_hash(prev_hash: str, *, at: datetime, actor_role: str, actor_user_id, action: str,
+                object_type, object_id, payload: str) -> str:
+    body = canonical_json({
+        "at": at.isoformat(), "actor_role": actor_role, "actor_user_id": actor_user_id,
+        "action": action, "object_type": object_type, "object_id": object_id, "payload": payload,
+    })
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def record(session: Session, *, actor: Principal, action: str, object_type: str | None = None,
+           object_id=None, payload: dict | None = None) -> AuditEvent:
+    """Append one event to the chain (never put a secret ballot's choice in `payload`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Serialise appenders so two transactions never chain onto the same head.
+        session.execute(text("SELECT pg_advisory_xact_lock(72657801)"))
+    head = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+    prev_hash = head.hash if head else GENESIS
+    at = utcnow().replace(microsecond=0)
+    fields = dict(
+        at=at, actor_role=actor.role, actor_user_id=actor.user_id, action=action,
+        object_type=object_type, object_id=None if object_id is None else str(object_id),
+        payload=canonical_json(payload or {}),
+    )
+    event = AuditEvent(**fields, prev_hash=prev_hash, hash=_event_hash(prev_hash, **fields))
+    session.add(event)
+    session.flush()
+    return event
+
+
+def verify(session: Session) -> int | None:
+    """Recompute the chain; return the seq of the first broken event, or None if intact."""
+    prev_hash = GENESIS
+    for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))):
+        expected = _event_hash(
+            prev_hash, at=event.at, actor_role=event.actor_role,
+            actor_user_id=event.actor_user_id, action=event.action,
+            object_type=event.object_type, object_id=event.object_id, payload=event.payload,
+        )
+        if event.prev_hash != prev_hash or event.hash != expected:
+            return event.seq
+        prev_hash = event.hash
+    return None
+
+
+def main(argv: list[str]) -> int:
+    from db.engine import read_session
+
+    if argv[:1] != ["verify"]:
+        print("usage: python -m core.audit verify", file=sys.stderr)
+        return 2
+    with read_session() as session:
+        broken = verify(session)
+    if broken is None:
+        print("audit chain intact")
+        return 0
+    print(f"audit chain broken at event {broken}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,64 @@
+"""Reading the community's structure: communities, buildings, responsible actors."""
+from __future__ import annotations
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from db.engine import read_session
+from db.models import Actor, Building, Community, Resident
+
+
+class CommunityPublic(BaseModel):
+    id: int
+    name: str
+    timezone: str
+    support_threshold: float
+
+
+class BuildingPublic(BaseModel):
+    id: int
+    code: str
+    name: str
+    residents: int = 0
+
+
+class ActorPublic(BaseModel):
+    id: int
+    name: str
+    kind: str
+    active: bool
+
+
+def default_community() -> CommunityPublic | None:
+    """The first community: what anonymous visitors see on a single-community install."""
+    with read_session() as s:
+        row = s.exec(select(Community).order_by(col(Community.id)).limit(1)).first()
+        return CommunityPublic.model_validate(row, from_attributes=True) if row else None
+
+
+def get_community(community_id: int) -> CommunityPublic | None:
+    with read_session() as s:
+        row = s.get(Community, community_id)
+        return CommunityPublic.model_validate(row, from_attributes=True) if row else None
+
+
+def list_buildings(community_id: int) -> list[BuildingPublic]:
+    """Buildings with their roster size, in code order."""
+    with read_session() as s:
+        counts = dict(s.exec(
+            select(Resident.building_id, func.count()).where(Resident.community_id == community_id)
+            .group_by(Resident.building_id)).all())
+        rows = s.exec(select(Building).where(Building.community_id == community_id)
+                      .order_by(col(Building.code))).all()
+        return [BuildingPublic(id=b.id, code=b.code, name=b.name, residents=counts.get(b.id, 0))
+                for b in rows]
+
+
+def list_actors(community_id: int, *, include_inactive: bool = False) -> list[ActorPublic]:
+    with read_session() as s:
+        query = select(Actor).where(Actor.community_id == community_id)
+        if not include_inactive:
+            query = query.where(Actor.active.is_(True))
+        return [ActorPublic.model_validate(a, from_attributes=True)
+                for a in s.exec(query.order_by(col(Actor.kind), col(Actor.name)))]

@@ -1,0 +1,81 @@
+"""Who may do what: one predicate per action, anything not listed is denied.
+
+Commands call `require()` before they touch the database; pages call `can()` only to decide
+what to show. Targets are plain dicts or ids, never ORM objects.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core.errors import PermissionDenied
+from core.principal import Principal
+from db.models.base import utcnow
+
+STAFF = frozenset({"moderator", "admin"})
+SIGNED_IN = frozenset({"resident", "moderator", "researcher", "admin"})
+PARTICIPANTS = frozenset({"resident", "moderator", "admin"})
+
+
+def _role_in(roles: frozenset[str]) -> Callable[[Principal, object], bool]:
+    return lambda p, _target: p.role in roles
+
+
+def _not_blocked(p: Principal) -> bool:
+    return p.blocked_until is None or p.blocked_until <= utcnow()
+
+
+def _participates(p: Principal, _target) -> bool:
+    return p.role in PARTICIPANTS and _not_blocked(p)
+
+
+def _self(p: Principal, target) -> bool:
+    return p.is_authenticated and target is not None and target == p.user_id
+
+
+def _everyone(_p: Principal, _target) -> bool:
+    return True
+
+
+RULES: dict[str, Callable[[Principal, object], bool]] = {
+    # Pages (hiding a page is not access control: every page checks again).
+    "page.home": _everyone,
+    "page.proposals": _everyone,
+    "page.hearings": _everyone,
+    "page.votes": _everyone,
+    "page.accountability": _everyone,
+    "page.profile": _role_in(SIGNED_IN),
+    "page.dashboard": _role_in(frozenset({"researcher", "moderator", "admin"})),
+    "page.moderation": _role_in(STAFF),
+    "page.admin": _role_in(frozenset({"admin"})),
+    # Own account: the target is the user id being changed.
+    "account.change_password": _self,
+    "account.edit_profile": _self,
+    # Participation.
+    "proposal.create": _participates,
+    "comment.create": _participates,
+    "proposal.support": _participates,
+    # Staff work.
+    "proposal.moderate": _role_in(STAFF),
+    "comment.moderate": _role_in(STAFF),
+    "user.block": _role_in(STAFF),
+    "hearing.manage": _role_in(STAFF),
+    "poll.manage": _role_in(STAFF),
+    "dashboard.view": _role_in(frozenset({"researcher", "moderator", "admin"})),
+    # Administration.
+    "user.manage": _role_in(frozenset({"admin"})),
+    "building.manage": _role_in(frozenset({"admin"})),
+    "actor.manage": _role_in(frozenset({"admin"})),
+    "roster.import": _role_in(frozenset({"admin"})),
+}
+
+
+def can(principal: Principal, action: str, target=None) -> bool:
+    """True only when a rule for `action` exists and allows it (deny by default)."""
+    rule = RULES.get(action)
+    return bool(rule and rule(principal, target))
+
+
+def require(principal: Principal, action: str, target=None) -> None:
+    """Raise PermissionDenied unless `principal` may do `action` on `target`."""
+    if not can(principal, action, target):
+        raise PermissionDenied(action)

@@ -1,0 +1,74 @@
+"""Cleaning and validating text typed by users.
+
+Every free-text field goes through `clean_text`: Unicode NFC, invisible characters removed,
+control characters, lone surrogates and (in single-line fields) bidirectional overrides
+rejected, outer whitespace stripped, then length checked in characters.
+"""
+import re
+import unicodedata
+
+from core.errors import InvalidInput
+
+# Zero-width and other invisible format characters that carry no meaning in our fields.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+USERNAME_RE = re.compile(r"^[a-z0-9_.\-\u4e00-\u9fff]{3,32}$")
+
+
+def _has_bad_code_points(value: str, *, multiline: bool) -> bool:
+    for ch in value:
+        cat = unicodedata.category(ch)
+        if cat == "Cs":  # lone surrogate
+            return True
+        if cat == "Cc" and not (multiline and ch in "\n\t\r"):
+            return True
+    return False
+
+
+def clean_text(value, *, field: str, max_len: int, min_len: int = 1,
+               multiline: bool = False, required: bool = True) -> str | None:
+    """Return the cleaned text, or None for an empty optional field.
+
+    Raises InvalidInput with keys `field.required`, `field.too_long`, `field.too_short`,
+    `field.bad_characters`.
+    """
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput("field.bad_characters", field=field)
+    if _has_bad_code_points(value, multiline=multiline):
+        raise InvalidInput("field.bad_characters", field=field)
+    if not multiline and BIDI_CONTROLS.search(value):
+        raise InvalidInput("field.bad_characters", field=field)
+    value = unicodedata.normalize("NFC", value).translate(INVISIBLE)
+    if multiline:
+        value = value.replace("\r\n", "\n").strip()
+    else:
+        value = " ".join(value.split())
+    if not value:
+        if required:
+            raise InvalidInput("field.required", field=field)
+        return None
+    if len(value) > max_len:
+        raise InvalidInput("field.too_long", field=field, max=max_len)
+    if len(value) < min_len:
+        raise InvalidInput("field.too_short", field=field, min=min_len)
+    return value
+
+
+def normalise_username(value) -> str:
+    """The uniqueness key of a login name: NFKC (full-width -> ASCII), casefolded.
+
+    Allowed after normalising: a-z, 0-9, `_ . -` and CJK ideographs, 3 to 32 characters;
+    anything else (other scripts' look-alike letters included) is refused.
+    """
+    if not isinstance(value, str):
+        raise InvalidInput("username.invalid", field="username")
+    if _has_bad_code_points(value, multiline=False) or BIDI_CONTROLS.search(value):
+        raise InvalidInput("username.invalid", field="username")
+    key = unicodedata.normalize("NFKC", value.translate(INVISIBLE)).casefold().strip()
+    if not key:
+        raise InvalidInput("field.required", field="username")
+    if not USERNAME_RE.match(key):
+        raise InvalidInput("username.invalid", field="username")
+    return key

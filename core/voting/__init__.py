@@ -1,0 +1,1 @@
+"""Voting: polls, eligibility, casting and counting."""

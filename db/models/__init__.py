@@ -1,0 +1,30 @@
+"""All tables; importing this module registers them on SQLModel.metadata."""
+from db.models.community import Actor, Building, CensusBaseline, Community
+from db.models.discussion import Comment, CommentFlag, CommentReaction, CommentRevision
+from db.models.hearings import (
+    Hearing,
+    HearingAttendance,
+    HearingInvitation,
+    HearingProposal,
+    HearingRegistration,
+    Testimony,
+)
+from db.models.people import LoginAttempt, Resident, User, UserBlock, WebSession
+from db.models.proposals import (
+    ProgressUpdate,
+    Proposal,
+    ProposalFollow,
+    ProposalStatusChange,
+    Support,
+)
+from db.models.records import AuditEvent, ParticipationEvent
+from db.models.voting import Ballot, Poll, PollOption, VoterRoll
+
+__all__ = [
+    "Actor", "AuditEvent", "Ballot", "Building", "CensusBaseline", "Comment", "CommentFlag",
+    "CommentReaction", "CommentRevision", "Community", "Hearing", "HearingAttendance",
+    "HearingInvitation", "HearingProposal", "HearingRegistration", "LoginAttempt",
+    "ParticipationEvent", "Poll", "PollOption", "ProgressUpdate", "Proposal", "ProposalFollow",
+    "ProposalStatusChange", "Resident", "Support", "Testimony", "User", "UserBlock",
+    "VoterRoll", "WebSession",
+]

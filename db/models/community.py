@@ -1,0 +1,58 @@
+"""Communities, their buildings, the actors responsible for issues, census baselines."""
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from db.models.base import created_at_field, fk
+
+ACTOR_KINDS = (
+    "party_branch",
+    "residents_committee",
+    "street_office",
+    "property_company",
+    "social_organisation",
+    "volunteer_team",
+)
+
+
+class Community(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    # Share of the roster in a proposal's scope whose support moves it to review.
+    support_threshold: float = Field(default=0.05)
+    created_at: datetime = created_at_field()
+
+
+class Building(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("community_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = fk("community.id")
+    code: str = Field(max_length=20)
+    name: str = Field(max_length=100)
+    created_at: datetime = created_at_field()
+
+
+class Actor(SQLModel, table=True):
+    """A party that can be held responsible for a proposal or need."""
+
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = fk("community.id")
+    name: str = Field(max_length=100)
+    kind: str = Field(max_length=32)
+    active: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+
+
+class CensusBaseline(SQLModel, table=True):
+    """Reference population share of one group on one dimension (e.g. age_band = 60+)."""
+
+    __table_args__ = (UniqueConstraint("community_id", "dimension", "group", "year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = fk("community.id")
+    dimension: str = Field(max_length=32)
+    group: str = Field(max_length=64)
+    share: float
+    source: str = Field(max_length=200)
+    year: int

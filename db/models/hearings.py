@@ -1,0 +1,99 @@
+"""Hearings (听证会), argumentation meetings (论证会), forums (座谈会) and consultations."""
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from db.models.base import created_at_field, fk
+
+HEARING_KINDS = ("public_hearing", "argumentation", "forum", "online_consultation")
+HEARING_STATUSES = (
+    "draft",
+    "open",
+    "registration_closed",
+    "held",
+    "minutes_published",
+    "cancelled",
+)
+AUDIENCES = ("community", "building", "invited")
+CHANNELS = ("online", "offline")
+
+
+class Hearing(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = fk("community.id")
+    kind: str = Field(max_length=24)
+    title: str = Field(max_length=120)
+    description: str = Field(default="", max_length=10000)
+    status: str = Field(default="draft", max_length=24, index=True)
+    starts_at: datetime = Field(index=True)
+    ends_at: datetime
+    place: str | None = Field(default=None, max_length=200)
+    online_url: str | None = Field(default=None, max_length=500)
+    capacity: int | None = Field(default=None)
+    registration_deadline: datetime | None = Field(default=None)
+    audience: str = Field(default="community", max_length=16)
+    building_id: int | None = fk("building.id", nullable=True)
+    minutes_md: str | None = Field(default=None, max_length=100000)
+    minutes_published_at: datetime | None = Field(default=None)
+    cancel_reason: str | None = Field(default=None, max_length=1000)
+    created_by: int = fk("user.id", index=False)
+    created_at: datetime = created_at_field()
+
+
+class HearingProposal(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("hearing_id", "proposal_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hearing_id: int = fk("hearing.id")
+    proposal_id: int = fk("proposal.id")
+    outcome: str | None = Field(default=None, max_length=24)
+    outcome_reason: str | None = Field(default=None, max_length=2000)
+
+
+class HearingRegistration(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("hearing_id", "resident_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hearing_id: int = fk("hearing.id")
+    resident_id: int = fk("resident.id")
+    status: str = Field(default="registered", max_length=16)  # registered/waitlisted/cancelled
+    channel: str = Field(default="online", max_length=8)
+    statement: str | None = Field(default=None, max_length=10000)
+    created_at: datetime = created_at_field()
+    cancelled_at: datetime | None = Field(default=None)
+
+
+class HearingInvitation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("hearing_id", "resident_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hearing_id: int = fk("hearing.id")
+    resident_id: int = fk("resident.id")
+    stratum: str = Field(max_length=200)
+    status: str = Field(default="invited", max_length=16)  # invited/accepted/declined/attended
+    draw_seed: str | None = Field(default=None, max_length=64)
+    replaces_id: int | None = fk("hearinginvitation.id", nullable=True, index=False)
+    created_at: datetime = created_at_field()
+
+
+class HearingAttendance(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("hearing_id", "resident_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    hearing_id: int = fk("hearing.id")
+    resident_id: int = fk("resident.id")
+    channel: str = Field(max_length=8)
+    checked_in_by: int | None = fk("user.id", nullable=True, index=False)
+    created_at: datetime = created_at_field()
+
+
+class Testimony(SQLModel, table=True):
+    """A turn on the speaker list, or a written statement."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    hearing_id: int = fk("hearing.id")
+    resident_id: int | None = fk("resident.id", nullable=True)
+    speaker_name: str = Field(max_length=100)
+    speaker_role: str = Field(max_length=16)  # resident/expert/official/actor
+    position: str = Field(max_length=8)  # for/against/neutral
+    summary: str | None = Field(default=None, max_length=10000)
+    turn_order: int | None = Field(default=None)
+    started_at: datetime | None = Field(default=None)
+    seconds_spoken: int | None = Field(default=None)
+    created_at: datetime = created_at_field()

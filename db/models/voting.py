@@ -1,0 +1,66 @@
+"""Polls, options, the voter roll and ballots.
+
+Secret polls keep who voted (VoterRoll) apart from what was chosen (Ballot): a secret ballot
+has no voter, no timestamp, and a random primary key so that row order reveals nothing.
+"""
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from db.models.base import created_at_field, fk
+
+POLL_METHODS = ("majority", "approval", "ranked", "budget")
+POLL_STATUSES = ("draft", "open", "closed", "published", "cancelled")
+
+
+class Poll(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = fk("community.id")
+    title: str = Field(max_length=120)
+    description: str = Field(default="", max_length=10000)
+    method: str = Field(max_length=16)
+    status: str = Field(default="draft", max_length=16, index=True)
+    opens_at: datetime
+    closes_at: datetime
+    building_id: int | None = fk("building.id", nullable=True)
+    quorum: float = Field(default=0.0)
+    threshold: float = Field(default=0.5)
+    secret: bool = Field(default=True)
+    max_choices: int | None = Field(default=None)
+    budget: float | None = Field(default=None)
+    registered_before_open: bool = Field(default=False)
+    proposal_id: int | None = fk("proposal.id", nullable=True)
+    created_by: int = fk("user.id", index=False)
+    created_at: datetime = created_at_field()
+
+
+class PollOption(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = fk("poll.id")
+    label: str = Field(max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
+    cost: float | None = Field(default=None)
+    position: int = Field(default=0)
+    proposal_id: int | None = fk("proposal.id", nullable=True, index=False)
+
+
+class VoterRoll(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("poll_id", "resident_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = fk("poll.id")
+    resident_id: int = fk("resident.id")
+    user_id: int | None = fk("user.id", nullable=True, index=False)
+    channel: str = Field(default="online", max_length=8)
+    entered_by: int | None = fk("user.id", nullable=True, index=False)
+    receipt_hash: str | None = Field(default=None, max_length=64)
+    voted_at: datetime = created_at_field()
+
+
+class Ballot(SQLModel, table=True):
+    # Random key (secrets.token_hex), never sequential: order of rows carries no information.
+    id: str = Field(primary_key=True, max_length=32)
+    poll_id: int = fk("poll.id")
+    choice: str = Field(max_length=20000)  # canonical JSON of the choice
+    # Only for open (non-secret) polls:
+    resident_id: int | None = fk("resident.id", nullable=True, index=False)
+    cast_at: datetime | None = Field(default=None)

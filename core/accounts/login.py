@@ -70,6 +70,7 @@ def log_in(*, username: str, password: str, source: str | None = None) -> tuple[
         key = str(username or "")[:64]
     if not isinstance(password, str) or not password or len(password) > 1024:
         password = ""
+    source = source[:64] if isinstance(source, str) and source else None
     now = utcnow()
     since = now - WINDOW
     with write_session() as s:

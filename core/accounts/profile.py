@@ -19,7 +19,7 @@ def clean_demographics(values: dict | None) -> dict:
     values = values or {}
     unknown = set(values) - set(DEMOGRAPHIC_CHOICES) - {"years_in_community"}
     if unknown:
-        raise InvalidInput("field.unknown", field=sorted(unknown)[0])
+        raise InvalidInput("field.unknown", name=sorted(unknown)[0])
     cleaned: dict = {}
     for field, allowed in DEMOGRAPHIC_CHOICES.items():
         value = values.get(field)

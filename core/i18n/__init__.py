@@ -55,6 +55,13 @@ def negotiate(preferred: str | None) -> str:
     return DEFAULT_LOCALE
 
 
+class _Params(dict):
+    """Leaves a placeholder visible instead of failing when a parameter is missing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 class Translator:
     """`t(key, **params)` for one locale; an unknown key shows as the key itself."""
 
@@ -67,7 +74,7 @@ class Translator:
         text = self._messages.get(key)
         if text is None:
             return key
-        return text.format(**params) if params else text
+        return text.format_map(_Params(params)) if "{" in text else text
 
     def has(self, key: str) -> bool:
         return key in self._messages

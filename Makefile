@@ -1,0 +1,37 @@
+# Two commands for a new user: `make run` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+PORT ?= 8501
+
+.PHONY: run dev test test-core test-pages test-e2e test-pg bench migrate demo clean
+
+run: $(STAMP)
+	$(PY) -m db.migrate
+	$(VENV)/bin/streamlit run server.py --server.port $(PORT)
+
+dev: $(STAMP)
+	$(PY) -m db.migrate
+	$(VENV)/bin/streamlit run server.py --server.port $(PORT) --client.showErrorDetails full --server.runOnSave true
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+test-core test-pages test-e2e test-pg: $(STAMP)
+	$(PY) -m pytest tests/$(subst test-,,$@)
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+migrate: $(STAMP)
+	$(PY) -m db.migrate --no-demo
+
+$(STAMP): requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

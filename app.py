@@ -1,0 +1,63 @@
+"""Yishiting (议事厅): page config, login state, role-based navigation. Nothing else."""
+import streamlit as st
+
+from components.page import escape_md
+from components.session import (cookie_bridge, current_principal, language_switcher,
+                                logout_button, translator)
+from core.permissions import can
+
+st.set_page_config(page_title="议事厅 Yishiting", page_icon=":material/forum:", layout="wide")
+
+t = translator()
+principal = current_principal()
+
+# (page file, permission, title key, icon, url path)
+SECTIONS = {
+    "nav.section.take_part": [
+        ("pages/home.py", "page.home", "nav.home", ":material/home:", "home"),
+        ("pages/proposals.py", "page.proposals", "nav.proposals", ":material/lightbulb:", "proposals"),
+        ("pages/hearings.py", "page.hearings", "nav.hearings", ":material/groups:", "hearings"),
+        ("pages/votes.py", "page.votes", "nav.votes", ":material/how_to_vote:", "votes"),
+    ],
+    "nav.section.transparency": [
+        ("pages/accountability.py", "page.accountability", "nav.accountability",
+         ":material/assignment_ind:", "accountability"),
+        ("pages/dashboard.py", "page.dashboard", "nav.dashboard", ":material/monitoring:",
+         "dashboard"),
+    ],
+    "nav.section.manage": [
+        ("pages/moderation.py", "page.moderation", "nav.moderation", ":material/shield:",
+         "moderation"),
+        ("pages/admin.py", "page.admin", "nav.admin", ":material/admin_panel_settings:", "admin"),
+    ],
+    "nav.section.account": [
+        ("pages/profile.py", "page.profile", "nav.profile", ":material/person:", "profile"),
+    ],
+}
+
+navigation = {}
+for section, entries in SECTIONS.items():
+    pages = [st.Page(path, title=t(title), icon=icon, url_path=url, default=url == "home")
+             for path, action, title, icon, url in entries if can(principal, action)]
+    if pages:
+        navigation[t(section)] = pages
+if not principal.is_authenticated:
+    navigation[t("nav.section.account")] = [
+        st.Page("pages/login.py", title=t("nav.login"), icon=":material/login:", url_path="login"),
+        st.Page("pages/register.py", title=t("nav.register"), icon=":material/person_add:",
+                url_path="register"),
+    ]
+
+with st.sidebar:
+    st.markdown(f"### {t('app.name')}")
+    if principal.is_authenticated:
+        st.caption(t("nav.signed_in_as", name=escape_md(principal.display_name),
+                     role=t(f"role.{principal.role}")))
+    elif st.session_state.pop("session_ended", False):
+        st.warning(t("login.session_ended"))
+language_switcher(t)
+if principal.is_authenticated:
+    logout_button(t, principal)
+cookie_bridge()
+
+st.navigation(navigation, position="sidebar").run()

@@ -1,0 +1,67 @@
+"""Page scaffolding: permission guard, headings, errors, empty states."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components.session import current_principal, translator
+from core.errors import DomainError, InvalidInput, RowErrors
+from core.i18n import Translator
+from core.permissions import can
+from core.principal import Principal
+
+
+def open_page(action: str, title_key: str, caption_key: str | None = None
+              ) -> tuple[Translator, Principal]:
+    """Check the page permission (in core), then draw the heading; stop if refused."""
+    t = translator()
+    principal = current_principal()
+    if not can(principal, action):
+        st.title(t("error.page_forbidden_title"))
+        st.error(t("error.page_forbidden"))
+        st.stop()
+    st.title(t(title_key))
+    if caption_key:
+        st.caption(t(caption_key))
+    if principal.community_id is None:
+        st.info(t("common.no_community"))
+        st.stop()
+    return t, principal
+
+
+def field_label(t: Translator, field: str | None) -> str:
+    return t(f"field_name.{field}") if field and t.has(f"field_name.{field}") else ""
+
+
+def message(t: Translator, error: DomainError) -> str:
+    """The translated message for an error, prefixed by the field it concerns."""
+    text = t(error.key, **error.params)
+    if isinstance(error, InvalidInput) and error.field and field_label(t, error.field):
+        return f"{field_label(t, error.field)}: {text}"
+    return text
+
+
+def show_error(t: Translator, error: DomainError) -> None:
+    st.error(message(t, error), icon=":material/error:")
+    if isinstance(error, RowErrors):
+        rows = [{t("import.line"): line, t("import.problem"): message(t, problem)}
+                for line, problem in error.rows]
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def empty_state(t: Translator, key: str) -> None:
+    st.info(t(key), icon=":material/inbox:")
+
+
+def label(t: Translator, prefix: str, code: str | None) -> str:
+    """A translated label for a code (status, kind, ...); '—' for none."""
+    return t(f"{prefix}.{code}") if code else "—"
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:&=\"'")
+
+
+def escape_md(text: str | None) -> str:
+    """User text made inert inside st.markdown: every Markdown/HTML special is escaped."""
+    if not text:
+        return ""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text).replace("\n", " ")

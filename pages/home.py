@@ -1,0 +1,59 @@
+import streamlit as st
+
+from components.page import empty_state, escape_md, label, open_page
+from core.community import get_community
+from core.hearings import list_hearings
+from core.proposals import list_proposals
+from core.voting.queries import list_polls
+from core.vocabulary import utcnow
+
+t, principal = open_page("page.home", "home.title")
+community = get_community(principal.community_id)
+flash = st.session_state.pop("flash", None)
+if flash:
+    st.success(t(flash), icon=":material/celebration:")
+
+if principal.is_authenticated:
+    st.subheader(t("home.greeting", name=escape_md(principal.display_name), community=escape_md(community.name)))
+else:
+    st.subheader(t("home.welcome", community=escape_md(community.name)))
+    st.write(t("home.intro"))
+    st.page_link("pages/register.py", label=t("home.join"), icon=":material/person_add:")
+
+latest = list_proposals(community_id=community.id, page_size=5)
+hearings = [h for h in list_hearings(community_id=community.id)
+            if h.status in ("open", "registration_closed") and h.starts_at >= utcnow()]
+polls = [p for p in list_polls(community_id=community.id) if p.status == "open"]
+
+a, b, c = st.columns(3)
+a.metric(t("home.metric.proposals"), t.number(latest.total))
+b.metric(t("home.metric.hearings"), t.number(len(hearings)))
+c.metric(t("home.metric.polls"), t.number(len(polls)))
+
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(f"#### {t('home.latest_proposals')}")
+    if not latest.items:
+        empty_state(t, "proposals.empty")
+    for item in latest.items:
+        with st.container(border=True):
+            st.markdown(f"**{escape_md(item.title)}**")
+            st.caption(" · ".join([label(t, "kind", item.kind), label(t, "status", item.status),
+                                   t("proposals.supports", n=item.support_count),
+                                   t.datetime(item.created_at, community.timezone, "short")]))
+    st.page_link("pages/proposals.py", label=t("home.all_proposals"),
+                 icon=":material/arrow_forward:")
+with right:
+    st.markdown(f"#### {t('home.upcoming_hearings')}")
+    if not hearings:
+        empty_state(t, "hearings.none_upcoming")
+    for hearing in sorted(hearings, key=lambda h: h.starts_at):
+        with st.container(border=True):
+            st.markdown(f"**{escape_md(hearing.title)}**")
+            st.caption(f"{label(t, 'hearing_kind', hearing.kind)} · "
+                       f"{t.datetime(hearing.starts_at, community.timezone, 'short')}")
+    st.markdown(f"#### {t('home.open_polls')}")
+    if not polls:
+        empty_state(t, "votes.none_open")
+    for poll in polls:
+        st.markdown(f"- {escape_md(poll.title)} ({t('votes.closes', when=t.datetime(poll.closes_at, community.timezone, 'short'))})")

@@ -1,0 +1,56 @@
+import streamlit as st
+
+from components.forms import demographics_inputs
+from components.page import open_page, show_error
+from components.session import LOCALE_LABELS
+from core.accounts.commands import change_password, get_account, update_profile
+from core.errors import DomainError, InvalidInput
+from core.i18n import LOCALES
+
+t, principal = open_page("page.profile", "profile.title")
+account = get_account(actor=principal)
+flash = st.session_state.pop("profile_flash", None)
+if flash:
+    st.success(t(flash))
+
+st.write(t("profile.summary", username=account.username, role=t(f"role.{account.role}")))
+st.caption(t("profile.verified") if account.verified else t("profile.unverified"))
+
+with st.form("profile"):
+    st.markdown(f"#### {t('profile.edit')}")
+    display_name = st.text_input(t("field_name.display_name"), value=account.display_name,
+                                 max_chars=40)
+    locale = st.selectbox(t("field_name.locale"), list(LOCALES),
+                          index=list(LOCALES).index(t.locale),
+                          format_func=LOCALE_LABELS.get)
+    demographics = demographics_inputs(t, account.demographics, key="profile")
+    consent = st.checkbox(t("field_name.research_consent"), value=account.research_consent,
+                          help=t("register.consent_help"))
+    if st.form_submit_button(t("common.save"), type="primary"):
+        try:
+            update_profile(actor=principal, display_name=display_name, locale=locale,
+                           demographics=demographics, research_consent=consent)
+        except DomainError as error:
+            show_error(t, error)
+        else:
+            st.session_state["locale"] = locale
+            st.session_state["profile_flash"] = "profile.saved"
+            st.rerun()
+
+with st.form("password", clear_on_submit=True):
+    st.markdown(f"#### {t('profile.change_password')}")
+    current = st.text_input(t("field_name.current_password"), type="password", max_chars=256,
+                            autocomplete="current-password")
+    new = st.text_input(t("field_name.new_password"), type="password", max_chars=256,
+                        help=t("register.password_help"), autocomplete="new-password")
+    confirm = st.text_input(t("field_name.confirm_password"), type="password", max_chars=256,
+                            autocomplete="new-password")
+    if st.form_submit_button(t("profile.change_password")):
+        try:
+            if new != confirm:
+                raise InvalidInput("password.mismatch", field="confirm_password")
+            change_password(actor=principal, current_password=current, new_password=new)
+        except DomainError as error:
+            show_error(t, error)
+        else:
+            st.success(t("profile.password_changed"))

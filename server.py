@@ -1,0 +1,50 @@
+"""ASGI entry: the Streamlit app plus two small routes for the login cookie.
+
+Streamlit has no API to set a cookie from a script, so the script hands the browser a
+one-time token (see core/accounts/sessions.py) that it redeems here for a signed, expiring,
+HttpOnly, SameSite=Lax cookie. `streamlit run server.py` serves both.
+"""
+import os
+from urllib.parse import urlsplit
+
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from core.accounts import sessions
+
+SECURE_COOKIES = os.environ.get("YISHITING_SECURE_COOKIES", "0") == "1"
+MAX_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
+
+
+def _same_origin(request: Request) -> bool:
+    """Browsers send Origin on POST: refuse requests made from another site's page."""
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.url.netloc
+
+
+async def redeem(request: Request) -> Response:
+    if not _same_origin(request):
+        return Response(status_code=403)
+    form = await request.form()
+    cookie = sessions.redeem_handoff(str(form.get("token", "")))
+    if cookie is None:
+        return Response(status_code=403)
+    response = Response(status_code=204)
+    response.set_cookie(sessions.COOKIE_NAME, cookie, max_age=MAX_AGE, httponly=True,
+                        samesite="lax", secure=SECURE_COOKIES, path="/")
+    return response
+
+
+async def logout(request: Request) -> Response:
+    if not _same_origin(request):
+        return Response(status_code=403)
+    response = Response(status_code=204)
+    response.delete_cookie(sessions.COOKIE_NAME, path="/", httponly=True, samesite="lax",
+                           secure=SECURE_COOKIES)
+    return response
+
+
+app = st.App("app.py", routes=[Route("/auth/session", redeem, methods=["POST"]),
+                               Route("/auth/logout", logout, methods=["POST"])])

@@ -1,0 +1,73 @@
+"""The permission table: every action against every role, deny by default."""
+from datetime import timedelta
+
+import pytest
+
+from core.errors import PermissionDenied
+from core.permissions import RULES, can, require
+from core.principal import ANONYMOUS, Principal
+from db.models.base import utcnow
+
+ROLES = ("anonymous", "resident", "moderator", "researcher", "admin")
+EVERYONE = set(ROLES)
+SIGNED_IN = {"resident", "moderator", "researcher", "admin"}
+STAFF = {"moderator", "admin"}
+PARTICIPANTS = {"resident", "moderator", "admin"}
+ANALYSTS = {"researcher", "moderator", "admin"}
+ADMIN = {"admin"}
+
+EXPECTED = {
+    "page.home": EVERYONE, "page.proposals": EVERYONE, "page.hearings": EVERYONE,
+    "page.votes": EVERYONE, "page.accountability": EVERYONE, "page.profile": SIGNED_IN,
+    "page.dashboard": ANALYSTS, "page.moderation": STAFF, "page.admin": ADMIN,
+    "proposal.create": PARTICIPANTS, "comment.create": PARTICIPANTS,
+    "proposal.support": PARTICIPANTS, "proposal.moderate": STAFF, "comment.moderate": STAFF,
+    "user.block": STAFF, "hearing.manage": STAFF, "poll.manage": STAFF,
+    "dashboard.view": ANALYSTS, "user.manage": ADMIN, "building.manage": ADMIN,
+    "actor.manage": ADMIN, "roster.import": ADMIN,
+}
+
+
+def principal(role: str, **extra) -> Principal:
+    if role == "anonymous":
+        return ANONYMOUS
+    return Principal(user_id=7, role=role, community_id=1, **extra)
+
+
+def test_every_rule_is_in_the_table():
+    own = {"account.change_password", "account.edit_profile"}
+    assert set(RULES) == set(EXPECTED) | own
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+@pytest.mark.parametrize("role", ROLES)
+def test_table(action, role):
+    assert can(principal(role), action) is (role in EXPECTED[action])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unknown_actions_and_roles_are_denied(role):
+    assert not can(principal(role), "no.such.action")
+    assert not can(Principal(user_id=1, role="superuser"), "page.admin")
+
+
+@pytest.mark.parametrize("action", ["account.change_password", "account.edit_profile"])
+def test_own_account_only(action):
+    me = principal("admin")
+    assert can(me, action, me.user_id)
+    assert not can(me, action, me.user_id + 1)
+    assert not can(ANONYMOUS, action, None)
+
+
+def test_blocked_account_cannot_participate_until_block_ends():
+    blocked = principal("resident", blocked_until=utcnow() + timedelta(hours=1))
+    expired = principal("resident", blocked_until=utcnow() - timedelta(minutes=1))
+    assert not can(blocked, "proposal.create")
+    assert can(blocked, "page.proposals")
+    assert can(expired, "proposal.create")
+
+
+def test_require_raises():
+    with pytest.raises(PermissionDenied) as raised:
+        require(principal("resident"), "roster.import")
+    assert raised.value.key == "error.permission_denied"

@@ -1,0 +1,33 @@
+"""The admin page's forms call core and show its answers."""
+from core.i18n import Translator
+
+T = Translator("en")
+
+
+def test_add_building_and_duplicate(app):
+    at = app("admin")
+    at.run()
+    at.switch_page("pages/admin.py").run()
+    inputs = {w.label: w for w in at.text_input}
+    inputs[T("field_name.building_code")].input("B99")
+    inputs[T("field_name.building_name")].input("99号楼")
+    [b for b in at.button if b.label == T("common.add")][0].click().run()
+    assert at.success[0].value == T("admin.building_added")
+    inputs = {w.label: w for w in at.text_input}
+    inputs[T("field_name.building_code")].input("B99")
+    inputs[T("field_name.building_name")].input("again")
+    [b for b in at.button if b.label == T("common.add")][0].click().run()
+    assert T("building.code_taken", code="B99") in at.error[0].value
+
+
+def test_dashboard_shows_charts(app):
+    import json
+
+    at = app("researcher")
+    at.run()
+    at.switch_page("pages/dashboard.py").run()
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["mark"]["type"] == "bar" if isinstance(spec["mark"], dict) else spec["mark"] == "bar"
+    assert [m.label for m in at.metric][0] == T("dashboard.roster")

@@ -14,6 +14,15 @@ from starlette.routing import Route
 
 from core.accounts import sessions
 
+# With a `pages/` folder beside app.py, Streamlit starts in its legacy multipage mode until
+# some session has called st.navigation; if the first request of a server process is for a
+# page URL (e.g. /login), that page file would run on its own, without app.py's login gate
+# and navigation, for every session. app.py always navigates explicitly, so turn the legacy
+# mode off before any session starts. (Each page checks its own permission regardless.)
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
+
+PagesManager.uses_pages_directory = False
+
 SECURE_COOKIES = os.environ.get("YISHITING_SECURE_COOKIES", "0") == "1"
 MAX_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
 

@@ -85,13 +85,18 @@ def cookie_bridge() -> None:
                         "</script>", unsafe_allow_javascript=True, width=1)
 
 
-def language_switcher(t: Translator) -> None:
-    choice = st.sidebar.segmented_control(
-        t("nav.language"), options=list(LOCALES), format_func=LOCALE_LABELS.get,
-        default=t.locale, key="language_choice")
-    if choice and choice != st.session_state.get("locale"):
+def _apply_language_choice() -> None:
+    choice = st.session_state.get("language_choice")
+    if choice in LOCALES:
         st.session_state["locale"] = choice
-        st.rerun()
+
+
+def language_switcher(t: Translator) -> None:
+    """Sidebar language choice; the widget always shows the session's current language."""
+    st.session_state["language_choice"] = t.locale
+    st.sidebar.segmented_control(
+        t("nav.language"), options=list(LOCALES), format_func=LOCALE_LABELS.get,
+        key="language_choice", on_change=_apply_language_choice)
 
 
 def logout_button(t: Translator, principal: Principal) -> None:

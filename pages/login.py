@@ -25,6 +25,6 @@ if submitted:
         show_error(t, error)
     else:
         start(principal, token)
-        st.switch_page("pages/home.py")
+        st.rerun()  # the navigation is rebuilt for the new role; this page leaves it
 
 st.page_link("pages/register.py", label=t("login.no_account"), icon=":material/person_add:")

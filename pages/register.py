@@ -53,4 +53,4 @@ if submitted:
     else:
         start(principal, token)
         st.session_state["flash"] = "register.welcome"
-        st.switch_page("pages/home.py")
+        st.rerun()  # the navigation is rebuilt for the new role; this page leaves it

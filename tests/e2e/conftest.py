@@ -4,6 +4,7 @@ Playwright in Debian's chromium (Playwright's own browser downloads are not avai
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -112,6 +113,10 @@ def pytest_runtest_makereport(item, call):
 def context(browser):
     """A fresh browser profile (no cookies) that prefers Chinese, like most residents."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    # Tests talk to localhost only. (Streamlit fetches a :material/...: page icon from
+    # fonts.gstatic.com; refusing it changes nothing but the favicon.)
+    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])"),
+                  lambda route: route.abort())
     context.set_default_timeout(20_000)
     yield context
     context.close()

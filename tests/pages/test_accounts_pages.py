@@ -28,7 +28,8 @@ def test_login_then_home(app):
     assert not at.exception
     assert at.session_state["session_id"]
     assert at.session_state["handoff_token"]
-    assert at.title[0].value == Translator("zh-CN")("home.title")
+    assert at.session_state["locale"] == "zh-CN"  # the account's stored language applies
+    assert not at.error
 
 
 def register_form(at, *, username="new.neighbour", password="walnut-tree-courtyard",
@@ -71,7 +72,8 @@ def test_register_logs_in(app):
     register_form(at)
     assert not at.exception, at.exception
     assert at.session_state["session_id"]
-    assert at.success[0].value == Translator("en")("register.welcome")
+    # The browser lands on the home page, which shows this welcome (see tests/e2e).
+    assert at.session_state["flash"] == "register.welcome"
 
 
 def test_profile_edit_and_password_change(app):

@@ -1,0 +1,79 @@
+"""Foundation benchmarks on a generated community (SQLite by default, or DATABASE_URL).
+
+python -m bench [--residents N] [--repeat K]
+
+Measures, median of K runs: demo generation, a login (argon2id verify), one page of the
+proposal list, the dashboard's participation overview, and the roster import of N rows.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def timed(function, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--residents", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="yishiting-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.db")
+    os.environ.setdefault("YISHITING_SECRET_KEY", "bench")
+
+    from core.accounts.login import log_in
+    from core.participation import participation_overview
+    from core.principal import Principal
+    from core.proposals import list_proposals
+    from core.roster import import_roster
+    from db.demo import DEMO_PASSWORD, load_demo
+    from db.migrate import upgrade
+
+    upgrade()
+    rows = []
+    start = time.perf_counter()
+    counts = load_demo(residents=args.residents, seed=2026)
+    rows.append(("generate demo community", f"{args.residents:,} residents, "
+                 f"{counts['participationevent']:,} events", time.perf_counter() - start, None))
+    rows.append(("log in (argon2id verify)", "one user",
+                 timed(lambda: log_in(username="admin", password=DEMO_PASSWORD), args.repeat), None))
+    rows.append(("proposal list, page 1", f"{counts['proposal']:,} proposals",
+                 timed(lambda: list_proposals(community_id=1), args.repeat), 0.3))
+    researcher = Principal(user_id=3, role="researcher", community_id=1)
+    rows.append(("dashboard overview (SQL aggregates)", f"{counts['participationevent']:,} events",
+                 timed(lambda: participation_overview(actor=researcher), args.repeat), 2.0))
+    admin = Principal(user_id=1, role="admin", community_id=1)
+    csv = "full_name,building,age_band\n" + "".join(
+        f"居民{i},B{(i % 12) + 1:02d},30-44\n" for i in range(args.residents))
+    start = time.perf_counter()
+    import_roster(actor=admin, data=csv.encode())
+    rows.append(("roster import (validate + insert)", f"{args.residents:,} rows",
+                 time.perf_counter() - start, None))
+
+    backend = os.environ["DATABASE_URL"].split(":", 1)[0]
+    lines = [f"# Benchmarks ({backend}, median of {args.repeat})", "",
+             "| what | size | seconds | target |", "|---|---|---|---|"]
+    for name, size, seconds, target in rows:
+        verdict = "" if target is None else (f"< {target} s " + ("met" if seconds < target else "MISSED"))
+        lines.append(f"| {name} | {size} | {seconds:.3f} | {verdict} |")
+    lines += ["", f"Command: `python -m bench --residents {args.residents} --repeat {args.repeat}`"]
+    print("\n".join(lines))
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,7 +6,9 @@ from components.session import (cookie_bridge, current_principal, language_switc
                                 logout_button, translator)
 from core.permissions import can
 
-st.set_page_config(page_title="议事厅 Yishiting", page_icon=":material/forum:", layout="wide")
+# A local icon: material and emoji favicons are fetched from outside CDNs by the browser.
+st.set_page_config(page_title="议事厅 Yishiting", page_icon="components/assets/icon.png",
+                   layout="wide")
 
 t = translator()
 principal = current_principal()

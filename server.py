@@ -8,6 +8,7 @@ import os
 from urllib.parse import urlsplit
 
 import streamlit as st
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -37,7 +38,8 @@ async def redeem(request: Request) -> Response:
     if not _same_origin(request):
         return Response(status_code=403)
     form = await request.form()
-    cookie = sessions.redeem_handoff(str(form.get("token", "")))
+    # A database write: off the event loop, so a busy SQLite never stalls the websockets.
+    cookie = await run_in_threadpool(sessions.redeem_handoff, str(form.get("token", "")))
     if cookie is None:
         return Response(status_code=403)
     response = Response(status_code=204)

@@ -9,7 +9,7 @@ from core.accounts import sessions
 from core.accounts.commands import log_out
 from core.community import default_community
 from core.i18n import LOCALES, Translator, negotiate
-from core.principal import ANONYMOUS, Principal
+from core.principal import Principal
 
 LOCALE_LABELS = {"zh-CN": "中文", "en": "English"}
 

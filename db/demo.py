@@ -277,7 +277,7 @@ class Demo:
             attendees = [(r, "online") for r in registrants if rng.random() < 0.8]
             attendees += [(r["id"], "offline") for r in walk_ins
                           if r["id"] not in registrants and r["id"] not in self.account_of]
-            for order, (resident_id, channel) in enumerate(attendees):
+            for resident_id, channel in attendees:
                 self.add(HearingAttendance, hearing_id=hid, resident_id=resident_id,
                          channel=channel, checked_in_by=2, created_at=starts)
                 self.event("attendance", resident_id, self.account_of.get(resident_id), starts,

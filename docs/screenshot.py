@@ -53,14 +53,10 @@ def main() -> int:
             page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
             page.goto(f"{base}/login")
             page.wait_for_selector(READY)
-            page.get_by_label("用户名").fill("researcher")
-            page.get_by_label("密码").fill("yishiting-demo-2026")
+            page.get_by_role("textbox", name="用户名").fill("researcher")
+            page.get_by_role("textbox", name="密码").fill("yishiting-demo-2026")
             page.get_by_role("button", name="登录").click()
-            try:
-                page.get_by_text("已登录").wait_for(timeout=15000)
-            except Exception:
-                page.screenshot(path="/tmp/fail.png", full_page=True)
-                raise
+            page.get_by_text("已登录").wait_for()
             page.get_by_role("link", name="参与分析").click()
             page.get_by_text("各楼栋参与率").wait_for()
             page.wait_for_selector(READY)

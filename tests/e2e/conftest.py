@@ -3,6 +3,7 @@ Playwright in Debian's chromium (Playwright's own browser downloads are not avai
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -113,13 +114,19 @@ def pytest_runtest_makereport(item, call):
 def context(browser):
     """A fresh browser profile (no cookies) that prefers Chinese, like most residents."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    # Tests talk to localhost only. (Streamlit fetches a :material/...: page icon from
-    # fonts.gstatic.com; refusing it changes nothing but the favicon.)
-    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])"),
-                  lambda route: route.abort())
+    # The app must not make residents' browsers contact anyone else (no CDN, no fonts, no
+    # analytics): every request elsewhere is refused and recorded, and any fails the test.
+    outside: list[str] = []
+
+    def refuse(route):
+        outside.append(route.request.url)
+        route.abort()
+
+    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])"), refuse)
     context.set_default_timeout(20_000)
     yield context
     context.close()
+    assert outside == [], f"the app made the browser request outside hosts: {outside}"
 
 
 @pytest.fixture
@@ -128,6 +135,17 @@ def page(context, request):
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"FAILED-{request.node.name}.png", full_page=True)
+        with contextlib.suppress(Exception):  # best effort: never hide the real failure
+            screenshot(page, f"FAILED-{request.node.name}")
+
+
+def screenshot(page, name: str) -> None:
+    """Save the whole page to test-artifacts/NAME.png.
+
+    Streamlit scrolls inside its main container, not the document, so `full_page` alone
+    stops at the window: grow the window to the content first."""
+    height = page.get_by_test_id("stMain").evaluate("e => e.scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": min(max(height, 900), 8000)})
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 

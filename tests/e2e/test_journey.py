@@ -6,7 +6,7 @@ import secrets
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +15,10 @@ COOKIE = "yishiting_session"
 
 
 def idle(page: Page) -> None:
-    """Wait until Streamlit has finished its script run (never a fixed sleep)."""
+    """Wait until Streamlit has finished its script run (never a fixed sleep).
+
+    Reliable after a page load; after a click the old run's "notRunning" can still show, so
+    wait for something the click changes instead (or first, as in `nav`)."""
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
 
 
@@ -32,18 +35,20 @@ def open_app(page: Page, url: str) -> None:
     idle(page)
 
 
-def nav(page: Page, title: str) -> None:
+def nav(page: Page, title: str, path: str) -> None:
     """Follow a sidebar link: stays in the same Streamlit session, unlike page.goto."""
     sidebar(page).get_by_role("link", name=title, exact=True).click()
+    # The script state reads "notRunning" until the server starts the new run, so wait
+    # for the new URL first.
+    page.wait_for_url(f"**/{path}")
     idle(page)
 
 
-def log_in(page: Page, username: str, password: str, *, button: str = "登录",
-           username_label: str = "用户名", password_label: str = "密码") -> None:
+def log_in(page: Page, username: str, password: str) -> None:
     form = main(page)
-    form.get_by_role("textbox", name=username_label, exact=True).fill(username)
-    form.get_by_label(password_label, exact=True).fill(password)
-    form.get_by_role("button", name=button, exact=True).click()
+    form.get_by_role("textbox", name="用户名", exact=True).fill(username)
+    form.get_by_label("密码", exact=True).fill(password)
+    form.get_by_role("button", name="登录", exact=True).click()
 
 
 def session_cookie(page: Page) -> dict | None:
@@ -52,20 +57,8 @@ def session_cookie(page: Page) -> dict | None:
 
 def test_register_reload_switch_language_log_out_and_in(page: Page, app_url: str):
     username = f"e2e_{secrets.token_hex(3)}"
-    import time as _t
-    t0 = _t.monotonic()
-    def log(*a): print(f"[{_t.monotonic()-t0:6.2f}]", *a, flush=True)
-    def on_ws(ws):
-        log("WS open", ws.url)
-        ws.on("close", lambda w: log("WS close"))
-        ws.on("socketerror", lambda e: log("WS error", e))
-    page.on("websocket", on_ws)
-    page.on("console", lambda m: log("CONSOLE", m.text))
-    page.on("requestfinished", lambda r: log("REQ", r.method, r.url))
-    page.on("requestfailed", lambda r: log("REQFAIL", r.method, r.url, r.failure))
-    page.on("framenavigated", lambda f: log("NAV", f.url))
     open_app(page, app_url)
-    nav(page, "注册")
+    nav(page, "注册", "register")
     form = main(page)
     form.get_by_role("textbox", name="用户名", exact=True).fill(username)
     form.get_by_role("textbox", name="显示名称", exact=True).fill("浏览器测试居民")
@@ -81,13 +74,12 @@ def test_register_reload_switch_language_log_out_and_in(page: Page, app_url: str
     expect(main(page)).to_contain_text("浏览器测试居民，欢迎回到")
 
     cookie = session_cookie(page)
-    assert cookie is not None and cookie["httpOnly"], cookie
+    assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Lax", cookie
     page.reload()  # a new Streamlit session: only the cookie can keep the login
     idle(page)
     expect(sidebar(page)).to_contain_text("已登录：浏览器测试居民")
 
     sidebar(page).get_by_role("radio", name="English").click()
-    idle(page)
     expect(sidebar(page)).to_contain_text("Signed in as 浏览器测试居民")
 
     with page.expect_response(lambda r: r.url.endswith("/auth/logout")):
@@ -100,19 +92,19 @@ def test_register_reload_switch_language_log_out_and_in(page: Page, app_url: str
     expect(sidebar(page).get_by_role("link", name="登录", exact=True)).to_be_visible()
     expect(sidebar(page)).not_to_contain_text("已登录")
 
+    # Logging in switches to the account's language (zh-CN here), so log in in Chinese.
+    nav(page, "登录", "login")
+    log_in(page, username, PASSWORD)
+    expect(sidebar(page)).to_contain_text("已登录：浏览器测试居民")
     sidebar(page).get_by_role("radio", name="English").click()
-    idle(page)
-    nav(page, "Log in")
-    log_in(page, username, PASSWORD, button="Log in", username_label="Username",
-           password_label="Password")
     expect(sidebar(page)).to_contain_text("Signed in as 浏览器测试居民")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "journey.png", full_page=True)
+    idle(page)
+    screenshot(page, "journey")
 
 
 def test_wrong_password_is_refused(page: Page, app_url: str):
     open_app(page, app_url)
-    nav(page, "登录")
+    nav(page, "登录", "login")
     log_in(page, "resident", "not-the-password")
     expect(main(page).get_by_text(re.compile("用户名或密码不正确"))).to_be_visible()
     expect(sidebar(page)).not_to_contain_text("已登录")

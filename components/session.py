@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.accounts import sessions
 from core.accounts.commands import log_out
+from core.accounts.login import log_in
 from core.community import default_community
 from core.i18n import LOCALES, Translator, negotiate
 from core.principal import Principal
@@ -45,6 +46,19 @@ def current_principal() -> Principal:
         return Principal(user_id=None, role="anonymous",
                          community_id=community.id if community else None)
     return principal
+
+
+def log_in_and_start(username: str, password: str, *, flash: str | None = None) -> None:
+    """Log in through core, remember the session here, and rerun into the member navigation.
+
+    Raises the core's DomainError (wrong password, throttled) for the page to show.
+    """
+    principal, token = log_in(username=username, password=password,
+                              source=st.context.ip_address)
+    start(principal, token)
+    if flash:
+        st.session_state["flash"] = flash
+    st.rerun()  # the navigation is rebuilt for the new role; the login page leaves it
 
 
 def start(principal: Principal, handoff_token: str) -> None:

@@ -1,8 +1,7 @@
 import streamlit as st
 
 from components.page import show_error
-from components.session import current_principal, start, translator
-from core.accounts.login import log_in
+from components.session import current_principal, log_in_and_start, translator
 from core.errors import DomainError
 
 t = translator()
@@ -19,12 +18,8 @@ with st.form("login", enter_to_submit=True):
 
 if submitted:
     try:
-        principal, token = log_in(username=username, password=password,
-                                  source=st.context.ip_address)
+        log_in_and_start(username, password)
     except DomainError as error:
         show_error(t, error)
-    else:
-        start(principal, token)
-        st.rerun()  # the navigation is rebuilt for the new role; this page leaves it
 
 st.page_link("pages/register.py", label=t("login.no_account"), icon=":material/person_add:")

@@ -2,9 +2,8 @@ import streamlit as st
 
 from components.forms import demographics_inputs
 from components.page import show_error
-from components.session import current_principal, start, translator
+from components.session import current_principal, log_in_and_start, translator
 from core.accounts.commands import register
-from core.accounts.login import log_in
 from core.community import default_community, list_buildings
 from core.errors import DomainError, InvalidInput
 
@@ -46,11 +45,6 @@ if submitted:
         register(community_id=community.id, username=username, display_name=display_name,
                  password=password, building_id=building.id, demographics=demographics,
                  research_consent=consent, locale=t.locale)
-        principal, token = log_in(username=username, password=password,
-                                  source=st.context.ip_address)
+        log_in_and_start(username, password, flash="register.welcome")
     except DomainError as error:
         show_error(t, error)
-    else:
-        start(principal, token)
-        st.session_state["flash"] = "register.welcome"
-        st.rerun()  # the navigation is rebuilt for the new role; this page leaves it

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from sqlmodel import select
@@ -26,21 +27,33 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def migrate_sqlite(path) -> str:
-    from db.migrate import upgrade
-
-    url = f"sqlite:///{path}"
+@contextmanager
+def using_database(url: str):
+    """Point DATABASE_URL at `url` for a block (session-scoped setup, where monkeypatch is
+    not available); no engine outlives the block, so the database can be copied after."""
     previous = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = url
+    dispose_engines()
     try:
-        dispose_engines()
-        upgrade()
+        yield url
     finally:
         dispose_engines()
         if previous is None:
             os.environ.pop("DATABASE_URL", None)
         else:
             os.environ["DATABASE_URL"] = previous
+
+
+def migrate_sqlite(path, *, demo_residents: int | None = None, seed: int = 2026) -> str:
+    """Migrate an SQLite file to head, optionally loading the demo; return its URL."""
+    from db.migrate import upgrade
+
+    with using_database(f"sqlite:///{path}") as url:
+        upgrade()
+        if demo_residents:
+            from db.demo import load_demo
+
+            load_demo(residents=demo_residents, seed=seed)
     return url
 
 

@@ -41,6 +41,7 @@ def keys_used_in_code() -> set[str]:
                 keys.add(node.args[1].value)
         text = path.read_text(encoding="utf-8")
         keys.update(re.findall(r'\["(?:flash|profile_flash)"\] = "([a-z_.]+)"', text))
+        keys.update(re.findall(r'\bflash="([a-z_.]+)"', text))
     return keys
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from db.engine import ROOT, dispose_engines
+from db.engine import ROOT
 from tests.conftest import migrate_sqlite, skip_or_fail
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -33,21 +33,7 @@ def _free_port() -> int:
 
 def _demo_database(path: Path) -> str:
     """A migrated SQLite file holding the demo community."""
-    from db.demo import load_demo
-
-    url = migrate_sqlite(path)
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    try:
-        dispose_engines()
-        load_demo(residents=300)
-    finally:
-        dispose_engines()
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
-    return url
+    return migrate_sqlite(path, demo_residents=300)
 
 
 @pytest.fixture(scope="session")

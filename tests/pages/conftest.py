@@ -1,7 +1,6 @@
 """AppTest fixtures: a demo community per test and a logged-in session per role."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -23,16 +22,8 @@ TIMEOUT = 30
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
-    from db.demo import load_demo
-
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    url = migrate_sqlite(path)
-    os.environ["DATABASE_URL"] = url
-    try:
-        load_demo(residents=300, seed=7)
-    finally:
-        dispose_engines()
-        os.environ.pop("DATABASE_URL", None)
+    migrate_sqlite(path, demo_residents=300, seed=7)
     return path
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 from db.engine import dispose_engines
-from tests.conftest import skip_or_fail
+from tests.conftest import skip_or_fail, using_database
 
 # Unique per run, so that two runs sharing one TEST_DATABASE_URL server do not collide.
 PREFIX = f"yishiting_{os.getpid()}"
@@ -129,18 +129,8 @@ def pg_template(pg_server, pg_admin) -> Iterator[str]:
     with pg_admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
     url = pg_server.set(database=name).render_as_string(hide_password=False)
-    previous = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    try:
-        dispose_engines()
+    with using_database(url):  # leaves no open connection: a template must have none
         upgrade()
-    finally:
-        # A template must have no open connections when it is copied.
-        dispose_engines()
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
     yield name
     _drop(pg_admin, name)
 

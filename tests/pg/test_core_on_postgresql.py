@@ -1,4 +1,4 @@
-"""Every test in tests/core again, on PostgreSQL (the `database` fixture of tests/pg).
+"""Every test in tests/core and tests/db again, on PostgreSQL (tests/pg's `database` fixture).
 
 Each tests/core/test_*.py module becomes one class here, e.g. tests/core/test_voting.py ->
 TestVoting, so that tests with the same name in two modules do not shadow each other and a
@@ -17,6 +17,7 @@ import pkgutil
 import pytest
 
 import tests.core
+import tests.db
 from _pytest.fixtures import FixtureFunctionDefinition
 
 pytestmark = pytest.mark.pg
@@ -48,7 +49,8 @@ def _as_class(module) -> type:
     return type(name, (), body)
 
 
-for _info in pkgutil.iter_modules(tests.core.__path__):
-    if _info.name.startswith("test_"):
-        _class = _as_class(importlib.import_module(f"tests.core.{_info.name}"))
-        globals()[_class.__name__] = _class
+for _package in (tests.core, tests.db):
+    for _info in pkgutil.iter_modules(_package.__path__):
+        if _info.name.startswith("test_"):
+            _class = _as_class(importlib.import_module(f"{_package.__name__}.{_info.name}"))
+            globals()[_class.__name__] = _class

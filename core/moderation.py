@@ -1,16 +1,23 @@
-"""The moderation queue: open flags and proposals waiting for review."""
+"""Moderation: the queue of flags and proposals to review, hiding comments, and blocking
+abusive accounts for a while."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from core.audit import record
+from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
-from db.engine import read_session
-from db.models import Comment, CommentFlag, Proposal, User
+from core.text import clean_text
+from db.engine import read_session, write_session
+from db.models import Comment, CommentFlag, Proposal, User, UserBlock
+from db.models.base import utcnow
+
+MAX_BLOCK_DAYS = 90
 
 
 class FlaggedComment(BaseModel):
@@ -79,3 +86,105 @@ def queue_sizes(*, actor: Principal) -> dict[str, int]:
             Proposal.community_id == actor.community_id,
             col(Proposal.status).in_(("submitted", "under_review")))).one()
     return {"flags": flags, "review": review}
+
+
+def _flagged(s, comment_id, actor: Principal) -> Comment:
+    comment = s.get(Comment, comment_id) if isinstance(comment_id, int) else None
+    proposal = s.get(Proposal, comment.proposal_id) if comment else None
+    if proposal is None or proposal.community_id != actor.community_id:
+        raise NotFound("error.not_found")
+    return comment
+
+
+def _resolve_flags(s, comment: Comment, actor: Principal, resolution: str) -> int:
+    flags = s.exec(select(CommentFlag).where(CommentFlag.comment_id == comment.id,
+                                             CommentFlag.resolved_at.is_(None))).all()
+    for flag in flags:
+        flag.resolution, flag.resolved_by, flag.resolved_at = resolution, actor.user_id, utcnow()
+    return len(flags)
+
+
+def hide_comment(*, actor: Principal, comment_id: int, reason: str) -> None:
+    """Hide a comment: everyone sees "hidden by a moderator" and the reason; its open flags
+    are resolved. Moderators still see the original."""
+    require(actor, "comment.moderate")
+    reason = clean_text(reason, field="reason", max_len=500)
+    with write_session() as s:
+        comment = _flagged(s, comment_id, actor)
+        if comment.hidden_at is not None:
+            raise Conflict("comment.already_hidden")
+        comment.hidden_at, comment.hidden_reason, comment.hidden_by = utcnow(), reason, actor.user_id
+        resolved = _resolve_flags(s, comment, actor, "hidden")
+        record(s, actor=actor, action="comment.hide", object_type="comment",
+               object_id=comment.id, payload={"reason": reason, "flags": resolved})
+
+
+def dismiss_flags(*, actor: Principal, comment_id: int) -> int:
+    """Close a comment's open flags without hiding it; returns how many were closed."""
+    require(actor, "comment.moderate")
+    with write_session() as s:
+        comment = _flagged(s, comment_id, actor)
+        resolved = _resolve_flags(s, comment, actor, "dismissed")
+        if resolved == 0:
+            raise Conflict("flag.none_open")
+        record(s, actor=actor, action="comment.dismiss_flags", object_type="comment",
+               object_id=comment.id, payload={"flags": resolved})
+        return resolved
+
+
+class BlockedUser(BaseModel):
+    user_id: int
+    username: str
+    display_name: str
+    until: datetime
+    reason: str
+
+
+def block_user(*, actor: Principal, username: str, days, reason: str) -> datetime:
+    """Stop an account from posting, supporting and voting for 1 to 90 days; it can still
+    read. Returns when the block ends."""
+    require(actor, "user.block")
+    reason = clean_text(reason, field="reason", max_len=500)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_BLOCK_DAYS:
+        raise InvalidInput("field.out_of_range", field="block_days", min=1, max=MAX_BLOCK_DAYS)
+    with write_session() as s:
+        user = s.exec(select(User).where(User.username == str(username or "").strip().casefold(),
+                                         User.community_id == actor.community_id)).first()
+        if user is None:
+            raise NotFound("moderation.no_such_user")
+        if user.role != "resident":
+            raise Conflict("moderation.only_residents")
+        until = utcnow() + timedelta(days=days)
+        user.blocked_until = until
+        s.add(UserBlock(user_id=user.id, blocked_by=actor.user_id, reason=reason, until=until))
+        record(s, actor=actor, action="user.block", object_type="user", object_id=user.id,
+               payload={"days": days, "reason": reason})
+        return until
+
+
+def unblock_user(*, actor: Principal, user_id: int) -> None:
+    require(actor, "user.block")
+    with write_session() as s:
+        user = s.get(User, user_id) if isinstance(user_id, int) else None
+        if user is None or user.community_id != actor.community_id:
+            raise NotFound("error.not_found")
+        if user.blocked_until is None or user.blocked_until <= utcnow():
+            raise Conflict("moderation.not_blocked")
+        user.blocked_until = None
+        record(s, actor=actor, action="user.unblock", object_type="user", object_id=user.id)
+
+
+def blocked_users(*, actor: Principal) -> list[BlockedUser]:
+    require(actor, "user.block")
+    now = utcnow()
+    with read_session() as s:
+        users = s.exec(select(User).where(User.community_id == actor.community_id,
+                                          User.blocked_until > now)).all()
+        result = []
+        for user in users:
+            last = s.exec(select(UserBlock).where(UserBlock.user_id == user.id)
+                          .order_by(col(UserBlock.created_at).desc())).first()
+            result.append(BlockedUser(user_id=user.id, username=user.username,
+                                      display_name=user.display_name, until=user.blocked_until,
+                                      reason=last.reason if last else ""))
+        return result

@@ -54,6 +54,7 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "proposal.create": _participates,
     "comment.create": _participates,
     "proposal.support": _participates,
+    "proposal.follow": _role_in(SIGNED_IN),
     # Staff work.
     "proposal.moderate": _role_in(STAFF),
     "comment.moderate": _role_in(STAFF),

@@ -199,6 +199,7 @@ class Demo:
                      building_id=resident["building_id"] if "{b}" in title + body else None,
                      author_id=self.account_of[author], status=final,
                      actor_id=actor + 1 if assigned else None, assigned_at=assigned,
+                     clock_started_at=assigned,
                      answer_text="已收到，正在与相关单位协调，预计一个月内答复具体方案。" if answered else None,
                      answered_at=history[2]["at"] if answered else None,
                      progress_pct={"in_progress": 40, "implemented": 100}.get(final, 0),
@@ -225,11 +226,14 @@ class Demo:
                        "proposal", pid)
             support_count += 1
         comments: list[int] = []
+        depth: dict[int, int] = {}
         for _ in range(int(rng.paretovariate(1.3) * 4)):
             writer = self.someone()
             at = min(self.now, created + timedelta(days=rng.uniform(0, 40)))
             parent = rng.choice(comments) if comments and rng.random() < 0.35 else None
-            cid = self.add(Comment, proposal_id=pid, parent_id=parent,
+            cid = self.ids.get(Comment, 0) + 1
+            depth[cid] = depth[parent] + 1 if parent else 0
+            self.add(Comment, proposal_id=pid, parent_id=parent, depth=depth[cid],
                            author_id=self.account_of[writer], body=rng.choice(content.COMMENTS),
                            agree_count=rng.randint(0, 6), disagree_count=rng.randint(0, 2),
                            created_at=at)

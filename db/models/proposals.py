@@ -48,6 +48,8 @@ class Proposal(SQLModel, table=True):
     status: str = Field(default="submitted", max_length=24)
     actor_id: int | None = fk("actor.id", nullable=True)
     assigned_at: datetime | None = Field(default=None)
+    # When the responsible actor's response clock started (review began, or reassignment).
+    clock_started_at: datetime | None = Field(default=None)
     merged_into_id: int | None = fk("proposal.id", nullable=True, index=False)
     photo_path: str | None = Field(default=None, max_length=200)
     answer_text: str | None = Field(default=None, max_length=5000)
@@ -69,6 +71,8 @@ class ProposalStatusChange(SQLModel, table=True):
     to_status: str = Field(max_length=24)
     reason: str | None = Field(default=None, max_length=2000)
     by_user_id: int | None = fk("user.id", nullable=True, index=False)
+    # Set when the entry records an assignment of the responsible actor.
+    actor_id: int | None = fk("actor.id", nullable=True, index=False)
     at: datetime = created_at_field()
 
 

@@ -21,7 +21,7 @@ EXPECTED = {
     "page.votes": EVERYONE, "page.accountability": EVERYONE, "page.profile": SIGNED_IN,
     "page.dashboard": ANALYSTS, "page.moderation": STAFF, "page.admin": ADMIN,
     "proposal.create": PARTICIPANTS, "comment.create": PARTICIPANTS,
-    "proposal.support": PARTICIPANTS, "proposal.moderate": STAFF, "comment.moderate": STAFF,
+    "proposal.support": PARTICIPANTS, "proposal.follow": SIGNED_IN, "proposal.moderate": STAFF, "comment.moderate": STAFF,
     "user.block": STAFF, "hearing.manage": STAFF, "poll.manage": STAFF,
     "dashboard.view": ANALYSTS, "user.manage": ADMIN, "building.manage": ADMIN,
     "actor.manage": ADMIN, "roster.import": ADMIN,

@@ -1,0 +1,225 @@
+"""Reading proposals and needs: the filtered, searchable list, one proposal in full, and
+the updates on proposals a user follows."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from core.principal import Principal
+from db.engine import read_session
+from db.models import (Actor, Building, ProgressUpdate, Proposal, ProposalFollow,
+                       ProposalStatusChange, Support, User)
+
+PAGE_SIZE = 20
+SORTS = {
+    "newest": (col(Proposal.created_at).desc(), col(Proposal.id).desc()),
+    "most_supported": (col(Proposal.support_count).desc(), col(Proposal.id).desc()),
+    "most_discussed": (col(Proposal.comment_count).desc(), col(Proposal.id).desc()),
+}
+
+
+class ProposalSummary(BaseModel):
+    id: int
+    kind: str
+    title: str
+    category: str
+    status: str
+    building: str | None
+    actor: str | None
+    author: str
+    support_count: int
+    comment_count: int
+    created_at: datetime
+
+
+class StatusChange(BaseModel):
+    from_status: str | None
+    to_status: str
+    reason: str | None
+    at: datetime
+    by_system: bool = False
+    actor: str | None = None  # set when the entry records an assignment
+
+
+class Progress(BaseModel):
+    text: str
+    progress_pct: int
+    created_at: datetime
+
+
+class ProposalDetail(ProposalSummary):
+    body: str
+    building_id: int | None
+    actor_id: int | None
+    author_id: int
+    photo: str | None
+    answer_text: str | None
+    cost_estimate: float | None
+    timeline: str | None
+    answered_at: datetime | None
+    progress_pct: int
+    merged_into_id: int | None
+    clock_started_at: datetime | None
+    history: list[StatusChange]
+    progress: list[Progress]
+    threshold: int
+    supported: bool
+    following: bool
+
+
+class FollowedUpdate(BaseModel):
+    proposal_id: int
+    title: str
+    status: str
+    at: datetime
+    what: str  # status / assigned / answer / progress
+    detail: str | None = None
+
+
+def _like_terms(search: str) -> list[str]:
+    """LIKE patterns for each search term, with LIKE's own wildcards escaped.
+
+    Plain substring matching finds Chinese words of any length (FTS trigram indexes miss the
+    common two-character words such as 电梯); every term must match title or body.
+    """
+    terms = [term for term in search.split() if term][:5]
+    return ["%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")[:50] + "%"
+            for term in terms]
+
+
+class ProposalPage(BaseModel):
+    items: list[ProposalSummary]
+    total: int
+    page: int
+    pages: int
+
+
+def list_proposals(*, community_id: int, status: str | None = None, kind: str | None = None,
+                   category: str | None = None, building_id: int | None = None,
+                   actor_id: int | None = None, search: str | None = None,
+                   sort: str = "newest", page: int = 1, page_size: int = PAGE_SIZE) -> ProposalPage:
+    """One page of proposals matching the filters and search terms, with the total count."""
+    filters = [Proposal.community_id == community_id]
+    for pattern in _like_terms(search or ""):
+        filters.append(col(Proposal.title).ilike(pattern, escape="\\")
+                       | col(Proposal.body).ilike(pattern, escape="\\"))
+    if actor_id:
+        filters.append(Proposal.actor_id == actor_id)
+    if status:
+        filters.append(Proposal.status == status)
+    if kind:
+        filters.append(Proposal.kind == kind)
+    if category:
+        filters.append(Proposal.category == category)
+    if building_id:
+        filters.append(Proposal.building_id == building_id)
+    order = SORTS.get(sort, SORTS["newest"])
+    with read_session() as s:
+        total = s.exec(select(func.count()).select_from(Proposal).where(*filters)).one()
+        pages = max(1, -(-total // page_size))
+        page = min(max(1, page), pages)
+        rows = s.exec(
+            select(Proposal, Building.code, Actor.name, User.display_name)
+            .join(Building, Proposal.building_id == Building.id, isouter=True)
+            .join(Actor, Proposal.actor_id == Actor.id, isouter=True)
+            .join(User, Proposal.author_id == User.id)
+            .where(*filters).order_by(*order)
+            .offset((page - 1) * page_size).limit(page_size)
+        ).all()
+        items = [ProposalSummary(
+            id=p.id, kind=p.kind, title=p.title, category=p.category, status=p.status,
+            building=code, actor=actor_name, author=author, support_count=p.support_count,
+            comment_count=p.comment_count, created_at=p.created_at)
+            for p, code, actor_name, author in rows]
+    return ProposalPage(items=items, total=total, page=page, pages=pages)
+
+
+def status_history(proposal_id: int) -> list[StatusChange]:
+    with read_session() as s:
+        return _history(s, proposal_id)
+
+
+def _history(s, proposal_id: int) -> list[StatusChange]:
+    rows = s.exec(select(ProposalStatusChange, Actor.name)
+                  .join(Actor, ProposalStatusChange.actor_id == Actor.id, isouter=True)
+                  .where(ProposalStatusChange.proposal_id == proposal_id)
+                  .order_by(col(ProposalStatusChange.at), col(ProposalStatusChange.id))).all()
+    return [StatusChange(from_status=r.from_status, to_status=r.to_status, reason=r.reason,
+                         at=r.at, by_system=r.by_user_id is None and r.from_status is not None,
+                         actor=name) for r, name in rows]
+
+
+def get_proposal(*, viewer: Principal, proposal_id: int) -> ProposalDetail | None:
+    """One proposal with its history, answer, progress and the viewer's own relation to it."""
+    from core.proposals.commands import support_threshold
+
+    with read_session() as s:
+        row = s.exec(
+            select(Proposal, Building.code, Actor.name, User.display_name)
+            .join(Building, Proposal.building_id == Building.id, isouter=True)
+            .join(Actor, Proposal.actor_id == Actor.id, isouter=True)
+            .join(User, Proposal.author_id == User.id)
+            .where(Proposal.id == proposal_id, Proposal.community_id == viewer.community_id)
+        ).first()
+        if row is None:
+            return None
+        p, code, actor_name, author = row
+        progress = s.exec(select(ProgressUpdate).where(ProgressUpdate.proposal_id == p.id)
+                          .order_by(col(ProgressUpdate.created_at))).all()
+        supported = viewer.resident_id is not None and s.exec(
+            select(Support.id).where(Support.proposal_id == p.id,
+                                     Support.resident_id == viewer.resident_id)).first() is not None
+        following = viewer.user_id is not None and s.exec(
+            select(ProposalFollow.id).where(ProposalFollow.proposal_id == p.id,
+                                            ProposalFollow.user_id == viewer.user_id)).first() is not None
+        return ProposalDetail(
+            id=p.id, kind=p.kind, title=p.title, category=p.category, status=p.status,
+            building=code, actor=actor_name, author=author, support_count=p.support_count,
+            comment_count=p.comment_count, created_at=p.created_at, body=p.body,
+            building_id=p.building_id, actor_id=p.actor_id, author_id=p.author_id,
+            photo=p.photo_path, answer_text=p.answer_text, cost_estimate=p.cost_estimate,
+            timeline=p.timeline, answered_at=p.answered_at, progress_pct=p.progress_pct,
+            merged_into_id=p.merged_into_id, clock_started_at=p.clock_started_at,
+            history=_history(s, p.id),
+            progress=[Progress(text=u.text, progress_pct=u.progress_pct, created_at=u.created_at)
+                      for u in progress],
+            threshold=support_threshold(s, p), supported=supported, following=following)
+
+
+def followed_updates(*, viewer: Principal, limit: int = 10) -> list[FollowedUpdate]:
+    """The newest status changes, answers and progress reports on followed proposals, not
+    counting the viewer's own actions."""
+    if viewer.user_id is None:
+        return []
+    with read_session() as s:
+        followed = select(ProposalFollow.proposal_id).where(ProposalFollow.user_id == viewer.user_id)
+        changes = s.exec(
+            select(ProposalStatusChange, Proposal.title, Proposal.status, Actor.name)
+            .join(Proposal, Proposal.id == ProposalStatusChange.proposal_id)
+            .join(Actor, Actor.id == ProposalStatusChange.actor_id, isouter=True)
+            .where(col(ProposalStatusChange.proposal_id).in_(followed),
+                   ProposalStatusChange.from_status.is_not(None),
+                   (ProposalStatusChange.by_user_id != viewer.user_id)
+                   | ProposalStatusChange.by_user_id.is_(None))
+            .order_by(col(ProposalStatusChange.at).desc()).limit(limit)).all()
+        answers = s.exec(select(Proposal).where(col(Proposal.id).in_(followed),
+                                                Proposal.answered_at.is_not(None))
+                         .order_by(col(Proposal.answered_at).desc()).limit(limit)).all()
+        progress = s.exec(
+            select(ProgressUpdate, Proposal.title, Proposal.status)
+            .join(Proposal, Proposal.id == ProgressUpdate.proposal_id)
+            .where(col(ProgressUpdate.proposal_id).in_(followed))
+            .order_by(col(ProgressUpdate.created_at).desc()).limit(limit)).all()
+    updates = [FollowedUpdate(proposal_id=c.proposal_id, title=title, status=status, at=c.at,
+                              what="assigned" if actor else "status",
+                              detail=actor or c.to_status)
+               for c, title, status, actor in changes]
+    updates += [FollowedUpdate(proposal_id=p.id, title=p.title, status=p.status,
+                               at=p.answered_at, what="answer") for p in answers]
+    updates += [FollowedUpdate(proposal_id=u.proposal_id, title=title, status=status,
+                               at=u.created_at, what="progress", detail=str(u.progress_pct))
+                for u, title, status in progress]
+    return sorted(updates, key=lambda u: u.at, reverse=True)[:limit]

@@ -18,6 +18,8 @@ SECTIONS = {
     "nav.section.take_part": [
         ("pages/home.py", "page.home", "nav.home", ":material/home:", "home"),
         ("pages/proposals.py", "page.proposals", "nav.proposals", ":material/lightbulb:", "proposals"),
+        ("pages/new_proposal.py", "proposal.create", "nav.new_proposal", ":material/add_circle:",
+         "new"),
         ("pages/hearings.py", "page.hearings", "nav.hearings", ":material/groups:", "hearings"),
         ("pages/votes.py", "page.votes", "nav.votes", ":material/how_to_vote:", "votes"),
     ],

@@ -65,3 +65,26 @@ def escape_md(text: str | None) -> str:
     if not text:
         return ""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text).replace("\n", " ")
+
+
+def run_command(t: Translator, command, success_key: str, **params) -> None:
+    """Call a core command; on success remember a message and rerun, else show the error.
+
+    The message is shown by `show_flash` on the next run, after the page has reloaded its
+    data, so that what the user sees always reflects the write.
+    """
+    try:
+        command()
+    except DomainError as error:
+        show_error(t, error)
+    else:
+        st.session_state["flash"] = (success_key, params)
+        st.rerun()
+
+
+def show_flash(t: Translator) -> None:
+    flash = st.session_state.pop("flash", None)
+    if isinstance(flash, tuple):
+        st.success(t(flash[0], **flash[1]), icon=":material/check_circle:")
+    elif isinstance(flash, str):
+        st.success(t(flash), icon=":material/celebration:")

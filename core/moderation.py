@@ -188,3 +188,46 @@ def blocked_users(*, actor: Principal) -> list[BlockedUser]:
                                       display_name=user.display_name, until=user.blocked_until,
                                       reason=last.reason if last else ""))
         return result
+
+
+class UserActivity(BaseModel):
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    blocked_until: datetime | None
+    proposals: int
+    comments: int
+    hidden_comments: int
+    flags_received: int
+    recent_comments: list[str]
+
+
+def user_activity(*, actor: Principal, username: str) -> UserActivity:
+    """What a moderator needs before blocking someone: their recent writing and its flags."""
+    require(actor, "user.block")
+    with read_session() as s:
+        user = s.exec(select(User).where(User.username == str(username or "").strip().casefold(),
+                                         User.community_id == actor.community_id)).first()
+        if user is None:
+            raise NotFound("moderation.no_such_user")
+        count = lambda query: s.exec(query).one()  # noqa: E731
+        proposals = count(select(func.count()).select_from(Proposal)
+                          .where(Proposal.author_id == user.id))
+        comments = count(select(func.count()).select_from(Comment)
+                         .where(Comment.author_id == user.id))
+        hidden = count(select(func.count()).select_from(Comment)
+                       .where(Comment.author_id == user.id, Comment.hidden_at.is_not(None)))
+        flags = count(select(func.count()).select_from(CommentFlag)
+                      .join(Comment, Comment.id == CommentFlag.comment_id)
+                      .where(Comment.author_id == user.id))
+        recent = s.exec(select(Comment.body).where(Comment.author_id == user.id,
+                                                   Comment.deleted_at.is_(None))
+                        .order_by(col(Comment.created_at).desc()).limit(10)).all()
+        blocked = user.blocked_until if user.blocked_until and user.blocked_until > utcnow() \
+            else None
+        return UserActivity(user_id=user.id, username=user.username,
+                            display_name=user.display_name, role=user.role,
+                            blocked_until=blocked, proposals=proposals, comments=comments,
+                            hidden_comments=hidden, flags_received=flags,
+                            recent_comments=list(recent))

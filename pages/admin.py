@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from components.page import label, open_page, show_error
+from components.page import label, open_page, run_command, show_error, show_flash
 from core.admin import add_actor, add_building, list_users, set_active, set_role
 from core.community import list_actors, list_buildings
 from core.errors import DomainError
@@ -9,20 +9,11 @@ from core.roster import MAX_BYTES, import_roster
 from core.vocabulary import ACTOR_KINDS, ROLES
 
 t, principal = open_page("page.admin", "admin.title", "admin.caption")
-flash = st.session_state.pop("admin_flash", None)
-if flash:
-    st.success(t(flash[0], **flash[1]))
+show_flash(t)
 
 
 def run(command, success_key: str, **params) -> None:
-    """Call a core command; on success remember a message and rerun, else show the error."""
-    try:
-        command()
-    except DomainError as error:
-        show_error(t, error)
-    else:
-        st.session_state["admin_flash"] = (success_key, params)
-        st.rerun()
+    run_command(t, command, success_key, **params)
 
 
 users_tab, buildings_tab, actors_tab, roster_tab = st.tabs(

@@ -1,17 +1,15 @@
 import streamlit as st
 
-from components.page import empty_state, escape_md, label, open_page
+from components.page import empty_state, escape_md, label, open_page, show_flash
 from core.community import get_community
 from core.hearings import list_hearings
-from core.proposals import list_proposals
+from core.proposals import followed_updates, list_proposals
 from core.voting.queries import list_polls
 from core.vocabulary import utcnow
 
 t, principal = open_page("page.home", "home.title")
 community = get_community(principal.community_id)
-flash = st.session_state.pop("flash", None)
-if flash:
-    st.success(t(flash), icon=":material/celebration:")
+show_flash(t)
 
 if principal.is_authenticated:
     st.subheader(t("home.greeting", name=escape_md(principal.display_name), community=escape_md(community.name)))
@@ -19,6 +17,21 @@ else:
     st.subheader(t("home.welcome", community=escape_md(community.name)))
     st.write(t("home.intro"))
     st.page_link("pages/register.py", label=t("home.join"), icon=":material/person_add:")
+
+if principal.is_authenticated:
+    updates = followed_updates(viewer=principal, limit=5)
+    st.markdown(f"#### {t('home.followed_updates')}")
+    if not updates:
+        st.caption(t("home.no_followed_updates"))
+    for update in updates:
+        detail = {"status": lambda d: label(t, "status", d),
+                  "assigned": lambda d: t("proposal.assigned_to", actor=escape_md(d)),
+                  "answer": lambda d: t("home.update.answer"),
+                  "progress": lambda d: t("home.update.progress", pct=d)}[update.what](update.detail)
+        with st.container(border=True):
+            st.page_link("pages/proposals.py", label=escape_md(update.title),
+                         query_params={"id": str(update.proposal_id)})
+            st.caption(f"{detail} · {t.datetime(update.at, community.timezone, 'short')}")
 
 latest = list_proposals(community_id=community.id, page_size=5)
 hearings = [h for h in list_hearings(community_id=community.id)
@@ -37,7 +50,8 @@ with left:
         empty_state(t, "proposals.empty")
     for item in latest.items:
         with st.container(border=True):
-            st.markdown(f"**{escape_md(item.title)}**")
+            st.page_link("pages/proposals.py", label=escape_md(item.title),
+                         query_params={"id": str(item.id)})
             st.caption(" · ".join([label(t, "kind", item.kind), label(t, "status", item.status),
                                    t("proposals.supports", n=item.support_count),
                                    t.datetime(item.created_at, community.timezone, "short")]))

@@ -1,14 +1,42 @@
 import streamlit as st
 
-from components.page import empty_state, escape_md, label, open_page
-from core.community import get_community, list_buildings
-from core.proposals import SORTS, list_proposals
+from components.page import empty_state, escape_md, label, open_page, show_flash
+from components.proposal_view import proposal_detail
+from components.thread import comment_thread
+from core.community import get_community, list_actors, list_buildings
+from core.permissions import can
+from core.proposals import SORTS, get_proposal, list_proposals, lifecycle
 from core.vocabulary import CATEGORIES, PROPOSAL_KINDS, PROPOSAL_STATUSES
 
 t, principal = open_page("page.proposals", "proposals.title", "proposals.caption")
 community = get_community(principal.community_id)
-buildings = {b.id: b for b in list_buildings(community.id)}
+show_flash(t)
 
+
+def show_one(proposal_id: int) -> None:
+    st.page_link("pages/proposals.py", label=t("proposal.back"), icon=":material/arrow_back:")
+    proposal = get_proposal(viewer=principal, proposal_id=proposal_id)
+    if proposal is None:
+        st.warning(t("error.not_found"))
+        return
+    proposal_detail(t, principal, proposal, tz=community.timezone)
+    st.divider()
+    comment_thread(t, principal, proposal.id, tz=community.timezone,
+                   open_=proposal.status not in lifecycle.DISCUSSION_CLOSED)
+
+
+requested = st.query_params.get("id")
+if requested is not None:
+    show_one(int(requested) if requested.isdigit() else -1)
+    st.stop()
+
+if can(principal, "proposal.create"):
+    st.page_link("pages/new_proposal.py", label=t("new_proposal.title"),
+                 icon=":material/add_circle:")
+buildings = {b.id: b for b in list_buildings(community.id)}
+actors = {a.id: a for a in list_actors(community.id, include_inactive=True)}
+search = st.text_input(t("proposals.search"), max_chars=100, placeholder=t("proposals.search_hint"),
+                       icon=":material/search:")
 with st.expander(t("proposals.filters"), expanded=False, icon=":material/filter_list:"):
     c1, c2 = st.columns(2)
     status = c1.selectbox(t("field_name.status"), [None, *PROPOSAL_STATUSES],
@@ -19,27 +47,31 @@ with st.expander(t("proposals.filters"), expanded=False, icon=":material/filter_
                             format_func=lambda c: t("common.all") if c is None else t(f"category.{c}"))
     building = c2.selectbox(t("field_name.building"), [None, *buildings],
                             format_func=lambda b: t("common.all") if b is None else buildings[b].name)
+    actor = c1.selectbox(t("field_name.actor"), [None, *actors],
+                         format_func=lambda a: t("common.all") if a is None else actors[a].name)
 sort = st.segmented_control(t("proposals.sort"), list(SORTS), default="newest",
                             format_func=lambda s: t(f"proposals.sort.{s}"))
 page_number = st.session_state.get("proposals_page", 1)
 result = list_proposals(community_id=community.id, status=status, kind=kind, category=category,
-                        building_id=building, sort=sort or "newest", page=page_number)
+                        building_id=building, actor_id=actor, search=search,
+                        sort=sort or "newest", page=page_number)
 
 st.caption(t("proposals.count", n=result.total))
 if not result.items:
-    empty_state(t, "proposals.empty_filtered" if any([status, kind, category, building])
-                else "proposals.empty")
+    empty_state(t, "proposals.empty_filtered" if any([status, kind, category, building, actor,
+                                                      search]) else "proposals.empty")
 for item in result.items:
     with st.container(border=True):
-        st.markdown(f"**{escape_md(item.title)}**")
+        st.page_link("pages/proposals.py", label=escape_md(item.title), query_params={"id": str(item.id)})
         parts = [label(t, "kind", item.kind), label(t, "status", item.status),
                  label(t, "category", item.category)]
         if item.building:
             parts.append(item.building)
         st.caption(" · ".join(parts))
         st.caption(" · ".join([
-            t("proposals.by", name=item.author),
-            t("proposals.responsible", actor=item.actor or t("proposals.unassigned")),
+            t("proposals.by", name=escape_md(item.author)),
+            t("proposals.responsible", actor=escape_md(item.actor) if item.actor
+              else t("proposals.unassigned")),
             t("proposals.supports", n=item.support_count),
             t("proposals.comments", n=item.comment_count),
             t.datetime(item.created_at, community.timezone, "short")]))

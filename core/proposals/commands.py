@@ -274,6 +274,8 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
     counted once per person. Returns the target's new support count."""
     require(actor, "proposal.moderate")
     reason = _reason(reason, required=True)
+    if not isinstance(into_id, int) or isinstance(into_id, bool):
+        raise InvalidInput("field.required", field="merge_target")
     if proposal_id == into_id:
         raise InvalidInput("proposal.merge_into_itself", field="merge_target")
     with write_session() as s:

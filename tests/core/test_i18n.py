@@ -36,9 +36,10 @@ def keys_used_in_code() -> set[str]:
             if name in ERROR_CLASSES | {"__init__"} and isinstance(first, ast.Constant) \
                     and isinstance(first.value, str):
                 keys.add(first.value)
-            if name in ("empty_state", "run") and len(node.args) > 1 and \
-                    isinstance(node.args[1], ast.Constant):
-                keys.add(node.args[1].value)
+            position = {"empty_state": 1, "run": 1, "run_command": 2}.get(name)
+            if position is not None and len(node.args) > position and \
+                    isinstance(node.args[position], ast.Constant):
+                keys.add(node.args[position].value)
         text = path.read_text(encoding="utf-8")
         keys.update(re.findall(r'\["(?:flash|profile_flash)"\] = "([a-z_.]+)"', text))
         keys.update(re.findall(r'\bflash="([a-z_.]+)"', text))

@@ -8,6 +8,7 @@ from core.principal import Principal
 PAGES = {
     "pages/home.py": ("page.home", "home.title"),
     "pages/proposals.py": ("page.proposals", "proposals.title"),
+    "pages/new_proposal.py": ("proposal.create", "new_proposal.title"),
     "pages/hearings.py": ("page.hearings", "hearings.title"),
     "pages/votes.py": ("page.votes", "votes.title"),
     "pages/accountability.py": ("page.accountability", "accountability.title"),

@@ -1,0 +1,124 @@
+"""The proposal list, detail, new-proposal and moderation pages, driven through widgets."""
+from sqlmodel import col, select
+
+from core.i18n import Translator
+from db.engine import read_session, write_session
+from db.models import Comment, CommentFlag, Proposal, User
+
+T = Translator("en")
+
+
+def open_proposal(app, role: str, proposal_id: int):
+    at = app(role)
+    at.query_params["id"] = str(proposal_id)
+    at.run()
+    at.switch_page("pages/proposals.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def first_open_proposal(status: str = "open_for_discussion") -> Proposal:
+    with read_session() as s:
+        return s.exec(select(Proposal).where(Proposal.status == status)
+                      .order_by(col(Proposal.id))).first()
+
+
+def button(at, label: str):
+    return [b for b in at.button if b.label.startswith(label)][0]
+
+
+def test_new_proposal_refuses_bad_input_then_submits(app):
+    at = app("resident")
+    at.run()
+    at.switch_page("pages/new_proposal.py").run()
+    inputs = {w.label: w for w in at.text_input}
+    inputs[T("field_name.title")].input("   ")
+    at.text_area[0].input("The lift in building 3 has been broken for a week.")
+    at.selectbox[0].select("facilities")
+    at.button[0].click().run()
+    assert at.error[0].value == f'{T("field_name.title")}: {T("field.required")}'
+    inputs = {w.label: w for w in at.text_input}
+    inputs[T("field_name.title")].input("Lift broken again")
+    at.button[0].click().run()
+    assert not at.exception
+    with read_session() as s:
+        created = s.exec(select(Proposal).where(Proposal.title == "Lift broken again")).one()
+    assert created.status == "submitted" and created.category == "facilities"
+
+
+def test_list_search_and_open_detail(app):
+    at = app("anonymous")
+    at.run()
+    at.switch_page("pages/proposals.py").run()
+    search = [w for w in at.text_input if w.label == T("proposals.search")][0]
+    search.input("电梯").run()
+    assert not at.exception
+    count_caption = [c.value for c in at.caption if c.value.endswith("items")][0]
+    assert int(count_caption.split()[0]) >= 1
+    proposal = first_open_proposal()
+    at = open_proposal(app, "anonymous", proposal.id)
+    assert any(proposal.title in m.value for m in at.subheader)
+    assert T("thread.log_in_to_post") in [c.value for c in at.caption]
+    assert not [b for b in at.button if b.label == T("proposal.support")]
+
+
+def test_unknown_proposal_id_shows_not_found(app):
+    at = open_proposal(app, "resident", 999_999)
+    assert at.warning[0].value == T("error.not_found")
+
+
+def test_support_and_comment_from_detail(app):
+    proposal = first_open_proposal()
+    with write_session() as s:
+        resident = s.exec(select(User).where(User.username == "resident")).one()
+        if proposal.author_id == resident.id:
+            s.get(Proposal, proposal.id).author_id = 2
+    at = open_proposal(app, "resident", proposal.id)
+    before = proposal.support_count
+    button(at, T("proposal.support")).click().run()
+    assert not at.exception
+    with read_session() as s:
+        assert s.get(Proposal, proposal.id).support_count == before + 1
+    at = open_proposal(app, "resident", proposal.id)
+    at.text_area[0].input("我同意，应该尽快处理。")
+    button(at, T("thread.post")).click().run()
+    with read_session() as s:
+        assert s.exec(select(Comment).where(Comment.proposal_id == proposal.id,
+                                            Comment.body == "我同意，应该尽快处理。")).first()
+
+
+def test_moderator_rejection_needs_a_reason(app):
+    proposal = first_open_proposal()
+    at = open_proposal(app, "moderator", proposal.id)
+    status_box = [s for s in at.selectbox if s.label == T("proposal.move_to")][0]
+    status_box.select("rejected")
+    button(at, T("proposal.move")).click().run()
+    assert at.error[0].value == f'{T("field_name.reason")}: {T("field.required")}'
+    with read_session() as s:
+        assert s.get(Proposal, proposal.id).status == "open_for_discussion"
+
+
+def test_resident_sees_no_moderator_panel(app):
+    proposal = first_open_proposal()
+    at = open_proposal(app, "resident", proposal.id)
+    assert T("proposal.moderate") not in [e.label for e in at.expander]
+    at = open_proposal(app, "moderator", proposal.id)
+    assert T("proposal.moderate") in [e.label for e in at.expander]
+
+
+def test_moderation_page_hides_a_flagged_comment(app):
+    with read_session() as s:
+        flagged = s.exec(select(CommentFlag).where(CommentFlag.resolved_at.is_(None))
+                         .order_by(col(CommentFlag.created_at))).first()
+    at = app("moderator")
+    at.run()
+    at.switch_page("pages/moderation.py").run()
+    reason = [w for w in at.text_input if w.key == f"hide_reason_{flagged.comment_id}"][0]
+    reason.input("人身攻击")
+    hide = [b for b in at.button if b.label == T("moderation.hide")
+            and f"hide_{flagged.comment_id}" in b.id][0]
+    hide.click().run()
+    assert not at.exception
+    with read_session() as s:
+        comment = s.get(Comment, flagged.comment_id)
+    assert comment.hidden_at is not None and comment.hidden_reason == "人身攻击"

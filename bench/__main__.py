@@ -26,6 +26,27 @@ def timed(function, repeat: int) -> float:
     return statistics.median(samples)
 
 
+def _add_proposals(count: int) -> None:
+    """Bulk-insert proposals (with real-looking Chinese titles) up to the size measured."""
+    from sqlalchemy import insert
+
+    from db.demo_content import PROPOSALS
+    from db.engine import write_session
+    from db.models import Proposal
+    from db.models.base import utcnow
+
+    now = utcnow()
+    rows = [dict(community_id=1, kind=PROPOSALS[i % len(PROPOSALS)][0],
+                 category=PROPOSALS[i % len(PROPOSALS)][1],
+                 title=PROPOSALS[i % len(PROPOSALS)][2].format(b=f"{i % 12 + 1}号楼") + f" #{i}",
+                 body=PROPOSALS[i % len(PROPOSALS)][3].format(b="楼"), author_id=4,
+                 status="submitted", support_count=i % 37, comment_count=i % 11,
+                 created_at=now, updated_at=now) for i in range(max(0, count))]
+    with write_session() as s:
+        for start in range(0, len(rows), 5000):
+            s.execute(insert(Proposal), rows[start:start + 5000])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=20_000)
@@ -56,6 +77,15 @@ def main() -> None:
     researcher = Principal(user_id=3, role="researcher", community_id=1)
     rows.append(("dashboard overview (SQL aggregates)", f"{counts['participationevent']:,} events",
                  timed(lambda: participation_overview(actor=researcher), args.repeat), 2.0))
+    _add_proposals(10_000 - counts["proposal"])
+    rows.append(("proposal list, page 1 / page 250", "10,000 proposals",
+                 timed(lambda: (list_proposals(community_id=1),
+                                list_proposals(community_id=1, page=250)), args.repeat), 0.3))
+    rows.append(("proposal search '电梯' (substring, Chinese)", "10,000 proposals",
+                 timed(lambda: list_proposals(community_id=1, search="电梯"), args.repeat), 0.3))
+    rows.append(("proposal list, most supported + filters", "10,000 proposals",
+                 timed(lambda: list_proposals(community_id=1, sort="most_supported",
+                                              kind="need", status="submitted"), args.repeat), 0.3))
     admin = Principal(user_id=1, role="admin", community_id=1)
     csv = "full_name,building,age_band\n" + "".join(
         f"居民{i},B{(i % 12) + 1:02d},30-44\n" for i in range(args.residents))

@@ -139,6 +139,8 @@ def delete_comment(*, actor: Principal, comment_id: int) -> None:
             raise PermissionDenied("comment.delete")
         if comment.deleted_at:
             raise Conflict("comment.already_deleted")
+        if comment.hidden_at:  # the moderators' record of what was hidden stays
+            raise Conflict("comment.not_editable")
         for revision in s.exec(select(CommentRevision)
                                .where(CommentRevision.comment_id == comment.id)).all():
             s.delete(revision)
@@ -151,7 +153,7 @@ def delete_comment(*, actor: Principal, comment_id: int) -> None:
 def react(*, actor: Principal, comment_id: int, value: int) -> None:
     """Agree (+1) or disagree (-1); the same reaction again takes it back."""
     require(actor, "comment.create")
-    if value not in (1, -1):
+    if isinstance(value, bool) or value not in (1, -1):
         raise InvalidInput("field.not_a_choice", field="reaction")
     with write_session() as s:
         comment, proposal = _comment(s, comment_id, actor)
@@ -168,12 +170,16 @@ def react(*, actor: Principal, comment_id: int, value: int) -> None:
             s.delete(row)
             s.flush()
             if row.value == value:
+                record(s, actor=actor, action="comment.unreact", object_type="comment",
+                       object_id=comment.id)
                 return
         s.add(CommentReaction(comment_id=comment.id, user_id=actor.user_id, value=value))
         _count(comment, value, +1)
         record_participation(s, community_id=proposal.community_id, kind="reaction",
                              resident_id=actor.resident_id, user_id=actor.user_id,
                              object_type="comment", object_id=comment.id)
+        record(s, actor=actor, action="comment.react", object_type="comment",
+               object_id=comment.id, payload={"value": value})
 
 
 def _count(comment: Comment, value: int, step: int) -> None:
@@ -211,7 +217,9 @@ def thread(*, viewer: Principal, proposal_id: int) -> list[CommentView]:
     with read_session() as s:
         rows = s.exec(select(Comment, User.display_name)
                       .join(User, Comment.author_id == User.id)
-                      .where(Comment.proposal_id == proposal_id)
+                      .join(Proposal, Proposal.id == Comment.proposal_id)
+                      .where(Comment.proposal_id == proposal_id,
+                             Proposal.community_id == viewer.community_id)
                       .order_by(col(Comment.created_at), col(Comment.id))).all()
         mine = dict(s.exec(select(CommentReaction.comment_id, CommentReaction.value)
                            .join(Comment, Comment.id == CommentReaction.comment_id)

@@ -1,36 +1,55 @@
 """Making user Markdown safe to render: no HTML, no images, only web and mail links.
 
-Residents write proposal bodies and comments in Markdown. Before it reaches st.markdown it
-passes through `safe_markdown`: raw HTML is shown as text, images become a plain mention of
-their description (a remote image would make every reader's browser contact its host), and a
-link survives only with an http, https or mailto address; any other (javascript:, data:,
-file:, relative) keeps its text and loses the address.
+Residents write proposal bodies and comments in Markdown, which st.markdown renders. Text is
+parsed with a CommonMark parser (markdown-it-py, the same grammar the browser's renderer
+follows); if the parse holds raw HTML, an image (a remote image would make every reader's
+browser contact its host) or a link whose address is not http, https or mailto, the whole
+text is shown as plain text instead, every Markdown character escaped. Ordinary Markdown
+(emphasis, lists, quotes, code, web links) passes unchanged.
 """
 from __future__ import annotations
 
-import re
+from markdown_it import MarkdownIt
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
-IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
-LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-REFERENCE = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*(\S+).*$", re.MULTILINE)
-REF_USE = re.compile(r"\[([^\]]+)\]\[([^\]]*)\]")
-AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+# Every ASCII punctuation character may be backslash-escaped in CommonMark.
+_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+_parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+# Let every link through the parser so that we see it (markdown-it drops javascript: links
+# silently, but another renderer might not).
+_parser.validateLink = lambda url: True
 
 
-def _safe_url(url: str) -> bool:
-    return url.strip().lower().startswith(SAFE_SCHEMES)
+def _tokens(text: str):
+    stack = list(reversed(_parser.parse(text)))
+    while stack:
+        token = stack.pop()
+        yield token
+        stack.extend(reversed(token.children or []))
+
+
+def is_inert(text: str) -> bool:
+    """True when the text renders without HTML, images or non-web links."""
+    for token in _tokens(text):
+        if token.type in ("html_inline", "html_block", "image"):
+            return False
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "").strip().lower()
+            if not href.startswith(SAFE_SCHEMES):
+                return False
+    return True
+
+
+def plain_text(text: str) -> str:
+    """Markdown that renders as exactly this text: every special character escaped, line
+    breaks kept."""
+    escaped = "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text)
+    return "  \n".join(escaped.splitlines())
 
 
 def safe_markdown(text: str | None) -> str:
-    """The text with every construct that could run code or fetch a resource defused."""
+    """The text itself when it is inert Markdown, otherwise the text shown as plain text."""
     if not text:
         return ""
-    text = IMAGE.sub(lambda m: f"[{m.group(1).strip() or 'image'}]", text)
-    text = LINK.sub(lambda m: m.group(0) if _safe_url(m.group(2)) else m.group(1), text)
-    text = AUTOLINK.sub(lambda m: m.group(1) if _safe_url(m.group(1)) else
-                        m.group(1).replace(":", "\\:"), text)
-    text = REFERENCE.sub(lambda m: m.group(0) if _safe_url(m.group(2)) else "", text)
-    text = REF_USE.sub(lambda m: m.group(1), text)
-    # Raw HTML is never rendered: show the brackets as text.
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+    return text if is_inert(text) else plain_text(text)

@@ -20,7 +20,7 @@ from core.proposals.photos import prepare_photo, store_photo
 from core.text import clean_text
 from db.engine import write_session
 from db.models import (Actor, Building, Community, ProgressUpdate, Proposal, ProposalFollow,
-                       ProposalStatusChange, Resident, Support)
+                       ProposalStatusChange, Resident, Support, User)
 from db.models.base import utcnow
 from db.models.proposals import CATEGORIES, PROPOSAL_KINDS
 
@@ -70,7 +70,7 @@ def support_threshold(s: Session, proposal: Proposal) -> int:
         Resident.community_id == proposal.community_id)
     if proposal.building_id is not None:
         roster = roster.where(Resident.building_id == proposal.building_id)
-    return max(1, math.ceil(community.support_threshold * s.exec(roster).one()))
+    return max(1, math.ceil(round(community.support_threshold * s.exec(roster).one(), 9)))
 
 
 def submit_proposal(*, actor: Principal, kind: str, title: str, body: str, category: str,
@@ -168,6 +168,10 @@ def follow_proposal(*, actor: Principal, proposal_id: int, follow: bool = True) 
             s.add(ProposalFollow(proposal_id=proposal.id, user_id=actor.user_id))
         elif not follow and row is not None:
             s.delete(row)
+        else:
+            return
+        record(s, actor=actor, action="proposal.follow" if follow else "proposal.unfollow",
+               object_type="proposal", object_id=proposal.id)
 
 
 def withdraw_proposal(*, actor: Principal, proposal_id: int, reason: str | None = None) -> None:
@@ -207,6 +211,8 @@ def assign_actor(*, actor: Principal, proposal_id: int, responsible_id: int,
     require(actor, "proposal.moderate")
     with write_session() as s:
         proposal = _proposal(s, proposal_id, actor)
+        if proposal.status in lifecycle.DISCUSSION_CLOSED:
+            raise Conflict("proposal.closed")
         target = s.get(Actor, responsible_id) if isinstance(responsible_id, int) else None
         if target is None or target.community_id != actor.community_id or not target.active:
             raise InvalidInput("field.not_a_choice", field="actor")
@@ -235,7 +241,8 @@ def answer_proposal(*, actor: Principal, proposal_id: int, answer: str,
     answer = clean_text(answer, field="answer", max_len=5000, min_len=5, multiline=True)
     timeline = clean_text(timeline, field="timeline", max_len=200, required=False)
     if cost_estimate is not None:
-        if not isinstance(cost_estimate, (int, float)) or cost_estimate != cost_estimate \
+        if not isinstance(cost_estimate, (int, float)) or isinstance(cost_estimate, bool) \
+                or cost_estimate != cost_estimate \
                 or not 0 <= cost_estimate <= 1e12:
             raise InvalidInput("field.out_of_range", field="cost_estimate", min=0, max=10**12)
     with write_session() as s:
@@ -286,8 +293,10 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
         if target.status in lifecycle.DISCUSSION_CLOSED:
             raise Conflict("proposal.merge_target_closed")
         have = set(s.exec(select(Support.resident_id).where(Support.proposal_id == target.id)))
+        target_author = s.get(User, target.author_id)
         for support in s.exec(select(Support).where(Support.proposal_id == source.id)).all():
-            if support.resident_id in have:
+            # Counted once per person, and never for the target's own author.
+            if support.resident_id in have or support.resident_id == target_author.resident_id:
                 s.delete(support)
             else:
                 support.proposal_id = target.id
@@ -304,6 +313,8 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
         target.support_count = len(have)
         source.merged_into_id = target.id
         _move(s, source, "merged", by=actor, reason=reason)
+        if target.status == "submitted" and target.support_count >= support_threshold(s, target):
+            _move(s, target, "under_review", by=SYSTEM, reason="support_threshold")
         record(s, actor=actor, action="proposal.merge", object_type="proposal",
                object_id=source.id, payload={"into": target.id})
         return target.support_count

@@ -8,7 +8,7 @@ import secrets
 import warnings
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import InvalidInput
 from db.engine import ROOT
@@ -46,10 +46,13 @@ def prepare_photo(data: bytes) -> tuple[bytes, str]:
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 fmt = image.format
-                image.load()
+                # Phones store portrait photos sideways plus an EXIF orientation tag; turn the
+                # pixels upright before the tag is dropped with the rest of the metadata.
+                image = ImageOps.exif_transpose(image)
                 image.thumbnail((MAX_SIDE, MAX_SIDE))
                 if fmt == "JPEG" and image.mode not in ("RGB", "L"):
                     image = image.convert("RGB")
+                image.info.pop("comment", None)  # Pillow would copy a JPEG comment over
                 out = io.BytesIO()
                 image.save(out, format=fmt, quality=85) if fmt == "JPEG" else \
                     image.save(out, format=fmt)

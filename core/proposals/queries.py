@@ -85,8 +85,8 @@ def _like_terms(search: str) -> list[str]:
     Plain substring matching finds Chinese words of any length (FTS trigram indexes miss the
     common two-character words such as 电梯); every term must match title or body.
     """
-    terms = [term for term in search.split() if term][:5]
-    return ["%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")[:50] + "%"
+    terms = [term[:50] for term in search.split() if term][:5]
+    return ["%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             for term in terms]
 
 
@@ -211,7 +211,8 @@ def followed_updates(*, viewer: Principal, limit: int = 10) -> list[FollowedUpda
         progress = s.exec(
             select(ProgressUpdate, Proposal.title, Proposal.status)
             .join(Proposal, Proposal.id == ProgressUpdate.proposal_id)
-            .where(col(ProgressUpdate.proposal_id).in_(followed))
+            .where(col(ProgressUpdate.proposal_id).in_(followed),
+                   ProgressUpdate.by_user_id != viewer.user_id)
             .order_by(col(ProgressUpdate.created_at).desc()).limit(limit)).all()
     updates = [FollowedUpdate(proposal_id=c.proposal_id, title=title, status=status, at=c.at,
                               what="assigned" if actor else "status",

@@ -124,3 +124,30 @@ def people(community) -> dict[str, Principal]:
 def user_row(username: str) -> User:
     with write_session() as s:
         return s.exec(select(User).where(User.username == username)).one()
+
+
+BODY = "楼道里的灯坏了很久，晚上老人上下楼很不方便，希望尽快修好。"
+
+
+def visitor(people) -> Principal:
+    """A visitor who is not logged in, looking at the community (as the app builds it)."""
+    return Principal(user_id=None, role="anonymous",
+                     community_id=people["resident"].community_id)
+
+
+@pytest.fixture
+def quick_accounts(monkeypatch):
+    """For tests that never log in: skip register()'s deliberately slow password checks."""
+    import core.accounts.commands as accounts
+
+    monkeypatch.setattr(accounts, "check_password_policy", lambda password, **_: password)
+    monkeypatch.setattr(accounts, "hash_password", lambda _password: "$argon2id$not-a-hash")
+
+
+@pytest.fixture
+def proposal_id(people) -> int:
+    """A need submitted by the admin, open to comments."""
+    from core.proposals.commands import submit_proposal
+
+    return submit_proposal(actor=people["admin"], kind="need", title="修好3号楼的楼道灯",
+                           body=BODY, category="facilities")

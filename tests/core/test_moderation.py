@@ -17,30 +17,9 @@ from core.proposals.commands import change_status, submit_proposal
 from db.engine import read_session, write_session
 from db.models import AuditEvent, Comment, CommentFlag, Community, Building, User, UserBlock
 from db.models.base import utcnow
-from tests.conftest import make_user
+from tests.conftest import BODY, make_user, visitor
 
-BODY = "楼道里的灯坏了很久，晚上老人上下楼很不方便，希望尽快修好。"
-
-
-def visitor(people) -> Principal:
-    """A visitor who is not logged in, looking at the community (as the app builds it)."""
-    return Principal(user_id=None, role="anonymous",
-                     community_id=people["resident"].community_id)
-
-
-@pytest.fixture(autouse=True)
-def quick_accounts(monkeypatch):
-    """These tests never log in: skip the deliberately slow password checks in register()."""
-    import core.accounts.commands as accounts
-
-    monkeypatch.setattr(accounts, "check_password_policy", lambda password, **_: password)
-    monkeypatch.setattr(accounts, "hash_password", lambda _password: "$argon2id$not-a-hash")
-
-
-@pytest.fixture
-def proposal_id(people) -> int:
-    return submit_proposal(actor=people["admin"], kind="need", title="修好3号楼的楼道灯",
-                           body=BODY, category="facilities")
+pytestmark = pytest.mark.usefixtures("quick_accounts")
 
 
 @pytest.fixture

@@ -26,18 +26,11 @@ from db.models import (Actor, AuditEvent, Building, Community, ParticipationEven
                        Resident, Support)
 from db.models.base import utcnow
 from db.models.proposals import PROPOSAL_STATUSES
-from tests.conftest import make_user
-
-BODY = "楼道里的灯坏了很久，晚上老人上下楼很不方便，希望尽快修好。"
+from tests.conftest import BODY, make_user
 
 
-@pytest.fixture(autouse=True)
-def quick_accounts(monkeypatch):
-    """These tests never log in: skip the deliberately slow password checks in register()."""
-    import core.accounts.commands as accounts
 
-    monkeypatch.setattr(accounts, "check_password_policy", lambda password, **_: password)
-    monkeypatch.setattr(accounts, "hash_password", lambda _password: "$argon2id$not-a-hash")
+pytestmark = pytest.mark.usefixtures("quick_accounts")
 
 
 @pytest.fixture

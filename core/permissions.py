@@ -55,6 +55,7 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "comment.create": _participates,
     "proposal.support": _participates,
     "proposal.follow": _role_in(SIGNED_IN),
+    "hearing.register": _participates,
     # Staff work.
     "proposal.moderate": _role_in(STAFF),
     "comment.moderate": _role_in(STAFF),

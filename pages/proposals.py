@@ -27,6 +27,8 @@ def show_one(proposal_id: int) -> None:
 
 requested = st.query_params.get("id")
 if requested is not None:
+    # Written back so the address bar keeps it: reruns (after a click) and reloads stay here.
+    st.query_params["id"] = requested
     show_one(int(requested) if requested.isdigit() else -1)
     st.stop()
 

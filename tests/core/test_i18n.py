@@ -8,7 +8,8 @@ import pytest
 from core.accounts.profile import DEMOGRAPHIC_CHOICES
 from core.i18n import LOCALES, Translator, catalogue, negotiate
 from db.models.community import ACTOR_KINDS
-from db.models.hearings import HEARING_KINDS, HEARING_STATUSES
+from core.hearings.lifecycle import OUTCOMES
+from db.models.hearings import AUDIENCES, CHANNELS, HEARING_KINDS, HEARING_STATUSES
 from db.models.people import ROLES
 from db.models.proposals import CATEGORIES, PROPOSAL_KINDS, PROPOSAL_STATUSES
 from db.models.records import PARTICIPATION_KINDS
@@ -52,6 +53,10 @@ DYNAMIC = {
     "poll_method": POLL_METHODS, "poll_status": POLL_STATUSES, "actor_kind": ACTOR_KINDS,
     "participation": PARTICIPATION_KINDS, "proposals.sort": ("newest", "most_supported",
                                                              "most_discussed"),
+    "outcome": tuple(OUTCOMES), "registration": ("registered", "waitlisted", "cancelled",
+                                                 "walk_in"),
+    "channel": CHANNELS, "audience": AUDIENCES,
+    "hearings.you_are": ("registered", "waitlisted"),
     **DEMOGRAPHIC_CHOICES,
 }
 
@@ -72,8 +77,9 @@ def test_every_key_used_in_code_is_in_the_catalogues():
 
 @pytest.mark.parametrize("prefix", sorted(DYNAMIC))
 def test_labels_exist_for_every_code(prefix):
-    missing = [f"{prefix}.{code}" for code in DYNAMIC[prefix]
-               if f"{prefix}.{code}" not in catalogue("zh-CN")]
+    joiner = "_" if prefix.endswith("you_are") else "."
+    missing = [f"{prefix}{joiner}{code}" for code in DYNAMIC[prefix]
+               if f"{prefix}{joiner}{code}" not in catalogue("zh-CN")]
     assert missing == []
 
 

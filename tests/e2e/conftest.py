@@ -15,11 +15,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from db.engine import ROOT
 from tests.conftest import migrate_sqlite, skip_or_fail
 
 ARTIFACTS = ROOT / "test-artifacts"
+# A script run that writes (argon2, several tables) can take a few seconds on a busy CI core.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -37,12 +40,17 @@ def _demo_database(path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def e2e_database(tmp_path_factory) -> str:
+    """The URL of the demo database the browser tests' server uses (for test set-up)."""
+    return _demo_database(tmp_path_factory.mktemp("e2e-db") / "demo.db")
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory, e2e_database):
     """Base URL of a Streamlit server running the app on a fresh demo database."""
     workdir = tmp_path_factory.mktemp("e2e")
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=_demo_database(workdir / "demo.db"),
-               YISHITING_SECRET_KEY="e2e-secret-key")
+    env = dict(os.environ, DATABASE_URL=e2e_database, YISHITING_SECRET_KEY="e2e-secret-key")
     log = open(workdir / "streamlit.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",

@@ -1,0 +1,305 @@
+"""Hearing commands. Moderators create hearings, move them along their lifecycle, check
+people in at the door or online, and publish minutes with an outcome per linked proposal;
+residents register (or join the waitlist), cancel, and submit written statements.
+
+Attendance and registrations are per roster resident, so someone without an account who
+comes to the hall counts exactly like an account holder in every statistic.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core.audit import record
+from core.errors import Conflict, InvalidInput, NotFound
+from core.hearings import lifecycle
+from core.participation import record_participation
+from core.permissions import require
+from core.principal import Principal
+from core.text import clean_text
+from db.engine import write_session
+from db.models import (Building, Hearing, HearingAttendance, HearingProposal,
+                       HearingRegistration, Proposal, ProposalStatusChange, Resident)
+from db.models.base import utcnow
+from db.models.hearings import AUDIENCES, CHANNELS, HEARING_KINDS
+
+MAX_CAPACITY = 10_000
+
+
+def _hearing(s: Session, hearing_id, actor: Principal) -> Hearing:
+    if not isinstance(hearing_id, int):
+        raise NotFound("error.not_found")
+    query = select(Hearing).where(Hearing.id == hearing_id)
+    if s.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    hearing = s.exec(query).first()
+    if hearing is None or hearing.community_id != actor.community_id:
+        raise NotFound("error.not_found")
+    return hearing
+
+
+def _aware(value, field: str) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput("field.required", field=field)
+    return value
+
+
+def create_hearing(*, actor: Principal, kind: str, title: str, description: str = "",
+                   starts_at: datetime, ends_at: datetime, place: str | None = None,
+                   online_url: str | None = None, capacity: int | None = None,
+                   registration_deadline: datetime | None = None, audience: str = "community",
+                   building_id: int | None = None, proposal_ids: list[int] = ()) -> int:
+    """A hearing in draft; returns its id. Times are aware datetimes."""
+    require(actor, "hearing.manage")
+    if kind not in HEARING_KINDS:
+        raise InvalidInput("field.not_a_choice", field="hearing_kind")
+    if audience not in AUDIENCES:
+        raise InvalidInput("field.not_a_choice", field="audience")
+    title = clean_text(title, field="title", max_len=120, min_len=4)
+    description = clean_text(description, field="description", max_len=10_000, multiline=True,
+                             required=False) or ""
+    place = clean_text(place, field="place", max_len=200, required=False)
+    online_url = clean_text(online_url, field="online_url", max_len=500, required=False)
+    if online_url and not online_url.lower().startswith(("https://", "http://")):
+        raise InvalidInput("hearing.bad_url", field="online_url")
+    if not place and not online_url:
+        raise InvalidInput("hearing.place_or_link", field="place")
+    starts_at, ends_at = _aware(starts_at, "starts_at"), _aware(ends_at, "ends_at")
+    if ends_at <= starts_at:
+        raise InvalidInput("hearing.ends_before_start", field="ends_at")
+    if registration_deadline is not None:
+        registration_deadline = _aware(registration_deadline, "registration_deadline")
+        if registration_deadline > starts_at:
+            raise InvalidInput("hearing.deadline_after_start", field="registration_deadline")
+    if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool)
+                                 or not 1 <= capacity <= MAX_CAPACITY):
+        raise InvalidInput("field.out_of_range", field="capacity", min=1, max=MAX_CAPACITY)
+    if audience == "building" and building_id is None:
+        raise InvalidInput("field.required", field="building")
+    with write_session() as s:
+        if building_id is not None:
+            building = s.get(Building, building_id) if isinstance(building_id, int) else None
+            if building is None or building.community_id != actor.community_id:
+                raise InvalidInput("field.not_a_choice", field="building")
+        hearing = Hearing(community_id=actor.community_id, kind=kind, title=title,
+                          description=description, starts_at=starts_at, ends_at=ends_at,
+                          place=place, online_url=online_url, capacity=capacity,
+                          registration_deadline=registration_deadline, audience=audience,
+                          building_id=building_id if audience == "building" else None,
+                          created_by=actor.user_id)
+        s.add(hearing)
+        s.flush()
+        for proposal_id in dict.fromkeys(proposal_ids):
+            proposal = s.get(Proposal, proposal_id) if isinstance(proposal_id, int) else None
+            if proposal is None or proposal.community_id != actor.community_id:
+                raise InvalidInput("field.not_a_choice", field="proposals")
+            s.add(HearingProposal(hearing_id=hearing.id, proposal_id=proposal.id))
+        record(s, actor=actor, action="hearing.create", object_type="hearing",
+               object_id=hearing.id, payload={"kind": kind, "title": title})
+        return hearing.id
+
+
+def move_hearing(*, actor: Principal, hearing_id: int, to_status: str,
+                 reason: str | None = None) -> None:
+    """Open or close registration, mark the hearing held, or cancel it (with a reason)."""
+    require(actor, "hearing.manage")
+    if to_status == "minutes_published":
+        raise Conflict("hearing.use_publish_minutes")
+    reason = clean_text(reason, field="reason", max_len=1000, multiline=True,
+                        required=to_status == "cancelled")
+    with write_session() as s:
+        hearing = _hearing(s, hearing_id, actor)
+        if not lifecycle.can_move(hearing.status, to_status):
+            raise Conflict("hearing.illegal_transition", **{"from": hearing.status}, to=to_status)
+        previous = hearing.status
+        hearing.status = to_status
+        if to_status == "cancelled":
+            hearing.cancel_reason = reason
+        if to_status == "open":
+            # Opening makes the linked proposals "in hearing" while they are being discussed.
+            for link in s.exec(select(HearingProposal)
+                               .where(HearingProposal.hearing_id == hearing.id)).all():
+                proposal = s.get(Proposal, link.proposal_id)
+                if proposal.status == "open_for_discussion":
+                    s.add(ProposalStatusChange(proposal_id=proposal.id,
+                                               from_status=proposal.status,
+                                               to_status="in_hearing", by_user_id=actor.user_id))
+                    proposal.status = "in_hearing"
+        record(s, actor=actor, action="hearing.move", object_type="hearing",
+               object_id=hearing.id, payload={"from": previous, "to": to_status})
+
+
+def _in_scope(hearing: Hearing, resident: Resident) -> bool:
+    return hearing.audience != "building" or resident.building_id == hearing.building_id
+
+
+def _registered_count(s: Session, hearing_id: int) -> int:
+    return s.exec(select(func.count()).select_from(HearingRegistration).where(
+        HearingRegistration.hearing_id == hearing_id,
+        HearingRegistration.status == "registered")).one()
+
+
+def register_for_hearing(*, actor: Principal, hearing_id: int) -> str:
+    """Take a place, or join the waitlist when the hearing is full; returns the status."""
+    require(actor, "hearing.register")
+    if actor.resident_id is None:
+        raise Conflict("hearing.no_resident")
+    with write_session() as s:
+        hearing = _hearing(s, hearing_id, actor)
+        if hearing.status not in lifecycle.REGISTRATION_OPEN:
+            raise Conflict("hearing.registration_closed")
+        if hearing.registration_deadline and utcnow() > hearing.registration_deadline:
+            raise Conflict("hearing.deadline_passed")
+        if hearing.audience == "invited":
+            raise Conflict("hearing.invitation_only")
+        resident = s.get(Resident, actor.resident_id)
+        if not _in_scope(hearing, resident):
+            raise Conflict("hearing.out_of_scope")
+        existing = s.exec(select(HearingRegistration).where(
+            HearingRegistration.hearing_id == hearing.id,
+            HearingRegistration.resident_id == resident.id)).first()
+        if existing is not None and existing.status != "cancelled":
+            raise Conflict("hearing.already_registered")
+        full = hearing.capacity is not None and _registered_count(s, hearing.id) >= hearing.capacity
+        status = "waitlisted" if full else "registered"
+        if existing is None:
+            existing = HearingRegistration(hearing_id=hearing.id, resident_id=resident.id)
+            s.add(existing)
+        existing.status, existing.cancelled_at, existing.created_at = status, None, utcnow()
+        s.flush()
+        record_participation(s, community_id=hearing.community_id, kind="hearing_registration",
+                             resident_id=resident.id, user_id=actor.user_id,
+                             object_type="hearing", object_id=hearing.id)
+        record(s, actor=actor, action="hearing.register", object_type="hearing",
+               object_id=hearing.id, payload={"status": status})
+        return status
+
+
+def cancel_registration(*, actor: Principal, hearing_id: int) -> None:
+    """Give up one's place; the first on the waitlist takes it."""
+    require(actor, "hearing.register")
+    with write_session() as s:
+        hearing = _hearing(s, hearing_id, actor)
+        if hearing.status not in ("open", "registration_closed"):
+            raise Conflict("hearing.registration_closed")
+        row = s.exec(select(HearingRegistration).where(
+            HearingRegistration.hearing_id == hearing.id,
+            HearingRegistration.resident_id == actor.resident_id,
+            HearingRegistration.status != "cancelled")).first()
+        if row is None:
+            raise Conflict("hearing.not_registered")
+        had_place = row.status == "registered"
+        row.status, row.cancelled_at = "cancelled", utcnow()
+        s.flush()
+        promoted = None
+        if had_place:
+            promoted = s.exec(select(HearingRegistration).where(
+                HearingRegistration.hearing_id == hearing.id,
+                HearingRegistration.status == "waitlisted")
+                .order_by(col(HearingRegistration.created_at), col(HearingRegistration.id))).first()
+            if promoted is not None:
+                promoted.status = "registered"
+        record(s, actor=actor, action="hearing.cancel_registration", object_type="hearing",
+               object_id=hearing.id,
+               payload={"promoted_resident": promoted.resident_id if promoted else None})
+
+
+def submit_statement(*, actor: Principal, hearing_id: int, text: str) -> None:
+    """A registered resident's written statement, before the hearing is held."""
+    require(actor, "hearing.register")
+    text = clean_text(text, field="statement", max_len=10_000, min_len=10, multiline=True)
+    with write_session() as s:
+        hearing = _hearing(s, hearing_id, actor)
+        if hearing.status not in ("open", "registration_closed"):
+            raise Conflict("hearing.statements_closed")
+        row = s.exec(select(HearingRegistration).where(
+            HearingRegistration.hearing_id == hearing.id,
+            HearingRegistration.resident_id == actor.resident_id,
+            HearingRegistration.status == "registered")).first()
+        if row is None:
+            raise Conflict("hearing.not_registered")
+        first = row.statement is None
+        row.statement = text
+        if first:
+            record_participation(s, community_id=hearing.community_id, kind="statement",
+                                 resident_id=actor.resident_id, user_id=actor.user_id,
+                                 object_type="hearing", object_id=hearing.id)
+        record(s, actor=actor, action="hearing.statement", object_type="hearing",
+               object_id=hearing.id)
+
+
+def check_in(*, actor: Principal, hearing_id: int, resident_id: int, channel: str) -> None:
+    """Record that a roster resident attended, at the door (offline) or online.
+
+    When the hearing has a capacity, only registered residents are let in; checking someone
+    in twice is refused.
+    """
+    require(actor, "hearing.manage")
+    if channel not in CHANNELS:
+        raise InvalidInput("field.not_a_choice", field="channel")
+    with write_session() as s:
+        hearing = _hearing(s, hearing_id, actor)
+        if hearing.status not in lifecycle.CHECK_IN:
+            raise Conflict("hearing.check_in_closed")
+        resident = s.get(Resident, resident_id) if isinstance(resident_id, int) else None
+        if resident is None or resident.community_id != hearing.community_id:
+            raise InvalidInput("hearing.not_a_resident", field="resident")
+        if s.exec(select(HearingAttendance.id).where(
+                HearingAttendance.hearing_id == hearing.id,
+                HearingAttendance.resident_id == resident.id)).first() is not None:
+            raise Conflict("hearing.already_checked_in")
+        if hearing.capacity is not None or hearing.audience == "invited":
+            registered = s.exec(select(HearingRegistration.id).where(
+                HearingRegistration.hearing_id == hearing.id,
+                HearingRegistration.resident_id == resident.id,
+                HearingRegistration.status == "registered")).first()
+            if registered is None:
+                raise Conflict("hearing.registration_required")
+        s.add(HearingAttendance(hearing_id=hearing.id, resident_id=resident.id,
+                                channel=channel, checked_in_by=actor.user_id))
+        record_participation(s, community_id=hearing.community_id, kind="attendance",
+                             resident_id=resident.id, channel=channel, object_type="hearing",
+                             object_id=hearing.id)
+        record(s, actor=actor, action="hearing.check_in", object_type="hearing",
+               object_id=hearing.id, payload={"resident": resident.id, "channel": channel})
+
+
+def publish_minutes(*, actor: Principal, hearing_id: int, minutes: str,
+                    outcomes: dict[int, tuple[str, str | None]] | None = None) -> None:
+    """Publish the minutes (Markdown) of a held hearing with an outcome per linked proposal,
+    which moves those proposals along their lifecycle (a rejection needs a reason)."""
+    require(actor, "hearing.manage")
+    minutes = clean_text(minutes, field="minutes", max_len=100_000, min_len=10, multiline=True)
+    outcomes = outcomes or {}
+    with write_session() as s:
+        hearing = _hearing(s, hearing_id, actor)
+        if hearing.status != "held":
+            raise Conflict("hearing.illegal_transition", **{"from": hearing.status},
+                           to="minutes_published")
+        links = {link.proposal_id: link for link in s.exec(
+            select(HearingProposal).where(HearingProposal.hearing_id == hearing.id)).all()}
+        unknown = set(outcomes) - set(links)
+        if unknown:
+            raise InvalidInput("field.not_a_choice", field="proposals")
+        for proposal_id, (outcome, reason) in outcomes.items():
+            if outcome not in lifecycle.OUTCOMES:
+                raise InvalidInput("field.not_a_choice", field="outcome")
+            reason = clean_text(reason, field="reason", max_len=2000, multiline=True,
+                                required=outcome == "rejected")
+            link = links[proposal_id]
+            link.outcome, link.outcome_reason = outcome, reason
+            proposal = s.get(Proposal, proposal_id)
+            target = lifecycle.OUTCOMES[outcome]
+            if target and target != proposal.status and proposal.status not in (
+                    "withdrawn", "merged", "archived", "implemented"):
+                s.add(ProposalStatusChange(proposal_id=proposal.id, from_status=proposal.status,
+                                           to_status=target, reason=reason,
+                                           by_user_id=actor.user_id))
+                proposal.status, proposal.updated_at = target, utcnow()
+        hearing.minutes_md = minutes
+        hearing.minutes_published_at = utcnow()
+        hearing.status = "minutes_published"
+        record(s, actor=actor, action="hearing.publish_minutes", object_type="hearing",
+               object_id=hearing.id, payload={"outcomes": {str(k): v[0] for k, v in outcomes.items()}})

@@ -1,0 +1,175 @@
+"""Reading hearings: the list, one hearing in full, and roster look-up for check-in."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from core.permissions import can, require
+from core.principal import Principal
+from db.engine import read_session
+from db.models import (Building, Hearing, HearingAttendance, HearingProposal,
+                       HearingRegistration, Proposal, Resident, User)
+
+
+class HearingSummary(BaseModel):
+    id: int
+    kind: str
+    title: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str | None
+    capacity: int | None
+    registered: int
+    attended: int
+
+
+def list_hearings(*, community_id: int, include_drafts: bool = False) -> list[HearingSummary]:
+    """Hearings, upcoming first then past (newest first), with registration counts."""
+    with read_session() as s:
+        registered = (select(HearingRegistration.hearing_id, func.count().label("n"))
+                      .where(HearingRegistration.status == "registered")
+                      .group_by(HearingRegistration.hearing_id).subquery())
+        attended = (select(HearingAttendance.hearing_id, func.count().label("n"))
+                    .group_by(HearingAttendance.hearing_id).subquery())
+        query = (select(Hearing, func.coalesce(registered.c.n, 0), func.coalesce(attended.c.n, 0))
+                 .join(registered, registered.c.hearing_id == Hearing.id, isouter=True)
+                 .join(attended, attended.c.hearing_id == Hearing.id, isouter=True)
+                 .where(Hearing.community_id == community_id))
+        if not include_drafts:
+            query = query.where(Hearing.status != "draft")
+        rows = s.exec(query.order_by(col(Hearing.starts_at).desc())).all()
+    items = [HearingSummary(id=h.id, kind=h.kind, title=h.title, status=h.status,
+                            starts_at=h.starts_at, ends_at=h.ends_at, place=h.place,
+                            capacity=h.capacity, registered=r, attended=a) for h, r, a in rows]
+    return items
+
+
+class LinkedProposal(BaseModel):
+    proposal_id: int
+    title: str
+    status: str
+    outcome: str | None
+    outcome_reason: str | None
+
+
+class Registrant(BaseModel):
+    resident_id: int
+    name: str
+    building: str
+    status: str
+    has_account: bool
+    statement: str | None
+    attended: str | None  # channel, when checked in
+
+
+class HearingDetail(HearingSummary):
+    description: str
+    online_url: str | None
+    audience: str
+    building: str | None
+    registration_deadline: datetime | None
+    minutes_md: str | None
+    minutes_published_at: datetime | None
+    cancel_reason: str | None
+    waitlisted: int
+    proposals: list[LinkedProposal]
+    my_status: str | None  # registered / waitlisted / cancelled / None
+    my_statement: str | None
+    registrants: list[Registrant]  # filled for moderators only
+    walk_ins: list[Registrant]  # attended without registering (moderators only)
+
+
+class RosterMatch(BaseModel):
+    resident_id: int
+    name: str
+    building: str
+    unit: str | None
+    has_account: bool
+
+
+def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
+    """One hearing with its linked proposals, the viewer's registration, and (for
+    moderators) who registered and who attended."""
+    moderator = can(viewer, "hearing.manage")
+    with read_session() as s:
+        hearing = s.get(Hearing, hearing_id) if isinstance(hearing_id, int) else None
+        if hearing is None or hearing.community_id != viewer.community_id or (
+                hearing.status == "draft" and not moderator):
+            return None
+        counts = dict(s.exec(select(HearingRegistration.status, func.count())
+                             .where(HearingRegistration.hearing_id == hearing.id)
+                             .group_by(HearingRegistration.status)).all())
+        attendance = dict(s.exec(select(HearingAttendance.resident_id, HearingAttendance.channel)
+                                 .where(HearingAttendance.hearing_id == hearing.id)).all())
+        links = s.exec(select(HearingProposal, Proposal.title, Proposal.status)
+                       .join(Proposal, Proposal.id == HearingProposal.proposal_id)
+                       .where(HearingProposal.hearing_id == hearing.id)).all()
+        mine = s.exec(select(HearingRegistration).where(
+            HearingRegistration.hearing_id == hearing.id,
+            HearingRegistration.resident_id == viewer.resident_id)).first() \
+            if viewer.resident_id else None
+        building = s.get(Building, hearing.building_id) if hearing.building_id else None
+        registrants, walk_ins = [], []
+        if moderator:
+            accounts = select(User.resident_id).where(User.resident_id.is_not(None))
+            rows = s.exec(select(HearingRegistration, Resident, Building.code,
+                                 col(Resident.id).in_(accounts))
+                          .join(Resident, Resident.id == HearingRegistration.resident_id)
+                          .join(Building, Building.id == Resident.building_id)
+                          .where(HearingRegistration.hearing_id == hearing.id)
+                          .order_by(col(HearingRegistration.created_at))).all()
+            registered_ids = set()
+            for registration, resident, code, has_account in rows:
+                registered_ids.add(resident.id)
+                registrants.append(Registrant(
+                    resident_id=resident.id, name=resident.full_name, building=code,
+                    status=registration.status, has_account=bool(has_account),
+                    statement=registration.statement, attended=attendance.get(resident.id)))
+            others = [rid for rid in attendance if rid not in registered_ids]
+            if others:
+                for resident, code, has_account in s.exec(
+                        select(Resident, Building.code, col(Resident.id).in_(accounts))
+                        .join(Building, Building.id == Resident.building_id)
+                        .where(col(Resident.id).in_(others))).all():
+                    walk_ins.append(Registrant(
+                        resident_id=resident.id, name=resident.full_name, building=code,
+                        status="walk_in", has_account=bool(has_account), statement=None,
+                        attended=attendance.get(resident.id)))
+    return HearingDetail(
+        id=hearing.id, kind=hearing.kind, title=hearing.title, status=hearing.status,
+        starts_at=hearing.starts_at, ends_at=hearing.ends_at, place=hearing.place,
+        capacity=hearing.capacity, registered=counts.get("registered", 0),
+        attended=len(attendance), description=hearing.description,
+        online_url=hearing.online_url, audience=hearing.audience,
+        building=building.name if building else None,
+        registration_deadline=hearing.registration_deadline, minutes_md=hearing.minutes_md,
+        minutes_published_at=hearing.minutes_published_at, cancel_reason=hearing.cancel_reason,
+        waitlisted=counts.get("waitlisted", 0),
+        proposals=[LinkedProposal(proposal_id=link.proposal_id, title=title, status=status,
+                                  outcome=link.outcome, outcome_reason=link.outcome_reason)
+                   for link, title, status in links],
+        my_status=mine.status if mine else None, my_statement=mine.statement if mine else None,
+        registrants=registrants, walk_ins=walk_ins)
+
+
+def find_residents(*, actor: Principal, query: str, limit: int = 20) -> list[RosterMatch]:
+    """Roster residents whose name or unit contains the query, for check-in at the door."""
+    require(actor, "hearing.manage")
+    query = (query or "").strip()[:40]
+    if not query:
+        return []
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with read_session() as s:
+        accounts = select(User.resident_id).where(User.resident_id.is_not(None))
+        rows = s.exec(select(Resident, Building.code, col(Resident.id).in_(accounts))
+                      .join(Building, Building.id == Resident.building_id)
+                      .where(Resident.community_id == actor.community_id,
+                             col(Resident.full_name).like(pattern, escape="\\")
+                             | col(Resident.unit).like(pattern, escape="\\"))
+                      .order_by(col(Resident.full_name)).limit(limit)).all()
+    return [RosterMatch(resident_id=r.id, name=r.full_name, building=code, unit=r.unit,
+                        has_account=bool(has_account)) for r, code, has_account in rows]

@@ -67,7 +67,13 @@ def test_submit_support_discuss_answer(browser, app_url: str):
         neighbour.get_by_role("option").first.click()
         with neighbour.expect_response(lambda r: r.url.endswith("/auth/session")):
             form.get_by_role("button", name="注册", exact=True).click()
-        open_proposal(neighbour, app_url, proposal_id)
+        # Found through the list's search, then opened by its link (not by address).
+        nav(neighbour, "提案与需求", "proposals")
+        search = main(neighbour).get_by_role("textbox", name="搜索")
+        search.fill(title)
+        search.press("Enter")
+        main(neighbour).get_by_role("link", name=title).click()
+        expect(main(neighbour)).to_contain_text("返回列表")
         main(neighbour).get_by_role("button", name="支持").click()
         expect(main(neighbour)).to_contain_text("已支持。")
         expect(main(neighbour)).to_contain_text("1 /")

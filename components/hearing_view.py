@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.page import escape_md, label, run_command
+from components.speaker_list import speaker_list
 from core.hearings import HearingDetail, find_residents, lifecycle
 from core.hearings.commands import (cancel_registration, check_in, move_hearing,
                                     publish_minutes, register_for_hearing, submit_statement)
@@ -48,6 +49,7 @@ def hearing_detail(t: Translator, viewer: Principal, h: HearingDetail, *, tz: st
             st.markdown(f"**{t('hearings.minutes')}**")
             st.markdown(safe_markdown(h.minutes_md))
     _my_registration(t, viewer, h)
+    speaker_list(t, viewer, h)
     if can(viewer, "hearing.manage"):
         moderator_desk(t, viewer, h)
 

@@ -28,7 +28,7 @@ from db.models.hearings import AUDIENCES, CHANNELS, HEARING_KINDS
 MAX_CAPACITY = 10_000
 
 
-def _hearing(s: Session, hearing_id, actor: Principal) -> Hearing:
+def hearing_for_update(s: Session, hearing_id, actor: Principal) -> Hearing:
     if not isinstance(hearing_id, int):
         raise NotFound("error.not_found")
     query = select(Hearing).where(Hearing.id == hearing_id)
@@ -110,7 +110,7 @@ def move_hearing(*, actor: Principal, hearing_id: int, to_status: str,
     reason = clean_text(reason, field="reason", max_len=1000, multiline=True,
                         required=to_status == "cancelled")
     with write_session() as s:
-        hearing = _hearing(s, hearing_id, actor)
+        hearing = hearing_for_update(s, hearing_id, actor)
         if not lifecycle.can_move(hearing.status, to_status):
             raise Conflict("hearing.illegal_transition", **{"from": hearing.status}, to=to_status)
         previous = hearing.status
@@ -147,7 +147,7 @@ def register_for_hearing(*, actor: Principal, hearing_id: int) -> str:
     if actor.resident_id is None:
         raise Conflict("hearing.no_resident")
     with write_session() as s:
-        hearing = _hearing(s, hearing_id, actor)
+        hearing = hearing_for_update(s, hearing_id, actor)
         if hearing.status not in lifecycle.REGISTRATION_OPEN:
             raise Conflict("hearing.registration_closed")
         if hearing.registration_deadline and utcnow() > hearing.registration_deadline:
@@ -181,7 +181,7 @@ def cancel_registration(*, actor: Principal, hearing_id: int) -> None:
     """Give up one's place; the first on the waitlist takes it."""
     require(actor, "hearing.register")
     with write_session() as s:
-        hearing = _hearing(s, hearing_id, actor)
+        hearing = hearing_for_update(s, hearing_id, actor)
         if hearing.status not in ("open", "registration_closed"):
             raise Conflict("hearing.registration_closed")
         row = s.exec(select(HearingRegistration).where(
@@ -211,7 +211,7 @@ def submit_statement(*, actor: Principal, hearing_id: int, text: str) -> None:
     require(actor, "hearing.register")
     text = clean_text(text, field="statement", max_len=10_000, min_len=10, multiline=True)
     with write_session() as s:
-        hearing = _hearing(s, hearing_id, actor)
+        hearing = hearing_for_update(s, hearing_id, actor)
         if hearing.status not in ("open", "registration_closed"):
             raise Conflict("hearing.statements_closed")
         row = s.exec(select(HearingRegistration).where(
@@ -240,7 +240,7 @@ def check_in(*, actor: Principal, hearing_id: int, resident_id: int, channel: st
     if channel not in CHANNELS:
         raise InvalidInput("field.not_a_choice", field="channel")
     with write_session() as s:
-        hearing = _hearing(s, hearing_id, actor)
+        hearing = hearing_for_update(s, hearing_id, actor)
         if hearing.status not in lifecycle.CHECK_IN:
             raise Conflict("hearing.check_in_closed")
         resident = s.get(Resident, resident_id) if isinstance(resident_id, int) else None
@@ -274,7 +274,7 @@ def publish_minutes(*, actor: Principal, hearing_id: int, minutes: str,
     minutes = clean_text(minutes, field="minutes", max_len=100_000, min_len=10, multiline=True)
     outcomes = outcomes or {}
     with write_session() as s:
-        hearing = _hearing(s, hearing_id, actor)
+        hearing = hearing_for_update(s, hearing_id, actor)
         if hearing.status != "held":
             raise Conflict("hearing.illegal_transition", **{"from": hearing.status},
                            to="minutes_published")
@@ -303,3 +303,4 @@ def publish_minutes(*, actor: Principal, hearing_id: int, minutes: str,
         hearing.status = "minutes_published"
         record(s, actor=actor, action="hearing.publish_minutes", object_type="hearing",
                object_id=hearing.id, payload={"outcomes": {str(k): v[0] for k, v in outcomes.items()}})
+

@@ -11,7 +11,7 @@ from core.permissions import can, require
 from core.principal import Principal
 from db.engine import read_session
 from db.models import (Building, Hearing, HearingAttendance, HearingProposal,
-                       HearingRegistration, Proposal, Resident, User)
+                       HearingRegistration, Proposal, Resident, Testimony, User)
 
 
 class HearingSummary(BaseModel):
@@ -66,6 +66,18 @@ class Registrant(BaseModel):
     attended: str | None  # channel, when checked in
 
 
+class Speaker(BaseModel):
+    id: int
+    name: str
+    role: str
+    position: str
+    turn_order: int | None
+    started_at: datetime | None
+    seconds: int | None
+    summary: str | None
+    resident_id: int | None
+
+
 class HearingDetail(HearingSummary):
     description: str
     online_url: str | None
@@ -79,6 +91,7 @@ class HearingDetail(HearingSummary):
     proposals: list[LinkedProposal]
     my_status: str | None  # registered / waitlisted / cancelled / None
     my_statement: str | None
+    speakers: list[Speaker]  # the speaker list, in turn order (public)
     registrants: list[Registrant]  # filled for moderators only
     walk_ins: list[Registrant]  # attended without registering (moderators only)
 
@@ -113,6 +126,12 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
             HearingRegistration.resident_id == viewer.resident_id)).first() \
             if viewer.resident_id else None
         building = s.get(Building, hearing.building_id) if hearing.building_id else None
+        speakers = [Speaker(id=t.id, name=t.speaker_name, role=t.speaker_role,
+                            position=t.position, turn_order=t.turn_order,
+                            started_at=t.started_at, seconds=t.seconds_spoken,
+                            summary=t.summary, resident_id=t.resident_id)
+                    for t in s.exec(select(Testimony).where(Testimony.hearing_id == hearing.id)
+                                    .order_by(col(Testimony.turn_order), col(Testimony.id)))]
         registrants, walk_ins = [], []
         if moderator:
             accounts = select(User.resident_id).where(User.resident_id.is_not(None))
@@ -153,7 +172,7 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
                                   outcome=link.outcome, outcome_reason=link.outcome_reason)
                    for link, title, status in links],
         my_status=mine.status if mine else None, my_statement=mine.statement if mine else None,
-        registrants=registrants, walk_ins=walk_ins)
+        speakers=speakers, registrants=registrants, walk_ins=walk_ins)
 
 
 def find_residents(*, actor: Principal, query: str, limit: int = 20) -> list[RosterMatch]:

@@ -9,6 +9,7 @@ from core.accounts.profile import DEMOGRAPHIC_CHOICES
 from core.i18n import LOCALES, Translator, catalogue, negotiate
 from db.models.community import ACTOR_KINDS
 from core.hearings.lifecycle import OUTCOMES
+from core.hearings.speakers import POSITIONS, SPEAKER_ROLES
 from db.models.hearings import AUDIENCES, CHANNELS, HEARING_KINDS, HEARING_STATUSES
 from db.models.people import ROLES
 from db.models.proposals import CATEGORIES, PROPOSAL_KINDS, PROPOSAL_STATUSES
@@ -57,6 +58,7 @@ DYNAMIC = {
                                                  "walk_in"),
     "channel": CHANNELS, "audience": AUDIENCES,
     "hearings.you_are": ("registered", "waitlisted"),
+    "speaker_role": SPEAKER_ROLES, "position": POSITIONS,
     **DEMOGRAPHIC_CHOICES,
 }
 

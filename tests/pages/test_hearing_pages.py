@@ -96,3 +96,22 @@ def test_resident_sees_no_desk_and_drafts_stay_hidden(app):
         s.get(Hearing, hearing_id).status = "draft"
     at = open_hearing(app, "resident", hearing_id)
     assert at.warning[0].value == T("error.not_found")
+
+
+def test_moderator_adds_a_speaker_and_records_the_turn(app):
+    from db.models import Testimony as Turn  # a "Test..." name would be collected by pytest
+
+    hearing_id = open_hearing_id()
+    at = open_hearing(app, "moderator", hearing_id)
+    name = [w for w in at.text_input if w.label == T("field_name.speaker_name")][0]
+    name.input("规划专家 李工")
+    button(at, T("speakers.add")).click().run()
+    assert not at.exception
+    with read_session() as s:
+        turn = s.exec(select(Turn).where(Turn.speaker_name == "规划专家 李工")).one()
+    at = open_hearing(app, "moderator", hearing_id)
+    [b for b in at.button if b.id.endswith(f"start_{turn.id}")][0].click().run()
+    at = open_hearing(app, "moderator", hearing_id)
+    [b for b in at.button if b.id.endswith(f"end_{turn.id}")][0].click().run()
+    with read_session() as s:
+        assert s.get(Turn, turn.id).seconds_spoken >= 1

@@ -88,3 +88,16 @@ def show_flash(t: Translator) -> None:
         st.success(t(flash[0], **flash[1]), icon=":material/check_circle:")
     elif isinstance(flash, str):
         st.success(t(flash), icon=":material/celebration:")
+
+
+def detail_id() -> int | None:
+    """The `?id=N` that turns a list page into one item's view (-1 when malformed).
+
+    Written back into the address bar: st.page_link's query parameters reach the first run
+    but not the URL, so without this the next click (a rerun) or a reload lost the item.
+    """
+    requested = st.query_params.get("id")
+    if requested is None:
+        return None
+    st.query_params["id"] = requested
+    return int(requested) if requested.isdigit() else -1

@@ -1,7 +1,8 @@
 import streamlit as st
 
 from components.hearing_view import default_start, hearing_detail, local_datetime
-from components.page import empty_state, escape_md, label, open_page, run_command, show_flash
+from components.page import (detail_id, empty_state, escape_md, label, open_page, run_command,
+                             show_flash)
 from core.community import get_community, list_buildings
 from core.hearings import get_hearing, list_hearings
 from core.hearings.commands import create_hearing
@@ -14,12 +15,10 @@ community = get_community(principal.community_id)
 tz = community.timezone
 show_flash(t)
 
-requested = st.query_params.get("id")
+requested = detail_id()
 if requested is not None:
-    # Written back so the address bar keeps it: reruns (after a click) and reloads stay here.
-    st.query_params["id"] = requested
     st.page_link("pages/hearings.py", label=t("proposal.back"), icon=":material/arrow_back:")
-    hearing = get_hearing(viewer=principal, hearing_id=int(requested) if requested.isdigit() else -1)
+    hearing = get_hearing(viewer=principal, hearing_id=requested)
     if hearing is None:
         st.warning(t("error.not_found"))
     else:

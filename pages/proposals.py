@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components.page import empty_state, escape_md, label, open_page, show_flash
+from components.page import detail_id, empty_state, escape_md, label, open_page, show_flash
 from components.proposal_view import proposal_detail
 from components.thread import comment_thread
 from core.community import get_community, list_actors, list_buildings
@@ -25,11 +25,9 @@ def show_one(proposal_id: int) -> None:
                    open_=proposal.status not in lifecycle.DISCUSSION_CLOSED)
 
 
-requested = st.query_params.get("id")
+requested = detail_id()
 if requested is not None:
-    # Written back so the address bar keeps it: reruns (after a click) and reloads stay here.
-    st.query_params["id"] = requested
-    show_one(int(requested) if requested.isdigit() else -1)
+    show_one(requested)
     st.stop()
 
 if can(principal, "proposal.create"):

@@ -3,7 +3,8 @@
 python -m bench [--residents N] [--repeat K]
 
 Measures, median of K runs: demo generation, a login (argon2id verify), one page of the
-proposal list, the dashboard's participation overview, and the roster import of N rows.
+proposal list, the dashboard's participation overview, the roster import of N rows, and a
+leximin sortition draw from a synthetic pool of 2,000 (whatever N is: that is its target).
 """
 from __future__ import annotations
 
@@ -45,6 +46,32 @@ def _add_proposals(count: int) -> None:
     with write_session() as s:
         for start in range(0, len(rows), 5000):
             s.execute(insert(Proposal), rows[start:start + 5000])
+
+
+def sortition_pool(size: int = 2_000, seed: int = 2026):
+    """(pool, baseline): a synthetic hearing pool of `size` residents with the app's feature
+    cardinalities (age_band 5 values, residency 3, building 12, gender 2), skewed the way
+    sign-ups are (older, registered residents over-represented), and census-like population
+    shares for proportional quotas."""
+    import numpy as np
+    import pandas as pd
+
+    from db.models.people import AGE_BANDS, RESIDENCY_STATUSES
+
+    rng = np.random.default_rng(seed)
+    buildings = [f"{b}号楼" for b in range(1, 13)]
+    pool = pd.DataFrame({
+        "person_id": np.arange(1, size + 1),
+        "age_band": rng.choice(AGE_BANDS, size, p=[.10, .18, .24, .30, .18]),
+        "residency": rng.choice(RESIDENCY_STATUSES, size, p=[.60, .25, .15]),
+        "building": rng.choice(buildings, size, p=np.linspace(1.5, 0.5, 12) / 12),
+        "gender": rng.choice(["female", "male"], size, p=[.56, .44]),
+    })
+    baseline = {"age_band": dict(zip(AGE_BANDS, [.16, .26, .25, .21, .12])),
+                "residency": dict(zip(RESIDENCY_STATUSES, [.50, .30, .20])),
+                "building": {b: 1 / 12 for b in buildings},
+                "gender": {"female": .51, "male": .49}}
+    return pool, baseline
 
 
 def main() -> None:
@@ -93,6 +120,13 @@ def main() -> None:
     import_roster(actor=admin, data=csv.encode())
     rows.append(("roster import (validate + insert)", f"{args.residents:,} rows",
                  time.perf_counter() - start, None))
+
+    from core.sortition import proportional_quotas, select_panel
+
+    pool, baseline = sortition_pool()
+    quotas = proportional_quotas(pool, baseline, 30)
+    rows.append(("stratified sortition (leximin)", f"pool {len(pool):,}, 4 features, panel 30",
+                 timed(lambda: select_panel(pool, quotas, 30, seed=2026), args.repeat), 10.0))
 
     backend = os.environ["DATABASE_URL"].split(":", 1)[0]
     lines = [f"# Benchmarks ({backend}, median of {args.repeat})", "",

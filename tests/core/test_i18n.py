@@ -19,7 +19,7 @@ from db.models.voting import POLL_METHODS, POLL_STATUSES
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
            *sorted((ROOT / "components").glob("*.py")), *sorted((ROOT / "core").rglob("*.py"))]
-ERROR_CLASSES = {"DomainError", "InvalidInput", "NotFound", "Conflict"}
+ERROR_CLASSES = {"DomainError", "InvalidInput", "NotFound", "Conflict", "SortitionError"}
 
 
 def keys_used_in_code() -> set[str]:

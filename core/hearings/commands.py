@@ -13,11 +13,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.audit import record
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput
 from core.hearings import lifecycle
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
+from core.rows import community_row_for_update
 from core.text import clean_text
 from db.engine import write_session
 from db.models import (Building, Hearing, HearingAttendance, HearingProposal,
@@ -29,15 +30,7 @@ MAX_CAPACITY = 10_000
 
 
 def hearing_for_update(s: Session, hearing_id, actor: Principal) -> Hearing:
-    if not isinstance(hearing_id, int):
-        raise NotFound("error.not_found")
-    query = select(Hearing).where(Hearing.id == hearing_id)
-    if s.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    hearing = s.exec(query).first()
-    if hearing is None or hearing.community_id != actor.community_id:
-        raise NotFound("error.not_found")
-    return hearing
+    return community_row_for_update(s, Hearing, hearing_id, actor)
 
 
 def _aware(value, field: str) -> datetime:

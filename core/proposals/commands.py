@@ -11,10 +11,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.audit import record
-from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import SYSTEM, Principal
+from core.rows import community_row_for_update
 from core.proposals import lifecycle
 from core.proposals.photos import prepare_photo, store_photo
 from core.text import clean_text
@@ -36,15 +37,7 @@ class SupportResult(BaseModel):
 
 def _proposal(s: Session, proposal_id, actor: Principal) -> Proposal:
     """The proposal, locked for this transaction, if it belongs to the actor's community."""
-    if not isinstance(proposal_id, int):
-        raise NotFound("error.not_found")
-    query = select(Proposal).where(Proposal.id == proposal_id)
-    if s.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    proposal = s.exec(query).first()
-    if proposal is None or proposal.community_id != actor.community_id:
-        raise NotFound("error.not_found")
-    return proposal
+    return community_row_for_update(s, Proposal, proposal_id, actor)
 
 
 def _move(s: Session, proposal: Proposal, to_status: str, *, by: Principal,

@@ -1,0 +1,22 @@
+"""Loading a row for a command: locked for the transaction, and only from the actor's
+community (anything else is "not found", so ids of other communities reveal nothing)."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from core.errors import NotFound
+from core.principal import Principal
+
+
+def community_row_for_update(s: Session, model, row_id, actor: Principal):
+    """The `model` row with this id, locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already serialises writers), if it belongs to the actor's community."""
+    if not isinstance(row_id, int) or isinstance(row_id, bool):
+        raise NotFound("error.not_found")
+    query = select(model).where(model.id == row_id)
+    if s.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = s.exec(query).first()
+    if row is None or row.community_id != actor.community_id:
+        raise NotFound("error.not_found")
+    return row

@@ -7,11 +7,14 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from components.invitations import draw_facts, invitation_desk, my_invitation
 from components.page import escape_md, label, run_command
+from components.panel_draw import panel_draw
 from components.speaker_list import speaker_list
 from core.hearings import HearingDetail, find_residents, lifecycle
 from core.hearings.commands import (cancel_registration, check_in, move_hearing,
                                     publish_minutes, register_for_hearing, submit_statement)
+from core.hearings.invitations import DRAW_STATUSES
 from core.i18n import Translator
 from core.markdown import safe_markdown
 from core.permissions import can
@@ -44,6 +47,8 @@ def hearing_detail(t: Translator, viewer: Principal, h: HearingDetail, *, tz: st
                          query_params={"id": str(p.proposal_id)})
             if p.outcome_reason:
                 st.caption(escape_md(p.outcome_reason))
+    if h.draw is not None:
+        draw_facts(t, viewer, h)
     if h.minutes_md:
         with st.container(border=True):
             st.markdown(f"**{t('hearings.minutes')}**")
@@ -57,22 +62,24 @@ def hearing_detail(t: Translator, viewer: Principal, h: HearingDetail, *, tz: st
 def _my_registration(t: Translator, viewer: Principal, h: HearingDetail) -> None:
     if not can(viewer, "hearing.register") or viewer.resident_id is None:
         return
-    if h.my_status in ("registered", "waitlisted"):
+    if h.my_invitation is not None:
+        my_invitation(t, viewer, h)
+    elif h.my_status in ("registered", "waitlisted"):
         st.success(t(f"hearings.you_are_{h.my_status}"))
         if h.status in ("open", "registration_closed") and st.button(t("hearings.cancel_mine")):
             run_command(t, lambda: cancel_registration(actor=viewer, hearing_id=h.id),
                         "hearings.cancelled_mine")
-        if h.my_status == "registered" and h.status in ("open", "registration_closed"):
-            with st.form("statement"):
-                text = st.text_area(t("field_name.statement"), value=h.my_statement or "",
-                                    max_chars=10_000, help=t("hearings.statement_help"))
-                if st.form_submit_button(t("hearings.submit_statement")):
-                    run_command(t, lambda: submit_statement(actor=viewer, hearing_id=h.id,
-                                                            text=text), "hearings.statement_saved")
     elif h.status == "open" and h.audience != "invited":
         if st.button(t("hearings.register"), type="primary", icon=":material/how_to_reg:"):
             run_command(t, lambda: register_for_hearing(actor=viewer, hearing_id=h.id),
                         "hearings.registered_ok")
+    if h.my_status == "registered" and h.status in ("open", "registration_closed"):
+        with st.form("statement"):
+            text = st.text_area(t("field_name.statement"), value=h.my_statement or "",
+                                max_chars=10_000, help=t("hearings.statement_help"))
+            if st.form_submit_button(t("hearings.submit_statement")):
+                run_command(t, lambda: submit_statement(actor=viewer, hearing_id=h.id,
+                                                        text=text), "hearings.statement_saved")
 
 
 def moderator_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
@@ -90,6 +97,13 @@ def moderator_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
                                 "hearings.moved")
         if h.status in lifecycle.CHECK_IN:
             _check_in(t, viewer, h)
+        if h.draw is not None or h.status in DRAW_STATUSES:
+            with st.container(border=True):
+                st.markdown(f"**{t('invitation.desk')}**")
+                if h.draw is None:
+                    panel_draw(t, viewer, h)
+                else:
+                    invitation_desk(t, viewer, h)
         if h.registrants or h.walk_ins:
             st.markdown(f"**{t('hearings.registrants')}**")
             st.dataframe(pd.DataFrame([{

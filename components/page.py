@@ -32,9 +32,23 @@ def field_label(t: Translator, field: str | None) -> str:
     return t(f"field_name.{field}") if field and t.has(f"field_name.{field}") else ""
 
 
+def _readable(t: Translator, params: dict) -> dict:
+    """Parameters naming a roster feature and value (sortition errors) in words."""
+    feature = params.get("feature")
+    if not isinstance(feature, str) or not t.has(f"field_name.{feature}"):
+        return params
+    readable = dict(params, feature=t(f"field_name.{feature}"))
+    value = params.get("value")
+    if value == "unknown":
+        readable["value"] = t("invitation.unknown")
+    elif t.has(f"{feature}.{value}"):
+        readable["value"] = t(f"{feature}.{value}")
+    return readable
+
+
 def message(t: Translator, error: DomainError) -> str:
     """The translated message for an error, prefixed by the field it concerns."""
-    text = t(error.key, **error.params)
+    text = t(error.key, **_readable(t, error.params))
     if isinstance(error, InvalidInput) and error.field and field_label(t, error.field):
         return f"{field_label(t, error.field)}: {text}"
     return text

@@ -28,11 +28,13 @@ from db.models.base import utcnow
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 REQUIRED = ("full_name", "building")
-OPTIONAL = ("unit", *DEMOGRAPHIC_CHOICES, "years_in_community", "research_consent")
+OPTIONAL = ("unit", *DEMOGRAPHIC_CHOICES, "years_in_community", "research_consent",
+            "invitation_consent")
 HEADER_ALIASES = {
     "姓名": "full_name", "楼栋": "building", "房号": "unit", "年龄段": "age_band",
     "性别": "gender", "学历": "education", "职业": "occupation", "户籍状态": "residency_status",
     "居住年限": "years_in_community", "研究同意": "research_consent",
+    "同意抽签邀请": "invitation_consent",
 }
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "同意"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否", "不同意"}
@@ -87,13 +89,14 @@ def _parse_row(raw: dict, buildings: dict[str, int], labels) -> dict:
         else:
             raise InvalidInput("roster.bad_value", field=field, value=value[:40])
     row["years_in_community"] = clean_years(raw.get("years_in_community"))
-    consent = (raw.get("research_consent") or "").strip().casefold()
-    if consent in TRUE_WORDS:
-        row["research_consent"] = True
-    elif consent in FALSE_WORDS:
-        row["research_consent"] = False
-    else:
-        raise InvalidInput("roster.bad_value", field="research_consent", value=consent[:40])
+    for field in ("research_consent", "invitation_consent"):
+        consent = (raw.get(field) or "").strip().casefold()
+        if consent in TRUE_WORDS:
+            row[field] = True
+        elif consent in FALSE_WORDS:
+            row[field] = False
+        else:
+            raise InvalidInput("roster.bad_value", field=field, value=consent[:40])
     return row
 
 

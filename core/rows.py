@@ -11,10 +11,15 @@ from core.principal import Principal
 def community_row_for_update(s: Session, model, row_id, actor: Principal):
     """The `model` row with this id, locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
     BEGIN IMMEDIATE already serialises writers), if it belongs to the actor's community."""
+    return community_row(s, model, row_id, actor, lock=s.get_bind().dialect.name == "postgresql")
+
+
+def community_row(s: Session, model, row_id, actor: Principal, *, lock: bool = False):
+    """The `model` row with this id if it belongs to the actor's community (for reading)."""
     if not isinstance(row_id, int) or isinstance(row_id, bool):
         raise NotFound("error.not_found")
     query = select(model).where(model.id == row_id)
-    if s.get_bind().dialect.name == "postgresql":
+    if lock:
         query = query.with_for_update()
     row = s.exec(query).first()
     if row is None or row.community_id != actor.community_id:

@@ -49,6 +49,9 @@ class Demo:
     def __init__(self, *, residents: int, seed: int, now: datetime,
                  progress: Callable[[float, str], None] | None):
         self.rng = random.Random(seed)
+        # A second stream for later additions, so that they leave the first one's draws as
+        # they were (the demo's figures stay the same for a seed).
+        self.extra_rng = random.Random(seed + 1)
         self.n_residents = residents
         self.now = now
         self.progress = progress or (lambda fraction, label: None)
@@ -118,6 +121,7 @@ class Demo:
                 occupation=occupation, residency_status=residency, years_in_community=years,
                 research_consent=consent,
                 research_consent_at=self.now - timedelta(days=300) if consent else None,
+                invitation_consent=self.extra_rng.random() < 0.45,
                 source="roster", verified_at=self.now - timedelta(days=300),
                 created_at=self.now - timedelta(days=380),
             )

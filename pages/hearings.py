@@ -1,6 +1,7 @@
 import streamlit as st
 
 from components.hearing_view import default_start, hearing_detail, local_datetime
+from components.invitations import pending_invitations
 from components.page import (detail_id, empty_state, escape_md, label, open_page, run_command,
                              show_flash)
 from core.community import get_community, list_buildings
@@ -16,6 +17,8 @@ tz = community.timezone
 show_flash(t)
 
 requested = detail_id()
+if requested is None:
+    pending_invitations(t, principal, tz)
 if requested is not None:
     st.page_link("pages/hearings.py", label=t("proposal.back"), icon=":material/arrow_back:")
     hearing = get_hearing(viewer=principal, hearing_id=requested)

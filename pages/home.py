@@ -1,5 +1,6 @@
 import streamlit as st
 
+from components.invitations import pending_invitations
 from components.page import empty_state, escape_md, label, open_page, show_flash
 from core.community import get_community
 from core.hearings import list_hearings
@@ -19,6 +20,7 @@ else:
     st.page_link("pages/register.py", label=t("home.join"), icon=":material/person_add:")
 
 if principal.is_authenticated:
+    pending_invitations(t, principal, community.timezone)
     updates = followed_updates(viewer=principal, limit=5)
     st.markdown(f"#### {t('home.followed_updates')}")
     if not updates:

@@ -26,10 +26,13 @@ with st.form("profile"):
     demographics = demographics_inputs(t, account.demographics, key="profile")
     consent = st.checkbox(t("field_name.research_consent"), value=account.research_consent,
                           help=t("register.consent_help"))
+    invitable = st.checkbox(t("field_name.invitation_consent"), value=account.invitation_consent,
+                            help=t("profile.invitation_consent_help"))
     if st.form_submit_button(t("common.save"), type="primary"):
         try:
             update_profile(actor=principal, display_name=display_name, locale=locale,
-                           demographics=demographics, research_consent=consent)
+                           demographics=demographics, research_consent=consent,
+                           invitation_consent=invitable)
         except DomainError as error:
             show_error(t, error)
         else:

@@ -34,6 +34,8 @@ with st.form("register"):
         st.caption(t("register.demographics_why"))
         demographics = demographics_inputs(t, {}, key="register")
         consent = st.checkbox(t("field_name.research_consent"), help=t("register.consent_help"))
+        invitable = st.checkbox(t("field_name.invitation_consent"),
+                                help=t("profile.invitation_consent_help"))
     submitted = st.form_submit_button(t("register.submit"), type="primary", width="stretch")
 
 if submitted:
@@ -44,7 +46,7 @@ if submitted:
             raise InvalidInput("field.required", field="building")
         register(community_id=community.id, username=username, display_name=display_name,
                  password=password, building_id=building.id, demographics=demographics,
-                 research_consent=consent, locale=t.locale)
+                 research_consent=consent, invitation_consent=invitable, locale=t.locale)
         log_in_and_start(username, password, flash="register.welcome")
     except DomainError as error:
         show_error(t, error)

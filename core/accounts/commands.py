@@ -27,6 +27,7 @@ class AccountPublic(BaseModel):
     building_id: int | None
     demographics: dict
     research_consent: bool
+    invitation_consent: bool
     verified: bool
 
 
@@ -38,7 +39,8 @@ def _clean_locale(locale: str) -> str:
 
 def register(*, community_id: int, username: str, display_name: str, password: str,
              building_id: int, demographics: dict | None = None,
-             research_consent: bool = False, locale: str = "zh-CN") -> int:
+             research_consent: bool = False, invitation_consent: bool = False,
+             locale: str = "zh-CN") -> int:
     """Create a resident account and its (unverified) roster row; return the user id."""
     key = normalise_username(username)
     display_name = clean_text(display_name, field="display_name", max_len=40)
@@ -57,7 +59,7 @@ def register(*, community_id: int, username: str, display_name: str, password: s
                             full_name=display_name, source="self_registered",
                             research_consent=bool(research_consent),
                             research_consent_at=now if research_consent else None,
-                            **demographics)
+                            invitation_consent=bool(invitation_consent), **demographics)
         s.add(resident)
         s.flush()
         user = User(community_id=community_id, username=key, display_name=display_name,
@@ -103,8 +105,10 @@ def change_password(*, actor: Principal, current_password: str, new_password: st
 
 
 def update_profile(*, actor: Principal, display_name: str, locale: str,
-                   demographics: dict | None = None, research_consent: bool | None = None) -> None:
-    """Edit one's display name, language, demographics and research consent."""
+                   demographics: dict | None = None, research_consent: bool | None = None,
+                   invitation_consent: bool | None = None) -> None:
+    """Edit one's display name, language, demographics, research consent and consent to be
+    invited by lot."""
     require(actor, "account.edit_profile", actor.user_id)
     display_name = clean_text(display_name, field="display_name", max_len=40)
     locale = _clean_locale(locale)
@@ -123,9 +127,13 @@ def update_profile(*, actor: Principal, display_name: str, locale: str,
             if research_consent is not None and research_consent != resident.research_consent:
                 resident.research_consent = research_consent
                 resident.research_consent_at = utcnow()
+            if invitation_consent is not None:
+                resident.invitation_consent = bool(invitation_consent)
+        payload = {name: value for name, value in (("research_consent", research_consent),
+                                                   ("invitation_consent", invitation_consent))
+                   if value is not None}
         record(s, actor=actor, action="account.update_profile", object_type="user",
-               object_id=user.id,
-               payload={"research_consent": research_consent} if research_consent is not None else {})
+               object_id=user.id, payload=payload)
 
 
 def get_account(*, actor: Principal) -> AccountPublic:
@@ -145,5 +153,6 @@ def get_account(*, actor: Principal) -> AccountPublic:
             locale=user.locale, building_id=resident.building_id if resident else None,
             demographics=demographics,
             research_consent=bool(resident and resident.research_consent),
+            invitation_consent=bool(resident and resident.invitation_consent),
             verified=bool(resident and (resident.source == "roster" or resident.verified_at)),
         )

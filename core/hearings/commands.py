@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from core.audit import record
 from core.errors import Conflict, InvalidInput
 from core.hearings import lifecycle
+from core.hearings.invitations import invitation_of, take_panel_seat
+from core.hearings.seats import (count_registration, open_seats_left, promote_waitlist,
+                                 registration_of)
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
@@ -128,12 +130,6 @@ def _in_scope(hearing: Hearing, resident: Resident) -> bool:
     return hearing.audience != "building" or resident.building_id == hearing.building_id
 
 
-def _registered_count(s: Session, hearing_id: int) -> int:
-    return s.exec(select(func.count()).select_from(HearingRegistration).where(
-        HearingRegistration.hearing_id == hearing_id,
-        HearingRegistration.status == "registered")).one()
-
-
 def register_for_hearing(*, actor: Principal, hearing_id: int) -> str:
     """Take a place, or join the waitlist when the hearing is full; returns the status."""
     require(actor, "hearing.register")
@@ -150,28 +146,27 @@ def register_for_hearing(*, actor: Principal, hearing_id: int) -> str:
         resident = s.get(Resident, actor.resident_id)
         if not _in_scope(hearing, resident):
             raise Conflict("hearing.out_of_scope")
-        existing = s.exec(select(HearingRegistration).where(
-            HearingRegistration.hearing_id == hearing.id,
-            HearingRegistration.resident_id == resident.id)).first()
+        existing = registration_of(s, hearing.id, resident.id)
         if existing is not None and existing.status != "cancelled":
             raise Conflict("hearing.already_registered")
-        full = hearing.capacity is not None and _registered_count(s, hearing.id) >= hearing.capacity
+        left = open_seats_left(s, hearing)
+        full = left is not None and left <= 0
         status = "waitlisted" if full else "registered"
         if existing is None:
             existing = HearingRegistration(hearing_id=hearing.id, resident_id=resident.id)
             s.add(existing)
         existing.status, existing.cancelled_at, existing.created_at = status, None, utcnow()
+        existing.by_invitation = False
         s.flush()
-        record_participation(s, community_id=hearing.community_id, kind="hearing_registration",
-                             resident_id=resident.id, user_id=actor.user_id,
-                             object_type="hearing", object_id=hearing.id)
+        count_registration(s, hearing, resident.id)
         record(s, actor=actor, action="hearing.register", object_type="hearing",
                object_id=hearing.id, payload={"status": status})
         return status
 
 
 def cancel_registration(*, actor: Principal, hearing_id: int) -> None:
-    """Give up one's place; the first on the waitlist takes it."""
+    """Give up one's place; the first on the waitlist takes it. An invitee giving up a panel
+    seat declines the invitation (the seat stays with the panel, for a replacement)."""
     require(actor, "hearing.register")
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
@@ -183,17 +178,15 @@ def cancel_registration(*, actor: Principal, hearing_id: int) -> None:
             HearingRegistration.status != "cancelled")).first()
         if row is None:
             raise Conflict("hearing.not_registered")
-        had_place = row.status == "registered"
+        had_open_place = row.status == "registered" and not row.by_invitation
         row.status, row.cancelled_at = "cancelled", utcnow()
+        if row.by_invitation:
+            invitation = invitation_of(s, hearing.id, actor.resident_id)
+            if invitation is not None and invitation.status == "accepted":
+                invitation.status = "declined"
+                invitation.answered_at, invitation.answered_by = utcnow(), actor.user_id
         s.flush()
-        promoted = None
-        if had_place:
-            promoted = s.exec(select(HearingRegistration).where(
-                HearingRegistration.hearing_id == hearing.id,
-                HearingRegistration.status == "waitlisted")
-                .order_by(col(HearingRegistration.created_at), col(HearingRegistration.id))).first()
-            if promoted is not None:
-                promoted.status = "registered"
+        promoted = promote_waitlist(s, hearing) if had_open_place else None
         record(s, actor=actor, action="hearing.cancel_registration", object_type="hearing",
                object_id=hearing.id,
                payload={"promoted_resident": promoted.resident_id if promoted else None})
@@ -243,12 +236,14 @@ def check_in(*, actor: Principal, hearing_id: int, resident_id: int, channel: st
                 HearingAttendance.hearing_id == hearing.id,
                 HearingAttendance.resident_id == resident.id)).first() is not None:
             raise Conflict("hearing.already_checked_in")
-        if hearing.capacity is not None or hearing.audience == "invited":
-            registered = s.exec(select(HearingRegistration.id).where(
-                HearingRegistration.hearing_id == hearing.id,
-                HearingRegistration.resident_id == resident.id,
-                HearingRegistration.status == "registered")).first()
-            if registered is None:
+        invitation = invitation_of(s, hearing.id, resident.id)
+        if invitation is not None and invitation.status in ("invited", "accepted"):
+            # An invitee is let in even without having answered: coming is accepting.
+            take_panel_seat(s, hearing, resident.id, channel=channel)
+            invitation.status = "attended"
+        elif hearing.capacity is not None or hearing.audience == "invited":
+            registration = registration_of(s, hearing.id, resident.id)
+            if registration is None or registration.status != "registered":
                 raise Conflict("hearing.registration_required")
         s.add(HearingAttendance(hearing_id=hearing.id, resident_id=resident.id,
                                 channel=channel, checked_in_by=actor.user_id))
@@ -295,5 +290,6 @@ def publish_minutes(*, actor: Principal, hearing_id: int, minutes: str,
         hearing.minutes_published_at = utcnow()
         hearing.status = "minutes_published"
         record(s, actor=actor, action="hearing.publish_minutes", object_type="hearing",
-               object_id=hearing.id, payload={"outcomes": {str(k): v[0] for k, v in outcomes.items()}})
+               object_id=hearing.id,
+               payload={"outcomes": {str(k): v[0] for k, v in outcomes.items()}})
 

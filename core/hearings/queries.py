@@ -1,6 +1,7 @@
 """Reading hearings: the list, one hearing in full, and roster look-up for check-in."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -10,8 +11,9 @@ from sqlmodel import col, select
 from core.permissions import can, require
 from core.principal import Principal
 from db.engine import read_session
-from db.models import (Building, Hearing, HearingAttendance, HearingProposal,
-                       HearingRegistration, Proposal, Resident, Testimony, User)
+from db.models import (Building, Hearing, HearingAttendance, HearingDraw, HearingInvitation,
+                       HearingProposal, HearingRegistration, Proposal, Resident, Testimony,
+                       User)
 
 
 class HearingSummary(BaseModel):
@@ -78,6 +80,34 @@ class Speaker(BaseModel):
     resident_id: int | None
 
 
+class DrawSummary(BaseModel):
+    """The public facts of a hearing's sortition draw (anyone can see them)."""
+
+    k: int
+    seed: str
+    consenting_only: bool
+    quotas: dict[str, dict[str, list[int]]]
+    pool_size: int
+    pool_digest: str
+    minimum_probability: float
+    strata: dict[str, dict[str, float]]  # stratum -> {"pool": n, "probability": p}
+    created_at: datetime
+
+
+class InvitationRow(BaseModel):
+    id: int
+    resident_id: int
+    name: str
+    building: str
+    unit: str | None
+    stratum: str
+    status: str
+    has_account: bool
+    replaces_id: int | None
+    replaced: bool  # a replacement has been drawn for this (declined) invitation
+    answered_at: datetime | None
+
+
 class HearingDetail(HearingSummary):
     description: str
     online_url: str | None
@@ -94,6 +124,9 @@ class HearingDetail(HearingSummary):
     speakers: list[Speaker]  # the speaker list, in turn order (public)
     registrants: list[Registrant]  # filled for moderators only
     walk_ins: list[Registrant]  # attended without registering (moderators only)
+    draw: DrawSummary | None  # the sortition draw, if any (public)
+    invitations: list[InvitationRow]  # moderators only
+    my_invitation: str | None  # the viewer's invitation status, if invited
 
 
 class RosterMatch(BaseModel):
@@ -132,6 +165,12 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
                             summary=t.summary, resident_id=t.resident_id)
                     for t in s.exec(select(Testimony).where(Testimony.hearing_id == hearing.id)
                                     .order_by(col(Testimony.turn_order), col(Testimony.id)))]
+        draw = _draw_summary(s, hearing.id)
+        invitations = _invitations(s, hearing.id) if moderator and draw else []
+        my_invitation = s.exec(select(HearingInvitation.status).where(
+            HearingInvitation.hearing_id == hearing.id,
+            HearingInvitation.resident_id == viewer.resident_id)).first() \
+            if viewer.resident_id else None
         registrants, walk_ins = [], []
         if moderator:
             accounts = select(User.resident_id).where(User.resident_id.is_not(None))
@@ -172,7 +211,39 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
                                   outcome=link.outcome, outcome_reason=link.outcome_reason)
                    for link, title, status in links],
         my_status=mine.status if mine else None, my_statement=mine.statement if mine else None,
-        speakers=speakers, registrants=registrants, walk_ins=walk_ins)
+        speakers=speakers, registrants=registrants, walk_ins=walk_ins, draw=draw,
+        invitations=invitations, my_invitation=my_invitation)
+
+
+def _draw_summary(s, hearing_id: int) -> DrawSummary | None:
+    draw = s.exec(select(HearingDraw).where(HearingDraw.hearing_id == hearing_id)).first()
+    if draw is None:
+        return None
+    strata = json.loads(draw.strata)
+    return DrawSummary(k=draw.k, seed=draw.seed, consenting_only=draw.consenting_only,
+                       quotas=json.loads(draw.quotas),
+                       pool_size=sum(int(v["pool"]) for v in strata.values()),
+                       pool_digest=draw.pool_digest,
+                       minimum_probability=draw.minimum_probability, strata=strata,
+                       created_at=draw.created_at)
+
+
+def _invitations(s, hearing_id: int) -> list[InvitationRow]:
+    accounts = select(User.resident_id).where(User.resident_id.is_not(None))
+    replaced = set(s.exec(select(HearingInvitation.replaces_id).where(
+        HearingInvitation.hearing_id == hearing_id,
+        HearingInvitation.replaces_id.is_not(None))).all())
+    rows = s.exec(select(HearingInvitation, Resident, Building.code,
+                         col(Resident.id).in_(accounts))
+                  .join(Resident, Resident.id == HearingInvitation.resident_id)
+                  .join(Building, Building.id == Resident.building_id)
+                  .where(HearingInvitation.hearing_id == hearing_id)
+                  .order_by(col(HearingInvitation.id))).all()
+    return [InvitationRow(id=inv.id, resident_id=r.id, name=r.full_name, building=code,
+                          unit=r.unit, stratum=inv.stratum, status=inv.status,
+                          has_account=bool(has_account), replaces_id=inv.replaces_id,
+                          replaced=inv.id in replaced, answered_at=inv.answered_at)
+            for inv, r, code, has_account in rows]
 
 
 def find_residents(*, actor: Principal, query: str, limit: int = 20) -> list[RosterMatch]:
@@ -192,3 +263,25 @@ def find_residents(*, actor: Principal, query: str, limit: int = 20) -> list[Ros
                       .order_by(col(Resident.full_name)).limit(limit)).all()
     return [RosterMatch(resident_id=r.id, name=r.full_name, building=code, unit=r.unit,
                         has_account=bool(has_account)) for r, code, has_account in rows]
+
+
+class PendingInvitation(BaseModel):
+    hearing_id: int
+    title: str
+    starts_at: datetime
+    status: str
+
+
+def my_invitations(*, viewer: Principal) -> list[PendingInvitation]:
+    """The viewer's invitations to hearings that can still be answered or attended."""
+    if viewer.resident_id is None:
+        return []
+    with read_session() as s:
+        rows = s.exec(select(Hearing, HearingInvitation.status)
+                      .join(HearingInvitation, HearingInvitation.hearing_id == Hearing.id)
+                      .where(HearingInvitation.resident_id == viewer.resident_id,
+                             Hearing.community_id == viewer.community_id,
+                             col(Hearing.status).in_(("open", "registration_closed")))
+                      .order_by(col(Hearing.starts_at))).all()
+    return [PendingInvitation(hearing_id=h.id, title=h.title, starts_at=h.starts_at,
+                              status=status) for h, status in rows]

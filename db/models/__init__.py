@@ -4,6 +4,7 @@ from db.models.discussion import Comment, CommentFlag, CommentReaction, CommentR
 from db.models.hearings import (
     Hearing,
     HearingAttendance,
+    HearingDraw,
     HearingInvitation,
     HearingProposal,
     HearingRegistration,
@@ -23,7 +24,7 @@ from db.models.voting import Ballot, Poll, PollOption, VoterRoll
 __all__ = [
     "Actor", "AuditEvent", "Ballot", "Building", "CensusBaseline", "Comment", "CommentFlag",
     "CommentReaction", "CommentRevision", "Community", "Hearing", "HearingAttendance",
-    "HearingInvitation", "HearingProposal", "HearingRegistration", "LoginAttempt",
+    "HearingDraw", "HearingInvitation", "HearingProposal", "HearingRegistration", "LoginAttempt",
     "ParticipationEvent", "Poll", "PollOption", "ProgressUpdate", "Proposal", "ProposalFollow",
     "ProposalStatusChange", "Resident", "Support", "Testimony", "User", "UserBlock",
     "VoterRoll", "WebSession",

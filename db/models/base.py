@@ -17,12 +17,14 @@ def created_at_field() -> datetime:
     return Field(default_factory=utcnow, nullable=False, index=True)
 
 
-def fk(target: str, *, nullable: bool = False, index: bool = True, ondelete: str | None = None):
+def fk(target: str, *, nullable: bool = False, index: bool = True, unique: bool = False,
+       ondelete: str | None = None):
     """A foreign key column; `ondelete` only where deleting the parent must cascade."""
     return Field(
         default=None if nullable else ...,
         foreign_key=target,
         nullable=nullable,
         index=index,
+        unique=unique,
         ondelete=ondelete,
     )

@@ -57,8 +57,37 @@ class HearingRegistration(SQLModel, table=True):
     status: str = Field(default="registered", max_length=16)  # registered/waitlisted/cancelled
     channel: str = Field(default="online", max_length=8)
     statement: str | None = Field(default=None, max_length=10000)
+    # A seat taken by accepting a sortition invitation (panel seats are kept apart from the
+    # seats open to everyone).
+    by_invitation: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = created_at_field()
     cancelled_at: datetime | None = Field(default=None)
+
+
+class HearingDraw(SQLModel, table=True):
+    """The stratified sortition behind a hearing's invitations, kept so anyone with access
+    can redraw it: the same pool, quotas, k and seed always give the same panel.
+
+    JSON columns are canonical JSON: `quotas` {feature: {value: [min, max]}}, `pool`
+    {stratum: [resident ids]} (the pool at draw time), `strata` {stratum: {"pool": n,
+    "probability": p}} (each member's selection probability under the fair distribution).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    hearing_id: int = fk("hearing.id", unique=True, index=False)
+    k: int
+    seed: str = Field(max_length=64)
+    consenting_only: bool
+    quotas: str
+    pool: str
+    pool_digest: str = Field(max_length=64)
+    strata: str
+    minimum_probability: float
+    created_by: int = fk("user.id", index=False)
+    created_at: datetime = created_at_field()
+
+
+INVITATION_STATUSES = ("invited", "accepted", "declined", "attended")
 
 
 class HearingInvitation(SQLModel, table=True):
@@ -66,10 +95,15 @@ class HearingInvitation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     hearing_id: int = fk("hearing.id")
     resident_id: int = fk("resident.id")
+    # The resident's values of the draw's quota features, e.g. "age_band=60-74|building=B03".
     stratum: str = Field(max_length=200)
-    status: str = Field(default="invited", max_length=16)  # invited/accepted/declined/attended
+    status: str = Field(default="invited", max_length=16)  # INVITATION_STATUSES
+    # Seed of the draw that picked this person (the panel's, or the replacement's own).
     draw_seed: str | None = Field(default=None, max_length=64)
     replaces_id: int | None = fk("hearinginvitation.id", nullable=True, index=False)
+    answered_at: datetime | None = Field(default=None)
+    # Who recorded the answer: the resident, or a moderator for a reply by letter or phone.
+    answered_by: int | None = fk("user.id", nullable=True, index=False)
     created_at: datetime = created_at_field()
 
 

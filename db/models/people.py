@@ -33,6 +33,8 @@ class Resident(SQLModel, table=True):
     years_in_community: int | None = Field(default=None)
     research_consent: bool = Field(default=False)
     research_consent_at: datetime | None = Field(default=None)
+    # Agreed to be invited by lot to hearings (a draw may be limited to those who agreed).
+    invitation_consent: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     # "roster" when imported or entered by staff, "self_registered" when created at sign-up.
     source: str = Field(default="roster", max_length=20)
     verified_at: datetime | None = Field(default=None)

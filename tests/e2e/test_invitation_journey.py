@@ -11,7 +11,7 @@ from sqlmodel import col, select, update
 from tests.conftest import using_database
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_hearing_journey import check_in, desk_move, hearing_id
-from tests.e2e.test_journey import main, nav
+from tests.e2e.test_journey import idle, main, nav
 from tests.e2e.test_proposal_journey import choose, signed_in
 
 pytestmark = pytest.mark.e2e
@@ -80,15 +80,22 @@ def test_draw_accept_replace_and_check_in(browser, app_url, e2e_database):
         desk_move(moderator, "报名中")
 
         # The panel: POOL - 1 of the POOL residents who agreed, one stratum (no features).
-        main(moderator).get_by_text("只抽同意受邀的居民").click()
-        features = moderator.locator(f".st-key-panel_{hearing}_features input")
-        features.click()
-        for _ in range(3):
-            features.press("Backspace")
-        moderator.keyboard.press("Escape")
+        # A fresh load first: after the flash above, the previous run's widgets linger below
+        # the new ones until a run ends.
+        moderator.goto(hearing_url)
+        idle(moderator)
+        consenting = main(moderator).get_by_text("只抽同意受邀的居民")
+        consenting.click()
         size = main(moderator).get_by_role("spinbutton", name="小组人数")
+        expect(size).to_have_count(1)
         size.fill(str(POOL - 1))
         size.press("Enter")
+        features = moderator.locator(f".st-key-panel_{hearing}_features")
+        for tag in ("楼栋", "户籍/居住状态", "年龄段"):  # Backspace removes the last tag
+            expect(features).to_have_count(1)
+            features.locator("input").first.focus()  # focus without opening the list
+            moderator.keyboard.press("Backspace")
+            expect(features).not_to_contain_text(tag)
         main(moderator).get_by_role("button", name="预览").click()
         expect(main(moderator)).to_contain_text("最低被抽中概率")
         main(moderator).get_by_role("button", name=f"抽签并邀请 {POOL - 1} 人").click()

@@ -21,6 +21,8 @@ from core.sortition import (
     strata_overview,
 )
 
+DATABASE_FREE = True  # not rerun on PostgreSQL (tests/pg)
+
 
 def make_pool(**features) -> pd.DataFrame:
     size = len(next(iter(features.values())))

@@ -2,7 +2,8 @@
 
 Each tests/core/test_*.py module becomes one class here, e.g. tests/core/test_voting.py ->
 TestVoting, so that tests with the same name in two modules do not shadow each other and a
-new core module is picked up without editing this file. The test functions stay the very
+new core module is picked up without editing this file. Modules that set
+`DATABASE_FREE = True` (pure functions, such as the voting rules) are left out. The test functions stay the very
 same objects (as staticmethods); only the fixtures they are given differ.
 
 Known limit: Hypothesis refuses a @given *method* of a test class that runs under two
@@ -52,5 +53,8 @@ def _as_class(module) -> type:
 for _package in (tests.core, tests.db):
     for _info in pkgutil.iter_modules(_package.__path__):
         if _info.name.startswith("test_"):
-            _class = _as_class(importlib.import_module(f"{_package.__name__}.{_info.name}"))
+            _module = importlib.import_module(f"{_package.__name__}.{_info.name}")
+            if getattr(_module, "DATABASE_FREE", False):
+                continue  # pure functions: nothing differs on PostgreSQL
+            _class = _as_class(_module)
             globals()[_class.__name__] = _class

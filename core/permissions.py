@@ -56,12 +56,14 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "proposal.support": _participates,
     "proposal.follow": _role_in(SIGNED_IN),
     "hearing.register": _participates,
+    "poll.vote": _participates,  # the command also checks that the voter is verified
     # Staff work.
     "proposal.moderate": _role_in(STAFF),
     "comment.moderate": _role_in(STAFF),
     "user.block": _role_in(STAFF),
     "hearing.manage": _role_in(STAFF),
     "poll.manage": _role_in(STAFF),
+    "resident.verify": _role_in(STAFF),
     "dashboard.view": _role_in(frozenset({"researcher", "moderator", "admin"})),
     # Administration.
     "user.manage": _role_in(frozenset({"admin"})),

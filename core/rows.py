@@ -14,13 +14,15 @@ def community_row_for_update(s: Session, model, row_id, actor: Principal):
     return community_row(s, model, row_id, actor, lock=s.get_bind().dialect.name == "postgresql")
 
 
-def community_row(s: Session, model, row_id, actor: Principal, *, lock: bool = False):
-    """The `model` row with this id if it belongs to the actor's community (for reading)."""
+def community_row(s: Session, model, row_id, actor: Principal, *, lock: bool = False,
+                  shared: bool = False):
+    """The `model` row with this id if it belongs to the actor's community; `lock` takes a
+    row lock (`shared`: FOR SHARE, so that many readers may hold it while a writer waits)."""
     if not isinstance(row_id, int) or isinstance(row_id, bool):
         raise NotFound("error.not_found")
     query = select(model).where(model.id == row_id)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(read=shared)
     row = s.exec(query).first()
     if row is None or row.community_id != actor.community_id:
         raise NotFound("error.not_found")

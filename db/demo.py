@@ -9,6 +9,7 @@ seed gives the same community; dates are placed relative to `now`, so the demo s
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import secrets
@@ -312,8 +313,10 @@ class Demo:
                            quorum=0.1 if method == "majority" else 0.0, secret=True,
                            max_choices=2 if method == "approval" else None, created_by=2,
                            created_at=opens - timedelta(days=2))
-            option_ids = [self.add(PollOption, poll_id=pid, label=label, position=position)
-                          for position, label in enumerate(options)]
+            codes = ("yes", "no", "abstain") if method == "majority" else (None,) * len(options)
+            option_ids = [self.add(PollOption, poll_id=pid, label=label, position=position,
+                                   code=code)
+                          for position, (label, code) in enumerate(zip(options, codes))]
             voters = self.some_people(int(len(self.account_holders) * (0.35 if closed else 0.15)))
             paper = rng.sample(self.residents, min(len(self.residents), len(voters) // 5))
             ballots = [(r, "online") for r in voters]
@@ -326,8 +329,10 @@ class Demo:
                          entered_by=2 if channel == "offline" else None, voted_at=at)
                 chosen = [rng.choices(option_ids, [5, 3, 1])[0]] if method == "majority" \
                     else sorted(rng.sample(option_ids, rng.randint(1, 2)))
+                receipt = secrets.token_hex(8)  # demo voters never see theirs
                 self.add(Ballot, id=secrets.token_hex(16), poll_id=pid,
-                         choice=json.dumps(chosen))
+                         choice=json.dumps(chosen, separators=(",", ":")),
+                         receipt_hash=hashlib.sha256(receipt.encode()).hexdigest())
                 self.event("vote", resident_id, self.account_of.get(resident_id), at, channel,
                            "poll", pid)
         self.progress(0.85, "polls")
@@ -375,6 +380,10 @@ def load_demo(*, residents: int = 1500, seed: int = 2026, now: datetime | None =
                         func.pg_get_serial_sequence(f'"{table}"', pk),
                         select(func.coalesce(func.max(getattr(model, pk)), 0) + 1).scalar_subquery(),
                         False)))
+        from core.voting.polls import freeze_tally
+
+        for poll in s.exec(select(Poll).where(Poll.status == "closed")).all():
+            freeze_tally(s, poll)
         record(s, actor=SYSTEM, action="demo.load", object_type="community", object_id=1,
                payload={"residents": residents, "seed": seed})
     demo.progress(1.0, "done")

@@ -1,14 +1,21 @@
-"""Reading polls (casting and counting arrive with the voting issue)."""
+"""Reading polls: the list, one poll with the viewer's standing, its results once closed,
+turnout by building and channel, and the bulletin board of ballots by receipt."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from core.permissions import can
+from core.principal import Principal
+from core.voting import tally
+from core.voting.eligibility import eligible_count, eligible_query, is_eligible, is_verified
+from core.voting.polls import option_dicts, options_of
 from db.engine import read_session
-from db.models import Poll, PollOption, VoterRoll
+from db.models import Ballot, Building, Poll, PollOption, Resident, VoterRoll
 
 
 class PollSummary(BaseModel):
@@ -39,3 +46,127 @@ def list_polls(*, community_id: int, include_drafts: bool = False) -> list[PollS
     return [PollSummary(id=p.id, title=p.title, method=p.method, status=p.status,
                         secret=p.secret, opens_at=p.opens_at, closes_at=p.closes_at,
                         options=o, voters=v) for p, o, v in rows]
+
+
+class OptionView(BaseModel):
+    id: int
+    label: str
+    description: str | None
+    code: str | None
+    cost: int | None
+
+
+class Turnout(BaseModel):
+    group: str  # building code, or channel
+    kind: str  # "building" or "channel"
+    voters: int
+    eligible: int | None
+
+
+class PollDetail(PollSummary):
+    description: str
+    building: str | None
+    quorum: float
+    threshold: float
+    max_choices: int | None
+    budget: int | None
+    knapsack: bool
+    allow_change: bool
+    registered_before_open: bool
+    cancel_reason: str | None
+    option_list: list[OptionView]
+    eligible: int
+    can_vote: bool  # the viewer is eligible and has not voted
+    voted: str | None  # the viewer's channel, if they voted
+    verified: bool
+    tally: dict | None  # frozen at close (public then)
+    tally_hash: str | None
+    turnout: list[Turnout]
+
+
+def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
+    manager = can(viewer, "poll.manage")
+    with read_session() as s:
+        poll = s.get(Poll, poll_id) if isinstance(poll_id, int) else None
+        if poll is None or poll.community_id != viewer.community_id or (
+                poll.status == "draft" and not manager):
+            return None
+        options = options_of(s, poll.id)
+        voters = s.exec(select(func.count()).select_from(VoterRoll)
+                        .where(VoterRoll.poll_id == poll.id)).one()
+        eligible = poll.eligible if poll.eligible is not None else eligible_count(s, poll)
+        resident = s.get(Resident, viewer.resident_id) if viewer.resident_id else None
+        voted = s.exec(select(VoterRoll.channel).where(
+            VoterRoll.poll_id == poll.id, VoterRoll.resident_id == resident.id)).first() \
+            if resident else None
+        building = s.get(Building, poll.building_id) if poll.building_id else None
+        by_building = s.exec(select(Building.code, func.count())
+                             .select_from(VoterRoll)
+                             .join(Resident, Resident.id == VoterRoll.resident_id)
+                             .join(Building, Building.id == Resident.building_id)
+                             .where(VoterRoll.poll_id == poll.id)
+                             .group_by(Building.code)).all()
+        eligible_by_building = dict(s.exec(
+            select(Building.code, func.count()).select_from(Resident)
+            .join(Building, Building.id == Resident.building_id)
+            .where(col(Resident.id).in_(eligible_query(poll)))
+            .group_by(Building.code)).all())
+        by_channel = s.exec(select(VoterRoll.channel, func.count())
+                            .where(VoterRoll.poll_id == poll.id)
+                            .group_by(VoterRoll.channel)).all()
+        can_vote = (poll.status == "open" and voted is None and is_verified(resident)
+                    and is_eligible(s, poll, resident.id if resident else None))
+    show_tally = poll.status == "closed" and poll.tally is not None
+    return PollDetail(
+        id=poll.id, title=poll.title, method=poll.method, status=poll.status,
+        secret=poll.secret, opens_at=poll.opens_at, closes_at=poll.closes_at,
+        options=len(options), voters=voters, description=poll.description,
+        building=building.name if building else None, quorum=poll.quorum,
+        threshold=poll.threshold, max_choices=poll.max_choices,
+        budget=int(poll.budget) if poll.budget is not None else None, knapsack=poll.knapsack,
+        allow_change=poll.allow_change, registered_before_open=poll.registered_before_open,
+        cancel_reason=poll.cancel_reason,
+        option_list=[OptionView(id=o.id, label=o.label, description=o.description,
+                                code=o.code, cost=int(o.cost) if o.cost is not None else None)
+                     for o in options],
+        eligible=eligible, can_vote=can_vote, voted=voted, verified=is_verified(resident),
+        tally=json.loads(poll.tally) if show_tally else None,
+        tally_hash=poll.tally_hash if show_tally else None,
+        turnout=[Turnout(group=code, kind="building", voters=n,
+                         eligible=eligible_by_building.get(code)) for code, n in by_building]
+        + [Turnout(group=channel, kind="channel", voters=n, eligible=None)
+           for channel, n in by_channel])
+
+
+class BoardEntry(BaseModel):
+    receipt: str  # SHA-256 of the receipt code
+    choice: list[int]
+
+
+def bulletin_board(*, viewer: Principal, poll_id: int) -> list[BoardEntry] | None:
+    """After the close: every ballot under its receipt hash (sorted), for anyone to check
+    their own and to recount. None while the poll is not closed."""
+    with read_session() as s:
+        poll = s.get(Poll, poll_id) if isinstance(poll_id, int) else None
+        if poll is None or poll.community_id != viewer.community_id or poll.status != "closed":
+            return None
+        rows = s.exec(select(Ballot.receipt_hash, Ballot.choice)
+                      .where(Ballot.poll_id == poll.id)
+                      .order_by(col(Ballot.receipt_hash))).all()
+    return [BoardEntry(receipt=r or "", choice=json.loads(c)) for r, c in rows]
+
+
+def recount(*, viewer: Principal, poll_id: int) -> bool:
+    """Recompute the tally from the published ballots: True when it matches the hash frozen
+    at the close (and logged)."""
+    board = bulletin_board(viewer=viewer, poll_id=poll_id)
+    if board is None:
+        return False
+    with read_session() as s:
+        poll = s.get(Poll, poll_id)
+        options = option_dicts(options_of(s, poll.id))
+    result = tally.count(method=poll.method, options=options,
+                         choices=[entry.choice for entry in board], eligible=poll.eligible,
+                         quorum=poll.quorum, threshold=poll.threshold,
+                         budget=int(poll.budget) if poll.budget is not None else None)
+    return tally.digest(result) == poll.tally_hash

@@ -19,10 +19,10 @@ from db.models.proposals import (
     Support,
 )
 from db.models.records import AuditEvent, ParticipationEvent
-from db.models.voting import Ballot, Poll, PollOption, VoterRoll
+from db.models.voting import ActivationCode, Ballot, Poll, PollOption, VoterRoll
 
 __all__ = [
-    "Actor", "AuditEvent", "Ballot", "Building", "CensusBaseline", "Comment", "CommentFlag",
+    "ActivationCode", "Actor", "AuditEvent", "Ballot", "Building", "CensusBaseline", "Comment", "CommentFlag",
     "CommentReaction", "CommentRevision", "Community", "Hearing", "HearingAttendance",
     "HearingDraw", "HearingInvitation", "HearingProposal", "HearingRegistration", "LoginAttempt",
     "ParticipationEvent", "Poll", "PollOption", "ProgressUpdate", "Proposal", "ProposalFollow",

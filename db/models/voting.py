@@ -1,7 +1,10 @@
-"""Polls, options, the voter roll and ballots.
+"""Polls, options, the voter roll, ballots and activation codes.
 
 Secret polls keep who voted (VoterRoll) apart from what was chosen (Ballot): a secret ballot
-has no voter, no timestamp, and a random primary key so that row order reveals nothing.
+has no voter, no timestamp, and a random primary key; on SQLite the ballot table is WITHOUT
+ROWID, stored in key order, so neither row order nor a rowid reveals the order of voting.
+The voter roll holds nothing that points at a ballot: a voter finds their ballot only through
+the receipt code they were given (the ballot keeps its SHA-256).
 """
 from datetime import datetime
 
@@ -29,6 +32,16 @@ class Poll(SQLModel, table=True):
     max_choices: int | None = Field(default=None)
     budget: float | None = Field(default=None)
     registered_before_open: bool = Field(default=False)
+    # Voters may replace their ballot (with their receipt code) until the poll closes.
+    allow_change: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # Budget polls: a ballot's approved projects must fit in the budget together.
+    knapsack: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # Frozen at close: the eligible count, the tally (canonical JSON) and its SHA-256.
+    closed_at: datetime | None = Field(default=None)
+    eligible: int | None = Field(default=None)
+    tally: str | None = Field(default=None)
+    tally_hash: str | None = Field(default=None, max_length=64)
+    cancel_reason: str | None = Field(default=None, max_length=1000)
     proposal_id: int | None = fk("proposal.id", nullable=True)
     created_by: int = fk("user.id", index=False)
     created_at: datetime = created_at_field()
@@ -41,6 +54,8 @@ class PollOption(SQLModel, table=True):
     description: str | None = Field(default=None, max_length=2000)
     cost: float | None = Field(default=None)
     position: int = Field(default=0)
+    # Majority polls: "yes", "no" or "abstain".
+    code: str | None = Field(default=None, max_length=16)
     proposal_id: int | None = fk("proposal.id", nullable=True, index=False)
 
 
@@ -52,15 +67,34 @@ class VoterRoll(SQLModel, table=True):
     user_id: int | None = fk("user.id", nullable=True, index=False)
     channel: str = Field(default="online", max_length=8)
     entered_by: int | None = fk("user.id", nullable=True, index=False)
-    receipt_hash: str | None = Field(default=None, max_length=64)
+    # SHA-256 of the form submission that cast the ballot: a repeated submission (double
+    # click, rerun) is recognised and not counted twice. It says nothing about the ballot.
+    submission_hash: str | None = Field(default=None, max_length=64)
     voted_at: datetime = created_at_field()
 
 
 class Ballot(SQLModel, table=True):
+    __table_args__ = {"sqlite_with_rowid": False}
     # Random key (secrets.token_hex), never sequential: order of rows carries no information.
     id: str = Field(primary_key=True, max_length=32)
     poll_id: int = fk("poll.id")
-    choice: str = Field(max_length=20000)  # canonical JSON of the choice
+    choice: str = Field(max_length=20000)  # canonical JSON: option ids (ranked: in order)
+    # SHA-256 of the voter's receipt code: the bulletin board shows it, the voter checks it.
+    receipt_hash: str | None = Field(default=None, max_length=64, unique=True)
     # Only for open (non-secret) polls:
     resident_id: int | None = fk("resident.id", nullable=True, index=False)
     cast_at: datetime | None = Field(default=None)
+
+
+class ActivationCode(SQLModel, table=True):
+    """A one-time code a moderator issues for a roster resident (printed, handed over at the
+    door); entering it links the resident's account to their roster row and verifies it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = fk("community.id")
+    resident_id: int = fk("resident.id")
+    code_hash: str = Field(max_length=64, unique=True)
+    issued_by: int = fk("user.id", index=False)
+    issued_at: datetime = created_at_field()
+    used_at: datetime | None = Field(default=None)
+    used_by: int | None = fk("user.id", nullable=True, index=False)

@@ -1,0 +1,197 @@
+"""Casting ballots: one verified resident, one ballot, in one transaction.
+
+Casting checks the window on the server clock and the voter's eligibility, adds the voter to
+the roll (a unique constraint on poll + resident makes a second ballot impossible, even from
+two requests at once), adds the ballot, and writes the participation and audit events. A
+secret ballot has a random key and no voter or time. The voter gets a receipt code once;
+the ballot keeps only the code's SHA-256, which the bulletin board shows after the close.
+Where the poll allows it, a voter replaces their ballot with the receipt code: the roll never
+points at the ballot.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from core.audit import canonical_json, record
+from core.errors import Conflict, InvalidInput, NotFound
+from core.participation import record_participation
+from core.permissions import require
+from core.principal import Principal
+from core.rows import community_row
+from core.voting.eligibility import is_eligible
+from core.voting.polls import options_of
+from db.engine import read_session, write_session
+from db.models import Ballot, Poll, PollOption, Resident, User, VoterRoll
+from db.models.base import utcnow
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to copy by hand
+
+
+def new_receipt() -> str:
+    """12 random characters in three groups of four, e.g. 'K7QM-2XPA-9TDE' (60 bits)."""
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return "-".join(raw[i:i + 4] for i in (0, 4, 8))
+
+
+def receipt_hash(code: str) -> str:
+    normalised = "".join(ch for ch in str(code).upper() if ch.isalnum())
+    return hashlib.sha256(normalised.encode("ascii", "ignore")).hexdigest()
+
+
+def clean_choice(poll: Poll, options: list[PollOption], choice) -> list[int]:
+    """The ballot's option ids (ranked: in order; otherwise sorted), or InvalidInput."""
+    ids = {o.id for o in options}
+    if poll.method == "majority":
+        chosen = [choice] if not isinstance(choice, (list, tuple, set)) else list(choice)
+        if len(chosen) != 1:
+            raise InvalidInput("ballot.choose_one", field="choice")
+    else:
+        if not isinstance(choice, (list, tuple, set)):
+            raise InvalidInput("ballot.unknown_option", field="choice")
+        chosen = list(choice)
+    if any(not isinstance(i, int) or isinstance(i, bool) or i not in ids for i in chosen):
+        raise InvalidInput("ballot.unknown_option", field="choice")
+    if len(set(chosen)) != len(chosen):
+        raise InvalidInput("ballot.duplicate_rank" if poll.method == "ranked"
+                           else "ballot.duplicate_option", field="choice")
+    if not chosen:
+        raise InvalidInput("ballot.empty", field="choice")
+    if poll.method == "approval" and poll.max_choices and len(chosen) > poll.max_choices:
+        raise InvalidInput("ballot.too_many", field="choice", max=poll.max_choices)
+    if poll.method == "budget" and poll.knapsack:
+        cost = {o.id: o.cost or 0 for o in options}
+        total = sum(cost[i] for i in chosen)
+        if total > (poll.budget or 0):
+            raise InvalidInput("ballot.over_budget", field="choice", total=int(total),
+                               budget=int(poll.budget))
+    return chosen if poll.method == "ranked" else sorted(chosen)
+
+
+def _open_poll(s: Session, poll_id, actor: Principal) -> Poll:
+    # FOR SHARE on PostgreSQL: ballots go in side by side, while closing (FOR UPDATE) waits
+    # for those in flight, so the roll and the ballots are counted together.
+    poll = community_row(s, Poll, poll_id, actor, lock=s.get_bind().dialect.name ==
+                         "postgresql", shared=True)
+    now = utcnow()
+    if poll.status != "open" or now < poll.opens_at:
+        raise Conflict("ballot.not_open")
+    if now >= poll.closes_at:
+        raise Conflict("ballot.closed")
+    return poll
+
+
+def _add_ballot(s: Session, poll: Poll, resident_id: int, *, user_id: int | None,
+                channel: str, choice: list[int], entered_by: int | None,
+                submission: str | None) -> str:
+    code = new_receipt()
+    s.add(VoterRoll(poll_id=poll.id, resident_id=resident_id, user_id=user_id,
+                    channel=channel, entered_by=entered_by,
+                    submission_hash=hashlib.sha256(submission.encode()).hexdigest()
+                    if submission else None))
+    try:
+        s.flush()  # the roll's unique constraint: a concurrent second ballot fails here
+    except IntegrityError:
+        raise Conflict("ballot.already_voted") from None
+    ballot = Ballot(id=secrets.token_hex(16), poll_id=poll.id,
+                    choice=canonical_json(choice), receipt_hash=receipt_hash(code))
+    if not poll.secret:
+        ballot.resident_id, ballot.cast_at = resident_id, utcnow()
+    s.add(ballot)
+    record_participation(s, community_id=poll.community_id, kind="vote",
+                         resident_id=resident_id, user_id=user_id, channel=channel,
+                         object_type="poll", object_id=poll.id)
+    return code
+
+
+def cast_ballot(*, actor: Principal, poll_id: int, choice,
+                submission: str | None = None) -> str | None:
+    """Vote online; returns the receipt code (shown once), or None when this very
+    submission was already counted (a double click or a rerun)."""
+    require(actor, "poll.vote")
+    with write_session() as s:
+        poll = _open_poll(s, poll_id, actor)
+        resident = s.get(Resident, actor.resident_id) if actor.resident_id else None
+        if resident is None or not (resident.source == "roster" or resident.verified_at):
+            raise Conflict("ballot.unverified")
+        if not is_eligible(s, poll, resident.id):
+            raise Conflict("ballot.not_eligible")
+        existing = s.exec(select(VoterRoll).where(VoterRoll.poll_id == poll.id,
+                                                  VoterRoll.resident_id == resident.id)).first()
+        if existing is not None:
+            if submission and existing.submission_hash == \
+                    hashlib.sha256(submission.encode()).hexdigest():
+                return None
+            raise Conflict("ballot.voted_on_paper" if existing.channel == "offline"
+                           else "ballot.already_voted")
+        chosen = clean_choice(poll, options_of(s, poll.id), choice)
+        code = _add_ballot(s, poll, resident.id, user_id=actor.user_id, channel="online",
+                           choice=chosen, entered_by=None, submission=submission)
+        record(s, actor=actor, action="poll.vote", object_type="poll", object_id=poll.id)
+        return code
+
+
+def change_ballot(*, actor: Principal, poll_id: int, receipt: str, choice) -> None:
+    """Replace one's ballot before the close, where the poll allows it, by receipt code."""
+    require(actor, "poll.vote")
+    with write_session() as s:
+        poll = _open_poll(s, poll_id, actor)
+        if not poll.allow_change:
+            raise Conflict("ballot.no_changes")
+        voted = s.exec(select(VoterRoll).where(VoterRoll.poll_id == poll.id,
+                                               VoterRoll.resident_id == actor.resident_id,
+                                               VoterRoll.channel == "online")).first() \
+            if actor.resident_id else None
+        if voted is None:
+            raise Conflict("ballot.not_voted")
+        ballot = s.exec(select(Ballot).where(Ballot.poll_id == poll.id,
+                                             Ballot.receipt_hash == receipt_hash(receipt or "")
+                                             )).first()
+        if ballot is None:
+            raise InvalidInput("ballot.bad_receipt", field="receipt")
+        ballot.choice = canonical_json(clean_choice(poll, options_of(s, poll.id), choice))
+        if not poll.secret:
+            ballot.cast_at = utcnow()
+        record(s, actor=actor, action="poll.change_vote", object_type="poll",
+               object_id=poll.id)
+
+
+def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choice) -> str:
+    """A moderator enters a roster resident's paper ballot; returns the receipt code to hand
+    to the voter. Whoever voted online cannot vote on paper, and the other way round."""
+    require(actor, "poll.manage")
+    with write_session() as s:
+        poll = _open_poll(s, poll_id, actor)
+        resident = s.get(Resident, resident_id) if isinstance(resident_id, int) else None
+        if resident is None or resident.community_id != poll.community_id:
+            raise InvalidInput("hearing.not_a_resident", field="resident")
+        if not is_eligible(s, poll, resident.id):
+            raise Conflict("ballot.not_eligible")
+        existing = s.exec(select(VoterRoll.channel).where(
+            VoterRoll.poll_id == poll.id, VoterRoll.resident_id == resident.id)).first()
+        if existing is not None:
+            raise Conflict("ballot.already_voted_online" if existing == "online"
+                           else "ballot.already_voted")
+        chosen = clean_choice(poll, options_of(s, poll.id), choice)
+        user_id = s.exec(select(User.id).where(User.resident_id == resident.id)).first()
+        code = _add_ballot(s, poll, resident.id, user_id=user_id, channel="offline",
+                           choice=chosen, entered_by=actor.user_id, submission=None)
+        record(s, actor=actor, action="poll.paper_ballot", object_type="poll",
+               object_id=poll.id)
+        return code
+
+
+def find_ballot(*, poll_id: int, receipt: str) -> list[int] | None:
+    """The choice recorded under a receipt code (for the voter checking the bulletin)."""
+    with read_session() as s:
+        poll = s.get(Poll, poll_id) if isinstance(poll_id, int) else None
+        if poll is None:
+            raise NotFound("error.not_found")
+        choice = s.exec(select(Ballot.choice).where(
+            Ballot.poll_id == poll_id, Ballot.receipt_hash == receipt_hash(receipt or ""))
+        ).first()
+    return json.loads(choice) if choice else None

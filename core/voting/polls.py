@@ -1,0 +1,215 @@
+"""Moderators create polls (with their options), open them, close them (which freezes the
+tally and puts its hash in the audit log) or cancel them with a reason.
+
+draft -> open -> closed; draft or open -> cancelled. A poll can only be closed once its window
+has ended, so nobody can stop a vote early to freeze a favourable count.
+"""
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from core.audit import canonical_json, record
+from core.errors import Conflict, InvalidInput
+from core.permissions import require
+from core.principal import Principal
+from core.rows import community_row_for_update
+from core.text import clean_text
+from core.voting import tally
+from core.voting.eligibility import eligible_count
+from db.engine import write_session
+from db.models import Ballot, Building, Poll, PollOption, Proposal
+from db.models.base import utcnow
+from db.models.voting import POLL_METHODS
+
+MAJORITY_CODES = ("yes", "no", "abstain")
+MAX_OPTIONS = 100
+MAX_BUDGET = 10**12
+
+
+def _share(value, field: str) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or \
+            not math.isfinite(value) or not 0.0 <= value <= 1.0:
+        raise InvalidInput("poll.bad_share", field=field)
+    return float(value)
+
+
+def _amount(value, field: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_BUDGET:
+        raise InvalidInput("poll.bad_amount", field=field, max=MAX_BUDGET)
+    return value
+
+
+def _aware(value, field: str) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput("field.required", field=field)
+    return value
+
+
+def create_poll(*, actor: Principal, title: str, method: str, opens_at: datetime,
+                closes_at: datetime, options: list[dict] | None = None, description: str = "",
+                building_id: int | None = None, secret: bool = True, quorum: float = 0.0,
+                threshold: float = 0.5, max_choices: int | None = None,
+                budget: int | None = None, knapsack: bool = False,
+                allow_change: bool = False, registered_before_open: bool = False,
+                proposal_id: int | None = None) -> int:
+    """A poll in draft with its options; returns its id.
+
+    options: [{"label", "description"?, "cost"? (budget polls)}]; majority polls get yes /
+    no / abstain and take no options."""
+    require(actor, "poll.manage")
+    if method not in POLL_METHODS:
+        raise InvalidInput("field.not_a_choice", field="poll_method")
+    title = clean_text(title, field="title", max_len=120, min_len=4)
+    description = clean_text(description, field="description", max_len=10_000,
+                             multiline=True, required=False) or ""
+    opens_at, closes_at = _aware(opens_at, "opens_at"), _aware(closes_at, "closes_at")
+    if closes_at <= opens_at:
+        raise InvalidInput("poll.closes_before_opens", field="closes_at")
+    if closes_at <= utcnow():
+        raise InvalidInput("poll.closes_in_past", field="closes_at")
+    quorum, threshold = _share(quorum, "quorum"), _share(threshold, "threshold")
+    if threshold >= 1.0:
+        raise InvalidInput("poll.bad_share", field="threshold")
+    if method == "majority":
+        cleaned = [{"label": code, "code": code, "description": None, "cost": None}
+                   for code in MAJORITY_CODES]
+    else:
+        cleaned = _clean_options(options or [], method)
+    if method == "approval":
+        if max_choices is None:
+            max_choices = len(cleaned)
+        if not isinstance(max_choices, int) or isinstance(max_choices, bool) or \
+                not 1 <= max_choices <= len(cleaned):
+            raise InvalidInput("field.out_of_range", field="max_choices", min=1,
+                               max=len(cleaned))
+    else:
+        max_choices = None
+    if method == "budget":
+        budget = _amount(budget, "budget")
+        if all(o["cost"] > budget for o in cleaned):
+            raise InvalidInput("poll.nothing_affordable", field="budget")
+    else:
+        budget, knapsack = None, False
+    with write_session() as s:
+        if building_id is not None:
+            building = s.get(Building, building_id) if isinstance(building_id, int) else None
+            if building is None or building.community_id != actor.community_id:
+                raise InvalidInput("field.not_a_choice", field="building")
+        if proposal_id is not None:
+            proposal = s.get(Proposal, proposal_id) if isinstance(proposal_id, int) else None
+            if proposal is None or proposal.community_id != actor.community_id:
+                raise InvalidInput("field.not_a_choice", field="proposals")
+        poll = Poll(community_id=actor.community_id, title=title, description=description,
+                    method=method, opens_at=opens_at, closes_at=closes_at,
+                    building_id=building_id, quorum=quorum, threshold=threshold,
+                    secret=bool(secret), max_choices=max_choices, budget=budget,
+                    knapsack=bool(knapsack), allow_change=bool(allow_change),
+                    registered_before_open=bool(registered_before_open),
+                    proposal_id=proposal_id, created_by=actor.user_id)
+        s.add(poll)
+        s.flush()
+        for position, option in enumerate(cleaned):
+            s.add(PollOption(poll_id=poll.id, position=position, **option))
+        record(s, actor=actor, action="poll.create", object_type="poll", object_id=poll.id,
+               payload={"method": method, "title": title, "secret": bool(secret)})
+        return poll.id
+
+
+def _clean_options(options: list[dict], method: str) -> list[dict]:
+    if not isinstance(options, list) or len(options) < 2:
+        raise InvalidInput("poll.too_few_options", field="options")
+    if len(options) > MAX_OPTIONS:
+        raise InvalidInput("poll.too_many_options", field="options", max=MAX_OPTIONS)
+    cleaned, seen = [], set()
+    for option in options:
+        if not isinstance(option, dict):
+            raise InvalidInput("poll.too_few_options", field="options")
+        label = clean_text(option.get("label"), field="option_label", max_len=200)
+        if label.casefold() in seen:
+            raise InvalidInput("poll.duplicate_options", field="options")
+        seen.add(label.casefold())
+        description = clean_text(option.get("description"), field="description",
+                                 max_len=2000, multiline=True, required=False)
+        cost = _amount(option.get("cost"), "cost") if method == "budget" else None
+        cleaned.append({"label": label, "description": description, "cost": cost,
+                        "code": None})
+    return cleaned
+
+
+def open_poll(*, actor: Principal, poll_id: int) -> None:
+    require(actor, "poll.manage")
+    with write_session() as s:
+        poll = community_row_for_update(s, Poll, poll_id, actor)
+        if poll.status != "draft":
+            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="open")
+        if poll.closes_at <= utcnow():
+            raise Conflict("poll.closes_in_past")
+        poll.status = "open"
+        record(s, actor=actor, action="poll.open", object_type="poll", object_id=poll.id)
+
+
+def cancel_poll(*, actor: Principal, poll_id: int, reason: str) -> None:
+    require(actor, "poll.manage")
+    reason = clean_text(reason, field="reason", max_len=1000, multiline=True)
+    with write_session() as s:
+        poll = community_row_for_update(s, Poll, poll_id, actor)
+        if poll.status not in ("draft", "open"):
+            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="cancelled")
+        poll.status, poll.cancel_reason = "cancelled", reason
+        record(s, actor=actor, action="poll.cancel", object_type="poll", object_id=poll.id,
+               payload={"reason": reason})
+
+
+def options_of(s: Session, poll_id: int) -> list[PollOption]:
+    return list(s.exec(select(PollOption).where(PollOption.poll_id == poll_id)
+                       .order_by(col(PollOption.position), col(PollOption.id))).all())
+
+
+def option_dicts(options: list[PollOption]) -> list[dict]:
+    return [{"id": o.id, "label": o.label, "code": o.code,
+             "cost": int(o.cost) if o.cost is not None else None} for o in options]
+
+
+def count_poll(s: Session, poll: Poll, *, eligible: int) -> dict:
+    choices = [json.loads(c) for c in s.exec(select(Ballot.choice)
+                                               .where(Ballot.poll_id == poll.id)).all()]
+    return tally.count(method=poll.method, options=option_dicts(options_of(s, poll.id)),
+                       choices=choices, eligible=eligible, quorum=poll.quorum,
+                       threshold=poll.threshold,
+                       budget=int(poll.budget) if poll.budget is not None else None)
+
+
+def freeze_tally(s: Session, poll: Poll) -> str:
+    """Count the ballots, store the tally and its hash on the poll; returns the hash."""
+    poll.eligible = eligible_count(s, poll)
+    result = count_poll(s, poll, eligible=poll.eligible)
+    poll.tally, poll.tally_hash = canonical_json(result), tally.digest(result)
+    poll.closed_at = utcnow()
+    poll.status = "closed"
+    return poll.tally_hash
+
+
+def close_poll(*, actor: Principal, poll_id: int) -> str:
+    """Close a poll whose window has ended: freeze the tally; returns its SHA-256."""
+    require(actor, "poll.manage")
+    with write_session() as s:
+        poll = community_row_for_update(s, Poll, poll_id, actor)
+        if poll.status != "open":
+            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="closed")
+        if utcnow() < poll.closes_at:
+            raise Conflict("poll.still_running")
+        digest = freeze_tally(s, poll)
+        if s.get_bind().dialect.name == "postgresql":
+            # PostgreSQL appends rows in arrival order; rewrite the table in random-key order
+            # so that row positions no longer tell who voted when (SQLite stores ballots in
+            # key order from the start: WITHOUT ROWID).
+            s.execute(text("CLUSTER ballot USING ballot_pkey"))
+        record(s, actor=actor, action="poll.close", object_type="poll", object_id=poll.id,
+               payload={"tally_hash": digest, "ballots": json.loads(poll.tally)["ballots"],
+                        "eligible": poll.eligible})
+        return digest

@@ -1,0 +1,443 @@
+"""Polls and ballots: creation rules, one verified resident one ballot (also under
+concurrency), secrecy, receipts and the bulletin board, changing a vote, paper ballots, the
+frozen tally, and verification by activation code or a moderator's confirmation."""
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, inspect
+from sqlmodel import select
+
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.principal import Principal
+from core.voting.ballots import (cast_ballot, change_ballot, enter_paper_ballot, find_ballot,
+                                 receipt_hash)
+from core.voting.polls import cancel_poll, close_poll, create_poll, open_poll
+from core.voting.queries import bulletin_board, get_poll, recount
+from core.voting.verification import (confirm_resident, issue_activation_codes,
+                                      redeem_activation_code)
+from db.engine import read_session, write_session
+from db.models import (AuditEvent, Ballot, ParticipationEvent, Poll, PollOption, Resident,
+                       User, VoterRoll)
+from db.models.base import utcnow
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.usefixtures("quick_accounts")
+
+
+def soon(minutes: float = 0) -> "datetime":  # noqa: F821
+    return utcnow().replace(microsecond=0) + timedelta(minutes=minutes)
+
+
+def count(model, *where) -> int:
+    with read_session() as s:
+        return s.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def verified(community, name: str) -> Principal:
+    """A resident whose account a moderator confirmed."""
+    principal = make_user(community, name)
+    with write_session() as s:
+        user = s.get(User, principal.user_id)
+        s.get(Resident, user.resident_id).verified_at = utcnow()
+    return principal
+
+
+def poll(moderator, method="approval", *, start=True, **overrides) -> int:
+    values = dict(title="社区活动优先项目", method=method, opens_at=soon(-1),
+                  closes_at=soon(60), options=[{"label": "合唱团"}, {"label": "读书会"},
+                                               {"label": "书法班"}])
+    if method == "budget":
+        values["options"] = [{"label": "路灯", "cost": 40}, {"label": "长椅", "cost": 30},
+                             {"label": "花坛", "cost": 50}]
+        values["budget"] = 80
+    values.update(overrides)
+    poll_id = create_poll(actor=moderator, **values)
+    if start:
+        open_poll(actor=moderator, poll_id=poll_id)
+    return poll_id
+
+
+def option_ids(poll_id) -> list[int]:
+    with read_session() as s:
+        return [o.id for o in s.exec(select(PollOption).where(PollOption.poll_id == poll_id)
+                                     .order_by(PollOption.position))]
+
+
+def end_window(poll_id) -> None:
+    with write_session() as s:
+        s.get(Poll, poll_id).closes_at = soon(-0.01)
+
+
+@pytest.mark.parametrize("overrides, key", [
+    ({"title": " "}, "field.required"),
+    ({"method": "plurality"}, "field.not_a_choice"),
+    ({"closes_at": soon(-120), "opens_at": soon(-180)}, "poll.closes_in_past"),
+    ({"opens_at": soon(90)}, "poll.closes_before_opens"),
+    ({"options": [{"label": "唯一"}]}, "poll.too_few_options"),
+    ({"options": [{"label": "甲"}, {"label": "甲 "}]}, "poll.duplicate_options"),
+    ({"quorum": 1.5}, "poll.bad_share"),
+    ({"quorum": float("nan")}, "poll.bad_share"),
+    ({"threshold": 1.0}, "poll.bad_share"),
+    ({"max_choices": 0}, "field.out_of_range"),
+    ({"max_choices": 4}, "field.out_of_range"),
+    ({"building_id": 999}, "field.not_a_choice"),
+])
+def test_bad_polls_write_nothing(people, overrides, key):
+    before = count(Poll), count(AuditEvent)
+    with pytest.raises(InvalidInput) as raised:
+        poll(people["moderator"], start=False, **overrides)
+    assert raised.value.key == key
+    assert (count(Poll), count(AuditEvent)) == before
+
+
+@pytest.mark.parametrize("overrides", [
+    {"budget": 0}, {"budget": -10}, {"budget": 2.5}, {"budget": None},
+    {"options": [{"label": "路灯", "cost": 0}, {"label": "长椅", "cost": 30}]},
+    {"options": [{"label": "路灯", "cost": -5}, {"label": "长椅", "cost": 30}]},
+    {"options": [{"label": "路灯", "cost": float("inf")}, {"label": "长椅", "cost": 30}]},
+    {"options": [{"label": "路灯", "cost": 400}, {"label": "长椅", "cost": 300}]},
+])
+def test_bad_budget_polls_are_refused(people, overrides):
+    with pytest.raises(InvalidInput):
+        poll(people["moderator"], "budget", start=False, **overrides)
+    assert count(Poll) == 0
+
+
+def test_residents_cannot_manage_polls(people):
+    with pytest.raises(PermissionDenied):
+        poll(people["resident"], start=False)
+    poll_id = poll(people["moderator"], start=False)
+    for command in (lambda: open_poll(actor=people["resident"], poll_id=poll_id),
+                    lambda: cancel_poll(actor=people["resident"], poll_id=poll_id, reason="x"),
+                    lambda: close_poll(actor=people["resident"], poll_id=poll_id),
+                    lambda: enter_paper_ballot(actor=people["resident"], poll_id=poll_id,
+                                               resident_id=1, choice=[1])):
+        with pytest.raises(PermissionDenied):
+            command()
+
+
+def test_one_verified_resident_one_secret_ballot_with_a_receipt(people, community):
+    moderator = people["moderator"]
+    voter = verified(community, "voter1")
+    poll_id = poll(moderator)
+    a, b, c = option_ids(poll_id)
+    with pytest.raises(Conflict) as raised:
+        cast_ballot(actor=people["resident"], poll_id=poll_id, choice=[a])
+    assert raised.value.key == "ballot.unverified"
+    code = cast_ballot(actor=voter, poll_id=poll_id, choice=[c, a])
+    assert len(code) == 14 and code.count("-") == 2
+    with pytest.raises(Conflict) as raised:
+        cast_ballot(actor=voter, poll_id=poll_id, choice=[b])
+    assert raised.value.key == "ballot.already_voted"
+    with read_session() as s:
+        ballot = s.exec(select(Ballot)).one()
+        roll = s.exec(select(VoterRoll)).one()
+    assert json.loads(ballot.choice) == sorted([a, c])
+    assert ballot.resident_id is None and ballot.cast_at is None
+    assert ballot.receipt_hash == receipt_hash(code) and len(ballot.id) == 32
+    assert roll.resident_id == voter.resident_id and roll.channel == "online"
+    assert count(ParticipationEvent, ParticipationEvent.kind == "vote") == 1
+    assert find_ballot(poll_id=poll_id, receipt=code.lower()) == sorted([a, c])
+    detail = get_poll(viewer=voter, poll_id=poll_id)
+    assert detail.voted == "online" and not detail.can_vote and detail.tally is None
+
+
+def test_no_column_links_a_secret_ballot_to_a_voter(database):
+    """Nothing in the ballot table names a person or a time, and the roll names no ballot."""
+    from db.engine import get_engine
+
+    columns = {c["name"] for c in inspect(get_engine()).get_columns("ballot")}
+    assert columns == {"id", "poll_id", "choice", "receipt_hash", "resident_id", "cast_at"}
+    roll = {c["name"] for c in inspect(get_engine()).get_columns("voterroll")}
+    assert not roll & {"ballot_id", "receipt_hash", "choice"}
+    fks = {fk["referred_table"] for fk in inspect(get_engine()).get_foreign_keys("voterroll")}
+    assert "ballot" not in fks
+
+
+def test_ballot_rows_do_not_follow_the_order_of_voting(people, community):
+    """SQLite stores ballots in random-key order as they arrive (WITHOUT ROWID); PostgreSQL
+    appends them, and closing the poll rewrites the table in key order (CLUSTER)."""
+    from sqlalchemy import text
+
+    poll_id = poll(people["moderator"])
+    a = option_ids(poll_id)[0]
+    voters = [verified(community, f"order{i}") for i in range(12)]
+    codes = [cast_ballot(actor=v, poll_id=poll_id, choice=[a]) for v in voters]
+    with read_session() as s:
+        postgresql = s.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        end_window(poll_id)
+        close_poll(actor=people["moderator"], poll_id=poll_id)
+    physical = "SELECT id, receipt_hash FROM ballot" + (" ORDER BY ctid" if postgresql else "")
+    with read_session() as s:
+        rows = list(s.execute(text(physical)))
+    stored = [receipt for _id, receipt in rows]
+    cast_order = [receipt_hash(c) for c in codes]
+    assert sorted(stored) == sorted(cast_order) and stored != cast_order
+    keys = [key for key, _receipt in rows]
+    assert keys == sorted(keys)  # stored in key order, and the keys are random
+
+
+@pytest.mark.parametrize("method, make_choice, key", [
+    ("approval", lambda ids: [ids[0], ids[0]], "ballot.duplicate_option"),
+    ("approval", lambda ids: [], "ballot.empty"),
+    ("approval", lambda ids: [99999], "ballot.unknown_option"),
+    ("approval", lambda ids: ["1"], "ballot.unknown_option"),
+    ("approval", lambda ids: ids[0], "ballot.unknown_option"),
+    ("ranked", lambda ids: [ids[1], ids[1]], "ballot.duplicate_rank"),
+    ("majority", lambda ids: [ids[0], ids[1]], "ballot.choose_one"),
+])
+def test_bad_ballots_write_nothing(people, community, method, make_choice, key):
+    voter = verified(community, "badballot")
+    poll_id = poll(people["moderator"], method)
+    before = count(AuditEvent)
+    with pytest.raises(InvalidInput) as raised:
+        cast_ballot(actor=voter, poll_id=poll_id, choice=make_choice(option_ids(poll_id)))
+    assert raised.value.key == key
+    assert count(Ballot) == count(VoterRoll) == 0 and count(AuditEvent) == before
+
+
+def test_options_of_another_poll_and_too_many_approvals_are_refused(people, community):
+    voter = verified(community, "foreign")
+    first = poll(people["moderator"], max_choices=2)
+    other = poll(people["moderator"], title="另一次投票")
+    with pytest.raises(InvalidInput):
+        cast_ballot(actor=voter, poll_id=first, choice=[option_ids(other)[0]])
+    with pytest.raises(InvalidInput) as raised:
+        cast_ballot(actor=voter, poll_id=first, choice=option_ids(first))
+    assert raised.value.key == "ballot.too_many" and raised.value.params == {"max": 2}
+
+
+def test_knapsack_ballots_must_fit_the_budget(people, community):
+    voter = verified(community, "knapsack")
+    poll_id = poll(people["moderator"], "budget", knapsack=True)
+    lamp, bench, bed = option_ids(poll_id)
+    with pytest.raises(InvalidInput) as raised:
+        cast_ballot(actor=voter, poll_id=poll_id, choice=[lamp, bed])
+    assert raised.value.key == "ballot.over_budget"
+    assert raised.value.params == {"total": 90, "budget": 80}
+    assert cast_ballot(actor=voter, poll_id=poll_id, choice=[lamp, bench])
+
+
+def test_voting_outside_the_window_or_scope_is_refused(people, community):
+    moderator = people["moderator"]
+    voter = verified(community, "window")
+    draft = poll(moderator, start=False)
+    with pytest.raises(Conflict) as raised:
+        cast_ballot(actor=voter, poll_id=draft, choice=[option_ids(draft)[0]])
+    assert raised.value.key == "ballot.not_open"
+    later = poll(moderator, opens_at=soon(30))
+    with pytest.raises(Conflict) as raised:
+        cast_ballot(actor=voter, poll_id=later, choice=[option_ids(later)[0]])
+    assert raised.value.key == "ballot.not_open"
+    ended = poll(moderator)
+    end_window(ended)
+    with pytest.raises(Conflict) as raised:
+        cast_ballot(actor=voter, poll_id=ended, choice=[option_ids(ended)[0]])
+    assert raised.value.key == "ballot.closed"
+    other_building = poll(moderator, building_id=community["buildings"][2])
+    with pytest.raises(Conflict) as raised:
+        cast_ballot(actor=voter, poll_id=other_building,
+                    choice=[option_ids(other_building)[0]])
+    assert raised.value.key == "ballot.not_eligible"
+    newcomers_excluded = poll(moderator, registered_before_open=True, opens_at=soon(-600))
+    with pytest.raises(Conflict) as raised:
+        cast_ballot(actor=voter, poll_id=newcomers_excluded,
+                    choice=[option_ids(newcomers_excluded)[0]])
+    assert raised.value.key == "ballot.not_eligible"
+    assert count(Ballot) == 0
+
+
+def test_a_repeated_submission_is_counted_once(people, community):
+    voter = verified(community, "doubleclick")
+    poll_id = poll(people["moderator"])
+    a = option_ids(poll_id)[0]
+    code = cast_ballot(actor=voter, poll_id=poll_id, choice=[a], submission="form-1")
+    assert code is not None
+    assert cast_ballot(actor=voter, poll_id=poll_id, choice=[a], submission="form-1") is None
+    with pytest.raises(Conflict):
+        cast_ballot(actor=voter, poll_id=poll_id, choice=[a], submission="form-2")
+    assert count(Ballot) == count(VoterRoll) == 1
+
+
+def test_changing_a_vote_by_receipt_where_allowed(people, community):
+    voter = verified(community, "changer")
+    fixed = poll(people["moderator"])
+    changeable = poll(people["moderator"], title="可改票的投票", allow_change=True)
+    a, b, _c = option_ids(changeable)
+    code = cast_ballot(actor=voter, poll_id=changeable, choice=[a])
+    fixed_code = cast_ballot(actor=voter, poll_id=fixed, choice=[option_ids(fixed)[0]])
+    with pytest.raises(Conflict) as raised:
+        change_ballot(actor=voter, poll_id=fixed, receipt=fixed_code,
+                      choice=[option_ids(fixed)[1]])
+    assert raised.value.key == "ballot.no_changes"
+    with pytest.raises(InvalidInput) as raised:
+        change_ballot(actor=voter, poll_id=changeable, receipt="AAAA-BBBB-CCCC", choice=[b])
+    assert raised.value.key == "ballot.bad_receipt"
+    change_ballot(actor=voter, poll_id=changeable, receipt=code, choice=[b])
+    assert find_ballot(poll_id=changeable, receipt=code) == [b]
+    assert count(Ballot, Ballot.poll_id == changeable) == 1
+    other = verified(community, "notvoted")
+    with pytest.raises(Conflict) as raised:
+        change_ballot(actor=other, poll_id=changeable, receipt=code, choice=[a])
+    assert raised.value.key == "ballot.not_voted"
+
+
+def test_paper_ballots_and_online_ballots_exclude_each_other(people, community):
+    moderator = people["moderator"]
+    poll_id = poll(moderator, "majority")
+    yes, no, _abstain = option_ids(poll_id)
+    with write_session() as s:
+        paper_voter = Resident(community_id=community["id"], building_id=community["buildings"][0],
+                               full_name="孙奶奶", unit="102")
+        s.add(paper_voter)
+        s.flush()
+        paper_id = paper_voter.id
+    code = enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=paper_id,
+                              choice=[no])
+    assert code
+    with pytest.raises(Conflict) as raised:
+        enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=paper_id, choice=[yes])
+    assert raised.value.key == "ballot.already_voted"
+    online = verified(community, "online1")
+    cast_ballot(actor=online, poll_id=poll_id, choice=[yes])
+    with pytest.raises(Conflict) as raised:
+        enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=online.resident_id,
+                           choice=[no])
+    assert raised.value.key == "ballot.already_voted_online"
+    # The paper voter gets an account and the code is linked to them later: no second vote.
+    with write_session() as s:
+        roll = s.exec(select(VoterRoll).where(VoterRoll.resident_id == paper_id)).one()
+    assert roll.channel == "offline" and roll.entered_by == moderator.user_id
+
+
+def test_closing_freezes_the_tally_and_anyone_can_recount(people, community):
+    moderator = people["moderator"]
+    poll_id = poll(moderator, "majority", quorum=0.2)
+    yes, no, abstain = option_ids(poll_id)
+    voters = [verified(community, f"maj{i}") for i in range(4)]
+    for voter, choice in zip(voters, (yes, yes, no, abstain)):
+        cast_ballot(actor=voter, poll_id=poll_id, choice=choice)
+    with pytest.raises(Conflict) as raised:
+        close_poll(actor=moderator, poll_id=poll_id)
+    assert raised.value.key == "poll.still_running"
+    assert bulletin_board(viewer=voters[0], poll_id=poll_id) is None
+    end_window(poll_id)
+    digest = close_poll(actor=moderator, poll_id=poll_id)
+    detail = get_poll(viewer=voters[0], poll_id=poll_id)
+    assert detail.tally["yes"] == 2 and detail.tally["no"] == 1 and detail.tally["abstain"] == 1
+    assert detail.tally["passed"] and detail.tally_hash == digest
+    # 4 confirmed voters plus nobody else verified: `people` are unverified self-registrations.
+    assert detail.eligible == 4 and detail.tally["quorum_met"]
+    board = bulletin_board(viewer=people["researcher"], poll_id=poll_id)
+    assert len(board) == 4 and [e.receipt for e in board] == sorted(e.receipt for e in board)
+    assert recount(viewer=people["researcher"], poll_id=poll_id)
+    with read_session() as s:
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "poll.close")).one()
+    assert json.loads(event.payload)["tally_hash"] == digest
+    with write_session() as s:  # a ballot tampered with after the close
+        ballot = s.exec(select(Ballot).where(Ballot.choice == f"[{no}]")).one()
+        ballot.choice = f"[{yes}]"
+    assert not recount(viewer=people["researcher"], poll_id=poll_id)
+    with pytest.raises(Conflict):
+        close_poll(actor=moderator, poll_id=poll_id)
+
+
+def test_budget_results_show_equal_shares_and_greedy(people, community):
+    moderator = people["moderator"]
+    poll_id = poll(moderator, "budget")
+    lamp, bench, bed = option_ids(poll_id)
+    ballots = [[lamp, bench]] * 3 + [[bed]] * 2
+    for i, choice in enumerate(ballots):
+        cast_ballot(actor=verified(community, f"budget{i}"), poll_id=poll_id, choice=choice)
+    end_window(poll_id)
+    close_poll(actor=moderator, poll_id=poll_id)
+    tally = get_poll(viewer=people["resident"], poll_id=poll_id).tally
+    assert tally["greedy"] == {"funded": [lamp, bench], "spent": 70}
+    # Equal shares: 5 voters, 16 each. The three pay 13.33 each for the lamp; the bench and
+    # the flower bed are out of reach. Raising budgets: at 24 each the three fund lamp and
+    # bench (70); at 25 the two also reach the bed (50), 120 in all, over the budget of 80:
+    # the outcome at 24 stands, and the 10 left buy nothing more.
+    assert tally["equal_shares"] == {"funded": [lamp, bench], "spent": 70}
+    assert [row[0] for row in tally["approvals"]] == [lamp, bench, bed]
+
+
+def test_concurrent_ballots_from_one_voter_count_once(people, community):
+    voter = verified(community, "racer")
+    poll_id = poll(people["moderator"])
+    a = option_ids(poll_id)[0]
+    barrier = threading.Barrier(8)
+    results = []
+
+    def attempt():
+        barrier.wait()
+        try:
+            results.append(cast_ballot(actor=voter, poll_id=poll_id, choice=[a]))
+        except Conflict as error:
+            results.append(error.key)
+        except Exception as error:  # noqa: BLE001 - reported below
+            results.append(repr(error))
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = [r for r in results if r and "-" in r and len(r) == 14]
+    assert len(codes) == 1, results
+    assert results.count("ballot.already_voted") == 7, results
+    assert count(Ballot) == count(VoterRoll) == 1
+
+
+def test_activation_codes_link_an_account_to_its_roster_row(people, community):
+    moderator = people["moderator"]
+    with write_session() as s:
+        roster = Resident(community_id=community["id"], building_id=community["buildings"][1],
+                          full_name="周阿姨", unit="502", age_band="60-74")
+        s.add(roster)
+        s.flush()
+        roster_id = roster.id
+    with pytest.raises(PermissionDenied):
+        issue_activation_codes(actor=people["resident"], building_id=community["buildings"][1])
+    codes = issue_activation_codes(actor=moderator, building_id=community["buildings"][1])
+    assert [c.resident_id for c in codes] == [roster_id]
+    newcomer = make_user(community, "zhou")
+    with pytest.raises(InvalidInput) as raised:
+        redeem_activation_code(actor=newcomer, code="XXXXX-XXXXX")
+    assert raised.value.key == "verification.bad_code"
+    old_resident = newcomer.resident_id
+    redeem_activation_code(actor=newcomer, code=codes[0].code.lower())
+    with read_session() as s:
+        user = s.get(User, newcomer.user_id)
+        assert user.resident_id == roster_id and s.get(Resident, old_resident) is None
+        assert s.get(Resident, roster_id).verified_at is not None
+    with pytest.raises(InvalidInput):
+        redeem_activation_code(actor=make_user(community, "zhou2"), code=codes[0].code)
+    voter = Principal(user_id=newcomer.user_id, role="resident", community_id=community["id"],
+                      resident_id=roster_id)
+    poll_id = poll(moderator)
+    assert cast_ballot(actor=voter, poll_id=poll_id, choice=[option_ids(poll_id)[0]])
+
+
+def test_a_moderator_confirms_a_self_registered_resident(people):
+    resident = people["resident"]
+    confirm_resident(actor=people["moderator"], user_id=resident.user_id)
+    with pytest.raises(Conflict):
+        confirm_resident(actor=people["moderator"], user_id=resident.user_id)
+    with pytest.raises(NotFound):
+        confirm_resident(actor=people["moderator"], user_id=99999)
+    with pytest.raises(PermissionDenied):
+        confirm_resident(actor=resident, user_id=people["resident2"].user_id)
+    poll_id = poll(people["moderator"])
+    assert cast_ballot(actor=resident, poll_id=poll_id, choice=[option_ids(poll_id)[0]])
+
+
+def test_cancel_needs_a_reason_and_shows_it(people):
+    poll_id = poll(people["moderator"])
+    with pytest.raises(InvalidInput):
+        cancel_poll(actor=people["moderator"], poll_id=poll_id, reason=" ")
+    cancel_poll(actor=people["moderator"], poll_id=poll_id, reason="选项有误，重新发起")
+    detail = get_poll(viewer=people["resident"], poll_id=poll_id)
+    assert detail.status == "cancelled" and detail.cancel_reason == "选项有误，重新发起"

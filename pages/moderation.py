@@ -2,6 +2,7 @@ import streamlit as st
 
 from components.page import (empty_state, escape_md, label, open_page, run_command, show_error,
                              show_flash)
+from components.verification import verification_desk
 from core.community import get_community
 from core.errors import DomainError
 from core.moderation import (block_user, blocked_users, dismiss_flags, flagged_comments,
@@ -15,8 +16,9 @@ a, b = st.columns(2)
 a.metric(t("moderation.flags"), t.number(sizes["flags"]))
 b.metric(t("moderation.review"), t.number(sizes["review"]))
 
-flags_tab, review_tab, users_tab = st.tabs([t("moderation.flags"), t("moderation.review"),
-                                            t("moderation.users")])
+flags_tab, review_tab, users_tab, verify_tab = st.tabs([
+    t("moderation.flags"), t("moderation.review"), t("moderation.users"),
+    t("verification.tab")])
 with flags_tab:
     flagged = flagged_comments(actor=principal)
     if not flagged:
@@ -90,3 +92,6 @@ with users_tab:
         if c2.button(t("moderation.unblock"), key=f"unblock_{user.user_id}"):
             run_command(t, lambda uid=user.user_id: unblock_user(actor=principal, user_id=uid),
                         "moderation.unblocked", username=user.username)
+
+with verify_tab:
+    verification_desk(t, principal, community.id)

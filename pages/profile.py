@@ -1,7 +1,8 @@
 import streamlit as st
 
 from components.forms import demographics_inputs
-from components.page import open_page, show_error
+from components.page import open_page, show_error, show_flash
+from components.verification import activation_form
 from components.session import LOCALE_LABELS
 from core.accounts.commands import change_password, get_account, update_profile
 from core.errors import DomainError, InvalidInput
@@ -15,6 +16,9 @@ if flash:
 
 st.write(t("profile.summary", username=account.username, role=t(f"role.{account.role}")))
 st.caption(t("profile.verified") if account.verified else t("profile.unverified"))
+show_flash(t)
+if not account.verified and principal.role == "resident":
+    activation_form(t, principal)
 
 with st.form("profile"):
     st.markdown(f"#### {t('profile.edit')}")

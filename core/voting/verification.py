@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select, update
@@ -17,9 +18,10 @@ from core.audit import record
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
-from db.engine import write_session
-from db.models import (ActivationCode, Building, HearingAttendance, HearingRegistration,
-                       ParticipationEvent, Resident, Testimony, User)
+from db.engine import read_session, write_session
+from db.models import (ActivationCode, Ballot, Building, HearingAttendance, HearingInvitation,
+                       HearingRegistration, ParticipationEvent, Resident, Support, Testimony,
+                       User, VoterRoll)
 from db.models.base import utcnow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -99,13 +101,18 @@ def redeem_activation_code(*, actor: Principal, code: str) -> None:
 
 def _merge_into(s: Session, old: Resident, roster: Resident) -> None:
     """Move a self-registered placeholder's rows onto the roster row, then delete it."""
-    for model in (HearingRegistration, HearingAttendance):
-        taken = select(model.hearing_id).where(model.resident_id == roster.id)
+    # One row per person and hearing, proposal or poll: where both have one, the roster's
+    # stays (a placeholder is unverified, so it never voted or was drawn by lot).
+    for model, per in ((HearingRegistration, "hearing_id"), (HearingAttendance, "hearing_id"),
+                       (HearingInvitation, "hearing_id"), (Support, "proposal_id"),
+                       (VoterRoll, "poll_id")):
+        column = getattr(model, per)
+        taken = select(column).where(model.resident_id == roster.id)
         s.execute(model.__table__.delete().where(model.resident_id == old.id,
-                                                 model.hearing_id.in_(taken)))
+                                                 column.in_(taken)))
         s.execute(update(model).where(model.resident_id == old.id)
                   .values(resident_id=roster.id))
-    for model in (Testimony, ParticipationEvent):
+    for model in (Testimony, ParticipationEvent, Ballot):
         s.execute(update(model).where(model.resident_id == old.id)
                   .values(resident_id=roster.id))
     # The person's own choices go with them.
@@ -129,3 +136,26 @@ def confirm_resident(*, actor: Principal, user_id: int) -> None:
         resident.verified_at = utcnow()
         record(s, actor=actor, action="resident.confirm", object_type="user",
                object_id=user.id)
+
+
+class UnverifiedAccount(BaseModel):
+    user_id: int
+    username: str
+    display_name: str
+    building: str
+    created_at: datetime
+
+
+def unverified_accounts(*, actor: Principal, limit: int = 200) -> list[UnverifiedAccount]:
+    """Self-registered residents nobody has verified yet, oldest first."""
+    require(actor, "resident.verify")
+    with read_session() as s:
+        rows = s.exec(select(User, Building.code)
+                      .join(Resident, Resident.id == User.resident_id)
+                      .join(Building, Building.id == Resident.building_id)
+                      .where(User.community_id == actor.community_id,
+                             Resident.source != "roster",
+                             col(Resident.verified_at).is_(None))
+                      .order_by(col(User.created_at)).limit(limit)).all()
+    return [UnverifiedAccount(user_id=u.id, username=u.username, display_name=u.display_name,
+                              building=code, created_at=u.created_at) for u, code in rows]

@@ -33,7 +33,7 @@ def _bars(frame: pd.DataFrame, *, x: str, y: str, x_title: str, color: str | Non
     if color:
         encoding["color"] = alt.Color(f"{color}:N", title=None)
     return alt.Chart(frame).mark_bar().encode(**encoding).properties(
-        height=max(100, 30 * frame[y].nunique()))
+        height=60 + 30 * frame[y].nunique())
 
 
 def results(t: Translator, p: PollDetail) -> None:
@@ -82,19 +82,22 @@ def results(t: Translator, p: PollDetail) -> None:
         for rule in ("equal_shares", "greedy"):
             funded = set(tally[rule]["funded"])
             rows += [{"rule": t(f"votes.rule.{rule}"), "project": names[i], "approvals": n,
-                      "cost": cost[i], "funded": i in funded} for i, n in tally["approvals"]]
+                      "cost": cost[i],
+                      "funded": t("votes.funded_yes") if i in funded else t("votes.funded_no")}
+                     for i, n in tally["approvals"]]
         frame = pd.DataFrame(rows)
         c1, c2 = st.columns(2)
         for column, rule in ((c1, "equal_shares"), (c2, "greedy")):
             column.metric(t(f"votes.rule.{rule}"),
-                          t("votes.funded_count", n=len(tally[rule]["funded"])),
-                          t("votes.spent_of", spent=t.number(tally[rule]["spent"]),
-                            budget=t.number(tally["budget"])), delta_color="off")
+                          t("votes.funded_count", n=len(tally[rule]["funded"])))
+            column.caption(t("votes.spent_of", spent=t.number(tally[rule]["spent"]),
+                             budget=t.number(tally["budget"])))
         chart = alt.Chart(frame).mark_bar().encode(
             x=alt.X("approvals:Q", title=t("votes.approvals")),
             y=alt.Y("project:N", title=None, sort=None),
             color=alt.Color("funded:N", title=t("votes.funded"),
-                            scale=alt.Scale(domain=[True, False], range=["#2e7d32", "#bdbdbd"])),
+                            scale=alt.Scale(domain=[t("votes.funded_yes"), t("votes.funded_no")],
+                                            range=["#2e7d32", "#bdbdbd"])),
             column=alt.Column("rule:N", title=None),
             tooltip=["project", "approvals", "cost", "funded"]).properties(
             height=alt.Step(20), width=220)
@@ -113,8 +116,11 @@ def _turnout(t: Translator, p: PollDetail) -> None:
         st.altair_chart(_bars(frame, x="share", y="building", x_title=t("votes.share_eligible"),
                               fmt="%"), width="stretch")
     if channels:
-        st.caption(" · ".join(t("votes.by_channel", channel=t(f"channel.{r.group}"), n=r.voters)
-                              for r in channels))
+        frame = pd.DataFrame([{"channel": t(f"channel.{r.group}"), "voters": r.voters}
+                              for r in channels])
+        st.markdown(f"**{t('votes.turnout_by_channel')}**")
+        st.altair_chart(_bars(frame, x="voters", y="channel", x_title=t("votes.count")),
+                        width="stretch")
 
 
 def bulletin(t: Translator, viewer: Principal, p: PollDetail) -> None:

@@ -132,8 +132,8 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
         eligible=eligible, can_vote=can_vote, voted=voted, verified=is_verified(resident),
         tally=json.loads(poll.tally) if show_tally else None,
         tally_hash=poll.tally_hash if show_tally else None,
-        turnout=[Turnout(group=code, kind="building", voters=n,
-                         eligible=eligible_by_building.get(code)) for code, n in by_building]
+        turnout=[Turnout(group=code, kind="building", voters=dict(by_building).get(code, 0),
+                         eligible=n) for code, n in sorted(eligible_by_building.items())]
         + [Turnout(group=channel, kind="channel", voters=n, eligible=None)
            for channel, n in by_channel])
 

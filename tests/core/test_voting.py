@@ -441,3 +441,29 @@ def test_cancel_needs_a_reason_and_shows_it(people):
     cancel_poll(actor=people["moderator"], poll_id=poll_id, reason="选项有误，重新发起")
     detail = get_poll(viewer=people["resident"], poll_id=poll_id)
     assert detail.status == "cancelled" and detail.cancel_reason == "选项有误，重新发起"
+
+
+def test_nobody_can_edit_someone_elses_ballot(people, community):
+    """There is no command to edit ballots; a moderator holding a voter's receipt cannot use
+    it, because changing a ballot needs one's own online vote on the roll."""
+    voter = verified(community, "edited")
+    poll_id = poll(people["moderator"], allow_change=True)
+    a, b, _c = option_ids(poll_id)
+    code = cast_ballot(actor=voter, poll_id=poll_id, choice=[a])
+    with pytest.raises(Conflict) as raised:
+        change_ballot(actor=people["moderator"], poll_id=poll_id, receipt=code, choice=[b])
+    assert raised.value.key == "ballot.not_voted"
+    assert find_ballot(poll_id=poll_id, receipt=code) == [a]
+
+
+def test_turnout_lists_every_eligible_building(people, community):
+    poll_id = poll(people["moderator"])
+    cast_ballot(actor=verified(community, "turnout1"), poll_id=poll_id,
+                choice=[option_ids(poll_id)[0]])
+    with write_session() as s:
+        s.add(Resident(community_id=community["id"], building_id=community["buildings"][2],
+                       full_name="吴叔", unit="301"))
+    detail = get_poll(viewer=people["moderator"], poll_id=poll_id)
+    buildings = {row.group: (row.voters, row.eligible) for row in detail.turnout
+                 if row.kind == "building"}
+    assert buildings == {"B1": (1, 1), "B3": (0, 1)}

@@ -156,4 +156,7 @@ MESSAGES = {
     "verification.mine_help": ("输入居委会发给您的激活码，账户即与名册关联，之后就可以投票。", "Enter the activation code the residents' committee gave you; your account is linked to the roster and you can vote."),
     "verification.activate": ("激活", "Activate"),
     "verification.activated": ("账户已核实，现在可以投票了。", "Your account is verified; you can vote now."),
+    "votes.funded_yes": ("获得资助", "Funded"),
+    "votes.funded_no": ("未获资助", "Not funded"),
+    "votes.turnout_by_channel": ("线上与线下", "Online and on paper"),
 }

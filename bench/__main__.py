@@ -128,6 +128,9 @@ def main() -> None:
     rows.append(("stratified sortition (leximin)", f"pool {len(pool):,}, 4 features, panel 30",
                  timed(lambda: select_panel(pool, quotas, 30, seed=2026), args.repeat), 10.0))
 
+    rows.append(_cast_ballots(args.residents))
+    rows.append(_equal_shares_wieliczka())
+
     backend = os.environ["DATABASE_URL"].split(":", 1)[0]
     lines = [f"# Benchmarks ({backend}, median of {args.repeat})", "",
              "| what | size | seconds | target |", "|---|---|---|---|"]
@@ -137,6 +140,56 @@ def main() -> None:
     lines += ["", f"Command: `python -m bench --residents {args.residents} --repeat {args.repeat}`"]
     print("\n".join(lines))
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _cast_ballots(residents: int):
+    """Ballots cast one after another by verified residents into one open poll."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from core.principal import Principal
+    from core.voting.ballots import cast_ballot
+    from core.voting.polls import create_poll, open_poll
+    from db.engine import read_session
+    from db.models import PollOption, Resident
+    from db.models.base import utcnow
+
+    moderator = Principal(user_id=2, role="moderator", community_id=1)
+    poll_id = create_poll(actor=moderator, title="基准测试投票", method="approval",
+                          opens_at=utcnow() - timedelta(minutes=1),
+                          closes_at=utcnow() + timedelta(days=1),
+                          options=[{"label": f"选项{i}"} for i in range(5)])
+    open_poll(actor=moderator, poll_id=poll_id)
+    with read_session() as s:
+        option = s.exec(select(PollOption.id).where(PollOption.poll_id == poll_id)).first()
+        voters = s.exec(select(Resident.id).where(Resident.source == "roster")
+                        .limit(min(1000, residents))).all()
+    start = time.perf_counter()
+    for resident_id in voters:
+        cast_ballot(actor=Principal(user_id=None, role="resident", community_id=1,
+                                    resident_id=resident_id), poll_id=poll_id,
+                    choice=[option])
+    seconds = time.perf_counter() - start
+    return (f"cast ballots, one thread ({len(voters) / seconds:,.0f} ballots/s)",
+            f"{len(voters):,} ballots", seconds / len(voters), None)
+
+
+def _equal_shares_wieliczka():
+    """Equal shares with Add1 completion on a real election (tests/data)."""
+    from pabutools.election import parse_pabulib
+
+    from core.voting.rules import equal_shares
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "data" / "poland_wieliczka_2023.pb"
+    instance, profile = parse_pabulib(str(path))
+    costs = {p.name: int(p.cost) for p in instance}
+    approvals = [{p.name for p in ballot} for ballot in profile]
+    start = time.perf_counter()
+    equal_shares(costs, int(instance.budget_limit), approvals)
+    return ("equal shares + Add1 (Wieliczka 2023, real)",
+            f"{len(costs)} projects, {len(approvals):,} ballots", time.perf_counter() - start,
+            None)
 
 
 if __name__ == "__main__":

@@ -10,18 +10,18 @@ import json
 import math
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from core.audit import canonical_json, record
 from core.errors import Conflict, InvalidInput
 from core.permissions import require
 from core.principal import Principal
-from core.rows import community_row_for_update
+from core.rows import community_row, community_row_for_update
 from core.text import clean_text
 from core.voting import tally
 from core.voting.eligibility import eligible_count
-from db.engine import write_session
+from db.engine import read_session, write_session
 from db.models import Ballot, Building, Poll, PollOption, Proposal
 from db.models.base import utcnow
 from db.models.voting import POLL_METHODS
@@ -184,10 +184,14 @@ def count_poll(s: Session, poll: Poll, *, eligible: int) -> dict:
                        budget=int(poll.budget) if poll.budget is not None else None)
 
 
-def freeze_tally(s: Session, poll: Poll) -> str:
-    """Count the ballots, store the tally and its hash on the poll; returns the hash."""
-    poll.eligible = eligible_count(s, poll)
-    result = count_poll(s, poll, eligible=poll.eligible)
+def freeze_tally(s: Session, poll: Poll, result: dict | None = None) -> str:
+    """Store the tally (counted now unless given) and its hash on the poll, and mark it
+    closed; returns the hash."""
+    if result is None:
+        poll.eligible = eligible_count(s, poll)
+        result = count_poll(s, poll, eligible=poll.eligible)
+    else:
+        poll.eligible = result["eligible"]
     poll.tally, poll.tally_hash = canonical_json(result), tally.digest(result)
     poll.closed_at = utcnow()
     poll.status = "closed"
@@ -195,21 +199,33 @@ def freeze_tally(s: Session, poll: Poll) -> str:
 
 
 def close_poll(*, actor: Principal, poll_id: int) -> str:
-    """Close a poll whose window has ended: freeze the tally; returns its SHA-256."""
+    """Close a poll whose window has ended: freeze the tally; returns its SHA-256.
+
+    Once the window has ended no ballot can be cast or changed, so the count (which can take
+    seconds for a large budget poll) runs before the write transaction, not inside it."""
     require(actor, "poll.manage")
-    with write_session() as s:
-        poll = community_row_for_update(s, Poll, poll_id, actor)
+    with read_session() as s:
+        poll = community_row(s, Poll, poll_id, actor)
         if poll.status != "open":
             raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="closed")
         if utcnow() < poll.closes_at:
             raise Conflict("poll.still_running")
-        digest = freeze_tally(s, poll)
+        result = count_poll(s, poll, eligible=eligible_count(s, poll))
+    with write_session() as s:
+        poll = community_row_for_update(s, Poll, poll_id, actor)
+        if poll.status != "open":
+            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="closed")
+        ballots = s.exec(select(func.count()).select_from(Ballot)
+                         .where(Ballot.poll_id == poll.id)).one()
+        # A ballot begun just before the closing time may have landed since the count:
+        # count again, now that the lock keeps anything else from landing.
+        digest = freeze_tally(s, poll, result if ballots == result["ballots"] else None)
         if s.get_bind().dialect.name == "postgresql":
             # PostgreSQL appends rows in arrival order; rewrite the table in random-key order
             # so that row positions no longer tell who voted when (SQLite stores ballots in
             # key order from the start: WITHOUT ROWID).
             s.execute(text("CLUSTER ballot USING ballot_pkey"))
         record(s, actor=actor, action="poll.close", object_type="poll", object_id=poll.id,
-               payload={"tally_hash": digest, "ballots": json.loads(poll.tally)["ballots"],
+               payload={"tally_hash": digest, "ballots": ballots,
                         "eligible": poll.eligible})
         return digest

@@ -33,3 +33,54 @@ def horizontal_counts(frame: pd.DataFrame, *, category: str, value: str, title: 
                     x=alt.X(f"{value}:Q", title=title),
                     tooltip=[category, value])
             .properties(height=max(120, 28 * len(frame))))
+
+
+def lorenz_curves(frame: pd.DataFrame, *, x_title: str, y_title: str,
+                  equality: str) -> alt.Chart:
+    """Lorenz curves (columns population_share, activity_share, series) over the line of
+    equality."""
+    diagonal = pd.DataFrame({"population_share": [0.0, 1.0], "activity_share": [0.0, 1.0],
+                             "series": [equality, equality]})
+    data = pd.concat([diagonal, frame], ignore_index=True)
+    return (alt.Chart(data).mark_line(interpolate="linear")
+            .encode(x=alt.X("population_share:Q", title=x_title, axis=alt.Axis(format="%")),
+                    y=alt.Y("activity_share:Q", title=y_title, axis=alt.Axis(format="%")),
+                    color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+                    strokeDash=alt.condition(alt.datum.series == equality, alt.value([4, 4]),
+                                             alt.value([1, 0])),
+                    tooltip=[alt.Tooltip("population_share:Q", format=".0%"),
+                             alt.Tooltip("activity_share:Q", format=".0%"), "series:N"])
+            .properties(height=320))
+
+
+def representation_ratios(frame: pd.DataFrame, *, x_title: str) -> alt.Chart:
+    """Ratio of participant share to population share per group on a log scale, with the
+    95% interval; 1 means represented as in the population."""
+    data = frame.dropna(subset=["ratio"]).copy()
+    data["ratio"] = data["ratio"].clip(lower=0.05)
+    data["ci_low"] = data["ci_low"].clip(lower=0.05)
+    scale = alt.Scale(type="log", domain=[0.1, 10], clamp=True)
+    base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=None))
+    bars = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q")
+    points = base.mark_point(filled=True, size=70).encode(
+        x=alt.X("ratio:Q", scale=scale),
+        color=alt.condition((alt.datum.ci_high < 1) | (alt.datum.ci_low > 1),
+                            alt.value("#c62828"), alt.value("#1565c0")),
+        tooltip=["label:N", alt.Tooltip("ratio:Q", format=".2f"),
+                 alt.Tooltip("ci_low:Q", format=".2f"), alt.Tooltip("ci_high:Q", format=".2f"),
+                 alt.Tooltip("participant_share:Q", format=".1%"),
+                 alt.Tooltip("population_share:Q", format=".1%")])
+    one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
+    return (bars + points + one).properties(height=40 + 28 * max(1, len(data)))
+
+
+def heatmap(frame: pd.DataFrame, *, x: str, y: str, value: str, x_title: str, y_title: str,
+            value_title: str) -> alt.Chart:
+    """A grid of `value` per (x, y), darker for more."""
+    return (alt.Chart(frame).mark_rect()
+            .encode(x=alt.X(f"{x}:N", title=x_title), y=alt.Y(f"{y}:N", title=y_title),
+                    color=alt.Color(f"{value}:Q", title=value_title,
+                                    scale=alt.Scale(scheme="blues")),
+                    tooltip=[x, y, alt.Tooltip(f"{value}:Q", format=".1%")])
+            .properties(height=40 + 24 * frame[y].nunique()))

@@ -141,6 +141,17 @@ def dissimilarity(participants: Mapping, population: Mapping) -> float:
     return float(0.5 * (table["participant_share"] - table["population_share"]).abs().sum())
 
 
+def suppressed(sizes: dict, k: int) -> set:
+    """Groups to hide: those with fewer than k persons, and, when exactly one is hidden, the
+    next smallest as well, so the total cannot give the hidden one away."""
+    hidden = {g for g, n in sizes.items() if 0 < n < k}
+    if len(hidden) == 1 and len(sizes) > 2:
+        rest = sorted((n, str(g), g) for g, n in sizes.items() if g not in hidden and n > 0)
+        if rest:
+            hidden.add(rest[0][2])
+    return hidden
+
+
 def participation_rate(counts) -> float:
     x = _array(counts)
     return float(np.count_nonzero(x) / x.size)

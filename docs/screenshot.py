@@ -58,7 +58,7 @@ def main() -> int:
             page.get_by_role("button", name="登录").click()
             page.get_by_text("已登录").wait_for()
             page.get_by_role("link", name="参与分析").click()
-            page.get_by_text("各楼栋参与率").wait_for()
+            page.get_by_text("洛伦兹曲线").wait_for()
             page.wait_for_selector(READY)
             page.wait_for_timeout(1500)  # let the vega charts finish drawing
             page.screenshot(path=str(ROOT / "docs" / "dashboard.png"), full_page=True)

@@ -1,34 +1,167 @@
+from datetime import timedelta
+
+import pandas as pd
 import streamlit as st
 
-from components.charts import building_participation, monthly_activity
-from components.page import empty_state, open_page
+from components.charts import (building_participation, heatmap, horizontal_counts,
+                               lorenz_curves, monthly_activity, representation_ratios)
+from components.external_dashboard import external_dashboard
+from components.page import empty_state, open_page, show_error
+from core import analytics
+from core.community import get_community, list_buildings
+from core.dashboard import (DEFAULT_K, DIMENSIONS, Filters, building_activity, census_shares,
+                            dissimilarity, explained_by, person_counts, representation_table)
+from core.errors import DomainError
+from core.hearings import list_hearings
 from core.participation import overview_frames, participation_overview
+from core.vocabulary import PARTICIPATION_KINDS
+from core.voting.queries import list_polls
 
 t, principal = open_page("page.dashboard", "dashboard.title", "dashboard.caption")
+community = get_community(principal.community_id)
+dataset = st.segmented_control(t("external.dataset"), ["community", "external"],
+                               default="community", key="dash_dataset",
+                               format_func=lambda d: t(f"external.dataset_{d}"))
+if dataset == "external":
+    external_dashboard(t, principal, DEFAULT_K)
+    st.stop()
 overview = participation_overview(actor=principal)
 if overview.events == 0:
     empty_state(t, "dashboard.empty")
     st.stop()
 
-a, b, c, d = st.columns(4)
-a.metric(t("dashboard.roster"), t.number(overview.roster))
-b.metric(t("dashboard.participants"), t.number(overview.participants),
-         help=t("dashboard.participants_help"))
-c.metric(t("dashboard.rate"), t.percent(overview.participants / overview.roster, 1)
-         if overview.roster else "—")
-d.metric(t("dashboard.offline_share"), t.percent(overview.offline_share, 1),
-         help=t("dashboard.offline_help"))
+# ---- filters ------------------------------------------------------------------------
+buildings = list_buildings(community.id)
+occasions = {f"hearing:{h.id}": f"{t('dashboard.occasion_hearing')}: {h.title}"
+             for h in list_hearings(community_id=community.id)}
+occasions |= {f"poll:{p.id}": f"{t('dashboard.occasion_poll')}: {p.title}"
+              for p in list_polls(community_id=community.id)}
+building_names = {b.id: b.name for b in buildings}
+with st.expander(t("dashboard.filters"), icon=":material/filter_alt:", expanded=False):
+    c1, c2 = st.columns(2)
+    period = c1.date_input(t("dashboard.period"), value=(), key="dash_period",
+                           help=t("dashboard.period_help"))
+    kinds = c2.multiselect(t("dashboard.kinds"), PARTICIPATION_KINDS, key="dash_kinds",
+                           format_func=lambda k: t(f"participation.{k}"),
+                           placeholder=t("dashboard.all_kinds"))
+    channel = c1.selectbox(t("dashboard.channel"), [None, "online", "offline"], key="dash_channel",
+                           format_func=lambda c: t("common.all") if c is None
+                           else t(f"channel.{c}"))
+    building = c2.selectbox(t("field_name.building"), [None, *building_names],
+                            key="dash_building",
+                            format_func=lambda b: t("common.all") if b is None
+                            else building_names[b])
+    occasion = st.selectbox(t("dashboard.occasion"), [None, *occasions], key="dash_occasion",
+                            format_func=lambda o: t("common.all") if o is None
+                            else occasions[o])
+    k = int(st.number_input(t("dashboard.k"), min_value=2, max_value=100, value=DEFAULT_K,
+                            key="dash_k", help=t("dashboard.k_help")))
 
-buildings, months = overview_frames(overview)
-st.markdown(f"#### {t('dashboard.by_building')}")
-st.altair_chart(building_participation(buildings, x_title=t("field_name.building"),
-                                       y_title=t("dashboard.rate")), width="stretch")
-st.markdown(f"#### {t('dashboard.by_month')}")
-months["kind"] = months["kind"].map(lambda k: t(f"participation.{k}"))
-st.altair_chart(monthly_activity(months, x_title=t("dashboard.month"),
-                                 y_title=t("dashboard.events"),
-                                 color_title=t("dashboard.kind")), width="stretch")
-st.markdown(f"#### {t('dashboard.by_kind')}")
-st.dataframe({t("dashboard.kind"): [t(f"participation.{k}") for k in overview.by_kind],
-              t("dashboard.events"): list(overview.by_kind.values())},
-             hide_index=True, width="stretch")
+start, end = (period[0], period[-1]) if len(period) else (None, None)
+filters = Filters(start=start, end=end, kinds=list(kinds), channel=channel,
+                  building_id=building,
+                  object_type=occasion.split(":")[0] if occasion else None,
+                  object_id=int(occasion.split(":")[1]) if occasion else None)
+try:
+    people = person_counts(actor=principal, filters=filters)
+except DomainError as error:
+    show_error(t, error)
+    st.stop()
+if people.empty:
+    empty_state(t, "dashboard.no_residents")
+    st.stop()
+counts = people["count"].to_numpy()
+figures = analytics.headline(counts)
+
+# ---- headline ------------------------------------------------------------------------
+a, b, c, d = st.columns(4)
+a.metric(t("dashboard.rate"), t.percent(figures["participation_rate"], 1),
+         help=t("dashboard.rate_help", persons=t.number(figures["persons"])))
+b.metric(t("dashboard.top10"), t.percent(figures["top_10_share"]),
+         help=t("dashboard.top10_help"))
+c.metric(t("dashboard.gini"), f"{figures['gini']:.2f}",
+         delta=f"{figures['gini_excess']:+.2f}", delta_color="inverse",
+         help=t("dashboard.gini_help", chance=f"{figures['poisson_gini']:.2f}"))
+d.metric(t("dashboard.effective"), t.number(figures["effective_participants"], 1),
+         help=t("dashboard.effective_help"))
+if figures["activity"]:
+    st.info(t("dashboard.sentence", top=t.percent(figures["top_10_share"]),
+              rate=t.percent(figures["participation_rate"]),
+              chance=f"{figures['poisson_gini']:.2f}", gini=f"{figures['gini']:.2f}"),
+            icon=":material/campaign:")
+else:
+    empty_state(t, "dashboard.no_activity")
+
+# ---- Lorenz curves ------------------------------------------------------------------------
+st.markdown(f"#### {t('dashboard.lorenz')}")
+st.caption(t("dashboard.lorenz_help"))
+curves = [analytics.lorenz(counts).assign(series=t("dashboard.this_selection"))]
+if start and end:
+    length = (end - start) + timedelta(days=1)
+    before = filters.model_copy(update={"start": start - length, "end": start - timedelta(days=1)})
+    previous = person_counts(actor=principal, filters=before)["count"].to_numpy()
+    if previous.sum():
+        curves.append(analytics.lorenz(previous).assign(series=t("dashboard.previous_period")))
+st.altair_chart(lorenz_curves(pd.concat(curves), x_title=t("dashboard.population_share"),
+                              y_title=t("dashboard.activity_share"),
+                              equality=t("dashboard.equality")), width="stretch")
+
+# ---- representation ---------------------------------------------------------------------
+st.markdown(f"#### {t('dashboard.representation')}")
+c1, c2 = st.columns(2)
+dimension = c1.selectbox(t("dashboard.dimension"), DIMENSIONS, key="dash_dimension",
+                         format_func=lambda d: t(f"field_name.{d}"))
+census = census_shares(actor=principal, dimension=dimension)
+against = c2.radio(t("dashboard.against"), ["roster", "census"] if census else ["roster"],
+                   key="dash_against", horizontal=True,
+                   format_func=lambda a: t(f"dashboard.against_{a}"))
+table = representation_table(people, dimension, k=k,
+                             population=census if against == "census" else None)
+table["label"] = [g if dimension == "building" else t(f"{dimension}.{g}") if
+                  t.has(f"{dimension}.{g}") else g for g in table["group"]]
+st.caption(t("dashboard.representation_help"))
+st.altair_chart(representation_ratios(table, x_title=t("dashboard.ratio")), width="stretch")
+shown = table.assign(ratio=table["ratio"].round(2))
+st.dataframe(shown[["label", "persons", "participants", "participant_share",
+                    "population_share", "ratio", "suppressed"]], hide_index=True,
+             width="stretch", column_config={
+                 "label": st.column_config.TextColumn(t("dashboard.group")),
+                 "persons": st.column_config.NumberColumn(t("dashboard.persons")),
+                 "participants": st.column_config.NumberColumn(t("dashboard.participants")),
+                 "participant_share": st.column_config.NumberColumn(
+                     t("dashboard.participant_share"), format="percent"),
+                 "population_share": st.column_config.NumberColumn(
+                     t("dashboard.population_share_col"), format="percent"),
+                 "ratio": st.column_config.NumberColumn(t("dashboard.ratio")),
+                 "suppressed": st.column_config.CheckboxColumn(
+                     t("dashboard.suppressed"), help=t("dashboard.suppressed_help", k=k))})
+st.caption(t("dashboard.dissimilarity", value=t.percent(dissimilarity(
+    people, dimension, population=census if against == "census" else None), 1)))
+
+# ---- what explains the inequality -------------------------------------------------------
+explained = explained_by(people)
+if not explained.empty and figures["activity"]:
+    st.markdown(f"#### {t('dashboard.explained')}")
+    st.caption(t("dashboard.explained_help"))
+    explained["dimension"] = explained["dimension"].map(lambda d: t(f"field_name.{d}"))
+    st.altair_chart(horizontal_counts(explained, category="dimension", value="explained",
+                                      title=t("dashboard.explained_share")), width="stretch")
+
+# ---- where -------------------------------------------------------------------------------
+grid = building_activity(actor=principal, filters=filters)
+if not grid.empty:
+    st.markdown(f"#### {t('dashboard.heatmap')}")
+    grid["kind"] = grid["kind"].map(lambda k: t(f"participation.{k}"))
+    st.altair_chart(heatmap(grid, x="kind", y="building", value="share",
+                            x_title=t("dashboard.kind"), y_title=t("field_name.building"),
+                            value_title=t("dashboard.rate")), width="stretch")
+
+# ---- the whole community over time ------------------------------------------------------
+with st.expander(t("dashboard.all_time"), icon=":material/timeline:"):
+    buildings_frame, months = overview_frames(overview)
+    st.altair_chart(building_participation(buildings_frame, x_title=t("field_name.building"),
+                                           y_title=t("dashboard.rate")), width="stretch")
+    months["kind"] = months["kind"].map(lambda k: t(f"participation.{k}"))
+    st.altair_chart(monthly_activity(months, x_title=t("dashboard.month"),
+                                     y_title=t("dashboard.events"),
+                                     color_title=t("dashboard.kind")), width="stretch")

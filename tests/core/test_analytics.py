@@ -16,7 +16,7 @@ from core.analytics import (dissimilarity, effective_participants, gini, headlin
                             theil_decomposition, top_share, wilson)
 
 DATABASE_FREE = True  # not rerun on PostgreSQL (tests/pg)
-DECIDIM = Path(__file__).resolve().parents[1] / "data" / "decidim-barcelona-2016-activity.csv"
+DECIDIM = Path(__file__).resolve().parents[2] / "db" / "data" / "decidim-barcelona-2016-activity.csv"
 
 
 def naive_gini(x):

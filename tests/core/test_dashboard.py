@@ -1,0 +1,125 @@
+"""The dashboard's data: per-resident counts under every filter (zeros included, staff out,
+demographics only with consent), small-group suppression, the building heatmap, and
+imported logs."""
+from datetime import timedelta
+
+import pytest
+
+from core import analytics
+from core.dashboard import (UNDISCLOSED, Filters, building_activity, dissimilarity,
+                            explained_by, person_counts, representation_table)
+from core.errors import InvalidInput, PermissionDenied
+from core.external_log import DEMO_LOG, filtered, group_columns, persons, read_log, voice
+from core.participation import record_participation
+from db.engine import write_session
+from db.models import Resident
+from db.models.base import utcnow
+
+pytestmark = pytest.mark.usefixtures("quick_accounts")
+
+
+@pytest.fixture
+def town(community, people):
+    """12 roster residents: even ones consented (age 60-74 or 18-29), in two buildings, with
+    events of several kinds; plus activity by the moderator, which must not count."""
+    ids = []
+    with write_session() as s:
+        for i in range(12):
+            r = Resident(community_id=community["id"], building_id=community["buildings"][i % 2],
+                         full_name=f"居民{i}", age_band="60-74" if i < 6 else "18-29",
+                         research_consent=i % 2 == 0)
+            s.add(r)
+            s.flush()
+            ids.append(r.id)
+        now = utcnow()
+        for n, rid in enumerate(ids[:4]):  # four active residents, the first very active
+            for _ in range(10 if n == 0 else 1):
+                record_participation(s, community_id=community["id"], kind="comment",
+                                     resident_id=rid, at=now - timedelta(days=3))
+        record_participation(s, community_id=community["id"], kind="vote", resident_id=ids[5],
+                             channel="offline", at=now - timedelta(days=40),
+                             object_type="poll", object_id=7)
+        record_participation(s, community_id=community["id"], kind="comment",
+                             resident_id=people["moderator"].resident_id)
+    return ids
+
+
+def test_counts_include_everyone_in_scope_with_zeros_and_without_staff(people, town):
+    frame = person_counts(actor=people["researcher"], filters=Filters())
+    # 12 roster residents + the resident accounts of `people` (resident, resident2); the
+    # moderator, researcher and admin are staff.
+    assert len(frame) == 14
+    assert people["moderator"].resident_id not in set(frame["resident_id"])
+    assert frame["count"].sum() == 14 and (frame["count"] == 0).sum() == 9
+    by_id = frame.set_index("resident_id")
+    assert by_id.loc[town[0], "age_band"] == "60-74"
+    assert by_id.loc[town[1], "age_band"] == UNDISCLOSED  # no research consent
+
+
+def test_every_filter(people, town, community):
+    actor = people["researcher"]
+    total = lambda **f: int(person_counts(actor=actor, filters=Filters(**f))["count"].sum())  # noqa: E731
+    assert total(kinds=["vote"]) == 1 and total(kinds=["comment"]) == 13
+    assert total(channel="offline") == 1
+    today = utcnow().date()
+    assert total(start=today - timedelta(days=10), end=today) == 13
+    assert total(start=today - timedelta(days=60), end=today - timedelta(days=30)) == 1
+    assert total(object_type="poll", object_id=7) == 1
+    assert total(building_id=community["buildings"][1]) == 3  # town[1], town[3], town[5]
+    with pytest.raises(InvalidInput):
+        person_counts(actor=actor, filters=Filters(kinds=["gossip"]))
+    with pytest.raises(InvalidInput) as raised:
+        person_counts(actor=actor, filters=Filters(start=today, end=today - timedelta(days=1)))
+    assert raised.value.key == "dashboard.bad_period"
+    with pytest.raises(PermissionDenied):
+        person_counts(actor=people["resident"], filters=Filters())
+
+
+def test_representation_only_counts_consenting_residents_and_suppresses_small_groups(
+        people, town):
+    frame = person_counts(actor=people["researcher"], filters=Filters())
+    table = representation_table(frame, "age_band", k=2).set_index("group")
+    # Consenting: town[0, 2, 4] are 60-74 (0 and 2 active), town[6, 8, 10] are 18-29 (none).
+    assert table.loc["60-74", "persons"] == 3 and table.loc["60-74", "participants"] == 2
+    assert table.loc["60-74", "participant_share"] == 1.0
+    assert table.loc["60-74", "ratio"] == pytest.approx(2.0)
+    assert UNDISCLOSED not in table.index
+    hidden = representation_table(frame, "age_band", k=4).set_index("group")
+    assert hidden["suppressed"].all() and hidden["ratio"].isna().all()
+    assert dissimilarity(frame, "age_band") == pytest.approx(0.5)
+    assert set(explained_by(frame)["dimension"]) == {"age_band", "building"}
+
+
+def test_secondary_suppression():
+    assert analytics.suppressed({"a": 50, "b": 3, "c": 20, "d": 40}, 10) == {"b", "c"}
+    assert analytics.suppressed({"a": 50, "b": 3, "c": 4}, 10) == {"b", "c"}
+    assert analytics.suppressed({"a": 50, "b": 30}, 10) == set()
+    assert analytics.suppressed({"a": 50, "b": 0, "c": 20}, 10) == set()
+
+
+def test_building_activity_is_a_share_of_each_building(people, town, community):
+    grid = building_activity(actor=people["researcher"], filters=Filters())
+    shares = {(row.building, row.kind): row.share for row in grid.itertuples()}
+    # B1: town[0, 2, 4, ...] (6) plus the two resident accounts = 8 persons; 2 commented.
+    assert shares[("B1", "comment")] == pytest.approx(2 / 8)
+    assert shares[("B2", "vote")] == pytest.approx(1 / 6)
+
+
+def test_imported_logs(people):
+    actor = people["researcher"]
+    log = read_log(actor=actor, data=DEMO_LOG.read_bytes())
+    assert len(log) == 29052 and "account_type" in group_columns(log)
+    citizens = filtered(log, exclude={"account_type": ["staff", "official"]})
+    assert len(citizens) < len(log)
+    table = voice(citizens, "account_type", k=10).set_index("group")
+    assert set(table.index) == {"citizen", "organization"}
+    assert persons(citizens)["count"].sum() == len(citizens)
+    gbk = "person_id,kind,区\n甲,comment,东\n乙,proposal,西\n".encode("gb18030")
+    assert list(read_log(actor=actor, data=gbk)["区"]) == ["东", "西"]
+    for data, key in ((b"", "external.empty"), (b"who,what\n1,2\n", "external.missing_columns"),
+                      (b"\xff\xfe\x00garbage\x81", "external.unreadable")):
+        with pytest.raises(InvalidInput) as raised:
+            read_log(actor=actor, data=data)
+        assert raised.value.key == key
+    with pytest.raises(PermissionDenied):
+        read_log(actor=people["resident"], data=DEMO_LOG.read_bytes())

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from components.alerts import show_alerts
 from components.invitations import draw_facts, invitation_desk, my_invitation
 from components.page import escape_md, label, run_command
 from components.panel_draw import panel_draw
@@ -83,6 +84,7 @@ def _my_registration(t: Translator, viewer: Principal, h: HearingDetail) -> None
 
 
 def moderator_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
+    show_alerts(t, viewer, "hearing", h.id)
     with st.expander(t("hearings.desk"), icon=":material/shield:", expanded=True):
         moves = [m for m in lifecycle.MOVES.get(h.status, ()) if m != "minutes_published"]
         if moves:

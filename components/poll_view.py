@@ -6,6 +6,7 @@ import secrets
 
 import streamlit as st
 
+from components.alerts import show_alerts
 from components.page import escape_md, label, run_command, show_error
 from components.poll_results import bulletin, option_label, results
 from core.errors import DomainError
@@ -123,6 +124,7 @@ def _my_ballot(t: Translator, viewer: Principal, p: PollDetail) -> None:
 
 
 def _desk(t: Translator, viewer: Principal, p: PollDetail) -> None:
+    show_alerts(t, viewer, "poll", p.id)
     with st.expander(t("votes.desk"), icon=":material/shield:", expanded=p.status != "closed"):
         c1, c2 = st.columns(2)
         if p.status == "draft" and c1.button(t("votes.open"), type="primary"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.alerts import show_alerts
 from components.page import escape_md, label, run_command
 from core.community import list_actors
 from core.i18n import Translator
@@ -66,6 +67,7 @@ def proposal_detail(t: Translator, viewer: Principal, p: ProposalDetail, *, tz: 
                     run_command(t, lambda: withdraw_proposal(actor=viewer, proposal_id=p.id,
                                                              reason=reason), "proposal.withdrawn")
     if can(viewer, "proposal.moderate"):
+        show_alerts(t, viewer, "proposal", p.id)
         moderator_panel(t, viewer, p)
 
 

@@ -8,6 +8,7 @@ given away by the total.
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,8 @@ from core.participation import STAFF_ROLES
 from core.permissions import require
 from core.principal import Principal
 from db.engine import read_session
-from db.models import Building, CensusBaseline, Community, ParticipationEvent, Resident, User
+from db.models import (Building, CensusBaseline, Community, ParticipationEvent, Poll,
+                       PollOption, Proposal, Resident, User)
 from db.models.records import PARTICIPATION_KINDS
 
 DIMENSIONS = ("age_band", "education", "residency_status", "building")
@@ -185,3 +187,84 @@ def building_activity(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     rows = [{"building": code, "kind": kind, "share": n / sizes[code] if sizes.get(code) else 0.0}
             for code, kind, n in active]
     return pd.DataFrame(rows, columns=["building", "kind", "share"])
+
+
+ADOPTED = ("accepted", "in_progress", "implemented")
+
+
+class Influence(BaseModel):
+    adopted: int  # proposals accepted, in progress or implemented, or funded by a budget poll
+    from_top: int  # of those, proposed by the most active 10% under the filters
+    share: float
+    top_share_of_people: float  # what an equal share would be: 0.1
+
+
+def influence(*, actor: Principal, frame: pd.DataFrame) -> Influence:
+    """How much of what got adopted came from the most active tenth of residents."""
+    require(actor, "dashboard.view")
+    ranked = frame.sort_values("count", ascending=False, kind="stable")
+    top = set(ranked.head(max(1, -(-len(ranked) // 10)))["resident_id"]) \
+        if ranked["count"].sum() else set()
+    with read_session() as s:
+        funded_options = [option for tally in s.exec(select(Poll.tally).where(
+            Poll.community_id == actor.community_id, Poll.method == "budget",
+            Poll.status == "closed")).all() if tally
+            for option in json.loads(tally)["equal_shares"]["funded"]]
+        funded = select(PollOption.proposal_id).where(col(PollOption.id).in_(funded_options),
+                                                      col(PollOption.proposal_id).is_not(None))
+        rows = s.exec(select(Proposal.id, User.resident_id)
+                      .join(User, User.id == Proposal.author_id)
+                      .where(Proposal.community_id == actor.community_id,
+                             col(Proposal.status).in_(ADOPTED)
+                             | col(Proposal.id).in_(funded))).all()
+    adopted = len(rows)
+    from_top = sum(1 for _, rid in rows if rid in top)
+    return Influence(adopted=adopted, from_top=from_top,
+                     share=from_top / adopted if adopted else 0.0, top_share_of_people=0.1)
+
+
+ALERT_KINDS = {"hearing": ["hearing_registration", "attendance"], "poll": ["vote"],
+               "proposal": ["comment"]}
+MIN_PARTICIPANTS = 10
+
+
+class Alert(BaseModel):
+    kind: str  # "under", "over" or "dominated"
+    dimension: str | None
+    group: str | None
+    ratio: float | None
+    share: float | None  # top-10% share, for "dominated"
+    action: str  # message key of the suggested action
+
+
+def representation_alerts(*, actor: Principal, object_type: str, object_id: int,
+                          k: int = DEFAULT_K, dominance: float = 0.5) -> list[Alert]:
+    """Warnings that the people taking part in one hearing, poll or proposal's discussion are
+    markedly unlike the residents: a group's ratio below 0.5 or above 2 with its 95% interval
+    excluding 1, or the most active 10% making more than `dominance` of the activity."""
+    require(actor, "hearing.manage")
+    if object_type not in ALERT_KINDS:
+        raise InvalidInput("field.not_a_choice", field="object")
+    frame = person_counts(actor=actor, filters=Filters(
+        kinds=ALERT_KINDS[object_type], object_type=object_type, object_id=object_id))
+    if (frame["count"] > 0).sum() < MIN_PARTICIPANTS:
+        return []
+    alerts = []
+    for dimension in DIMENSIONS:
+        table = representation_table(frame, dimension, k=k)
+        for row in table[~table["suppressed"]].itertuples():
+            if row.ratio < 0.5 and row.ci_high < 1:
+                kind = "under"
+            elif row.ratio > 2 and row.ci_low > 1:
+                kind = "over"
+            else:
+                continue
+            alerts.append(Alert(kind=kind, dimension=dimension, group=str(row.group),
+                                ratio=float(row.ratio), share=None,
+                                action=f"alert.action.{object_type}.{kind}"))
+    active = frame[frame["count"] > 0]  # among those who commented: do a few write most?
+    top_active = analytics.top_share(active["count"].to_numpy(), 0.1)
+    if object_type == "proposal" and top_active > dominance:
+        alerts.append(Alert(kind="dominated", dimension=None, group=None, ratio=None,
+                            share=top_active, action="alert.action.proposal.dominated"))
+    return alerts

@@ -10,7 +10,8 @@ from components.page import empty_state, open_page, show_error
 from core import analytics
 from core.community import get_community, list_buildings
 from core.dashboard import (DEFAULT_K, DIMENSIONS, Filters, building_activity, census_shares,
-                            dissimilarity, explained_by, person_counts, representation_table)
+                            dissimilarity, explained_by, influence, person_counts,
+                            representation_table)
 from core.errors import DomainError
 from core.hearings import list_hearings
 from core.participation import overview_frames, participation_overview
@@ -91,6 +92,13 @@ if figures["activity"]:
             icon=":material/campaign:")
 else:
     empty_state(t, "dashboard.no_activity")
+
+power = influence(actor=principal, frame=people)
+if power.adopted:
+    st.metric(t("dashboard.influence"), t.percent(power.share),
+              help=t("dashboard.influence_help", n=power.adopted, top=power.from_top))
+    st.caption(t("dashboard.influence_sentence", share=t.percent(power.share),
+                 n=power.adopted))
 
 # ---- Lorenz curves ------------------------------------------------------------------------
 st.markdown(f"#### {t('dashboard.lorenz')}")

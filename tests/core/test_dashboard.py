@@ -123,3 +123,52 @@ def test_imported_logs(people):
         assert raised.value.key == key
     with pytest.raises(PermissionDenied):
         read_log(actor=people["resident"], data=DEMO_LOG.read_bytes())
+
+
+def test_influence_of_the_most_active_tenth(people, town, community):
+    from core.dashboard import influence
+    from core.proposals.commands import submit_proposal
+    from db.models import Proposal, User
+
+    ids = []
+    for author in ("resident", "resident2"):
+        ids.append(submit_proposal(actor=people[author], kind="proposal", title="增设休息座椅",
+                                   body="小区里老人多，希望在花园里增设几张座椅方便休息。",
+                                   category="environment"))
+    with write_session() as s:
+        for pid in ids:
+            s.get(Proposal, pid).status = "accepted"
+        # Make the first author the most active resident of all.
+        user = s.get(User, people["resident"].user_id)
+        for _ in range(30):
+            record_participation(s, community_id=community["id"], kind="support",
+                                 resident_id=user.resident_id)
+    frame = person_counts(actor=people["researcher"], filters=Filters())
+    power = influence(actor=people["researcher"], frame=frame)
+    # 14 residents: the top 10% are the 2 most active (resident, town[0]).
+    assert (power.adopted, power.from_top, power.share) == (2, 1, 0.5)
+
+
+def test_alerts_when_a_hearing_draws_one_group_only(people, community):
+    from core.dashboard import representation_alerts
+
+    with write_session() as s:
+        residents = []
+        for i in range(60):
+            r = Resident(community_id=community["id"], building_id=community["buildings"][0],
+                         full_name=f"听众{i}", age_band="60-74" if i < 20 else "18-29",
+                         research_consent=True)
+            s.add(r)
+            s.flush()
+            residents.append(r.id)
+        for rid in residents[:12]:  # twelve registrants, all aged 60-74
+            record_participation(s, community_id=community["id"], kind="hearing_registration",
+                                 resident_id=rid, object_type="hearing", object_id=5)
+    alerts = {(a.kind, a.group): a for a in representation_alerts(
+        actor=people["moderator"], object_type="hearing", object_id=5)}
+    assert alerts[("over", "60-74")].ratio == pytest.approx(3.0)
+    assert alerts[("under", "18-29")].action == "alert.action.hearing.under"
+    assert representation_alerts(actor=people["moderator"], object_type="hearing",
+                                 object_id=6) == []  # nobody: too few to judge
+    with pytest.raises(PermissionDenied):
+        representation_alerts(actor=people["researcher"], object_type="hearing", object_id=5)

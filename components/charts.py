@@ -32,7 +32,7 @@ def horizontal_counts(frame: pd.DataFrame, *, category: str, value: str, title: 
             .encode(y=alt.Y(f"{category}:N", title=None, sort="-x"),
                     x=alt.X(f"{value}:Q", title=title),
                     tooltip=[category, value])
-            .properties(height=max(120, 28 * len(frame))))
+            .properties(height=alt.Step(28)))
 
 
 def lorenz_curves(frame: pd.DataFrame, *, x_title: str, y_title: str,
@@ -71,8 +71,8 @@ def representation_ratios(frame: pd.DataFrame, *, x_title: str) -> alt.Chart:
                  alt.Tooltip("ci_low:Q", format=".2f"), alt.Tooltip("ci_high:Q", format=".2f"),
                  alt.Tooltip("participant_share:Q", format=".1%"),
                  alt.Tooltip("population_share:Q", format=".1%")])
-    one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
-    return (bars + points + one).properties(height=40 + 28 * max(1, len(data)))
+    one = base.mark_tick(color="#757575", thickness=1).encode(x=alt.datum(1.0, scale=scale))
+    return (bars + points + one).properties(height=alt.Step(30))
 
 
 def heatmap(frame: pd.DataFrame, *, x: str, y: str, value: str, x_title: str, y_title: str,
@@ -83,4 +83,4 @@ def heatmap(frame: pd.DataFrame, *, x: str, y: str, value: str, x_title: str, y_
                     color=alt.Color(f"{value}:Q", title=value_title,
                                     scale=alt.Scale(scheme="blues")),
                     tooltip=[x, y, alt.Tooltip(f"{value}:Q", format=".1%")])
-            .properties(height=40 + 24 * frame[y].nunique()))
+            .properties(height=alt.Step(24)))

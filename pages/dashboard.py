@@ -11,7 +11,8 @@ from core import analytics
 from core.community import get_community, list_buildings
 from core.dashboard import (DEFAULT_K, DIMENSIONS, Filters, building_activity, census_shares,
                             dissimilarity, explained_by, influence, person_counts,
-                            representation_table)
+                            pseudonymised_persons, representation_table,
+                            spreadsheet_safe)
 from core.errors import DomainError
 from core.hearings import list_hearings
 from core.participation import overview_frames, participation_overview
@@ -143,6 +144,15 @@ st.dataframe(shown[["label", "persons", "participants", "participant_share",
                  "ratio": st.column_config.NumberColumn(t("dashboard.ratio")),
                  "suppressed": st.column_config.CheckboxColumn(
                      t("dashboard.suppressed"), help=t("dashboard.suppressed_help", k=k))})
+e1, e2 = st.columns(2)
+e1.download_button(t("dashboard.export_table"), spreadsheet_safe(
+    table[["group", "persons", "participants", "participant_share", "population_share",
+           "ratio", "ci_low", "ci_high", "suppressed"]]).to_csv(index=False).encode("utf-8-sig"),
+    file_name=f"representation-{dimension}.csv", mime="text/csv", icon=":material/download:")
+e2.download_button(t("dashboard.export_persons"), lambda: pseudonymised_persons(
+    actor=principal, frame=people).to_csv(index=False).encode("utf-8-sig"),
+    file_name="participation-per-person.csv", mime="text/csv", icon=":material/download:",
+    help=t("dashboard.export_persons_help"))
 st.caption(t("dashboard.dissimilarity", value=t.percent(dissimilarity(
     people, dimension, population=census if against == "census" else None), 1)))
 

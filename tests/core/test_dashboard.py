@@ -172,3 +172,20 @@ def test_alerts_when_a_hearing_draws_one_group_only(people, community):
                                  object_id=6) == []  # nobody: too few to judge
     with pytest.raises(PermissionDenied):
         representation_alerts(actor=people["researcher"], object_type="hearing", object_id=5)
+
+
+def test_exports_are_pseudonymised_and_safe_in_spreadsheets(people, town):
+    import pandas as pd
+
+    from core.dashboard import pseudonymised_persons, spreadsheet_safe
+
+    frame = person_counts(actor=people["researcher"], filters=Filters())
+    first = pseudonymised_persons(actor=people["researcher"], frame=frame)
+    second = pseudonymised_persons(actor=people["researcher"], frame=frame)
+    assert len(first) == 6  # the consenting half of `town`
+    assert "resident_id" not in first.columns and set(first["person"]).isdisjoint(second["person"])
+    assert sorted(first["count"]) == sorted(second["count"])
+    cells = pd.DataFrame({"=cmd": ["=1+1", "+SUM(A1)", "-2", "@x", "\tx", "ok", 3]})
+    safe = spreadsheet_safe(cells)
+    assert list(safe.columns) == ["'=cmd"]
+    assert safe.iloc[:, 0].tolist() == ["'=1+1", "'+SUM(A1)", "'-2", "'@x", "'\tx", "ok", 3]

@@ -89,4 +89,7 @@ MESSAGES = {
     "alert.action.proposal.under": ("建议：在相关楼栋组织一次线下座谈，听取这些居民的意见。", "Suggested: hold an offline session in the buildings concerned to hear these residents."),
     "alert.action.proposal.over": ("建议：在其他楼栋组织线下座谈，听取更多居民的意见。", "Suggested: hold offline sessions in other buildings to hear more residents."),
     "alert.action.proposal.dominated": ("建议：邀请其他居民发言，或组织一次线下座谈。", "Suggested: invite other residents to speak, or hold an offline session."),
+    "dashboard.export_table": ("下载此表（CSV）", "Download this table (CSV)"),
+    "dashboard.export_persons": ("下载匿名的每人数据（CSV）", "Download pseudonymised per-person data (CSV)"),
+    "dashboard.export_persons_help": ("仅含同意研究的居民；每次下载都生成新的随机编号，只有楼栋、年龄段等粗分组和参与次数。", "Consenting residents only; fresh random ids at every download, coarse groups (building, age band...) and activity counts only."),
 }

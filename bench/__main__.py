@@ -128,6 +128,7 @@ def main() -> None:
     rows.append(("stratified sortition (leximin)", f"pool {len(pool):,}, 4 features, panel 30",
                  timed(lambda: select_panel(pool, quotas, 30, seed=2026), args.repeat), 10.0))
 
+    rows += _dashboard(args.repeat, counts["participationevent"])
     rows.append(_cast_ballots(args.residents))
     rows.append(_equal_shares_wieliczka())
 
@@ -140,6 +141,53 @@ def main() -> None:
     lines += ["", f"Command: `python -m bench --residents {args.residents} --repeat {args.repeat}`"]
     print("\n".join(lines))
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _dashboard(repeat: int, events: int):
+    """The dashboard's data as the page loads it (per-resident counts in one grouped query,
+    then every figure), a filter change, and a naive version that loads the events into
+    pandas and groups there, for comparison."""
+    import pandas as pd
+    from sqlmodel import select
+
+    from core import analytics
+    from core.dashboard import (DIMENSIONS, Filters, building_activity, explained_by,
+                                person_counts, representation_table)
+    from core.principal import Principal
+    from db.engine import read_session
+    from db.models import ParticipationEvent, Resident
+
+    researcher = Principal(user_id=3, role="researcher", community_id=1)
+
+    def first_render(filters=Filters()):
+        frame = person_counts(actor=researcher, filters=filters)
+        analytics.headline(frame["count"].to_numpy())
+        analytics.lorenz(frame["count"].to_numpy())
+        for dimension in DIMENSIONS:
+            representation_table(frame, dimension)
+        explained_by(frame)
+        building_activity(actor=researcher, filters=filters)
+
+    def naive():
+        with read_session() as s:
+            log = pd.DataFrame(s.exec(select(ParticipationEvent.resident_id,
+                                             ParticipationEvent.kind)).all(),
+                               columns=["resident_id", "kind"])
+            roster = pd.DataFrame(s.exec(select(Resident.id)).all(), columns=["resident_id"])
+        counts = log.groupby("resident_id").size()
+        frame = roster.assign(count=roster["resident_id"].map(counts).fillna(0))
+        analytics.headline(frame["count"].to_numpy())
+
+    size = f"{events:,} events"
+    first = timed(first_render, repeat)
+    change = timed(lambda: first_render(Filters(kinds=["comment", "vote"])), repeat)
+    grouped = timed(lambda: analytics.headline(person_counts(
+        actor=researcher, filters=Filters())["count"].to_numpy()), repeat)
+    slow = timed(naive, repeat)
+    return [("dashboard data, first render (all figures)", size, first, 2.0),
+            ("dashboard data, filter change", size, change, 0.5),
+            ("headline: per-resident counts grouped in SQL", size, grouped, None),
+            (f"headline, naive: events into pandas ({slow / grouped:.1f}x)", size, slow, None)]
 
 
 def _cast_ballots(residents: int):

@@ -78,6 +78,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--residents", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--events", type=int, default=0,
+                        help="top the participation log up to this many events (heavy-tailed "
+                             "over the residents) before the dashboard figures")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="yishiting-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.db")
@@ -128,7 +131,14 @@ def main() -> None:
     rows.append(("stratified sortition (leximin)", f"pool {len(pool):,}, 4 features, panel 30",
                  timed(lambda: select_panel(pool, quotas, 30, seed=2026), args.repeat), 10.0))
 
-    rows += _dashboard(args.repeat, counts["participationevent"])
+    events = counts["participationevent"]
+    if args.events > events:
+        start = time.perf_counter()
+        _add_events(args.events - events)
+        rows.append(("add synthetic participation events", f"{args.events - events:,} events",
+                     time.perf_counter() - start, None))
+        events = args.events
+    rows += _dashboard(args.repeat, events)
     rows.append(_cast_ballots(args.residents))
     rows.append(_equal_shares_wieliczka())
 
@@ -141,6 +151,40 @@ def main() -> None:
     lines += ["", f"Command: `python -m bench --residents {args.residents} --repeat {args.repeat}`"]
     print("\n".join(lines))
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _add_events(n: int) -> None:
+    """n more events: a few residents very active, most never (Pareto weights), over the
+    past year, one in ten offline."""
+    from datetime import timedelta
+
+    import numpy as np
+    from sqlalchemy import insert
+    from sqlmodel import select
+
+    from db.engine import read_session, write_session
+    from db.models import ParticipationEvent, Resident
+    from db.models.base import utcnow
+    from db.models.records import PARTICIPATION_KINDS
+
+    with read_session() as s:
+        residents = np.array(s.exec(select(Resident.id)).all())
+    rng = np.random.default_rng(2026)
+    weights = rng.pareto(1.2, residents.size) * (rng.random(residents.size) < 0.3)
+    weights /= weights.sum()
+    now = utcnow()
+    for start in range(0, n, 100_000):
+        size = min(100_000, n - start)
+        who = rng.choice(residents, size, p=weights)
+        kinds = rng.choice(PARTICIPATION_KINDS, size)
+        offsets = rng.uniform(0, 365 * 86400, size)
+        offline = rng.random(size) < 0.1
+        rows = [{"community_id": 1, "resident_id": int(r), "kind": str(k),
+                 "channel": "offline" if o else "online", "amount": 1.0,
+                 "at": now - timedelta(seconds=float(sec))}
+                for r, k, o, sec in zip(who, kinds, offline, offsets)]
+        with write_session() as s:
+            s.execute(insert(ParticipationEvent), rows)
 
 
 def _dashboard(repeat: int, events: int):

@@ -27,14 +27,32 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite alters a table by copying it into a new one and dropping the old; with
+        # foreign keys enforced, dropping a table others point at fails once it holds data.
+        # Switch enforcement off for the migration (a pragma only works outside a
+        # transaction) and check every reference afterwards instead.
+        if connection.in_transaction():
+            connection.commit()
+        # On the driver's connection: SQLAlchemy's own execute would open a transaction.
+        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        if connection.in_transaction():
+            connection.commit()
+        raw = connection.connection.dbapi_connection
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        raw.execute("PRAGMA foreign_keys=ON")
+        if broken:
+            raise RuntimeError(f"the migration left broken references: {broken[:5]}")
 
 
 if context.is_offline_mode():

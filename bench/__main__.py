@@ -148,7 +148,9 @@ def main() -> None:
     for name, size, seconds, target in rows:
         verdict = "" if target is None else (f"< {target} s " + ("met" if seconds < target else "MISSED"))
         lines.append(f"| {name} | {size} | {seconds:.3f} | {verdict} |")
-    lines += ["", f"Command: `python -m bench --residents {args.residents} --repeat {args.repeat}`"]
+    extra = f" --events {args.events}" if args.events else ""
+    lines += ["", f"Command: `python -m bench --residents {args.residents} --repeat {args.repeat}"
+                  f"{extra}`"]
     print("\n".join(lines))
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

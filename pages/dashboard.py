@@ -104,13 +104,26 @@ if power.adopted:
 # ---- Lorenz curves ------------------------------------------------------------------------
 st.markdown(f"#### {t('dashboard.lorenz')}")
 st.caption(t("dashboard.lorenz_help"))
+compare = st.radio(t("dashboard.lorenz_compare"), ["period", "kind"], horizontal=True,
+                   key="dash_lorenz", format_func=lambda c: t(f"dashboard.lorenz_by_{c}"))
 curves = [analytics.lorenz(counts).assign(series=t("dashboard.this_selection"))]
-if start and end:
+if compare == "kind":
+    shown_kinds = list(kinds) or sorted(overview.by_kind, key=overview.by_kind.get)[-4:]
+    for kind in shown_kinds:
+        per_kind = person_counts(actor=principal, filters=filters.model_copy(
+            update={"kinds": [kind]}))["count"].to_numpy()
+        if per_kind.sum():
+            curves.append(analytics.lorenz(per_kind).assign(series=t(f"participation.{kind}")))
+elif start and end:
     length = (end - start) + timedelta(days=1)
     before = filters.model_copy(update={"start": start - length, "end": start - timedelta(days=1)})
     previous = person_counts(actor=principal, filters=before)["count"].to_numpy()
     if previous.sum():
         curves.append(analytics.lorenz(previous).assign(series=t("dashboard.previous_period")))
+    else:
+        st.caption(t("dashboard.no_previous"))
+else:
+    st.caption(t("dashboard.pick_period"))
 st.altair_chart(lorenz_curves(pd.concat(curves), x_title=t("dashboard.population_share"),
                               y_title=t("dashboard.activity_share"),
                               equality=t("dashboard.equality")), width="stretch")

@@ -77,3 +77,18 @@ def test_moderators_see_it_and_residents_do_not(app):
     at.run()
     with pytest.raises(ValueError):  # not in a resident's navigation at all
         at.switch_page("pages/dashboard.py")
+
+
+def test_lorenz_curves_by_kind(app):
+    import pyarrow as pa
+
+    at = dashboard(app)
+    at.radio(key="dash_lorenz").set_value("kind").run()
+    assert not at.exception
+    chart = at.get("vega_lite_chart")[0].proto
+    frames = [pa.ipc.open_stream(ds.data.data).read_all().to_pandas() for ds in chart.datasets]
+    if chart.data.data:
+        frames.append(pa.ipc.open_stream(chart.data.data).read_all().to_pandas())
+    series = {s for frame in frames if "series" in frame for s in frame["series"]}
+    assert len(series) >= 3  # everyone-equal line, this selection, and kinds
+    assert T("dashboard.this_selection") in series

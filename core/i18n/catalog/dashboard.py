@@ -92,4 +92,9 @@ MESSAGES = {
     "dashboard.export_table": ("下载此表（CSV）", "Download this table (CSV)"),
     "dashboard.export_persons": ("下载匿名的每人数据（CSV）", "Download pseudonymised per-person data (CSV)"),
     "dashboard.export_persons_help": ("仅含同意研究的居民；每次下载都生成新的随机编号，只有楼栋、年龄段等粗分组和参与次数。", "Consenting residents only; fresh random ids at every download, coarse groups (building, age band...) and activity counts only."),
+    "dashboard.lorenz_compare": ("对比", "Compare"),
+    "dashboard.lorenz_by_period": ("与上一时间段", "With the period before"),
+    "dashboard.lorenz_by_kind": ("各参与类型", "Kinds of activity"),
+    "dashboard.no_previous": ("上一时间段没有参与记录。", "No activity in the period before."),
+    "dashboard.pick_period": ("在“筛选”中选择时间段，即可与上一时间段对比。", "Pick a period under Filters to compare it with the period before."),
 }

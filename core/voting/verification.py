@@ -7,8 +7,6 @@ address). Codes are stored hashed; issuing again replaces a resident's unused co
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -18,19 +16,12 @@ from core.audit import record
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
+from core.voting.codes import code_hash, new_code
 from db.engine import read_session, write_session
 from db.models import (ActivationCode, Ballot, Building, HearingAttendance, HearingInvitation,
                        HearingRegistration, ParticipationEvent, Resident, Support, Testimony,
                        User, VoterRoll)
 from db.models.base import utcnow
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def _hash(code: str) -> str:
-    normalised = "".join(ch for ch in str(code).upper() if ch.isalnum())
-    return hashlib.sha256(normalised.encode("ascii", "ignore")).hexdigest()
-
 
 class IssuedCode(BaseModel):
     resident_id: int
@@ -59,10 +50,9 @@ def issue_activation_codes(*, actor: Principal, building_id: int,
                 ActivationCode.resident_id.in_(ids), ActivationCode.used_at.is_(None)))
         issued = []
         for index, resident in enumerate(residents):
-            raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
-            code = f"{raw[:5]}-{raw[5:]}"
+            code = new_code(5, 5)
             s.add(ActivationCode(community_id=actor.community_id, resident_id=resident.id,
-                                 code_hash=_hash(code), issued_by=actor.user_id))
+                                 code_hash=code_hash(code), issued_by=actor.user_id))
             issued.append(IssuedCode(resident_id=resident.id, name=resident.full_name,
                                      unit=resident.unit, code=code))
             if progress and index % 50 == 0:
@@ -78,7 +68,7 @@ def redeem_activation_code(*, actor: Principal, code: str) -> None:
     require(actor, "account.edit_profile", actor.user_id)
     with write_session() as s:
         row = s.exec(select(ActivationCode).where(
-            ActivationCode.code_hash == _hash(code or ""))).first()
+            ActivationCode.code_hash == code_hash(code or ""))).first()
         if row is None or row.used_at is not None or row.community_id != actor.community_id:
             raise InvalidInput("verification.bad_code", field="activation_code")
         user = s.get(User, actor.user_id)

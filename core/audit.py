@@ -25,6 +25,11 @@ def canonical_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
+def json_digest(value) -> str:
+    """SHA-256 (hex) of a value's canonical JSON: the same value always gives the same hash."""
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
 def _event_hash(prev_hash: str, *, at: datetime, actor_role: str, actor_user_id, action: str,
                 object_type, object_id, payload: str) -> str:
     body = canonical_json({

@@ -13,14 +13,13 @@ pool's resident ids stay in the database (only their digest is public).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 
 import numpy as np
 from sqlmodel import Session, select
 
-from core.audit import canonical_json, record
+from core.audit import canonical_json, json_digest, record
 from core.errors import Conflict, InvalidInput, NotFound
 from core.hearings.panel_pool import (check_panel_size, clean_quotas, frame_from_stored,
                                       pool_digest, pool_frame, rounded, stratum_of, strata_pool)
@@ -106,7 +105,7 @@ def draw_panel(*, actor: Principal, hearing_id: int, k: int, quotas,
 
 
 def panel_digest(panel) -> str:
-    return hashlib.sha256(canonical_json(sorted(int(i) for i in panel)).encode()).hexdigest()
+    return json_digest(sorted(int(i) for i in panel))
 
 
 def draw_replacement(*, actor: Principal, invitation_id: int, seed: int | None = None) -> int:

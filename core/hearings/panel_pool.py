@@ -8,7 +8,6 @@ to be invited by lot. A missing demographic value is its own group, "unknown".
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import numbers
 
@@ -16,7 +15,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, or_, select
 
-from core.audit import canonical_json
+from core.audit import json_digest
 from core.errors import InvalidInput
 from core.permissions import require
 from core.principal import Principal
@@ -83,7 +82,7 @@ def strata_pool(pool: pd.DataFrame, features) -> dict[str, list[int]]:
 
 
 def pool_digest(stored_pool: dict[str, list[int]]) -> str:
-    return hashlib.sha256(canonical_json(stored_pool).encode("utf-8")).hexdigest()
+    return json_digest(stored_pool)
 
 
 def frame_from_stored(stored_pool: dict[str, list[int]], features) -> pd.DataFrame:

@@ -7,9 +7,8 @@ in the audit log.
 """
 from __future__ import annotations
 
-import hashlib
 
-from core.audit import canonical_json
+from core.audit import json_digest
 from core.voting import rules
 
 
@@ -52,4 +51,4 @@ def count(*, method: str, options: list[dict], choices: list[list[int]], eligibl
 
 
 def digest(tally: dict) -> str:
-    return hashlib.sha256(canonical_json(tally).encode("utf-8")).hexdigest()
+    return json_digest(tally)

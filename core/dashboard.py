@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from core import analytics
 from core.errors import InvalidInput
-from core.participation import STAFF_ROLES
+from core.participation import staff_residents
 from core.permissions import require
 from core.principal import Principal
 from db.engine import read_session
@@ -86,8 +86,7 @@ def person_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
         events = (select(ParticipationEvent.resident_id.label("rid"),
                          func.count().label("n"))
                   .where(*where).group_by(ParticipationEvent.resident_id).subquery())
-        staff = select(User.resident_id).where(col(User.role).in_(STAFF_ROLES),
-                                               col(User.resident_id).is_not(None))
+        staff = staff_residents()
         query = (select(Resident.id, Building.code, Resident.research_consent,
                         Resident.age_band, Resident.education, Resident.residency_status,
                         func.coalesce(events.c.n, 0))
@@ -170,8 +169,7 @@ def building_activity(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     require(actor, "dashboard.view")
     _check(filters)
     with read_session() as s:
-        staff = select(User.resident_id).where(col(User.role).in_(STAFF_ROLES),
-                                               col(User.resident_id).is_not(None))
+        staff = staff_residents()
         active = s.exec(
             select(Building.code, ParticipationEvent.kind,
                    func.count(func.distinct(ParticipationEvent.resident_id)))

@@ -59,11 +59,15 @@ def _month(column, dialect: str):
     return func.strftime("%Y-%m", column)
 
 
+def staff_residents():
+    """SELECT the roster rows of staff accounts (moderators, researchers, admins)."""
+    return select(User.resident_id).where(User.role.in_(STAFF_ROLES),
+                                          User.resident_id.is_not(None))
+
+
 def _resident_filter():
     """Staff accounts are not residents: their activity stays out of resident figures."""
-    staff = select(User.resident_id).where(User.role.in_(STAFF_ROLES),
-                                           User.resident_id.is_not(None))
-    return ParticipationEvent.resident_id.not_in(staff)
+    return ParticipationEvent.resident_id.not_in(staff_residents())
 
 
 def participation_overview(*, actor: Principal) -> ParticipationOverview:

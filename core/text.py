@@ -6,6 +6,7 @@ rejected, outer whitespace stripped, then length checked in characters.
 """
 import re
 import unicodedata
+from datetime import datetime
 
 from core.errors import InvalidInput
 
@@ -72,3 +73,10 @@ def normalise_username(value) -> str:
     if not USERNAME_RE.match(key):
         raise InvalidInput("username.invalid", field="username")
     return key
+
+
+def aware_datetime(value, *, field: str):
+    """A timezone-aware datetime, or InvalidInput (a naive time is ambiguous)."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidInput("field.required", field=field)
+    return value

@@ -21,7 +21,7 @@ from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_row_for_update
-from core.text import clean_text
+from core.text import aware_datetime, clean_text
 from db.engine import write_session
 from db.models import (Building, Hearing, HearingAttendance, HearingProposal,
                        HearingRegistration, Proposal, ProposalStatusChange, Resident)
@@ -33,12 +33,6 @@ MAX_CAPACITY = 10_000
 
 def hearing_for_update(s: Session, hearing_id, actor: Principal) -> Hearing:
     return community_row_for_update(s, Hearing, hearing_id, actor)
-
-
-def _aware(value, field: str) -> datetime:
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise InvalidInput("field.required", field=field)
-    return value
 
 
 def create_hearing(*, actor: Principal, kind: str, title: str, description: str = "",
@@ -61,11 +55,13 @@ def create_hearing(*, actor: Principal, kind: str, title: str, description: str 
         raise InvalidInput("hearing.bad_url", field="online_url")
     if not place and not online_url:
         raise InvalidInput("hearing.place_or_link", field="place")
-    starts_at, ends_at = _aware(starts_at, "starts_at"), _aware(ends_at, "ends_at")
+    starts_at = aware_datetime(starts_at, field="starts_at")
+    ends_at = aware_datetime(ends_at, field="ends_at")
     if ends_at <= starts_at:
         raise InvalidInput("hearing.ends_before_start", field="ends_at")
     if registration_deadline is not None:
-        registration_deadline = _aware(registration_deadline, "registration_deadline")
+        registration_deadline = aware_datetime(registration_deadline,
+                                               field="registration_deadline")
         if registration_deadline > starts_at:
             raise InvalidInput("hearing.deadline_after_start", field="registration_deadline")
     if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool)

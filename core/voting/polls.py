@@ -18,7 +18,7 @@ from core.errors import Conflict, InvalidInput
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_row, community_row_for_update
-from core.text import clean_text
+from core.text import aware_datetime, clean_text
 from core.voting import tally
 from core.voting.eligibility import eligible_count
 from db.engine import read_session, write_session
@@ -44,12 +44,6 @@ def _amount(value, field: str) -> int:
     return value
 
 
-def _aware(value, field: str) -> datetime:
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise InvalidInput("field.required", field=field)
-    return value
-
-
 def create_poll(*, actor: Principal, title: str, method: str, opens_at: datetime,
                 closes_at: datetime, options: list[dict] | None = None, description: str = "",
                 building_id: int | None = None, secret: bool = True, quorum: float = 0.0,
@@ -67,7 +61,8 @@ def create_poll(*, actor: Principal, title: str, method: str, opens_at: datetime
     title = clean_text(title, field="title", max_len=120, min_len=4)
     description = clean_text(description, field="description", max_len=10_000,
                              multiline=True, required=False) or ""
-    opens_at, closes_at = _aware(opens_at, "opens_at"), _aware(closes_at, "closes_at")
+    opens_at = aware_datetime(opens_at, field="opens_at")
+    closes_at = aware_datetime(closes_at, field="closes_at")
     if closes_at <= opens_at:
         raise InvalidInput("poll.closes_before_opens", field="closes_at")
     if closes_at <= utcnow():

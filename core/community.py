@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from db.engine import read_session
-from db.models import Actor, Building, Community, Resident
+from db.models import Actor, Building, CensusBaseline, Community, Resident
 
 
 class CommunityPublic(BaseModel):
@@ -62,3 +62,17 @@ def list_actors(community_id: int, *, include_inactive: bool = False) -> list[Ac
             query = query.where(Actor.active.is_(True))
         return [ActorPublic.model_validate(a, from_attributes=True)
                 for a in s.exec(query.order_by(col(Actor.kind), col(Actor.name)))]
+
+
+def newest_census(s: Session, community_id: int,
+                  dimensions) -> dict[str, tuple[int, dict[str, float]]]:
+    """For each dimension with a census baseline: (its newest year, {group: share})."""
+    rows = s.exec(select(CensusBaseline).where(
+        CensusBaseline.community_id == community_id,
+        col(CensusBaseline.dimension).in_(list(dimensions)))).all()
+    newest: dict[str, int] = {}
+    for row in rows:
+        newest[row.dimension] = max(newest.get(row.dimension, row.year), row.year)
+    return {dimension: (year, {r.group: r.share for r in rows
+                               if r.dimension == dimension and r.year == year})
+            for dimension, year in newest.items()}

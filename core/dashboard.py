@@ -18,12 +18,13 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from core import analytics
+from core.community import newest_census
 from core.errors import InvalidInput
 from core.participation import staff_residents
 from core.permissions import require
 from core.principal import Principal
 from db.engine import read_session
-from db.models import (Building, CensusBaseline, Community, ParticipationEvent, Poll,
+from db.models import (Building, Community, ParticipationEvent, Poll,
                        PollOption, Proposal, Resident, User)
 from db.models.records import PARTICIPATION_KINDS
 
@@ -154,13 +155,8 @@ def census_shares(*, actor: Principal, dimension: str) -> dict[str, float]:
     """The newest census baseline of one dimension ({} when there is none)."""
     require(actor, "dashboard.view")
     with read_session() as s:
-        rows = s.exec(select(CensusBaseline).where(
-            CensusBaseline.community_id == actor.community_id,
-            CensusBaseline.dimension == dimension)).all()
-    if not rows:
-        return {}
-    newest = max(r.year for r in rows)
-    return {r.group: r.share for r in rows if r.year == newest}
+        census = newest_census(s, actor.community_id, [dimension])
+    return census.get(dimension, (None, {}))[1]
 
 
 def building_activity(*, actor: Principal, filters: Filters) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, or_, select
 
 from core.audit import json_digest
+from core.community import newest_census
 from core.errors import InvalidInput
 from core.permissions import require
 from core.principal import Principal
@@ -23,7 +24,7 @@ from core.rows import community_row
 from core.sortition import PERSON_ID, Quotas, fair_distribution, proportional_quotas
 from core.sortition import strata_overview as _strata_overview
 from db.engine import read_session
-from db.models import Building, CensusBaseline, Hearing, Resident
+from db.models import Building, Hearing, Resident
 
 FEATURES = ("age_band", "gender", "residency_status", "occupation", "education", "building")
 UNKNOWN = "unknown"
@@ -131,19 +132,13 @@ def census_quotas(*, actor: Principal, hearing_id: int, features: list[str], k: 
         hearing = community_row(s, Hearing, hearing_id, actor)
         pool = pool_frame(s, hearing, consenting_only=consenting_only)
         population = pool_frame(s, hearing, consenting_only=False) if consenting_only else pool
-        census = s.exec(select(CensusBaseline).where(
-            CensusBaseline.community_id == hearing.community_id,
-            col(CensusBaseline.dimension).in_(features))).all()
-    newest: dict[str, int] = {}
-    for row in census:
-        newest[row.dimension] = max(newest.get(row.dimension, row.year), row.year)
+        census = newest_census(s, hearing.community_id, features)
     baseline: dict[str, dict[str, float]] = {}
     sources = {}
     for feature in features:
-        shares = {row.group: row.share for row in census
-                  if row.dimension == feature and row.year == newest.get(feature)}
+        year, shares = census.get(feature, (None, {}))
         if shares:
-            sources[feature] = f"census:{newest[feature]}"
+            sources[feature] = f"census:{year}"
         else:
             counts = population[feature][population[feature] != UNKNOWN].value_counts()
             shares = {str(value): float(n) for value, n in counts.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from core.principal import Principal
 
 
@@ -26,4 +26,14 @@ def community_row(s: Session, model, row_id, actor: Principal, *, lock: bool = F
     row = s.exec(query).first()
     if row is None or row.community_id != actor.community_id:
         raise NotFound("error.not_found")
+    return row
+
+
+def community_choice(s: Session, model, row_id, actor: Principal, *, field: str):
+    """A row the actor picked from a list (a building, a proposal...): one of their own
+    community's, or InvalidInput "not a choice" on `field`."""
+    row = s.get(model, row_id) if isinstance(row_id, int) and not isinstance(row_id, bool) \
+        else None
+    if row is None or row.community_id != actor.community_id:
+        raise InvalidInput("field.not_a_choice", field=field)
     return row

@@ -20,7 +20,7 @@ from core.hearings.seats import (count_registration, open_seats_left, promote_wa
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
-from core.rows import community_row_for_update
+from core.rows import community_choice, community_row_for_update
 from core.text import aware_datetime, clean_text
 from db.engine import write_session
 from db.models import (Building, Hearing, HearingAttendance, HearingProposal,
@@ -71,9 +71,7 @@ def create_hearing(*, actor: Principal, kind: str, title: str, description: str 
         raise InvalidInput("field.required", field="building")
     with write_session() as s:
         if building_id is not None:
-            building = s.get(Building, building_id) if isinstance(building_id, int) else None
-            if building is None or building.community_id != actor.community_id:
-                raise InvalidInput("field.not_a_choice", field="building")
+            community_choice(s, Building, building_id, actor, field="building")
         hearing = Hearing(community_id=actor.community_id, kind=kind, title=title,
                           description=description, starts_at=starts_at, ends_at=ends_at,
                           place=place, online_url=online_url, capacity=capacity,
@@ -83,9 +81,7 @@ def create_hearing(*, actor: Principal, kind: str, title: str, description: str 
         s.add(hearing)
         s.flush()
         for proposal_id in dict.fromkeys(proposal_ids):
-            proposal = s.get(Proposal, proposal_id) if isinstance(proposal_id, int) else None
-            if proposal is None or proposal.community_id != actor.community_id:
-                raise InvalidInput("field.not_a_choice", field="proposals")
+            proposal = community_choice(s, Proposal, proposal_id, actor, field="proposals")
             s.add(HearingProposal(hearing_id=hearing.id, proposal_id=proposal.id))
         record(s, actor=actor, action="hearing.create", object_type="hearing",
                object_id=hearing.id, payload={"kind": kind, "title": title})

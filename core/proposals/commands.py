@@ -15,7 +15,7 @@ from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import SYSTEM, Principal
-from core.rows import community_row_for_update
+from core.rows import community_choice, community_row_for_update
 from core.proposals import lifecycle
 from core.proposals.photos import prepare_photo, store_photo
 from core.text import clean_text
@@ -81,9 +81,7 @@ def submit_proposal(*, actor: Principal, kind: str, title: str, body: str, categ
     prepared = prepare_photo(photo) if photo is not None else None
     with write_session() as s:
         if building_id is not None:
-            building = s.get(Building, building_id) if isinstance(building_id, int) else None
-            if building is None or building.community_id != actor.community_id:
-                raise InvalidInput("field.not_a_choice", field="building")
+            community_choice(s, Building, building_id, actor, field="building")
         photo_name = store_photo(*prepared) if prepared else None
         proposal = Proposal(community_id=actor.community_id, kind=kind, title=title, body=body,
                             category=category, building_id=building_id, author_id=actor.user_id,

@@ -17,7 +17,7 @@ from core.audit import canonical_json, record
 from core.errors import Conflict, InvalidInput
 from core.permissions import require
 from core.principal import Principal
-from core.rows import community_row, community_row_for_update
+from core.rows import community_choice, community_row, community_row_for_update
 from core.text import aware_datetime, clean_text
 from core.voting import tally
 from core.voting.eligibility import eligible_count
@@ -92,13 +92,9 @@ def create_poll(*, actor: Principal, title: str, method: str, opens_at: datetime
         budget, knapsack = None, False
     with write_session() as s:
         if building_id is not None:
-            building = s.get(Building, building_id) if isinstance(building_id, int) else None
-            if building is None or building.community_id != actor.community_id:
-                raise InvalidInput("field.not_a_choice", field="building")
+            community_choice(s, Building, building_id, actor, field="building")
         if proposal_id is not None:
-            proposal = s.get(Proposal, proposal_id) if isinstance(proposal_id, int) else None
-            if proposal is None or proposal.community_id != actor.community_id:
-                raise InvalidInput("field.not_a_choice", field="proposals")
+            community_choice(s, Proposal, proposal_id, actor, field="proposals")
         poll = Poll(community_id=actor.community_id, title=title, description=description,
                     method=method, opens_at=opens_at, closes_at=closes_at,
                     building_id=building_id, quorum=quorum, threshold=threshold,

@@ -16,6 +16,7 @@ from core.audit import record
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
+from core.rows import community_choice
 from core.voting.codes import code_hash, new_code
 from db.engine import read_session, write_session
 from db.models import (ActivationCode, Ballot, Building, HearingAttendance, HearingInvitation,
@@ -36,9 +37,7 @@ def issue_activation_codes(*, actor: Principal, building_id: int,
     once, for printing)."""
     require(actor, "resident.verify")
     with write_session() as s:
-        building = s.get(Building, building_id) if isinstance(building_id, int) else None
-        if building is None or building.community_id != actor.community_id:
-            raise InvalidInput("field.not_a_choice", field="building")
+        building = community_choice(s, Building, building_id, actor, field="building")
         accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
         residents = s.exec(select(Resident).where(
             Resident.building_id == building.id, Resident.source == "roster",

@@ -87,7 +87,6 @@ def main() -> None:
     os.environ.setdefault("YISHITING_SECRET_KEY", "bench")
 
     from core.accounts.login import log_in
-    from core.participation import participation_overview
     from core.principal import Principal
     from core.proposals import list_proposals
     from core.roster import import_roster
@@ -104,9 +103,6 @@ def main() -> None:
                  timed(lambda: log_in(username="admin", password=DEMO_PASSWORD), args.repeat), None))
     rows.append(("proposal list, page 1", f"{counts['proposal']:,} proposals",
                  timed(lambda: list_proposals(community_id=1), args.repeat), 0.3))
-    researcher = Principal(user_id=3, role="researcher", community_id=1)
-    rows.append(("dashboard overview (SQL aggregates)", f"{counts['participationevent']:,} events",
-                 timed(lambda: participation_overview(actor=researcher), args.repeat), 2.0))
     _add_proposals(10_000 - counts["proposal"])
     rows.append(("proposal list, page 1 / page 250", "10,000 proposals",
                  timed(lambda: (list_proposals(community_id=1),
@@ -116,14 +112,6 @@ def main() -> None:
     rows.append(("proposal list, most supported + filters", "10,000 proposals",
                  timed(lambda: list_proposals(community_id=1, sort="most_supported",
                                               kind="need", status="submitted"), args.repeat), 0.3))
-    admin = Principal(user_id=1, role="admin", community_id=1)
-    csv = "full_name,building,age_band\n" + "".join(
-        f"居民{i},B{(i % 12) + 1:02d},30-44\n" for i in range(args.residents))
-    start = time.perf_counter()
-    import_roster(actor=admin, data=csv.encode())
-    rows.append(("roster import (validate + insert)", f"{args.residents:,} rows",
-                 time.perf_counter() - start, None))
-
     from core.sortition import proportional_quotas, select_panel
 
     pool, baseline = sortition_pool()
@@ -139,6 +127,13 @@ def main() -> None:
                      time.perf_counter() - start, None))
         events = args.events
     rows += _dashboard(args.repeat, events)
+    admin = Principal(user_id=1, role="admin", community_id=1)
+    csv = "full_name,building,age_band\n" + "".join(
+        f"居民{i},B{(i % 12) + 1:02d},30-44\n" for i in range(args.residents))
+    start = time.perf_counter()
+    import_roster(actor=admin, data=csv.encode())
+    rows.append(("roster import (validate + insert)", f"{args.residents:,} rows",
+                 time.perf_counter() - start, None))
     rows.append(_cast_ballots(args.residents))
     rows.append(_equal_shares_wieliczka())
 
@@ -190,29 +185,44 @@ def _add_events(n: int) -> None:
 
 
 def _dashboard(repeat: int, events: int):
-    """The dashboard's data as the page loads it (per-resident counts in one grouped query,
-    then every figure), a filter change, and a naive version that loads the events into
-    pandas and groups there, for comparison."""
+    """The dashboard's data as the page loads it: the headline and the default view (per-
+    resident counts in one grouped query, the figures, influence, the Lorenz curve), then a
+    filter change, then each other view on its own; and a naive version that loads the
+    events into pandas and groups there, for comparison."""
     import pandas as pd
-    from sqlmodel import select
+    from sqlmodel import func, select
 
     from core import analytics
-    from core.dashboard import (DIMENSIONS, Filters, building_activity, explained_by,
-                                person_counts, representation_table)
+    from core.dashboard import (DIMENSIONS, Filters, building_activity, channel_representation,
+                                dissimilarity, explained_by, has_activity, influence,
+                                kind_counts, person_counts, representation_table, trends)
+    from core.dashboard import people as cached
     from core.principal import Principal
     from db.engine import read_session
     from db.models import ParticipationEvent, Resident
 
     researcher = Principal(user_id=3, role="researcher", community_id=1)
 
-    def first_render(filters=Filters()):
+    def headline(filters=Filters()):
+        has_activity(actor=researcher)
         frame = person_counts(actor=researcher, filters=filters)
-        analytics.headline(frame["count"].to_numpy())
-        analytics.lorenz(frame["count"].to_numpy())
+        counts = frame["count"].to_numpy()
+        analytics.headline(counts)
+        analytics.lorenz(counts, max_points=400)
+        influence(actor=researcher, frame=frame)
+        return frame
+
+    def cold():
+        cached._rosters.clear()  # a server that has not shown this community yet
+        headline()
+
+    def representation():
+        frame = headline()
         for dimension in DIMENSIONS:
             representation_table(frame, dimension)
+            dissimilarity(frame, dimension)
+        channel_representation(frame, "age_band")
         explained_by(frame)
-        building_activity(actor=researcher, filters=filters)
 
     def naive():
         with read_session() as s:
@@ -224,16 +234,37 @@ def _dashboard(repeat: int, events: int):
         frame = roster.assign(count=roster["resident_id"].map(counts).fillna(0))
         analytics.headline(frame["count"].to_numpy())
 
-    size = f"{events:,} events"
-    first = timed(first_render, repeat)
-    change = timed(lambda: first_render(Filters(kinds=["comment", "vote"])), repeat)
+    with read_session() as s:
+        residents = s.exec(select(func.count()).select_from(Resident)).one()
+    size = f"{residents:,} residents, {events:,} events"
+    comments = Filters(kinds=["comment", "vote"])
+    rows = [("dashboard first render: headline + default view (cold roster)", size,
+             timed(cold, repeat), 2.0),
+            ("dashboard filter change (kinds): headline + default view", size,
+             timed(lambda: headline(comments), repeat), 0.5),
+            ("dashboard filter change (channel and building)", size,
+             timed(lambda: headline(Filters(channel="offline", building_id=3)), repeat), 0.5),
+            ("dashboard view 'representation' (5 dimensions, channels, Theil)", size,
+             timed(representation, repeat), 0.5),
+            ("dashboard view 'buildings' (headline + heatmap query)", size,
+             timed(lambda: (headline(comments),
+                            building_activity(actor=researcher, filters=comments)), repeat),
+             0.5),
+            ("dashboard view 'over time' (headline + trends, weekly)", size,
+             timed(lambda: (headline(comments), trends(actor=researcher, filters=comments)),
+                   repeat), 0.5),
+            ("dashboard view 'over time', one building (events read, counted in pandas)", size,
+             timed(lambda: trends(actor=researcher, filters=Filters(building_id=3)), repeat),
+             None),
+            ("dashboard Lorenz curves by kind (one (resident, kind) query)", size,
+             timed(lambda: kind_counts(actor=researcher, filters=Filters()), repeat), None)]
     grouped = timed(lambda: analytics.headline(person_counts(
         actor=researcher, filters=Filters())["count"].to_numpy()), repeat)
     slow = timed(naive, repeat)
-    return [("dashboard data, first render (all figures)", size, first, 2.0),
-            ("dashboard data, filter change", size, change, 0.5),
-            ("headline: per-resident counts grouped in SQL", size, grouped, None),
-            (f"headline, naive: events into pandas ({slow / grouped:.1f}x)", size, slow, None)]
+    rows += [("headline: per-resident counts grouped in SQL", size, grouped, None),
+             (f"headline, naive: events into pandas ({slow / grouped:.1f}x slower)", size, slow,
+              None)]
+    return rows
 
 
 def _cast_ballots(residents: int):

@@ -15,15 +15,19 @@ def building_participation(frame: pd.DataFrame, *, x_title: str, y_title: str) -
             .properties(height=260))
 
 
-def monthly_activity(frame: pd.DataFrame, *, x_title: str, y_title: str,
-                     color_title: str) -> alt.Chart:
-    """Stacked bars of events per month, coloured by kind (kind already translated)."""
-    return (alt.Chart(frame).mark_bar()
-            .encode(x=alt.X("month:O", title=x_title),
-                    y=alt.Y("events:Q", title=y_title, stack="zero"),
-                    color=alt.Color("kind:N", title=color_title),
-                    tooltip=["month", "kind", "events"])
-            .properties(height=260))
+def activity_over_time(frame: pd.DataFrame, *, x_title: str, y_title: str,
+                       color_title: str) -> alt.Chart:
+    """Stacked bars of activity per period (columns period, kind, value; kind already
+    translated), coloured by kind."""
+    data = frame.assign(period=pd.to_datetime(frame["period"]))
+    return (alt.Chart(data).mark_bar()
+            .encode(x=alt.X("period:T", title=x_title),
+                    y=alt.Y("value:Q", title=y_title, stack="zero"),
+                    color=alt.Color("kind:N", title=color_title,
+                                    legend=alt.Legend(orient="bottom")),
+                    tooltip=[alt.Tooltip("period:T", title=x_title), "kind",
+                             alt.Tooltip("value:Q", title=y_title, format=",.0f")])
+            .properties(height=280))
 
 
 def horizontal_counts(frame: pd.DataFrame, *, category: str, value: str, title: str) -> alt.Chart:

@@ -1,5 +1,5 @@
 """The dashboard on an imported activity log: the real Decidim.Barcelona 2016 log shipped with
-the demo, or a CSV the researcher uploads (kept in their session only)."""
+the demo, a dataset saved earlier, or a CSV the researcher uploads (and may save)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -9,31 +9,28 @@ from components.charts import horizontal_counts, lorenz_curves, representation_r
 from components.page import show_error
 from core import analytics
 from core.errors import DomainError
+from core.external_datasets import delete_dataset, list_datasets, load_dataset, save_dataset
 from core.external_log import (demo_log, explained, filtered, group_columns, persons,
                                read_log, voice)
 from core.i18n import Translator
+from core.permissions import can
 from core.principal import Principal
 
 DEMO_EXCLUDE = {"account_type": ["staff", "official"]}
 
 
 def external_dashboard(t: Translator, viewer: Principal, k: int) -> None:
-    source = st.radio(t("external.source"), ["demo", "upload"], horizontal=True,
+    source = st.radio(t("external.source"), ["demo", "saved", "upload"], horizontal=True,
                       key="ext_source", format_func=lambda s: t(f"external.source_{s}"))
     if source == "demo":
         st.caption(t("external.demo_about"))
         log = _cached_demo(viewer, t)
+    elif source == "saved":
+        log = _saved(t, viewer)
     else:
-        upload = st.file_uploader(t("external.upload"), type=["csv"], key="ext_upload",
-                                  help=t("external.upload_help"))
-        if upload is None:
-            st.info(t("external.upload_first"), icon=":material/upload_file:")
-            return
-        try:
-            log = read_log(actor=viewer, data=upload.getvalue())
-        except DomainError as error:
-            show_error(t, error)
-            return
+        log = _uploaded(t, viewer)
+    if log is None:
+        return
     columns = group_columns(log)
     c1, c2 = st.columns(2)
     kinds = c1.multiselect(t("dashboard.kinds"), sorted(log["kind"].unique()), key="ext_kinds",
@@ -86,6 +83,65 @@ def external_dashboard(t: Translator, viewer: Principal, k: int) -> None:
         st.altair_chart(horizontal_counts(shares, category="dimension", value="explained",
                                           title=t("dashboard.explained_share")),
                         width="stretch")
+
+
+def _saved(t: Translator, viewer: Principal) -> pd.DataFrame | None:
+    datasets = {d.id: d for d in list_datasets(actor=viewer)}
+    if not datasets:
+        st.info(t("external.no_saved"), icon=":material/database:")
+        return None
+    chosen = st.selectbox(t("external.pick_saved"), list(datasets), key="ext_saved",
+                          format_func=lambda i: t("external.saved_label", name=datasets[i].name,
+                                                  rows=t.number(datasets[i].rows),
+                                                  persons=t.number(datasets[i].persons)))
+    dataset = datasets[chosen]
+    st.caption(t("external.saved_by", who=dataset.uploaded_by,
+                 when=t.datetime(dataset.uploaded_at)))
+    if can(viewer, "dataset.import") and (dataset.uploaded_by_id == viewer.user_id
+                                          or viewer.role == "admin"):
+        if st.button(t("external.delete"), key="ext_delete", icon=":material/delete:"):
+            try:
+                delete_dataset(actor=viewer, dataset_id=chosen)
+            except DomainError as error:
+                show_error(t, error)
+                return None
+            st.session_state.pop(f"ext_saved_log_{chosen}", None)
+            st.toast(t("external.deleted"))
+            st.rerun()
+    key = f"ext_saved_log_{chosen}"
+    if key not in st.session_state:
+        with st.spinner(t("external.loading")):
+            try:
+                st.session_state[key] = load_dataset(actor=viewer, dataset_id=chosen)
+            except DomainError as error:
+                show_error(t, error)
+                return None
+    return st.session_state[key]
+
+
+def _uploaded(t: Translator, viewer: Principal) -> pd.DataFrame | None:
+    upload = st.file_uploader(t("external.upload"), type=["csv"], key="ext_upload",
+                              help=t("external.upload_help"))
+    if upload is None:
+        st.info(t("external.upload_first"), icon=":material/upload_file:")
+        return None
+    try:
+        log = read_log(actor=viewer, data=upload.getvalue())
+    except DomainError as error:
+        show_error(t, error)
+        return None
+    if can(viewer, "dataset.import"):
+        with st.form("ext_save_form", border=True):
+            name = st.text_input(t("external.save_name"), max_chars=80, key="ext_save_name",
+                                 value=upload.name.rsplit(".", 1)[0][:80])
+            if st.form_submit_button(t("external.save"), icon=":material/save:"):
+                try:
+                    save_dataset(actor=viewer, name=name, data=upload.getvalue(),
+                                 file_name=upload.name)
+                    st.success(t("external.saved", name=name.strip()))
+                except DomainError as error:
+                    show_error(t, error)
+    return log
 
 
 def _cached_demo(viewer: Principal, t: Translator) -> pd.DataFrame:

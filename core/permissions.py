@@ -65,6 +65,7 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "poll.manage": _role_in(STAFF),
     "resident.verify": _role_in(STAFF),
     "dashboard.view": _role_in(frozenset({"researcher", "moderator", "admin"})),
+    "dataset.import": _role_in(frozenset({"researcher", "admin"})),
     # Administration.
     "user.manage": _role_in(frozenset({"admin"})),
     "building.manage": _role_in(frozenset({"admin"})),

@@ -3,21 +3,23 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from components.charts import (building_participation, heatmap, horizontal_counts,
-                               lorenz_curves, monthly_activity, representation_ratios)
+from components.charts import (activity_over_time, building_participation, heatmap,
+                               horizontal_counts, lorenz_curves, representation_ratios)
 from components.external_dashboard import external_dashboard
 from components.page import empty_state, open_page, show_error
 from core import analytics
 from core.community import get_community, list_buildings
 from core.dashboard import (DEFAULT_K, DIMENSIONS, Filters, building_activity, census_shares,
-                            dissimilarity, explained_by, influence, person_counts,
-                            pseudonymised_persons, representation_table,
-                            spreadsheet_safe)
+                            channel_representation, dissimilarity, explained_by, has_activity,
+                            influence, kind_counts, measure, person_counts,
+                            pseudonymised_persons, representation_table, spreadsheet_safe,
+                            trends)
 from core.errors import DomainError
 from core.hearings import list_hearings
-from core.participation import overview_frames, participation_overview
 from core.vocabulary import PARTICIPATION_KINDS
 from core.voting.queries import list_polls
+
+LORENZ_POINTS = 400  # points drawn per curve, whatever the number of residents
 
 t, principal = open_page("page.dashboard", "dashboard.title", "dashboard.caption")
 community = get_community(principal.community_id)
@@ -27,8 +29,7 @@ dataset = st.segmented_control(t("external.dataset"), ["community", "external"],
 if dataset == "external":
     external_dashboard(t, principal, DEFAULT_K)
     st.stop()
-overview = participation_overview(actor=principal)
-if overview.events == 0:
+if not has_activity(actor=principal):
     empty_state(t, "dashboard.empty")
     st.stop()
 
@@ -74,6 +75,7 @@ if people.empty:
     st.stop()
 counts = people["count"].to_numpy()
 figures = analytics.headline(counts)
+seconds = measure(filters) == "seconds"
 
 # ---- headline ------------------------------------------------------------------------
 a, b, c, d = st.columns(4)
@@ -87,112 +89,156 @@ c.metric(t("dashboard.gini"), f"{figures['gini']:.2f}",
 d.metric(t("dashboard.effective"), t.number(figures["effective_participants"], 1),
          help=t("dashboard.effective_help"))
 if figures["activity"]:
-    st.info(t("dashboard.sentence", top=t.percent(figures["top_10_share"]),
+    st.info(t("dashboard.sentence_seconds" if seconds else "dashboard.sentence",
+              top=t.percent(figures["top_10_share"]),
               rate=t.percent(figures["participation_rate"]),
               chance=f"{figures['poisson_gini']:.2f}", gini=f"{figures['gini']:.2f}"),
             icon=":material/campaign:")
 else:
     empty_state(t, "dashboard.no_activity")
 
-power = influence(actor=principal, frame=people)
-if power.adopted:
-    st.metric(t("dashboard.influence"), t.percent(power.share),
-              help=t("dashboard.influence_help", n=power.adopted, top=power.from_top))
-    st.caption(t("dashboard.influence_sentence", share=t.percent(power.share),
-                 n=power.adopted))
+view = st.segmented_control(t("dashboard.view"), ["concentration", "representation", "where",
+                                                   "time"], default="concentration",
+                            key="dash_view", format_func=lambda v: t(f"dashboard.view_{v}"))
 
-# ---- Lorenz curves ------------------------------------------------------------------------
-st.markdown(f"#### {t('dashboard.lorenz')}")
-st.caption(t("dashboard.lorenz_help"))
-compare = st.radio(t("dashboard.lorenz_compare"), ["period", "kind"], horizontal=True,
-                   key="dash_lorenz", format_func=lambda c: t(f"dashboard.lorenz_by_{c}"))
-curves = [analytics.lorenz(counts).assign(series=t("dashboard.this_selection"))]
-if compare == "kind":
-    shown_kinds = list(kinds) or sorted(overview.by_kind, key=overview.by_kind.get)[-4:]
-    for kind in shown_kinds:
-        per_kind = person_counts(actor=principal, filters=filters.model_copy(
-            update={"kinds": [kind]}))["count"].to_numpy()
-        if per_kind.sum():
-            curves.append(analytics.lorenz(per_kind).assign(series=t(f"participation.{kind}")))
-elif start and end:
-    length = (end - start) + timedelta(days=1)
-    before = filters.model_copy(update={"start": start - length, "end": start - timedelta(days=1)})
-    previous = person_counts(actor=principal, filters=before)["count"].to_numpy()
-    if previous.sum():
-        curves.append(analytics.lorenz(previous).assign(series=t("dashboard.previous_period")))
+
+def concentration() -> None:
+    power = influence(actor=principal, frame=people)
+    if power.adopted:
+        st.metric(t("dashboard.influence"), t.percent(power.share),
+                  help=t("dashboard.influence_help", n=power.adopted, top=power.from_top))
+        st.caption(t("dashboard.influence_sentence", share=t.percent(power.share),
+                     n=power.adopted))
+    st.markdown(f"#### {t('dashboard.lorenz')}")
+    st.caption(t("dashboard.lorenz_help"))
+    compare = st.radio(t("dashboard.lorenz_compare"), ["period", "kind"], horizontal=True,
+                       key="dash_lorenz", format_func=lambda c: t(f"dashboard.lorenz_by_{c}"))
+    curves = [analytics.lorenz(counts, max_points=LORENZ_POINTS)
+              .assign(series=t("dashboard.this_selection"))]
+    if compare == "kind":
+        by_kind = kind_counts(actor=principal, filters=filters)
+        shown = list(kinds) or list(by_kind.sum().sort_values().index[-4:])
+        for kind in shown:
+            if kind in by_kind and by_kind[kind].sum():
+                curves.append(analytics.lorenz(by_kind[kind].to_numpy(),
+                                               max_points=LORENZ_POINTS)
+                              .assign(series=t(f"participation.{kind}")))
+    elif start and end:
+        length = (end - start) + timedelta(days=1)
+        before = filters.model_copy(update={"start": start - length,
+                                            "end": start - timedelta(days=1)})
+        previous = person_counts(actor=principal, filters=before)["count"].to_numpy()
+        if previous.sum():
+            curves.append(analytics.lorenz(previous, max_points=LORENZ_POINTS)
+                          .assign(series=t("dashboard.previous_period")))
+        else:
+            st.caption(t("dashboard.no_previous"))
     else:
-        st.caption(t("dashboard.no_previous"))
-else:
-    st.caption(t("dashboard.pick_period"))
-st.altair_chart(lorenz_curves(pd.concat(curves), x_title=t("dashboard.population_share"),
-                              y_title=t("dashboard.activity_share"),
-                              equality=t("dashboard.equality")), width="stretch")
+        st.caption(t("dashboard.pick_period"))
+    st.altair_chart(lorenz_curves(pd.concat(curves), x_title=t("dashboard.population_share"),
+                                  y_title=t("dashboard.activity_share"),
+                                  equality=t("dashboard.equality")), width="stretch")
 
-# ---- representation ---------------------------------------------------------------------
-st.markdown(f"#### {t('dashboard.representation')}")
-c1, c2 = st.columns(2)
-dimension = c1.selectbox(t("dashboard.dimension"), DIMENSIONS, key="dash_dimension",
-                         format_func=lambda d: t(f"field_name.{d}"))
-census = census_shares(actor=principal, dimension=dimension)
-against = c2.radio(t("dashboard.against"), ["roster", "census"] if census else ["roster"],
-                   key="dash_against", horizontal=True,
-                   format_func=lambda a: t(f"dashboard.against_{a}"))
-table = representation_table(people, dimension, k=k,
-                             population=census if against == "census" else None)
-table["label"] = [g if dimension == "building" else t(f"{dimension}.{g}") if
-                  t.has(f"{dimension}.{g}") else g for g in table["group"]]
-st.caption(t("dashboard.representation_help"))
-st.altair_chart(representation_ratios(table, x_title=t("dashboard.ratio")), width="stretch")
-shown = table.assign(ratio=table["ratio"].round(2))
-st.dataframe(shown[["label", "persons", "participants", "participant_share",
-                    "population_share", "ratio", "suppressed"]], hide_index=True,
-             width="stretch", column_config={
-                 "label": st.column_config.TextColumn(t("dashboard.group")),
-                 "persons": st.column_config.NumberColumn(t("dashboard.persons")),
-                 "participants": st.column_config.NumberColumn(t("dashboard.participants")),
-                 "participant_share": st.column_config.NumberColumn(
-                     t("dashboard.participant_share"), format="percent"),
-                 "population_share": st.column_config.NumberColumn(
-                     t("dashboard.population_share_col"), format="percent"),
-                 "ratio": st.column_config.NumberColumn(t("dashboard.ratio")),
-                 "suppressed": st.column_config.CheckboxColumn(
-                     t("dashboard.suppressed"), help=t("dashboard.suppressed_help", k=k))})
-e1, e2 = st.columns(2)
-e1.download_button(t("dashboard.export_table"), spreadsheet_safe(
-    table[["group", "persons", "participants", "participant_share", "population_share",
-           "ratio", "ci_low", "ci_high", "suppressed"]]).to_csv(index=False).encode("utf-8-sig"),
-    file_name=f"representation-{dimension}.csv", mime="text/csv", icon=":material/download:")
-e2.download_button(t("dashboard.export_persons"), lambda: pseudonymised_persons(
-    actor=principal, frame=people).to_csv(index=False).encode("utf-8-sig"),
-    file_name="participation-per-person.csv", mime="text/csv", icon=":material/download:",
-    help=t("dashboard.export_persons_help"))
-st.caption(t("dashboard.dissimilarity", value=t.percent(dissimilarity(
-    people, dimension, population=census if against == "census" else None), 1)))
 
-# ---- what explains the inequality -------------------------------------------------------
-explained = explained_by(people)
-if not explained.empty and figures["activity"]:
-    st.markdown(f"#### {t('dashboard.explained')}")
-    st.caption(t("dashboard.explained_help"))
-    explained["dimension"] = explained["dimension"].map(lambda d: t(f"field_name.{d}"))
-    st.altair_chart(horizontal_counts(explained, category="dimension", value="explained",
-                                      title=t("dashboard.explained_share")), width="stretch")
+def group_label(dimension: str, group: str) -> str:
+    if dimension == "building":
+        return group
+    return t(f"{dimension}.{group}") if t.has(f"{dimension}.{group}") else group
 
-# ---- where -------------------------------------------------------------------------------
-grid = building_activity(actor=principal, filters=filters)
-if not grid.empty:
+
+def representation() -> None:
+    st.markdown(f"#### {t('dashboard.representation')}")
+    c1, c2 = st.columns(2)
+    dimension = c1.selectbox(t("dashboard.dimension"), DIMENSIONS, key="dash_dimension",
+                             format_func=lambda d: t(f"field_name.{d}"))
+    census = census_shares(actor=principal, dimension=dimension)
+    against = c2.radio(t("dashboard.against"), ["roster", "census"] if census else ["roster"],
+                       key="dash_against", horizontal=True,
+                       format_func=lambda a: t(f"dashboard.against_{a}"))
+    population = census if against == "census" else None
+    by_channel = st.toggle(t("dashboard.by_channel"), key="dash_by_channel",
+                           help=t("dashboard.by_channel_help"))
+    table = representation_table(people, dimension, k=k, population=population)
+    table["label"] = [group_label(dimension, g) for g in table["group"]]
+    st.caption(t("dashboard.representation_help"))
+    if by_channel:
+        split = channel_representation(people, dimension, k=k, population=population)
+        split["label"] = [f"{group_label(dimension, g)} · {t(f'channel.{c}')}"
+                          for g, c in zip(split["group"], split["channel"])]
+        st.altair_chart(representation_ratios(split, x_title=t("dashboard.ratio")),
+                        width="stretch")
+    else:
+        st.altair_chart(representation_ratios(table, x_title=t("dashboard.ratio")),
+                        width="stretch")
+    shown = table.assign(ratio=table["ratio"].round(2))
+    st.dataframe(shown[["label", "persons", "participants", "participant_share",
+                        "population_share", "ratio", "suppressed"]], hide_index=True,
+                 width="stretch", column_config={
+                     "label": st.column_config.TextColumn(t("dashboard.group")),
+                     "persons": st.column_config.NumberColumn(t("dashboard.persons")),
+                     "participants": st.column_config.NumberColumn(t("dashboard.participants")),
+                     "participant_share": st.column_config.NumberColumn(
+                         t("dashboard.participant_share"), format="percent"),
+                     "population_share": st.column_config.NumberColumn(
+                         t("dashboard.population_share_col"), format="percent"),
+                     "ratio": st.column_config.NumberColumn(t("dashboard.ratio")),
+                     "suppressed": st.column_config.CheckboxColumn(
+                         t("dashboard.suppressed"), help=t("dashboard.suppressed_help", k=k))})
+    e1, e2 = st.columns(2)
+    e1.download_button(t("dashboard.export_table"), spreadsheet_safe(
+        table[["group", "persons", "participants", "participant_share", "population_share",
+               "ratio", "ci_low", "ci_high", "suppressed"]]).to_csv(index=False)
+        .encode("utf-8-sig"), file_name=f"representation-{dimension}.csv", mime="text/csv",
+        icon=":material/download:")
+    e2.download_button(t("dashboard.export_persons"), lambda: pseudonymised_persons(
+        actor=principal, frame=people).to_csv(index=False).encode("utf-8-sig"),
+        file_name="participation-per-person.csv", mime="text/csv",
+        icon=":material/download:", help=t("dashboard.export_persons_help"))
+    st.caption(t("dashboard.dissimilarity", value=t.percent(dissimilarity(
+        people, dimension, population=population), 1)))
+    explained = explained_by(people)
+    if not explained.empty and figures["activity"]:
+        st.markdown(f"#### {t('dashboard.explained')}")
+        st.caption(t("dashboard.explained_help"))
+        explained["dimension"] = explained["dimension"].map(lambda d: t(f"field_name.{d}"))
+        st.altair_chart(horizontal_counts(explained, category="dimension", value="explained",
+                                          title=t("dashboard.explained_share")),
+                        width="stretch")
+
+
+def where() -> None:
+    st.markdown(f"#### {t('dashboard.by_building')}")
+    rates = (people.assign(taking_part=people["count"] > 0).groupby("building")
+             .agg(roster=("resident_id", "size"), participants=("taking_part", "sum"))
+             .reset_index())
+    rates["rate"] = rates["participants"] / rates["roster"]
+    st.altair_chart(building_participation(rates, x_title=t("field_name.building"),
+                                           y_title=t("dashboard.rate")), width="stretch")
+    grid = building_activity(actor=principal, filters=filters)
+    if grid.empty:
+        st.info(t("dashboard.no_activity"))
+        return
     st.markdown(f"#### {t('dashboard.heatmap')}")
-    grid["kind"] = grid["kind"].map(lambda k: t(f"participation.{k}"))
+    st.caption(t("dashboard.heatmap_help"))
+    grid["kind"] = grid["kind"].map(lambda kind: t(f"participation.{kind}"))
     st.altair_chart(heatmap(grid, x="kind", y="building", value="share",
                             x_title=t("dashboard.kind"), y_title=t("field_name.building"),
                             value_title=t("dashboard.rate")), width="stretch")
 
-# ---- the whole community over time ------------------------------------------------------
-with st.expander(t("dashboard.all_time"), icon=":material/timeline:"):
-    buildings_frame, months = overview_frames(overview)
-    st.altair_chart(building_participation(buildings_frame, x_title=t("field_name.building"),
-                                           y_title=t("dashboard.rate")), width="stretch")
-    months["kind"] = months["kind"].map(lambda k: t(f"participation.{k}"))
-    st.altair_chart(monthly_activity(months, x_title=t("dashboard.month"),
-                                     y_title=t("dashboard.events"),
-                                     color_title=t("dashboard.kind")), width="stretch")
+
+def over_time() -> None:
+    granularity, series = trends(actor=principal, filters=filters)
+    st.markdown(f"#### {t('dashboard.trends')}")
+    if series.empty:
+        st.info(t("dashboard.no_activity"))
+        return
+    st.caption(t(f"dashboard.trends_per_{granularity}"))
+    series["kind"] = series["kind"].map(lambda kind: t(f"participation.{kind}"))
+    st.altair_chart(activity_over_time(
+        series, x_title=t(f"dashboard.period_{granularity}"),
+        y_title=t("dashboard.seconds" if seconds else "dashboard.events"),
+        color_title=t("dashboard.kind")), width="stretch")
+
+
+{"concentration": concentration, "representation": representation, "where": where,
+ "time": over_time}[view or "concentration"]()

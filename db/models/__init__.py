@@ -18,14 +18,14 @@ from db.models.proposals import (
     ProposalStatusChange,
     Support,
 )
-from db.models.records import AuditEvent, ParticipationEvent
+from db.models.records import AuditEvent, ExternalDataset, ParticipationEvent
 from db.models.voting import ActivationCode, Ballot, Poll, PollOption, VoterRoll
 
 __all__ = [
     "ActivationCode", "Actor", "AuditEvent", "Ballot", "Building", "CensusBaseline", "Comment", "CommentFlag",
     "CommentReaction", "CommentRevision", "Community", "Hearing", "HearingAttendance",
     "HearingDraw", "HearingInvitation", "HearingProposal", "HearingRegistration", "LoginAttempt",
-    "ParticipationEvent", "Poll", "PollOption", "ProgressUpdate", "Proposal", "ProposalFollow",
+    "ExternalDataset", "ParticipationEvent", "Poll", "PollOption", "ProgressUpdate", "Proposal", "ProposalFollow",
     "ProposalStatusChange", "Resident", "Support", "Testimony", "User", "UserBlock",
     "VoterRoll", "WebSession",
 ]

@@ -1,9 +1,10 @@
 """Residents (the roster), user accounts, login throttling and web sessions."""
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from db.models.base import created_at_field, fk
+from db.models.base import created_at_field, fk, utcnow
 
 ROLES = ("resident", "moderator", "researcher", "admin")
 AGE_BANDS = ("18-29", "30-44", "45-59", "60-74", "75+")
@@ -17,9 +18,11 @@ class Resident(SQLModel, table=True):
     """One person on the community roster, with or without a login.
 
     Demographics are optional; they enter research figures only while
-    `research_consent` is true.
+    `research_consent` is true. `updated_at` moves on every change, so a cached copy of the
+    roster (the dashboard keeps one) knows when it is stale.
     """
 
+    __table_args__ = (Index("ix_resident_community_updated", "community_id", "updated_at"),)
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = fk("community.id")
     building_id: int = fk("building.id")
@@ -39,6 +42,8 @@ class Resident(SQLModel, table=True):
     source: str = Field(default="roster", max_length=20)
     verified_at: datetime | None = Field(default=None)
     created_at: datetime = created_at_field()
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False,
+                                 sa_column_kwargs={"onupdate": utcnow})
 
 
 class User(SQLModel, table=True):

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 
 from core import analytics
-from core.dashboard import (UNDISCLOSED, Filters, building_activity, dissimilarity,
-                            explained_by, person_counts, representation_table)
+from core.dashboard import (UNDISCLOSED, Filters, building_activity, channel_representation,
+                            dissimilarity, explained_by, has_activity, kind_counts,
+                            person_counts, representation_table, trends)
 from core.errors import InvalidInput, PermissionDenied
 from core.external_log import DEMO_LOG, filtered, group_columns, persons, read_log, voice
 from core.participation import record_participation
@@ -105,6 +106,89 @@ def test_building_activity_is_a_share_of_each_building(people, town, community):
     assert shares[("B2", "vote")] == pytest.approx(1 / 6)
 
 
+def test_counts_by_kind_add_up_to_the_counts(people, town):
+    actor = people["researcher"]
+    wide = kind_counts(actor=actor, filters=Filters())
+    frame = person_counts(actor=actor, filters=Filters())
+    assert list(wide.columns) == ["comment", "vote"] and len(wide) == len(frame)
+    assert (wide.sum(axis=1).to_numpy() == frame["acts"].to_numpy()).all()
+    assert wide["comment"].max() == 10
+    only = kind_counts(actor=actor, filters=Filters(kinds=["vote"]))
+    assert list(only.columns) == ["vote"] and only["vote"].sum() == 1
+
+
+def test_speaking_time_is_measured_in_seconds(people, town, community):
+    actor = people["researcher"]
+    with write_session() as s:
+        record_participation(s, community_id=community["id"], kind="speaking",
+                             resident_id=town[2], amount=185.0, channel="offline")
+        record_participation(s, community_id=community["id"], kind="speaking",
+                             resident_id=town[3], amount=15.0, channel="offline")
+    spoken = person_counts(actor=actor, filters=Filters(kinds=["speaking"]))
+    assert spoken["count"].sum() == 200.0 and spoken["acts"].sum() == 2
+    assert analytics.top_share(spoken["count"].to_numpy(), 0.05) == pytest.approx(185 / 200)
+    everything = person_counts(actor=actor, filters=Filters())
+    assert everything["count"].sum() == 16  # acts when other kinds are in view
+    _, series = trends(actor=actor, filters=Filters(kinds=["speaking"]))
+    assert series["value"].sum() == 200.0
+
+
+def test_channel_representation_compares_online_and_offline_participants(people, town):
+    frame = person_counts(actor=people["researcher"], filters=Filters())
+    table = channel_representation(frame, "building", k=1)
+    online = table[table["channel"] == "online"].set_index("group")["participants"]
+    offline = table[table["channel"] == "offline"].set_index("group")["participants"]
+    assert online.sum() == 4 and offline.sum() == 1  # the offline voter is town[5]
+
+
+def test_trends_count_every_event_once_in_local_periods(people, town, community):
+    actor = people["researcher"]
+    granularity, series = trends(actor=actor, filters=Filters())
+    assert granularity == "day" and series["value"].sum() == 14
+    assert set(series["kind"]) == {"comment", "vote"}
+    today = utcnow().date()
+    granularity, series = trends(actor=actor, filters=Filters(
+        start=today - timedelta(days=365), end=today))
+    assert granularity == "week" and series["value"].sum() == 14
+    assert all(day.weekday() == 0 for day in series["period"])  # weeks start on Monday
+    _, series = trends(actor=actor, filters=Filters(start=today - timedelta(days=800),
+                                                    end=today))
+    assert series["value"].sum() == 14 and series["period"].iloc[0].day == 1  # months
+    # A building or one occasion takes the other road (few events, counted here): same sums.
+    building = community["buildings"][0]
+    _, series = trends(actor=actor, filters=Filters(building_id=building))
+    expected = person_counts(actor=actor, filters=Filters(building_id=building))["acts"].sum()
+    assert series["value"].sum() == expected
+    _, series = trends(actor=actor, filters=Filters(object_type="poll", object_id=7))
+    assert series["value"].sum() == 1 and list(series["kind"].unique()) == ["vote"]
+    _, nothing = trends(actor=actor, filters=Filters(kinds=["need"]))
+    assert nothing.empty
+    with pytest.raises(PermissionDenied):
+        trends(actor=people["resident"], filters=Filters())
+
+
+def test_a_changed_resident_shows_at_once_despite_the_cached_roster(people, town):
+    actor = people["researcher"]
+    before = person_counts(actor=actor, filters=Filters()).set_index("resident_id")
+    assert before.loc[town[1], "age_band"] == UNDISCLOSED
+    with write_session() as s:
+        s.get(Resident, town[1]).research_consent = True
+    after = person_counts(actor=actor, filters=Filters()).set_index("resident_id")
+    assert after.loc[town[1], "age_band"] == "60-74"
+    with write_session() as s:
+        s.get(Resident, town[0]).research_consent = False
+    again = person_counts(actor=actor, filters=Filters()).set_index("resident_id")
+    assert again.loc[town[0], "age_band"] == UNDISCLOSED
+
+
+def test_has_activity(people, community):
+    assert not has_activity(actor=people["researcher"])
+    with write_session() as s:
+        record_participation(s, community_id=community["id"], kind="comment",
+                             resident_id=people["resident"].resident_id)
+    assert has_activity(actor=people["researcher"])
+
+
 def test_imported_logs(people):
     actor = people["researcher"]
     log = read_log(actor=actor, data=DEMO_LOG.read_bytes())
@@ -189,3 +273,41 @@ def test_exports_are_pseudonymised_and_safe_in_spreadsheets(people, town):
     safe = spreadsheet_safe(cells)
     assert list(safe.columns) == ["'=cmd"]
     assert safe.iloc[:, 0].tolist() == ["'=1+1", "'+SUM(A1)", "'-2", "'@x", "'\tx", "ok", 3]
+
+
+def test_imported_logs_are_kept_as_datasets(people):
+    from core.external_datasets import (delete_dataset, list_datasets, load_dataset,
+                                        save_dataset)
+    from core.errors import NotFound
+    from core.principal import Principal
+
+    researcher, admin = people["researcher"], people["admin"]
+    data = "person_id,kind,district\np1,comment,A\np2,comment,B\np1,proposal,A\n".encode()
+    dataset_id = save_dataset(actor=researcher, name="  区里的意见  ", data=data,
+                              file_name="log.csv")
+    [saved] = list_datasets(actor=people["moderator"])  # moderators see the dashboard too
+    assert (saved.name, saved.rows, saved.persons) == ("区里的意见", 3, 2)
+    log = load_dataset(actor=people["moderator"], dataset_id=dataset_id)
+    assert list(log.columns) == ["person_id", "kind", "district"] and len(log) == 3
+    with pytest.raises(InvalidInput) as error:  # the same bytes twice
+        save_dataset(actor=admin, name="again", data=data)
+    assert error.value.key == "external.already_saved"
+    for bad_name in ("", "   ", "x" * 81):
+        with pytest.raises(InvalidInput):
+            save_dataset(actor=researcher, name=bad_name, data=data + b"p3,comment,A\n")
+    with pytest.raises(InvalidInput):
+        save_dataset(actor=researcher, name="no person column", data=b"who,kind\n1,comment\n")
+    with pytest.raises(PermissionDenied):
+        save_dataset(actor=people["moderator"], name="m", data=data + b"p4,comment,B\n")
+    assert len(list_datasets(actor=researcher)) == 1  # nothing half-written
+    elsewhere = Principal(user_id=researcher.user_id, role="researcher", community_id=999)
+    with pytest.raises(NotFound):
+        load_dataset(actor=elsewhere, dataset_id=dataset_id)
+    other = Principal(user_id=admin.user_id + 100, role="researcher",
+                      community_id=researcher.community_id)
+    with pytest.raises(PermissionDenied):  # only whoever saved it, or an admin
+        delete_dataset(actor=other, dataset_id=dataset_id)
+    delete_dataset(actor=admin, dataset_id=dataset_id)
+    assert list_datasets(actor=researcher) == []
+    with pytest.raises(NotFound):
+        delete_dataset(actor=admin, dataset_id=dataset_id)

@@ -26,7 +26,7 @@ EXPECTED = {
     "proposal.moderate": STAFF, "comment.moderate": STAFF,
     "user.block": STAFF, "hearing.manage": STAFF, "poll.manage": STAFF,
     "dashboard.view": ANALYSTS, "user.manage": ADMIN, "building.manage": ADMIN,
-    "actor.manage": ADMIN, "roster.import": ADMIN,
+    "actor.manage": ADMIN, "roster.import": ADMIN, "dataset.import": {"researcher", "admin"},
 }
 
 

@@ -2,11 +2,10 @@
 import pytest
 
 from core.accountability import actor_loads
-from core.community import default_community, list_buildings
+from core.community import default_community
 from core.errors import PermissionDenied
 from core.hearings import list_hearings
 from core.moderation import flagged_comments, queue_sizes, review_queue
-from core.participation import overview_frames, participation_overview
 from core.principal import Principal
 from core.proposals import list_proposals, status_history
 from core.voting.queries import list_polls
@@ -50,19 +49,6 @@ def test_hearings_polls_actors(demo):
     assert len(polls) == 2 and all(p.voters > 0 for p in polls)
     loads = actor_loads(community_id=demo.id)
     assert len(loads) == 6 and sum(l.open_items for l in loads) > 0
-
-
-def test_participation_overview(demo):
-    overview = participation_overview(actor=staff("researcher"))
-    assert overview.roster == 600 and 0 < overview.participants <= overview.roster
-    assert overview.events == sum(overview.by_kind.values())
-    assert 0 < overview.offline_share < 1
-    buildings, months = overview_frames(overview)
-    assert len(buildings) == len(list_buildings(demo.id)) == 12
-    assert buildings["participants"].sum() == overview.participants
-    assert months["events"].sum() == overview.events
-    with pytest.raises(PermissionDenied):
-        participation_overview(actor=Principal(user_id=9, role="resident", community_id=1))
 
 
 def test_moderation_queue(demo):

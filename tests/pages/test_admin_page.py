@@ -26,8 +26,13 @@ def test_dashboard_shows_charts(app):
     at = app("researcher")
     at.run()
     at.switch_page("pages/dashboard.py").run()
-    charts = at.get("vega_lite_chart")
-    assert len(charts) >= 4  # Lorenz, representation, explained, heatmap (+ two all-time)
-    marks = [json.dumps(json.loads(c.proto.spec)) for c in charts]
+    marks = []
+    for view in ("concentration", "representation", "where", "time"):
+        at.segmented_control(key="dash_view").set_value(view).run()
+        charts = at.get("vega_lite_chart")
+        assert charts, view
+        marks += [json.dumps(json.loads(c.proto.spec)) for c in charts]
+    # Lorenz; ratios and Theil shares; rates and heatmap; trends
+    assert len(marks) == 6
     assert '"line"' in marks[0] and '"rect"' in " ".join(marks)
     assert [m.label for m in at.metric][0] == T("dashboard.rate")

@@ -39,8 +39,47 @@ def test_every_filter_changes_the_figures_without_errors(app):
     occasion = at.selectbox(key="dash_occasion")
     occasion.select_index(len(occasion.options) - 1).run()
     assert not at.exception
+    for view in ("representation", "where", "time", "concentration"):
+        at.segmented_control(key="dash_view").set_value(view).run()
+        assert not at.exception and not at.error
+    at.segmented_control(key="dash_view").set_value("representation").run()
     at.selectbox(key="dash_dimension").set_value("education").run()
     assert not at.exception and not at.error
+
+
+def chart_data(at, index=0):
+    import pyarrow as pa
+
+    chart = at.get("vega_lite_chart")[index].proto
+    frames = [pa.ipc.open_stream(ds.data.data).read_all().to_pandas() for ds in chart.datasets]
+    if chart.data.data:
+        frames.append(pa.ipc.open_stream(chart.data.data).read_all().to_pandas())
+    return frames
+
+
+def test_every_view_draws_its_charts(app):
+    at = dashboard(app)
+    at.segmented_control(key="dash_view").set_value("where").run()
+    assert not at.exception and len(at.get("vega_lite_chart")) == 2  # rates and heatmap
+    at.segmented_control(key="dash_view").set_value("time").run()
+    assert not at.exception
+    bars = [f for f in chart_data(at) if "value" in f][0]
+    assert bars["value"].sum() > 0
+    assert any(c.value.startswith("Per ") for c in at.caption), [c.value for c in at.caption]
+    at.segmented_control(key="dash_view").set_value("representation").run()
+    at.number_input(key="dash_k").set_value(2).run()  # the test community is small
+    at.toggle(key="dash_by_channel").set_value(True).run()
+    assert not at.exception
+    labels = {label for f in chart_data(at) if "label" in f for label in f["label"]}
+    assert any(label.endswith(T("channel.offline")) for label in labels), labels
+
+
+def test_speaking_time_in_seconds(app):
+    at = dashboard(app)
+    at.multiselect(key="dash_kinds").set_value(["speaking"]).run()
+    assert not at.exception
+    # The demo community has speakers at its held hearings: their seconds are the measure.
+    assert any("of the speaking time" in i.value for i in at.info)
 
 
 def test_period_compares_with_the_period_before(app):
@@ -54,6 +93,7 @@ def test_period_compares_with_the_period_before(app):
 
 def test_census_comparison_and_suppression(app):
     at = dashboard(app)
+    at.segmented_control(key="dash_view").set_value("representation").run()
     at.radio(key="dash_against").set_value("census").run()
     assert not at.exception
     at.number_input(key="dash_k").set_value(100).run()
@@ -80,15 +120,35 @@ def test_moderators_see_it_and_residents_do_not(app):
 
 
 def test_lorenz_curves_by_kind(app):
-    import pyarrow as pa
-
     at = dashboard(app)
     at.radio(key="dash_lorenz").set_value("kind").run()
     assert not at.exception
-    chart = at.get("vega_lite_chart")[0].proto
-    frames = [pa.ipc.open_stream(ds.data.data).read_all().to_pandas() for ds in chart.datasets]
-    if chart.data.data:
-        frames.append(pa.ipc.open_stream(chart.data.data).read_all().to_pandas())
+    frames = chart_data(at)
     series = {s for frame in frames if "series" in frame for s in frame["series"]}
     assert len(series) >= 3  # everyone-equal line, this selection, and kinds
     assert T("dashboard.this_selection") in series
+
+
+def test_a_saved_dataset_is_analysed_and_can_be_deleted(app):
+    from sqlmodel import select
+
+    from core.external_datasets import list_datasets, save_dataset
+    from core.principal import Principal
+    from db.engine import read_session
+    from db.models import User
+
+    at = dashboard(app)
+    at.segmented_control(key="dash_dataset").set_value("external").run()
+    at.radio(key="ext_source").set_value("saved").run()
+    assert any(T("external.no_saved") in i.value for i in at.info)
+    with read_session() as s:
+        user = s.exec(select(User).where(User.username == "researcher")).one()
+    researcher = Principal(user_id=user.id, role="researcher", community_id=user.community_id)
+    rows = "".join(f"p{i % 25},{'comment' if i % 3 else 'proposal'},{'AB'[i % 2]}\n"
+                   for i in range(200))
+    save_dataset(actor=researcher, name="东区意见征集", data=("person_id,kind,area\n" + rows).encode())
+    at.run()
+    assert not at.exception
+    assert metric(at, T("external.persons")) == "25"
+    at.button(key="ext_delete").click().run()
+    assert not at.exception and list_datasets(actor=researcher) == []

@@ -69,7 +69,6 @@ MESSAGES = {
     "dashboard.by_building": ("各楼栋参与率", "Participation rate by building"),
     "dashboard.by_month": ("每月参与", "Participation per month"),
     "dashboard.by_kind": ("按参与类型", "By kind of participation"),
-    "dashboard.month": ("月份", "Month"),
     "dashboard.events": ("次数", "Acts"),
     "dashboard.kind": ("类型", "Kind"),
     "moderation.title": ("审核", "Moderation"),

@@ -1,0 +1,158 @@
+"""Where and when: the share of each building's residents who did each kind of activity, and
+activity over time, under the dashboard's filters."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Integer, String, and_, column, func, values
+from sqlmodel import col, select
+from sqlmodel.sql.sqltypes import UTCDateTime
+
+from core.dashboard.filters import Filters, check, event_conditions, local_midnight, measure
+from core.dashboard.people import _in_scope
+from core.participation import staff_residents
+from core.permissions import require
+from core.principal import Principal
+from db.engine import read_session
+from db.models import Community, ParticipationEvent, Resident
+from db.models.records import PARTICIPATION_KINDS
+
+MAX_BUCKETS = 60
+
+
+def building_activity(*, actor: Principal, filters: Filters) -> pd.DataFrame:
+    """building, kind, share: the share of each building's residents who did each kind of
+    activity under the filters (one grouped query; staff excluded)."""
+    require(actor, "dashboard.view")
+    check(filters)
+    event = ParticipationEvent
+    with read_session() as s:
+        community = s.get(Community, actor.community_id)
+        scope = _in_scope(s, community.id, filters.building_id)
+        pairs = (select(event.resident_id, event.kind)
+                 .where(*event_conditions(community.id, community.timezone, filters))
+                 .group_by(event.resident_id, event.kind).subquery())
+        query = (select(Resident.building_id, pairs.c.kind, func.count())
+                 .join(Resident, Resident.id == pairs.c.resident_id)
+                 .where(col(Resident.id).not_in(staff_residents()))
+                 .group_by(Resident.building_id, pairs.c.kind))
+        if filters.building_id is not None:
+            query = query.where(Resident.building_id == filters.building_id)
+        active = s.exec(query).all()
+    sizes = scope.groupby("building_id").size().to_dict()
+    codes = dict(zip(scope["building_id"], scope["building"]))
+    rows = [{"building": codes[b], "kind": kind, "share": n / sizes[b]}
+            for b, kind, n in active if sizes.get(b)]
+    return pd.DataFrame(rows, columns=["building", "kind", "share"])
+
+
+def _buckets(first: date, last: date) -> tuple[str, list[date]]:
+    """The granularity ("day", "week", "month" or "year") that gives at most MAX_BUCKETS
+    periods from `first` to `last`, and the periods' first days plus the day after the end."""
+    span = (last - first).days + 1
+    if span <= MAX_BUCKETS:
+        return "day", [first + timedelta(days=i) for i in range(span + 1)]
+    if span <= MAX_BUCKETS * 7:
+        monday = first - timedelta(days=first.weekday())
+        starts = [monday]
+        while starts[-1] <= last:
+            starts.append(starts[-1] + timedelta(days=7))
+        return "week", starts
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = 1 if months <= MAX_BUCKETS else 12
+    starts = [date(first.year, first.month if step == 1 else 1, 1)]
+    while starts[-1] <= last:
+        month = starts[-1].month - 1 + step
+        starts.append(date(starts[-1].year + month // 12, month % 12 + 1, 1))
+    return ("month" if step == 1 else "year"), starts
+
+
+def trends(*, actor: Principal, filters: Filters) -> tuple[str, pd.DataFrame]:
+    """(granularity, frame of period, kind, value): activity per day, week, month or year
+    (whichever keeps the chart readable) over the filters' period, or from the first event to
+    today. `value` counts acts, or seconds when the filters select speaking time alone.
+
+    The periods (one row per kind and period, with its UTC bounds) go to the database as a
+    VALUES list joined to the events: each cell is an index range count over the kind/time
+    covering index. Cheaper than grouping a million rows by a computed period, and periods
+    start at local midnight, not UTC's."""
+    require(actor, "dashboard.view")
+    check(filters)
+    event = ParticipationEvent
+    kinds = filters.kinds or list(PARTICIPATION_KINDS)
+    value = func.coalesce(func.sum(event.amount), 0.0) if measure(filters) == "seconds" \
+        else func.count()
+    with read_session() as s:
+        community = s.get(Community, actor.community_id)
+        tz = ZoneInfo(community.timezone)
+        where = event_conditions(community.id, community.timezone, filters,
+                                 with_period=False, with_kinds=False)
+        where.append(col(event.resident_id).not_in(staff_residents()))
+        if filters.building_id is not None:
+            where.append(col(event.resident_id).in_(
+                select(Resident.id).where(Resident.building_id == filters.building_id)))
+        if filters.object_id is not None:
+            return _trends_of_few(s, where, filters, kinds, community.timezone)
+        first, last = filters.start, filters.end
+        if first is None:
+            earliest = [t for t in s.execute(select(*[
+                select(func.min(event.at)).where(*where, event.kind == kind).scalar_subquery()
+                for kind in kinds])).one() if t is not None]
+            if not earliest:
+                return "day", pd.DataFrame(columns=["period", "kind", "value"])
+            first = min(earliest).astimezone(tz).date()
+        granularity, starts = _buckets(first, max(first, last or datetime.now(tz).date()))
+        edges = [local_midnight(day, community.timezone) for day in starts]
+        cells = [(kind, starts[i]) for kind in kinds for i in range(len(starts) - 1)]
+        bucket = values(column("kind", String), column("lo", UTCDateTime()),
+                        column("hi", UTCDateTime()), column("cell", Integer), name="bucket"
+                        ).data([(kind, edges[i], edges[i + 1], n) for n, (kind, i) in enumerate(
+                            (k, i) for k in kinds for i in range(len(starts) - 1))]
+                               ).cte("bucket")
+        counted = dict(s.execute(
+            select(bucket.c.cell, value).select_from(bucket)
+            .join(event, and_(event.kind == bucket.c.kind, event.at >= bucket.c.lo,
+                              event.at < bucket.c.hi))
+            .where(*where).group_by(bucket.c.cell)).all())
+    frame = pd.DataFrame([(day, kind, float(counted.get(n, 0.0)))
+                          for n, (kind, day) in enumerate(cells)],
+                         columns=["period", "kind", "value"])
+    return granularity, _present(frame)
+
+
+def _present(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the kinds that happened at all in the period shown."""
+    shown = frame.groupby("kind")["value"].transform("sum") > 0
+    return frame[shown].reset_index(drop=True)
+
+
+def _trends_of_few(s, where: list, filters: Filters, kinds: list[str],
+                   timezone: str) -> tuple[str, pd.DataFrame]:
+    """Trends of one hearing, poll or proposal: its few events' kind and time are read
+    through the object index and counted here."""
+    event = ParticipationEvent
+    where = [*where, col(event.kind).in_(kinds)]
+    if filters.start:
+        where.append(event.at >= local_midnight(filters.start, timezone))
+    if filters.end:
+        where.append(event.at < local_midnight(filters.end + timedelta(days=1), timezone))
+    rows = s.connection().execute(select(event.kind, event.at, event.amount).where(*where)).all()
+    if not rows:
+        return "day", pd.DataFrame(columns=["period", "kind", "value"])
+    events = pd.DataFrame([tuple(r) for r in rows], columns=["kind", "at", "amount"])
+    at = pd.to_datetime(events["at"], utc=True)
+    tz = ZoneInfo(timezone)
+    first = filters.start or at.min().tz_convert(tz).date()
+    granularity, starts = _buckets(first, max(first, filters.end or datetime.now(tz).date()))
+    edges = pd.DatetimeIndex([local_midnight(day, timezone) for day in starts]).tz_convert("UTC")
+    events["cell"] = np.searchsorted(edges.asi8, at.dt.tz_convert("UTC").astype("int64"),
+                                     side="right") - 1
+    events["value"] = events["amount"] if measure(filters) == "seconds" else 1.0
+    counted = events.groupby(["kind", "cell"])["value"].sum()
+    frame = pd.DataFrame([(day, kind, float(counted.get((kind, i), 0.0)))
+                          for kind in kinds for i, day in enumerate(starts[:-1])],
+                         columns=["period", "kind", "value"])
+    return granularity, _present(frame)

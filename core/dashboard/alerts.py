@@ -1,0 +1,59 @@
+"""Alerts that change the process: the people taking part in one hearing, poll or proposal's
+discussion are markedly unlike the residents, or a few of them do most of it."""
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from core import analytics
+from core.dashboard.figures import representation_table
+from core.dashboard.filters import DEFAULT_K, DIMENSIONS, Filters
+from core.dashboard.people import person_counts
+from core.errors import InvalidInput
+from core.permissions import require
+from core.principal import Principal
+
+ALERT_KINDS = {"hearing": ["hearing_registration", "attendance"], "poll": ["vote"],
+               "proposal": ["comment"]}
+MIN_PARTICIPANTS = 10
+
+
+class Alert(BaseModel):
+    kind: str  # "under", "over" or "dominated"
+    dimension: str | None
+    group: str | None
+    ratio: float | None
+    share: float | None  # top-10% share, for "dominated"
+    action: str  # message key of the suggested action
+
+
+def representation_alerts(*, actor: Principal, object_type: str, object_id: int,
+                          k: int = DEFAULT_K, dominance: float = 0.5) -> list[Alert]:
+    """Warnings that the people taking part in one hearing, poll or proposal's discussion are
+    markedly unlike the residents: a group's ratio below 0.5 or above 2 with its 95% interval
+    excluding 1, or the most active 10% making more than `dominance` of the activity."""
+    require(actor, "hearing.manage")
+    if object_type not in ALERT_KINDS:
+        raise InvalidInput("field.not_a_choice", field="object")
+    frame = person_counts(actor=actor, filters=Filters(
+        kinds=ALERT_KINDS[object_type], object_type=object_type, object_id=object_id))
+    if (frame["count"] > 0).sum() < MIN_PARTICIPANTS:
+        return []
+    alerts = []
+    for dimension in DIMENSIONS:
+        table = representation_table(frame, dimension, k=k)
+        for row in table[~table["suppressed"]].itertuples():
+            if row.ratio < 0.5 and row.ci_high < 1:
+                kind = "under"
+            elif row.ratio > 2 and row.ci_low > 1:
+                kind = "over"
+            else:
+                continue
+            alerts.append(Alert(kind=kind, dimension=dimension, group=str(row.group),
+                                ratio=float(row.ratio), share=None,
+                                action=f"alert.action.{object_type}.{kind}"))
+    active = frame[frame["count"] > 0]  # among those who commented: do a few write most?
+    top_active = analytics.top_share(active["count"].to_numpy(), 0.1)
+    if object_type == "proposal" and top_active > dominance:
+        alerts.append(Alert(kind="dominated", dimension=None, group=None, ratio=None,
+                            share=top_active, action="alert.action.proposal.dominated"))
+    return alerts

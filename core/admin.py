@@ -1,5 +1,7 @@
-"""Administration commands: users and roles, buildings, responsible actors."""
+"""Administration commands: users and roles, buildings, responsible actors, the alert level."""
 from __future__ import annotations
+
+import math
 
 from pydantic import BaseModel
 from sqlalchemy import func
@@ -12,7 +14,7 @@ from core.permissions import require
 from core.principal import Principal
 from core.text import clean_text
 from db.engine import read_session, write_session
-from db.models import Actor, Building, Resident, User
+from db.models import Actor, Building, Community, Resident, User
 from db.models.community import ACTOR_KINDS
 from db.models.people import ROLES
 
@@ -101,6 +103,23 @@ def add_building(*, actor: Principal, code: str, name: str) -> int:
         record(s, actor=actor, action="building.add", object_type="building",
                object_id=building.id, payload={"code": code, "name": name})
         return building.id
+
+
+def set_dominance_alert(*, actor: Principal, share) -> None:
+    """The share of a proposal's comments written by its most active tenth of commenters
+    above which moderators are alerted (between 0.2 and 0.95)."""
+    require(actor, "community.configure")
+    if isinstance(share, bool) or not isinstance(share, (int, float)) \
+            or not math.isfinite(share) or not 0.2 <= share <= 0.95:
+        raise InvalidInput("admin.bad_alert_level", field="dominance_alert", low="20%",
+                           high="95%")
+    with write_session() as s:
+        community = s.get(Community, actor.community_id)
+        before = community.dominance_alert
+        community.dominance_alert = float(share)
+        record(s, actor=actor, action="community.alert_level", object_type="community",
+               object_id=community.id, payload={"dominance_alert": float(share),
+                                                "before": before})
 
 
 def add_actor(*, actor: Principal, name: str, kind: str) -> int:

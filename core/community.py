@@ -14,6 +14,7 @@ class CommunityPublic(BaseModel):
     name: str
     timezone: str
     support_threshold: float
+    dominance_alert: float = 0.5
 
 
 class BuildingPublic(BaseModel):

@@ -71,6 +71,7 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "building.manage": _role_in(frozenset({"admin"})),
     "actor.manage": _role_in(frozenset({"admin"})),
     "roster.import": _role_in(frozenset({"admin"})),
+    "community.configure": _role_in(frozenset({"admin"})),
 }
 
 

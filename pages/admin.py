@@ -2,8 +2,9 @@ import pandas as pd
 import streamlit as st
 
 from components.page import label, open_page, run_command, show_error, show_flash
-from core.admin import add_actor, add_building, list_users, set_active, set_role
-from core.community import list_actors, list_buildings
+from core.admin import (add_actor, add_building, list_users, set_active, set_dominance_alert,
+                        set_role)
+from core.community import get_community, list_actors, list_buildings
 from core.errors import DomainError
 from core.roster import MAX_BYTES, import_roster
 from core.vocabulary import ACTOR_KINDS, ROLES
@@ -16,8 +17,9 @@ def run(command, success_key: str, **params) -> None:
     run_command(t, command, success_key, **params)
 
 
-users_tab, buildings_tab, actors_tab, roster_tab = st.tabs(
-    [t("admin.users"), t("admin.buildings"), t("admin.actors"), t("admin.roster")])
+users_tab, buildings_tab, actors_tab, roster_tab, alerts_tab = st.tabs(
+    [t("admin.users"), t("admin.buildings"), t("admin.actors"), t("admin.roster"),
+     t("admin.alerts")])
 
 with users_tab:
     search = st.text_input(t("admin.search_users"), max_chars=40)
@@ -85,3 +87,14 @@ with roster_tab:
         else:
             bar.progress(1.0, text=t("admin.imported", n=result.imported))
             st.success(t("admin.imported", n=result.imported))
+
+with alerts_tab:
+    st.caption(t("admin.alerts_help"))
+    with st.form("alert_level"):
+        level = st.number_input(t("admin.alert_level"), min_value=20, max_value=95, step=5,
+                                value=round(get_community(principal.community_id)
+                                            .dominance_alert * 100),
+                                key="alert_level", help=t("admin.alert_level_help"))
+        if st.form_submit_button(t("common.save"), type="primary"):
+            run(lambda: set_dominance_alert(actor=principal, share=level / 100),
+                "admin.alert_saved")

@@ -11,6 +11,8 @@ from core.dashboard.people import person_counts
 from core.errors import InvalidInput
 from core.permissions import require
 from core.principal import Principal
+from db.engine import read_session
+from db.models import Community
 
 ALERT_KINDS = {"hearing": ["hearing_registration", "attendance"], "poll": ["vote"],
                "proposal": ["comment"]}
@@ -27,11 +29,15 @@ class Alert(BaseModel):
 
 
 def representation_alerts(*, actor: Principal, object_type: str, object_id: int,
-                          k: int = DEFAULT_K, dominance: float = 0.5) -> list[Alert]:
+                          k: int = DEFAULT_K, dominance: float | None = None) -> list[Alert]:
     """Warnings that the people taking part in one hearing, poll or proposal's discussion are
     markedly unlike the residents: a group's ratio below 0.5 or above 2 with its 95% interval
-    excluding 1, or the most active 10% making more than `dominance` of the activity."""
+    excluding 1, or the most active 10% making more than `dominance` of the activity (the
+    community's level, set by an admin, unless given)."""
     require(actor, "hearing.manage")
+    if dominance is None:
+        with read_session() as s:
+            dominance = s.get(Community, actor.community_id).dominance_alert
     if object_type not in ALERT_KINDS:
         raise InvalidInput("field.not_a_choice", field="object")
     frame = person_counts(actor=actor, filters=Filters(

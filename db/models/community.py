@@ -21,6 +21,9 @@ class Community(SQLModel, table=True):
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
     # Share of the roster in a proposal's scope whose support moves it to review.
     support_threshold: float = Field(default=0.05)
+    # Moderators are alerted when the most active tenth of a proposal's commenters write
+    # more than this share of its comments.
+    dominance_alert: float = Field(default=0.5, sa_column_kwargs={"server_default": "0.5"})
     created_at: datetime = created_at_field()
 
 

@@ -258,6 +258,38 @@ def test_alerts_when_a_hearing_draws_one_group_only(people, community):
         representation_alerts(actor=people["researcher"], object_type="hearing", object_id=5)
 
 
+def test_a_discussion_dominated_by_a_few_alerts_at_the_community_level(people, community):
+    from core.admin import set_dominance_alert
+    from core.dashboard import representation_alerts
+
+    with write_session() as s:  # 20 commenters on proposal 9; two of them write 60 of 78
+        for i in range(20):
+            r = Resident(community_id=community["id"], building_id=community["buildings"][0],
+                         full_name=f"评论者{i}")
+            s.add(r)
+            s.flush()
+            for _ in range(30 if i < 2 else 1):
+                record_participation(s, community_id=community["id"], kind="comment",
+                                     resident_id=r.id, object_type="proposal", object_id=9)
+
+    def dominated():
+        return [a for a in representation_alerts(actor=people["moderator"],
+                                                 object_type="proposal", object_id=9)
+                if a.kind == "dominated"]
+
+    [alert] = dominated()
+    assert alert.share == pytest.approx(60 / 78) and alert.action.endswith("dominated")
+    set_dominance_alert(actor=people["admin"], share=0.8)
+    assert dominated() == []  # 77% is under the new level
+    for bad in (0.1, 0.99, float("nan"), True, "0.5", None):
+        with pytest.raises(InvalidInput):
+            set_dominance_alert(actor=people["admin"], share=bad)
+    with pytest.raises(PermissionDenied):
+        set_dominance_alert(actor=people["moderator"], share=0.3)
+    set_dominance_alert(actor=people["admin"], share=0.5)
+    assert len(dominated()) == 1
+
+
 def test_exports_are_pseudonymised_and_safe_in_spreadsheets(people, town):
     import pandas as pd
 

@@ -36,3 +36,17 @@ def test_dashboard_shows_charts(app):
     assert len(marks) == 6
     assert '"line"' in marks[0] and '"rect"' in " ".join(marks)
     assert [m.label for m in at.metric][0] == T("dashboard.rate")
+
+def test_the_alert_level_is_saved(app):
+    from core.community import get_community
+
+    at = app("admin")
+    at.run()
+    at.switch_page("pages/admin.py").run()
+    assert at.number_input(key="alert_level").value == 50
+    at.number_input(key="alert_level").set_value(70)
+    [b for b in at.button if b.label == T("common.save")][0].click().run()
+    assert not at.exception
+    assert at.success[0].value == T("admin.alert_saved")
+    assert get_community(1).dominance_alert == 0.7
+    assert at.number_input(key="alert_level").value == 70

@@ -4,7 +4,8 @@ Participation events get two covering indexes (per-resident counts in resident o
 as time ranges of one kind) and one for a single hearing, poll or proposal, replacing the
 narrower community/kind/time index. Residents get `updated_at`, so the dashboard's cached
 roster knows when it is stale; existing rows start from their creation time. Imported
-activity logs are kept as datasets (the CSV gzip-compressed) for later analysis.
+activity logs are kept as datasets (the CSV gzip-compressed) for later analysis. Communities
+get the level of the "a few dominate the discussion" alert (0.5 until an admin changes it).
 
 Revision ID: 0005
 Revises: 0004
@@ -56,6 +57,10 @@ def upgrade() -> None:
         batch_op.create_index('ix_participation_object', ['object_type', 'object_id'],
                               unique=False)
 
+    with op.batch_alter_table('community', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('dominance_alert', sa.Float(), server_default='0.5',
+                                      nullable=False))
+
     op.add_column('resident', sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(),
                                         nullable=True))
     op.execute("UPDATE resident SET updated_at = created_at")
@@ -75,6 +80,9 @@ def downgrade() -> None:
     with op.batch_alter_table('resident', schema=None) as batch_op:
         batch_op.drop_index('ix_resident_community_updated')
         batch_op.drop_column('updated_at')
+
+    with op.batch_alter_table('community', schema=None) as batch_op:
+        batch_op.drop_column('dominance_alert')
 
     with op.batch_alter_table('participationevent', schema=None) as batch_op:
         batch_op.drop_index('ix_participation_object')

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, String, and_, column, func, values
+from sqlalchemy import Integer, String, column, func, literal, literal_column, values
+from sqlalchemy.dialects.postgresql import ARRAY, TIMESTAMP
 from sqlmodel import col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
@@ -75,9 +76,7 @@ def trends(*, actor: Principal, filters: Filters) -> tuple[str, pd.DataFrame]:
     (whichever keeps the chart readable) over the filters' period, or from the first event to
     today. `value` counts acts, or seconds when the filters select speaking time alone.
 
-    The periods (one row per kind and period, with its UTC bounds) go to the database as a
-    VALUES list joined to the events: each cell is an index range count over the kind/time
-    covering index. Cheaper than grouping a million rows by a computed period, and periods
+    Each database counts the periods its fastest way (see the two helpers below); periods
     start at local midnight, not UTC's."""
     require(actor, "dashboard.view")
     check(filters)
@@ -91,13 +90,11 @@ def trends(*, actor: Principal, filters: Filters) -> tuple[str, pd.DataFrame]:
         where = event_conditions(community.id, community.timezone, filters,
                                  with_period=False, with_kinds=False)
         where.append(col(event.resident_id).not_in(staff_residents()))
-        if filters.building_id is not None:
-            where.append(col(event.resident_id).in_(
-                select(Resident.id).where(Resident.building_id == filters.building_id)))
         if filters.object_id is not None:
             return _trends_of_few(s, where, filters, kinds, community.timezone)
         first, last = filters.start, filters.end
-        if first is None:
+        if first is None:  # the community's first such event (a building's axis starts there
+            # too, so that buildings can be compared)
             earliest = [t for t in s.execute(select(*[
                 select(func.min(event.at)).where(*where, event.kind == kind).scalar_subquery()
                 for kind in kinds])).one() if t is not None]
@@ -105,22 +102,48 @@ def trends(*, actor: Principal, filters: Filters) -> tuple[str, pd.DataFrame]:
                 return "day", pd.DataFrame(columns=["period", "kind", "value"])
             first = min(earliest).astimezone(tz).date()
         granularity, starts = _buckets(first, max(first, last or datetime.now(tz).date()))
+        if filters.building_id is not None:
+            where.append(col(event.resident_id).in_(
+                select(Resident.id).where(Resident.building_id == filters.building_id)))
         edges = [local_midnight(day, community.timezone) for day in starts]
-        cells = [(kind, starts[i]) for kind in kinds for i in range(len(starts) - 1)]
-        bucket = values(column("kind", String), column("lo", UTCDateTime()),
-                        column("hi", UTCDateTime()), column("cell", Integer), name="bucket"
-                        ).data([(kind, edges[i], edges[i + 1], n) for n, (kind, i) in enumerate(
-                            (k, i) for k in kinds for i in range(len(starts) - 1))]
-                               ).cte("bucket")
-        counted = dict(s.execute(
-            select(bucket.c.cell, value).select_from(bucket)
-            .join(event, and_(event.kind == bucket.c.kind, event.at >= bucket.c.lo,
-                              event.at < bucket.c.hi))
-            .where(*where).group_by(bucket.c.cell)).all())
-    frame = pd.DataFrame([(day, kind, float(counted.get(n, 0.0)))
-                          for n, (kind, day) in enumerate(cells)],
+        count = _counted_by_width_bucket if s.get_bind().dialect.name == "postgresql" \
+            else _counted_cell_by_cell
+        counted = count(s, where, kinds, edges, value)
+    frame = pd.DataFrame([(starts[i], kind, float(counted.get((kind, i), 0.0)))
+                          for kind in kinds for i in range(len(starts) - 1)],
                          columns=["period", "kind", "value"])
     return granularity, _present(frame)
+
+
+def _counted_cell_by_cell(s, where: list, kinds: list[str], edges: list, value) -> dict:
+    """{(kind, period index): value}: the cells (kind, UTC bounds) go to the database as a
+    VALUES list and each is counted by a correlated subquery, an index range count over the
+    kind/time covering index (SQLite plans it so; grouping by a computed period would
+    evaluate it on every row)."""
+    event = ParticipationEvent
+    cells = [(kind, i) for kind in kinds for i in range(len(edges) - 1)]
+    bucket = values(column("kind", String), column("lo", UTCDateTime()),
+                    column("hi", UTCDateTime()), column("cell", Integer), name="bucket"
+                    ).data([(kind, edges[i], edges[i + 1], n)
+                            for n, (kind, i) in enumerate(cells)]).cte("bucket")
+    in_cell = (select(value).where(*where, event.kind == bucket.c.kind,
+                                   event.at >= bucket.c.lo, event.at < bucket.c.hi)
+               .correlate(bucket).scalar_subquery())
+    return {cells[n]: v for n, v in s.execute(select(bucket.c.cell, in_cell)
+                                              .select_from(bucket)).all()}
+
+
+def _counted_by_width_bucket(s, where: list, kinds: list[str], edges: list, value) -> dict:
+    """{(kind, period index): value} on PostgreSQL: one grouped (and parallel) scan with
+    width_bucket over the period bounds, which it runs faster than many small range counts
+    when a building or several kinds are selected."""
+    event = ParticipationEvent
+    period = func.width_bucket(event.at, literal(edges, type_=ARRAY(TIMESTAMP(timezone=True))))
+    rows = s.execute(select(event.kind, period, value)
+                     .where(*where, col(event.kind).in_(kinds), event.at >= edges[0],
+                            event.at < edges[-1])
+                     .group_by(literal_column("1"), literal_column("2"))).all()
+    return {(kind, n - 1): v for kind, n, v in rows}
 
 
 def _present(frame: pd.DataFrame) -> pd.DataFrame:
@@ -135,6 +158,9 @@ def _trends_of_few(s, where: list, filters: Filters, kinds: list[str],
     through the object index and counted here."""
     event = ParticipationEvent
     where = [*where, col(event.kind).in_(kinds)]
+    if filters.building_id is not None:
+        where.append(col(event.resident_id).in_(
+            select(Resident.id).where(Resident.building_id == filters.building_id)))
     if filters.start:
         where.append(event.at >= local_midnight(filters.start, timezone))
     if filters.end:

@@ -161,6 +161,9 @@ def test_trends_count_every_event_once_in_local_periods(people, town, community)
     assert series["value"].sum() == expected
     _, series = trends(actor=actor, filters=Filters(object_type="poll", object_id=7))
     assert series["value"].sum() == 1 and list(series["kind"].unique()) == ["vote"]
+    _, series = trends(actor=actor, filters=Filters(object_type="poll", object_id=7,
+                                                    building_id=community["buildings"][0]))
+    assert series.empty  # the voter lives in the other building
     _, nothing = trends(actor=actor, filters=Filters(kinds=["need"]))
     assert nothing.empty
     with pytest.raises(PermissionDenied):

@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT ?= 8501
 
-.PHONY: run dev test test-core test-pages test-e2e test-pg bench migrate demo clean
+.PHONY: run dev test test-core test-pages test-e2e test-pg bench migrate demo backup restore clean
 
 run: $(STAMP)
 	$(PY) -m db.migrate
@@ -25,6 +25,15 @@ bench: $(STAMP)
 
 migrate: $(STAMP)
 	$(PY) -m db.migrate --no-demo
+
+# A consistent copy of the SQLite database while the app runs (FILE=... to choose where).
+backup: $(STAMP)
+	$(PY) -m db.backup backup $(FILE)
+
+# Check a backup, then put it in place of the live database: make restore FILE=...
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=path/to/backup.db"; exit 2; }
+	$(PY) -m db.backup restore "$(FILE)"
 
 $(STAMP): requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)

@@ -26,6 +26,7 @@ SECTIONS = {
     "nav.section.transparency": [
         ("pages/accountability.py", "page.accountability", "nav.accountability",
          ":material/assignment_ind:", "accountability"),
+        ("pages/audit.py", "page.audit", "nav.audit", ":material/receipt_long:", "log"),
         ("pages/dashboard.py", "page.dashboard", "nav.dashboard", ":material/monitoring:",
          "dashboard"),
     ],

@@ -122,6 +122,39 @@ def set_dominance_alert(*, actor: Principal, share) -> None:
                                                 "before": before})
 
 
+def backups_here() -> bool:
+    """Whether the admin page can make backups (SQLite; PostgreSQL uses pg_dump)."""
+    from db.backup import BackupError, live_path
+
+    try:
+        live_path()
+    except BackupError:
+        return False
+    return True
+
+
+def database_backup(*, actor: Principal) -> bytes:
+    """A consistent copy of the whole SQLite database, taken while the app runs, as bytes to
+    download (the same copy as `make backup`); the audit log records who took it."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    from db.backup import BackupError, backup
+
+    require(actor, "database.backup")
+    with tempfile.TemporaryDirectory(prefix="yishiting-backup-") as folder:
+        try:
+            path = backup(Path(folder) / "backup.db")
+        except BackupError:
+            raise InvalidInput("admin.backup_sqlite_only") from None
+        data = path.read_bytes()
+    with write_session() as s:
+        record(s, actor=actor, action="database.backup", payload={
+            "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    return data
+
+
 def add_actor(*, actor: Principal, name: str, kind: str) -> int:
     require(actor, "actor.manage")
     name = clean_text(name, field="actor_name", max_len=100)

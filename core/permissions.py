@@ -43,6 +43,7 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "page.hearings": _everyone,
     "page.votes": _everyone,
     "page.accountability": _everyone,
+    "page.audit": _everyone,
     "page.profile": _role_in(SIGNED_IN),
     "page.dashboard": _role_in(frozenset({"researcher", "moderator", "admin"})),
     "page.moderation": _role_in(STAFF),
@@ -72,6 +73,8 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "actor.manage": _role_in(frozenset({"admin"})),
     "roster.import": _role_in(frozenset({"admin"})),
     "community.configure": _role_in(frozenset({"admin"})),
+    "audit.verify": _role_in(frozenset({"admin"})),
+    "database.backup": _role_in(frozenset({"admin"})),
 }
 
 

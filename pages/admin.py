@@ -1,9 +1,11 @@
+from datetime import datetime, timezone
+
 import pandas as pd
 import streamlit as st
 
 from components.page import label, open_page, run_command, show_error, show_flash
-from core.admin import (add_actor, add_building, list_users, set_active, set_dominance_alert,
-                        set_role)
+from core.admin import (add_actor, add_building, backups_here, database_backup, list_users,
+                        set_active, set_dominance_alert, set_role)
 from core.community import get_community, list_actors, list_buildings
 from core.errors import DomainError
 from core.roster import MAX_BYTES, import_roster
@@ -17,9 +19,9 @@ def run(command, success_key: str, **params) -> None:
     run_command(t, command, success_key, **params)
 
 
-users_tab, buildings_tab, actors_tab, roster_tab, alerts_tab = st.tabs(
+users_tab, buildings_tab, actors_tab, roster_tab, alerts_tab, backups_tab = st.tabs(
     [t("admin.users"), t("admin.buildings"), t("admin.actors"), t("admin.roster"),
-     t("admin.alerts")])
+     t("admin.alerts"), t("admin.backups")])
 
 with users_tab:
     search = st.text_input(t("admin.search_users"), max_chars=40)
@@ -98,3 +100,14 @@ with alerts_tab:
         if st.form_submit_button(t("common.save"), type="primary"):
             run(lambda: set_dominance_alert(actor=principal, share=level / 100),
                 "admin.alert_saved")
+
+with backups_tab:
+    st.caption(t("admin.backups_help"))
+    if backups_here():
+        st.download_button(t("admin.backup_download"),
+                           lambda: database_backup(actor=principal),
+                           file_name=f"yishiting-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}.db",
+                           mime="application/vnd.sqlite3", icon=":material/backup:",
+                           key="backup_download")
+    else:
+        st.info(t("admin.backup_sqlite_only"), icon=":material/info:")

@@ -50,3 +50,12 @@ def test_the_alert_level_is_saved(app):
     assert at.success[0].value == T("admin.alert_saved")
     assert get_community(1).dominance_alert == 0.7
     assert at.number_input(key="alert_level").value == 70
+
+
+def test_the_backup_tab_offers_a_download(app):
+    at = app("admin")
+    at.run()
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception
+    assert T("admin.backups_help") in [c.value for c in at.caption]
+    assert at.get("download_button")  # clicking it downloads database_backup's bytes

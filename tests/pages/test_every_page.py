@@ -12,6 +12,7 @@ PAGES = {
     "pages/hearings.py": ("page.hearings", "hearings.title"),
     "pages/votes.py": ("page.votes", "votes.title"),
     "pages/accountability.py": ("page.accountability", "accountability.title"),
+    "pages/audit.py": ("page.audit", "audit.title"),
     "pages/dashboard.py": ("page.dashboard", "dashboard.title"),
     "pages/moderation.py": ("page.moderation", "moderation.title"),
     "pages/admin.py": ("page.admin", "admin.title"),

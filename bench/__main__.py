@@ -212,9 +212,9 @@ def _dashboard(repeat: int, events: int):
     from sqlmodel import func, select
 
     from core import analytics
-    from core.dashboard import (DIMENSIONS, Filters, building_activity, channel_representation,
-                                dissimilarity, explained_by, has_activity, influence,
-                                kind_counts, person_counts, representation_table, trends)
+    from core.dashboard import (DIMENSIONS, Filters, channel_representation, dissimilarity,
+                                explained_by, has_activity, influence, kind_counts,
+                                person_counts, representation_table, view_data)
     from core.dashboard import people as cached
     from core.principal import Principal
     from db.engine import read_session
@@ -222,9 +222,11 @@ def _dashboard(repeat: int, events: int):
 
     researcher = Principal(user_id=3, role="researcher", community_id=1)
 
-    def headline(filters=Filters()):
+    def headline(filters=Filters(), view="concentration"):
+        """What the page does before drawing the view: the per-resident counts, and the
+        view's own query beside them (view_data), then the headline figures."""
         has_activity(actor=researcher)
-        frame = person_counts(actor=researcher, filters=filters)
+        frame, _ = view_data(actor=researcher, filters=filters, view=view)
         counts = frame["count"].to_numpy()
         analytics.headline(counts)
         analytics.lorenz(counts, max_points=400)
@@ -265,17 +267,12 @@ def _dashboard(repeat: int, events: int):
              timed(lambda: headline(Filters(channel="offline", building_id=3)), repeat), 0.5),
             ("dashboard view 'representation' (5 dimensions, channels, Theil)", size,
              timed(representation, repeat), 0.5),
-            ("dashboard view 'buildings' (headline + heatmap query)", size,
-             timed(lambda: (headline(comments),
-                            building_activity(actor=researcher, filters=comments)), repeat),
-             0.5),
-            ("dashboard view 'over time' (headline + trends, weekly)", size,
-             timed(lambda: (headline(comments), trends(actor=researcher, filters=comments)),
-                   repeat), 0.5),
+            ("dashboard view 'buildings' (headline + heatmap query beside it)", size,
+             timed(lambda: headline(comments, "where"), repeat), 0.5),
+            ("dashboard view 'over time' (headline + weekly trends beside it)", size,
+             timed(lambda: headline(comments, "time"), repeat), 0.5),
             ("dashboard view 'over time', filter change to one building", size,
-             timed(lambda: (headline(Filters(building_id=3)),
-                            trends(actor=researcher, filters=Filters(building_id=3))), repeat),
-             0.5),
+             timed(lambda: headline(Filters(building_id=3), "time"), repeat), 0.5),
             ("dashboard Lorenz curves by kind (one (resident, kind) query)", size,
              timed(lambda: kind_counts(actor=researcher, filters=Filters()), repeat), None)]
     grouped = timed(lambda: analytics.headline(person_counts(

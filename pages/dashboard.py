@@ -13,7 +13,7 @@ from core.dashboard import (DEFAULT_K, DIMENSIONS, Filters, building_activity, c
                             channel_representation, dissimilarity, explained_by, has_activity,
                             influence, kind_counts, measure, person_counts,
                             pseudonymised_persons, representation_table, spreadsheet_safe,
-                            trends)
+                            trends, view_data, VIEWS)
 from core.errors import DomainError
 from core.hearings import list_hearings
 from core.vocabulary import PARTICIPATION_KINDS
@@ -65,8 +65,9 @@ filters = Filters(start=start, end=end, kinds=list(kinds), channel=channel,
                   building_id=building,
                   object_type=occasion.split(":")[0] if occasion else None,
                   object_id=int(occasion.split(":")[1]) if occasion else None)
-try:
-    people = person_counts(actor=principal, filters=filters)
+shown_view = st.session_state.get("dash_view") or "concentration"  # its widget comes below
+try:  # the per-resident counts, and the shown view's own query beside them
+    people, view_result = view_data(actor=principal, filters=filters, view=shown_view)
 except DomainError as error:
     show_error(t, error)
     st.stop()
@@ -97,8 +98,7 @@ if figures["activity"]:
 else:
     empty_state(t, "dashboard.no_activity")
 
-view = st.segmented_control(t("dashboard.view"), ["concentration", "representation", "where",
-                                                   "time"], default="concentration",
+view = st.segmented_control(t("dashboard.view"), VIEWS, default="concentration",
                             key="dash_view", format_func=lambda v: t(f"dashboard.view_{v}"))
 
 
@@ -214,7 +214,8 @@ def where() -> None:
     rates["rate"] = rates["participants"] / rates["roster"]
     st.altair_chart(building_participation(rates, x_title=t("field_name.building"),
                                            y_title=t("dashboard.rate")), width="stretch")
-    grid = building_activity(actor=principal, filters=filters)
+    grid = view_result if view == shown_view and view_result is not None \
+        else building_activity(actor=principal, filters=filters)
     if grid.empty:
         st.info(t("dashboard.no_activity"))
         return
@@ -227,7 +228,8 @@ def where() -> None:
 
 
 def over_time() -> None:
-    granularity, series = trends(actor=principal, filters=filters)
+    granularity, series = view_result if view == shown_view and view_result is not None \
+        else trends(actor=principal, filters=filters)
     st.markdown(f"#### {t('dashboard.trends')}")
     if series.empty:
         st.info(t("dashboard.no_activity"))

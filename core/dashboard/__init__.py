@@ -18,10 +18,11 @@ from core.dashboard.figures import (census_shares, channel_representation, dissi
 from core.dashboard.filters import DEFAULT_K, DIMENSIONS, UNDISCLOSED, Filters, measure
 from core.dashboard.influence import ADOPTED, Influence, influence
 from core.dashboard.people import has_activity, kind_counts, person_counts
+from core.dashboard.views import VIEWS, view_data
 
 __all__ = ["ADOPTED", "ALERT_KINDS", "DEFAULT_K", "DIMENSIONS", "FORMULA_STARTS",
            "MIN_PARTICIPANTS", "UNDISCLOSED", "Alert", "Filters", "Influence",
            "building_activity", "census_shares", "channel_representation", "dissimilarity",
            "explained_by", "has_activity", "influence", "kind_counts", "measure",
            "person_counts", "pseudonymised_persons", "representation_alerts",
-           "representation_table", "spreadsheet_safe", "trends"]
+           "representation_table", "spreadsheet_safe", "trends", "VIEWS", "view_data"]

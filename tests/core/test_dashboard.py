@@ -346,3 +346,19 @@ def test_imported_logs_are_kept_as_datasets(people):
     assert list_datasets(actor=researcher) == []
     with pytest.raises(NotFound):
         delete_dataset(actor=admin, dataset_id=dataset_id)
+
+
+def test_a_view_gets_its_query_beside_the_counts(people, town):
+    from core.dashboard import view_data
+
+    actor = people["researcher"]
+    frame, nothing = view_data(actor=actor, filters=Filters(), view="concentration")
+    assert nothing is None and frame["count"].sum() == 14
+    frame, grid = view_data(actor=actor, filters=Filters(), view="where")
+    assert grid.equals(building_activity(actor=actor, filters=Filters()))
+    _, (granularity, series) = view_data(actor=actor, filters=Filters(), view="time")
+    assert series["value"].sum() == 14
+    with pytest.raises(InvalidInput):
+        view_data(actor=actor, filters=Filters(kinds=["bogus"]), view="time")
+    with pytest.raises(PermissionDenied):
+        view_data(actor=people["resident"], filters=Filters(), view="where")

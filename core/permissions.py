@@ -75,6 +75,9 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "community.configure": _role_in(frozenset({"admin"})),
     "audit.verify": _role_in(frozenset({"admin"})),
     "database.backup": _role_in(frozenset({"admin"})),
+    "announcement.publish": _role_in(STAFF),
+    "service_level.manage": _role_in(frozenset({"admin"})),
+    "page.announcements": _everyone,
 }
 
 

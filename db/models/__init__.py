@@ -1,5 +1,6 @@
 """All tables; importing this module registers them on SQLModel.metadata."""
-from db.models.community import Actor, Building, CensusBaseline, Community
+from db.models.community import (Actor, Announcement, Building, CensusBaseline, Community,
+                                  ServiceLevel)
 from db.models.discussion import Comment, CommentFlag, CommentReaction, CommentRevision
 from db.models.hearings import (
     Hearing,
@@ -22,10 +23,10 @@ from db.models.records import AuditEvent, ExternalDataset, ParticipationEvent
 from db.models.voting import ActivationCode, Ballot, Poll, PollOption, VoterRoll
 
 __all__ = [
-    "ActivationCode", "Actor", "AuditEvent", "Ballot", "Building", "CensusBaseline", "Comment", "CommentFlag",
+    "ActivationCode", "Actor", "Announcement", "AuditEvent", "Ballot", "Building", "CensusBaseline", "Comment", "CommentFlag",
     "CommentReaction", "CommentRevision", "Community", "Hearing", "HearingAttendance",
     "HearingDraw", "HearingInvitation", "HearingProposal", "HearingRegistration", "LoginAttempt",
     "ExternalDataset", "ParticipationEvent", "Poll", "PollOption", "ProgressUpdate", "Proposal", "ProposalFollow",
-    "ProposalStatusChange", "Resident", "Support", "Testimony", "User", "UserBlock",
+    "ProposalStatusChange", "Resident", "ServiceLevel", "Support", "Testimony", "User", "UserBlock",
     "VoterRoll", "WebSession",
 ]

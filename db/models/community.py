@@ -59,3 +59,36 @@ class CensusBaseline(SQLModel, table=True):
     share: float
     source: str = Field(max_length=200)
     year: int
+
+
+class ServiceLevel(SQLModel, table=True):
+    """How soon a responsible actor should answer and complete an issue of one category; a
+    category without a row uses the defaults in core/accountability.py."""
+
+    __table_args__ = (UniqueConstraint("community_id", "category"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = fk("community.id")
+    category: str = Field(max_length=32)
+    first_answer_days: int
+    completion_days: int
+    updated_at: datetime = created_at_field()
+
+
+ANNOUNCEMENT_KINDS = ("decision", "event", "result", "notice")
+
+
+class Announcement(SQLModel, table=True):
+    """A notice from the moderators: a governance decision, an event, a result. Pinned ones
+    lead the home page; `building_id` limits it to one building's residents (None: all)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = fk("community.id")
+    building_id: int | None = fk("building.id", nullable=True)
+    kind: str = Field(max_length=16)
+    title: str = Field(max_length=120)
+    body: str = Field(max_length=5000)
+    pinned: bool = Field(default=False)
+    author_id: int = fk("user.id", index=False)
+    published_at: datetime = created_at_field()
+    withdrawn_at: datetime | None = Field(default=None)
+    withdrawn_reason: str | None = Field(default=None, max_length=500)

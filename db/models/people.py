@@ -44,6 +44,8 @@ class Resident(SQLModel, table=True):
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, nullable=False,
                                  sa_column_kwargs={"onupdate": utcnow})
+    # Set when the person deleted their account: their personal data here was blanked.
+    erased_at: datetime | None = Field(default=None)
 
 
 class User(SQLModel, table=True):
@@ -61,6 +63,8 @@ class User(SQLModel, table=True):
     password_changed_at: datetime | None = Field(default=None)
     last_login_at: datetime | None = Field(default=None)
     created_at: datetime = created_at_field()
+    # Set when the person deleted their account: shown as "deleted user" from then on.
+    deleted_at: datetime | None = Field(default=None)
 
 
 class LoginAttempt(SQLModel, table=True):

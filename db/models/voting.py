@@ -60,10 +60,15 @@ class PollOption(SQLModel, table=True):
 
 
 class VoterRoll(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("poll_id", "resident_id"),)
+    __table_args__ = (UniqueConstraint("poll_id", "resident_id"),
+                      UniqueConstraint("poll_id", "voter_key"))
     id: int | None = Field(default=None, primary_key=True)
     poll_id: int = fk("poll.id")
     resident_id: int = fk("resident.id")
+    # Keyed pseudonym (HMAC with the server's secret) of who the voter is on the roster: it
+    # stays when they delete their account, so coming back under a new account cannot vote
+    # twice in the same poll.
+    voter_key: str | None = Field(default=None, max_length=64)
     user_id: int | None = fk("user.id", nullable=True, index=False)
     channel: str = Field(default="online", max_length=8)
     entered_by: int | None = fk("user.id", nullable=True, index=False)

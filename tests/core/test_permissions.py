@@ -27,7 +27,9 @@ EXPECTED = {
     "user.block": STAFF, "hearing.manage": STAFF, "poll.manage": STAFF,
     "dashboard.view": ANALYSTS, "user.manage": ADMIN, "building.manage": ADMIN,
     "actor.manage": ADMIN, "roster.import": ADMIN, "dataset.import": {"researcher", "admin"},
-    "community.configure": ADMIN, "audit.verify": ADMIN, "database.backup": ADMIN, "page.audit": EVERYONE,
+    "community.configure": ADMIN, "audit.verify": ADMIN, "database.backup": ADMIN,
+    "announcement.publish": STAFF, "service_level.manage": ADMIN,
+    "page.announcements": EVERYONE, "page.audit": EVERYONE,
 }
 
 

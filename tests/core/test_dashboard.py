@@ -308,6 +308,10 @@ def test_exports_are_pseudonymised_and_safe_in_spreadsheets(people, town):
     safe = spreadsheet_safe(cells)
     assert list(safe.columns) == ["'=cmd"]
     assert safe.iloc[:, 0].tolist() == ["'=1+1", "'+SUM(A1)", "'-2", "'@x", "'\tx", "ok", 3]
+    text_only = spreadsheet_safe(pd.DataFrame({"group": ["=HYPERLINK(1)", "B01"]}))
+    assert text_only["group"].tolist() == ["'=HYPERLINK(1)", "B01"]  # pandas' str dtype too
+    numbers = spreadsheet_safe(pd.DataFrame({"ratio": [-0.5, 2.0]}))
+    assert numbers["ratio"].tolist() == [-0.5, 2.0]  # negative numbers are not formulas
 
 
 def test_imported_logs_are_kept_as_datasets(people):

@@ -66,6 +66,12 @@ def empty_state(t: Translator, key: str) -> None:
     st.info(t(key), icon=":material/inbox:")
 
 
+def person(t: Translator, name: str | None) -> str:
+    """A person's display name for Markdown, or "deleted user" once they deleted their
+    account (their name is then empty)."""
+    return escape_md(name) if name else t("account.deleted_user")
+
+
 def label(t: Translator, prefix: str, code: str | None) -> str:
     """A translated label for a code (status, kind, ...); '—' for none."""
     return t(f"{prefix}.{code}") if code else "—"

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.alerts import show_alerts
-from components.page import escape_md, label, run_command
+from components.page import escape_md, label, person, run_command
 from core.community import list_actors
 from core.i18n import Translator
 from core.markdown import safe_markdown
@@ -26,7 +26,7 @@ def proposal_detail(t: Translator, viewer: Principal, p: ProposalDetail, *, tz: 
     st.caption(" · ".join([label(t, "kind", p.kind), label(t, "status", p.status),
                            label(t, "category", p.category),
                            p.building or t("proposal.whole_community"),
-                           t("proposals.by", name=escape_md(p.author)),
+                           t("proposals.by", name=person(t, p.author)),
                            t.datetime(p.created_at, tz, "short")]))
     if p.merged_into_id:
         st.info(t("proposal.merged_into", id=p.merged_into_id), icon=":material/merge:")

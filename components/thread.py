@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.page import escape_md, run_command
+from components.page import escape_md, person, run_command
 from core.discussion import (CommentView, add_comment, delete_comment, edit_comment,
                              flag_comment, react, revisions, thread)
 from core.i18n import Translator
@@ -41,7 +41,7 @@ def _comment(t: Translator, viewer: Principal, comment: CommentView, *, may_post
     indent = min(comment.depth, MAX_INDENT)
     column = st.columns([indent, 24 - indent])[1] if indent else st.container()
     with column.container(border=True):
-        meta = [escape_md(comment.author), t.datetime(comment.created_at, tz, "short")]
+        meta = [person(t, comment.author), t.datetime(comment.created_at, tz, "short")]
         if comment.edited:
             meta.append(t("thread.edited"))
         st.caption(" · ".join(meta))

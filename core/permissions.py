@@ -78,6 +78,8 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "announcement.publish": _role_in(STAFF),
     "service_level.manage": _role_in(frozenset({"admin"})),
     "page.announcements": _everyone,
+    "account.export": _role_in(SIGNED_IN),
+    "account.delete": _role_in(SIGNED_IN),
 }
 
 

@@ -1,7 +1,7 @@
 import streamlit as st
 
-from components.page import (empty_state, escape_md, label, open_page, run_command, show_error,
-                             show_flash)
+from components.page import (empty_state, escape_md, label, open_page, person, run_command,
+                             show_error, show_flash)
 from components.verification import verification_desk
 from core.community import get_community
 from core.errors import DomainError
@@ -26,7 +26,7 @@ with flags_tab:
     for item in flagged:
         with st.container(border=True):
             st.caption(t("moderation.flagged_on", title=escape_md(item.proposal_title),
-                         author=escape_md(item.author), n=item.flags))
+                         author=person(t, item.author), n=item.flags))
             st.text(item.body)
             st.caption(t("moderation.reasons", reasons=escape_md("; ".join(item.reasons))))
             st.page_link("pages/proposals.py", label=t("moderation.open_proposal"),

@@ -3,8 +3,9 @@ import streamlit as st
 from components.forms import demographics_inputs
 from components.page import open_page, show_error, show_flash
 from components.verification import activation_form
-from components.session import LOCALE_LABELS
+from components.session import LOCALE_LABELS, end
 from core.accounts.commands import change_password, get_account, update_profile
+from core.data_rights import delete_account, export_my_data
 from core.errors import DomainError, InvalidInput
 from core.i18n import LOCALES
 
@@ -61,3 +62,25 @@ with st.form("password", clear_on_submit=True):
             show_error(t, error)
         else:
             st.success(t("profile.password_changed"))
+
+st.markdown(f"#### {t('profile.your_data')}")
+st.caption(t("profile.your_data_help"))
+st.download_button(t("profile.export"), lambda: export_my_data(actor=principal),
+                   file_name=f"yishiting-{account.username}.zip", mime="application/zip",
+                   icon=":material/download:", key="export_my_data")
+st.caption(t("profile.research_consent_note"))
+
+with st.expander(t("profile.delete_title"), icon=":material/person_remove:"):
+    st.warning(t("profile.delete_help"))
+    with st.form("delete_account"):
+        typed = st.text_input(t("profile.delete_confirm"), max_chars=40,
+                              placeholder=account.username, key="delete_confirm")
+        if st.form_submit_button(t("profile.delete_button"), type="primary"):
+            try:
+                delete_account(actor=principal, confirm_username=typed)
+            except DomainError as error:
+                show_error(t, error)
+            else:
+                end(principal.session_id)
+                st.session_state["flash"] = ("profile.deleted", {})
+                st.switch_page("pages/home.py")

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components.page import detail_id, empty_state, escape_md, label, open_page, show_flash
+from components.page import detail_id, empty_state, escape_md, label, open_page, person, show_flash
 from components.proposal_view import proposal_detail
 from components.thread import comment_thread
 from core.community import get_community, list_actors, list_buildings
@@ -69,7 +69,7 @@ for item in result.items:
             parts.append(item.building)
         st.caption(" · ".join(parts))
         st.caption(" · ".join([
-            t("proposals.by", name=escape_md(item.author)),
+            t("proposals.by", name=person(t, item.author)),
             t("proposals.responsible", actor=escape_md(item.actor) if item.actor
               else t("proposals.unassigned")),
             t("proposals.supports", n=item.support_count),

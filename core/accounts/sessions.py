@@ -29,7 +29,8 @@ COOKIE_NAME = "yishiting_session"
 TOUCH_INTERVAL = timedelta(seconds=60)
 
 
-def _secret_key() -> str:
+def secret_key() -> str:
+    """The server's secret (YISHITING_SECRET_KEY, or one made once in data/secret_key)."""
     key = os.environ.get("YISHITING_SECRET_KEY")
     if key:
         return key
@@ -43,7 +44,7 @@ def _secret_key() -> str:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(_secret_key(), salt="yishiting-session")
+    return URLSafeTimedSerializer(secret_key(), salt="yishiting-session")
 
 
 def _sha256(value: str) -> str:

@@ -15,7 +15,8 @@ import json
 import secrets
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
 
 from core.audit import canonical_json, record
 from core.errors import Conflict, InvalidInput, NotFound
@@ -23,7 +24,7 @@ from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_row
-from core.voting.codes import code_hash, new_code
+from core.voting.codes import code_hash, new_code, voter_pseudonym
 from core.voting.eligibility import is_eligible
 from core.voting.polls import options_of
 from db.engine import read_session, write_session
@@ -84,12 +85,27 @@ def _open_poll(s: Session, poll_id, actor: Principal) -> Poll:
     return poll
 
 
-def _add_ballot(s: Session, poll: Poll, resident_id: int, *, user_id: int | None,
+def _on_roll(s: Session, poll: Poll, resident: Resident) -> VoterRoll | None:
+    """The roll entry of this resident in this poll: by roster row, or, for someone who
+    deleted an account that had voted and came back under a new one, by the keyed pseudonym
+    left on the roll (only erased rows are matched so, so living namesakes both vote)."""
+    key = voter_pseudonym(resident)
+    same = VoterRoll.resident_id == resident.id
+    if key:
+        erased = select(Resident.id).where(col(Resident.erased_at).is_not(None))
+        same = or_(same, and_(VoterRoll.voter_key == key,
+                              col(VoterRoll.resident_id).in_(erased)))
+    return s.exec(select(VoterRoll).where(VoterRoll.poll_id == poll.id, same)).first()
+
+
+def _add_ballot(s: Session, poll: Poll, resident: Resident, *, user_id: int | None,
                 channel: str, choice: list[int], entered_by: int | None,
                 submission: str | None) -> str:
     code = new_receipt()
+    resident_id = resident.id
     s.add(VoterRoll(poll_id=poll.id, resident_id=resident_id, user_id=user_id,
                     channel=channel, entered_by=entered_by,
+                    voter_key=voter_pseudonym(resident),
                     submission_hash=_submission_hash(submission)))
     try:
         s.flush()  # the roll's unique constraint: a concurrent second ballot fails here
@@ -118,15 +134,14 @@ def cast_ballot(*, actor: Principal, poll_id: int, choice,
             raise Conflict("ballot.unverified")
         if not is_eligible(s, poll, resident.id):
             raise Conflict("ballot.not_eligible")
-        existing = s.exec(select(VoterRoll).where(VoterRoll.poll_id == poll.id,
-                                                  VoterRoll.resident_id == resident.id)).first()
+        existing = _on_roll(s, poll, resident)
         if existing is not None:
             if submission and existing.submission_hash == _submission_hash(submission):
                 return None
             raise Conflict("ballot.voted_on_paper" if existing.channel == "offline"
                            else "ballot.already_voted")
         chosen = clean_choice(poll, options_of(s, poll.id), choice)
-        code = _add_ballot(s, poll, resident.id, user_id=actor.user_id, channel="online",
+        code = _add_ballot(s, poll, resident, user_id=actor.user_id, channel="online",
                            choice=chosen, entered_by=None, submission=submission)
         record(s, actor=actor, action="poll.vote", object_type="poll", object_id=poll.id)
         return code
@@ -168,14 +183,13 @@ def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choi
             raise InvalidInput("hearing.not_a_resident", field="resident")
         if not is_eligible(s, poll, resident.id):
             raise Conflict("ballot.not_eligible")
-        existing = s.exec(select(VoterRoll.channel).where(
-            VoterRoll.poll_id == poll.id, VoterRoll.resident_id == resident.id)).first()
+        existing = _on_roll(s, poll, resident)
         if existing is not None:
-            raise Conflict("ballot.already_voted_online" if existing == "online"
+            raise Conflict("ballot.already_voted_online" if existing.channel == "online"
                            else "ballot.already_voted")
         chosen = clean_choice(poll, options_of(s, poll.id), choice)
         user_id = s.exec(select(User.id).where(User.resident_id == resident.id)).first()
-        code = _add_ballot(s, poll, resident.id, user_id=user_id, channel="offline",
+        code = _add_ballot(s, poll, resident, user_id=user_id, channel="offline",
                            choice=chosen, entered_by=actor.user_id, submission=None)
         record(s, actor=actor, action="poll.paper_ballot", object_type="poll",
                object_id=poll.id)

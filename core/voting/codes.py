@@ -14,6 +14,24 @@ def new_code(*groups: int) -> str:
     return "-".join("".join(secrets.choice(ALPHABET) for _ in range(size)) for size in groups)
 
 
+def voter_pseudonym(resident) -> str | None:
+    """A keyed pseudonym (HMAC-SHA256 with the server's secret) of who a resident is on the
+    roster: community, building, name and unit. The voter roll keeps it, so that someone who
+    deletes their account and comes back under a new one is still recognised in a poll they
+    voted in; without the secret it cannot be traced back to a name. None once erased."""
+    import hmac
+    import unicodedata
+
+    from core.accounts.sessions import secret_key
+
+    name = "".join(unicodedata.normalize("NFKC", resident.full_name or "").casefold().split())
+    if not name:
+        return None
+    identity = f"{resident.community_id}|{resident.building_id}|{name}|" \
+               f"{''.join((resident.unit or '').casefold().split())}"
+    return hmac.new(secret_key().encode(), identity.encode(), hashlib.sha256).hexdigest()
+
+
 def code_hash(code: str) -> str:
     normalised = "".join(ch for ch in str(code).upper() if ch.isalnum())
     return hashlib.sha256(normalised.encode("ascii", "ignore")).hexdigest()

@@ -8,7 +8,7 @@ the receipt code they were given (the ballot keeps its SHA-256).
 """
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel, UniqueConstraint
+from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 from db.models.base import created_at_field, fk
 
@@ -61,13 +61,13 @@ class PollOption(SQLModel, table=True):
 
 class VoterRoll(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("poll_id", "resident_id"),
-                      UniqueConstraint("poll_id", "voter_key"))
+                      Index("ix_voterroll_poll_voter_key", "poll_id", "voter_key"))
     id: int | None = Field(default=None, primary_key=True)
     poll_id: int = fk("poll.id")
     resident_id: int = fk("resident.id")
     # Keyed pseudonym (HMAC with the server's secret) of who the voter is on the roster: it
     # stays when they delete their account, so coming back under a new account cannot vote
-    # twice in the same poll.
+    # twice in the same poll. Not unique: two living namesakes in one flat may both vote.
     voter_key: str | None = Field(default=None, max_length=64)
     user_id: int | None = fk("user.id", nullable=True, index=False)
     channel: str = Field(default="online", max_length=8)

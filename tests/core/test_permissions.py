@@ -29,7 +29,8 @@ EXPECTED = {
     "actor.manage": ADMIN, "roster.import": ADMIN, "dataset.import": {"researcher", "admin"},
     "community.configure": ADMIN, "audit.verify": ADMIN, "database.backup": ADMIN,
     "announcement.publish": STAFF, "service_level.manage": ADMIN,
-    "page.announcements": EVERYONE, "page.audit": EVERYONE,
+    "page.announcements": EVERYONE, "account.export": SIGNED_IN,
+    "account.delete": SIGNED_IN, "page.audit": EVERYONE,
 }
 
 

@@ -22,6 +22,7 @@ MESSAGES = {
     "audit.col_object": ("对象", "Object"),
     "audit.col_details": ("内容", "Details"),
     "audit.col_hash": ("哈希值", "Hash"),
+    "field_name.limit": ("每页条数", "Entries per page"),
     "audit.action.account.change_password": ("修改密码", "Password changed"),
     "audit.action.account.login": ("登录", "Signed in"),
     "audit.action.account.logout": ("退出登录", "Signed out"),

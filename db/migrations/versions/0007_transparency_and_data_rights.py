@@ -2,7 +2,7 @@
 
 Announcements, service levels per category for the responsibility board, and what account
 deletion needs: when a user deleted their account, when a roster row was blanked, and a keyed
-pseudonym of the voter on the voter roll (unique per poll) that outlives the account.
+pseudonym of the voter on the voter roll that outlives the account.
 
 Revision ID: 0007
 Revises: 0006
@@ -63,12 +63,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('erased_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
     with op.batch_alter_table('voterroll', schema=None) as batch_op:
         batch_op.add_column(sa.Column('voter_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
-        batch_op.create_unique_constraint('uq_voterroll_poll_id_voter_key', ['poll_id', 'voter_key'])
+        batch_op.create_index('ix_voterroll_poll_voter_key', ['poll_id', 'voter_key'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('voterroll', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_voterroll_poll_id_voter_key', type_='unique')
+        batch_op.drop_index('ix_voterroll_poll_voter_key')
         batch_op.drop_column('voter_key')
     with op.batch_alter_table('resident', schema=None) as batch_op:
         batch_op.drop_column('erased_at')

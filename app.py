@@ -22,6 +22,8 @@ SECTIONS = {
          "new"),
         ("pages/hearings.py", "page.hearings", "nav.hearings", ":material/groups:", "hearings"),
         ("pages/votes.py", "page.votes", "nav.votes", ":material/how_to_vote:", "votes"),
+        ("pages/announcements.py", "page.announcements", "nav.announcements",
+         ":material/campaign:", "announcements"),
     ],
     "nav.section.transparency": [
         ("pages/accountability.py", "page.accountability", "nav.accountability",

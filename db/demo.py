@@ -26,7 +26,7 @@ from core.principal import SYSTEM
 from db import demo_content as content
 from db.engine import write_session
 from db.models import (
-    Actor, Ballot, Building, CensusBaseline, Comment, CommentFlag, Community, Hearing,
+    Actor, Announcement, Ballot, Building, CensusBaseline, Comment, CommentFlag, Community, Hearing,
     HearingAttendance, HearingProposal, HearingRegistration, ParticipationEvent, Poll,
     PollOption, Proposal, ProposalStatusChange, Resident, Support, Testimony, User, VoterRoll,
 )
@@ -302,6 +302,12 @@ class Demo:
                            channel, "hearing", hid, amount=seconds)
         self.progress(0.75, "hearings")
 
+    def build_announcements(self):
+        for days, kind, title, body, building, pinned in content.ANNOUNCEMENTS:
+            self.add(Announcement, community_id=1, building_id=building, kind=kind, title=title,
+                     body=body, pinned=pinned, author_id=2,
+                     published_at=self.now - timedelta(days=days))
+
     def build_polls(self):
         rng = self.rng
         for index, (method, title, options) in enumerate(content.POLLS):
@@ -344,13 +350,14 @@ class Demo:
         self.build_proposals()
         self.build_hearings()
         self.build_polls()
+        self.build_announcements()
         return {model.__tablename__: len(rows) for model, rows in self.rows.items()}
 
 
 ORDER = [Community, Building, Actor, CensusBaseline, Resident, User, Proposal,
          ProposalStatusChange, Support, Comment, CommentFlag, Hearing, HearingProposal,
          HearingRegistration, HearingAttendance, Testimony, Poll, PollOption, VoterRoll, Ballot,
-         ParticipationEvent]
+         ParticipationEvent, Announcement]
 
 
 def is_empty() -> bool:

@@ -39,7 +39,7 @@ action = c1.selectbox(t("audit.filter_action"), [None, *actions(actor=principal)
                       else action_label(a))
 object_type = c2.selectbox(t("audit.filter_object"), [None, "proposal", "comment", "hearing",
                                                       "poll", "user", "building", "actor",
-                                                      "dataset", "community"],
+                                                      "dataset", "community", "announcement"],
                            key="audit_object",
                            format_func=lambda o: t("common.all") if o is None else o)
 period = c3.date_input(t("audit.period"), value=(), key="audit_period")

@@ -2,6 +2,7 @@ import streamlit as st
 
 from components.invitations import pending_invitations
 from components.page import empty_state, escape_md, label, open_page, show_flash
+from core.announcements import pinned_for_home
 from core.community import get_community
 from core.hearings import list_hearings
 from core.proposals import followed_updates, list_proposals
@@ -18,6 +19,18 @@ else:
     st.subheader(t("home.welcome", community=escape_md(community.name)))
     st.write(t("home.intro"))
     st.page_link("pages/register.py", label=t("home.join"), icon=":material/person_add:")
+
+pinned = pinned_for_home(viewer=principal)
+if pinned:
+    with st.container(border=True):
+        st.markdown(f"#### {t('announcements.home_heading')}")
+        for notice in pinned:
+            st.page_link("pages/announcements.py", icon=":material/push_pin:",
+                         label=f"{label(t, 'announcement_kind', notice.kind)} · "
+                               f"{escape_md(notice.title)}",
+                         query_params={"id": str(notice.id)})
+        st.page_link("pages/announcements.py", label=t("announcements.home_all"),
+                     icon=":material/arrow_forward:")
 
 if principal.is_authenticated:
     pending_invitations(t, principal, community.timezone)

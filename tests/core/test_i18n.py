@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from core.accounts.profile import DEMOGRAPHIC_CHOICES
+from core.announcements import ANNOUNCEMENT_KINDS
 from core.i18n import LOCALES, Translator, catalogue, negotiate
 from db.models.community import ACTOR_KINDS
 from core.hearings.lifecycle import OUTCOMES
@@ -48,6 +49,18 @@ def keys_used_in_code() -> set[str]:
     return keys
 
 
+def _audited_actions() -> tuple[str, ...]:
+    """Every action name a command records in the public log (the page names each one)."""
+    import re
+    from pathlib import Path
+
+    found = set()
+    for path in (Path(__file__).resolve().parents[2] / "core").rglob("*.py"):
+        found |= set(re.findall(r'action="([a-z_]+\.[a-z_.]+)"', path.read_text("utf-8")))
+    return tuple(sorted(a for a in found if not a.startswith("alert.")))
+
+
+AUDITED_ACTIONS = _audited_actions()
 DYNAMIC = {
     "role": (*ROLES, "anonymous", "system"), "status": PROPOSAL_STATUSES, "kind": PROPOSAL_KINDS,
     "category": CATEGORIES, "hearing_kind": HEARING_KINDS, "hearing_status": HEARING_STATUSES,
@@ -59,6 +72,7 @@ DYNAMIC = {
     "channel": CHANNELS, "audience": AUDIENCES,
     "hearings.you_are": ("registered", "waitlisted"),
     "speaker_role": SPEAKER_ROLES, "position": POSITIONS,
+    "announcement_kind": ANNOUNCEMENT_KINDS, "audit.action": AUDITED_ACTIONS,
     **DEMOGRAPHIC_CHOICES,
 }
 

@@ -30,6 +30,21 @@ def activity_over_time(frame: pd.DataFrame, *, x_title: str, y_title: str,
             .properties(height=280))
 
 
+def stacked_counts(frame: pd.DataFrame, *, category: str, value: str, color: str, title: str,
+                   colors: list[str]) -> alt.Chart:
+    """Horizontal stacked bars of `value` per `category`, split by `color` (labels already
+    translated, in the order of `colors`)."""
+    order = list(dict.fromkeys(frame[color]))
+    return (alt.Chart(frame).mark_bar()
+            .encode(y=alt.Y(f"{category}:N", title=None, sort="-x"),
+                    x=alt.X(f"{value}:Q", title=title, stack="zero"),
+                    color=alt.Color(f"{color}:N", title=None,
+                                    scale=alt.Scale(domain=order, range=colors),
+                                    legend=alt.Legend(orient="bottom")),
+                    tooltip=[category, color, value])
+            .properties(height=alt.Step(28)))
+
+
 def horizontal_counts(frame: pd.DataFrame, *, category: str, value: str, title: str) -> alt.Chart:
     """Horizontal bars of `value` per `category`, largest first."""
     return (alt.Chart(frame).mark_bar()

@@ -1,54 +1,153 @@
-"""Who holds which issue, and for how long (the full board arrives with its own issue)."""
+"""The responsibility board: who holds which proposal or need, since when, how fast each
+actor answers and completes, and what is overdue against the community's service levels.
+
+An item's clock starts when it reached the actor (the support threshold or an assignment);
+it waits "since it was assigned or last answered" (the latest of assignment, official answer
+and progress update). Overdue: no official answer after the category's first-answer days, or
+not implemented after its completion days. Categories without their own service level use
+the defaults below.
+"""
 from __future__ import annotations
+
+import statistics
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
-from db.engine import read_session
-from db.models import Actor, Proposal
+from core.audit import record
+from core.errors import InvalidInput
+from core.permissions import require
+from core.principal import Principal
+from db.engine import read_session, write_session
+from db.models import Actor, ProgressUpdate, Proposal, ProposalStatusChange, ServiceLevel
 from db.models.base import utcnow
+from db.models.proposals import CATEGORIES
 
 OPEN_STATUSES = ("under_review", "open_for_discussion", "in_hearing", "voting", "accepted",
                  "in_progress")
+DEFAULT_FIRST_ANSWER_DAYS = 7
+DEFAULT_COMPLETION_DAYS = 90
+MAX_DAYS = 730
+DAY = 86400
 
 
-class ActorLoad(BaseModel):
+class BoardItem(BaseModel):
+    proposal_id: int
+    title: str
+    kind: str
+    category: str
+    status: str
+    held_since: datetime  # assigned or last answered
+    waiting_days: float
+    overdue: str | None  # "answer", "completion" or None
+
+
+class ActorBoard(BaseModel):
     actor_id: int
     name: str
     kind: str
+    by_status: dict[str, int]
     open_items: int
     answered: int
     implemented: int
+    overdue: int
+    median_response_days: float | None  # clock start to official answer
+    median_completion_days: float | None  # clock start to implemented
     oldest_wait_days: float | None
+    items: list[BoardItem]  # the open ones, longest waiting first
 
 
-def actor_loads(*, community_id: int) -> list[ActorLoad]:
-    """Per active actor: open items, answered items, implemented items, longest wait."""
+def service_levels(*, community_id: int) -> dict[str, tuple[int, int]]:
+    """category -> (first answer days, completion days), defaults filled in."""
+    with read_session() as s:
+        rows = s.exec(select(ServiceLevel).where(ServiceLevel.community_id == community_id))
+        own = {r.category: (r.first_answer_days, r.completion_days) for r in rows}
+    return {c: own.get(c, (DEFAULT_FIRST_ANSWER_DAYS, DEFAULT_COMPLETION_DAYS))
+            for c in CATEGORIES}
+
+
+def set_service_level(*, actor: Principal, category: str, first_answer_days,
+                      completion_days) -> None:
+    require(actor, "service_level.manage")
+    if category not in CATEGORIES:
+        raise InvalidInput("field.not_a_choice", field="category")
+    for field, value in (("first_answer_days", first_answer_days),
+                         ("completion_days", completion_days)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
+            raise InvalidInput("accountability.bad_days", field=field, max=MAX_DAYS)
+    if completion_days < first_answer_days:
+        raise InvalidInput("accountability.completion_before_answer", field="completion_days")
+    with write_session() as s:
+        row = s.exec(select(ServiceLevel).where(ServiceLevel.community_id == actor.community_id,
+                                                ServiceLevel.category == category)).first()
+        if row is None:
+            row = ServiceLevel(community_id=actor.community_id, category=category,
+                               first_answer_days=first_answer_days,
+                               completion_days=completion_days)
+            s.add(row)
+        row.first_answer_days, row.completion_days = first_answer_days, completion_days
+        row.updated_at = utcnow()
+        record(s, actor=actor, action="service_level.set", object_type="category",
+               object_id=category, payload={"first_answer_days": first_answer_days,
+                                            "completion_days": completion_days})
+
+
+def _days(later: datetime, earlier: datetime) -> float:
+    return round((later - earlier).total_seconds() / DAY, 1)
+
+
+def responsibility_board(*, community_id: int) -> list[ActorBoard]:
+    """Every active actor with what it holds (public: anyone may look)."""
     now = utcnow()
+    levels = service_levels(community_id=community_id)
     with read_session() as s:
         actors = s.exec(select(Actor).where(Actor.community_id == community_id,
-                                            Actor.active.is_(True))).all()
-        rows = s.exec(
-            select(Proposal.actor_id, Proposal.status, func.count(),
-                   func.min(Proposal.assigned_at), func.count(Proposal.answered_at))
-            .where(Proposal.community_id == community_id, Proposal.actor_id.is_not(None))
-            .group_by(Proposal.actor_id, Proposal.status)).all()
-    stats: dict[int, dict] = {a.id: {"open": 0, "answered": 0, "implemented": 0, "oldest": None}
-                              for a in actors}
-    for actor_id, status, count, oldest, answered in rows:
-        entry = stats.get(actor_id)
-        if entry is None:
-            continue
-        entry["answered"] += answered
-        if status == "implemented":
-            entry["implemented"] += count
-        if status in OPEN_STATUSES:
-            entry["open"] += count
-            if oldest is not None and (entry["oldest"] is None or oldest < entry["oldest"]):
-                entry["oldest"] = oldest
-    return [ActorLoad(actor_id=a.id, name=a.name, kind=a.kind, open_items=stats[a.id]["open"],
-                      answered=stats[a.id]["answered"], implemented=stats[a.id]["implemented"],
-                      oldest_wait_days=None if stats[a.id]["oldest"] is None else
-                      round((now - stats[a.id]["oldest"]).total_seconds() / 86400, 1))
-            for a in actors]
+                                            col(Actor.active).is_(True))
+                        .order_by(Actor.id)).all()
+        held = s.exec(select(Proposal).where(Proposal.community_id == community_id,
+                                             col(Proposal.actor_id).is_not(None))).all()
+        ids = [p.id for p in held]
+        implemented = dict(s.exec(
+            select(ProposalStatusChange.proposal_id, func.min(ProposalStatusChange.at))
+            .where(col(ProposalStatusChange.proposal_id).in_(ids),
+                   ProposalStatusChange.to_status == "implemented")
+            .group_by(ProposalStatusChange.proposal_id)).all()) if ids else {}
+        progressed = dict(s.exec(
+            select(ProgressUpdate.proposal_id, func.max(ProgressUpdate.created_at))
+            .where(col(ProgressUpdate.proposal_id).in_(ids))
+            .group_by(ProgressUpdate.proposal_id)).all()) if ids else {}
+    boards = []
+    for actor in actors:
+        mine = [p for p in held if p.actor_id == actor.id]
+        by_status: dict[str, int] = {}
+        responses, completions, items = [], [], []
+        for p in mine:
+            by_status[p.status] = by_status.get(p.status, 0) + 1
+            start = p.clock_started_at or p.assigned_at or p.created_at
+            if p.answered_at:
+                responses.append(_days(p.answered_at, start))
+            if p.id in implemented:
+                completions.append(_days(implemented[p.id], start))
+            if p.status not in OPEN_STATUSES:
+                continue
+            since = max(t for t in (p.assigned_at, p.answered_at, progressed.get(p.id), start)
+                        if t is not None)
+            first, complete = levels.get(p.category, (DEFAULT_FIRST_ANSWER_DAYS,
+                                                      DEFAULT_COMPLETION_DAYS))
+            overdue = "answer" if p.answered_at is None and _days(now, start) > first else \
+                "completion" if _days(now, start) > complete else None
+            items.append(BoardItem(proposal_id=p.id, title=p.title, kind=p.kind,
+                                   category=p.category, status=p.status, held_since=since,
+                                   waiting_days=_days(now, since), overdue=overdue))
+        items.sort(key=lambda i: -i.waiting_days)
+        boards.append(ActorBoard(
+            actor_id=actor.id, name=actor.name, kind=actor.kind, by_status=by_status,
+            open_items=len(items), answered=len(responses),
+            implemented=by_status.get("implemented", 0),
+            overdue=sum(1 for i in items if i.overdue),
+            median_response_days=statistics.median(responses) if responses else None,
+            median_completion_days=statistics.median(completions) if completions else None,
+            oldest_wait_days=items[0].waiting_days if items else None, items=items))
+    return boards

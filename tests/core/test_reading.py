@@ -1,7 +1,7 @@
 """The read models behind the pages, on the demo community."""
 import pytest
 
-from core.accountability import actor_loads
+from core.accountability import responsibility_board
 from core.community import default_community
 from core.errors import PermissionDenied
 from core.hearings import list_hearings
@@ -47,8 +47,9 @@ def test_hearings_polls_actors(demo):
     assert held.attended > 0 and held.registered > 0
     polls = list_polls(community_id=demo.id)
     assert len(polls) == 2 and all(p.voters > 0 for p in polls)
-    loads = actor_loads(community_id=demo.id)
-    assert len(loads) == 6 and sum(l.open_items for l in loads) > 0
+    board = responsibility_board(community_id=demo.id)
+    assert len(board) == 6 and sum(a.open_items for a in board) > 0
+    assert all(a.open_items == len(a.items) for a in board)
 
 
 def test_moderation_queue(demo):

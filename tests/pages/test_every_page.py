@@ -11,6 +11,7 @@ PAGES = {
     "pages/new_proposal.py": ("proposal.create", "new_proposal.title"),
     "pages/hearings.py": ("page.hearings", "hearings.title"),
     "pages/votes.py": ("page.votes", "votes.title"),
+    "pages/announcements.py": ("page.announcements", "announcements.title"),
     "pages/accountability.py": ("page.accountability", "accountability.title"),
     "pages/audit.py": ("page.audit", "audit.title"),
     "pages/dashboard.py": ("page.dashboard", "dashboard.title"),

@@ -1,0 +1,45 @@
+"""The responsibility board page: everyone sees who holds what and since when, can find an
+item and show only overdue ones; admins set service levels."""
+from core.i18n import Translator
+
+T = Translator("en")
+
+
+def board(app, role="anonymous"):
+    at = app(role)
+    at.run()
+    at.switch_page("pages/accountability.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_anyone_sees_holdings_and_finds_an_item(app):
+    at = board(app)
+    summary = at.dataframe[0].value
+    assert len(summary) == 6 and summary["open"].sum() > 0
+    assert at.get("vega_lite_chart")
+    held = at.get("page_link")
+    assert held  # the items, linked to their proposals
+    title = held[0].proto.label
+    at.text_input(key="board_search").input(title[:4]).run()
+    assert not at.exception
+    assert any(link.proto.label == title for link in at.get("page_link"))
+    at.text_input(key="board_search").input("没有这样的事项zzz").run()
+    assert at.info[-1].value == T("accountability.no_match")
+    at.text_input(key="board_search").input("").run()
+    at.toggle(key="board_overdue").set_value(True).run()
+    assert not at.exception
+    assert not [b for b in at.button if b.label == T("common.save")]  # admins only
+
+
+def test_admins_set_a_service_level(app):
+    from core.accountability import service_levels
+
+    at = board(app, "admin")
+    at.selectbox(key="level_category").set_value("safety")
+    at.number_input(key="level_first").set_value(2)
+    at.number_input(key="level_complete").set_value(20)
+    [b for b in at.button if b.label == T("common.save")][0].click().run()
+    assert not at.exception
+    assert at.success[0].value == T("accountability.level_saved")
+    assert service_levels(community_id=1)["safety"] == (2, 20)

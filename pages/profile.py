@@ -47,11 +47,11 @@ with st.form("profile"):
 
 with st.form("password", clear_on_submit=True):
     st.markdown(f"#### {t('profile.change_password')}")
-    current = st.text_input(t("field_name.current_password"), type="password", max_chars=256,
+    current = st.text_input(t("field_name.current_password"), type="password", max_chars=1024,
                             autocomplete="current-password")
-    new = st.text_input(t("field_name.new_password"), type="password", max_chars=256,
+    new = st.text_input(t("field_name.new_password"), type="password", max_chars=1024,
                         help=t("register.password_help"), autocomplete="new-password")
-    confirm = st.text_input(t("field_name.confirm_password"), type="password", max_chars=256,
+    confirm = st.text_input(t("field_name.confirm_password"), type="password", max_chars=1024,
                             autocomplete="new-password")
     if st.form_submit_button(t("profile.change_password")):
         try:

@@ -23,9 +23,9 @@ with st.form("register"):
     username = st.text_input(t("field_name.username"), max_chars=32,
                              help=t("register.username_help"), autocomplete="username")
     display_name = st.text_input(t("field_name.display_name"), max_chars=40)
-    password = st.text_input(t("field_name.password"), type="password", max_chars=256,
+    password = st.text_input(t("field_name.password"), type="password", max_chars=1024,
                              help=t("register.password_help"), autocomplete="new-password")
-    confirm = st.text_input(t("field_name.confirm_password"), type="password", max_chars=256,
+    confirm = st.text_input(t("field_name.confirm_password"), type="password", max_chars=1024,
                             autocomplete="new-password")
     building = st.selectbox(t("field_name.building"), options=buildings, index=None,
                             format_func=lambda b: f"{b.name} ({b.code})",

@@ -1,9 +1,11 @@
 """Logging in, with throttling that cannot lock a victim out for good.
 
-Failed attempts are counted per typed account name (whether or not it exists) and per source
-address over a sliding window. Past the limit, further attempts are refused until the window
-has moved on: the lockout ends by itself, so an attacker can delay a victim but never lock
-them out permanently. Unknown names and wrong passwords get the same message and take the
+Failed attempts are counted over sliding windows: per typed account name (whether or not it
+exists) from one source address (the 11th wrong attempt within a minute is refused), per
+account name from everywhere (100 in 15 minutes, against guessing spread over many
+addresses), and per source address over all names (50 in 15 minutes). Past a limit, further
+attempts are refused until the window has moved on: the lockout ends by itself, and guessing
+from one place does not stop the owner logging in from another. Unknown names and wrong passwords get the same message and take the
 same time (a dummy hash is verified when the user does not exist).
 """
 from __future__ import annotations
@@ -24,8 +26,10 @@ from db.models import LoginAttempt, User
 from db.models.base import utcnow
 
 WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_SOURCE = 50
+PAIR_WINDOW = timedelta(minutes=1)
+MAX_FAILURES_PER_PAIR = 10  # one account from one source, per minute
+MAX_FAILURES_PER_ACCOUNT = 100  # one account from everywhere, per WINDOW
+MAX_FAILURES_PER_SOURCE = 50  # one source over all accounts, per WINDOW
 
 
 class LoginThrottled(DomainError):
@@ -39,22 +43,23 @@ class LoginFailed(DomainError):
 
 
 def _recent_failures(session: Session, *, since, **where) -> tuple[int, object]:
-    column, value = next(iter(where.items()))
+    """Failures matching `where` (column=value; None matches NULL) since `since` and since
+    the last success that matches it."""
+    match = [getattr(LoginAttempt, column).is_(None) if value is None
+             else getattr(LoginAttempt, column) == value for column, value in where.items()]
     last_success = session.exec(
-        select(func.max(LoginAttempt.at)).where(getattr(LoginAttempt, column) == value,
-                                                LoginAttempt.success.is_(True))
+        select(func.max(LoginAttempt.at)).where(*match, LoginAttempt.success.is_(True))
     ).one()
     start = max(since, last_success) if last_success else since
     count, oldest = session.exec(
         select(func.count(), func.min(LoginAttempt.at)).where(
-            getattr(LoginAttempt, column) == value, LoginAttempt.success.is_(False),
-            LoginAttempt.at > start)
+            *match, LoginAttempt.success.is_(False), LoginAttempt.at > start)
     ).one()
     return count, oldest
 
 
-def _throttle_minutes(oldest, now) -> int:
-    remaining = (oldest + WINDOW - now).total_seconds() if oldest else WINDOW.total_seconds()
+def _throttle_minutes(oldest, now, window: timedelta = WINDOW) -> int:
+    remaining = (oldest + window - now).total_seconds() if oldest else window.total_seconds()
     return max(1, int(remaining // 60) + 1)
 
 
@@ -74,6 +79,10 @@ def log_in(*, username: str, password: str, source: str | None = None) -> tuple[
     now = utcnow()
     since = now - WINDOW
     with write_session() as s:
+        failures, oldest = _recent_failures(s, since=now - PAIR_WINDOW, username_key=key,
+                                            source=source)
+        if failures >= MAX_FAILURES_PER_PAIR:
+            raise LoginThrottled(_throttle_minutes(oldest, now, PAIR_WINDOW))
         failures, oldest = _recent_failures(s, since=since, username_key=key)
         if failures >= MAX_FAILURES_PER_ACCOUNT:
             raise LoginThrottled(_throttle_minutes(oldest, now))

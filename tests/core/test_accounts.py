@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from core.accounts import sessions
 from core.accounts.commands import change_password, get_account, register, update_profile
-from core.accounts.login import MAX_FAILURES_PER_ACCOUNT, LoginFailed, LoginThrottled, log_in
+from core.accounts.login import MAX_FAILURES_PER_PAIR, LoginFailed, LoginThrottled, log_in
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.principal import ANONYMOUS
 from db.engine import read_session, write_session
@@ -95,18 +95,36 @@ def backdate_attempts(minutes: int) -> None:
 
 
 @pytest.mark.parametrize("username", ["wang.fang", "ghost.user"])
-def test_throttle_per_account_is_temporary_and_same_for_unknown_names(community, username):
+def test_throttle_per_account_and_source_is_temporary_and_same_for_unknown_names(
+        community, username):
     new(community)
-    for _ in range(MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(MAX_FAILURES_PER_PAIR):
         with pytest.raises(LoginFailed):
-            log_in(username=username, password="wrong-password-x")
-    with pytest.raises(LoginThrottled) as raised:
-        log_in(username=username, password=PASSWORD)
+            log_in(username=username, password="wrong-password-x", source="10.0.0.66")
+    with pytest.raises(LoginThrottled) as raised:  # the 11th attempt within a minute
+        log_in(username=username, password=PASSWORD, source="10.0.0.66")
     assert raised.value.params["minutes"] >= 1
-    # Other accounts are unaffected, and the lock lifts once the window has passed.
-    backdate_attempts(16)
+    if username == "wang.fang":  # the owner, elsewhere, still gets in
+        assert log_in(username=username, password=PASSWORD, source="10.0.0.7")[0]
+    # ...and the lock lifts once the minute has passed.
+    backdate_attempts(2)
     if username == "wang.fang":
-        assert log_in(username=username, password=PASSWORD)[0].username == "wang.fang"
+        assert log_in(username=username, password=PASSWORD,
+                      source="10.0.0.66")[0].username == "wang.fang"
+
+
+def test_throttle_per_account_from_everywhere(community, monkeypatch):
+    import core.accounts.login as login
+
+    monkeypatch.setattr(login, "MAX_FAILURES_PER_ACCOUNT", 3)
+    new(community)
+    for index in range(3):
+        with pytest.raises(LoginFailed):
+            log_in(username="wang.fang", password="wrong-password-x", source=f"10.1.0.{index}")
+    with pytest.raises(LoginThrottled):
+        log_in(username="wang.fang", password=PASSWORD, source="10.1.0.99")
+    backdate_attempts(16)
+    assert log_in(username="wang.fang", password=PASSWORD, source="10.1.0.99")[0]
 
 
 def test_throttle_per_source(community, monkeypatch):
@@ -124,11 +142,11 @@ def test_throttle_per_source(community, monkeypatch):
 
 def test_success_resets_the_account_count(community):
     new(community)
-    for _ in range(MAX_FAILURES_PER_ACCOUNT - 1):
+    for _ in range(MAX_FAILURES_PER_PAIR - 1):
         with pytest.raises(LoginFailed):
             log_in(username="wang.fang", password="wrong-password-x")
     log_in(username="wang.fang", password=PASSWORD)
-    for _ in range(MAX_FAILURES_PER_ACCOUNT - 1):
+    for _ in range(MAX_FAILURES_PER_PAIR - 1):
         with pytest.raises(LoginFailed):
             log_in(username="wang.fang", password="wrong-password-x")
     assert log_in(username="wang.fang", password=PASSWORD)

@@ -1,4 +1,4 @@
-"""Every test in tests/core and tests/db again, on PostgreSQL (tests/pg's `database` fixture).
+"""Every test in tests/core, tests/db and tests/adversarial again, on PostgreSQL (tests/pg's `database` fixture).
 
 Each tests/core/test_*.py module becomes one class here, e.g. tests/core/test_voting.py ->
 TestVoting, so that tests with the same name in two modules do not shadow each other and a
@@ -17,6 +17,7 @@ import pkgutil
 
 import pytest
 
+import tests.adversarial
 import tests.core
 import tests.db
 from _pytest.fixtures import FixtureFunctionDefinition
@@ -50,7 +51,7 @@ def _as_class(module) -> type:
     return type(name, (), body)
 
 
-for _package in (tests.core, tests.db):
+for _package in (tests.core, tests.db, tests.adversarial):
     for _info in pkgutil.iter_modules(_package.__path__):
         if _info.name.startswith("test_"):
             _module = importlib.import_module(f"{_package.__name__}.{_info.name}")

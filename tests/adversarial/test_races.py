@@ -1,0 +1,81 @@
+"""Many people acting on the same rows at the same instant (threads released together by a
+barrier, each with its own connection): exactly the allowed writes happen. Run on SQLite
+here and on PostgreSQL through tests/pg."""
+import threading
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from core.errors import DomainError
+from core.hearings.commands import register_for_hearing
+from core.proposals.commands import support_proposal
+from core.voting.ballots import cast_ballot
+from db.engine import read_session
+from db.models import Ballot, HearingRegistration, Proposal, Support, VoterRoll
+from tests.conftest import make_user
+from tests.core.test_hearings import opened
+from tests.core.test_voting import option_ids, poll, verified
+
+pytestmark = pytest.mark.usefixtures("quick_accounts")
+
+
+def race(actions) -> list:
+    """Run the callables at once; return each one's result or DomainError key."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index, action):
+        barrier.wait()
+        try:
+            results[index] = action()
+        except DomainError as error:
+            results[index] = error.key
+        except Exception as error:  # noqa: BLE001 - an unexpected failure is the finding
+            results[index] = f"crash: {error!r}"
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not [r for r in results if isinstance(r, str) and r.startswith("crash")], results
+    return results
+
+
+def count(model, *where) -> int:
+    with read_session() as s:
+        return s.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+@pytest.mark.parametrize("voters", [2, 16])
+def test_many_voters_at_once_each_count_once(people, community, voters):
+    poll_id = poll(people["moderator"])
+    option = option_ids(poll_id)[0]
+    crowd = [verified(community, f"voter{i}") for i in range(voters)]
+    results = race([lambda v=v: cast_ballot(actor=v, poll_id=poll_id, choice=[option])
+                    for v in crowd])
+    assert all(isinstance(r, str) and len(r) == 14 for r in results), results  # receipts
+    assert count(VoterRoll, VoterRoll.poll_id == poll_id) == voters
+    assert count(Ballot, Ballot.poll_id == poll_id) == voters
+
+
+def test_a_crowd_of_supporters_and_double_clicks(people, community, proposal_id):
+    crowd = [make_user(community, f"fan{i}") for i in range(12)]
+    actions = [lambda v=v: support_proposal(actor=v, proposal_id=proposal_id) for v in crowd]
+    actions += [lambda: support_proposal(actor=crowd[0], proposal_id=proposal_id)] * 4
+    results = race(actions)
+    assert results.count("support.already") == 4, [r for r in results if isinstance(r, str)]
+    assert count(Support, Support.proposal_id == proposal_id) == 12
+    with read_session() as s:
+        assert s.get(Proposal, proposal_id).support_count == 12
+
+
+def test_registrants_never_exceed_the_capacity(people, community):
+    hearing_id = opened(people["moderator"], capacity=5)
+    crowd = [make_user(community, f"guest{i}") for i in range(12)]
+    results = race([lambda v=v: register_for_hearing(actor=v, hearing_id=hearing_id)
+                    for v in crowd])
+    assert results.count("registered") == 5 and results.count("waitlisted") == 7, results
+    assert count(HearingRegistration, HearingRegistration.hearing_id == hearing_id,
+                 HearingRegistration.status == "registered") == 5

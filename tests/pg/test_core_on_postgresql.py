@@ -1,4 +1,5 @@
-"""Every test in tests/core, tests/db and tests/adversarial again, on PostgreSQL (tests/pg's `database` fixture).
+"""Every test in tests/core, tests/db and tests/adversarial again, on PostgreSQL (tests/pg's
+`database` fixture).
 
 Each tests/core/test_*.py module becomes one class here, e.g. tests/core/test_voting.py ->
 TestVoting, so that tests with the same name in two modules do not shadow each other and a
@@ -55,7 +56,8 @@ for _package in (tests.core, tests.db, tests.adversarial):
     for _info in pkgutil.iter_modules(_package.__path__):
         if _info.name.startswith("test_"):
             _module = importlib.import_module(f"{_package.__name__}.{_info.name}")
-            if getattr(_module, "DATABASE_FREE", False):
+            if getattr(_module, "DATABASE_FREE", False) or \
+                    getattr(_module, "NOT_ON_POSTGRESQL", False):
                 continue  # pure functions: nothing differs on PostgreSQL
             _class = _as_class(_module)
             globals()[_class.__name__] = _class

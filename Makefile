@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT ?= 8501
 
-.PHONY: run dev test test-core test-pages test-e2e test-pg bench migrate demo backup restore clean
+.PHONY: run dev test test-core test-pages test-e2e test-pg bench load migrate demo backup restore clean
 
 run: $(STAMP)
 	$(PY) -m db.migrate
@@ -22,6 +22,10 @@ test-core test-pages test-e2e test-pg: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# 20 residents in headless Chromium for two minutes; writes bench/LOAD.md.
+load: $(STAMP)
+	$(PY) -m bench.load --sessions 20 --seconds 120
 
 migrate: $(STAMP)
 	$(PY) -m db.migrate --no-demo

@@ -182,3 +182,19 @@ def test_external_logs_refuse_junk(people):
                  b"person_id,kind\n", "person_id,kind\n\ud800".encode("utf-8", "surrogatepass")):
         with pytest.raises(DomainError):
             read_log(actor=people["researcher"], data=data)
+
+
+@pytest.mark.parametrize("bounds", [(-1, 3), (2, 1), (math.nan, 3), (0, math.inf), (10**9, 10**9),
+                                    (True, 3), ("1", "3"), (1.5, 3), (1,), None])
+def test_sortition_quotas(bounds):
+    import pandas as pd
+
+    from core.sortition import select_panel
+
+    pool = pd.DataFrame({"person_id": range(1, 41), "age_band": ["18-29", "60-74"] * 20})
+    quotas = {"age_band": {"18-29": bounds, "60-74": (0, 10)}}
+    with pytest.raises(InvalidInput):
+        select_panel(pool, quotas, 10, seed=1)
+    for k in (0, -3, math.nan, 10**9, True, "10"):
+        with pytest.raises(InvalidInput):
+            select_panel(pool, {"age_band": {"18-29": (0, 10), "60-74": (0, 10)}}, k, seed=1)

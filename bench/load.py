@@ -1,20 +1,24 @@
-"""Load test: N concurrent residents in headless Chromium against a running Yishiting.
+"""Load test: N residents at once against a running Yishiting, over Streamlit's WebSocket.
 
-python -m bench.load [--sessions 20] [--seconds 120] [--residents 1500]
+python -m bench.load [--sessions 20] [--seconds 120] [--residents 1500] [--ramp 0.5]
 
-Starts a Streamlit server on a fresh demo database. Each session logs in as a different
-demo resident and, until the time is up, repeats a round:
+Starts a Streamlit server on a fresh demo database. Each session is one WebSocket speaking
+Streamlit's own protocol (the BackMsg/ForwardMsg messages a browser sends and receives), so
+twenty residents do not need twenty browsers on the machine under test. Each session is a
+different demo resident who has not voted yet, signed in by the login cookie the app itself
+issues, and until the time is up repeats a round:
 
 1. open the proposal list;
 2. open a proposal by its address;
-3. comment on it (the rate limit of 5 a minute answers some of them; that is counted as
-   refused, not as an error);
-4. open the votes page, and the first time open the poll and vote.
+3. comment on it, through the comment form's widgets (the rate limit of 5 a minute answers
+   some; that is counted as refused, not as an error);
+4. open the votes page, and the first time open the open poll, tick an option and vote.
 
-An action is timed from the click or page load until the script run has finished and its
-result is on screen. Prints sessions, actions served, errors (an exception shown or a
-timeout; must be 0), p50/p95 latency per action and the server's peak resident memory, and
-writes bench/LOAD.md. Not part of `make test`.
+An action is timed from the message sent until the script run has finished (including the
+rerun a command asks for, which shows its answer). Errors: an
+exception shown, a run that did not finish within two minutes, or an expected widget or
+answer missing (must be 0). Prints actions served, errors, p50/p95 per action and the
+server's peak resident memory, and writes bench/LOAD.md. Not part of `make test`.
 """
 from __future__ import annotations
 
@@ -22,7 +26,6 @@ import argparse
 import asyncio
 import os
 import random
-import shutil
 import socket
 import statistics
 import subprocess
@@ -35,12 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = Path(__file__).resolve().parent / "LOAD.md"
-PASSWORD = "yishiting-demo-2026"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-TIMEOUT_MS = 120_000  # an action slower than this counts as an error
+TIMEOUT = 120.0
 
 
 def free_port() -> int:
@@ -49,28 +47,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def demo_database(folder: Path, residents: int) -> tuple[str, list[str], list[int], int]:
-    """A migrated demo database; (url, resident logins, proposal ids, the open poll's id)."""
-    url = f"sqlite:///{folder / 'load.db'}"
-    os.environ["DATABASE_URL"] = url
+def prepare(folder: Path, residents: int, sessions: int) -> dict:
+    """A migrated demo database; the cookies of `sessions` residents who have not voted,
+    the proposals open to comments and the open poll."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'load.db'}"
     os.environ.setdefault("YISHITING_SECRET_KEY", "load-test")
     from sqlmodel import col, select
 
+    from core.accounts.sessions import _serializer, start_session
     from db.demo import load_demo
-    from db.engine import dispose_engines, read_session
+    from db.engine import dispose_engines, read_session, write_session
     from db.migrate import upgrade
-    from db.models import Poll, Proposal, User
+    from db.models import Poll, Proposal, User, VoterRoll
 
     upgrade()
     load_demo(residents=residents, seed=2026)
     with read_session() as s:
-        logins = list(s.exec(select(User.username).where(col(User.username).like("r0%"))
-                             .order_by(User.id)).all())
-        proposals = list(s.exec(select(Proposal.id).where(Proposal.status.in_(
+        poll = s.exec(select(Poll.id).where(Poll.status == "open")).first()
+        voted = select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll)
+        users = s.exec(select(User.id).where(User.role == "resident",
+                                             col(User.resident_id).is_not(None),
+                                             col(User.resident_id).not_in(voted))
+                       .order_by(User.id).limit(sessions)).all()
+        proposals = list(s.exec(select(Proposal.id).where(col(Proposal.status).in_(
             ("submitted", "under_review", "open_for_discussion")))).all())
-        open_poll = s.exec(select(Poll.id).where(Poll.status == "open")).first()
+    if len(users) < sessions:
+        raise SystemExit(f"only {len(users)} residents who have not voted; use more --residents")
+    cookies = []
+    with write_session() as s:
+        for user_id in users:
+            session_id, _ = start_session(s, user_id=user_id)
+            cookies.append(_serializer().dumps(session_id))
     dispose_engines()
-    return url, logins, proposals, open_poll
+    return {"url": os.environ["DATABASE_URL"], "cookies": cookies, "proposals": proposals,
+            "poll": poll}
 
 
 class Memory(threading.Thread):
@@ -97,88 +107,116 @@ class Tally:
         self.errors: list[str] = []
         self.refused = 0
 
-    def add(self, action: str, seconds: float) -> None:
-        self.times.setdefault(action, []).append(seconds)
+
+class Session:
+    """One resident's WebSocket: run a page (with widget values) and read what it shows."""
+
+    def __init__(self, ws, tally: Tally):
+        self.ws, self.tally = ws, tally
+        self.widgets: dict[tuple[str, str], str] = {}  # (type, label) -> first widget's id
+        self.texts: list[str] = []
+
+    async def run(self, action: str, page: str, query: str = "", states=()) -> bool:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = BackMsg()
+        message.rerun_script.page_name = page
+        message.rerun_script.query_string = query
+        for widget_id, kind, value in states:
+            state = message.rerun_script.widget_states.widgets.add()
+            state.id = widget_id
+            setattr(state, kind, value)
+        self.widgets, self.texts = {}, []
+        start = time.perf_counter()
+        await self.ws.send(message.SerializeToString())
+        failed = None
+        try:
+            while True:
+                reply = ForwardMsg()
+                reply.ParseFromString(await asyncio.wait_for(self.ws.recv(), TIMEOUT))
+                kind = reply.WhichOneof("type")
+                if kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
+                    element = reply.delta.new_element
+                    name = element.WhichOneof("type")
+                    inner = getattr(element, name)
+                    if name == "exception":
+                        failed = f"exception: {inner.message[:80]}"
+                    if getattr(inner, "id", "") and hasattr(inner, "label"):
+                        # the first of a label: the comment form comes before the replies'
+                        self.widgets.setdefault((name, inner.label), inner.id)
+                    if name in ("alert", "markdown"):
+                        self.texts.append(inner.body)
+                if kind == "script_finished":
+                    if reply.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                        continue  # a command's st.rerun(): its answer comes in the next run
+                    break
+        except (asyncio.TimeoutError, OSError) as error:
+            failed = f"{type(error).__name__}"
+        if failed:
+            self.tally.errors.append(f"{action}: {failed}")
+            return False
+        self.tally.times.setdefault(action, []).append(time.perf_counter() - start)
+        return True
+
+    def widget(self, kind: str, label: str) -> str | None:
+        return self.widgets.get((kind, label))
+
+    def shows(self, text: str) -> bool:
+        return any(text in t for t in self.texts)
 
 
-async def timed(tally: Tally, action: str, page, do, done: str) -> bool:
-    start = time.perf_counter()
-    try:
-        await do()
-        await page.locator(done).first.wait_for(timeout=TIMEOUT_MS)
-        await page.locator(IDLE).wait_for(timeout=TIMEOUT_MS)
-    except Exception as error:  # noqa: BLE001 - a timeout or crash is an error to report
-        tally.errors.append(f"{action}: {type(error).__name__}")
-        return False
-    if await page.locator('[data-testid="stException"]').count():
-        tally.errors.append(f"{action}: exception shown")
-        return False
-    tally.add(action, time.perf_counter() - start)
-    return True
+async def resident(base: str, cookie: str, world: dict, deadline: float, tally: Tally,
+                   rng: random.Random, delay: float) -> None:
+    import websockets
 
-
-async def session(browser, base: str, login: str, proposals: list[int], poll: int,
-                  deadline: float, tally: Tally, rng: random.Random, delay: float) -> None:
-    await asyncio.sleep(delay)  # sessions arrive one after another, as people do
-    context = await browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    # Nothing but the app itself: pictures are not what is being measured.
-    await context.route("**/*.{png,jpg,jpeg,webp,woff,woff2}", lambda route: route.abort())
-    page = await context.new_page()
-    main = page.get_by_test_id("stMain")
-    try:
-        if not await timed(tally, "open the app", page, lambda: page.goto(f"{base}/login"),
-                           '[data-testid="stMain"] input'):
-            return
-        await main.get_by_role("textbox", name="用户名").fill(login)
-        await main.get_by_label("密码", exact=True).fill(PASSWORD)
-        if not await timed(tally, "log in", page,
-                           lambda: main.get_by_role("button", name="登录").click(),
-                           '[data-testid="stSidebar"] >> text=已登录'):
+    await asyncio.sleep(delay)
+    host = base.removeprefix("http://")
+    async with websockets.connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit"],
+                                  additional_headers={"Origin": base,
+                                                      "Cookie": f"yishiting_session={cookie}"},
+                                  max_size=None, open_timeout=TIMEOUT) as ws:
+        me = Session(ws, tally)
+        if not await me.run("open the app", "home") or not me.shows("已登录"):
+            tally.errors.append("open the app: not signed in by the cookie")
             return
         voted, n = False, 0
         while time.monotonic() < deadline:
             n += 1
-            await timed(tally, "proposal list", page,
-                        lambda: page.goto(f"{base}/proposals"), "text=提案与需求")
-            proposal = rng.choice(proposals)
-            await timed(tally, "open a proposal", page,
-                        lambda: page.goto(f"{base}/proposals?id={proposal}"), "text=返回列表")
-            box = main.get_by_role("textbox", name="评论")
-            if await box.count():
-                await box.fill(f"压力测试评论 {login} #{n}")
-                ok = await timed(tally, "comment", page,
-                                 lambda: main.get_by_role("button", name="发表").click(),
-                                 "text=/评论已发表。|发言太频繁/")
-                if ok and await page.get_by_text("发言太频繁").count():
-                    tally.refused += 1
-            await timed(tally, "votes page", page, lambda: page.goto(f"{base}/votes"),
-                        "text=投票")
-            if not voted:  # vote once: open the poll, tick an option, cast the ballot
+            await me.run("proposal list", "proposals")
+            proposal = f"id={rng.choice(world['proposals'])}"
+            if await me.run("open a proposal", "proposals", proposal):
+                box, send = me.widget("text_area", "评论"), me.widget("button", "发表")
+                if box and send:
+                    if await me.run("comment", "proposals", proposal, [
+                            (box, "string_value", f"压力测试评论 #{n}"),
+                            (send, "trigger_value", True)]):
+                        if me.shows("发言太频繁"):
+                            tally.refused += 1
+                        elif not me.shows("评论已发表"):
+                            tally.errors.append(f"comment: no answer shown {me.texts[-2:]}")
+            await me.run("votes page", "votes")
+            if not voted:
                 voted = True
-                if await timed(tally, "open the poll", page,
-                               lambda: page.goto(f"{base}/votes?id={poll}"), "text=读书会"):
-                    await main.get_by_text("读书会").first.click()
-                    await timed(tally, "vote", page,
-                                lambda: main.get_by_role("button", name="投票",
-                                                         exact=True).click(),
-                                "text=/回执码：|已经投过票|已在网上投票/")
-    finally:
-        await context.close()
+                poll = f"id={world['poll']}"
+                if await me.run("open the poll", "votes", poll):
+                    option = next((i for (k, _), i in me.widgets.items() if k == "checkbox"),
+                                  None)
+                    cast = me.widget("button", "投票")
+                    if not (option and cast):
+                        tally.errors.append("open the poll: no ballot form")
+                    elif await me.run("vote", "votes", poll, [(option, "bool_value", True),
+                                                              (cast, "trigger_value", True)]):
+                        if not me.shows("回执码"):
+                            tally.errors.append("vote: no receipt shown")
 
 
-async def drive(base: str, logins: list[str], proposals: list[int], poll: int,
-                sessions: int, seconds: float, ramp: float) -> Tally:
-    from playwright.async_api import async_playwright
-
+async def drive(base: str, world: dict, sessions: int, seconds: float, ramp: float) -> Tally:
     tally, rng = Tally(), random.Random(2026)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=shutil.which("chromium"),
-                                                   headless=True, args=CHROMIUM_ARGS)
-        deadline = time.monotonic() + seconds
-        await asyncio.gather(*[session(browser, base, logins[i], proposals, poll, deadline,
-                                       tally, random.Random(rng.random()), i * ramp)
-                               for i in range(sessions)])
-        await browser.close()
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*[resident(base, world["cookies"][i], world, deadline, tally,
+                                    random.Random(rng.random()), i * ramp)
+                           for i in range(sessions)])
     return tally
 
 
@@ -187,22 +225,19 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--residents", type=int, default=1500)
-    parser.add_argument("--ramp", type=float, default=2.0,
+    parser.add_argument("--ramp", type=float, default=0.5,
                         help="seconds between one session's arrival and the next")
     args = parser.parse_args()
-    if shutil.which("chromium") is None:
-        print("chromium is not installed (apt-get install chromium)", file=sys.stderr)
-        return 2
     folder = Path(tempfile.mkdtemp(prefix="yishiting-load-"))
-    url, logins, proposals, poll = demo_database(folder, args.residents)
+    world = prepare(folder, args.residents, args.sessions)
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=url)
     log = open(folder / "server.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=dict(os.environ, DATABASE_URL=world["url"]), stdout=log,
+        stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     memory = Memory(server.pid)
     try:
@@ -214,8 +249,7 @@ def main() -> int:
                 time.sleep(0.2)
         memory.start()
         started = time.perf_counter()
-        tally = asyncio.run(drive(base, logins, proposals, poll, args.sessions, args.seconds,
-                                  args.ramp))
+        tally = asyncio.run(drive(base, world, args.sessions, args.seconds, args.ramp))
         elapsed = time.perf_counter() - started
     finally:
         memory.stop.set()
@@ -223,14 +257,14 @@ def main() -> int:
         server.wait(timeout=30)
         log.close()
     served = sum(len(t) for t in tally.times.values())
-    lines = [f"# Load test: {args.sessions} sessions in Chromium for {args.seconds:.0f} s "
-             f"(SQLite, demo of {args.residents:,} residents)", "",
-             f"- {os.cpu_count()} cores shared by the server and all {args.sessions} browser "
-             f"sessions; one session arrives every {args.ramp:g} s",
+    lines = [f"# Load test: {args.sessions} residents at once for {args.seconds:.0f} s "
+             f"(SQLite, demo of {args.residents:,} residents, Streamlit's WebSocket protocol)",
+             "", f"- {os.cpu_count()} cores, shared by the server and the load generator; one "
+                 f"session arrives every {args.ramp:g} s",
              f"- actions served: {served:,} in {elapsed:.0f} s ({served / elapsed:.1f} a second)",
-             f"- errors: {len(tally.errors)}" + (f" ({', '.join(tally.errors[:5])})"
+             f"- errors: {len(tally.errors)}" + (f" ({'; '.join(tally.errors[:5])})"
                                                  if tally.errors else ""),
-             f"- comments refused by the rate limit: {tally.refused}",
+             f"- comments refused by the rate limit (5 a minute): {tally.refused}",
              f"- server peak resident memory: {memory.peak / 2**20:,.0f} MB", "",
              "| action | n | p50 s | p95 s |", "|---|---|---|---|"]
     for action, times in tally.times.items():

@@ -1,4 +1,4 @@
-"""The browser fixtures of tests/e2e and the AppTest fixtures of tests/pages, for the
-adversarial tests that run in Chromium or drive the app's scripts."""
-from tests.e2e.conftest import app_url, browser, e2e_database  # noqa: F401
+"""The AppTest fixtures of tests/pages, for the adversarial tests that drive the app's
+scripts. (The adversarial browser test lives in tests/e2e/test_hostile_markup.py: one
+Playwright per test session, so it shares tests/e2e's Chromium.)"""
 from tests.pages.conftest import app, demo_db, demo_template  # noqa: F401

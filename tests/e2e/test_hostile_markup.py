@@ -1,6 +1,7 @@
 """Hostile Markdown in a proposal and a comment, opened in Chromium: no script runs, no
 dialog opens, no request leaves for another host, and no javascript: link or remote image
-reaches the page."""
+reaches the page. Part of the adversarial suite (docs/SECURITY.md); it lives here to share
+the one Chromium a test session may drive."""
 import re
 
 import pytest
@@ -11,7 +12,6 @@ from tests.e2e.test_journey import main
 from tests.e2e.test_proposal_journey import open_proposal, signed_in
 
 pytestmark = pytest.mark.e2e
-NOT_ON_POSTGRESQL = True  # a browser on the demo server: tests/pg does not repeat it
 
 HOSTILE = """开头的正常文字 MARKER-OK
 

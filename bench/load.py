@@ -54,7 +54,7 @@ def prepare(folder: Path, residents: int, sessions: int) -> dict:
     os.environ.setdefault("YISHITING_SECRET_KEY", "load-test")
     from sqlmodel import col, select
 
-    from core.accounts.sessions import _serializer, start_session
+    from core.accounts.sessions import login_cookie, start_session
     from db.demo import load_demo
     from db.engine import dispose_engines, read_session, write_session
     from db.migrate import upgrade
@@ -77,7 +77,7 @@ def prepare(folder: Path, residents: int, sessions: int) -> dict:
     with write_session() as s:
         for user_id in users:
             session_id, _ = start_session(s, user_id=user_id)
-            cookies.append(_serializer().dumps(session_id))
+            cookies.append(login_cookie(session_id))
     dispose_engines()
     return {"url": os.environ["DATABASE_URL"], "cookies": cookies, "proposals": proposals,
             "poll": poll}

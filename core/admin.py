@@ -56,7 +56,7 @@ def set_role(*, actor: Principal, user_id: int, role: str) -> None:
         if user is None or user.community_id != actor.community_id:
             raise NotFound("error.not_found")
         if user.role == "admin" and role != "admin":
-            _ensure_another_admin(s, user)
+            ensure_another_admin(s, user)
         old = user.role
         user.role = role
         revoke_all_for_user(s, user_id=user.id)  # the new role applies from the next login
@@ -72,7 +72,7 @@ def set_active(*, actor: Principal, user_id: int, active: bool) -> None:
         if user is None or user.community_id != actor.community_id:
             raise NotFound("error.not_found")
         if not active and user.role == "admin":
-            _ensure_another_admin(s, user)
+            ensure_another_admin(s, user)
         user.active = bool(active)
         if not active:
             revoke_all_for_user(s, user_id=user.id)
@@ -80,7 +80,8 @@ def set_active(*, actor: Principal, user_id: int, active: bool) -> None:
                payload={"active": bool(active)})
 
 
-def _ensure_another_admin(s, user: User) -> None:
+def ensure_another_admin(s, user: User) -> None:
+    """Conflict("admin.last_admin") unless another active admin would remain."""
     others = s.exec(select(func.count()).select_from(User).where(
         User.role == "admin", User.active.is_(True), User.id != user.id,
         User.community_id == user.community_id)).one()

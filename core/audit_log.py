@@ -11,13 +11,13 @@ from sqlmodel import col, select
 
 from core import audit
 from core.errors import InvalidInput
+from core.participation import STAFF_ROLES
 from core.permissions import require
 from core.principal import Principal
 from db.engine import read_session
 from db.models import AuditEvent, User
 
 PAGE_SIZE = 50
-STAFF_ROLES = ("moderator", "researcher", "admin")
 
 
 class LoggedEvent(BaseModel):

@@ -28,6 +28,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from core import audit
 from core.accounts.sessions import revoke_all_for_user
+from core.admin import ensure_another_admin
 from core.dashboard.exports import spreadsheet_safe
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
@@ -150,9 +151,7 @@ def delete_account(*, actor: Principal, confirm_username: str) -> None:
             if hearings or polls:
                 raise Conflict("account.open_assignments", hearings=hearings, polls=polls)
         if user.role == "admin":
-            from core.admin import _ensure_another_admin
-
-            _ensure_another_admin(s, user)
+            ensure_another_admin(s, user)
         now = utcnow()
         resident = s.get(Resident, user.resident_id) if user.resident_id else None
         if resident is not None:

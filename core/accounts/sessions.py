@@ -78,7 +78,7 @@ def redeem_handoff(token: str) -> str | None:
         row.handoff_hash = None  # single use, even when it fails below
         if row.handoff_expires_at is None or row.handoff_expires_at < now or _expired(row, now):
             return None
-        return _serializer().dumps(row.id)
+        return login_cookie(row.id)
 
 
 def handoff_pending(session_id: str) -> bool:
@@ -87,6 +87,11 @@ def handoff_pending(session_id: str) -> bool:
         row = s.get(WebSession, session_id)
         return bool(row and row.handoff_hash and row.handoff_expires_at
                     and row.handoff_expires_at > utcnow())
+
+
+def login_cookie(session_id: str) -> str:
+    """The signed value of the login cookie for a session (what `server.py` sets)."""
+    return _serializer().dumps(session_id)
 
 
 def session_id_from_cookie(cookie_value: str | None) -> str | None:

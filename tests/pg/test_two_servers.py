@@ -74,7 +74,7 @@ def vote_states(me: Session):
 
 
 def test_residents_vote_through_two_servers_on_one_database(database):
-    from core.accounts.sessions import _serializer, start_session
+    from core.accounts.sessions import login_cookie, start_session
     from core.principal import Principal
     from core.voting.polls import close_poll
     from db.demo import load_demo
@@ -92,7 +92,7 @@ def test_residents_vote_through_two_servers_on_one_database(database):
         before = s.exec(select(func.count()).select_from(VoterRoll)
                         .where(VoterRoll.poll_id == poll)).one()
     with write_session() as s:
-        cookies = [_serializer().dumps(start_session(s, user_id=u)[0]) for u in users]
+        cookies = [login_cookie(start_session(s, user_id=u)[0]) for u in users]
     dispose_engines()
     servers = [start_server(database), start_server(database)]
     try:

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from core.dashboard.filters import Filters, check, event_conditions, local_midnight, measure
-from core.dashboard.people import _in_scope
+from core.dashboard.people import scope_and_events
 from core.participation import staff_residents
 from core.permissions import require
 from core.principal import Principal
@@ -31,10 +31,8 @@ def building_activity(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     check(filters)
     event = ParticipationEvent
     with read_session() as s:
-        community = s.get(Community, actor.community_id)
-        scope = _in_scope(s, community.id, filters.building_id)
-        pairs = (select(event.resident_id, event.kind)
-                 .where(*event_conditions(community.id, community.timezone, filters))
+        scope, where = scope_and_events(s, actor, filters)
+        pairs = (select(event.resident_id, event.kind).where(*where)
                  .group_by(event.resident_id, event.kind).subquery())
         query = (select(Resident.building_id, pairs.c.kind, func.count())
                  .join(Resident, Resident.id == pairs.c.resident_id)

@@ -74,6 +74,15 @@ def _in_scope(s: Session, community_id: int, building_id: int | None) -> pd.Data
     return scope.reset_index(drop=True)
 
 
+def scope_and_events(s: Session, actor: Principal, filters: Filters
+                     ) -> tuple[pd.DataFrame, list]:
+    """The residents in scope (see _in_scope) and the WHERE conditions on their events under
+    the filters: what every per-resident query of the dashboard starts from."""
+    community = s.get(Community, actor.community_id)
+    return (_in_scope(s, community.id, filters.building_id),
+            event_conditions(community.id, community.timezone, filters))
+
+
 def person_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     """One row per resident in scope: resident_id, building, the consented demographics
     (else "undisclosed"); `acts` and `offline` (their events under the filters, and how many
@@ -82,15 +91,13 @@ def person_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     require(actor, "dashboard.view")
     check(filters)
     event = ParticipationEvent
+    seconds = measure(filters) == "seconds"
     with read_session() as s:
-        community = s.get(Community, actor.community_id)
-        scope = _in_scope(s, community.id, filters.building_id)
-        seconds = measure(filters) == "seconds"
-        rows = plain_rows(s, select(event.resident_id, func.count(),
-                   func.count().filter(event.channel == "offline"),
-                   func.coalesce(func.sum(event.amount), 0.0) if seconds else func.count())
-            .where(*event_conditions(community.id, community.timezone, filters))
-            .group_by(event.resident_id))
+        scope, where = scope_and_events(s, actor, filters)
+        rows = plain_rows(s, select(
+            event.resident_id, func.count(), func.count().filter(event.channel == "offline"),
+            func.coalesce(func.sum(event.amount), 0.0) if seconds else func.count())
+            .where(*where).group_by(event.resident_id))
     counted = pd.DataFrame(rows,
                            columns=["resident_id", "acts", "offline", "count"]
                            ).set_index("resident_id")
@@ -112,12 +119,10 @@ def kind_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     check(filters)
     event = ParticipationEvent
     with read_session() as s:
-        community = s.get(Community, actor.community_id)
-        scope = _in_scope(s, community.id, filters.building_id)
+        scope, where = scope_and_events(s, actor, filters)
         rows = plain_rows(s, select(event.resident_id, event.kind, func.count(),
-                   func.coalesce(func.sum(event.amount), 0.0))
-            .where(*event_conditions(community.id, community.timezone, filters))
-            .group_by(event.resident_id, event.kind))
+                                    func.coalesce(func.sum(event.amount), 0.0))
+                          .where(*where).group_by(event.resident_id, event.kind))
     counted = pd.DataFrame(rows,
                            columns=["resident_id", "kind", "acts", "seconds"])
     kinds = sorted(counted["kind"].unique())

@@ -12,7 +12,8 @@ from sqlalchemy.dialects.postgresql import ARRAY, TIMESTAMP
 from sqlmodel import col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from core.dashboard.filters import Filters, check, event_conditions, local_midnight, measure
+from core.dashboard.filters import (Filters, check, event_conditions, local_midnight, measure,
+                                    period_conditions)
 from core.dashboard.people import scope_and_events
 from core.participation import staff_residents
 from core.permissions import require
@@ -159,10 +160,7 @@ def _trends_of_few(s, where: list, filters: Filters, kinds: list[str],
     if filters.building_id is not None:
         where.append(col(event.resident_id).in_(
             select(Resident.id).where(Resident.building_id == filters.building_id)))
-    if filters.start:
-        where.append(event.at >= local_midnight(filters.start, timezone))
-    if filters.end:
-        where.append(event.at < local_midnight(filters.end + timedelta(days=1), timezone))
+    where += period_conditions(filters, timezone)
     rows = s.connection().execute(select(event.kind, event.at, event.amount).where(*where)).all()
     if not rows:
         return "day", pd.DataFrame(columns=["period", "kind", "value"])

@@ -48,17 +48,25 @@ def local_midnight(day: date, tz: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz))
 
 
+def period_conditions(filters: Filters, timezone: str) -> list:
+    """The filters' period as conditions on the events' time: local days, end inclusive."""
+    where = []
+    if filters.start:
+        where.append(ParticipationEvent.at >= local_midnight(filters.start, timezone))
+    if filters.end:
+        where.append(ParticipationEvent.at < local_midnight(filters.end + timedelta(days=1),
+                                                            timezone))
+    return where
+
+
 def event_conditions(community_id: int, timezone: str, filters: Filters, *,
                      with_period: bool = True, with_kinds: bool = True) -> list:
     """WHERE conditions on ParticipationEvent for the filters (the building is applied on
     the roster side, where residents are)."""
     where = [ParticipationEvent.community_id == community_id,
              col(ParticipationEvent.resident_id).is_not(None)]
-    if with_period and filters.start:
-        where.append(ParticipationEvent.at >= local_midnight(filters.start, timezone))
-    if with_period and filters.end:
-        where.append(ParticipationEvent.at < local_midnight(filters.end + timedelta(days=1),
-                                                            timezone))
+    if with_period:
+        where += period_conditions(filters, timezone)
     if with_kinds and filters.kinds:
         where.append(col(ParticipationEvent.kind).in_(filters.kinds))
     if filters.channel:

@@ -26,25 +26,17 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.app_server import app_server
+
 REPORT = Path(__file__).resolve().parent / "LOAD.md"
 TIMEOUT = 120.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(folder: Path, residents: int, sessions: int) -> dict:
@@ -166,16 +158,23 @@ class Session:
         return any(text in t for t in self.texts)
 
 
-async def resident(base: str, cookie: str, world: dict, deadline: float, tally: Tally,
-                   rng: random.Random, delay: float) -> None:
+def connect(base: str, cookie: str | None):
+    """A browser session's WebSocket to the server at `base`, signed in by `cookie` (the
+    login cookie's value) or not at all; use with `async with`."""
     import websockets
 
+    headers = {"Origin": base}
+    if cookie:
+        headers["Cookie"] = f"yishiting_session={cookie}"
+    return websockets.connect(f"ws://{base.removeprefix('http://')}/_stcore/stream",
+                              subprotocols=["streamlit"], additional_headers=headers,
+                              max_size=None, open_timeout=TIMEOUT)
+
+
+async def resident(base: str, cookie: str, world: dict, deadline: float, tally: Tally,
+                   rng: random.Random, delay: float) -> None:
     await asyncio.sleep(delay)
-    host = base.removeprefix("http://")
-    async with websockets.connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit"],
-                                  additional_headers={"Origin": base,
-                                                      "Cookie": f"yishiting_session={cookie}"},
-                                  max_size=None, open_timeout=TIMEOUT) as ws:
+    async with connect(base, cookie) as ws:
         me = Session(ws, tally)
         if not await me.run("open the app", "home") or not me.shows("已登录"):
             tally.errors.append("open the app: not signed in by the cookie")
@@ -230,32 +229,15 @@ def main() -> int:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="yishiting-load-"))
     world = prepare(folder, args.residents, args.sessions)
-    port = free_port()
-    log = open(folder / "server.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=dict(os.environ, DATABASE_URL=world["url"]), stdout=log,
-        stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    memory = Memory(server.pid)
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
+    with app_server(world["url"], log=folder / "server.log") as (base, server):
+        memory = Memory(server.pid)
         memory.start()
         started = time.perf_counter()
-        tally = asyncio.run(drive(base, world, args.sessions, args.seconds, args.ramp))
+        try:
+            tally = asyncio.run(drive(base, world, args.sessions, args.seconds, args.ramp))
+        finally:
+            memory.stop.set()
         elapsed = time.perf_counter() - started
-    finally:
-        memory.stop.set()
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
     served = sum(len(t) for t in tally.times.values())
     lines = [f"# Load test: {args.sessions} residents at once for {args.seconds:.0f} s "
              f"(SQLite, demo of {args.residents:,} residents, Streamlit's WebSocket protocol)",

@@ -4,19 +4,14 @@ Playwright in Debian's chromium (Playwright's own browser downloads are not avai
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from bench.app_server import app_server
 from db.engine import ROOT
 from tests.conftest import migrate_sqlite, skip_or_fail
 
@@ -26,12 +21,6 @@ expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _demo_database(path: Path) -> str:
@@ -48,38 +37,13 @@ def e2e_database(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory, e2e_database):
     """Base URL of a Streamlit server running the app on a fresh demo database."""
-    workdir = tmp_path_factory.mktemp("e2e")
-    port = _free_port()
-    env = dict(os.environ, DATABASE_URL=e2e_database, YISHITING_SECRET_KEY="e2e-secret-key")
-    log = open(workdir / "streamlit.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("e2e") / "streamlit.log"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not become healthy:\n"
-                            + (workdir / "streamlit.log").read_text()[-3000:], pytrace=False)
-            time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+        with app_server(e2e_database, log=log,
+                        env={"YISHITING_SECRET_KEY": "e2e-secret-key"}) as (base, _):
+            yield base
+    except RuntimeError as error:  # it never became healthy: say why, with its log
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -3,55 +3,21 @@ both (over Streamlit's own WebSocket protocol, as browsers do); someone who vote
 one cannot vote again through the other; both servers show the same tally afterwards, and
 the roll has no duplicate."""
 import asyncio
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bench.load import Session, Tally
-from tests.e2e.conftest import _free_port
+from bench.app_server import app_server
+from bench.load import Session, Tally, connect
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.pg
-
-
-def start_server(url: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=dict(os.environ, DATABASE_URL=url), stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                return server, base
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    pytest.fail("an app server did not become healthy")
 
 
 async def page(base: str, cookie: str | None, name: str, query: str = "", states=(),
                tally: Tally | None = None) -> Session:
-    import websockets
-
-    headers = {"Origin": base}
-    if cookie:
-        headers["Cookie"] = f"yishiting_session={cookie}"
-    async with websockets.connect(f"ws://{base.removeprefix('http://')}/_stcore/stream",
-                                  subprotocols=["streamlit"], additional_headers=headers,
-                                  max_size=None) as ws:
+    async with connect(base, cookie) as ws:
         me = Session(ws, tally or Tally())
         assert await me.run("page", name, query), me.tally.errors
         if states:
@@ -73,7 +39,7 @@ def vote_states(me: Session):
     return [(option, "bool_value", True), (me.widget("button", "投票"), "trigger_value", True)]
 
 
-def test_residents_vote_through_two_servers_on_one_database(database):
+def test_residents_vote_through_two_servers_on_one_database(database, tmp_path):
     from core.accounts.sessions import login_cookie, start_session
     from core.principal import Principal
     from core.voting.polls import close_poll
@@ -94,9 +60,9 @@ def test_residents_vote_through_two_servers_on_one_database(database):
     with write_session() as s:
         cookies = [login_cookie(start_session(s, user_id=u)[0]) for u in users]
     dispose_engines()
-    servers = [start_server(database), start_server(database)]
-    try:
-        bases = [base for _, base in servers]
+    with app_server(database, log=tmp_path / "first.log") as (first, _), \
+            app_server(database, log=tmp_path / "second.log") as (second, _):
+        bases = [first, second]
 
         async def everyone_votes():
             return await asyncio.gather(*[
@@ -116,10 +82,6 @@ def test_residents_vote_through_two_servers_on_one_database(database):
         seen = [in_a_thread(page(base, None, "votes", f"id={poll}")).texts for base in bases]
         assert seen[0] == seen[1], (seen[0], seen[1])  # the same results, down to the hash
         assert any("冻结的计票哈希" in text for text in seen[0])
-    finally:
-        for server, _ in servers:
-            server.terminate()
-            server.wait(timeout=30)
     with read_session() as s:
         roll = s.exec(select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll)).all()
     assert len(roll) == len(set(roll)) == before + len(cookies)

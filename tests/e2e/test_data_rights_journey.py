@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_journey import main, nav, open_app, sidebar
+from tests.e2e.test_journey import main, nav, register, sidebar
 
 pytestmark = pytest.mark.e2e
 
@@ -22,17 +22,7 @@ def test_export_then_delete_keeps_the_thread(browser, app_url):
     username = f"dr_{secrets.token_hex(3)}"
     comment = f"楼下的路灯坏了 {secrets.token_hex(2)}"
     try:
-        open_app(page, app_url)
-        nav(page, "注册", "register")
-        form = main(page)
-        form.get_by_role("textbox", name="用户名", exact=True).fill(username)
-        form.get_by_role("textbox", name="显示名称", exact=True).fill("要离开的居民")
-        form.get_by_label("密码", exact=True).fill("lantern-river-autumn")
-        form.get_by_label("确认密码", exact=True).fill("lantern-river-autumn")
-        form.get_by_role("combobox", name="楼栋").click()
-        page.get_by_role("option").first.click()
-        with page.expect_response(lambda r: r.url.endswith("/auth/session")):
-            form.get_by_role("button", name="注册", exact=True).click()
+        register(page, app_url, username, "要离开的居民", "lantern-river-autumn")
         expect(sidebar(page)).to_contain_text("已登录：要离开的居民")
 
         # Comment on the first proposal of the list, and remember its address.

@@ -51,25 +51,31 @@ def log_in(page: Page, username: str, password: str) -> None:
     form.get_by_role("button", name="登录", exact=True).click()
 
 
+def register(page: Page, app_url: str, username: str, display_name: str, password: str) -> int:
+    """Open the app, register in the first building, and return the status with which the
+    browser redeemed its one-time token for the login cookie."""
+    open_app(page, app_url)
+    nav(page, "注册", "register")
+    form = main(page)
+    form.get_by_role("textbox", name="用户名", exact=True).fill(username)
+    form.get_by_role("textbox", name="显示名称", exact=True).fill(display_name)
+    form.get_by_label("密码", exact=True).fill(password)
+    form.get_by_label("确认密码", exact=True).fill(password)
+    form.get_by_role("combobox", name="楼栋").click()
+    page.get_by_role("option").first.click()
+    with page.expect_response(lambda r: r.url.endswith("/auth/session")) as redeemed:
+        form.get_by_role("button", name="注册", exact=True).click()
+    return redeemed.value.status
+
+
 def session_cookie(page: Page) -> dict | None:
     return next((c for c in page.context.cookies() if c["name"] == COOKIE), None)
 
 
 def test_register_reload_switch_language_log_out_and_in(page: Page, app_url: str):
     username = f"e2e_{secrets.token_hex(3)}"
-    open_app(page, app_url)
-    nav(page, "注册", "register")
-    form = main(page)
-    form.get_by_role("textbox", name="用户名", exact=True).fill(username)
-    form.get_by_role("textbox", name="显示名称", exact=True).fill("浏览器测试居民")
-    form.get_by_label("密码", exact=True).fill(PASSWORD)
-    form.get_by_label("确认密码", exact=True).fill(PASSWORD)
-    form.get_by_role("combobox", name="楼栋").click()
-    page.get_by_role("option").first.click()
     # The app hands the browser a one-time token that it redeems for the cookie.
-    with page.expect_response(lambda r: r.url.endswith("/auth/session")) as redeemed:
-        form.get_by_role("button", name="注册", exact=True).click()
-    assert redeemed.value.status == 204
+    assert register(page, app_url, username, "浏览器测试居民", PASSWORD) == 204
     expect(sidebar(page)).to_contain_text("已登录：浏览器测试居民")
     expect(main(page)).to_contain_text("浏览器测试居民，欢迎回到")
 

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_journey import idle, log_in, main, nav, open_app, session_cookie, sidebar
+from tests.e2e.test_journey import (idle, log_in, main, nav, open_app, register,
+                                    session_cookie, sidebar)
 
 pytestmark = pytest.mark.e2e
 
@@ -56,17 +57,8 @@ def test_submit_support_discuss_answer(browser, app_url: str):
         proposal_id = re.search(r"id=(\d+)", author.url).group(1)
 
         # 2. A neighbour registers, supports it and comments.
-        open_app(neighbour, app_url)
-        nav(neighbour, "注册", "register")
-        form = main(neighbour)
-        form.get_by_role("textbox", name="用户名", exact=True).fill(f"nb_{secrets.token_hex(3)}")
-        form.get_by_role("textbox", name="显示名称", exact=True).fill("隔壁邻居")
-        form.get_by_label("密码", exact=True).fill("walnut-courtyard-evening")
-        form.get_by_label("确认密码", exact=True).fill("walnut-courtyard-evening")
-        form.get_by_role("combobox", name="楼栋").click()
-        neighbour.get_by_role("option").first.click()
-        with neighbour.expect_response(lambda r: r.url.endswith("/auth/session")):
-            form.get_by_role("button", name="注册", exact=True).click()
+        register(neighbour, app_url, f"nb_{secrets.token_hex(3)}", "隔壁邻居",
+                 "walnut-courtyard-evening")
         # Found through the list's search, then opened by its link (not by address).
         nav(neighbour, "提案与需求", "proposals")
         search = main(neighbour).get_by_role("textbox", name="搜索")

@@ -93,6 +93,20 @@ def community(database) -> dict:
                 "building_codes": [b.code for b in buildings], "actors": [a.id for a in actors]}
 
 
+def other_community(name: str = "另一个社区") -> dict:
+    """A second community with one building (X1) and one actor; returns their ids, shaped
+    like the `community` fixture's."""
+    with write_session() as s:
+        c = Community(name=name)
+        s.add(c)
+        s.flush()
+        b = Building(community_id=c.id, code="X1", name="X1号楼")
+        a = Actor(community_id=c.id, name="别处物业", kind="property_company")
+        s.add_all([b, a])
+        s.flush()
+        return {"id": c.id, "buildings": [b.id], "building_codes": [b.code], "actors": [a.id]}
+
+
 def make_user(community: dict, username: str, role: str = "resident",
               password: str = "correct-horse-battery") -> Principal:
     """Register a resident and give it `role`; return its principal with a live session."""

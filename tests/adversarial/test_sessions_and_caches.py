@@ -5,23 +5,19 @@ import pytest
 from core.dashboard import Filters, person_counts
 from core.principal import Principal
 from db.engine import write_session
-from db.models import Building, Community, Resident
-from tests.conftest import make_user
+from db.models import Resident
+from tests.conftest import make_user, other_community
 
 pytestmark = pytest.mark.usefixtures("quick_accounts")
 
 
 def test_a_second_community_never_sees_the_first_ones_cached_roster(people, community):
     first = person_counts(actor=people["researcher"], filters=Filters())
+    other = other_community()
     with write_session() as s:
-        other = Community(name="另一个社区")
-        s.add(other)
-        s.flush()
-        building = Building(community_id=other.id, code="X1", name="X1")
-        s.add(building)
-        s.flush()
-        s.add(Resident(community_id=other.id, building_id=building.id, full_name="外社区居民"))
-        other_id = other.id
+        s.add(Resident(community_id=other["id"], building_id=other["buildings"][0],
+                       full_name="外社区居民"))
+    other_id = other["id"]
     researcher = Principal(user_id=people["researcher"].user_id, role="researcher",
                            community_id=other_id)
     second = person_counts(actor=researcher, filters=Filters())

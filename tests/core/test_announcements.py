@@ -11,9 +11,9 @@ from core.announcements import (HOME_LIMIT, get_announcement, list_announcements
                                 withdraw_announcement)
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.principal import Principal
-from db.engine import read_session, write_session
-from db.models import Announcement, AuditEvent, Building, Community
-from tests.conftest import make_user, visitor
+from db.engine import read_session
+from db.models import Announcement, AuditEvent
+from tests.conftest import make_user, other_community, visitor
 
 pytestmark = pytest.mark.usefixtures("quick_accounts")
 
@@ -45,14 +45,7 @@ def audit_events(action: str) -> list[tuple[str, dict]]:
 @pytest.fixture
 def elsewhere(database) -> dict:
     """A second community with one building and its own moderator."""
-    with write_session() as s:
-        c = Community(name="另一个社区")
-        s.add(c)
-        s.flush()
-        b = Building(community_id=c.id, code="X1", name="外1号楼")
-        s.add(b)
-        s.flush()
-        ids = {"id": c.id, "buildings": [b.id]}
+    ids = other_community()
     ids["moderator"] = make_user(ids, "othermod", "moderator")
     return ids
 

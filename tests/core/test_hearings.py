@@ -17,7 +17,7 @@ from db.models import (AuditEvent, Hearing, HearingAttendance, HearingRegistrati
                        ParticipationEvent, Proposal, Resident)
 from db.models.base import utcnow
 from db.models.hearings import HEARING_STATUSES
-from tests.conftest import make_user
+from tests.conftest import make_user, other_community
 
 pytestmark = pytest.mark.usefixtures("quick_accounts")
 
@@ -220,16 +220,10 @@ def test_check_in_refusals(people, community):
         check_in(actor=moderator, hearing_id=limited, resident_id=roster_only(community),
                  channel="offline")
     assert raised.value.key == "hearing.registration_required"
+    other = other_community("别的社区")
     with write_session() as s:
-        from db.models import Building, Community
-
-        other = Community(name="别的社区")
-        s.add(other)
-        s.flush()
-        building = Building(community_id=other.id, code="X1", name="X")
-        s.add(building)
-        s.flush()
-        stranger = Resident(community_id=other.id, building_id=building.id, full_name="外人")
+        stranger = Resident(community_id=other["id"], building_id=other["buildings"][0],
+                            full_name="外人")
         s.add(stranger)
         s.flush()
         stranger_id = stranger.id

@@ -15,9 +15,9 @@ from core.moderation import (MAX_BLOCK_DAYS, block_user, blocked_users, dismiss_
 from core.principal import ANONYMOUS, Principal
 from core.proposals.commands import change_status, submit_proposal
 from db.engine import read_session, write_session
-from db.models import AuditEvent, Comment, CommentFlag, Community, Building, User, UserBlock
+from db.models import AuditEvent, Comment, CommentFlag, User, UserBlock
 from db.models.base import utcnow
-from tests.conftest import BODY, make_user, visitor
+from tests.conftest import BODY, make_user, other_community, visitor
 
 pytestmark = pytest.mark.usefixtures("quick_accounts")
 
@@ -239,15 +239,7 @@ def test_block_days_at_the_limits(people, days):
 
 
 def test_block_refusals_write_nothing(people):
-    with write_session() as s:
-        c = Community(name="另一个社区")
-        s.add(c)
-        s.flush()
-        b = Building(community_id=c.id, code="X1", name="X1号楼")
-        s.add(b)
-        s.flush()
-        elsewhere = {"id": c.id, "buildings": [b.id]}
-    make_user(elsewhere, "outsider")
+    make_user(other_community(), "outsider")
     before = snapshot()
     cases = [("nobody.here", NotFound, "moderation.no_such_user"),
              ("", NotFound, "moderation.no_such_user"),

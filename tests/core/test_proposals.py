@@ -21,12 +21,12 @@ from core.proposals.commands import (answer_proposal, assign_actor, change_statu
                                      withdraw_proposal, withdraw_support)
 from core.proposals.photos import MAX_BYTES
 from db.engine import read_session, write_session
-from db.models import (Actor, AuditEvent, Building, Community, ParticipationEvent,
+from db.models import (Actor, AuditEvent, Community, ParticipationEvent,
                        ProgressUpdate, Proposal, ProposalFollow, ProposalStatusChange,
                        Resident, Support)
 from db.models.base import utcnow
 from db.models.proposals import PROPOSAL_STATUSES
-from tests.conftest import BODY, make_user
+from tests.conftest import BODY, make_user, other_community
 
 
 
@@ -95,18 +95,6 @@ def add_roster(community: dict, building_id: int, n: int) -> None:
     with write_session() as s:
         s.add_all(Resident(community_id=community["id"], building_id=building_id,
                            full_name=f"住户{i}") for i in range(n))
-
-
-def other_community() -> dict:
-    with write_session() as s:
-        c = Community(name="另一个社区")
-        s.add(c)
-        s.flush()
-        b = Building(community_id=c.id, code="X1", name="X1号楼")
-        a = Actor(community_id=c.id, name="别处物业", kind="property_company")
-        s.add_all([b, a])
-        s.flush()
-        return {"id": c.id, "buildings": [b.id], "actors": [a.id]}
 
 
 def image_bytes(fmt: str, size=(64, 48), **save) -> bytes:

@@ -15,6 +15,7 @@ import random
 import secrets
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert
@@ -46,14 +47,27 @@ LIFECYCLE = ["submitted", "under_review", "open_for_discussion", "in_hearing", "
 BASELINE_SOURCE = "Synthetic demo baseline (the generator's sampling shares), not official data"
 
 
+@dataclass(frozen=True)
+class Plan:
+    """Exact amounts of activity for one community, where the demo's own proportions (about
+    40 proposals, 17 comments each and 2 polls per 1,500 residents) are not wanted: the
+    district benchmark asks for 10,000 proposals, 100,000 comments, 200 polls and 300,000
+    ballots over 10 communities."""
+    proposals: int
+    comments: int
+    polls: int
+    ballots: int
+
+
 class Demo:
     def __init__(self, *, residents: int, seed: int, now: datetime,
-                 progress: Callable[[float, str], None] | None):
+                 progress: Callable[[float, str], None] | None, plan: Plan | None = None):
         self.rng = random.Random(seed)
         # A second stream for later additions, so that they leave the first one's draws as
         # they were (the demo's figures stay the same for a seed).
         self.extra_rng = random.Random(seed + 1)
         self.n_residents = residents
+        self.plan = plan
         self.now = now
         self.progress = progress or (lambda fraction, label: None)
         self.rows: dict[type, list[dict]] = {}
@@ -178,7 +192,8 @@ class Demo:
     # -- activity -----------------------------------------------------------------------------
     def build_proposals(self):
         rng = self.rng
-        count = max(12, round(40 * self.n_residents / 1500))
+        count = self.plan.proposals if self.plan else max(12, round(40 * self.n_residents / 1500))
+        quota = self.comment_quota(count)
         self.proposals = []
         for index in range(count):
             kind, category, title, body, actor = content.PROPOSALS[index % len(content.PROPOSALS)]
@@ -214,10 +229,22 @@ class Demo:
             self.event(kind, author, self.account_of[author], created, object_type="proposal",
                        object_id=pid)
             self.proposals.append(dict(id=pid, created=created, author=author))
-            self.build_thread(pid, created, author)
+            self.build_thread(pid, created, author, quota[index] if quota else None)
         self.progress(0.6, "proposals")
 
-    def build_thread(self, pid: int, created: datetime, author: int):
+    def comment_quota(self, proposals: int) -> list[int] | None:
+        """The planned comments split over the proposals, heavy-tailed (a few threads draw
+        most of them) and summing exactly to the plan; None without a plan."""
+        if not self.plan:
+            return None
+        weights = [self.extra_rng.paretovariate(1.3) for _ in range(proposals)]
+        total = sum(weights)
+        quota = [int(self.plan.comments * w / total) for w in weights]
+        for index in self.extra_rng.sample(range(proposals), self.plan.comments - sum(quota)):
+            quota[index] += 1
+        return quota
+
+    def build_thread(self, pid: int, created: datetime, author: int, planned: int | None = None):
         rng = self.rng
         supporters = self.some_people(int(rng.paretovariate(1.2) * 6))
         support_count = 0
@@ -232,7 +259,8 @@ class Demo:
             support_count += 1
         comments: list[int] = []
         depth: dict[int, int] = {}
-        for _ in range(int(rng.paretovariate(1.3) * 4)):
+        count = int(rng.paretovariate(1.3) * 4)
+        for _ in range(count if planned is None else planned):
             writer = self.someone()
             at = min(self.now, created + timedelta(days=rng.uniform(0, 40)))
             parent = rng.choice(comments) if comments and rng.random() < 0.35 else None
@@ -309,39 +337,63 @@ class Demo:
                      published_at=self.now - timedelta(days=days))
 
     def build_polls(self):
+        if self.plan:
+            return self.build_planned_polls()
         rng = self.rng
         for index, (method, title, options) in enumerate(content.POLLS):
             closed = index == 0
-            opens = self.now - timedelta(days=30 if closed else 3)
-            closes = opens + timedelta(days=14)
-            pid = self.add(Poll, community_id=1, title=title, method=method,
-                           status="closed" if closed else "open", opens_at=opens, closes_at=closes,
-                           quorum=0.1 if method == "majority" else 0.0, secret=True,
-                           max_choices=2 if method == "approval" else None, created_by=2,
-                           created_at=opens - timedelta(days=2))
-            codes = ("yes", "no", "abstain") if method == "majority" else (None,) * len(options)
-            option_ids = [self.add(PollOption, poll_id=pid, label=label, position=position,
-                                   code=code)
-                          for position, (label, code) in enumerate(zip(options, codes))]
+            pid, opens, option_ids = self.add_poll(method, title, options, closed)
             voters = self.some_people(int(len(self.account_holders) * (0.35 if closed else 0.15)))
             paper = rng.sample(self.residents, min(len(self.residents), len(voters) // 5))
             ballots = [(r, "online") for r in voters]
             ballots += [(r["id"], "offline") for r in paper
                         if r["id"] not in voters and r["id"] not in self.account_of]
             for resident_id, channel in ballots:
-                at = min(self.now, opens + timedelta(days=rng.uniform(0, 14)))
-                self.add(VoterRoll, poll_id=pid, resident_id=resident_id,
-                         user_id=self.account_of.get(resident_id), channel=channel,
-                         entered_by=2 if channel == "offline" else None, voted_at=at)
-                chosen = [rng.choices(option_ids, [5, 3, 1])[0]] if method == "majority" \
-                    else sorted(rng.sample(option_ids, rng.randint(1, 2)))
-                receipt = secrets.token_hex(8)  # demo voters never see theirs
-                self.add(Ballot, id=secrets.token_hex(16), poll_id=pid,
-                         choice=json.dumps(chosen, separators=(",", ":")),
-                         receipt_hash=hashlib.sha256(receipt.encode()).hexdigest())
-                self.event("vote", resident_id, self.account_of.get(resident_id), at, channel,
-                           "poll", pid)
+                self.add_ballot(pid, method, opens, option_ids, resident_id, channel)
         self.progress(0.85, "polls")
+
+    def build_planned_polls(self):
+        """The plan's polls, half of them closed, with its ballots spread evenly: residents
+        with an account vote online, the others on paper."""
+        for index in range(self.plan.polls):
+            method, title, options = content.POLLS[index % len(content.POLLS)]
+            closed = index < self.plan.polls // 2
+            pid, opens, option_ids = self.add_poll(method, f"{title}（第{index + 1}期）", options,
+                                                   closed)
+            share = self.plan.ballots // self.plan.polls + (index < self.plan.ballots % self.plan.polls)
+            for row in self.rng.sample(self.residents, min(share, len(self.residents))):
+                channel = "online" if row["id"] in self.account_of else "offline"
+                self.add_ballot(pid, method, opens, option_ids, row["id"], channel)
+        self.progress(0.85, "polls")
+
+    def add_poll(self, method: str, title: str, options: list[str], closed: bool):
+        """(poll id, opening time, option ids) of a new secret poll, closed or still open."""
+        opens = self.now - timedelta(days=30 if closed else 3)
+        pid = self.add(Poll, community_id=1, title=title, method=method,
+                       status="closed" if closed else "open", opens_at=opens,
+                       closes_at=opens + timedelta(days=14),
+                       quorum=0.1 if method == "majority" else 0.0, secret=True,
+                       max_choices=2 if method == "approval" else None, created_by=2,
+                       created_at=opens - timedelta(days=2))
+        codes = ("yes", "no", "abstain") if method == "majority" else (None,) * len(options)
+        option_ids = [self.add(PollOption, poll_id=pid, label=label, position=position, code=code)
+                      for position, (label, code) in enumerate(zip(options, codes))]
+        return pid, opens, option_ids
+
+    def add_ballot(self, pid: int, method: str, opens: datetime, option_ids: list[int],
+                   resident_id: int, channel: str):
+        rng = self.rng
+        at = min(self.now, opens + timedelta(days=rng.uniform(0, 14)))
+        self.add(VoterRoll, poll_id=pid, resident_id=resident_id,
+                 user_id=self.account_of.get(resident_id), channel=channel,
+                 entered_by=2 if channel == "offline" else None, voted_at=at)
+        chosen = [rng.choices(option_ids, [5, 3, 1])[0]] if method == "majority" \
+            else sorted(rng.sample(option_ids, rng.randint(1, 2)))
+        receipt = secrets.token_hex(8)  # demo voters never see theirs
+        self.add(Ballot, id=secrets.token_hex(16), poll_id=pid,
+                 choice=json.dumps(chosen, separators=(",", ":")),
+                 receipt_hash=hashlib.sha256(receipt.encode()).hexdigest())
+        self.event("vote", resident_id, self.account_of.get(resident_id), at, channel, "poll", pid)
 
     def generate(self) -> dict[str, int]:
         self.build_structure()
@@ -365,6 +417,38 @@ def is_empty() -> bool:
         return s.exec(select(func.count()).select_from(Community)).one() == 0
 
 
+def insert_rows(s, rows: dict[type, list[dict]]) -> None:
+    """Bulk-insert generated rows, parents first, in batches."""
+    for model in ORDER:
+        batch = rows.get(model, [])
+        for start in range(0, len(batch), 10_000):
+            s.execute(insert(model), batch[start:start + 10_000])
+
+
+def finish_load(s) -> None:
+    """After a bulk load: PostgreSQL's id sequences moved past the ids given, and the closed
+    polls' tallies frozen as closing them would have."""
+    if s.get_bind().dialect.name == "postgresql":
+        for model in ORDER:
+            if model is not Ballot:
+                table = model.__tablename__
+                pk = next(iter(model.__table__.primary_key.columns)).name
+                s.exec(select(func.setval(
+                    func.pg_get_serial_sequence(f'"{table}"', pk),
+                    select(func.coalesce(func.max(getattr(model, pk)), 0) + 1).scalar_subquery(),
+                    False)))
+    from core.voting.polls import freeze_tally
+
+    for poll in s.exec(select(Poll).where(Poll.status == "closed")).all():
+        freeze_tally(s, poll)
+
+
+def progress_bar(fraction: float, label: str) -> None:
+    """A progress line on standard error, for the command-line loaders."""
+    print(f"\r[{'#' * int(fraction * 30):<30}] {fraction:4.0%} {label:<12}", end="",
+          file=sys.stderr, flush=True)
+
+
 def load_demo(*, residents: int = 1500, seed: int = 2026, now: datetime | None = None,
               progress: Callable[[float, str], None] | None = None) -> dict[str, int]:
     """Generate the demo community into an empty database; return rows written per table."""
@@ -374,23 +458,8 @@ def load_demo(*, residents: int = 1500, seed: int = 2026, now: datetime | None =
     with write_session() as s:
         if s.exec(select(func.count()).select_from(Community)).one():
             raise RuntimeError("the database already holds a community; demo not loaded")
-        for model in ORDER:
-            rows = demo.rows.get(model, [])
-            for start in range(0, len(rows), 10_000):
-                s.execute(insert(model), rows[start:start + 10_000])
-        if s.get_bind().dialect.name == "postgresql":
-            for model in ORDER:
-                if model is not Ballot:
-                    table = model.__tablename__
-                    pk = next(iter(model.__table__.primary_key.columns)).name
-                    s.exec(select(func.setval(
-                        func.pg_get_serial_sequence(f'"{table}"', pk),
-                        select(func.coalesce(func.max(getattr(model, pk)), 0) + 1).scalar_subquery(),
-                        False)))
-        from core.voting.polls import freeze_tally
-
-        for poll in s.exec(select(Poll).where(Poll.status == "closed")).all():
-            freeze_tally(s, poll)
+        insert_rows(s, demo.rows)
+        finish_load(s)
         record(s, actor=SYSTEM, action="demo.load", object_type="community", object_id=1,
                payload={"residents": residents, "seed": seed})
     demo.progress(1.0, "done")
@@ -413,11 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         print("database already has a community; demo not loaded", file=sys.stderr)
         return 1
 
-    def show(fraction: float, label: str) -> None:
-        print(f"\r[{'#' * int(fraction * 30):<30}] {fraction:4.0%} {label:<10}", end="",
-              file=sys.stderr, flush=True)
-
-    counts = load_demo(residents=args.residents, seed=args.seed, progress=show)
+    counts = load_demo(residents=args.residents, seed=args.seed, progress=progress_bar)
     print(file=sys.stderr)
     for table, count in counts.items():
         print(f"{table:24} {count:>9,}")

@@ -5,13 +5,16 @@ import streamlit as st
 
 from components.page import escape_md, person, run_command
 from core.discussion import (CommentView, add_comment, delete_comment, edit_comment,
-                             flag_comment, react, revisions, thread)
+                             flag_comment, react, thread)
 from core.i18n import Translator
 from core.markdown import safe_markdown
 from core.permissions import can
 from core.principal import Principal
 
 MAX_INDENT = 4  # deeper replies stay at this indentation, so phones keep room for text
+# Comments drawn at first, and added by each "show more": a long thread (thousands of
+# comments, each with its buttons and forms) would otherwise take a minute to draw.
+PAGE = 30
 
 
 def comment_thread(t: Translator, viewer: Principal, proposal_id: int, *, open_: bool,
@@ -32,8 +35,26 @@ def comment_thread(t: Translator, viewer: Principal, proposal_id: int, *, open_:
         st.caption(t("thread.log_in_to_post"))
     if not comments:
         st.caption(t("thread.empty"))
-    for comment in comments:
+    comments = newest_conversations_first(comments)
+    key = f"thread_shown_{proposal_id}"
+    shown = st.session_state.get(key, PAGE)
+    for comment in comments[:shown]:
         _comment(t, viewer, comment, may_post=may_post, proposal_id=proposal_id, tz=tz)
+    if len(comments) > shown:
+        st.button(t("thread.more", n=len(comments) - shown), key=f"more_{proposal_id}",
+                  icon=":material/expand_more:", on_click=st.session_state.__setitem__,
+                  args=(key, shown + PAGE))
+
+
+def newest_conversations_first(comments: list[CommentView]) -> list[CommentView]:
+    """Conversations (a comment and the replies under it) newest first, each still read top
+    down: with a long thread shown a page at a time, a new comment is seen at once."""
+    conversations: list[list[CommentView]] = []
+    for comment in comments:
+        if comment.depth == 0 or not conversations:
+            conversations.append([])
+        conversations[-1].append(comment)
+    return [comment for conversation in reversed(conversations) for comment in conversation]
 
 
 def _comment(t: Translator, viewer: Principal, comment: CommentView, *, may_post: bool,
@@ -59,7 +80,7 @@ def _comment(t: Translator, viewer: Principal, comment: CommentView, *, may_post
         _actions(t, viewer, comment, may_post=may_post, proposal_id=proposal_id)
         if comment.edited:
             with st.expander(t("thread.revisions")):
-                for revision in revisions(viewer=viewer, comment_id=comment.id):
+                for revision in comment.revisions:
                     st.caption(t.datetime(revision.created_at, tz, "short"))
                     st.text(revision.body)
 

@@ -29,6 +29,11 @@ RATE_PER_MINUTE = 5
 RATE_PER_HOUR = 60
 
 
+class Revision(BaseModel):
+    body: str
+    created_at: datetime
+
+
 class CommentView(BaseModel):
     """One comment as a viewer may see it: hidden or deleted text is already removed."""
 
@@ -47,11 +52,7 @@ class CommentView(BaseModel):
     edited: bool
     created_at: datetime
     can_edit: bool
-
-
-class Revision(BaseModel):
-    body: str
-    created_at: datetime
+    revisions: list[Revision]  # earlier texts, oldest first (as `revisions()` gives them)
 
 
 def _comment(s: Session, comment_id, actor: Principal) -> tuple[Comment, Proposal]:
@@ -212,7 +213,8 @@ def flag_comment(*, actor: Principal, comment_id: int, reason: str) -> None:
 
 
 def thread(*, viewer: Principal, proposal_id: int) -> list[CommentView]:
-    """The proposal's comments in reading order (each reply under its parent)."""
+    """The proposal's comments in reading order (each reply under its parent), each with its
+    earlier texts."""
     moderator = can(viewer, "comment.moderate")
     with read_session() as s:
         rows = s.exec(select(Comment, User.display_name)
@@ -226,6 +228,14 @@ def thread(*, viewer: Principal, proposal_id: int) -> list[CommentView]:
                            .where(Comment.proposal_id == proposal_id,
                                   CommentReaction.user_id == viewer.user_id)).all()) \
             if viewer.is_authenticated else {}
+        earlier: dict[int, list[Revision]] = {}
+        for revision in s.exec(select(CommentRevision)
+                               .join(Comment, Comment.id == CommentRevision.comment_id)
+                               .where(Comment.proposal_id == proposal_id)
+                               .order_by(col(CommentRevision.created_at),
+                                         col(CommentRevision.id))):
+            earlier.setdefault(revision.comment_id, []).append(
+                Revision(body=revision.body, created_at=revision.created_at))
     views: dict[int, CommentView] = {}
     children: dict[int | None, list[int]] = {}
     for comment, author in rows:
@@ -238,7 +248,9 @@ def thread(*, viewer: Principal, proposal_id: int) -> list[CommentView]:
             agree=comment.agree_count, disagree=comment.disagree_count,
             my_reaction=mine.get(comment.id, 0), edited=comment.edited_at is not None,
             created_at=comment.created_at,
-            can_edit=state == "visible" and comment.author_id == viewer.user_id)
+            can_edit=state == "visible" and comment.author_id == viewer.user_id,
+            revisions=earlier.get(comment.id, []) if state == "visible" or (
+                state == "hidden" and moderator) else [])
         children.setdefault(comment.parent_id, []).append(comment.id)
     ordered: list[CommentView] = []
     stack = list(reversed(children.get(None, [])))

@@ -180,14 +180,14 @@ def blocked_users(*, actor: Principal) -> list[BlockedUser]:
     with read_session() as s:
         users = s.exec(select(User).where(User.community_id == actor.community_id,
                                           User.blocked_until > now)).all()
-        result = []
-        for user in users:
-            last = s.exec(select(UserBlock).where(UserBlock.user_id == user.id)
-                          .order_by(col(UserBlock.created_at).desc())).first()
-            result.append(BlockedUser(user_id=user.id, username=user.username,
-                                      display_name=user.display_name, until=user.blocked_until,
-                                      reason=last.reason if last else ""))
-        return result
+        reasons: dict[int, str] = {}
+        for user_id, reason in s.exec(select(UserBlock.user_id, UserBlock.reason)
+                                      .where(col(UserBlock.user_id).in_([u.id for u in users]))
+                                      .order_by(col(UserBlock.created_at), col(UserBlock.id))):
+            reasons[user_id] = reason  # the newest block's reason stays
+    return [BlockedUser(user_id=user.id, username=user.username,
+                        display_name=user.display_name, until=user.blocked_until,
+                        reason=reasons.get(user.id, "")) for user in users]
 
 
 class UserActivity(BaseModel):

@@ -244,6 +244,7 @@ def test_edits_keep_revisions_oldest_first(people, proposal_id):
     assert stamps == sorted(stamps)
     c = view(people["resident2"], proposal_id, comment_id)
     assert (c.body, c.edited) == ("第三版", True)
+    assert c.revisions == revisions(viewer=people["resident2"], comment_id=comment_id)
     assert audit_actions()[-2:] == ["comment.edit", "comment.edit"]
     assert audit_actions().count("comment.edit") == 2
 
@@ -278,6 +279,7 @@ def test_delete_keeps_the_place_and_the_replies(people, proposal_id):
     assert [(c.id, c.state, c.body, c.depth) for c in comments] == [
         (parent, "deleted", None, 0), (reply, "visible", "回复你", 1), (deeper, "visible", "再回复", 2)]
     assert comments[0].original is None and not comments[0].can_edit
+    assert comments[0].revisions == []
     assert count(CommentRevision) == 0 and count(Comment) == 3
     assert revisions(viewer=people["moderator"], comment_id=parent) == []
     with read_session() as s:

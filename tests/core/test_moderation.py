@@ -104,6 +104,9 @@ def test_hidden_comment_revisions_only_for_moderators(people, proposal_id):
     assert revisions(viewer=people["resident2"], comment_id=comment_id) == []
     assert [r.body for r in revisions(viewer=people["moderator"], comment_id=comment_id)] == \
         ["第一版"]
+    for who in ("resident", "resident2", "moderator"):  # the thread carries the same revisions
+        assert view(people[who], proposal_id, comment_id).revisions == \
+            revisions(viewer=people[who], comment_id=comment_id)
     with pytest.raises(Conflict) as raised:
         edit_comment(actor=people["resident2"], comment_id=comment_id, body="改好了")
     assert raised.value.key == "comment.not_editable"

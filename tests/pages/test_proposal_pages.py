@@ -122,3 +122,27 @@ def test_moderation_page_hides_a_flagged_comment(app):
     with read_session() as s:
         comment = s.get(Comment, flagged.comment_id)
     assert comment.hidden_at is not None and comment.hidden_reason == "人身攻击"
+
+
+def test_long_thread_shows_newest_conversations_a_page_at_a_time(app):
+    from datetime import timedelta
+
+    from components.thread import PAGE
+    from db.models.base import utcnow
+
+    proposal = first_open_proposal()
+    with write_session() as s:
+        author = s.exec(select(User.id).where(User.role == "resident")).first()
+        earlier = len(s.exec(select(Comment.id).where(Comment.proposal_id == proposal.id)).all())
+        for n in range(PAGE + 5):
+            s.add(Comment(proposal_id=proposal.id, author_id=author, body=f"note {n:02d}",
+                          created_at=utcnow() - timedelta(minutes=100 - n)))
+    at = open_proposal(app, "resident", proposal.id)
+    bodies = [m.value for m in at.markdown if m.value.startswith("note ")]
+    # The newest first, and one page of them, with a button for the rest.
+    assert bodies[:2] == [f"note {PAGE + 4:02d}", f"note {PAGE + 3:02d}"]
+    assert len(bodies) == PAGE
+    button(at, T("thread.more", n=5 + earlier)).click().run()
+    bodies = [m.value for m in at.markdown if m.value.startswith("note ")]
+    assert len(bodies) == PAGE + 5 and bodies[-1] == "note 00"
+    assert len([b for b in at.button if b.key == f"more_{proposal.id}"]) == (earlier > PAGE - 5)

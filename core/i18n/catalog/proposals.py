@@ -93,6 +93,7 @@ MESSAGES = {
     "thread.closed": ("讨论已关闭。", "The discussion is closed."),
     "thread.log_in_to_post": ("登录后即可参与讨论。", "Log in to join the discussion."),
     "thread.empty": ("还没有评论，来说第一句吧。", "No comments yet. Be the first."),
+    "thread.more": ("显示更多评论（还有 {n} 条）", "Show more comments ({n} more)"),
     "thread.edited": ("已编辑", "edited"),
     "thread.deleted": ("此评论已被作者删除。", "This comment was deleted by its author."),
     "thread.hidden": ("此评论已被主持人隐藏：{reason}", "Hidden by a moderator: {reason}"),

@@ -121,3 +121,19 @@ def detail_id() -> int | None:
         return None
     st.query_params["id"] = requested
     return int(requested) if requested.isdigit() else -1
+
+
+def shown_count(key: str, page: int) -> int:
+    """How many items of a long list this session has asked to see (one page at first)."""
+    return st.session_state.get(f"shown_{key}", page)
+
+
+def show_more(t: Translator, key: str, remaining: int, page: int,
+              label_key: str = "common.show_more") -> None:
+    """A button under a list drawn a page at a time: it shows `page` more of the
+    `remaining` items. A long list of widgets (a thread of thousands of comments, an
+    actor's hundreds of open items) would otherwise take seconds to draw."""
+    if remaining > 0:
+        st.button(t(label_key, n=remaining), key=f"more_{key}", icon=":material/expand_more:",
+                  on_click=st.session_state.__setitem__,
+                  args=(f"shown_{key}", shown_count(key, page) + page))

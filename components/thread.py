@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.page import escape_md, person, run_command
+from components.page import escape_md, person, run_command, show_more, shown_count
 from core.discussion import (CommentView, add_comment, delete_comment, edit_comment,
                              flag_comment, react, thread)
 from core.i18n import Translator
@@ -12,9 +12,7 @@ from core.permissions import can
 from core.principal import Principal
 
 MAX_INDENT = 4  # deeper replies stay at this indentation, so phones keep room for text
-# Comments drawn at first, and added by each "show more": a long thread (thousands of
-# comments, each with its buttons and forms) would otherwise take a minute to draw.
-PAGE = 30
+PAGE = 30  # comments drawn at first, and added by each "show more"
 
 
 def comment_thread(t: Translator, viewer: Principal, proposal_id: int, *, open_: bool,
@@ -36,14 +34,10 @@ def comment_thread(t: Translator, viewer: Principal, proposal_id: int, *, open_:
     if not comments:
         st.caption(t("thread.empty"))
     comments = newest_conversations_first(comments)
-    key = f"thread_shown_{proposal_id}"
-    shown = st.session_state.get(key, PAGE)
+    shown = shown_count(f"thread_{proposal_id}", PAGE)
     for comment in comments[:shown]:
         _comment(t, viewer, comment, may_post=may_post, proposal_id=proposal_id, tz=tz)
-    if len(comments) > shown:
-        st.button(t("thread.more", n=len(comments) - shown), key=f"more_{proposal_id}",
-                  icon=":material/expand_more:", on_click=st.session_state.__setitem__,
-                  args=(key, shown + PAGE))
+    show_more(t, f"thread_{proposal_id}", len(comments) - shown, PAGE, "thread.more")
 
 
 def newest_conversations_first(comments: list[CommentView]) -> list[CommentView]:

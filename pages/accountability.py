@@ -2,12 +2,15 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import stacked_counts
-from components.page import empty_state, label, open_page, run_command, show_flash
+from components.page import (empty_state, label, open_page, run_command, show_flash, show_more,
+                             shown_count)
 from core.accountability import (MAX_DAYS, responsibility_board, service_levels,
                                  set_service_level)
 from core.community import get_community
 from core.permissions import can
 from core.vocabulary import CATEGORIES
+
+PAGE = 20  # an actor's open items drawn at first (longest waiting first), and per "show more"
 
 t, principal = open_page("page.accountability", "accountability.title", "accountability.caption")
 show_flash(t)
@@ -57,7 +60,8 @@ for actor in board:
                      icon=":material/warning:" if actor.overdue else ":material/task_alt:"):
         if not items:
             st.caption(t("accountability.nothing_open"))
-        for item in items:
+        shown = shown_count(f"board_{actor.actor_id}", PAGE)
+        for item in items[:shown]:
             line = st.container()
             a, b = line.columns([3, 2])
             a.page_link("pages/proposals.py", label=item.title,
@@ -70,6 +74,7 @@ for actor in board:
             if item.overdue:
                 facts.append(f":red[{t(f'accountability.overdue_{item.overdue}')}]")
             b.caption(" · ".join(facts))
+        show_more(t, f"board_{actor.actor_id}", len(items) - shown, PAGE)
 if not shown_any:
     empty_state(t, "accountability.no_match")
 

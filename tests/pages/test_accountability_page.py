@@ -43,3 +43,29 @@ def test_admins_set_a_service_level(app):
     assert not at.exception
     assert at.success[0].value == T("accountability.level_saved")
     assert service_levels(community_id=1)["safety"] == (2, 20)
+
+
+def test_an_actor_with_many_items_shows_them_a_page_at_a_time(app):
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from db.engine import write_session
+    from db.models import Proposal
+    from db.models.base import utcnow
+
+    long_ago = utcnow() - timedelta(days=600)  # waiting longest: listed before the demo's
+    with write_session() as s:
+        s.execute(insert(Proposal), [dict(
+            community_id=1, kind="need", category="safety", title=f"积压事项 {n:02d}",
+            body="等待答复", author_id=4, status="under_review", actor_id=1,
+            assigned_at=long_ago, clock_started_at=long_ago, created_at=long_ago,
+            updated_at=long_ago) for n in range(25)])
+    at = board(app)
+    backlog = [link for link in at.get("page_link") if link.proto.label.startswith("积压事项")]
+    assert len(backlog) == 20
+    [more] = [b for b in at.button if b.key == "more_board_1"]
+    assert more.label == T("common.show_more", n=5)
+    more.click().run()
+    backlog = [link for link in at.get("page_link") if link.proto.label.startswith("积压事项")]
+    assert len(backlog) == 25 and not [b for b in at.button if b.key == "more_board_1"]

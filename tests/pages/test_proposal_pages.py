@@ -145,4 +145,4 @@ def test_long_thread_shows_newest_conversations_a_page_at_a_time(app):
     button(at, T("thread.more", n=5 + earlier)).click().run()
     bodies = [m.value for m in at.markdown if m.value.startswith("note ")]
     assert len(bodies) == PAGE + 5 and bodies[-1] == "note 00"
-    assert len([b for b in at.button if b.key == f"more_{proposal.id}"]) == (earlier > PAGE - 5)
+    assert len([b for b in at.button if b.key == f"more_thread_{proposal.id}"]) == (earlier > PAGE - 5)

@@ -5,6 +5,7 @@ MESSAGES = {
     "common.choose": ("请选择", "Choose"),
     "common.not_given": ("不填写", "Not given"),
     "common.save": ("保存", "Save"),
+    "common.show_more": ("显示更多（还有 {n} 项）", "Show more ({n} more)"),
     "common.add": ("添加", "Add"),
     "common.no_community": ("还没有社区数据。请管理员运行 make run 载入示例社区或创建社区。",
                             "There is no community yet. An administrator can run make run to load the demo community."),

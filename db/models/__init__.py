@@ -19,7 +19,11 @@ from db.models.proposals import (
     ProposalStatusChange,
     Support,
 )
+from db.models.organisations import (ActivitySignup, Organisation, OrganisationActivity,
+                                     OrganisationMember, VolunteerRecord)
 from db.models.records import AuditEvent, ExternalDataset, ParticipationEvent
+from db.models.surveys import (Survey, SurveyAnswer, SurveyBuilding, SurveyOption, SurveyQuestion,
+                               SurveyResponse)
 from db.models.voting import ActivationCode, Ballot, Poll, PollOption, VoterRoll
 
 __all__ = [
@@ -28,5 +32,7 @@ __all__ = [
     "HearingDraw", "HearingInvitation", "HearingProposal", "HearingRegistration", "LoginAttempt",
     "ExternalDataset", "ParticipationEvent", "Poll", "PollOption", "ProgressUpdate", "Proposal", "ProposalFollow",
     "ProposalStatusChange", "Resident", "ServiceLevel", "Support", "Testimony", "User", "UserBlock",
-    "VoterRoll", "WebSession",
+    "VoterRoll", "WebSession", "Survey", "SurveyAnswer", "SurveyBuilding", "SurveyOption",
+    "SurveyQuestion", "SurveyResponse", "Organisation", "OrganisationMember",
+    "OrganisationActivity", "ActivitySignup", "VolunteerRecord",
 ]

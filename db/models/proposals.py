@@ -51,6 +51,8 @@ class Proposal(SQLModel, table=True):
     # When the responsible actor's response clock started (review began, or reassignment).
     clock_started_at: datetime | None = Field(default=None)
     merged_into_id: int | None = fk("proposal.id", nullable=True, index=False)
+    # The needs survey this proposal was made from, if any.
+    survey_id: int | None = fk("survey.id", nullable=True)
     photo_path: str | None = Field(default=None, max_length=200)
     answer_text: str | None = Field(default=None, max_length=5000)
     cost_estimate: float | None = Field(default=None)

@@ -19,6 +19,9 @@ PARTICIPATION_KINDS = (
     "statement",
     "reaction",
     "flag",
+    "survey_answer",
+    "organisation_activity",  # attending an organisation's or volunteer team's activity
+    "volunteer_hours",  # amount: the hours given
 )
 
 

@@ -24,6 +24,9 @@ SECTIONS = {
         ("pages/votes.py", "page.votes", "nav.votes", ":material/how_to_vote:", "votes"),
         ("pages/announcements.py", "page.announcements", "nav.announcements",
          ":material/campaign:", "announcements"),
+        ("pages/surveys.py", "page.surveys", "nav.surveys", ":material/checklist:", "surveys"),
+        ("pages/organisations.py", "page.organisations", "nav.organisations",
+         ":material/volunteer_activism:", "organisations"),
     ],
     "nav.section.transparency": [
         ("pages/accountability.py", "page.accountability", "nav.accountability",

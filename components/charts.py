@@ -103,3 +103,11 @@ def heatmap(frame: pd.DataFrame, *, x: str, y: str, value: str, x_title: str, y_
                                     scale=alt.Scale(scheme="blues")),
                     tooltip=[x, y, alt.Tooltip(f"{value}:Q", format=".1%")])
             .properties(height=alt.Step(24)))
+
+
+def hours_per_month(frame: pd.DataFrame, *, x_title: str, y_title: str) -> alt.Chart:
+    """Bars of volunteer hours per month (columns month "YYYY-MM", hours)."""
+    return (alt.Chart(frame).mark_bar(color="#2e8b57")
+            .encode(x=alt.X("month:O", title=x_title),
+                    y=alt.Y("hours:Q", title=y_title),
+                    tooltip=["month", alt.Tooltip("hours:Q", format=".1f")]))

@@ -30,6 +30,10 @@ def proposal_detail(t: Translator, viewer: Principal, p: ProposalDetail, *, tz: 
                            t.datetime(p.created_at, tz, "short")]))
     if p.merged_into_id:
         st.info(t("proposal.merged_into", id=p.merged_into_id), icon=":material/merge:")
+    if p.survey_id is not None:
+        st.page_link("pages/surveys.py", label=t("proposal.from_survey",
+                                                 title=escape_md(p.survey_title)),
+                     query_params={"id": str(p.survey_id)}, icon=":material/checklist:")
     _responsibility(t, p)
     st.markdown(safe_markdown(p.body))
     photo = read_photo(p.photo)

@@ -35,11 +35,13 @@ from core.permissions import require
 from core.principal import Principal
 from core.voting.codes import voter_pseudonym
 from db.engine import read_session, write_session
-from db.models import (AuditEvent, Ballot, Comment, CommentFlag, CommentReaction,
-                       CommentRevision, Hearing, HearingAttendance, HearingInvitation,
-                       HearingRegistration, LoginAttempt, ParticipationEvent, Poll,
-                       Proposal, ProposalFollow, Resident, Support, Testimony, User,
+from db.models import (ActivitySignup, AuditEvent, Ballot, Comment, CommentFlag,
+                       CommentReaction, CommentRevision, Hearing, HearingAttendance,
+                       HearingInvitation, HearingRegistration, LoginAttempt,
+                       OrganisationMember, ParticipationEvent, Poll, Proposal,
+                       ProposalFollow, Resident, Support, Testimony, User, VolunteerRecord,
                        VoterRoll)
+from db.models import Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse
 from db.models.base import utcnow
 
 NEVER_EXPORTED = {"password_hash", "voter_key", "submission_hash", "handoff_hash",
@@ -56,9 +58,13 @@ comment_revisions.csv   earlier versions of your comments / 评论的修改记�
 reactions.csv, flags.csv, supports.csv, follows.csv
 hearing_registrations.csv, hearing_invitations.csv, hearing_attendance.csv
 speaking_and_statements.csv
+organisation_memberships.csv, activity_signups.csv, volunteer_hours.csv
+                        organisations you joined or asked to, activities, hours given
+                        您加入或申请的组织、报名的活动、志愿服务时长
 polls.csv               polls you took part in; never a secret ballot's choice
                         您参加过的投票；不含秘密投票的选择
 open_poll_ballots.csv   your ballots in open (non-secret) polls, which are public anyway
+survey_answers.csv      your answers to needs surveys (also paper ones) / 您对需求调查的回答
 participation.csv       the participation records the dashboard counts / 参与记录
 public_log.csv          your own entries in the public activity log / 公开记录中您的操作
 """
@@ -105,6 +111,8 @@ def export_my_data(*, actor: Principal) -> bytes:
             "hearing_invitations.csv": HearingInvitation,
             "hearing_attendance.csv": HearingAttendance,
             "speaking_and_statements.csv": Testimony,
+            "organisation_memberships.csv": OrganisationMember,
+            "activity_signups.csv": ActivitySignup, "volunteer_hours.csv": VolunteerRecord,
         }
         for name, model in by_resident.items():
             files[name] = _rows(s, select(model).where(model.resident_id == rid)) if rid else []
@@ -115,6 +123,17 @@ def export_my_data(*, actor: Principal) -> bytes:
         files["open_poll_ballots.csv"] = _rows(s, select(
             Ballot.poll_id, Ballot.choice, Ballot.cast_at).join(Poll, Poll.id == Ballot.poll_id)
             .where(Ballot.resident_id == rid, col(Poll.secret).is_(False))) if rid else []
+        files["survey_answers.csv"] = _rows(s, select(
+            SurveyResponse.survey_id, Survey.title, SurveyResponse.channel,
+            SurveyQuestion.position, SurveyQuestion.prompt, SurveyOption.label,
+            SurveyAnswer.rank, SurveyAnswer.rating, SurveyAnswer.text, SurveyResponse.updated_at)
+            .join(Survey, Survey.id == SurveyResponse.survey_id)
+            .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+            .join(SurveyOption, SurveyOption.id == SurveyAnswer.option_id, isouter=True)
+            .where(SurveyResponse.resident_id == rid)
+            .order_by(SurveyResponse.survey_id, SurveyQuestion.position, SurveyAnswer.rank)
+            ) if rid else []
         files["participation.csv"] = _rows(s, select(
             ParticipationEvent.kind, ParticipationEvent.channel, ParticipationEvent.object_type,
             ParticipationEvent.object_id, ParticipationEvent.amount, ParticipationEvent.at)
@@ -161,6 +180,9 @@ def delete_account(*, actor: Principal, confirm_username: str) -> None:
                 entry.voter_key = key
             for turn in s.exec(select(Testimony).where(Testimony.resident_id == resident.id)):
                 turn.speaker_name = ""
+            for member in s.exec(select(OrganisationMember)
+                                 .where(OrganisationMember.resident_id == resident.id)):
+                member.message = ""  # what they wrote when asking to join
             resident.full_name = ""
             for field in ("unit", "age_band", "gender", "education", "occupation",
                           "residency_status", "years_in_community"):

@@ -78,8 +78,22 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "announcement.publish": _role_in(STAFF),
     "service_level.manage": _role_in(frozenset({"admin"})),
     "page.announcements": _everyone,
+    "page.organisations": _everyone,
+    # Organisations and volunteer teams: staff set them up and appoint coordinators; a
+    # coordinator's commands also check, in core, that they coordinate that organisation.
+    "organisation.manage": _role_in(STAFF),
+    "organisation.join": _participates,  # the command also checks that the resident is verified
+    "organisation.volunteer": _participates,  # sign up for activities, record one's own hours
+    "organisation.coordinate": _participates,
     "account.export": _role_in(SIGNED_IN),
     "account.delete": _role_in(SIGNED_IN),
+    # Needs surveys: everyone sees the list and, once closed, the results; answering also
+    # needs a verified roster resident in the survey's scope (checked by the command).
+    "page.surveys": _everyone,
+    "survey.answer": _participates,
+    "survey.manage": _role_in(STAFF),
+    "survey.analyse": _role_in(frozenset({"researcher", "moderator", "admin"})),
+    "survey.read_text": _role_in(STAFF),  # free-text answers: moderators and admins only
 }
 
 

@@ -25,11 +25,14 @@ from core.accounts.passwords import hash_password
 from core.audit import record
 from core.principal import SYSTEM
 from db import demo_content as content
+from db.demo_organisations import build_organisations
+from db.demo_surveys import SURVEY_TABLES, build_surveys
 from db.engine import write_session
 from db.models import (
-    Actor, Announcement, Ballot, Building, CensusBaseline, Comment, CommentFlag, Community, Hearing,
-    HearingAttendance, HearingProposal, HearingRegistration, ParticipationEvent, Poll,
-    PollOption, Proposal, ProposalStatusChange, Resident, Support, Testimony, User, VoterRoll,
+    ActivitySignup, Actor, Announcement, Ballot, Building, CensusBaseline, Comment, CommentFlag,
+    Community, Hearing, HearingAttendance, HearingProposal, HearingRegistration, Organisation,
+    OrganisationActivity, OrganisationMember, ParticipationEvent, Poll, PollOption, Proposal,
+    ProposalStatusChange, Resident, Support, Testimony, User, VolunteerRecord, VoterRoll,
 )
 from db.models.base import utcnow
 
@@ -403,13 +406,16 @@ class Demo:
         self.build_hearings()
         self.build_polls()
         self.build_announcements()
+        build_organisations(self)  # draws from extra_rng only, after everything else
+        build_surveys(self)  # extra_rng only, last: the draws above stay as they were
         return {model.__tablename__: len(rows) for model, rows in self.rows.items()}
 
 
 ORDER = [Community, Building, Actor, CensusBaseline, Resident, User, Proposal,
          ProposalStatusChange, Support, Comment, CommentFlag, Hearing, HearingProposal,
          HearingRegistration, HearingAttendance, Testimony, Poll, PollOption, VoterRoll, Ballot,
-         ParticipationEvent, Announcement]
+         ParticipationEvent, Announcement, Organisation, OrganisationMember, OrganisationActivity,
+         ActivitySignup, VolunteerRecord, *SURVEY_TABLES]
 
 
 def is_empty() -> bool:

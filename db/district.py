@@ -23,15 +23,16 @@ from core.audit import canonical_json, record
 from core.principal import SYSTEM
 from db.demo import ORDER, Demo, Plan, finish_load, insert_rows, is_empty, progress_bar
 from db.engine import get_engine, read_session, write_session
-from db.models import (Ballot, Comment, Community, Hearing, ParticipationEvent, Poll, PollOption,
-                       Proposal, Resident, User)
+from db.models import (Ballot, Comment, Community, Hearing, OrganisationActivity,
+                       ParticipationEvent, Poll, PollOption, Proposal, Resident, Survey, User)
 from db.models.base import utcnow
 from db.models.records import PARTICIPATION_KINDS
 
 NAMES = ["W社区", "和平社区", "幸福社区", "光明社区", "东风社区", "新华社区", "胜利社区",
          "团结社区", "友谊社区", "长青社区"]
 # What a participation event's object_id points at, by its object_type.
-OBJECT_TABLES = {"proposal": Proposal, "comment": Comment, "hearing": Hearing, "poll": Poll}
+OBJECT_TABLES = {"proposal": Proposal, "comment": Comment, "hearing": Hearing, "poll": Poll,
+                 "organisation_activity": OrganisationActivity, "survey": Survey}
 
 
 def split(total: int, parts: int, index: int) -> int:

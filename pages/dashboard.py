@@ -76,7 +76,7 @@ if people.empty:
     st.stop()
 counts = people["count"].to_numpy()
 figures = analytics.headline(counts)
-seconds = measure(filters) == "seconds"
+unit = measure(filters)  # acts, or seconds spoken / hours given when that kind is alone
 
 # ---- headline ------------------------------------------------------------------------
 a, b, c, d = st.columns(4)
@@ -90,7 +90,8 @@ c.metric(t("dashboard.gini"), f"{figures['gini']:.2f}",
 d.metric(t("dashboard.effective"), t.number(figures["effective_participants"], 1),
          help=t("dashboard.effective_help"))
 if figures["activity"]:
-    st.info(t("dashboard.sentence_seconds" if seconds else "dashboard.sentence",
+    st.info(t({"seconds": "dashboard.sentence_seconds", "hours": "dashboard.sentence_hours"}
+              .get(unit, "dashboard.sentence"),
               top=t.percent(figures["top_10_share"]),
               rate=t.percent(figures["participation_rate"]),
               chance=f"{figures['poisson_gini']:.2f}", gini=f"{figures['gini']:.2f}"),
@@ -238,7 +239,8 @@ def over_time() -> None:
     series["kind"] = series["kind"].map(lambda kind: t(f"participation.{kind}"))
     st.altair_chart(activity_over_time(
         series, x_title=t(f"dashboard.period_{granularity}"),
-        y_title=t("dashboard.seconds" if seconds else "dashboard.events"),
+        y_title=t({"seconds": "dashboard.seconds", "hours": "dashboard.hours"}
+                  .get(unit, "dashboard.events")),
         color_title=t("dashboard.kind")), width="stretch")
 
 

@@ -73,7 +73,8 @@ def _buckets(first: date, last: date) -> tuple[str, list[date]]:
 def trends(*, actor: Principal, filters: Filters) -> tuple[str, pd.DataFrame]:
     """(granularity, frame of period, kind, value): activity per day, week, month or year
     (whichever keeps the chart readable) over the filters' period, or from the first event to
-    today. `value` counts acts, or seconds when the filters select speaking time alone.
+    today. `value` counts acts, or seconds (hours) when the filters select speaking time
+    (volunteer hours) alone.
 
     Each database counts the periods its fastest way (see the two helpers below); periods
     start at local midnight, not UTC's."""
@@ -81,7 +82,7 @@ def trends(*, actor: Principal, filters: Filters) -> tuple[str, pd.DataFrame]:
     check(filters)
     event = ParticipationEvent
     kinds = filters.kinds or list(PARTICIPATION_KINDS)
-    value = func.coalesce(func.sum(event.amount), 0.0) if measure(filters) == "seconds" \
+    value = func.coalesce(func.sum(event.amount), 0.0) if measure(filters) != "acts" \
         else func.count()
     with read_session() as s:
         community = s.get(Community, actor.community_id)
@@ -172,7 +173,7 @@ def _trends_of_few(s, where: list, filters: Filters, kinds: list[str],
     edges = pd.DatetimeIndex([local_midnight(day, timezone) for day in starts]).tz_convert("UTC")
     events["cell"] = np.searchsorted(edges.asi8, at.dt.tz_convert("UTC").astype("int64"),
                                      side="right") - 1
-    events["value"] = events["amount"] if measure(filters) == "seconds" else 1.0
+    events["value"] = events["amount"] if measure(filters) != "acts" else 1.0
     counted = events.groupby(["kind", "cell"])["value"].sum()
     frame = pd.DataFrame([(day, kind, float(counted.get((kind, i), 0.0)))
                           for kind in kinds for i, day in enumerate(starts[:-1])],

@@ -38,10 +38,17 @@ def check(filters: Filters) -> None:
         raise InvalidInput("field.not_a_choice", field="object")
 
 
+# Kinds whose events carry an amount that is the measure when the kind is selected alone.
+AMOUNT_MEASURES = {"speaking": "seconds", "volunteer_hours": "hours"}
+
+
 def measure(filters: Filters) -> str:
     """"seconds" when the filters select speaking time alone (its events carry the seconds
-    spoken), else "acts": each event counts one."""
-    return "seconds" if filters.kinds == ["speaking"] else "acts"
+    spoken), "hours" for volunteer hours alone (their events carry the hours given), else
+    "acts": each event counts one."""
+    if len(filters.kinds) == 1:
+        return AMOUNT_MEASURES.get(filters.kinds[0], "acts")
+    return "acts"
 
 
 def local_midnight(day: date, tz: str) -> datetime:

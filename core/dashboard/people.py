@@ -15,7 +15,8 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core.dashboard.filters import UNDISCLOSED, Filters, check, event_conditions, measure
+from core.dashboard.filters import (AMOUNT_MEASURES, UNDISCLOSED, Filters, check,
+                                    event_conditions, measure)
 from core.participation import staff_residents
 from core.permissions import require
 from core.principal import Principal
@@ -86,17 +87,17 @@ def scope_and_events(s: Session, actor: Principal, filters: Filters
 def person_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     """One row per resident in scope: resident_id, building, the consented demographics
     (else "undisclosed"); `acts` and `offline` (their events under the filters, and how many
-    of them offline, 0 if none) and `count`, the measure: acts, or seconds spoken when the
-    filters select speaking time alone."""
+    of them offline, 0 if none) and `count`, the measure: acts, or seconds spoken (hours
+    given) when the filters select speaking time (volunteer hours) alone."""
     require(actor, "dashboard.view")
     check(filters)
     event = ParticipationEvent
-    seconds = measure(filters) == "seconds"
+    amounts = measure(filters) != "acts"  # seconds or hours: the sum of the events' amounts
     with read_session() as s:
         scope, where = scope_and_events(s, actor, filters)
         rows = plain_rows(s, select(
             event.resident_id, func.count(), func.count().filter(event.channel == "offline"),
-            func.coalesce(func.sum(event.amount), 0.0) if seconds else func.count())
+            func.coalesce(func.sum(event.amount), 0.0) if amounts else func.count())
             .where(*where).group_by(event.resident_id))
     counted = pd.DataFrame(rows,
                            columns=["resident_id", "acts", "offline", "count"]
@@ -106,7 +107,7 @@ def person_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
         frame[column] = frame["resident_id"].map(counted[column]).fillna(0)
     frame["acts"] = frame["acts"].astype(int)
     frame["offline"] = frame["offline"].astype(int)
-    if not seconds:
+    if not amounts:
         frame["count"] = frame["count"].astype(int)
     return frame
 
@@ -114,7 +115,8 @@ def person_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
 def kind_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     """One row per resident in scope and one column per kind of activity (the kinds filter
     chosen, or all kinds that occur): their events of that kind under the other filters
-    (speaking time in seconds). For Lorenz curves by kind; one grouped query."""
+    (speaking time in seconds, volunteer hours in hours). For Lorenz curves by kind; one
+    grouped query."""
     require(actor, "dashboard.view")
     check(filters)
     event = ParticipationEvent
@@ -124,12 +126,13 @@ def kind_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
                                     func.coalesce(func.sum(event.amount), 0.0))
                           .where(*where).group_by(event.resident_id, event.kind))
     counted = pd.DataFrame(rows,
-                           columns=["resident_id", "kind", "acts", "seconds"])
+                           columns=["resident_id", "kind", "acts", "amount"])
     kinds = sorted(counted["kind"].unique())
     matrix = np.zeros((len(scope), len(kinds)))
     row = pd.Index(scope["resident_id"]).get_indexer(counted["resident_id"])
     column = pd.Index(kinds).get_indexer(counted["kind"])
-    value = np.where(counted["kind"] == "speaking", counted["seconds"], counted["acts"])
+    value = np.where(counted["kind"].isin(list(AMOUNT_MEASURES)), counted["amount"],
+                     counted["acts"])
     inside = row >= 0  # staff and other buildings are not in scope
     matrix[row[inside], column[inside]] = value[inside]
     return pd.DataFrame(matrix, columns=kinds)

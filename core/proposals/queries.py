@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from core.principal import Principal
 from db.engine import read_session
 from db.models import (Actor, Building, ProgressUpdate, Proposal, ProposalFollow,
-                       ProposalStatusChange, Support, User)
+                       ProposalStatusChange, Support, Survey, User)
 
 PAGE_SIZE = 20
 SORTS = {
@@ -68,6 +68,8 @@ class ProposalDetail(ProposalSummary):
     threshold: int
     supported: bool
     following: bool
+    survey_id: int | None = None  # the needs survey it was made from
+    survey_title: str | None = None
 
 
 class FollowedUpdate(BaseModel):
@@ -158,15 +160,16 @@ def get_proposal(*, viewer: Principal, proposal_id: int) -> ProposalDetail | Non
 
     with read_session() as s:
         row = s.exec(
-            select(Proposal, Building.code, Actor.name, User.display_name)
+            select(Proposal, Building.code, Actor.name, User.display_name, Survey.title)
             .join(Building, Proposal.building_id == Building.id, isouter=True)
             .join(Actor, Proposal.actor_id == Actor.id, isouter=True)
             .join(User, Proposal.author_id == User.id)
+            .join(Survey, Proposal.survey_id == Survey.id, isouter=True)
             .where(Proposal.id == proposal_id, Proposal.community_id == viewer.community_id)
         ).first()
         if row is None:
             return None
-        p, code, actor_name, author = row
+        p, code, actor_name, author, survey_title = row
         progress = s.exec(select(ProgressUpdate).where(ProgressUpdate.proposal_id == p.id)
                           .order_by(col(ProgressUpdate.created_at))).all()
         supported = viewer.resident_id is not None and s.exec(
@@ -186,7 +189,9 @@ def get_proposal(*, viewer: Principal, proposal_id: int) -> ProposalDetail | Non
             history=_history(s, p.id),
             progress=[Progress(text=u.text, progress_pct=u.progress_pct, created_at=u.created_at)
                       for u in progress],
-            threshold=support_threshold(s, p), supported=supported, following=following)
+            threshold=support_threshold(s, p), supported=supported, following=following,
+            survey_id=p.survey_id if survey_title is not None else None,
+            survey_title=survey_title)
 
 
 def followed_updates(*, viewer: Principal, limit: int = 10) -> list[FollowedUpdate]:

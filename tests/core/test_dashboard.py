@@ -7,7 +7,7 @@ import pytest
 
 from core import analytics
 from core.dashboard import (UNDISCLOSED, Filters, building_activity, channel_representation,
-                            dissimilarity, explained_by, has_activity, kind_counts,
+                            dissimilarity, explained_by, has_activity, kind_counts, measure,
                             person_counts, representation_table, trends)
 from core.errors import InvalidInput, PermissionDenied
 from core.external_log import DEMO_LOG, filtered, group_columns, persons, read_log, voice
@@ -131,6 +131,29 @@ def test_speaking_time_is_measured_in_seconds(people, town, community):
     assert everything["count"].sum() == 16  # acts when other kinds are in view
     _, series = trends(actor=actor, filters=Filters(kinds=["speaking"]))
     assert series["value"].sum() == 200.0
+
+
+def test_volunteer_hours_are_measured_in_hours(people, town, community):
+    actor = people["researcher"]
+    with write_session() as s:
+        for rid, hours in ((town[2], 6.5), (town[3], 1.5), (town[2], 2.0)):
+            for kind, amount in (("organisation_activity", 1.0), ("volunteer_hours", hours)):
+                record_participation(s, community_id=community["id"], kind=kind,
+                                     resident_id=rid, amount=amount, channel="offline",
+                                     object_type="organisation_activity", object_id=1)
+    assert measure(Filters(kinds=["volunteer_hours"])) == "hours"
+    assert measure(Filters(kinds=["volunteer_hours", "speaking"])) == "acts"
+    given = person_counts(actor=actor, filters=Filters(kinds=["volunteer_hours"]))
+    assert given["count"].sum() == 10.0 and given["acts"].sum() == 3
+    assert analytics.top_share(given["count"].to_numpy(), 0.05) == pytest.approx(8.5 / 10)
+    attended = person_counts(actor=actor, filters=Filters(kinds=["organisation_activity"]))
+    assert attended["count"].sum() == 3  # attendances: acts
+    _, series = trends(actor=actor, filters=Filters(kinds=["volunteer_hours"]))
+    assert series["value"].sum() == 10.0
+    _, mixed = trends(actor=actor, filters=Filters(kinds=["volunteer_hours", "comment"]))
+    assert mixed[mixed["kind"] == "volunteer_hours"]["value"].sum() == 3  # acts when mixed
+    wide = kind_counts(actor=actor, filters=Filters())
+    assert wide["volunteer_hours"].sum() == 10.0 and wide["organisation_activity"].sum() == 3
 
 
 def test_channel_representation_compares_online_and_offline_participants(people, town):

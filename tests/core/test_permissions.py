@@ -31,6 +31,11 @@ EXPECTED = {
     "announcement.publish": STAFF, "service_level.manage": ADMIN,
     "page.announcements": EVERYONE, "account.export": SIGNED_IN,
     "account.delete": SIGNED_IN, "page.audit": EVERYONE,
+    "page.surveys": EVERYONE, "survey.answer": PARTICIPANTS, "survey.manage": STAFF,
+    "survey.analyse": ANALYSTS, "survey.read_text": STAFF,
+    "page.organisations": EVERYONE, "organisation.manage": STAFF,
+    "organisation.join": PARTICIPANTS, "organisation.volunteer": PARTICIPANTS,
+    "organisation.coordinate": PARTICIPANTS,  # and, checked in core, of that organisation
 }
 
 

@@ -49,7 +49,10 @@ def test_downgrade_and_upgrade_keep_the_demo_data(database):
     load_demo(residents=200, seed=3)
     tables = [t for t in SQLModel.metadata.sorted_tables
               if t.name not in ("hearingdraw", "activationcode", "externaldataset",
-                             "announcement", "servicelevel")]  # new since 0001, empty
+                             "announcement", "servicelevel")  # new since 0001, empty
+              and not t.name.startswith("survey")  # new in 0008, holding demo data
+              and t.name not in ("organisation", "organisationmember", "organisationactivity",
+                                 "activitysignup", "volunteerrecord")]  # the same
 
     def counts() -> dict[str, int]:
         with get_engine().connect() as connection:

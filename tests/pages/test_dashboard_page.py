@@ -1,5 +1,7 @@
 """The dashboard page: headline figures, every filter, representation against roster and
 census, small-group suppression, and the imported Decidim.Barcelona log."""
+import json
+
 import pytest
 
 from core.i18n import Translator
@@ -80,6 +82,18 @@ def test_speaking_time_in_seconds(app):
     assert not at.exception
     # The demo community has speakers at its held hearings: their seconds are the measure.
     assert any("of the speaking time" in i.value for i in at.info)
+
+
+def test_volunteer_hours_in_hours(app):
+    at = dashboard(app)
+    at.multiselect(key="dash_kinds").set_value(["volunteer_hours"]).run()
+    assert not at.exception
+    # The demo's organisations recorded hours at their past activities: hours are the measure.
+    assert any("of the volunteer hours" in i.value for i in at.info)
+    at.segmented_control(key="dash_view").set_value("time").run()
+    assert not at.exception
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["encoding"]["y"]["title"] == T("dashboard.hours")
 
 
 def test_period_compares_with_the_period_before(app):

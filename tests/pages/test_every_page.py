@@ -12,6 +12,8 @@ PAGES = {
     "pages/hearings.py": ("page.hearings", "hearings.title"),
     "pages/votes.py": ("page.votes", "votes.title"),
     "pages/announcements.py": ("page.announcements", "announcements.title"),
+    "pages/surveys.py": ("page.surveys", "surveys.title"),
+    "pages/organisations.py": ("page.organisations", "organisations.title"),
     "pages/accountability.py": ("page.accountability", "accountability.title"),
     "pages/audit.py": ("page.audit", "audit.title"),
     "pages/dashboard.py": ("page.dashboard", "dashboard.title"),

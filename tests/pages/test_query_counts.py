@@ -59,12 +59,16 @@ PAGE_QUERY_LIMITS = {
     "pages/votes.py": 9,  # 6
     "pages/votes.py?id": 21,  # 18
     "pages/announcements.py": 9,  # 6
+    "pages/organisations.py": 11,  # 8
+    "pages/organisations.py?id": 11,  # 8
     "pages/accountability.py": 12,  # 9
     "pages/audit.py": 12,  # 9
     "pages/dashboard.py": 19,  # 16
     "pages/moderation.py": 15,  # 12
     "pages/admin.py": 10,  # 7
     "pages/profile.py": 7,  # 4
+    "pages/surveys.py": 13,  # 10
+    "pages/surveys.py?id": 34,  # 31
 }
 
 
@@ -118,6 +122,22 @@ def open_hearing_id() -> int:
                       .order_by(col(Hearing.id))).first()
 
 
+def survey_id(status: str) -> int:
+    from db.models import Survey
+
+    with read_session() as s:
+        return s.exec(select(Survey.id).where(Survey.status == status)
+                      .order_by(col(Survey.id))).first()
+
+
+def volunteer_team_id() -> int:
+    from db.models import Organisation
+
+    with read_session() as s:
+        return s.exec(select(Organisation.id).join(Actor, Actor.id == Organisation.actor_id)
+                      .where(Actor.kind == "volunteer_team")).first()
+
+
 def walk_in() -> None:
     """Someone at the opened hearing who did not register: walk-ins have a query of their own,
     so the demo's count must already include it."""
@@ -136,6 +156,9 @@ DETAILS: dict[str, Callable[[], int]] = {
     "open_poll": lambda: poll_id("open"),
     "closed_poll": lambda: poll_id("closed"),
     "hearing": open_hearing_id,
+    "open_survey": lambda: survey_id("open"),
+    "closed_survey": lambda: survey_id("closed"),
+    "organisation": volunteer_team_id,
 }
 
 
@@ -179,6 +202,10 @@ CASES = [
     Case("pages/announcements.py", "resident"),
     Case("pages/announcements.py", "moderator", state=lambda: {"announcement_withdrawn": True},
          shows=f"{MARK} withdrawn"),
+    Case("pages/organisations.py", "resident"),
+    Case("pages/organisations.py", "resident", detail="organisation", shows=f"{MARK} activity"),
+    Case("pages/organisations.py", "moderator", detail="organisation",  # the coordinator's desk
+         shows=f"{MARK} request"),
     Case("pages/accountability.py", "resident"),
     Case("pages/accountability.py", "admin"),
     Case("pages/audit.py", "admin", shows=f"{MARK} event"),
@@ -186,6 +213,12 @@ CASES = [
     Case("pages/moderation.py", "moderator", shows=f"{MARK} block"),
     Case("pages/admin.py", "admin"),
     Case("pages/profile.py", "resident", shows=None),
+    Case("pages/surveys.py", "resident"),
+    Case("pages/surveys.py", "moderator"),
+    Case("pages/surveys.py", "resident", detail="open_survey", shows=None),
+    Case("pages/surveys.py", "moderator", detail="open_survey",  # a paper answer being entered
+         state=lambda: {f"survey_paper_q_{survey_id('open')}": SURNAME}, shows=None),
+    Case("pages/surveys.py", "moderator", detail="closed_survey", shows=f"{MARK} suggestion"),
 ]
 
 
@@ -410,10 +443,59 @@ def grow(n: int = GROWTH) -> None:
                         display_name=f"{MARK} newcomer {k}", password_hash="x",
                         resident_id=r.id) for k, r in enumerate(newcomers)])
 
+        grow_organisations(s, n, community_id=community_id, moderator=moderator,
+                           residents=residents, authors=authors)
+        grow_surveys(s, n, community_id=community_id, moderator=moderator,
+                     residents=[r for r in residents if r.id != me.resident_id])
+
         # The public log: more than a page of events.
         for k in range(2 * n):
             record(s, actor=staff, action="proposal.status", object_type="proposal",
                    object_id=proposals[k % n].id, payload={"note": f"{MARK} event {k}"})
+
+
+def grow_organisations(s, n: int, *, community_id: int, moderator, residents, authors) -> None:
+    """More organisations on the list; more members, requests, activities, sign-ups and
+    hours on the volunteer team that the detail cases open."""
+    from db.models import (ActivitySignup, Organisation, OrganisationActivity,
+                           OrganisationMember, VolunteerRecord)
+
+    team = volunteer_team_id()
+    now = utcnow()
+    actors = [Actor(community_id=community_id, name=f"{MARK} organisation {i}",
+                    kind="volunteer_team") for i in range(n // 3)]
+    s.add_all(actors)
+    s.flush()
+    organisations = [Organisation(community_id=community_id, actor_id=a.id,
+                                  purpose=f"{MARK} purpose", created_by=moderator.id)
+                     for a in actors]
+    s.add_all(organisations)
+    s.flush()
+    for k, organisation in enumerate(organisations):
+        user = authors[k % len(authors)]
+        s.add(OrganisationMember(organisation_id=organisation.id, resident_id=user.resident_id,
+                                 user_id=user.id, role="coordinator", status="accepted"))
+    taken = set(s.exec(select(OrganisationMember.resident_id)
+                       .where(OrganisationMember.organisation_id == team)).all())
+    joining = [u for u in authors if u.resident_id not in taken][:n]
+    for k, user in enumerate(joining):
+        s.add(OrganisationMember(organisation_id=team, resident_id=user.resident_id,
+                                 user_id=user.id, status=("requested", "accepted")[k % 2],
+                                 message=f"{MARK} request {k}"))
+    activities = [OrganisationActivity(
+        organisation_id=team, title=f"{MARK} activity {i}", place=f"{MARK} place",
+        starts_at=now + timedelta(days=i - n // 2), ends_at=now + timedelta(days=i - n // 2,
+                                                                           hours=2),
+        capacity=20, created_by=moderator.id) for i in range(n)]
+    s.add_all(activities)
+    s.flush()
+    for i, activity in enumerate(activities):
+        people = residents[i:i + 4]
+        s.add_all([ActivitySignup(activity_id=activity.id, resident_id=r.id) for r in people])
+        if activity.starts_at < now:
+            s.add_all([VolunteerRecord(activity_id=activity.id, resident_id=r.id, hours=1.5,
+                                       channel="offline", recorded_by=moderator.id)
+                       for r in people[:2]])
 
 
 # ---- the test --------------------------------------------------------------------------------
@@ -442,3 +524,48 @@ def test_query_count_does_not_grow_with_rows(app, case):
         f"issued more often: {more_often(demo_rerun, grown_rerun)}"
     limit = PAGE_QUERY_LIMITS[case.limit_key]
     assert max(counts.values()) <= limit, f"above the ceiling of {limit}: {counts}"
+
+
+def grow_surveys(s, n: int, *, community_id: int, moderator, residents) -> None:
+    """More surveys on the list; more responses (with text answers) on the closed one that
+    the moderator's detail case opens, and on the open one."""
+    from db.models import (Survey, SurveyAnswer, SurveyOption, SurveyQuestion,
+                           SurveyResponse)
+
+    now = utcnow()
+    s.add_all([Survey(community_id=community_id, title=f"{MARK} survey {i}",
+                      status=("draft", "open", "closed")[i % 3], opens_at=now - timedelta(days=1),
+                      closes_at=now + timedelta(days=i + 1), created_by=moderator.id)
+               for i in range(n // 3)])
+    for survey in (survey_id("closed"), survey_id("open")):
+        questions = s.exec(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey)).all()
+        options = {q.id: s.exec(select(SurveyOption.id).where(SurveyOption.question_id == q.id)
+                                .order_by(col(SurveyOption.position))).all() for q in questions}
+        answered = set(s.exec(select(SurveyResponse.resident_id)
+                              .where(SurveyResponse.survey_id == survey)).all())
+        for k, r in enumerate([r for r in residents if r.id not in answered][:n]):
+            response = SurveyResponse(survey_id=survey, resident_id=r.id,
+                                      channel=("online", "offline")[k % 2])
+            s.add(response)
+            s.flush()
+            for q in questions:
+                ids = options[q.id]
+                if q.kind == "single":
+                    s.add(SurveyAnswer(response_id=response.id, question_id=q.id,
+                                       option_id=ids[k % len(ids)]))
+                elif q.kind == "multiple":
+                    s.add_all([SurveyAnswer(response_id=response.id, question_id=q.id,
+                                            option_id=i) for i in ids[:2]])
+                elif q.kind == "rating":
+                    s.add(SurveyAnswer(response_id=response.id, question_id=q.id,
+                                       rating=k % 5 + 1))
+                elif q.kind == "ranking":
+                    s.add_all([SurveyAnswer(response_id=response.id, question_id=q.id,
+                                            option_id=i, rank=rank)
+                               for rank, i in enumerate(ids, start=1)])
+                else:
+                    s.add(SurveyAnswer(response_id=response.id, question_id=q.id,
+                                       text=f"{MARK} suggestion {k}"))
+            s.add(ParticipationEvent(community_id=community_id, resident_id=r.id,
+                                     kind="survey_answer", object_type="survey",
+                                     object_id=survey))

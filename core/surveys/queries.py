@@ -1,0 +1,163 @@
+"""Reading surveys: the list (with whether each is for the viewer and answered), and one
+survey in full with its questions, the viewer's own answer and the proposals made from it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from core.permissions import can, require
+from core.principal import Principal
+from core.surveys.answering import answers_of
+from core.surveys.common import (in_scope, is_verified, questions_of, roster_row,
+                                 survey_or_none)
+from db.engine import read_session
+from db.models import Building, Proposal, Survey, SurveyBuilding, SurveyResponse
+from db.models.base import utcnow
+
+LIST_LIMIT = 100
+ORDER = {"open": 0, "draft": 1, "closed": 2}
+
+
+class OptionView(BaseModel):
+    id: int
+    label: str
+
+
+class QuestionView(BaseModel):
+    id: int
+    position: int  # 1 first: "question n" in messages
+    kind: str
+    prompt: str
+    required: bool
+    options: list[OptionView]
+
+
+class SurveySummary(BaseModel):
+    id: int
+    title: str
+    status: str
+    scope: str
+    buildings: list[str]  # names, for a "buildings" survey
+    opens_at: datetime
+    closes_at: datetime
+    responses: int
+    accepting: bool  # open and inside its window now
+    for_me: bool  # the viewer is a verified resident of its scope
+    answered: str | None  # the viewer's channel ("online" / "offline"), if answered
+
+
+class LinkedProposal(BaseModel):
+    id: int
+    title: str
+    status: str
+
+
+class SurveyDetail(SurveySummary):
+    intro: str
+    building_ids: list[int]
+    questions: list[QuestionView]
+    verified: bool  # the viewer is a verified roster resident
+    my_answers: dict | None  # {question id: value}, as answer_survey takes them
+    editable: bool  # details and questions may still change (not closed, no answers)
+    offline: int  # paper answers among the responses
+    proposals: list[LinkedProposal]
+
+
+def _accepting(survey: Survey) -> bool:
+    now = utcnow()
+    return survey.status == "open" and survey.opens_at <= now < survey.closes_at
+
+
+def list_surveys(*, viewer: Principal, limit: int = LIST_LIMIT) -> list[SurveySummary]:
+    """The community's surveys (drafts for staff only): open ones first, then drafts, then
+    closed ones, each group by closing time (newest closed first)."""
+    require(viewer, "page.surveys")
+    staff = can(viewer, "survey.manage")
+    with read_session() as s:
+        query = select(Survey).where(Survey.community_id == viewer.community_id)
+        if not staff:
+            query = query.where(Survey.status != "draft")
+        surveys = s.exec(query.order_by(col(Survey.closes_at).desc()).limit(limit)).all()
+        ids = [x.id for x in surveys]
+        counts = dict(s.exec(select(SurveyResponse.survey_id, func.count())
+                             .where(col(SurveyResponse.survey_id).in_(ids))
+                             .group_by(SurveyResponse.survey_id)).all()) if ids else {}
+        places: dict[int, list[tuple[int, str]]] = {}
+        for survey_id, building_id, name in (s.exec(
+                select(SurveyBuilding.survey_id, Building.id, Building.name)
+                .join(Building, Building.id == SurveyBuilding.building_id)
+                .where(col(SurveyBuilding.survey_id).in_(ids))
+                .order_by(col(Building.code))).all() if ids else []):
+            places.setdefault(survey_id, []).append((building_id, name))
+        resident = roster_row(s, viewer.resident_id)
+        mine = dict(s.exec(select(SurveyResponse.survey_id, SurveyResponse.channel)
+                           .where(SurveyResponse.resident_id == resident.id,
+                                  col(SurveyResponse.survey_id).in_(ids))).all()) \
+            if resident is not None and ids else {}
+    verified = is_verified(resident)
+    summaries = [SurveySummary(
+        id=x.id, title=x.title, status=x.status, scope=x.scope,
+        buildings=[name for _, name in places.get(x.id, [])], opens_at=x.opens_at,
+        closes_at=x.closes_at, responses=counts.get(x.id, 0), accepting=_accepting(x),
+        for_me=verified and in_scope(x, [b for b, _ in places.get(x.id, [])], resident),
+        answered=mine.get(x.id)) for x in surveys]
+    return sorted(summaries, key=_order)
+
+
+def _order(x: SurveySummary) -> tuple:
+    """Open, then drafts, each closing soonest first; then closed ones, newest first."""
+    when = x.closes_at.timestamp()
+    return ORDER[x.status], -when if x.status == "closed" else when
+
+
+def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
+    """One survey in full, or None when it is not there for the viewer (a draft is only
+    there for staff)."""
+    require(viewer, "page.surveys")
+    with read_session() as s:
+        survey = survey_or_none(s, survey_id, viewer, staff=can(viewer, "survey.manage"))
+        if survey is None:
+            return None
+        places = s.exec(select(Building.id, Building.name)
+                        .join(SurveyBuilding, SurveyBuilding.building_id == Building.id)
+                        .where(SurveyBuilding.survey_id == survey.id)
+                        .order_by(col(Building.code))).all()
+        questions = questions_of(s, survey.id)
+        counts = dict(s.exec(select(SurveyResponse.channel, func.count())
+                             .where(SurveyResponse.survey_id == survey.id)
+                             .group_by(SurveyResponse.channel)).all())
+        resident = roster_row(s, viewer.resident_id)
+        mine = s.exec(select(SurveyResponse.id, SurveyResponse.channel)
+                      .where(SurveyResponse.survey_id == survey.id,
+                             SurveyResponse.resident_id == resident.id)).first() \
+            if resident is not None else None
+        my_answers = answers_of(s, mine[0], questions) if mine else None
+        proposals = s.exec(select(Proposal.id, Proposal.title, Proposal.status)
+                           .where(Proposal.survey_id == survey.id,
+                                  Proposal.community_id == survey.community_id)
+                           .order_by(col(Proposal.id))).all()
+        editable = survey.status != "closed" and not sum(counts.values())
+    verified = is_verified(resident)
+    return SurveyDetail(
+        id=survey.id, title=survey.title, status=survey.status, scope=survey.scope,
+        buildings=[name for _, name in places], opens_at=survey.opens_at,
+        closes_at=survey.closes_at, responses=sum(counts.values()),
+        accepting=_accepting(survey),
+        for_me=verified and in_scope(survey, [b for b, _ in places], resident),
+        answered=mine[1] if mine else None, intro=survey.intro,
+        building_ids=[b for b, _ in places],
+        questions=[QuestionView(id=q.id, position=q.position, kind=q.kind, prompt=q.prompt,
+                                required=q.required,
+                                options=[OptionView(id=o.id, label=o.label) for o in options])
+                   for q, options in questions],
+        verified=verified, my_answers=my_answers, editable=editable,
+        offline=counts.get("offline", 0),
+        proposals=[LinkedProposal(id=i, title=title, status=status)
+                   for i, title, status in proposals])
+
+
+__all__ = ["LinkedProposal", "OptionView", "QuestionView", "SurveyDetail", "SurveySummary",
+           "get_survey", "list_surveys"]

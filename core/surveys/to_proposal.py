@@ -1,0 +1,65 @@
+"""From a finished survey to proposals: a moderator turns a need the answers share into a
+proposal (or need) that links back to the survey, and enters the usual lifecycle."""
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from core.audit import record
+from core.errors import Conflict, InvalidInput
+from core.permissions import can, require
+from core.principal import Principal
+from core.proposals.commands import BODY_MAX, TITLE_MAX
+from core.rows import community_choice
+from core.surveys.common import load_survey, survey_or_none
+from core.surveys.queries import LinkedProposal
+from core.text import clean_text
+from db.engine import read_session, write_session
+from db.models import Building, Proposal, ProposalFollow, ProposalStatusChange
+from db.models.proposals import CATEGORIES, PROPOSAL_KINDS
+
+
+def make_proposal(*, actor: Principal, survey_id: int, title: str, body: str, category: str,
+                  kind: str = "need", building_id: int | None = None) -> int:
+    """A proposal made from a closed survey, by a moderator, with the survey linked; returns
+    its id. (No participation event: the residents' part was answering the survey.)"""
+    require(actor, "survey.manage")
+    if kind not in PROPOSAL_KINDS:
+        raise InvalidInput("field.not_a_choice", field="kind")
+    if category not in CATEGORIES:
+        raise InvalidInput("field.not_a_choice", field="category")
+    title = clean_text(title, field="title", max_len=TITLE_MAX, min_len=4)
+    if isinstance(body, str) and len(body) > BODY_MAX * 2:
+        raise InvalidInput("field.too_long", field="body", max=BODY_MAX)
+    body = clean_text(body, field="body", max_len=BODY_MAX, min_len=10, multiline=True)
+    with write_session() as s:
+        survey = load_survey(s, survey_id, actor, lock=True, shared=True)
+        if survey.status != "closed":
+            raise Conflict("survey.not_closed")
+        if building_id is not None:
+            community_choice(s, Building, building_id, actor, field="building")
+        proposal = Proposal(community_id=actor.community_id, kind=kind, title=title, body=body,
+                            category=category, building_id=building_id,
+                            author_id=actor.user_id, survey_id=survey.id)
+        s.add(proposal)
+        s.flush()
+        s.add(ProposalStatusChange(proposal_id=proposal.id, from_status=None,
+                                   to_status="submitted", by_user_id=actor.user_id))
+        s.add(ProposalFollow(proposal_id=proposal.id, user_id=actor.user_id))
+        record(s, actor=actor, action="survey.make_proposal", object_type="proposal",
+               object_id=proposal.id, payload={"survey": survey.id, "kind": kind,
+                                               "title": title})
+        return proposal.id
+
+
+def proposals_from_survey(*, viewer: Principal, survey_id: int) -> list[LinkedProposal]:
+    """The proposals made from a survey, oldest first ([] for a survey not there)."""
+    require(viewer, "page.surveys")
+    with read_session() as s:
+        survey = survey_or_none(s, survey_id, viewer, staff=can(viewer, "survey.manage"))
+        if survey is None:
+            return []
+        rows = s.exec(select(Proposal.id, Proposal.title, Proposal.status)
+                      .where(Proposal.survey_id == survey.id,
+                             Proposal.community_id == survey.community_id)
+                      .order_by(col(Proposal.id))).all()
+    return [LinkedProposal(id=i, title=title, status=status) for i, title, status in rows]

@@ -23,13 +23,16 @@ def free_port() -> int:
 
 @contextmanager
 def app_server(database_url: str, *, log: Path, env: dict | None = None,
-               timeout: float = 60) -> Iterator[tuple[str, subprocess.Popen]]:
+               timeout: float = 60, script: str = "server.py"
+               ) -> Iterator[tuple[str, subprocess.Popen]]:
     """(base URL, process) of a healthy server on `database_url`, its output in `log`;
-    RuntimeError with the log's end if it does not become healthy. Stopped on exit."""
+    RuntimeError with the log's end if it does not become healthy. Stopped on exit.
+    `script` (relative to the project root) is what `streamlit run` serves: the app's
+    server.py unless a benchmark compares it with another page."""
     port = free_port()
     with open(log, "w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env={**os.environ, **(env or {}), "DATABASE_URL": database_url},

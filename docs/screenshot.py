@@ -8,26 +8,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 ROOT = Path(__file__).resolve().parents[1]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the project's modules
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from bench.app_server import app_server  # noqa: E402
+from bench.browser import CHROMIUM_ARGS  # noqa: E402
+
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def main() -> int:
@@ -36,20 +30,11 @@ def main() -> int:
            "YISHITING_SECRET_KEY": "screenshot"}
     subprocess.run([sys.executable, "-m", "db.migrate"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "server.py",
-                               "--server.port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
+        with app_server(env["DATABASE_URL"], log=workdir / "server.log",
+                        env={"YISHITING_SECRET_KEY": "screenshot"}) as (base, _), \
+                sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
             page.goto(f"{base}/login")
             page.wait_for_selector(READY)
@@ -70,8 +55,6 @@ def main() -> int:
             phone.screenshot(path=str(ROOT / "docs" / "proposals-phone.png"))
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
     print("saved docs/dashboard.png and docs/proposals-phone.png")
     return 0

@@ -8,6 +8,9 @@ from core.permissions import can
 from core.proposals import SORTS, get_proposal, list_proposals, lifecycle
 from core.vocabulary import CATEGORIES, PROPOSAL_KINDS, PROPOSAL_STATUSES
 
+FILTERS = ("proposals_status", "proposals_kind", "proposals_category", "proposals_building",
+           "proposals_actor")
+
 t, principal = open_page("page.proposals", "proposals.title", "proposals.caption")
 community = get_community(principal.community_id)
 show_flash(t)
@@ -33,22 +36,35 @@ if requested is not None:
 if can(principal, "proposal.create"):
     st.page_link("pages/new_proposal.py", label=t("new_proposal.title"),
                  icon=":material/add_circle:")
-buildings = {b.id: b for b in list_buildings(community.id)}
-actors = {a.id: a for a in list_actors(community.id, include_inactive=True)}
 search = st.text_input(t("proposals.search"), max_chars=100, placeholder=t("proposals.search_hint"),
                        icon=":material/search:")
-with st.expander(t("proposals.filters"), expanded=False, icon=":material/filter_list:"):
-    c1, c2 = st.columns(2)
-    status = c1.selectbox(t("field_name.status"), [None, *PROPOSAL_STATUSES],
-                          format_func=lambda s: t("common.all") if s is None else t(f"status.{s}"))
-    kind = c2.selectbox(t("field_name.kind"), [None, *PROPOSAL_KINDS],
-                        format_func=lambda k: t("common.all") if k is None else t(f"kind.{k}"))
-    category = c1.selectbox(t("field_name.category"), [None, *CATEGORIES],
-                            format_func=lambda c: t("common.all") if c is None else t(f"category.{c}"))
-    building = c2.selectbox(t("field_name.building"), [None, *buildings],
-                            format_func=lambda b: t("common.all") if b is None else buildings[b].name)
-    actor = c1.selectbox(t("field_name.actor"), [None, *actors],
-                         format_func=lambda a: t("common.all") if a is None else actors[a].name)
+# The select boxes are drawn only while the expander is open (it reruns the page when opened
+# or closed): drawn closed, the five boxes and the browser code they load slowed every first
+# load of the list. persist_state keeps the choices while it is closed and while a proposal
+# is open, as they were kept when the boxes were always drawn.
+filters = st.expander(t("proposals.filters"), icon=":material/filter_list:",
+                      key="proposals_filters", on_change="rerun")
+if filters.open:
+    buildings = {b.id: b for b in list_buildings(community.id)}
+    actors = {a.id: a for a in list_actors(community.id, include_inactive=True)}
+    with filters:
+        c1, c2 = st.columns(2)
+        c1.selectbox(t("field_name.status"), [None, *PROPOSAL_STATUSES], key=FILTERS[0],
+                     persist_state="page",
+                     format_func=lambda s: t("common.all") if s is None else t(f"status.{s}"))
+        c2.selectbox(t("field_name.kind"), [None, *PROPOSAL_KINDS], key=FILTERS[1],
+                     persist_state="page",
+                     format_func=lambda k: t("common.all") if k is None else t(f"kind.{k}"))
+        c1.selectbox(t("field_name.category"), [None, *CATEGORIES], key=FILTERS[2],
+                     persist_state="page",
+                     format_func=lambda c: t("common.all") if c is None else t(f"category.{c}"))
+        c2.selectbox(t("field_name.building"), [None, *buildings], key=FILTERS[3],
+                     persist_state="page",
+                     format_func=lambda b: t("common.all") if b is None else buildings[b].name)
+        c1.selectbox(t("field_name.actor"), [None, *actors], key=FILTERS[4],
+                     persist_state="page",
+                     format_func=lambda a: t("common.all") if a is None else actors[a].name)
+status, kind, category, building, actor = (st.session_state.get(key) for key in FILTERS)
 sort = st.segmented_control(t("proposals.sort"), list(SORTS), default="newest",
                             format_func=lambda s: t(f"proposals.sort.{s}"))
 page_number = st.session_state.get("proposals_page", 1)
@@ -67,8 +83,8 @@ for item in result.items:
                  label(t, "category", item.category)]
         if item.building:
             parts.append(item.building)
-        st.caption(" · ".join(parts))
-        st.caption(" · ".join([
+        # One caption of two lines, not two captions: each element costs the browser time.
+        st.caption(" · ".join(parts) + "  \n" + " · ".join([
             t("proposals.by", name=person(t, item.author)),
             t("proposals.responsible", actor=escape_md(item.actor) if item.actor
               else t("proposals.unassigned")),

@@ -12,15 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.app_server import app_server
+from bench.browser import CHROMIUM_ARGS
 from db.engine import ROOT
 from tests.conftest import migrate_sqlite, skip_or_fail
 
 ARTIFACTS = ROOT / "test-artifacts"
 # A script run that writes (argon2, several tables) can take a few seconds on a busy CI core.
 expect.set_options(timeout=15_000)
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 def _demo_database(path: Path) -> str:

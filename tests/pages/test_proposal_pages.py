@@ -146,3 +146,23 @@ def test_long_thread_shows_newest_conversations_a_page_at_a_time(app):
     bodies = [m.value for m in at.markdown if m.value.startswith("note ")]
     assert len(bodies) == PAGE + 5 and bodies[-1] == "note 00"
     assert len([b for b in at.button if b.key == f"more_thread_{proposal.id}"]) == (earlier > PAGE - 5)
+
+
+def test_filters_apply_and_stay_chosen_when_the_filter_section_closes(app):
+    at = app("resident")
+    at.run()
+    at.switch_page("pages/proposals.py").run()
+    assert not at.selectbox  # drawn only once the section is opened
+    at.session_state["proposals_filters"] = True
+    at.run()
+    at.selectbox(key="proposals_status").set_value("implemented").run()
+    assert not at.exception
+
+    def listed_statuses():
+        return {c.value.split(" · ")[1].split("  \n")[0] for c in at.caption
+                if c.value.count(" · ") >= 2 and "  \n" in c.value}
+
+    assert listed_statuses() == {T("status.implemented")}
+    at.session_state["proposals_filters"] = False
+    at.run()
+    assert not at.selectbox and listed_statuses() == {T("status.implemented")}

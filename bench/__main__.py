@@ -1,21 +1,43 @@
-"""Foundation benchmarks on a generated community (SQLite by default, or DATABASE_URL).
+"""Benchmarks at district scale, on SQLite (default) or PostgreSQL (DATABASE_URL).
 
-python -m bench [--residents N] [--repeat K]
+python -m bench [--communities 10 --residents 100000 --proposals 10000 --comments 100000
+                 --polls 200 --ballots 300000 --events 1000000] [--repeat 3]
+                [--skip pages,browser,load,...] [--load-seconds 60]
 
-Measures, median of K runs: demo generation, a login (argon2id verify), one page of the
-proposal list, the dashboard's participation overview, the roster import of N rows, and a
-leximin sortition draw from a synthetic pool of 2,000 (whatever N is: that is its target).
+Generates a district with the demo generator (db/district.py) into a new database, then
+measures, median of --repeat runs, for users of community 1:
+- the foundation: a login, the proposal list (first and last page, a search, a sort with
+  filters), a leximin sortition draw, the roster import, equal shares on a real election;
+- every page's script run, first render and re-render (bench/pages.py; 1 s and 0.3 s);
+- the dashboard: first render, filter changes and each view (2 s and 0.5 s), and a naive
+  version that loads the events into pandas, for comparison;
+- casting ballots with 1, 4 and 16 threads against the raw INSERT ceiling (bench/ballots.py;
+  at least 500 ballots/s on SQLite);
+- time until the proposals page is interactive in headless Chromium, against a one-line
+  page (bench/browser.py; at most 1.3x);
+- the server's memory with 20 residents acting at once (bench/load.py; under 1.5 GB).
+Prints the table and writes this backend's figures to bench/results/<backend>.json, then
+bench/RESULTS.md with both backends side by side.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
 import statistics
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+from bench.table import print_lines, row, shown_target, shown_value, verdict
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+FIGURES = HERE / "results"
+BACKENDS = {"sqlite": "SQLite", "postgresql+psycopg": "PostgreSQL"}
+PARTS = ("foundation", "pages", "dashboard", "ballots", "browser", "load")
 
 
 def timed(function, repeat: int) -> float:
@@ -25,27 +47,6 @@ def timed(function, repeat: int) -> float:
         function()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
-
-
-def _add_proposals(count: int) -> None:
-    """Bulk-insert proposals (with real-looking Chinese titles) up to the size measured."""
-    from sqlalchemy import insert
-
-    from db.demo_content import PROPOSALS
-    from db.engine import write_session
-    from db.models import Proposal
-    from db.models.base import utcnow
-
-    now = utcnow()
-    rows = [dict(community_id=1, kind=PROPOSALS[i % len(PROPOSALS)][0],
-                 category=PROPOSALS[i % len(PROPOSALS)][1],
-                 title=PROPOSALS[i % len(PROPOSALS)][2].format(b=f"{i % 12 + 1}号楼") + f" #{i}",
-                 body=PROPOSALS[i % len(PROPOSALS)][3].format(b="楼"), author_id=4,
-                 status="submitted", support_count=i % 37, comment_count=i % 11,
-                 created_at=now, updated_at=now) for i in range(max(0, count))]
-    with write_session() as s:
-        for start in range(0, len(rows), 5000):
-            s.execute(insert(Proposal), rows[start:start + 5000])
 
 
 def sortition_pool(size: int = 2_000, seed: int = 2026):
@@ -74,136 +75,172 @@ def sortition_pool(size: int = 2_000, seed: int = 2026):
     return pool, baseline
 
 
+def foundation(repeat: int, counts: dict) -> list[dict]:
+    from core.accounts.login import log_in
+    from core.proposals import list_proposals
+    from core.sortition import proportional_quotas, select_panel
+    from db.demo import DEMO_PASSWORD
+
+    first = list_proposals(community_id=1)
+    last = math.ceil(first.total / len(first.items)) if first.items else 1
+    size = f"{first.total:,} proposals in community 1 ({counts['proposal']:,} in all)"
+    pool, baseline = sortition_pool()
+    quotas = proportional_quotas(pool, baseline, 30)
+    return [
+        row("log in (argon2id verify)", "one user",
+            timed(lambda: log_in(username="admin", password=DEMO_PASSWORD), repeat)),
+        row("proposal list, first and last page", size,
+            timed(lambda: (list_proposals(community_id=1),
+                           list_proposals(community_id=1, page=last)), repeat), 0.3),
+        row("proposal search '电梯' (substring, Chinese)", size,
+            timed(lambda: list_proposals(community_id=1, search="电梯"), repeat), 0.3),
+        row("proposal list, most supported + filters", size,
+            timed(lambda: list_proposals(community_id=1, sort="most_supported", kind="need",
+                                         status="submitted"), repeat), 0.3),
+        row("stratified sortition (leximin)", f"pool {len(pool):,}, 4 features, panel 30",
+            timed(lambda: select_panel(pool, quotas, 30, seed=2026), repeat), 10.0),
+    ]
+
+
+def interactive(repeat: int) -> list[dict]:
+    """Time to interactive of the proposals page in headless Chromium, and its ratio to a
+    one-line page served the same way (bench/browser.py)."""
+    from bench.browser import TARGET, interactive_rows
+
+    (_, one_size, one, _), (_, size, mine, _), (_, _, ratio, _) = interactive_rows(
+        os.environ["DATABASE_URL"], max(repeat, 5))
+    return [row("one-line Streamlit page: interactive in headless Chromium", one_size, one),
+            row("proposals page: interactive in headless Chromium", size, mine),
+            row("proposals page / one-line page", size, ratio, TARGET, unit="x")]
+
+
+def roster_import(residents: int) -> dict:
+    from core.principal import Principal
+    from core.roster import import_roster
+
+    admin = Principal(user_id=1, role="admin", community_id=1)
+    csv = "full_name,building,age_band\n" + "".join(
+        f"居民{i},B{(i % 12) + 1:02d},30-44\n" for i in range(residents))
+    start = time.perf_counter()
+    import_roster(actor=admin, data=csv.encode())
+    return row("roster import (validate + insert)", f"{residents:,} rows",
+               time.perf_counter() - start)
+
+
+def memory_under_load(seconds: float, folder: Path) -> dict:
+    """Peak resident memory of a server with 20 residents acting at once (bench/load.py)."""
+    from bench.load import prepare, run_load
+
+    world = prepare(folder, 0, 20, os.environ["DATABASE_URL"])
+    tally, elapsed, peak = run_load(world, sessions=20, seconds=seconds, ramp=0.5,
+                                    log=folder / "load-server.log")
+    served = sum(len(t) for t in tally.times.values())
+    if tally.errors:
+        raise RuntimeError(f"the load run had errors: {tally.errors[:3]}")
+    return row("server memory, 20 residents acting at once", "community 1 of the district",
+               peak / 2**20, 1536, unit="MB",
+               note=f"{served:,} actions in {elapsed:.0f} s, 0 errors")
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--residents", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--events", type=int, default=0,
-                        help="top the participation log up to this many events (heavy-tailed "
-                             "over the residents) before the dashboard figures")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sizes = dict(communities=10, residents=100_000, proposals=10_000, comments=100_000,
+                 polls=200, ballots=300_000, events=1_000_000)
+    for name, default in sizes.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip", default="", help=f"comma-separated parts of {PARTS}")
+    parser.add_argument("--load-seconds", type=float, default=60)
     args = parser.parse_args()
-    workdir = tempfile.mkdtemp(prefix="yishiting-bench-")
+    skip = {part for part in args.skip.split(",") if part}
+    if skip - set(PARTS):
+        parser.error(f"--skip takes parts of {PARTS}")
+    workdir = Path(tempfile.mkdtemp(prefix="yishiting-bench-"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.db")
     os.environ.setdefault("YISHITING_SECRET_KEY", "bench")
+    backend = os.environ["DATABASE_URL"].split(":", 1)[0]
 
-    from core.accounts.login import log_in
-    from core.principal import Principal
-    from core.proposals import list_proposals
-    from core.roster import import_roster
-    from db.demo import DEMO_PASSWORD, load_demo
+    from db.demo import progress_bar
+    from db.district import load_district
     from db.migrate import upgrade
 
     upgrade()
-    rows = []
     start = time.perf_counter()
-    counts = load_demo(residents=args.residents, seed=2026)
-    rows.append(("generate demo community", f"{args.residents:,} residents, "
-                 f"{counts['participationevent']:,} events", time.perf_counter() - start, None))
-    rows.append(("log in (argon2id verify)", "one user",
-                 timed(lambda: log_in(username="admin", password=DEMO_PASSWORD), args.repeat), None))
-    rows.append(("proposal list, page 1", f"{counts['proposal']:,} proposals",
-                 timed(lambda: list_proposals(community_id=1), args.repeat), 0.3))
-    _add_proposals(10_000 - counts["proposal"])
-    rows.append(("proposal list, page 1 / page 250", "10,000 proposals",
-                 timed(lambda: (list_proposals(community_id=1),
-                                list_proposals(community_id=1, page=250)), args.repeat), 0.3))
-    rows.append(("proposal search '电梯' (substring, Chinese)", "10,000 proposals",
-                 timed(lambda: list_proposals(community_id=1, search="电梯"), args.repeat), 0.3))
-    rows.append(("proposal list, most supported + filters", "10,000 proposals",
-                 timed(lambda: list_proposals(community_id=1, sort="most_supported",
-                                              kind="need", status="submitted"), args.repeat), 0.3))
-    from core.sortition import proportional_quotas, select_panel
+    counts = load_district(**{name: getattr(args, name) for name in sizes},
+                           progress=progress_bar)
+    print()
+    district = (f"{args.communities} communities, {args.residents:,} residents, "
+                f"{counts['proposal']:,} proposals, {counts['comment']:,} comments, "
+                f"{counts['poll']:,} polls, {counts['ballot']:,} ballots, "
+                f"{counts['participationevent']:,} events")
+    lines = [row("generate the district", district, time.perf_counter() - start)]
+    scale = f"community 1 of {args.communities}"
+    if "foundation" not in skip:
+        lines += foundation(args.repeat, counts)
+    if "pages" not in skip:
+        from bench.pages import page_rows
 
-    pool, baseline = sortition_pool()
-    quotas = proportional_quotas(pool, baseline, 30)
-    rows.append(("stratified sortition (leximin)", f"pool {len(pool):,}, 4 features, panel 30",
-                 timed(lambda: select_panel(pool, quotas, 30, seed=2026), args.repeat), 10.0))
+        lines += [row(what, scale, seconds, target)
+                  for what, _, seconds, target in page_rows(args.repeat)]
+    if "dashboard" not in skip:
+        lines += _dashboard(args.repeat)
+    if "ballots" not in skip:
+        from bench.ballots import ballot_rows
 
-    events = counts["participationevent"]
-    if args.events > events:
-        start = time.perf_counter()
-        _add_events(args.events - events)
-        rows.append(("add synthetic participation events", f"{args.events - events:,} events",
-                     time.perf_counter() - start, None))
-        events = args.events
-    rows += _dashboard(args.repeat, events)
-    admin = Principal(user_id=1, role="admin", community_id=1)
-    csv = "full_name,building,age_band\n" + "".join(
-        f"居民{i},B{(i % 12) + 1:02d},30-44\n" for i in range(args.residents))
-    start = time.perf_counter()
-    import_roster(actor=admin, data=csv.encode())
-    rows.append(("roster import (validate + insert)", f"{args.residents:,} rows",
-                 time.perf_counter() - start, None))
-    rows.append(_cast_ballots(args.residents))
-    rows.append(_equal_shares_wieliczka())
-
-    backend = os.environ["DATABASE_URL"].split(":", 1)[0]
-    lines = [f"# Benchmarks ({backend}, median of {args.repeat})", "",
-             "| what | size | seconds | target |", "|---|---|---|---|"]
-    for name, size, seconds, target in rows:
-        verdict = "" if target is None else (f"< {target} s " + ("met" if seconds < target else "MISSED"))
-        lines.append(f"| {name} | {size} | {seconds:.3f} | {verdict} |")
-    extra = f" --events {args.events}" if args.events else ""
-    lines += ["", f"Command: `python -m bench --residents {args.residents} --repeat {args.repeat}"
-                  f"{extra}`"]
-    print("\n".join(lines))
-    _save(backend, "\n".join(lines))
+        lines += ballot_rows(args.repeat)
+    if "browser" not in skip:
+        lines += interactive(args.repeat)
+    if "load" not in skip:
+        lines.append(memory_under_load(args.load_seconds, workdir))
+    if "foundation" not in skip:
+        lines.append(roster_import(args.residents // args.communities))
+        lines.append(_equal_shares_wieliczka())
+    command = "python -m bench" + "".join(
+        f" --{name} {getattr(args, name)}" for name, default in sizes.items()
+        if getattr(args, name) != default) + (f" --skip {args.skip}" if args.skip else "")
+    print_lines(lines)
+    _save(backend, dict(command=command, repeat=args.repeat, date=date.today().isoformat(),
+                        cores=os.cpu_count(), rows=lines))
 
 
-def _save(backend: str, section: str) -> None:
-    """Write this backend's table into RESULTS.md, keeping the other backend's."""
-    sections = {}
-    if RESULTS.exists():
-        for part in RESULTS.read_text(encoding="utf-8").split("# Benchmarks (")[1:]:
-            sections[part.split(",", 1)[0]] = "# Benchmarks (" + part.strip()
-    sections[backend] = section
-    RESULTS.write_text("\n\n".join(sections[b] for b in sorted(sections)) + "\n",
-                       encoding="utf-8")
+def _save(backend: str, figures: dict) -> None:
+    """This backend's figures as JSON; RESULTS.md rebuilt from every backend's."""
+    FIGURES.mkdir(exist_ok=True)
+    (FIGURES / f"{backend}.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1),
+                                             encoding="utf-8")
+    RESULTS.write_text(results_table(), encoding="utf-8")
 
 
-def _add_events(n: int) -> None:
-    """n more events: a few residents very active, most never (Pareto weights), over the
-    past year, one in ten offline."""
-    from datetime import timedelta
-
-    import numpy as np
-    from sqlalchemy import insert
-    from sqlmodel import select
-
-    from db.engine import read_session, write_session
-    from db.models import ParticipationEvent, Resident
-    from db.models.base import utcnow
-    from db.models.records import PARTICIPATION_KINDS
-
-    with read_session() as s:
-        residents = np.array(s.exec(select(Resident.id)).all())
-    rng = np.random.default_rng(2026)
-    weights = rng.pareto(1.2, residents.size) * (rng.random(residents.size) < 0.3)
-    weights /= weights.sum()
-    now = utcnow()
-    for start in range(0, n, 100_000):
-        size = min(100_000, n - start)
-        who = rng.choice(residents, size, p=weights)
-        kinds = rng.choice(PARTICIPATION_KINDS, size)
-        offsets = rng.uniform(0, 365 * 86400, size)
-        offline = rng.random(size) < 0.1
-        rows = [{"community_id": 1, "resident_id": int(r), "kind": str(k),
-                 "channel": "offline" if o else "online", "amount": 1.0,
-                 "at": now - timedelta(seconds=float(sec))}
-                for r, k, o, sec in zip(who, kinds, offline, offsets)]
-        with write_session() as s:
-            s.execute(insert(ParticipationEvent), rows)
-    from db.engine import get_engine
-
-    engine = get_engine()
-    if engine.dialect.name == "postgresql":  # what autovacuum does after a bulk load: fresh
-        # statistics and a visibility map, so that covering indexes are read index-only
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE participationevent")
-            connection.exec_driver_sql("VACUUM ANALYZE resident")
+def results_table() -> str:
+    """One table: a row per measurement, a column per backend, the target and whether each
+    backend met it."""
+    runs = {BACKENDS.get(f.stem, f.stem): json.loads(f.read_text(encoding="utf-8"))
+            for f in sorted(FIGURES.glob("*.json"))}
+    names = list(runs)
+    lines = ["# Benchmarks", "", "Written by `python -m bench` (`make bench`); see its docstring "
+             "for what each figure is. " + "; ".join(
+                 f"{name}: `{run['command']}`, median of {run['repeat']}, {run['cores']} cores, "
+                 f"{run['date']}" for name, run in runs.items()) + ".", "",
+             "| what | size | " + " | ".join(names) + " | target |",
+             "|---|---|" + "---|" * len(names) + "---|"]
+    order: dict[str, dict] = {}
+    for run in runs.values():
+        for line in run["rows"]:
+            order.setdefault(line["what"], line)
+    for what, first in order.items():
+        cells, verdicts = [], []
+        for name, run in runs.items():
+            found = next((line for line in run["rows"] if line["what"] == what), None)
+            cells.append("—" if found is None else shown_value(found) + (
+                f" ({found['note']})" if found.get("note") else ""))
+            if found and verdict(found):
+                verdicts.append(f"{verdict(found)} ({name})")
+        target = shown_target(first) + (": " + ", ".join(verdicts) if verdicts else "")
+        lines.append(f"| {what} | {first['size']} | " + " | ".join(cells) + f" | {target} |")
+    return "\n".join(lines) + "\n"
 
 
-def _dashboard(repeat: int, events: int):
+def _dashboard(repeat: int):
     """The dashboard's data as the page loads it: the headline and the default view (per-
     resident counts in one grouped query, the figures, influence, the Lorenz curve), then a
     filter change, then each other view on its own; and a naive version that loads the
@@ -248,73 +285,45 @@ def _dashboard(repeat: int, events: int):
     def naive():
         with read_session() as s:
             log = pd.DataFrame(s.exec(select(ParticipationEvent.resident_id,
-                                             ParticipationEvent.kind)).all(),
+                                             ParticipationEvent.kind)
+                                      .where(ParticipationEvent.community_id == 1)).all(),
                                columns=["resident_id", "kind"])
-            roster = pd.DataFrame(s.exec(select(Resident.id)).all(), columns=["resident_id"])
+            roster = pd.DataFrame(s.exec(select(Resident.id).where(Resident.community_id == 1)
+                                         ).all(), columns=["resident_id"])
         counts = log.groupby("resident_id").size()
         frame = roster.assign(count=roster["resident_id"].map(counts).fillna(0))
         analytics.headline(frame["count"].to_numpy())
 
     with read_session() as s:
-        residents = s.exec(select(func.count()).select_from(Resident)).one()
-    size = f"{residents:,} residents, {events:,} events"
+        residents = s.exec(select(func.count()).select_from(Resident)
+                           .where(Resident.community_id == 1)).one()
+        events = s.exec(select(func.count()).select_from(ParticipationEvent)
+                        .where(ParticipationEvent.community_id == 1)).one()
+    size = f"community 1: {residents:,} residents, {events:,} events"
     comments = Filters(kinds=["comment", "vote"])
-    rows = [("dashboard first render: headline + default view (cold roster)", size,
-             timed(cold, repeat), 2.0),
-            ("dashboard filter change (kinds): headline + default view", size,
-             timed(lambda: headline(comments), repeat), 0.5),
-            ("dashboard filter change (channel and building)", size,
-             timed(lambda: headline(Filters(channel="offline", building_id=3)), repeat), 0.5),
-            ("dashboard view 'representation' (5 dimensions, channels, Theil)", size,
-             timed(representation, repeat), 0.5),
-            ("dashboard view 'buildings' (headline + heatmap query beside it)", size,
-             timed(lambda: headline(comments, "where"), repeat), 0.5),
-            ("dashboard view 'over time' (headline + weekly trends beside it)", size,
-             timed(lambda: headline(comments, "time"), repeat), 0.5),
-            ("dashboard view 'over time', filter change to one building", size,
-             timed(lambda: headline(Filters(building_id=3), "time"), repeat), 0.5),
-            ("dashboard Lorenz curves by kind (one (resident, kind) query)", size,
-             timed(lambda: kind_counts(actor=researcher, filters=Filters()), repeat), None)]
+    rows = [row("dashboard first render: headline + default view (cold roster)", size,
+                timed(cold, repeat), 2.0),
+            row("dashboard filter change (kinds): headline + default view", size,
+                timed(lambda: headline(comments), repeat), 0.5),
+            row("dashboard filter change (channel and building)", size,
+                timed(lambda: headline(Filters(channel="offline", building_id=3)), repeat), 0.5),
+            row("dashboard view 'representation' (5 dimensions, channels, Theil)", size,
+                timed(representation, repeat), 0.5),
+            row("dashboard view 'buildings' (headline + heatmap query beside it)", size,
+                timed(lambda: headline(comments, "where"), repeat), 0.5),
+            row("dashboard view 'over time' (headline + weekly trends beside it)", size,
+                timed(lambda: headline(comments, "time"), repeat), 0.5),
+            row("dashboard view 'over time', filter change to one building", size,
+                timed(lambda: headline(Filters(building_id=3), "time"), repeat), 0.5),
+            row("dashboard Lorenz curves by kind (one (resident, kind) query)", size,
+                timed(lambda: kind_counts(actor=researcher, filters=Filters()), repeat))]
     grouped = timed(lambda: analytics.headline(person_counts(
         actor=researcher, filters=Filters())["count"].to_numpy()), repeat)
     slow = timed(naive, repeat)
-    rows += [("headline: per-resident counts grouped in SQL", size, grouped, None),
-             (f"headline, naive: events into pandas ({slow / grouped:.1f}x slower)", size, slow,
-              None)]
+    rows += [row("headline: per-resident counts grouped in SQL", size, grouped),
+             row("headline, naive: events into pandas and grouped there", size, slow,
+                 note=f"{slow / grouped:.1f}x slower")]
     return rows
-
-
-def _cast_ballots(residents: int):
-    """Ballots cast one after another by verified residents into one open poll."""
-    from datetime import timedelta
-
-    from sqlmodel import select
-
-    from core.principal import Principal
-    from core.voting.ballots import cast_ballot
-    from core.voting.polls import create_poll, open_poll
-    from db.engine import read_session
-    from db.models import PollOption, Resident
-    from db.models.base import utcnow
-
-    moderator = Principal(user_id=2, role="moderator", community_id=1)
-    poll_id = create_poll(actor=moderator, title="基准测试投票", method="approval",
-                          opens_at=utcnow() - timedelta(minutes=1),
-                          closes_at=utcnow() + timedelta(days=1),
-                          options=[{"label": f"选项{i}"} for i in range(5)])
-    open_poll(actor=moderator, poll_id=poll_id)
-    with read_session() as s:
-        option = s.exec(select(PollOption.id).where(PollOption.poll_id == poll_id)).first()
-        voters = s.exec(select(Resident.id).where(Resident.source == "roster")
-                        .limit(min(1000, residents))).all()
-    start = time.perf_counter()
-    for resident_id in voters:
-        cast_ballot(actor=Principal(user_id=None, role="resident", community_id=1,
-                                    resident_id=resident_id), poll_id=poll_id,
-                    choice=[option])
-    seconds = time.perf_counter() - start
-    return (f"cast ballots, one thread ({len(voters) / seconds:,.0f} ballots/s)",
-            f"{len(voters):,} ballots", seconds / len(voters), None)
 
 
 def _equal_shares_wieliczka():
@@ -329,9 +338,8 @@ def _equal_shares_wieliczka():
     approvals = [{p.name for p in ballot} for ballot in profile]
     start = time.perf_counter()
     equal_shares(costs, int(instance.budget_limit), approvals)
-    return ("equal shares + Add1 (Wieliczka 2023, real)",
-            f"{len(costs)} projects, {len(approvals):,} ballots", time.perf_counter() - start,
-            None)
+    return row("equal shares + Add1 (Wieliczka 2023, real)",
+               f"{len(costs)} projects, {len(approvals):,} ballots", time.perf_counter() - start)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Load test: N residents at once against a running Yishiting, over Streamlit's WebSocket.
 
-python -m bench.load [--sessions 20] [--seconds 120] [--residents 1500] [--ramp 0.5]
+python -m bench.load [--sessions 20] [--seconds 120] [--residents 1500 | --database URL] [--ramp 0.5]
 
-Starts a Streamlit server on a fresh demo database. Each session is one WebSocket speaking
+Starts a Streamlit server on a fresh demo database (or on --database, e.g. a district from
+`python -m db.district`, whose community 1 it uses). Each session is one WebSocket speaking
 Streamlit's own protocol (the BackMsg/ForwardMsg messages a browser sends and receives), so
 twenty residents do not need twenty browsers on the machine under test. Each session is a
 different demo resident who has not voted yet, signed in by the login cookie the app itself
@@ -39,10 +40,11 @@ REPORT = Path(__file__).resolve().parent / "LOAD.md"
 TIMEOUT = 120.0
 
 
-def prepare(folder: Path, residents: int, sessions: int) -> dict:
-    """A migrated demo database; the cookies of `sessions` residents who have not voted,
-    the proposals open to comments and the open poll."""
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'load.db'}"
+def prepare(folder: Path, residents: int, sessions: int, database: str | None = None) -> dict:
+    """A migrated demo database (or `database`, which already holds a community); the
+    cookies of `sessions` residents of community 1 who have not voted, the proposals open to
+    comments and the open poll."""
+    os.environ["DATABASE_URL"] = database or f"sqlite:///{folder / 'load.db'}"
     os.environ.setdefault("YISHITING_SECRET_KEY", "load-test")
     from sqlmodel import col, select
 
@@ -52,17 +54,19 @@ def prepare(folder: Path, residents: int, sessions: int) -> dict:
     from db.migrate import upgrade
     from db.models import Poll, Proposal, User, VoterRoll
 
-    upgrade()
-    load_demo(residents=residents, seed=2026)
+    if database is None:
+        upgrade()
+        load_demo(residents=residents, seed=2026)
     with read_session() as s:
-        poll = s.exec(select(Poll.id).where(Poll.status == "open")).first()
+        poll = s.exec(select(Poll.id).where(Poll.status == "open", Poll.community_id == 1)
+                      .order_by(Poll.id)).first()
         voted = select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll)
-        users = s.exec(select(User.id).where(User.role == "resident",
+        users = s.exec(select(User.id).where(User.role == "resident", User.community_id == 1,
                                              col(User.resident_id).is_not(None),
                                              col(User.resident_id).not_in(voted))
                        .order_by(User.id).limit(sessions)).all()
-        proposals = list(s.exec(select(Proposal.id).where(col(Proposal.status).in_(
-            ("submitted", "under_review", "open_for_discussion")))).all())
+        proposals = list(s.exec(select(Proposal.id).where(Proposal.community_id == 1, col(
+            Proposal.status).in_(("submitted", "under_review", "open_for_discussion")))).all())
     if len(users) < sessions:
         raise SystemExit(f"only {len(users)} residents who have not voted; use more --residents")
     cookies = []
@@ -219,43 +223,55 @@ async def drive(base: str, world: dict, sessions: int, seconds: float, ramp: flo
     return tally
 
 
+def run_load(world: dict, *, sessions: int, seconds: float, ramp: float, log: Path):
+    """(tally, elapsed seconds, server peak memory in bytes) of `sessions` residents acting
+    for `seconds` against a server on the prepared database."""
+    with app_server(world["url"], log=log) as (base, server):
+        memory = Memory(server.pid)
+        memory.start()
+        started = time.perf_counter()
+        try:
+            tally = asyncio.run(drive(base, world, sessions, seconds, ramp))
+        finally:
+            memory.stop.set()
+        return tally, time.perf_counter() - started, memory.peak
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--residents", type=int, default=1500)
+    parser.add_argument("--database", help="an existing database holding a community (e.g. "
+                                           "a district from python -m db.district) instead "
+                                           "of a fresh demo")
     parser.add_argument("--ramp", type=float, default=0.5,
                         help="seconds between one session's arrival and the next")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="yishiting-load-"))
-    world = prepare(folder, args.residents, args.sessions)
-    with app_server(world["url"], log=folder / "server.log") as (base, server):
-        memory = Memory(server.pid)
-        memory.start()
-        started = time.perf_counter()
-        try:
-            tally = asyncio.run(drive(base, world, args.sessions, args.seconds, args.ramp))
-        finally:
-            memory.stop.set()
-        elapsed = time.perf_counter() - started
+    world = prepare(folder, args.residents, args.sessions, args.database)
+    tally, elapsed, peak = run_load(world, sessions=args.sessions, seconds=args.seconds,
+                                    ramp=args.ramp, log=folder / "server.log")
     served = sum(len(t) for t in tally.times.values())
+    scale = (f"{world['url'].split(':', 1)[0]} database given" if args.database else
+             f"SQLite, demo of {args.residents:,} residents")
     lines = [f"# Load test: {args.sessions} residents at once for {args.seconds:.0f} s "
-             f"(SQLite, demo of {args.residents:,} residents, Streamlit's WebSocket protocol)",
+             f"({scale}, Streamlit's WebSocket protocol)",
              "", f"- {os.cpu_count()} cores, shared by the server and the load generator; one "
                  f"session arrives every {args.ramp:g} s",
              f"- actions served: {served:,} in {elapsed:.0f} s ({served / elapsed:.1f} a second)",
              f"- errors: {len(tally.errors)}" + (f" ({'; '.join(tally.errors[:5])})"
                                                  if tally.errors else ""),
              f"- comments refused by the rate limit (5 a minute): {tally.refused}",
-             f"- server peak resident memory: {memory.peak / 2**20:,.0f} MB", "",
+             f"- server peak resident memory: {peak / 2**20:,.0f} MB", "",
              "| action | n | p50 s | p95 s |", "|---|---|---|---|"]
     for action, times in tally.times.items():
         p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
         lines.append(f"| {action} | {len(times)} | {statistics.median(times):.2f} | "
                      f"{p95:.2f} |")
+    source = "--database URL" if args.database else f"--residents {args.residents}"
     lines += ["", f"Command: `python -m bench.load --sessions {args.sessions} "
-                  f"--seconds {args.seconds:.0f} --residents {args.residents} "
-                  f"--ramp {args.ramp:g}`"]
+                  f"--seconds {args.seconds:.0f} {source} --ramp {args.ramp:g}`"]
     print("\n".join(lines))
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 1 if tally.errors else 0

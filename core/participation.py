@@ -7,9 +7,16 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from db.models import ParticipationEvent, User
+from db.models.base import utcnow
 from db.models.records import PARTICIPATION_KINDS
 
 CHANNELS = ("online", "offline")
+
+
+# A plain INSERT, built once and run on the session's connection: every act of
+# participation writes one row that the command never reads back, so no ORM object (and no
+# flush) is spent on it.
+_ADD = ParticipationEvent.__table__.insert()
 
 
 def record_participation(session: Session, *, community_id: int, kind: str,
@@ -22,13 +29,10 @@ def record_participation(session: Session, *, community_id: int, kind: str,
         raise ValueError(f"unknown participation kind {kind!r}")
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    event = ParticipationEvent(
+    session.connection().execute(_ADD, dict(
         community_id=community_id, resident_id=resident_id, user_id=user_id, kind=kind,
         channel=channel, object_type=object_type, object_id=object_id, amount=amount,
-    )
-    if at is not None:
-        event.at = at
-    session.add(event)
+        at=at if at is not None else utcnow()))
 
 
 # ---- who counts as a resident in the figures ----

@@ -2,6 +2,9 @@
 community (anything else is "not found", so ids of other communities reveal nothing)."""
 from __future__ import annotations
 
+from functools import cache
+
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from core.errors import InvalidInput, NotFound
@@ -20,13 +23,18 @@ def community_row(s: Session, model, row_id, actor: Principal, *, lock: bool = F
     row lock (`shared`: FOR SHARE, so that many readers may hold it while a writer waits)."""
     if not isinstance(row_id, int) or isinstance(row_id, bool):
         raise NotFound("error.not_found")
-    query = select(model).where(model.id == row_id)
-    if lock:
-        query = query.with_for_update(read=shared)
-    row = s.exec(query).first()
+    row = s.exec(_by_id(model, lock, shared), params={"row_id": row_id}).first()
     if row is None or row.community_id != actor.community_id:
         raise NotFound("error.not_found")
     return row
+
+
+@cache
+def _by_id(model, lock: bool, shared: bool):
+    """SELECT the `model` row WHERE id = :row_id, built once per model and lock (building
+    a statement costs more than running it, in a command that does little else)."""
+    query = select(model).where(model.id == bindparam("row_id"))
+    return query.with_for_update(read=shared) if lock else query
 
 
 def community_choice(s: Session, model, row_id, actor: Principal, *, field: str):

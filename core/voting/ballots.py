@@ -14,8 +14,8 @@ import hashlib
 import json
 import secrets
 
+from sqlalchemy import Row, bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from core.audit import canonical_json, record
@@ -25,8 +25,7 @@ from core.permissions import require
 from core.principal import Principal
 from core.rows import community_row
 from core.voting.codes import code_hash, new_code, voter_pseudonym
-from core.voting.eligibility import is_eligible
-from core.voting.polls import options_of
+from core.voting.eligibility import may_vote
 from db.engine import read_session, write_session
 from db.models import Ballot, Poll, PollOption, Resident, User, VoterRoll
 from db.models.base import utcnow
@@ -43,8 +42,9 @@ def _submission_hash(submission: str | None) -> str | None:
     return hashlib.sha256(submission.encode()).hexdigest() if submission else None
 
 
-def clean_choice(poll: Poll, options: list[PollOption], choice) -> list[int]:
-    """The ballot's option ids (ranked: in order; otherwise sorted), or InvalidInput."""
+def clean_choice(poll: Poll, options, choice) -> list[int]:
+    """The ballot's option ids (ranked: in order; otherwise sorted), or InvalidInput.
+    `options`: the poll's options (anything with .id and .cost)."""
     ids = {o.id for o in options}
     if poll.method == "majority":
         chosen = [choice] if not isinstance(choice, (list, tuple, set)) else list(choice)
@@ -85,39 +85,73 @@ def _open_poll(s: Session, poll_id, actor: Principal) -> Poll:
     return poll
 
 
-def _on_roll(s: Session, poll: Poll, resident: Resident) -> VoterRoll | None:
-    """The roll entry of this resident in this poll: by roster row, or, for someone who
-    deleted an account that had voted and came back under a new one, by the keyed pseudonym
-    left on the roll (only erased rows are matched so, so living namesakes both vote)."""
-    key = voter_pseudonym(resident)
-    same = VoterRoll.resident_id == resident.id
-    if key:
-        erased = select(Resident.id).where(col(Resident.erased_at).is_not(None))
-        same = or_(same, and_(VoterRoll.voter_key == key,
-                              col(VoterRoll.resident_id).in_(erased)))
-    return s.exec(select(VoterRoll).where(VoterRoll.poll_id == poll.id, same)).first()
+# What a vote reads besides the poll, as plain rows from statements built once: the roster
+# columns that decide eligibility and make the voter's pseudonym, and the options' ids and
+# costs (the ORM's own work per statement cost more than the queries, on every ballot).
+_VOTER = select(Resident.id, Resident.community_id, Resident.building_id, Resident.full_name,
+                Resident.unit, Resident.source, Resident.verified_at, Resident.created_at) \
+    .where(Resident.id == bindparam("resident_id"))
+_OPTIONS = select(PollOption.id, PollOption.cost).where(PollOption.poll_id == bindparam("poll_id"))
 
 
-def _add_ballot(s: Session, poll: Poll, resident: Resident, *, user_id: int | None,
-                channel: str, choice: list[int], entered_by: int | None,
+def _voter(s: Session, resident_id) -> Row | None:
+    return s.connection().execute(_VOTER, {"resident_id": resident_id}).first()
+
+
+def _options(s: Session, poll: Poll) -> list[Row]:
+    return list(s.connection().execute(_OPTIONS, {"poll_id": poll.id}).all())
+
+
+# Where a resident already is on a poll's roll: by their roster row, or by the keyed
+# pseudonym on the entry of an erased row. Two lookups, each on its own index (poll +
+# resident, poll + pseudonym); as one query with OR, SQLite walked every roll entry of the
+# poll, so that each ballot took longer than the one before. Built once, with parameters,
+# and run on the session's connection (plain rows: no ORM work for two existence checks).
+_ROLL_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash)
+_OWN_ENTRY = _ROLL_ENTRY.where(VoterRoll.poll_id == bindparam("poll_id"),
+                               VoterRoll.resident_id == bindparam("resident_id"))
+_ERASED_NAMESAKE_ENTRY = _ROLL_ENTRY.join(Resident, Resident.id == VoterRoll.resident_id).where(
+    VoterRoll.poll_id == bindparam("poll_id"), VoterRoll.voter_key == bindparam("key"),
+    col(Resident.erased_at).is_not(None))
+
+
+def _on_roll(s: Session, poll: Poll, resident: Row, key: str | None) -> Row | None:
+    """(channel, submission_hash) of this resident's roll entry in this poll, if any: by
+    roster row, or, for someone who deleted an account that had voted and came back under a
+    new one, by the keyed pseudonym `key` left on the roll (only erased rows are matched so,
+    so living namesakes both vote)."""
+    db = s.connection()
+    own = db.execute(_OWN_ENTRY, {"poll_id": poll.id, "resident_id": resident.id}).first()
+    if own is not None or not key:
+        return own
+    return db.execute(_ERASED_NAMESAKE_ENTRY, {"poll_id": poll.id, "key": key}).first()
+
+
+# The two rows of a vote go in as plain INSERTs on the session's connection: they are never
+# read back in the command, and ORM objects, their flush and the session's execute() path
+# cost several times the database's own work.
+_ADD_TO_ROLL = VoterRoll.__table__.insert()
+_ADD_BALLOT = Ballot.__table__.insert()
+
+
+def _add_ballot(s: Session, poll: Poll, resident: Row, *, key: str | None,
+                user_id: int | None, channel: str, choice: list[int], entered_by: int | None,
                 submission: str | None) -> str:
-    code = new_receipt()
-    resident_id = resident.id
-    s.add(VoterRoll(poll_id=poll.id, resident_id=resident_id, user_id=user_id,
-                    channel=channel, entered_by=entered_by,
-                    voter_key=voter_pseudonym(resident),
-                    submission_hash=_submission_hash(submission)))
-    try:
-        s.flush()  # the roll's unique constraint: a concurrent second ballot fails here
+    code, db = new_receipt(), s.connection()
+    try:  # the roll's unique constraint: a concurrent second ballot fails here
+        db.execute(_ADD_TO_ROLL, dict(
+            poll_id=poll.id, resident_id=resident.id, voter_key=key, user_id=user_id,
+            channel=channel, entered_by=entered_by,
+            submission_hash=_submission_hash(submission), voted_at=utcnow()))
     except IntegrityError:
         raise Conflict("ballot.already_voted") from None
-    ballot = Ballot(id=secrets.token_hex(16), poll_id=poll.id,
-                    choice=canonical_json(choice), receipt_hash=receipt_hash(code))
-    if not poll.secret:
-        ballot.resident_id, ballot.cast_at = resident_id, utcnow()
-    s.add(ballot)
+    db.execute(_ADD_BALLOT, dict(
+        id=secrets.token_hex(16), poll_id=poll.id, choice=canonical_json(choice),
+        receipt_hash=receipt_hash(code),
+        resident_id=None if poll.secret else resident.id,
+        cast_at=None if poll.secret else utcnow()))
     record_participation(s, community_id=poll.community_id, kind="vote",
-                         resident_id=resident_id, user_id=user_id, channel=channel,
+                         resident_id=resident.id, user_id=user_id, channel=channel,
                          object_type="poll", object_id=poll.id)
     return code
 
@@ -129,19 +163,20 @@ def cast_ballot(*, actor: Principal, poll_id: int, choice,
     require(actor, "poll.vote")
     with write_session() as s:
         poll = _open_poll(s, poll_id, actor)
-        resident = s.get(Resident, actor.resident_id) if actor.resident_id else None
+        resident = _voter(s, actor.resident_id) if actor.resident_id else None
         if resident is None or not (resident.source == "roster" or resident.verified_at):
             raise Conflict("ballot.unverified")
-        if not is_eligible(s, poll, resident.id):
+        if not may_vote(poll, resident):
             raise Conflict("ballot.not_eligible")
-        existing = _on_roll(s, poll, resident)
+        key = voter_pseudonym(resident)
+        existing = _on_roll(s, poll, resident, key)
         if existing is not None:
             if submission and existing.submission_hash == _submission_hash(submission):
                 return None
             raise Conflict("ballot.voted_on_paper" if existing.channel == "offline"
                            else "ballot.already_voted")
-        chosen = clean_choice(poll, options_of(s, poll.id), choice)
-        code = _add_ballot(s, poll, resident, user_id=actor.user_id, channel="online",
+        chosen = clean_choice(poll, _options(s, poll), choice)
+        code = _add_ballot(s, poll, resident, key=key, user_id=actor.user_id, channel="online",
                            choice=chosen, entered_by=None, submission=submission)
         record(s, actor=actor, action="poll.vote", object_type="poll", object_id=poll.id)
         return code
@@ -165,7 +200,7 @@ def change_ballot(*, actor: Principal, poll_id: int, receipt: str, choice) -> No
                                              )).first()
         if ballot is None:
             raise InvalidInput("ballot.bad_receipt", field="receipt")
-        ballot.choice = canonical_json(clean_choice(poll, options_of(s, poll.id), choice))
+        ballot.choice = canonical_json(clean_choice(poll, _options(s, poll), choice))
         if not poll.secret:
             ballot.cast_at = utcnow()
         record(s, actor=actor, action="poll.change_vote", object_type="poll",
@@ -178,18 +213,19 @@ def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choi
     require(actor, "poll.manage")
     with write_session() as s:
         poll = _open_poll(s, poll_id, actor)
-        resident = s.get(Resident, resident_id) if isinstance(resident_id, int) else None
+        resident = _voter(s, resident_id) if isinstance(resident_id, int) else None
         if resident is None or resident.community_id != poll.community_id:
             raise InvalidInput("hearing.not_a_resident", field="resident")
-        if not is_eligible(s, poll, resident.id):
+        if not may_vote(poll, resident):
             raise Conflict("ballot.not_eligible")
-        existing = _on_roll(s, poll, resident)
+        key = voter_pseudonym(resident)
+        existing = _on_roll(s, poll, resident, key)
         if existing is not None:
             raise Conflict("ballot.already_voted_online" if existing.channel == "online"
                            else "ballot.already_voted")
-        chosen = clean_choice(poll, options_of(s, poll.id), choice)
+        chosen = clean_choice(poll, _options(s, poll), choice)
         user_id = s.exec(select(User.id).where(User.resident_id == resident.id)).first()
-        code = _add_ballot(s, poll, resident, user_id=user_id, channel="offline",
+        code = _add_ballot(s, poll, resident, key=key, user_id=user_id, channel="offline",
                            choice=chosen, entered_by=actor.user_id, submission=None)
         record(s, actor=actor, action="poll.paper_ballot", object_type="poll",
                object_id=poll.id)

@@ -196,11 +196,22 @@ def _activity_desk(t: Translator, viewer: Principal, o: OrganisationDetail, a: A
 def _record_for_others(t: Translator, viewer: Principal, o: OrganisationDetail,
                        a: ActivityView, records: list) -> None:
     st.markdown(f"**{t('organisations.record_offline')}**")
-    query = st.text_input(t("organisations.find_person"), max_chars=40, key=f"find_{a.id}",
-                          help=t("organisations.find_person_help"))
-    matches = find_people(actor=viewer, organisation_id=o.id, query=query) if query else []
+    if can(viewer, "organisation.manage"):  # staff search the roster by part of a name
+        query = st.text_input(t("organisations.find_person"), max_chars=40, key=f"find_{a.id}",
+                              help=t("organisations.find_person_help"))
+        building, nobody = "", "organisations.nobody_found"
+    else:  # a coordinator names the person in front of them: the full name, exactly
+        c1, c2 = st.columns([3, 1])
+        query = c1.text_input(t("organisations.find_full_name"), max_chars=100,
+                              key=f"find_{a.id}", help=t("organisations.find_full_name_help"))
+        building = c2.text_input(t("organisations.find_building"), max_chars=100,
+                                 key=f"find_building_{a.id}",
+                                 help=t("organisations.find_building_help"))
+        nobody = "organisations.nobody_with_full_name"
+    matches = find_people(actor=viewer, organisation_id=o.id, query=query,
+                          building=building or None) if query else []
     if query and not matches:
-        st.caption(t("organisations.nobody_found"))
+        st.caption(t(nobody))
     if matches:
         with st.form(f"record_for_{a.id}"):
             who = st.selectbox(t("organisations.person"), matches,

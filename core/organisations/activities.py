@@ -5,6 +5,9 @@ Signing up is open to every verified resident, member or not: volunteering once 
 need joining first. An activity lasts at most a day (24 hours: volunteer hours are counted
 per calendar day), may be posted up to 30 days after it started (to record a paper
 sign-in sheet) and at most a year ahead.
+
+A deactivated organisation posts no activity and takes no sign-up; cancelling an activity
+or one's place stays open, so that what was planned can be called off.
 """
 from __future__ import annotations
 

@@ -1,13 +1,31 @@
 """What the organisation commands share: loading an organisation or activity of the actor's
 community, the coordinator scope, who counts as a verified resident with an account, and
-the checks on volunteer hours."""
+the checks on volunteer hours.
+
+The hours one record may hold (check_hours): more than 0, at most the activity's length
+rounded up to whole hours.
+
+The hours a resident's records may hold together (check_hours_fit), all organisations
+counted, the record being written or corrected included:
+(a) A record's hours count on every local calendar day (the community's time zone) that its
+    activity touches, in full: an activity from 20:00 to 08:00 the next morning counts on
+    both days. Each day's total for the resident stays at most 24 hours.
+(b) Hours recorded at activities that overlap in time (one begins before another ends; one
+    that begins when another ends does not overlap it) may not together exceed the time
+    those activities cover together: the length of the union of their intervals, in hours.
+    Nobody gives 3 hours to each of two activities held at the same time. The rule holds for
+    every group of activities linked by overlaps, so a long activity overlapping two short
+    ones at the same moment does not let those two share the same hour. (A single activity
+    keeps the rounding up of check_hours.)
+The resident's roster row is locked (PostgreSQL) before the check, so that two records of
+one person queue; SQLite serialises writers already.
+"""
 from __future__ import annotations
 
 import math
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -19,6 +37,10 @@ from db.models import (Actor, Community, Organisation, OrganisationActivity, Org
                        Resident, User, VolunteerRecord)
 
 MAX_DAY_HOURS = 24  # a resident's volunteer hours on one calendar day, all activities together
+# How far around an activity other records are read for the overlap rule: activities last at
+# most a day, so a chain of overlaps longer than this is not a real schedule.
+OVERLAP_REACH = timedelta(days=3)
+EPSILON = 1e-9  # hours are kept to two decimals; compare sums with a hair of slack
 
 
 def _locks(s: Session) -> bool:
@@ -104,26 +126,87 @@ def check_hours(hours, activity: OrganisationActivity) -> float:
     return hours
 
 
-def local_day_bounds(s: Session, community_id: int, at: datetime) -> tuple[datetime, datetime]:
-    """The community-local calendar day holding `at`, as [midnight, next midnight)."""
+def local_days(tz: ZoneInfo, starts_at: datetime, ends_at: datetime
+               ) -> list[tuple[datetime, datetime]]:
+    """The local calendar days that [starts_at, ends_at) touches, each as [midnight, next
+    midnight); an activity ending at midnight does not touch the day after."""
+    first = starts_at.astimezone(tz).date()
+    last = (ends_at - timedelta(microseconds=1)).astimezone(tz).date()
+    days, day = [], first
+    while day <= last:
+        days.append((datetime.combine(day, time.min, tzinfo=tz),
+                     datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)))
+        day += timedelta(days=1)
+    return days
+
+
+def check_hours_fit(s: Session, activity: OrganisationActivity, resident_id: int,
+                    hours: float, *, community_id: int) -> None:
+    """Refuse `hours` (hours) for the resident at this activity when, with their other
+    records (all organisations; a record of this same activity, being corrected, left out),
+    a day they touch would hold more than 24 hours ("volunteer.over_a_day"), or activities
+    overlapping in time would hold more hours than the time they cover together
+    ("volunteer.overlap"). See the module docstring."""
     tz = ZoneInfo(s.get(Community, community_id).timezone)
-    day = at.astimezone(tz).date()
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    days = local_days(tz, activity.starts_at, activity.ends_at)
+    # Within the reach: every activity touching the same days (they lie within a day and an
+    # hour of this one), and every overlap that matters.
+    others = [tuple(row) for row in s.exec(
+        select(OrganisationActivity.starts_at, OrganisationActivity.ends_at,
+               VolunteerRecord.hours)
+        .join(OrganisationActivity, OrganisationActivity.id == VolunteerRecord.activity_id)
+        .where(VolunteerRecord.resident_id == resident_id,
+               VolunteerRecord.activity_id != activity.id,
+               OrganisationActivity.starts_at < activity.ends_at + OVERLAP_REACH,
+               OrganisationActivity.ends_at > activity.starts_at - OVERLAP_REACH))]
+    for day_start, day_end in days:
+        already = sum(h for start, end, h in others if start < day_end and end > day_start)
+        if already + hours > MAX_DAY_HOURS + EPSILON:
+            raise InvalidInput("volunteer.over_a_day", field="hours", max=MAX_DAY_HOURS,
+                               already=round(already, 2))
+    crowded = _overcrowded(activity.starts_at, activity.ends_at, hours, others)
+    if crowded is not None:
+        span, already = crowded
+        raise InvalidInput("volunteer.overlap", field="hours", span=round(span, 2),
+                           already=round(already, 2))
 
 
-def check_day_total(s: Session, activity: OrganisationActivity, resident_id: int,
-                    hours: float, *, community_id: int, replacing: float = 0.0) -> None:
-    """Refuse when the resident's volunteer hours on the activity's day (the local day it
-    starts on; every organisation counted) would exceed 24. `replacing`: hours of a record
-    being corrected, which the new figure replaces."""
-    start, end = local_day_bounds(s, community_id, activity.starts_at)
-    already = s.exec(select(func.coalesce(func.sum(VolunteerRecord.hours), 0.0))
-                     .join(OrganisationActivity,
-                           OrganisationActivity.id == VolunteerRecord.activity_id)
-                     .where(VolunteerRecord.resident_id == resident_id,
-                            OrganisationActivity.starts_at >= start,
-                            OrganisationActivity.starts_at < end)).one()
-    if float(already) - replacing + hours > MAX_DAY_HOURS + 1e-9:
-        raise InvalidInput("volunteer.over_a_day", field="hours", max=MAX_DAY_HOURS,
-                           already=round(float(already) - replacing, 2))
+def _overcrowded(starts_at: datetime, ends_at: datetime, hours: float,
+                 others: list[tuple[datetime, datetime, float]]
+                 ) -> tuple[float, float] | None:
+    """A group of activities linked by overlaps, this one among them, whose hours exceed the
+    time they cover: (that time, the other activities' hours in it), both in hours; None
+    when every group fits.
+
+    Every group spans a window from one activity's start to another's end. Among the
+    activities lying wholly inside a window, the ones linked to this one by overlaps form the
+    largest group there, so checking it (narrowest windows first) checks every group."""
+    mine = (starts_at, ends_at, hours)
+    rows = [mine] + others
+    windows = sorted({(a, b) for a in {r[0] for r in rows if r[0] <= starts_at}
+                      for b in {r[1] for r in rows if r[1] >= ends_at}},
+                     key=lambda w: w[1] - w[0])
+    for window_start, window_end in windows:
+        group = next(g for g in _linked(r for r in rows
+                                        if r[0] >= window_start and r[1] <= window_end)
+                     if any(r is mine for r in g))
+        if len(group) < 2:
+            continue
+        span = (max(r[1] for r in group) - min(r[0] for r in group)).total_seconds() / 3600
+        total = sum(r[2] for r in group)
+        if total > span + EPSILON:
+            return span, total - hours
+    return None
+
+
+def _linked(rows):
+    """Split intervals (start, end, ...) into groups linked by overlaps, earliest first."""
+    group, reach = [], None
+    for row in sorted(rows, key=lambda r: (r[0], r[1])):
+        if group and row[0] >= reach:  # begins when (or after) all before it ended
+            yield group
+            group = []
+        reach = row[1] if not group else max(reach, row[1])
+        group.append(row)
+    if group:
+        yield group

@@ -13,8 +13,13 @@ too. A correction changes the hours on the record and on its "volunteer_hours" e
 same fact with the right figure; the public log keeps the old one).
 
 Hours: see common.check_hours (more than 0, at most the activity's length rounded up to whole
-hours) and common.check_day_total (at most 24 on one local calendar day, all organisations
-together; an activity counts on the day it starts).
+hours) and common.check_hours_fit (all organisations together: at most 24 on each local
+calendar day an activity touches, and activities overlapping in time hold no more hours than
+the time they cover together).
+
+Recording and correcting need an active organisation (a deactivated one is wound down, not
+run) and a resident whose data was not erased (their account deleted: nothing more is
+attached to the blanked row).
 """
 from __future__ import annotations
 
@@ -24,8 +29,9 @@ from sqlmodel import select
 
 from core.audit import record
 from core.errors import Conflict, InvalidInput
-from core.organisations.common import (account_of, activity_for_update, check_day_total,
-                                       check_hours, require_coordinator, verified_resident)
+from core.organisations.common import (account_of, activity_for_update, check_hours,
+                                       check_hours_fit, require_active, require_coordinator,
+                                       verified_resident)
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
@@ -70,7 +76,8 @@ def record_my_hours(*, actor: Principal, activity_id: int, hours: float) -> None
     """The actor attended an activity they signed up for and gave `hours` hours."""
     require(actor, "organisation.volunteer")
     with write_session() as s:
-        activity, organisation, _ = activity_for_update(s, activity_id, actor)
+        activity, organisation, organisation_actor = activity_for_update(s, activity_id, actor)
+        require_active(organisation_actor)
         resident = verified_resident(s, actor, lock=True)
         signup = s.exec(select(ActivitySignup.id).where(
             ActivitySignup.activity_id == activity.id, ActivitySignup.resident_id == resident.id,
@@ -81,7 +88,7 @@ def record_my_hours(*, actor: Principal, activity_id: int, hours: float) -> None
         hours = check_hours(hours, activity)
         if _existing(s, activity.id, resident.id) is not None:
             raise Conflict("volunteer.already_recorded")
-        check_day_total(s, activity, resident.id, hours, community_id=organisation.community_id)
+        check_hours_fit(s, activity, resident.id, hours, community_id=organisation.community_id)
         _write(s, activity=activity, organisation=organisation, resident_id=resident.id,
                user_id=actor.user_id, hours=hours, channel="online", recorded_by=actor.user_id)
         record(s, actor=actor, action="organisation.record_hours", object_type="activity",
@@ -94,9 +101,12 @@ def _attendee(s, resident_id, actor: Principal) -> Resident:
     resident = s.get(Resident, resident_id)
     if resident is None or resident.community_id != actor.community_id:
         raise InvalidInput("volunteer.not_a_resident", field="resident")
-    # Lock the roster row (PostgreSQL) so that two records of one person's day queue.
-    return community_row(s, Resident, resident.id, actor,
-                         lock=s.get_bind().dialect.name == "postgresql")
+    # Lock the roster row (PostgreSQL) so that two records of one person's time queue.
+    resident = community_row(s, Resident, resident.id, actor,
+                             lock=s.get_bind().dialect.name == "postgresql")
+    if resident.erased_at is not None:
+        raise InvalidInput("volunteer.resident_erased", field="resident")
+    return resident
 
 
 def record_hours_for(*, actor: Principal, activity_id: int, resident_id: int,
@@ -105,14 +115,15 @@ def record_hours_for(*, actor: Principal, activity_id: int, resident_id: int,
     the activity in person and gave `hours` hours."""
     require(actor, "organisation.coordinate")
     with write_session() as s:
-        activity, organisation, _ = activity_for_update(s, activity_id, actor)
+        activity, organisation, organisation_actor = activity_for_update(s, activity_id, actor)
         require_coordinator(s, organisation, actor)
+        require_active(organisation_actor)
         resident = _attendee(s, resident_id, actor)
         _recordable(activity)
         hours = check_hours(hours, activity)
         if _existing(s, activity.id, resident.id) is not None:
             raise Conflict("volunteer.already_recorded")
-        check_day_total(s, activity, resident.id, hours, community_id=organisation.community_id)
+        check_hours_fit(s, activity, resident.id, hours, community_id=organisation.community_id)
         _write(s, activity=activity, organisation=organisation, resident_id=resident.id,
                user_id=account_of(s, resident.id), hours=hours, channel="offline",
                recorded_by=actor.user_id)
@@ -126,8 +137,9 @@ def correct_hours(*, actor: Principal, activity_id: int, resident_id: int,
     """A coordinator corrects the hours of an existing record (same checks as recording)."""
     require(actor, "organisation.coordinate")
     with write_session() as s:
-        activity, organisation, _ = activity_for_update(s, activity_id, actor)
+        activity, organisation, organisation_actor = activity_for_update(s, activity_id, actor)
         require_coordinator(s, organisation, actor)
+        require_active(organisation_actor)
         resident = _attendee(s, resident_id, actor)
         existing = _existing(s, activity.id, resident.id)
         if existing is None:
@@ -135,8 +147,7 @@ def correct_hours(*, actor: Principal, activity_id: int, resident_id: int,
         hours = check_hours(hours, activity)
         if hours == existing.hours:
             return  # nothing changes, nothing to record
-        check_day_total(s, activity, resident.id, hours, community_id=organisation.community_id,
-                        replacing=existing.hours)
+        check_hours_fit(s, activity, resident.id, hours, community_id=organisation.community_id)
         previous, existing.hours = existing.hours, hours
         for event in s.exec(select(ParticipationEvent).where(
                 ParticipationEvent.kind == "volunteer_hours",

@@ -1,6 +1,7 @@
 """Joining an organisation: a verified resident with an account asks (with an optional
 message), may withdraw the request or leave later; a coordinator of that organisation (or a
-moderator) accepts or declines.
+moderator) accepts or declines. A deactivated organisation takes no one in: asking and
+deciding are refused, while withdrawing a request and leaving stay open.
 
 Asking to join writes no participation event: the dashboard counts what residents do
 (attending activities, volunteer hours), not the intention to, so that a wave of requests
@@ -19,7 +20,7 @@ from core.principal import Principal
 from core.rows import community_row
 from core.text import clean_text
 from db.engine import write_session
-from db.models import Organisation, OrganisationMember
+from db.models import Actor, Organisation, OrganisationMember
 from db.models.base import utcnow
 
 MESSAGE_MAX = 500
@@ -89,6 +90,7 @@ def decide_request(*, actor: Principal, request_id: int, accept: bool) -> None:
         member = _member(s, request_id, actor)
         organisation = community_row(s, Organisation, member.organisation_id, actor)
         require_coordinator(s, organisation, actor)
+        require_active(s.get(Actor, organisation.actor_id))
         if member.status != "requested":
             raise Conflict("organisation.request_already_decided")
         member.status = "accepted" if accept else "declined"

@@ -6,9 +6,17 @@ with their sign-up, attendance and hours totals. A coordinator (or staff) also g
 pending requests, the members, each activity's sign-ups and records, and hours per
 volunteer. Names are display names for account holders, roster names for the others (whom
 a coordinator met in person); never other roster data.
+
+Finding someone to record (find_people): a coordinator who is not staff must type the
+person's exact full name, as on the roster (optionally with the building), and gets back at
+most a handful of matches with their roster name and building: enough to pick the neighbour
+standing in front of them, not a way to browse the roster or learn who has an account or
+which display name belongs to whom. Staff, who keep the roster anyway, search by part of a
+name. Erased residents are never found.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -27,6 +35,7 @@ from db.models import (ActivitySignup, Actor, Building, Community, Organisation,
 from db.models.base import utcnow
 
 PAST_SHOWN = 50  # past activities on an organisation's page, newest first
+ATTENDEE_MATCHES = 5  # namesakes shown to a coordinator typing a full name
 
 
 class OrganisationSummary(BaseModel):
@@ -61,10 +70,15 @@ class ActivityView(BaseModel):
     my_hours: float | None  # the viewer's recorded hours
 
 
-class Person(BaseModel):
+class Attendee(BaseModel):
+    """Someone a coordinator found to record: the roster name and the building code."""
     resident_id: int
-    name: str | None  # display name with an account, else roster name; None: deleted user
+    name: str | None
     building: str
+
+
+class Person(Attendee):
+    name: str | None  # display name with an account, else roster name; None: deleted user
     has_account: bool
 
 
@@ -284,15 +298,47 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
                       key=lambda v: (-v.hours, v.resident_id)) if coordinates else [])
 
 
-def find_people(*, actor: Principal, organisation_id: int, query: str, limit: int = 20
-                ) -> list[Person]:
-    """Roster residents whose name contains the query, for a coordinator recording someone
-    who came in person (building and whether they have an account; nothing else)."""
+def find_people(*, actor: Principal, organisation_id: int, query: str,
+                building: str | None = None, limit: int = 20) -> list[Attendee]:
+    """Roster residents a coordinator may record as having come in person. A coordinator who
+    is not staff: those whose roster name is exactly `query` (spacing and letter case aside),
+    in the building `building` (its code or name) when given; at most ATTENDEE_MATCHES, as
+    Attendee (roster name and building). Staff: names containing the query, up to `limit`,
+    as Person (with whether they have an account)."""
     require(actor, "organisation.coordinate")
     with read_session() as s:
         organisation = community_row(s, Organisation, organisation_id, actor)
         require_coordinator(s, organisation, actor)
-        return _search(s, actor.community_id, query, limit=limit)
+        if can(actor, "organisation.manage"):
+            return _search(s, actor.community_id, query, limit=limit, building=building)
+        return _by_full_name(s, actor.community_id, query, building)
+
+
+def _by_full_name(s, community_id: int | None, query, building) -> list[Attendee]:
+    name = _normalised(query, 100)
+    if not name or community_id is None:
+        return []
+    statement = (select(Resident.id, Resident.full_name, Building.code)
+                 .join(Building, Building.id == Resident.building_id)
+                 .where(Resident.community_id == community_id,
+                        col(Resident.erased_at).is_(None),
+                        func.lower(Resident.full_name) == name.lower()))
+    where = _normalised(building, 100)
+    if where:
+        statement = statement.where((func.lower(Building.code) == where.lower())
+                                    | (Building.name == where))
+    rows = s.exec(statement.order_by(col(Building.code), col(Resident.id))
+                  .limit(ATTENDEE_MATCHES)).all()
+    return [Attendee(resident_id=rid, name=full_name, building=code)
+            for rid, full_name, code in rows]
+
+
+def _normalised(text, max_len: int) -> str:
+    """Typed text as names are stored: NFC, spacing collapsed; "" when not text or too long."""
+    if not isinstance(text, str):
+        return ""
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    return text if len(text) <= max_len else ""
 
 
 def find_coordinator_candidates(*, actor: Principal, query: str, limit: int = 20
@@ -305,7 +351,7 @@ def find_coordinator_candidates(*, actor: Principal, query: str, limit: int = 20
 
 
 def _search(s, community_id: int | None, query: str, *, limit: int,
-            accounts_only: bool = False) -> list[Person]:
+            accounts_only: bool = False, building: str | None = None) -> list[Person]:
     query = (query or "").strip()[:40] if isinstance(query, str) else ""
     if not query or community_id is None:
         return []
@@ -317,6 +363,10 @@ def _search(s, community_id: int | None, query: str, *, limit: int,
                                 col(Resident.erased_at).is_(None), matches)
     if accounts_only:
         statement = statement.where(col(User.id).is_not(None), col(User.active).is_(True))
+    where = _normalised(building, 100)
+    if where:
+        statement = statement.where((func.lower(Building.code) == where.lower())
+                                    | (Building.name == where))
     rows = s.exec(statement.order_by(_name(), col(Resident.id)).limit(limit)).all()
     return [Person(resident_id=rid, name=name or None, building=code,
                    has_account=bool(has_account)) for rid, name, code, has_account in rows]

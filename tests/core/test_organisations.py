@@ -44,11 +44,12 @@ def verify(principal: Principal) -> Principal:
     return principal
 
 
-def roster_resident(community: dict, name: str = "无账号居民") -> int:
-    """A roster resident without an account (someone who comes in person)."""
+def roster_resident(community: dict, name: str = "无账号居民", *, building: int = 0) -> int:
+    """A roster resident without an account (someone who comes in person), in the
+    community's `building`-th building."""
     with write_session() as s:
-        row = Resident(community_id=community["id"], building_id=community["buildings"][0],
-                       full_name=name)
+        row = Resident(community_id=community["id"],
+                       building_id=community["buildings"][building], full_name=name)
         s.add(row)
         s.flush()
         return row.id
@@ -83,8 +84,20 @@ def move(activity_id: int, *, start: float, length: float = 3) -> None:
 
 
 def yesterday_at(hour: int) -> datetime:
-    day = (utcnow().astimezone(TZ) - timedelta(days=1)).date()
-    return datetime.combine(day, time(hour), tzinfo=TZ)
+    return days_ago_at(1, hour)
+
+
+def days_ago_at(days: int, hour: int, minute: int = 0) -> datetime:
+    """A local time (the community's time zone) `days` calendar days ago."""
+    day = (utcnow().astimezone(TZ) - timedelta(days=days)).date()
+    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
+
+
+def erase(resident_id: int) -> None:
+    """What deleting an account does to the roster row (the name kept here on purpose: an
+    erased row is refused for being erased, not for a blank name)."""
+    with write_session() as s:
+        s.get(Resident, resident_id).erased_at = utcnow()
 
 
 def snapshot() -> tuple:
@@ -407,6 +420,8 @@ def test_coordinator_posts_and_cancels_an_activity(people, team):
 
 def test_a_coordinator_cannot_act_for_another_organisation(people, community, team, rival):
     theirs = post(rival["coordinator"], rival["id"], start=-1)
+    request_to_join(actor=people["resident"], organisation_id=rival["id"])
+    their_request = member_row(rival["id"], people["resident"].resident_id).id
     before = snapshot()
     other = rival["coordinator"]
     for command in (
@@ -419,13 +434,18 @@ def test_a_coordinator_cannot_act_for_another_organisation(people, community, te
                                   resident_id=people["resident"].resident_id, hours=1),
             lambda: find_people(actor=team["coordinator"], organisation_id=rival["id"],
                                 query="居民"),
+            lambda: decide_request(actor=team["coordinator"], request_id=their_request,
+                                   accept=True),
+            lambda: decide_request(actor=team["coordinator"], request_id=their_request,
+                                   accept=False),
             # A plain resident is nobody's coordinator.
             lambda: post(people["resident"], team["id"])):
         with pytest.raises(PermissionDenied):
             command()
     with read_session() as s:  # the roster_resident() helper itself wrote a row; nothing else
         assert s.exec(select(func.count()).select_from(VolunteerRecord)).one() == 0
-    assert snapshot()[0][3:] == before[0][3:] and snapshot()[1] == before[1]
+    assert snapshot()[0][2:] == before[0][2:] and snapshot()[1] == before[1]
+    assert member_row(rival["id"], people["resident"].resident_id).status == "requested"
 
 
 def test_staff_may_act_as_coordinators(people, team):
@@ -633,7 +653,7 @@ def test_a_coordinator_records_someone_who_came_in_person(people, community, tea
     walk_in = roster_resident(community, "王阿姨")
     activity_id = post(team["coordinator"], team["id"], start=-2)
     assert [p.resident_id for p in find_people(actor=team["coordinator"],
-                                               organisation_id=team["id"], query="王阿")] == [
+                                               organisation_id=team["id"], query="王阿姨")] == [
         walk_in]
     record_hours_for(actor=team["coordinator"], activity_id=activity_id, resident_id=walk_in,
                      hours=2)
@@ -674,31 +694,204 @@ def test_recording_someone_not_on_this_roster_is_refused(people, team):
 
 
 def test_no_more_than_24_hours_in_a_day_across_activities(people, community, team, rival):
-    whole_day = post(team["coordinator"], team["id"], starts_at=yesterday_at(0),
-                     ends_at=yesterday_at(23) + timedelta(minutes=30))
-    morning = post(rival["coordinator"], rival["id"], starts_at=yesterday_at(9),
-                   ends_at=yesterday_at(11))
+    morning = post(team["coordinator"], team["id"], starts_at=yesterday_at(0),
+                   ends_at=yesterday_at(12))
+    afternoon = post(rival["coordinator"], rival["id"], starts_at=yesterday_at(12),
+                     ends_at=days_ago_at(1, 22, 30))  # 10.5 hours: up to 11 recorded
+    evening = post(rival["coordinator"], rival["id"], starts_at=days_ago_at(1, 22, 30),
+                   ends_at=days_ago_at(1, 23, 59))
     day_before = post(rival["coordinator"], rival["id"],
                       starts_at=yesterday_at(0) - timedelta(hours=2),
                       ends_at=yesterday_at(0) - timedelta(hours=1))
     walk_in = roster_resident(community)
-    record_hours_for(actor=team["coordinator"], activity_id=whole_day, resident_id=walk_in,
-                     hours=23)
+    record_hours_for(actor=team["coordinator"], activity_id=morning, resident_id=walk_in,
+                     hours=12)
+    record_hours_for(actor=rival["coordinator"], activity_id=afternoon, resident_id=walk_in,
+                     hours=11)
     before = snapshot()
     with pytest.raises(InvalidInput) as raised:
-        record_hours_for(actor=rival["coordinator"], activity_id=morning, resident_id=walk_in,
+        record_hours_for(actor=rival["coordinator"], activity_id=evening, resident_id=walk_in,
                          hours=1.5)
     assert (raised.value.key, raised.value.params) == ("volunteer.over_a_day",
                                                        {"max": 24, "already": 23.0})
     assert snapshot() == before
     record_hours_for(actor=rival["coordinator"], activity_id=day_before, resident_id=walk_in,
                      hours=1)  # the day before: its own 24 hours
-    record_hours_for(actor=rival["coordinator"], activity_id=morning, resident_id=walk_in,
+    record_hours_for(actor=rival["coordinator"], activity_id=evening, resident_id=walk_in,
                      hours=1)  # exactly 24
     with pytest.raises(InvalidInput) as raised:
-        correct_hours(actor=team["coordinator"], activity_id=whole_day, resident_id=walk_in,
-                      hours=23.5)
+        correct_hours(actor=rival["coordinator"], activity_id=evening, resident_id=walk_in,
+                      hours=1.5)
     assert raised.value.key == "volunteer.over_a_day"
+
+
+def test_an_activity_across_midnight_counts_on_both_days(people, community, team, rival):
+    # The review's case: 20:00 to 20:00 the next day at 24 hours, then a whole next day at
+    # 24 hours with another organisation: 48 hours in 28. Counting each activity only on the
+    # day it starts accepted both.
+    overnight = post(team["coordinator"], team["id"], starts_at=days_ago_at(2, 20),
+                     ends_at=days_ago_at(1, 20))
+    next_day = post(rival["coordinator"], rival["id"], starts_at=days_ago_at(1, 0),
+                    ends_at=days_ago_at(1, 23, 59))
+    late = post(rival["coordinator"], rival["id"], starts_at=days_ago_at(1, 21),
+                ends_at=days_ago_at(1, 23))  # after the overnight one ended: no overlap
+    walk_in = roster_resident(community)
+    record_hours_for(actor=team["coordinator"], activity_id=overnight, resident_id=walk_in,
+                     hours=24)
+    before = snapshot()
+    for activity_id, hours in ((next_day, 24), (late, 2)):
+        with pytest.raises(InvalidInput) as raised:
+            record_hours_for(actor=rival["coordinator"], activity_id=activity_id,
+                             resident_id=walk_in, hours=hours)
+        assert (raised.value.key, raised.value.field, raised.value.params) == (
+            "volunteer.over_a_day", "hours", {"max": 24, "already": 24.0})
+    assert snapshot() == before
+    # The other way round: the whole day first, then the overnight activity.
+    other = roster_resident(community, "另一位居民")
+    record_hours_for(actor=rival["coordinator"], activity_id=next_day, resident_id=other,
+                     hours=24)
+    with pytest.raises(InvalidInput) as raised:
+        record_hours_for(actor=team["coordinator"], activity_id=overnight, resident_id=other,
+                         hours=24)
+    assert raised.value.key == "volunteer.over_a_day"
+    with read_session() as s:  # the first resident's overnight, the other's whole day
+        assert s.exec(select(func.count()).select_from(VolunteerRecord)).one() == 2
+
+
+def test_hours_at_activities_at_the_same_time_fit_in_the_time_they_cover(people, community,
+                                                                          team, rival):
+    # Two activities at the same time, each recorded in full, were both accepted.
+    ours = post(team["coordinator"], team["id"], starts_at=yesterday_at(9),
+                ends_at=yesterday_at(12))
+    theirs = post(rival["coordinator"], rival["id"], starts_at=yesterday_at(9),
+                  ends_at=yesterday_at(12))
+    later = post(rival["coordinator"], rival["id"], starts_at=yesterday_at(11),
+                 ends_at=yesterday_at(14))  # with the others: 9:00 to 14:00, 5 hours
+    walk_in = roster_resident(community)
+    record_hours_for(actor=team["coordinator"], activity_id=ours, resident_id=walk_in,
+                     hours=3)
+    before = snapshot()
+    with pytest.raises(InvalidInput) as raised:
+        record_hours_for(actor=rival["coordinator"], activity_id=theirs, resident_id=walk_in,
+                         hours=3)
+    assert (raised.value.key, raised.value.field, raised.value.params) == (
+        "volunteer.overlap", "hours", {"span": 3.0, "already": 3.0})
+    with pytest.raises(InvalidInput) as raised:
+        record_hours_for(actor=rival["coordinator"], activity_id=later, resident_id=walk_in,
+                         hours=2.5)
+    assert (raised.value.key, raised.value.params) == ("volunteer.overlap",
+                                                       {"span": 5.0, "already": 3.0})
+    assert snapshot() == before
+    correct_hours(actor=team["coordinator"], activity_id=ours, resident_id=walk_in, hours=2)
+    record_hours_for(actor=rival["coordinator"], activity_id=theirs, resident_id=walk_in,
+                     hours=1)  # 3 hours in the 3 hours both cover
+    record_hours_for(actor=rival["coordinator"], activity_id=later, resident_id=walk_in,
+                     hours=2)  # 5 in 5
+    with pytest.raises(InvalidInput) as raised:  # a correction is held to the same rule
+        correct_hours(actor=rival["coordinator"], activity_id=theirs, resident_id=walk_in,
+                      hours=1.5)
+    assert raised.value.key == "volunteer.overlap"
+    # The resident's own record too.
+    sign_up_ahead = post(team["coordinator"], team["id"])
+    sign_up(actor=people["resident"], activity_id=sign_up_ahead)
+    record_hours_for(actor=rival["coordinator"], activity_id=theirs,
+                     resident_id=people["resident"].resident_id, hours=3)
+    with write_session() as s:
+        row = s.get(OrganisationActivity, sign_up_ahead)
+        row.starts_at, row.ends_at = yesterday_at(10), yesterday_at(11)
+    with pytest.raises(InvalidInput) as raised:
+        record_my_hours(actor=people["resident"], activity_id=sign_up_ahead, hours=1)
+    assert raised.value.key == "volunteer.overlap"
+
+
+def test_a_long_activity_does_not_let_two_short_ones_share_an_hour(community, team, rival):
+    long = post(rival["coordinator"], rival["id"], starts_at=days_ago_at(1, 9, 30),
+                ends_at=yesterday_at(20))
+    first = post(team["coordinator"], team["id"], starts_at=yesterday_at(9),
+                 ends_at=yesterday_at(10))
+    second = post(rival["coordinator"], rival["id"], starts_at=yesterday_at(9),
+                  ends_at=yesterday_at(10))
+    walk_in = roster_resident(community)
+    record_hours_for(actor=rival["coordinator"], activity_id=long, resident_id=walk_in, hours=1)
+    record_hours_for(actor=team["coordinator"], activity_id=first, resident_id=walk_in, hours=1)
+    # All three cover 11 hours with 3 recorded, but the two short ones share one hour.
+    with pytest.raises(InvalidInput) as raised:
+        record_hours_for(actor=rival["coordinator"], activity_id=second, resident_id=walk_in,
+                         hours=1)
+    assert (raised.value.key, raised.value.params) == ("volunteer.overlap",
+                                                       {"span": 1.0, "already": 1.0})
+
+
+def test_two_activities_one_after_the_other_on_one_day_are_accepted(people, community, team,
+                                                                    rival):
+    early = post(team["coordinator"], team["id"], starts_at=yesterday_at(6),
+                 ends_at=yesterday_at(14))
+    late = post(rival["coordinator"], rival["id"], starts_at=yesterday_at(14),
+                ends_at=yesterday_at(22))  # begins when the first ends: no overlap
+    walk_in = roster_resident(community)
+    record_hours_for(actor=team["coordinator"], activity_id=early, resident_id=walk_in, hours=8)
+    record_hours_for(actor=rival["coordinator"], activity_id=late, resident_id=walk_in, hours=8)
+    with read_session() as s:
+        assert s.exec(select(func.sum(VolunteerRecord.hours)).where(
+            VolunteerRecord.resident_id == walk_in)).one() == 16
+
+
+def test_no_hours_for_an_erased_resident(people, community, team):
+    activity_id = post(team["coordinator"], team["id"], start=-2)
+    walk_in = roster_resident(community, "王阿姨")
+    gone = roster_resident(community, "李叔叔")
+    record_hours_for(actor=team["coordinator"], activity_id=activity_id, resident_id=gone,
+                     hours=1)
+    erase(walk_in)
+    erase(gone)
+    before = snapshot()
+    for command in (
+            lambda: record_hours_for(actor=team["coordinator"], activity_id=activity_id,
+                                     resident_id=walk_in, hours=1),
+            lambda: record_hours_for(actor=people["moderator"], activity_id=activity_id,
+                                     resident_id=walk_in, hours=1),
+            lambda: correct_hours(actor=team["coordinator"], activity_id=activity_id,
+                                  resident_id=gone, hours=2)):
+        with pytest.raises(InvalidInput) as raised:
+            command()
+        assert (raised.value.key, raised.value.field) == ("volunteer.resident_erased",
+                                                          "resident")
+    assert snapshot() == before
+
+
+def test_a_deactivated_organisation_records_no_hours_and_decides_no_requests(people,
+                                                                            community, team):
+    activity_id = post(team["coordinator"], team["id"])
+    sign_up(actor=people["resident"], activity_id=activity_id)
+    move(activity_id, start=-1)
+    walk_in = roster_resident(community)
+    record_hours_for(actor=team["coordinator"], activity_id=activity_id, resident_id=walk_in,
+                     hours=1)
+    request_to_join(actor=people["resident2"], organisation_id=team["id"])
+    request = member_row(team["id"], people["resident2"].resident_id).id
+    upcoming = post(team["coordinator"], team["id"])
+    set_organisation_active(actor=people["moderator"], organisation_id=team["id"], active=False)
+    before = snapshot()
+    for who in (team["coordinator"], people["moderator"]):  # staff too: reactivate first
+        for command in (
+                lambda: record_my_hours(actor=people["resident"], activity_id=activity_id,
+                                        hours=1),
+                lambda: record_hours_for(actor=who, activity_id=activity_id,
+                                         resident_id=people["resident2"].resident_id, hours=1),
+                lambda: correct_hours(actor=who, activity_id=activity_id, resident_id=walk_in,
+                                      hours=2),
+                lambda: decide_request(actor=who, request_id=request, accept=True),
+                lambda: decide_request(actor=who, request_id=request, accept=False),
+                lambda: post(who, team["id"]),
+                lambda: sign_up(actor=people["resident2"], activity_id=upcoming),
+                lambda: request_to_join(actor=people["resident"], organisation_id=team["id"])):
+            with pytest.raises(Conflict) as raised:
+                command()
+            assert raised.value.key == "organisation.inactive"
+    assert snapshot() == before
+    # What winds things down stays open: cancelling an activity, withdrawing a request.
+    cancel_activity(actor=team["coordinator"], activity_id=upcoming, reason="组织已停用")
+    leave_organisation(actor=people["resident2"], organisation_id=team["id"])
 
 
 def test_a_coordinator_corrects_hours_and_the_event_follows(people, community, team):
@@ -763,6 +956,41 @@ def test_staff_find_residents_with_accounts_to_appoint(people, community, team):
         find_coordinator_candidates(actor=team["coordinator"], query="resident")
     assert find_people(actor=team["coordinator"], organisation_id=team["id"],
                        query="%") == []  # a wildcard is a plain character
+
+
+def test_a_coordinator_finds_an_attendee_by_full_name_only(people, community, team):
+    aunt = roster_resident(community, "王阿姨")
+    namesake = roster_resident(community, "王阿姨", building=1)
+    roster_resident(community, "王阿姨的妹妹")
+    erase(roster_resident(community, "王阿姨", building=2))
+    for _ in range(7):
+        roster_resident(community, "张伟")
+    coordinator = team["coordinator"]
+
+    def found(query, building=None, actor=coordinator):
+        return find_people(actor=actor, organisation_id=team["id"], query=query,
+                           building=building)
+
+    for partial in ("王", "王阿", "阿姨", "王阿姨的", "%", "_", "resident"):
+        assert found(partial) == []
+    shown = found(" 王阿姨 ")
+    assert [(p.resident_id, p.name, p.building) for p in shown] == [
+        (aunt, "王阿姨", "B1"), (namesake, "王阿姨", "B2")]
+    assert set(shown[0].model_dump()) == {"resident_id", "name", "building"}  # no account flag
+    assert [p.resident_id for p in found("王阿姨", "B2")] == [namesake]
+    assert [p.resident_id for p in found("王阿姨", "2号楼")] == [namesake]  # or its name
+    assert found("王阿姨", "B3") == []  # the erased one is never found
+    assert len(found("张伟")) == 5  # a handful: the building narrows it
+    # An account holder is found by the roster name, shown by that name (not linked to
+    # their display name), with no hint that an account exists.
+    assert [(p.resident_id, p.name) for p in found("resident2 name")] == [
+        (people["resident2"].resident_id, "resident2 name")]
+    # Staff keep the search by part of a name, with the account flag; never erased rows.
+    staff = found("王", actor=people["moderator"])
+    assert [p.resident_id for p in staff] == [aunt, namesake,
+                                             staff[2].resident_id]  # and the sister
+    assert all(p.has_account is False for p in staff)
+    assert len(found("张", actor=people["moderator"])) == 7
 
 
 def test_a_residents_download_and_deletion_cover_their_volunteering(people, team):

@@ -10,8 +10,8 @@ from core.accounts.sessions import resume
 from core.i18n import Translator
 from core.organisations.activities import post_activity, sign_up
 from db.engine import read_session, write_session
-from db.models import (Actor, Organisation, OrganisationActivity, OrganisationMember, Resident,
-                       User, VolunteerRecord)
+from db.models import (Actor, Building, Organisation, OrganisationActivity, OrganisationMember,
+                       Resident, User, VolunteerRecord)
 from db.models.base import utcnow
 from tests.pages.conftest import ROOT, TIMEOUT, login_session
 
@@ -153,7 +153,20 @@ def test_coordinator_accepts_posts_and_records_an_offline_attendee(app):
         walk_in = s.exec(select(Resident).where(col(Resident.id).not_in(accounts),
                                                 col(Resident.id).not_in(recorded))
                          .order_by(col(Resident.id))).first()
+    # A coordinator who is not staff finds someone by their full name only.
+    search = at.text_input(key=f"find_{recent}")
+    assert (search.label, search.help) == (T("organisations.find_full_name"),
+                                           T("organisations.find_full_name_help"))
+    search.input(walk_in.full_name[:-1]).run()
+    assert not at.exception, at.exception
+    assert T("organisations.nobody_with_full_name") in texts(at)
+    assert not [s for s in at.selectbox if s.key == f"record_who_{recent}"]
+    with read_session() as s:
+        building = s.exec(select(Building.code).where(Building.id == walk_in.building_id)).one()
+    at.text_input(key=f"find_building_{recent}").input(building)
     at.text_input(key=f"find_{recent}").input(walk_in.full_name).run()
+    assert all(o.endswith(f" · {building}") for o in
+               at.selectbox(key=f"record_who_{recent}").options)
     options = at.selectbox(key=f"record_who_{recent}").options
     assert any(walk_in.full_name in o for o in options)
     index = next(i for i, o in enumerate(options) if walk_in.full_name in o)

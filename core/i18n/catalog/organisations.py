@@ -57,10 +57,12 @@ MESSAGES = {
     "organisations.cancel_signup": ("取消报名", "Cancel my place"),
     "organisations.signup_cancelled": ("已取消报名。", "Your place is cancelled."),
     "organisations.record_mine": ("记录我的参与和时长", "Record my attendance and hours"),
-    "organisations.hours_help": ("实际服务的小时数，可以是半小时，例如 1.5。不能超过活动时长（按整小时向上取整），每天合计不超过 24 小时。",
+    "organisations.hours_help": ("实际服务的小时数，可以是半小时，例如 1.5。不能超过活动时长（按整小时向上取整）；每天合计不超过 24 小时（跨越午夜的活动两天都计入）；时间重叠的活动合计不超过它们共同占用的时间。",
                                  "Hours actually given, halves allowed (e.g. 1.5): at most the "
-                                 "activity's length rounded up to whole hours, and 24 hours a "
-                                 "day in all."),
+                                 "activity's length rounded up to whole hours; 24 hours a day "
+                                 "in all (an activity across midnight counts on both days); "
+                                 "and activities at the same time hold no more hours together "
+                                 "than the time they cover."),
     "organisations.hours_recorded": ("已记录，感谢您的志愿服务！",
                                      "Recorded. Thank you for volunteering!"),
     "organisations.your_hours": ("您参加了这次活动，服务 {hours} 小时。",
@@ -90,9 +92,23 @@ MESSAGES = {
     "organisations.record_offline": ("为现场参加的居民记录时长",
                                      "Record hours for someone who came in person"),
     "organisations.find_person": ("按姓名查找居民", "Find a resident by name"),
-    "organisations.find_person_help": ("没有账号的居民也可以记录。",
-                                       "Residents without an account can be recorded too."),
+    "organisations.find_person_help": ("可输入姓名的一部分。没有账号的居民也可以记录。",
+                                       "Part of a name will do. Residents without an account "
+                                       "can be recorded too."),
+    "organisations.find_full_name": ("居民的完整姓名", "The resident's full name"),
+    "organisations.find_full_name_help": ("请输入与居民名册一致的完整姓名：为保护居民隐私，只输入姓名的一部分是查不到的。没有账号的居民也可以记录。",
+                                          "Type the person's full name exactly as on the "
+                                          "roster: to protect residents' privacy, part of a "
+                                          "name finds nobody. Residents without an account "
+                                          "can be recorded too."),
+    "organisations.find_building": ("楼栋（可选）", "Building (optional)"),
+    "organisations.find_building_help": ("楼栋编号或名称；同名居民较多时用于区分。",
+                                         "Its code or name, to tell apart residents who share "
+                                         "a name."),
     "organisations.nobody_found": ("没有找到。", "Nobody found."),
+    "organisations.nobody_with_full_name": ("名册上没有这个完整姓名的居民（或不在这个楼栋）。请核对姓名。",
+                                            "Nobody on the roster has exactly this full name "
+                                            "(in this building). Please check the name."),
     "organisations.record": ("记录", "Record"),
     "organisations.hours_recorded_for": ("已为 {name} 记录时长。", "Hours recorded for {name}."),
     "organisations.correct": ("更正时长", "Correct hours"),
@@ -174,9 +190,18 @@ MESSAGES = {
     "volunteer.hours_not_a_number": ("请输入小时数。", "Please enter a number of hours."),
     "volunteer.hours_out_of_range": ("时长必须大于 0，且不超过 {max} 小时。",
                                      "Hours must be more than 0 and at most {max}."),
-    "volunteer.over_a_day": ("当天已记录 {already} 小时，合计不能超过 {max} 小时。",
-                             "{already} hours are already recorded that day; a day holds at "
-                             "most {max}."),
+    "volunteer.over_a_day": ("这项活动所在的某一天已记录 {already} 小时，每天合计不能超过 {max} 小时（跨越午夜的活动两天都计入）。",
+                             "{already} hours are already recorded on a day this activity "
+                             "touches; a day holds at most {max} (an activity across "
+                             "midnight counts on both days)."),
+    "volunteer.overlap": ("这项活动与这位居民已记录的其他活动时间重叠：那些活动已记录 {already} 小时，而这些活动合计只占 {span} 小时，记录的时长合计不能超过 {span} 小时。",
+                          "This activity overlaps others at which this person already has "
+                          "{already} hours recorded; together they cover only {span} hours, "
+                          "and nobody gives more hours than that to activities held at the "
+                          "same time."),
+    "volunteer.resident_erased": ("这位居民的个人信息已被删除，不能再为其记录或更正时长。",
+                                  "This resident's personal data was erased: hours can no "
+                                  "longer be recorded or corrected for them."),
     "volunteer.already_recorded": ("这位居民在这项活动的时长已经记录过了；如有错误请使用“更正时长”。",
                                    "Hours are already recorded for this person and activity; "
                                    "use “Correct hours” to change them."),

@@ -58,7 +58,9 @@ def prepare(folder: Path, residents: int, sessions: int, database: str | None = 
         upgrade()
         load_demo(residents=residents, seed=2026)
     with read_session() as s:
-        poll = s.exec(select(Poll.id).where(Poll.status == "open", Poll.community_id == 1)
+        # An approval poll: the round ticks a checkbox, as its ballot form has.
+        poll = s.exec(select(Poll.id).where(Poll.status == "open", Poll.community_id == 1,
+                                            Poll.method == "approval")
                       .order_by(Poll.id)).first()
         voted = select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll)
         users = s.exec(select(User.id).where(User.role == "resident", User.community_id == 1,

@@ -1,5 +1,6 @@
-"""A survey's results: a chart per question, the cross-tabulation (suppressed groups
-marked), the free-text answers with their CSV, and the proposals made from the survey."""
+"""A survey's results: a chart per question (or, under k answers, why there is none), the
+cross-tabulation (suppressed groups marked), the free-text answers with their CSV, and the
+proposals made from the survey."""
 from __future__ import annotations
 
 import altair as alt
@@ -28,6 +29,9 @@ def rating_bars(frame: pd.DataFrame, *, title: str) -> alt.Chart:
 
 def _question(t: Translator, q: QuestionResult) -> None:
     st.markdown(f"**{q.position}. {escape_md(q.prompt)}** · :gray[{label(t, 'question_kind', q.kind)}]")
+    if not q.shown:
+        st.caption(t("surveys.too_few_answers", k=K))
+        return
     st.caption(t("surveys.answered_by", n=q.answered))
     if not q.answered or q.kind == "text":
         return
@@ -93,7 +97,7 @@ def _cross_tabs(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
         return
     st.dataframe(_cross_tab_table(t, table), hide_index=True, width="stretch",
                  column_config={t("dashboard.suppressed"): st.column_config.CheckboxColumn(
-                     t("dashboard.suppressed"), help=t("dashboard.suppressed_help", k=K))})
+                     t("dashboard.suppressed"), help=t("surveys.suppressed_help", k=K))})
     hidden = [_group_label(t, dimension, r.group) for r in table.rows if r.suppressed]
     if hidden:
         st.caption(t("surveys.hidden_groups", k=K, groups=escape_md("、".join(hidden))))
@@ -125,16 +129,18 @@ def results(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
     except DomainError as error:
         st.info(message(t, error), icon=":material/lock_clock:")
         return
-    c1, c2 = st.columns(2)
-    c1.metric(t("surveys.respondents"), t.number(counted.respondents))
-    c2.metric(t("surveys.on_paper"), t.number(counted.offline))
-    if not counted.respondents:
+    if counted.respondents is None:  # some, but fewer than k: no figure at all
+        st.info(t("surveys.too_few_answers", k=counted.k), icon=":material/visibility_off:")
+    elif not counted.respondents:
         st.info(t("surveys.no_answers_yet"), icon=":material/inbox:")
-        return
-    for question in counted.questions:
-        _question(t, question)
-    if can(viewer, "survey.analyse"):
-        _cross_tabs(t, viewer, survey)
+    else:
+        c1, c2 = st.columns(2)
+        c1.metric(t("surveys.respondents"), t.number(counted.respondents))
+        c2.metric(t("surveys.on_paper"), t.number(counted.offline))
+        for question in counted.questions:
+            _question(t, question)
+        if can(viewer, "survey.analyse"):
+            _cross_tabs(t, viewer, survey)
     if can(viewer, "survey.read_text") and any(q.kind == "text" for q in survey.questions):
         _texts(t, viewer, survey)
 

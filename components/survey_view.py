@@ -1,5 +1,5 @@
 """One needs survey: its questions as a form (answer, or change one's answer), and the
-moderator's desk (details, questions, open and close, paper answers)."""
+moderator's desk (details, questions, open and close, paper answers and their correction)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -15,8 +15,9 @@ from core.i18n import Translator
 from core.permissions import can
 from core.principal import Principal
 from core.surveys import (CHOICE_KINDS, QUESTION_KINDS, TEXT_MAX, QuestionView, SurveyDetail,
-                          add_question, answer_survey, close_survey, edit_answer, edit_question,
-                          enter_paper_answer, open_survey, remove_question, update_survey)
+                          add_question, answer_survey, close_survey, correct_paper_answer,
+                          edit_answer, edit_question, enter_paper_answer, open_survey,
+                          paper_answer_of, remove_question, update_survey)
 
 RATINGS = (1, 2, 3, 4, 5)
 
@@ -76,7 +77,7 @@ def my_answer(t: Translator, viewer: Principal, survey: SurveyDetail, *, tz: str
     if survey.status == "draft":
         return
     if not survey.accepting:
-        if survey.status == "open":
+        if survey.status == "open":  # not yet: past its window it would be "closed"
             st.info(t("surveys.not_yet_open",
                       when=t.datetime(survey.opens_at, tz, "short")),
                     icon=":material/schedule:")
@@ -240,6 +241,12 @@ def _paper_answer(t: Translator, viewer: Principal, survey: SurveyDetail) -> Non
         st.caption(t("votes.no_match"))
     if not matches:
         return
+    mode = st.radio(t("surveys.paper_mode"), ("enter", "correct"), horizontal=True,
+                    key=f"paper_mode_{survey.id}", label_visibility="collapsed",
+                    format_func=lambda m: t(f"surveys.paper_mode_{m}"))
+    if mode == "correct":
+        _paper_correction(t, viewer, survey, matches)
+        return
     round_ = st.session_state.setdefault(f"paper_round_{survey.id}", 0)
     with st.form(f"paper_{survey.id}_{round_}"):
         person = st.selectbox(t("field_name.resident"), matches,
@@ -254,4 +261,31 @@ def _paper_answer(t: Translator, viewer: Principal, survey: SurveyDetail) -> Non
             else:
                 st.session_state[f"paper_round_{survey.id}"] = round_ + 1
                 st.session_state["flash"] = ("surveys.paper_ok", {"name": escape_md(person.name)})
+                st.rerun()
+
+
+def _paper_correction(t: Translator, viewer: Principal, survey: SurveyDetail, matches) -> None:
+    """The paper answer of the chosen resident, filled in, to correct and save."""
+    st.caption(t("surveys.paper_correct_help"))
+    person = st.selectbox(t("field_name.resident"), matches, key=f"paper_fix_who_{survey.id}",
+                          format_func=lambda m: f"{m.name} · {m.building} {m.unit or ''}")
+    entered = paper_answer_of(viewer=viewer, survey_id=survey.id,
+                              resident_id=person.resident_id)
+    if entered is None:
+        st.caption(t("survey.no_paper_answer"))
+        return
+    round_ = st.session_state.setdefault(f"paper_fix_round_{survey.id}", 0)
+    key = f"paper_fix_{survey.id}_{person.resident_id}_{round_}"
+    with st.form(key):
+        answers = answer_inputs(t, survey, key, entered)
+        if st.form_submit_button(t("surveys.paper_correct_submit"), type="primary"):
+            try:
+                correct_paper_answer(actor=viewer, survey_id=survey.id,
+                                     resident_id=person.resident_id, answers=answers)
+            except DomainError as error:
+                show_error(t, error)
+            else:
+                st.session_state[f"paper_fix_round_{survey.id}"] = round_ + 1
+                st.session_state["flash"] = ("surveys.paper_corrected",
+                                             {"name": escape_md(person.name)})
                 st.rerun()

@@ -1,9 +1,11 @@
 """Answering a needs survey.
 
 A verified roster resident of the survey's scope answers once, online, while the survey is
-open and inside its window, and may change the answer until it closes. A moderator enters a
-paper answer for a roster resident (channel "offline", with who entered it). Each response
-writes one participation event ("survey_answer"), however often it is changed afterwards.
+open and inside its window, and may change the answer until it closes (while still a
+verified resident of its scope). A moderator enters a paper answer for a roster resident
+(channel "offline", with who entered it), and may correct one entered by mistake until the
+close. Each response writes one participation event ("survey_answer"), however often it is
+changed afterwards.
 
 Answers are given as {question id: value}: an option id (single choice), a list of option
 ids (multiple choice), a whole number 1-5 (rating), every option id in order, first first
@@ -161,16 +163,37 @@ def _open_survey(s: Session, survey_id, actor: Principal) -> Survey:
     return survey
 
 
+def _answering_resident(s: Session, survey: Survey, actor: Principal):
+    """The actor's roster row if they may answer this survey online: verified (not erased)
+    and of its scope; else Conflict."""
+    resident = roster_row(s, actor.resident_id)
+    if not is_verified(resident):
+        raise Conflict("survey.unverified")
+    if not in_scope(survey, building_ids(s, survey.id), resident):
+        raise Conflict("survey.not_in_scope")
+    return resident
+
+
+def _paper_resident(s: Session, survey: Survey, resident_id):
+    """The roster row of a resident whose paper answer a moderator enters or corrects:
+    of the survey's community (else InvalidInput), verified and of its scope (else
+    Conflict)."""
+    resident = roster_row(s, resident_id)
+    if resident is None or resident.community_id != survey.community_id:
+        raise InvalidInput("survey.not_a_resident", field="resident")
+    if not is_verified(resident):
+        raise Conflict("survey.resident_unverified")
+    if not in_scope(survey, building_ids(s, survey.id), resident):
+        raise Conflict("survey.resident_not_in_scope")
+    return resident
+
+
 def answer_survey(*, actor: Principal, survey_id: int, answers: dict) -> int:
     """The signed-in resident's answer, once; returns the response id."""
     require(actor, "survey.answer")
     with write_session() as s:
         survey = _open_survey(s, survey_id, actor)
-        resident = roster_row(s, actor.resident_id)
-        if not is_verified(resident):
-            raise Conflict("survey.unverified")
-        if not in_scope(survey, building_ids(s, survey.id), resident):
-            raise Conflict("survey.not_in_scope")
+        resident = _answering_resident(s, survey, actor)
         existing = _existing(s, survey.id, resident.id)
         if existing is not None:
             raise Conflict("survey.answered_on_paper" if existing.channel == "offline"
@@ -184,13 +207,14 @@ def answer_survey(*, actor: Principal, survey_id: int, answers: dict) -> int:
 
 
 def edit_answer(*, actor: Principal, survey_id: int, answers: dict) -> None:
-    """Replace one's own online answer while the survey is still open (no new participation
-    event: it is the same response)."""
+    """Replace one's own online answer while the survey is still open and one is still a
+    verified resident of its scope, as for a first answer (no new participation event: it
+    is the same response)."""
     require(actor, "survey.answer")
     with write_session() as s:
         survey = _open_survey(s, survey_id, actor)
-        response = _existing(s, survey.id, actor.resident_id) \
-            if isinstance(actor.resident_id, int) else None
+        resident = _answering_resident(s, survey, actor)
+        response = _existing(s, survey.id, resident.id)
         if response is None:
             raise Conflict("survey.not_answered")
         if response.channel == "offline":
@@ -210,13 +234,7 @@ def enter_paper_answer(*, actor: Principal, survey_id: int, resident_id: int,
     require(actor, "survey.manage")
     with write_session() as s:
         survey = _open_survey(s, survey_id, actor)
-        resident = roster_row(s, resident_id)
-        if resident is None or resident.community_id != survey.community_id:
-            raise InvalidInput("survey.not_a_resident", field="resident")
-        if not is_verified(resident):
-            raise Conflict("survey.resident_unverified")
-        if not in_scope(survey, building_ids(s, survey.id), resident):
-            raise Conflict("survey.resident_not_in_scope")
+        resident = _paper_resident(s, survey, resident_id)
         existing = _existing(s, survey.id, resident.id)
         if existing is not None:
             raise Conflict("survey.already_answered_online" if existing.channel == "online"
@@ -229,3 +247,26 @@ def enter_paper_answer(*, actor: Principal, survey_id: int, resident_id: int,
         record(s, actor=actor, action="survey.paper_answer", object_type="survey",
                object_id=survey.id)
         return response_id
+
+
+def correct_paper_answer(*, actor: Principal, survey_id: int, resident_id: int,
+                         answers: dict) -> None:
+    """A moderator replaces the answers of a paper answer entered by mistake, while the
+    survey takes answers; it stays a paper answer (channel "offline") and keeps who entered
+    it. An online answer is its resident's own to change."""
+    require(actor, "survey.manage")
+    with write_session() as s:
+        survey = _open_survey(s, survey_id, actor)
+        resident = _paper_resident(s, survey, resident_id)
+        response = _existing(s, survey.id, resident.id)
+        if response is None:
+            raise Conflict("survey.no_paper_answer")
+        if response.channel != "offline":
+            raise Conflict("survey.answered_online_not_paper")
+        rows = clean_answers(questions_of(s, survey.id), answers)
+        s.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response.id))
+        s.add_all([SurveyAnswer(response_id=response.id, **row) for row in rows])
+        response.updated_at = utcnow()
+        # Not who, as for entering one: the public log does not name who answered.
+        record(s, actor=actor, action="survey.correct_paper_answer", object_type="survey",
+               object_id=survey.id)

@@ -1,20 +1,21 @@
-"""What the survey modules share: who a survey is for, when it takes answers, and loading
-its rows for a command."""
+"""What the survey modules share: who a survey is for, when it takes answers, its status as
+its window makes it, and loading its rows for a command."""
 from __future__ import annotations
 
-from sqlalchemy import Row, bindparam
+from sqlalchemy import Row, bindparam, update
 from sqlmodel import Session, col, select
 
 from core.errors import Conflict, NotFound
 from core.principal import Principal
 from core.rows import community_row
+from db.engine import write_session
 from db.models import Resident, Survey, SurveyBuilding, SurveyOption, SurveyQuestion, SurveyResponse
 from db.models.base import utcnow
 from db.models.surveys import QUESTION_KINDS, SURVEY_STATUSES
 
 __all__ = ["CHOICE_KINDS", "QUESTION_KINDS", "SCOPES", "SURVEY_STATUSES", "building_ids",
-           "has_responses", "in_scope", "is_verified", "load_survey", "questions_of",
-           "roster_row", "survey_or_none", "taking_answers"]
+           "close_lapsed", "has_responses", "in_scope", "is_verified", "lapsed", "load_survey",
+           "questions_of", "roster_row", "status_of", "survey_or_none", "taking_answers"]
 
 SCOPES = ("community", "buildings")
 CHOICE_KINDS = ("single", "multiple", "ranking")  # the kinds whose answers pick options
@@ -79,12 +80,37 @@ def in_scope(survey: Survey, buildings: list[int], resident: Row) -> bool:
         (survey.scope == "community" or resident.building_id in buildings)
 
 
+def lapsed(survey: Survey) -> bool:
+    """Stored as open, but its window has ended (on the server's clock)."""
+    return survey.status == "open" and utcnow() >= survey.closes_at
+
+
+def status_of(survey: Survey) -> str:
+    """The survey's status as its window makes it: an open survey whose closing time has
+    passed is closed, whether or not anyone closed it (or the close is stored yet)."""
+    return "closed" if lapsed(survey) else survey.status
+
+
+def close_lapsed(survey_ids: list[int]) -> None:
+    """Store the close of those of these surveys whose window has ended (closed_at = the
+    end of the window), in a transaction of its own; a survey someone else closed first is
+    left as it is. Queries call it when they meet one, so that the stored status catches
+    up with the clock."""
+    if not survey_ids:
+        return
+    now = utcnow()
+    with write_session() as s:
+        s.execute(update(Survey).where(col(Survey.id).in_(survey_ids), Survey.status == "open",
+                                       col(Survey.closes_at) <= now)
+                  .values(status="closed", closed_at=Survey.closes_at, updated_at=now))
+
+
 def taking_answers(survey: Survey) -> None:
     """Conflict unless the survey is open and inside its window (on the server's clock)."""
-    now = utcnow()
-    if survey.status == "closed" or (survey.status == "open" and now >= survey.closes_at):
+    status = status_of(survey)
+    if status == "closed":
         raise Conflict("survey.closed")
-    if survey.status != "open" or now < survey.opens_at:
+    if status != "open" or utcnow() < survey.opens_at:
         raise Conflict("survey.not_open")
 
 

@@ -16,7 +16,7 @@ from core.permissions import require
 from core.principal import Principal
 from core.rows import community_choice
 from core.surveys.common import (CHOICE_KINDS, QUESTION_KINDS, SCOPES, has_responses,
-                                 load_survey)
+                                 load_survey, status_of)
 from core.text import aware_datetime, clean_text
 from db.engine import write_session
 from db.models import Building, Survey, SurveyBuilding, SurveyOption, SurveyQuestion
@@ -93,7 +93,7 @@ def _question(kind, prompt, options, required) -> tuple[str, str, list[str], boo
 
 def _editable(s: Session, survey: Survey) -> None:
     """Conflict unless the survey's questions may still change."""
-    if survey.status == "closed":
+    if status_of(survey) == "closed":
         raise Conflict("survey.closed_no_changes")
     if has_responses(s, survey.id):
         raise Conflict("survey.questions_frozen")
@@ -174,11 +174,12 @@ def open_survey(*, actor: Principal, survey_id: int) -> None:
 
 
 def close_survey(*, actor: Principal, survey_id: int) -> None:
-    """Open -> closed, at the end of the window or earlier: no answer or change after it."""
+    """Open -> closed before the end of the window (at its end a survey closes by itself):
+    no answer or change after it."""
     require(actor, "survey.manage")
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True)
-        if survey.status != "open":
+        if status_of(survey) != "open":
             raise Conflict("survey.not_running")
         survey.status, survey.closed_at = "closed", utcnow()
         survey.updated_at = survey.closed_at

@@ -1,5 +1,8 @@
 """Reading surveys: the list (with whether each is for the viewer and answered), and one
-survey in full with its questions, the viewer's own answer and the proposals made from it."""
+survey in full with its questions, the viewer's own answer and the proposals made from it.
+
+The status shown is the one the window makes (an open survey past its closing time is
+closed); meeting such a survey stores its close."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,8 +14,8 @@ from sqlmodel import col, select
 from core.permissions import can, require
 from core.principal import Principal
 from core.surveys.answering import answers_of
-from core.surveys.common import (in_scope, is_verified, questions_of, roster_row,
-                                 survey_or_none)
+from core.surveys.common import (close_lapsed, in_scope, is_verified, lapsed, questions_of,
+                                 roster_row, status_of, survey_or_none)
 from db.engine import read_session
 from db.models import Building, Proposal, Survey, SurveyBuilding, SurveyResponse
 from db.models.base import utcnow
@@ -38,13 +41,13 @@ class QuestionView(BaseModel):
 class SurveySummary(BaseModel):
     id: int
     title: str
-    status: str
+    status: str  # as the window makes it: "closed" once the closing time has passed
     scope: str
     buildings: list[str]  # names, for a "buildings" survey
     opens_at: datetime
     closes_at: datetime
     responses: int
-    accepting: bool  # open and inside its window now
+    accepting: bool  # open and inside its window now (an open one not accepting: not yet)
     for_me: bool  # the viewer is a verified resident of its scope
     answered: str | None  # the viewer's channel ("online" / "offline"), if answered
 
@@ -67,8 +70,7 @@ class SurveyDetail(SurveySummary):
 
 
 def _accepting(survey: Survey) -> bool:
-    now = utcnow()
-    return survey.status == "open" and survey.opens_at <= now < survey.closes_at
+    return status_of(survey) == "open" and survey.opens_at <= utcnow()
 
 
 def list_surveys(*, viewer: Principal, limit: int = LIST_LIMIT) -> list[SurveySummary]:
@@ -97,9 +99,10 @@ def list_surveys(*, viewer: Principal, limit: int = LIST_LIMIT) -> list[SurveySu
                            .where(SurveyResponse.resident_id == resident.id,
                                   col(SurveyResponse.survey_id).in_(ids))).all()) \
             if resident is not None and ids else {}
+    close_lapsed([x.id for x in surveys if lapsed(x)])
     verified = is_verified(resident)
     summaries = [SurveySummary(
-        id=x.id, title=x.title, status=x.status, scope=x.scope,
+        id=x.id, title=x.title, status=status_of(x), scope=x.scope,
         buildings=[name for _, name in places.get(x.id, [])], opens_at=x.opens_at,
         closes_at=x.closes_at, responses=counts.get(x.id, 0), accepting=_accepting(x),
         for_me=verified and in_scope(x, [b for b, _ in places.get(x.id, [])], resident),
@@ -139,10 +142,13 @@ def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
                            .where(Proposal.survey_id == survey.id,
                                   Proposal.community_id == survey.community_id)
                            .order_by(col(Proposal.id))).all()
-        editable = survey.status != "closed" and not sum(counts.values())
+        status = status_of(survey)
+        editable = status != "closed" and not sum(counts.values())
+    if status != survey.status:  # open, past its window: store the close
+        close_lapsed([survey.id])
     verified = is_verified(resident)
     return SurveyDetail(
-        id=survey.id, title=survey.title, status=survey.status, scope=survey.scope,
+        id=survey.id, title=survey.title, status=status, scope=survey.scope,
         buildings=[name for _, name in places], opens_at=survey.opens_at,
         closes_at=survey.closes_at, responses=sum(counts.values()),
         accepting=_accepting(survey),
@@ -159,5 +165,23 @@ def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
                    for i, title, status in proposals])
 
 
+def paper_answer_of(*, viewer: Principal, survey_id: int, resident_id: int) -> dict | None:
+    """A resident's paper answer to a survey ({question id: value}, as enter_paper_answer
+    takes it), for a moderator to correct; None when they have none (or answered online)."""
+    require(viewer, "survey.manage")
+    if not isinstance(resident_id, int) or isinstance(resident_id, bool):
+        return None
+    with read_session() as s:
+        survey = survey_or_none(s, survey_id, viewer, staff=True)
+        if survey is None:
+            return None
+        response_id = s.exec(select(SurveyResponse.id).where(
+            SurveyResponse.survey_id == survey.id, SurveyResponse.resident_id == resident_id,
+            SurveyResponse.channel == "offline")).first()
+        if response_id is None:
+            return None
+        return answers_of(s, response_id, questions_of(s, survey.id))
+
+
 __all__ = ["LinkedProposal", "OptionView", "QuestionView", "SurveyDetail", "SurveySummary",
-           "get_survey", "list_surveys"]
+           "get_survey", "list_surveys", "paper_answer_of"]

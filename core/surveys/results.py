@@ -1,11 +1,13 @@
 """A survey's results: per-question counts, means and ranking scores; a cross-tabulation of
 one question by building or by a demographic group; and the free-text answers.
 
-Privacy, as on the participation dashboard: a group with fewer than k persons is
-suppressed (with a second one when one alone would be given away by the total); the
-demographic groups (age band, residency, occupation) count only residents who consented to
-research, while buildings count everyone. Free-text answers are for moderators only, never
-with names, in an order that does not follow who answered when.
+Privacy, with the participation dashboard's k and for every viewer (see privacy.py): a
+question's figures, and the respondent totals, are shown only once at least k persons make
+them up; a cross-tabulation hides its groups under k and as many more as it takes for the
+hidden ones to be at least two and at least k persons together, so that the public totals
+give none away. The demographic groups (age band, residency, occupation) count only
+residents who consented to research, while buildings count everyone. Free-text answers are
+for moderators only, never with names, in an order that does not follow who answered when.
 """
 from __future__ import annotations
 
@@ -17,19 +19,17 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core import analytics
 from core.dashboard.exports import spreadsheet_safe
-from core.dashboard.filters import DEFAULT_K
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import can, require
 from core.principal import Principal
 from core.surveys.answering import RATINGS
-from core.surveys.common import load_survey, questions_of
+from core.surveys.common import load_survey, questions_of, status_of
+from core.surveys.privacy import K, hidden_groups, publishable
 from db.engine import read_session
 from db.models import Building, Resident, Survey, SurveyAnswer, SurveyResponse
 from db.models.people import AGE_BANDS, OCCUPATIONS, RESIDENCY_STATUSES
 
-K = DEFAULT_K  # the dashboard's smallest group shown
 CROSS_DIMENSIONS = ("building", "age_band", "residency_status", "occupation")
 DEMOGRAPHIC_ORDER = {"age_band": AGE_BANDS, "residency_status": RESIDENCY_STATUSES,
                      "occupation": OCCUPATIONS}
@@ -49,8 +49,9 @@ class QuestionResult(BaseModel):
     position: int
     kind: str
     prompt: str
-    answered: int  # persons who answered this question
-    options: list[OptionResult]
+    shown: bool  # False: fewer than k answered it, so nothing below is published
+    answered: int | None  # persons who answered this question (None when not shown)
+    options: list[OptionResult]  # [] when not shown
     ratings: list[int]  # rating: how many gave 1, 2, 3, 4, 5
     mean: float | None  # rating: the mean
 
@@ -59,8 +60,9 @@ class SurveyResults(BaseModel):
     survey_id: int
     title: str
     status: str
-    respondents: int
-    offline: int
+    k: int
+    respondents: int | None  # None: fewer than k (but some) answered
+    offline: int | None  # of which on paper (None with respondents)
     questions: list[QuestionResult]
 
 
@@ -91,9 +93,10 @@ def _visible_survey(s: Session, viewer: Principal, survey_id) -> Survey:
     """The survey whose results the viewer may see: once closed, everyone; while open,
     staff and researchers; a draft has none."""
     survey = load_survey(s, survey_id, viewer)
-    if survey.status == "draft":
+    status = status_of(survey)
+    if status == "draft":
         raise NotFound("error.not_found")
-    if survey.status == "open" and not can(viewer, "survey.analyse"):
+    if status == "open" and not can(viewer, "survey.analyse"):
         raise Conflict("survey.results_after_close")
     return survey
 
@@ -111,6 +114,10 @@ def _answers(s: Session, survey_id: int) -> pd.DataFrame:
 def _question_result(question, options, answers: pd.DataFrame, texts: int) -> QuestionResult:
     mine = answers[answers["question_id"] == question.id]
     answered = texts if question.kind == "text" else int(mine["response_id"].nunique())
+    if not publishable(answered):
+        return QuestionResult(question_id=question.id, position=question.position,
+                              kind=question.kind, prompt=question.prompt, shown=False,
+                              answered=None, options=[], ratings=[], mean=None)
     ratings, mean, results = [], None, []
     if question.kind == "rating":
         values = mine["rating"].astype(int)
@@ -127,14 +134,15 @@ def _question_result(question, options, answers: pd.DataFrame, texts: int) -> Qu
             result.points = int((len(options) - ranks).sum())
         results.append(result)
     return QuestionResult(question_id=question.id, position=question.position,
-                          kind=question.kind, prompt=question.prompt, answered=answered,
-                          options=results, ratings=ratings, mean=mean)
+                          kind=question.kind, prompt=question.prompt, shown=True,
+                          answered=answered, options=results, ratings=ratings, mean=mean)
 
 
 def survey_results(*, viewer: Principal, survey_id: int) -> SurveyResults:
     """Counts per option (persons and shares of those who answered the question), the
     rating histogram and mean, a ranking's mean rank and Borda points; for text questions
-    only how many answered."""
+    only how many answered. A question fewer than k persons answered shows none of it, and
+    the respondent totals are shown only once k have answered."""
     require(viewer, "page.surveys")
     with read_session() as s:
         survey = _visible_survey(s, viewer, survey_id)
@@ -142,9 +150,12 @@ def survey_results(*, viewer: Principal, survey_id: int) -> SurveyResults:
         answers = _answers(s, survey.id)
         channels = _channel_counts(s, survey.id)
         texts = _text_counts(s, survey.id)
+    respondents = sum(channels.values())
+    shown = publishable(respondents)
     return SurveyResults(
-        survey_id=survey.id, title=survey.title, status=survey.status,
-        respondents=sum(channels.values()), offline=channels.get("offline", 0),
+        survey_id=survey.id, title=survey.title, status=status_of(survey), k=K,
+        respondents=respondents if shown else None,
+        offline=channels.get("offline", 0) if shown else None,
         questions=[_question_result(q, options, answers, texts.get(q.id, 0))
                    for q, options in questions])
 
@@ -194,7 +205,8 @@ def cross_tab(*, viewer: Principal, survey_id: int, question_id: int,
               dimension: str) -> CrossTab:
     """One question's answers per group of `dimension` (building, age_band,
     residency_status, occupation): per group the share choosing each option, the mean
-    rating or each option's mean rank. Groups under k persons are suppressed."""
+    rating or each option's mean rank. Groups under k persons are suppressed, and more
+    with them where the question's public totals would give them away (privacy.py)."""
     require(viewer, "survey.analyse")
     if dimension not in CROSS_DIMENSIONS:
         raise InvalidInput("field.not_a_choice", field="dimension")
@@ -212,7 +224,7 @@ def cross_tab(*, viewer: Principal, survey_id: int, question_id: int,
     mine["group"] = mine["response_id"].map(groups)
     mine = mine.dropna(subset=["group"])
     sizes = mine.groupby("group")["response_id"].nunique().to_dict()
-    hidden = analytics.suppressed(sizes, K)
+    hidden = hidden_groups(sizes, K)
     measure = {"rating": "mean", "ranking": "mean_rank"}.get(question.kind, "share")
     columns = [""] if question.kind == "rating" else [o.label for o in options]
     rows = []
@@ -252,7 +264,7 @@ def text_answers(*, viewer: Principal, survey_id: int) -> list[TextAnswer]:
     require(viewer, "survey.read_text")
     with read_session() as s:
         survey = load_survey(s, survey_id, viewer)
-        if survey.status == "draft":
+        if survey.status == "draft":  # (a draft never lapses)
             raise NotFound("error.not_found")
         questions = {q.id: q for q, _ in questions_of(s, survey.id) if q.kind == "text"}
         rows = s.exec(select(SurveyAnswer.id, SurveyAnswer.question_id, SurveyAnswer.text)

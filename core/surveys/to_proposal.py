@@ -10,7 +10,7 @@ from core.permissions import can, require
 from core.principal import Principal
 from core.proposals.commands import BODY_MAX, TITLE_MAX
 from core.rows import community_choice
-from core.surveys.common import load_survey, survey_or_none
+from core.surveys.common import load_survey, status_of, survey_or_none
 from core.surveys.queries import LinkedProposal
 from core.text import clean_text
 from db.engine import read_session, write_session
@@ -33,7 +33,7 @@ def make_proposal(*, actor: Principal, survey_id: int, title: str, body: str, ca
     body = clean_text(body, field="body", max_len=BODY_MAX, min_len=10, multiline=True)
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True, shared=True)
-        if survey.status != "closed":
+        if status_of(survey) != "closed":  # closed by a moderator or by its window
             raise Conflict("survey.not_closed")
         if building_id is not None:
             community_choice(s, Building, building_id, actor, field="building")

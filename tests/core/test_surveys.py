@@ -14,11 +14,12 @@ from sqlmodel import SQLModel, col, select
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.principal import Principal
 from core.proposals import get_proposal
-from core.surveys import (K, add_question, answer_survey, close_survey, create_survey,
-                          cross_tab, edit_answer, edit_question, enter_paper_answer,
-                          get_survey, list_surveys, make_proposal, open_survey,
-                          proposals_from_survey, remove_question, survey_results,
-                          text_answers, text_answers_csv, update_survey)
+from core.surveys import (K, add_question, answer_survey, close_survey, correct_paper_answer,
+                          create_survey, cross_tab, edit_answer, edit_question,
+                          enter_paper_answer, get_survey, hidden_groups, list_surveys,
+                          make_proposal, open_survey, paper_answer_of, proposals_from_survey,
+                          remove_question, survey_results, text_answers, text_answers_csv,
+                          update_survey)
 from db.engine import read_session, write_session
 from db.models import (AuditEvent, ParticipationEvent, Proposal, Resident, Survey,
                        SurveyAnswer, SurveyOption, SurveyResponse, User)
@@ -304,6 +305,66 @@ def test_a_draft_whose_window_has_passed_cannot_open(moderator):
     assert raised.value.key == "survey.closes_in_past"
 
 
+def stored(survey_id: int) -> tuple:
+    with read_session() as s:
+        row = s.get(Survey, survey_id)
+        return row.status, row.closed_at, row.closes_at
+
+
+def test_a_survey_whose_window_ended_is_closed_everywhere(moderator, resident, people):
+    sv = make_survey(moderator)
+    answer_survey(actor=resident, survey_id=sv["id"], answers=full_answer(sv))
+    end_window(sv["id"])
+    assert stored(sv["id"])[0] == "open"  # nobody closed it
+    before = row_counts()
+    for attempt in (lambda: answer_survey(actor=people["resident2"], survey_id=sv["id"],
+                                          answers=full_answer(sv)),
+                    lambda: edit_answer(actor=resident, survey_id=sv["id"],
+                                        answers=full_answer(sv, single=1))):
+        with pytest.raises(Conflict) as raised:
+            attempt()
+        assert raised.value.key == "survey.closed"
+    for attempt, key in (
+            (lambda: close_survey(actor=moderator, survey_id=sv["id"]), "survey.not_running"),
+            (lambda: add_question(actor=moderator, survey_id=sv["id"], kind="rating",
+                                  prompt="再问一个"), "survey.closed_no_changes")):
+        with pytest.raises(Conflict) as raised:
+            attempt()
+        assert raised.value.key == key
+    assert row_counts() == before
+    # Its results are public, as after a close.
+    assert survey_results(viewer=visitor(people), survey_id=sv["id"]).status == "closed"
+    # The queries say closed, and store it: closed at the end of the window.
+    shown = get_survey(viewer=resident, survey_id=sv["id"])
+    assert (shown.status, shown.accepting, shown.editable) == ("closed", False, False)
+    assert [(x.id, x.status, x.accepting) for x in list_surveys(viewer=resident)] == [
+        (sv["id"], "closed", False)]
+    status, closed_at, closes_at = stored(sv["id"])
+    assert (status, closed_at) == ("closed", closes_at)
+    proposal_id = make_proposal(actor=moderator, survey_id=sv["id"], title="楼道照明改造",
+                                body="调查显示大家最需要楼道照明。", category="facilities")
+    assert [p.id for p in proposals_from_survey(viewer=resident, survey_id=sv["id"])] == [
+        proposal_id]
+
+
+def test_a_proposal_from_a_survey_past_its_window_before_anyone_looks(moderator):
+    sv = make_survey(moderator)
+    end_window(sv["id"])
+    make_proposal(actor=moderator, survey_id=sv["id"], title="楼道照明改造",
+                  body="调查显示大家最需要楼道照明。", category="facilities")
+    assert count(Proposal, Proposal.survey_id == sv["id"]) == 1
+
+
+def test_an_open_survey_before_its_window_is_open_but_not_accepting(moderator, resident):
+    sv = make_survey(moderator, opens_at=soon(30), closes_at=soon(90))
+    shown = get_survey(viewer=resident, survey_id=sv["id"])
+    assert (shown.status, shown.accepting) == ("open", False)
+    with pytest.raises(Conflict) as raised:
+        answer_survey(actor=resident, survey_id=sv["id"], answers=full_answer(sv))
+    assert raised.value.key == "survey.not_open"
+    assert stored(sv["id"])[:2] == ("open", None)
+
+
 @pytest.mark.parametrize("role", ["resident", "researcher"])
 def test_only_staff_draft_open_close_and_enter_paper(people, community, role):
     sv = make_survey(people["moderator"], start=False)
@@ -509,6 +570,25 @@ def test_bad_edits_leave_the_first_answer(moderator, resident):
     assert get_survey(viewer=resident, survey_id=sv["id"]).my_answers == answers
 
 
+def test_edits_recheck_verification_and_scope_as_for_a_first_answer(moderator, community):
+    b1, b2 = community["buildings"][:2]
+    sv = make_survey(moderator, scope="buildings", building_ids=[b1])
+    moved, erased = verified(community, "mover"), verified(community, "leaver")
+    for who in (moved, erased):
+        answer_survey(actor=who, survey_id=sv["id"], answers=full_answer(sv))
+    with write_session() as s:
+        s.get(Resident, moved.resident_id).building_id = b2
+    from core.data_rights import delete_account
+
+    delete_account(actor=erased, confirm_username="leaver")
+    before = row_counts()
+    for who, key in ((moved, "survey.not_in_scope"), (erased, "survey.unverified")):
+        with pytest.raises(Conflict) as raised:
+            edit_answer(actor=who, survey_id=sv["id"], answers=full_answer(sv, single=2))
+        assert raised.value.key == key
+    assert row_counts() == before
+
+
 def test_an_all_optional_survey_needs_at_least_one_answer(moderator, resident):
     sv = make_survey(moderator, questions=[("text", "有什么建议？", [])])
     with pytest.raises(InvalidInput) as raised:
@@ -593,18 +673,87 @@ def test_paper_answers_that_cannot_be_taken(moderator, community, resident, else
     assert row_counts()["surveyresponse"] == before["surveyresponse"]
 
 
+def test_a_moderator_corrects_a_paper_answer_entered_by_mistake(moderator, community):
+    sv = make_survey(moderator)
+    on_paper = roster(community, 1)[0]
+    response_id = enter_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=on_paper,
+                                     answers=full_answer(sv))
+    other_moderator = make_user(community, "secondmod", "moderator")
+    fixed = full_answer(sv, single=2, rating=1, text=None)
+    before = row_counts()
+    correct_paper_answer(actor=other_moderator, survey_id=sv["id"], resident_id=on_paper,
+                         answers=fixed)
+    assert paper_answer_of(viewer=moderator, survey_id=sv["id"], resident_id=on_paper) == fixed
+    with read_session() as s:
+        response = s.get(SurveyResponse, response_id)
+        assert (response.channel, response.entered_by, response.user_id) == (
+            "offline", moderator.user_id, None)
+    after = row_counts()
+    assert after["surveyanswer"] == before["surveyanswer"] - 1  # the text answer went
+    assert after["participationevent"] == before["participationevent"]  # the same response
+    assert audit("survey.correct_paper_answer") == [(str(sv["id"]), {})]
+    assert survey_results(viewer=moderator, survey_id=sv["id"]).respondents is None  # 1 < k
+
+
+def test_paper_corrections_that_cannot_be_made(moderator, community, resident, people,
+                                               elsewhere):
+    sv = make_survey(moderator, scope="buildings", building_ids=[community["buildings"][0]])
+    answer_survey(actor=resident, survey_id=sv["id"], answers=full_answer(sv))
+    on_paper, nobody = roster(community, 1)[0], roster(community, 1)[0]
+    enter_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=on_paper,
+                       answers=full_answer(sv))
+    foreign = roster(elsewhere, 1)[0]
+    before = row_counts()
+    cases = [(resident.resident_id, Conflict, "survey.answered_online_not_paper"),
+             (nobody, Conflict, "survey.no_paper_answer"),
+             (foreign, InvalidInput, "survey.not_a_resident"),
+             ("1", InvalidInput, "survey.not_a_resident")]
+    for resident_id, error, key in cases:
+        with pytest.raises(error) as raised:
+            correct_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=resident_id,
+                                 answers=full_answer(sv))
+        assert raised.value.key == key, resident_id
+    with pytest.raises(InvalidInput):
+        correct_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=on_paper,
+                             answers=bad_answer(sv, "rating_0"))
+    for who in (people["resident"], people["researcher"], visitor(people)):
+        with pytest.raises(PermissionDenied):
+            correct_paper_answer(actor=who, survey_id=sv["id"], resident_id=on_paper,
+                                 answers=full_answer(sv))
+        with pytest.raises(PermissionDenied):
+            paper_answer_of(viewer=who, survey_id=sv["id"], resident_id=on_paper)
+    with write_session() as s:  # moved away since: out of the survey's buildings
+        s.get(Resident, on_paper).building_id = community["buildings"][1]
+    with pytest.raises(Conflict) as raised:
+        correct_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=on_paper,
+                             answers=full_answer(sv))
+    assert raised.value.key == "survey.resident_not_in_scope"
+    assert paper_answer_of(viewer=moderator, survey_id=sv["id"],
+                           resident_id=resident.resident_id) is None  # online: theirs
+    close_survey(actor=moderator, survey_id=sv["id"])
+    with pytest.raises(Conflict) as raised:
+        correct_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=on_paper,
+                             answers=full_answer(sv))
+    assert raised.value.key == "survey.closed"
+    assert row_counts() == {**before, "auditevent": before["auditevent"] + 1}  # the close
+
+
 # --- results ---------------------------------------------------------------------------------
 
 def answered_survey(moderator, community) -> dict:
-    """12 answers in building 1 (consenting, 60-74, retired), 3 in building 2 (consenting,
-    30-44) and 2 in building 3 (not consenting): all on paper."""
+    """25 answers, all on paper: 12 in building 1 (consenting, 60-74, retired), 6 in
+    building 2 (consenting, 30-44, employed) and 7 in building 3 (5 consenting, 18-29,
+    students; 2 not consenting, 75+, unemployed). So each breakdown shows one group and
+    hides two small ones that hold at least k persons together."""
     sv = make_survey(moderator)
     groups = [roster(community, 12, building=0, age_band="60-74", occupation="retired",
                      residency_status="local_registered"),
-              roster(community, 3, building=1, age_band="30-44", occupation="employed",
+              roster(community, 6, building=1, age_band="30-44", occupation="employed",
                      residency_status="migrant"),
-              roster(community, 2, building=2, consent=False, age_band="18-29",
-                     occupation="student", residency_status="renter")]
+              roster(community, 5, building=2, age_band="18-29", occupation="student",
+                     residency_status="renter")
+              + roster(community, 2, building=2, consent=False, age_band="75+",
+                       occupation="unemployed", residency_status="local_registered")]
     for group, single, rating in zip(groups, (0, 1, 2), (5, 2, 1)):
         for resident_id in group:
             enter_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=resident_id,
@@ -617,21 +766,22 @@ def test_per_question_results(moderator, community, people):
     sv = answered_survey(moderator, community)
     close_survey(actor=moderator, survey_id=sv["id"])
     result = survey_results(viewer=visitor(people), survey_id=sv["id"])
-    assert (result.respondents, result.offline, result.status) == (17, 17, "closed")
+    assert (result.respondents, result.offline, result.status, result.k) == (25, 25, "closed", K)
     single, multiple, rating, ranking, text = result.questions
-    assert [(o.label, o.count) for o in single.options] == [("照明", 12), ("停车", 3), ("绿化", 2)]
-    assert single.answered == 17 and single.options[0].share == pytest.approx(12 / 17)
-    assert [o.count for o in multiple.options] == [17, 0, 17]
-    assert rating.ratings == [2, 3, 0, 0, 12] and rating.mean == pytest.approx(68 / 17)
+    assert all(q.shown for q in result.questions)
+    assert [(o.label, o.count) for o in single.options] == [("照明", 12), ("停车", 6), ("绿化", 7)]
+    assert single.answered == 25 and single.options[0].share == pytest.approx(12 / 25)
+    assert [o.count for o in multiple.options] == [25, 0, 25]
+    assert rating.ratings == [7, 6, 0, 0, 12] and rating.mean == pytest.approx(79 / 25)
     assert [(o.label, o.mean_rank, o.points) for o in ranking.options] == [
-        ("电梯", 2.0, 17), ("路灯", 1.0, 34), ("长椅", 3.0, 0)]
-    assert (text.kind, text.answered, text.options) == ("text", 17, [])
+        ("电梯", 2.0, 25), ("路灯", 1.0, 50), ("长椅", 3.0, 0)]
+    assert (text.kind, text.answered, text.options) == ("text", 25, [])
 
 
 def test_results_while_open_are_for_staff_and_researchers(moderator, community, people):
     sv = answered_survey(moderator, community)
     for who in ("moderator", "admin", "researcher"):
-        assert survey_results(viewer=people[who], survey_id=sv["id"]).respondents == 17
+        assert survey_results(viewer=people[who], survey_id=sv["id"]).respondents == 25
     for who in (people["resident"], visitor(people)):
         with pytest.raises(Conflict) as raised:
             survey_results(viewer=who, survey_id=sv["id"])
@@ -641,12 +791,83 @@ def test_results_while_open_are_for_staff_and_researchers(moderator, community, 
         survey_results(viewer=moderator, survey_id=draft["id"])
 
 
+def test_a_survey_one_person_answered_shows_no_counts_to_anyone(moderator, community,
+                                                               people):
+    sv = make_survey(moderator, scope="buildings", building_ids=[community["buildings"][0]])
+    enter_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=roster(community, 1)[0],
+                       answers=full_answer(sv))
+    close_survey(actor=moderator, survey_id=sv["id"])
+    for who in (visitor(people), people["resident"], people["researcher"], moderator):
+        result = survey_results(viewer=who, survey_id=sv["id"])
+        assert (result.respondents, result.offline, result.k) == (None, None, K)
+        assert [(q.shown, q.answered, q.options, q.ratings, q.mean)
+                for q in result.questions] == [(False, None, [], [], None)] * 5
+    table = cross_tab(viewer=people["researcher"], survey_id=sv["id"],
+                      question_id=sv["q"]["rating"], dimension="building")
+    assert [(r.persons, r.suppressed, r.values) for r in table.rows] == [(None, True, [None])]
+
+
+def test_an_optional_question_fewer_than_k_answered_is_not_shown(moderator, community, people):
+    sv = make_survey(moderator)
+    people_ = roster(community, K)
+    for i, resident_id in enumerate(people_):
+        enter_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=resident_id,
+                           answers=full_answer(sv, text="多装灯" if i < K - 1 else None))
+    result = survey_results(viewer=people["researcher"], survey_id=sv["id"])
+    assert result.respondents == K
+    assert [(q.kind, q.shown, q.answered) for q in result.questions] == [
+        ("single", True, K), ("multiple", True, K), ("rating", True, K), ("ranking", True, K),
+        ("text", False, None)]
+
+
+def test_a_lone_answer_cannot_be_derived_from_the_totals(moderator, community, people):
+    """The reviewer's case: 10 answers in building 1 and 1 in building 2. The question's
+    totals are public (11 answered); had building 1 been shown, total minus building 1
+    would be the lone answer. Both are hidden."""
+    b1, b2 = community["buildings"][:2]
+    sv = make_survey(moderator, scope="buildings", building_ids=[b1, b2])
+    for resident_id in roster(community, 10, building=0):
+        enter_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=resident_id,
+                           answers=full_answer(sv, single=0, rating=5))
+    enter_paper_answer(actor=moderator, survey_id=sv["id"],
+                       resident_id=roster(community, 1, building=1)[0],
+                       answers=full_answer(sv, single=1, rating=1))
+    close_survey(actor=moderator, survey_id=sv["id"])
+    public = survey_results(viewer=visitor(people), survey_id=sv["id"])
+    assert public.respondents == 11 and public.questions[0].answered == 11
+    for kind in ("single", "multiple", "rating", "ranking"):
+        table = cross_tab(viewer=people["researcher"], survey_id=sv["id"],
+                          question_id=sv["q"][kind], dimension="building")
+        assert [(r.group, r.persons, r.suppressed) for r in table.rows] == [
+            ("1号楼", None, True), ("2号楼", None, True)]
+        assert all(v is None for r in table.rows for v in r.values)
+
+
+@pytest.mark.parametrize("sizes, hidden", [
+    ({"a": 10, "b": 1}, {"a", "b"}),  # two groups, one small: both
+    ({"a": 20, "b": 12}, set()),
+    ({"a": 3}, {"a"}),
+    ({"a": 0, "b": 15}, set()),
+    ({"a": 12, "b": 6, "c": 17}, {"a", "b"}),  # one small: the next smallest with it
+    ({"a": 12, "b": 3, "c": 12}, {"a", "b"}),  # ties by name
+    ({"a": 20, "b": 6, "c": 7}, {"b", "c"}),  # two small holding 13 >= k: enough
+    ({"a": 50, "b": 1, "c": 2, "d": 60}, {"a", "b", "c"}),  # 3 < k: one more
+    ({"a": 12, "b": 1, "c": 1}, {"a", "b", "c"}),
+    ({"a": 30, "b": 9, "c": 5, "d": 40}, {"b", "c"})])
+def test_secondary_suppression_hides_at_least_two_groups_of_k_together(sizes, hidden):
+    assert hidden_groups(sizes) == hidden
+    found = hidden_groups(sizes)
+    if found:
+        assert len(found) >= 2 or found == {g for g, n in sizes.items() if n}
+        assert sum(sizes[g] for g in found) >= K or found == {g for g, n in sizes.items() if n}
+
+
 def test_cross_tab_by_building_suppresses_small_groups(moderator, community, people):
     sv = answered_survey(moderator, community)
     table = cross_tab(viewer=people["researcher"], survey_id=sv["id"],
                       question_id=sv["q"]["single"], dimension="building")
     assert (table.measure, table.columns, table.k) == ("share", ["照明", "停车", "绿化"], K)
-    # 3 and 2 persons are under k: both hidden (building counts everyone, consent or not).
+    # 6 and 7 persons are under k: both hidden (building counts everyone, consent or not).
     assert [(r.group, r.persons, r.suppressed, r.values) for r in table.rows] == [
         ("1号楼", 12, False, [1.0, 0.0, 0.0]), ("2号楼", None, True, [None] * 3),
         ("3号楼", None, True, [None] * 3)]
@@ -665,22 +886,23 @@ def test_one_small_group_takes_the_next_smallest_with_it(moderator, community, p
                            answers=full_answer(sv, single=2))
     table = cross_tab(viewer=moderator, survey_id=sv["id"], question_id=sv["q"]["single"],
                       dimension="building")
-    # Sizes 12, 3, 12: only building 2 is small, so the next smallest is hidden too, else
+    # Sizes 12, 6, 17: only building 2 is small, so the next smallest is hidden too, else
     # the total would give it away.
     assert [(r.group, r.suppressed) for r in table.rows] == [
         ("1号楼", True), ("2号楼", True), ("3号楼", False)]
 
 
 @pytest.mark.parametrize("dimension, shown", [
-    ("age_band", [("60-74", 12, False), ("30-44", None, True)]),
-    ("occupation", [("employed", None, True), ("retired", 12, False)]),
-    ("residency_status", [("local_registered", 12, False), ("migrant", None, True)])])
+    ("age_band", [("60-74", 12, False), ("30-44", None, True), ("18-29", None, True)]),
+    ("occupation", [("employed", None, True), ("retired", 12, False), ("student", None, True)]),
+    ("residency_status", [("local_registered", 12, False), ("migrant", None, True),
+                          ("renter", None, True)])])
 def test_demographic_cross_tabs_count_only_consenting_residents(moderator, community, people,
                                                                 dimension, shown):
     sv = answered_survey(moderator, community)
     table = cross_tab(viewer=people["researcher"], survey_id=sv["id"],
                       question_id=sv["q"]["single"], dimension=dimension)
-    # The two non-consenting students/renters aged 18-29 appear nowhere.
+    # The two non-consenting unemployed residents aged 75+ appear nowhere.
     assert sorted((r.group, r.persons, r.suppressed) for r in table.rows) == sorted(shown)
 
 
@@ -711,7 +933,7 @@ def test_free_text_for_moderators_only_without_names_in_a_stable_order(moderator
             text_answers_csv(viewer=who, survey_id=sv["id"])
     first = text_answers(viewer=moderator, survey_id=sv["id"])
     assert first == text_answers(viewer=people["admin"], survey_id=sv["id"])
-    assert len(first) == 17 and {a.position for a in first} == {5}
+    assert len(first) == 25 and {a.position for a in first} == {5}
     assert set(type(first[0]).model_fields) == {"question_id", "position", "prompt", "text"}
     with read_session() as s:
         in_order = [a.text for a in s.exec(select(SurveyAnswer).where(

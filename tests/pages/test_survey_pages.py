@@ -3,13 +3,15 @@ a moderator drafts a survey, adds questions, opens it and enters a paper answer;
 survey's results, cross-tabulation and free text for each role; a proposal made from it
 links back."""
 import json
+from datetime import timedelta
 
 from sqlmodel import col, select
 
 from core.i18n import Translator
-from db.engine import read_session
+from db.engine import read_session, write_session
 from db.models import (ParticipationEvent, Proposal, Survey, SurveyQuestion, SurveyResponse,
                        User)
+from db.models.base import utcnow
 from tests.pages.test_hearing_pages import button
 
 T = Translator("en")
@@ -211,3 +213,120 @@ def test_visitor_sees_the_list_and_is_asked_to_sign_in(app):
 def test_unknown_or_draft_survey_is_not_found_for_residents(app):
     at = open_surveys(app, "resident", 999999)
     assert at.warning[0].value == T("error.not_found")
+
+
+# --- the window, small counts and paper corrections ----------------------------------------
+
+def set_window(survey_id: int, *, opens, closes) -> None:
+    with write_session() as s:
+        survey = s.get(Survey, survey_id)
+        survey.opens_at, survey.closes_at = opens, closes
+
+
+def facts(at) -> str:
+    """The survey's caption: status · scope · window · responses."""
+    return [c.value for c in at.caption if " · " in c.value][0]
+
+
+def community_tz() -> str:
+    from core.community import get_community
+
+    return get_community(1).timezone
+
+
+def test_a_survey_past_its_window_shows_as_closed_with_its_results(app):
+    survey_id = demo_survey("open")
+    set_window(survey_id, opens=utcnow() - timedelta(days=3),
+               closes=utcnow() - timedelta(minutes=5))  # nobody closed it
+    at = open_surveys(app, "resident", survey_id)
+    shown = texts(at)
+    assert not [m for m in shown if m.startswith(T("surveys.not_yet_open", when="")[:15])]
+    assert T("survey.results_after_close") not in shown  # the results are public now
+    assert facts(at).startswith(T("survey_status.closed") + " · ")
+    assert not at.get("form")  # no answering
+    with read_session() as s:
+        survey = s.get(Survey, survey_id)
+        assert (survey.status, survey.closed_at) == ("closed", survey.closes_at)
+
+
+def test_an_open_survey_before_its_window_says_when_it_opens(app):
+    survey_id = demo_survey("open")
+    opens = (utcnow() + timedelta(days=2)).replace(second=0, microsecond=0)
+    set_window(survey_id, opens=opens, closes=opens + timedelta(days=7))
+    at = open_surveys(app, "resident", survey_id)
+    when = T.datetime(opens, community_tz(), "short")
+    assert T("surveys.not_yet_open", when=when) in [e.value for e in at.info]
+    assert facts(at).startswith(T("survey_status.open") + " · ")
+    assert not at.get("form")
+
+
+def small_closed_survey() -> int:
+    """A survey of one building that one resident answered on paper, closed."""
+    from core.principal import Principal
+    from core.surveys import (add_question, close_survey, create_survey, enter_paper_answer,
+                              open_survey)
+    from db.models import Resident, User
+
+    with read_session() as s:
+        moderator = s.exec(select(User).where(User.username == "moderator")).one()
+        person = s.exec(select(Resident).where(col(Resident.id).not_in(
+            select(User.resident_id).where(col(User.resident_id).is_not(None))))
+            .order_by(col(Resident.id))).first()
+    actor = Principal(user_id=moderator.id, role="moderator", community_id=1)
+    survey_id = create_survey(actor=actor, title="Small survey", scope="buildings",
+                              building_ids=[person.building_id], opens_at=utcnow(),
+                              closes_at=utcnow() + timedelta(days=1))
+    question = add_question(actor=actor, survey_id=survey_id, kind="single",
+                            prompt="Which one?", options=["Lights", "Benches"])
+    open_survey(actor=actor, survey_id=survey_id)
+    enter_paper_answer(actor=actor, survey_id=survey_id, resident_id=person.id,
+                       answers={question: option_ids(question)[1]})
+    close_survey(actor=actor, survey_id=survey_id)
+    return survey_id
+
+
+def test_a_survey_one_person_answered_shows_no_counts(app):
+    survey_id = small_closed_survey()
+    too_few = T("surveys.too_few_answers", k=10)
+    for role in ("anonymous", "resident", "researcher", "moderator"):
+        at = open_surveys(app, role, survey_id)
+        assert too_few in [e.value for e in at.info], role
+        assert not at.get("vega_lite_chart") and not at.metric and not at.dataframe, role
+        assert not any(T("surveys.answered_by", n=1) in m for m in texts(at)), role
+
+
+def test_moderator_corrects_a_paper_answer(app):
+    from db.models import Resident
+
+    survey_id = demo_survey("open")
+    q = questions(survey_id)
+    with read_session() as s:
+        response, person = s.exec(select(SurveyResponse, Resident)
+                                  .join(Resident, Resident.id == SurveyResponse.resident_id)
+                                  .where(SurveyResponse.survey_id == survey_id,
+                                         SurveyResponse.channel == "offline")
+                                  .order_by(col(SurveyResponse.id))).first()
+    at = app("moderator")
+    at.query_params["id"] = str(survey_id)
+    at.session_state[f"survey_paper_q_{survey_id}"] = person.full_name
+    at.run()
+    at.switch_page("pages/surveys.py").run()
+    at.radio(key=f"paper_mode_{survey_id}").set_value("correct").run()
+    who = at.selectbox(key=f"paper_fix_who_{survey_id}")
+    who.select_index([i for i, m in enumerate(who.options) if m.startswith(person.full_name)][0])
+    at.run()
+    rating = at.radio(key=f"paper_fix_{survey_id}_{person.id}_0_{q['rating']}")
+    before = rating.value
+    assert before in (1, 2, 3, 4, 5)  # filled in with what was entered
+    rating.set_value(5 if before != 5 else 1)
+    button(at, T("surveys.paper_correct_submit")).click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert at.success[0].value == T("surveys.paper_corrected", name=person.full_name)
+    with read_session() as s:
+        from db.models import SurveyAnswer
+
+        stored = s.exec(select(SurveyAnswer.rating).where(
+            SurveyAnswer.response_id == response.id,
+            SurveyAnswer.question_id == q["rating"])).one()
+        channel = s.get(SurveyResponse, response.id).channel
+    assert (stored, channel) == (5 if before != 5 else 1, "offline")

@@ -83,6 +83,14 @@ MESSAGES = {
                            "it is marked as offline."),
     "surveys.paper_submit": ("录入", "Enter answer"),
     "surveys.paper_ok": ("已录入 {name} 的纸质问卷。", "Paper answer of {name} entered."),
+    "surveys.paper_mode": ("操作", "Action"),
+    "surveys.paper_mode_enter": ("录入新问卷", "Enter a new answer"),
+    "surveys.paper_mode_correct": ("更正已录入的问卷", "Correct an entered answer"),
+    "surveys.paper_correct_help": ("录错时使用：用表中的回答替换原来的回答，仍记为纸质问卷。",
+                                   "For an answer entered by mistake: the answers below "
+                                   "replace it, and it stays a paper answer."),
+    "surveys.paper_correct_submit": ("保存更正", "Save the correction"),
+    "surveys.paper_corrected": ("已更正 {name} 的纸质问卷。", "Paper answer of {name} corrected."),
     # results
     "surveys.results": ("调查结果", "Results"),
     "surveys.counting": ("正在统计……", "Counting…"),
@@ -98,14 +106,23 @@ MESSAGES = {
                             "last 0). Mean rank:"),
     "surveys.mean_rank": ("{option} {rank}", "{option} {rank}"),
     "surveys.cross_tab": ("交叉分析", "Cross-tabulation"),
-    "surveys.cross_tab_help": ("少于 {k} 人的组不显示（必要时另隐藏一组，以免由总数推算）。",
-                               "Groups of fewer than {k} persons are not shown (with one more "
-                               "hidden where the total would give it away)."),
+    "surveys.cross_tab_help": ("少于 {k} 人的组不显示；还会多隐藏几组，使隐藏的组至少两组、合计至少 {k} 人，以免由总数推算。",
+                               "Groups of fewer than {k} persons are not shown, and more are "
+                               "hidden with them until at least two are hidden holding at "
+                               "least {k} persons together, so the totals cannot give them "
+                               "away."),
+    "surveys.suppressed_help": ("少于 {k} 人的组，以及为保护它们而一并隐藏的组。",
+                                "Groups of fewer than {k} persons, and those hidden with them "
+                                "to protect them."),
+    "surveys.too_few_answers": ("回答少于 {k} 人，不显示结果，以免认出具体的人。",
+                                "Too few answers to show (fewer than {k}), so that nobody can "
+                                "be singled out."),
     "surveys.cross_tab_consent": ("按人口特征分组时只统计同意用于研究的居民。",
                                   "Breakdowns by demographics count only residents who agreed "
                                   "to research use."),
     "surveys.cross_tab_empty": ("没有可以分组的回答。", "No answers to break down."),
-    "surveys.hidden_groups": ("已隐藏（少于 {k} 人）：{groups}", "Hidden (fewer than {k} persons): {groups}"),
+    "surveys.hidden_groups": ("已隐藏（保护少于 {k} 人的组）：{groups}",
+                              "Hidden (protecting groups of fewer than {k}): {groups}"),
     "surveys.group": ("组", "Group"),
     "surveys.measure_share": ("比例", "Share"),
     "surveys.measure_mean": ("平均评分", "Mean rating"),
@@ -167,6 +184,11 @@ MESSAGES = {
                                  "Your paper answer has been entered: it cannot be given again or "
                                  "changed online."),
     "survey.not_answered": ("您还没有填写这份调查。", "You have not answered this survey yet."),
+    "survey.no_paper_answer": ("这位居民还没有录入纸质问卷。",
+                               "No paper answer of this resident has been entered."),
+    "survey.answered_online_not_paper": ("这位居民是在线填写的，只能由本人修改。",
+                                         "This resident answered online: only they can change "
+                                         "it."),
     "survey.not_a_resident": ("名册上没有这位居民。", "This person is not on the roster."),
     "survey.resident_unverified": ("这位居民的身份尚未确认。", "This resident has not been confirmed yet."),
     "survey.resident_not_in_scope": ("这位居民不住在调查的楼栋。",
@@ -197,5 +219,6 @@ MESSAGES = {
     "audit.action.survey.answer": ("填写需求调查", "Survey answered"),
     "audit.action.survey.edit_answer": ("修改调查回答", "Survey answer changed"),
     "audit.action.survey.paper_answer": ("录入纸质问卷", "Paper survey answer entered"),
+    "audit.action.survey.correct_paper_answer": ("更正纸质问卷", "Paper survey answer corrected"),
     "audit.action.survey.make_proposal": ("由调查形成提案", "Proposal made from a survey"),
 }

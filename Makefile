@@ -20,6 +20,8 @@ test: $(STAMP)
 test-core test-pages test-e2e test-pg: $(STAMP)
 	$(PY) -m pytest tests/$(subst test-,,$@)
 
+# The district benchmarks (about 15 minutes): SQLite, or PostgreSQL with
+# DATABASE_URL=postgresql+psycopg://...; prints the table and writes bench/RESULTS.md.
 bench: $(STAMP)
 	$(PY) -m bench
 

@@ -214,8 +214,9 @@ def _save(backend: str, figures: dict) -> None:
 def results_table() -> str:
     """One table: a row per measurement, a column per backend, the target and whether each
     backend met it."""
+    files = sorted(FIGURES.glob("*.json"), key=lambda f: (f.stem != "sqlite", f.stem))
     runs = {BACKENDS.get(f.stem, f.stem): json.loads(f.read_text(encoding="utf-8"))
-            for f in sorted(FIGURES.glob("*.json"))}
+            for f in files}
     names = list(runs)
     lines = ["# Benchmarks", "", "Written by `python -m bench` (`make bench`); see its docstring "
              "for what each figure is. " + "; ".join(
@@ -226,7 +227,9 @@ def results_table() -> str:
     order: dict[str, dict] = {}
     for run in runs.values():
         for line in run["rows"]:
-            order.setdefault(line["what"], line)
+            known = order.get(line["what"])
+            if known is None or known["target"] is None:  # a target wherever there is one
+                order[line["what"]] = line
     for what, first in order.items():
         cells, verdicts = [], []
         for name, run in runs.items():

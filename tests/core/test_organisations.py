@@ -24,7 +24,7 @@ from core.organisations.membership import decide_request, leave_organisation, re
 from core.principal import Principal
 from db.engine import read_session, write_session
 from db.models import (ActivitySignup, Actor, AuditEvent, Organisation, OrganisationActivity,
-                       OrganisationMember, ParticipationEvent, Resident, User, VolunteerRecord)
+                       OrganisationMember, ParticipationEvent, Resident, VolunteerRecord)
 from db.models.base import utcnow
 from tests.adversarial.test_races import race
 from tests.conftest import make_user, other_community, visitor

@@ -130,7 +130,10 @@ def test_draw_accept_replace_and_check_in(browser, app_url, e2e_database):
         # At the door: both come in; someone who was not invited is turned away.
         check_in(moderator, accepting[2], accepting[0], "online")
         check_in(moderator, left_out[0][2], left_out[0][0], "offline")
-        search = main(moderator).get_by_role("textbox", name="按姓名或房号查找居民")
+        # By the widget's key: while a run redraws the page, a section's old copy can still
+        # be on screen beside the new one, with a box of the same label.
+        idle(moderator)
+        search = moderator.locator(".st-key-check_in_query input").last
         search.fill(declining[2])
         search.press("Enter")
         moderator.locator(f".st-key-in_offline_{declining[0]} button").click()

@@ -149,7 +149,8 @@ def test_building_survey_answers_cross_tab_and_proposal(browser, app_url, e2e_da
         buildings = main(moderator).get_by_role("combobox", name="楼栋")
         buildings.click()
         buildings.fill(building["name"])
-        buildings.press("Enter")
+        # Click the option itself: Enter pressed as the list is still filtering chose nothing.
+        moderator.get_by_role("option", name=building["name"], exact=True).click()
         moderator.keyboard.press("Escape")
         expect(main(moderator).get_by_test_id("stMultiSelect")).to_contain_text(building["name"])
         main(moderator).get_by_role("button", name="创建（草稿）").click()

@@ -66,10 +66,9 @@ def support_threshold(s: Session, proposal: Proposal) -> int:
     return max(1, math.ceil(round(community.support_threshold * s.exec(roster).one(), 9)))
 
 
-def submit_proposal(*, actor: Principal, kind: str, title: str, body: str, category: str,
-                    building_id: int | None = None, photo: bytes | None = None) -> int:
-    """A resident's proposal (an idea) or need (a problem to solve); returns its id."""
-    require(actor, "proposal.create")
+def clean_proposal(*, kind, category, title, body) -> tuple[str, str]:
+    """(title, body) cleaned, or InvalidInput for a bad kind, category, title or body: what
+    every new proposal is checked against, whoever makes it."""
     if kind not in PROPOSAL_KINDS:
         raise InvalidInput("field.not_a_choice", field="kind")
     if category not in CATEGORIES:
@@ -78,6 +77,14 @@ def submit_proposal(*, actor: Principal, kind: str, title: str, body: str, categ
     if isinstance(body, str) and len(body) > BODY_MAX * 2:
         raise InvalidInput("field.too_long", field="body", max=BODY_MAX)
     body = clean_text(body, field="body", max_len=BODY_MAX, min_len=10, multiline=True)
+    return title, body
+
+
+def submit_proposal(*, actor: Principal, kind: str, title: str, body: str, category: str,
+                    building_id: int | None = None, photo: bytes | None = None) -> int:
+    """A resident's proposal (an idea) or need (a problem to solve); returns its id."""
+    require(actor, "proposal.create")
+    title, body = clean_proposal(kind=kind, category=category, title=title, body=body)
     prepared = prepare_photo(photo) if photo is not None else None
     with write_session() as s:
         if building_id is not None:

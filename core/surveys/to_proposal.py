@@ -5,17 +5,15 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from core.audit import record
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict
 from core.permissions import can, require
 from core.principal import Principal
-from core.proposals.commands import BODY_MAX, TITLE_MAX
+from core.proposals.commands import clean_proposal
 from core.rows import community_choice
 from core.surveys.common import load_survey, status_of, survey_or_none
 from core.surveys.queries import LinkedProposal
-from core.text import clean_text
 from db.engine import read_session, write_session
 from db.models import Building, Proposal, ProposalFollow, ProposalStatusChange
-from db.models.proposals import CATEGORIES, PROPOSAL_KINDS
 
 
 def make_proposal(*, actor: Principal, survey_id: int, title: str, body: str, category: str,
@@ -23,14 +21,7 @@ def make_proposal(*, actor: Principal, survey_id: int, title: str, body: str, ca
     """A proposal made from a closed survey, by a moderator, with the survey linked; returns
     its id. (No participation event: the residents' part was answering the survey.)"""
     require(actor, "survey.manage")
-    if kind not in PROPOSAL_KINDS:
-        raise InvalidInput("field.not_a_choice", field="kind")
-    if category not in CATEGORIES:
-        raise InvalidInput("field.not_a_choice", field="category")
-    title = clean_text(title, field="title", max_len=TITLE_MAX, min_len=4)
-    if isinstance(body, str) and len(body) > BODY_MAX * 2:
-        raise InvalidInput("field.too_long", field="body", max=BODY_MAX)
-    body = clean_text(body, field="body", max_len=BODY_MAX, min_len=10, multiline=True)
+    title, body = clean_proposal(kind=kind, category=category, title=title, body=body)
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True, shared=True)
         if status_of(survey) != "closed":  # closed by a moderator or by its window

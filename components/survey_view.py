@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from components.hearing_view import local_datetime
-from components.page import escape_md, label, run_command, show_error
-from core.errors import DomainError
+from components.page import escape_md, label, run_command
 from core.hearings import find_residents
 from core.i18n import Translator
 from core.permissions import can
@@ -253,15 +252,11 @@ def _paper_answer(t: Translator, viewer: Principal, survey: SurveyDetail) -> Non
                               format_func=lambda m: f"{m.name} · {m.building} {m.unit or ''}")
         answers = answer_inputs(t, survey, f"paper_{survey.id}_{round_}", None)
         if st.form_submit_button(t("surveys.paper_submit"), type="primary"):
-            try:
+            def enter() -> None:  # a fresh, empty form once this answer is in
                 enter_paper_answer(actor=viewer, survey_id=survey.id,
                                    resident_id=person.resident_id, answers=answers)
-            except DomainError as error:
-                show_error(t, error)
-            else:
                 st.session_state[f"paper_round_{survey.id}"] = round_ + 1
-                st.session_state["flash"] = ("surveys.paper_ok", {"name": escape_md(person.name)})
-                st.rerun()
+            run_command(t, enter, "surveys.paper_ok", name=escape_md(person.name))
 
 
 def _paper_correction(t: Translator, viewer: Principal, survey: SurveyDetail, matches) -> None:
@@ -279,13 +274,8 @@ def _paper_correction(t: Translator, viewer: Principal, survey: SurveyDetail, ma
     with st.form(key):
         answers = answer_inputs(t, survey, key, entered)
         if st.form_submit_button(t("surveys.paper_correct_submit"), type="primary"):
-            try:
+            def correct() -> None:
                 correct_paper_answer(actor=viewer, survey_id=survey.id,
                                      resident_id=person.resident_id, answers=answers)
-            except DomainError as error:
-                show_error(t, error)
-            else:
                 st.session_state[f"paper_fix_round_{survey.id}"] = round_ + 1
-                st.session_state["flash"] = ("surveys.paper_corrected",
-                                             {"name": escape_md(person.name)})
-                st.rerun()
+            run_command(t, correct, "surveys.paper_corrected", name=escape_md(person.name))

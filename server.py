@@ -2,17 +2,20 @@
 
 Streamlit has no API to set a cookie from a script, so the script hands the browser a
 one-time token (see core/accounts/sessions.py) that it redeems here for a signed, expiring,
-HttpOnly, SameSite=Lax cookie. `streamlit run server.py` serves both.
+HttpOnly, SameSite=Lax cookie. `streamlit run server.py` serves both, and every HTML page
+names the server's address (components/page_shell.py), so a page's own URL connects at once.
 """
 import os
 from urllib.parse import urlsplit
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from components.page_shell import KnownServer
 from core.accounts import sessions
 
 # With a `pages/` folder beside app.py, Streamlit starts in its legacy multipage mode until
@@ -58,4 +61,5 @@ async def logout(request: Request) -> Response:
 
 
 app = st.App("app.py", routes=[Route("/auth/session", redeem, methods=["POST"]),
-                               Route("/auth/logout", logout, methods=["POST"])])
+                               Route("/auth/logout", logout, methods=["POST"])],
+             middleware=[Middleware(KnownServer)])

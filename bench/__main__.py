@@ -105,10 +105,10 @@ def foundation(repeat: int, counts: dict) -> list[dict]:
 def interactive(repeat: int) -> list[dict]:
     """Time to interactive of the proposals page in headless Chromium, and its ratio to a
     one-line page served the same way (bench/browser.py)."""
-    from bench.browser import TARGET, interactive_rows
+    from bench.browser import LOADS, TARGET, interactive_rows
 
     (_, one_size, one, _), (_, size, mine, _), (_, _, ratio, _) = interactive_rows(
-        os.environ["DATABASE_URL"], max(repeat, 5))
+        os.environ["DATABASE_URL"], max(repeat, LOADS))
     return [row("one-line Streamlit page: interactive in headless Chromium", one_size, one),
             row("proposals page: interactive in headless Chromium", size, mine),
             row("proposals page / one-line page", size, ratio, TARGET, unit="x")]

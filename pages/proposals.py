@@ -1,15 +1,18 @@
 import streamlit as st
 
-from components.page import detail_id, empty_state, escape_md, label, open_page, person, show_flash
+from components.page import (detail_id, empty_state, escape_md, label, open_page, person,
+                             show_flash, show_more, shown_count)
 from components.proposal_view import proposal_detail
 from components.thread import comment_thread
 from core.community import get_community, list_actors, list_buildings
 from core.permissions import can
-from core.proposals import SORTS, get_proposal, list_proposals, lifecycle
+from core.proposals import PAGE_SIZE, SORTS, get_proposal, list_proposals, lifecycle
 from core.vocabulary import CATEGORIES, PROPOSAL_KINDS, PROPOSAL_STATUSES
 
 FILTERS = ("proposals_status", "proposals_kind", "proposals_category", "proposals_building",
            "proposals_actor")
+SEARCH = "proposals_search"
+LIST = "proposals"
 
 t, principal = open_page("page.proposals", "proposals.title", "proposals.caption")
 community = get_community(principal.community_id)
@@ -28,6 +31,28 @@ def show_one(proposal_id: int) -> None:
                    open_=proposal.status not in lifecycle.DISCUSSION_CLOSED)
 
 
+def clear_criteria() -> None:
+    for key in (SEARCH, *FILTERS):
+        st.session_state.pop(key, None)
+
+
+def narrowed_to(search: str, status, kind, category, building_id, actor_id) -> None:
+    """What the list is narrowed to, while the section that sets it is closed, and a button
+    that shows everything again."""
+    shown = [f"“{search}”"] if search else []
+    shown += [t(f"status.{status}")] if status else []
+    shown += [t(f"kind.{kind}")] if kind else []
+    shown += [t(f"category.{category}")] if category else []
+    if building_id:
+        shown += [b.name for b in list_buildings(community.id) if b.id == building_id]
+    if actor_id:
+        shown += [a.name for a in list_actors(community.id, include_inactive=True)
+                  if a.id == actor_id]
+    st.caption(t("proposals.narrowed_to", criteria=" · ".join(escape_md(x) for x in shown)))
+    st.button(t("proposals.clear_criteria"), icon=":material/close:", key="proposals_clear",
+              on_click=clear_criteria)
+
+
 requested = detail_id()
 if requested is not None:
     show_one(requested)
@@ -36,18 +61,19 @@ if requested is not None:
 if can(principal, "proposal.create"):
     st.page_link("pages/new_proposal.py", label=t("new_proposal.title"),
                  icon=":material/add_circle:")
-search = st.text_input(t("proposals.search"), max_chars=100, placeholder=t("proposals.search_hint"),
-                       icon=":material/search:")
-# The select boxes are drawn only while the expander is open (it reruns the page when opened
-# or closed): drawn closed, the five boxes and the browser code they load slowed every first
-# load of the list. persist_state keeps the choices while it is closed and while a proposal
-# is open, as they were kept when the boxes were always drawn.
-filters = st.expander(t("proposals.filters"), icon=":material/filter_list:",
-                      key="proposals_filters", on_change="rerun")
-if filters.open:
+# The search box and the select boxes are drawn only while this section is open (it reruns
+# the page when opened or closed): drawn on every first load, their browser code (fetched
+# after the page connects, a dozen files for the search box alone) slowed every first load
+# of the list (bench/browser.py). persist_state keeps the choices while it is closed and
+# while a proposal is open; a line under it says what the list is narrowed to.
+criteria = st.expander(t("proposals.filters"), icon=":material/search:",
+                       key="proposals_filters", on_change="rerun")
+if criteria.open:
     buildings = {b.id: b for b in list_buildings(community.id)}
     actors = {a.id: a for a in list_actors(community.id, include_inactive=True)}
-    with filters:
+    with criteria:
+        st.text_input(t("proposals.search"), max_chars=100, key=SEARCH, persist_state="page",
+                      placeholder=t("proposals.search_hint"), icon=":material/search:")
         c1, c2 = st.columns(2)
         c1.selectbox(t("field_name.status"), [None, *PROPOSAL_STATUSES], key=FILTERS[0],
                      persist_state="page",
@@ -64,13 +90,21 @@ if filters.open:
         c1.selectbox(t("field_name.actor"), [None, *actors], key=FILTERS[4],
                      persist_state="page",
                      format_func=lambda a: t("common.all") if a is None else actors[a].name)
+search = (st.session_state.get(SEARCH) or "").strip()
 status, kind, category, building, actor = (st.session_state.get(key) for key in FILTERS)
+if not criteria.open and (search or any([status, kind, category, building, actor])):
+    narrowed_to(search, status, kind, category, building, actor)
 sort = st.segmented_control(t("proposals.sort"), list(SORTS), default="newest",
                             format_func=lambda s: t(f"proposals.sort.{s}"))
-page_number = st.session_state.get("proposals_page", 1)
+# One page at first and "show more" under the list, as in threads; a new search, filter or
+# sort starts again from the first page.
+asked = (search, status, kind, category, building, actor, sort)
+if st.session_state.get("proposals_asked") != asked:
+    st.session_state["proposals_asked"] = asked
+    st.session_state.pop(f"shown_{LIST}", None)
 result = list_proposals(community_id=community.id, status=status, kind=kind, category=category,
                         building_id=building, actor_id=actor, search=search,
-                        sort=sort or "newest", page=page_number)
+                        sort=sort or "newest", page_size=shown_count(LIST, PAGE_SIZE))
 
 st.caption(t("proposals.count", n=result.total))
 if not result.items:
@@ -92,6 +126,4 @@ for item in result.items:
             t("proposals.comments", n=item.comment_count),
             t.datetime(item.created_at, community.timezone, "short")]))
 
-if result.pages > 1:
-    st.number_input(t("proposals.page", pages=result.pages), min_value=1, max_value=result.pages,
-                    step=1, key="proposals_page")
+show_more(t, LIST, result.total - len(result.items), PAGE_SIZE)

@@ -61,9 +61,11 @@ def test_submit_support_discuss_answer(browser, app_url: str):
                  "walnut-courtyard-evening")
         # Found through the list's search, then opened by its link (not by address).
         nav(neighbour, "提案与需求", "proposals")
+        main(neighbour).get_by_text("搜索与筛选").click()
         search = main(neighbour).get_by_role("textbox", name="搜索")
         search.fill(title)
         search.press("Enter")
+        expect(main(neighbour)).to_contain_text("共 1 项")
         main(neighbour).get_by_role("link", name=title).click()
         expect(main(neighbour)).to_contain_text("返回列表")
         main(neighbour).get_by_role("button", name="支持").click()

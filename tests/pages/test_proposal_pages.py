@@ -46,20 +46,82 @@ def test_new_proposal_refuses_bad_input_then_submits(app):
     assert created.status == "submitted" and created.category == "facilities"
 
 
-def test_list_search_and_open_detail(app):
-    at = app("anonymous")
+def open_list(app, role: str = "anonymous", *, criteria_open: bool = False):
+    at = app(role)
     at.run()
     at.switch_page("pages/proposals.py").run()
+    if criteria_open:
+        at.session_state["proposals_filters"] = True
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def listed_count(at) -> int:
+    return int([c.value for c in at.caption if c.value.endswith("items")][0].split()[0])
+
+
+def test_list_search_and_open_detail(app):
+    at = open_list(app)
+    assert not at.text_input  # the search box is in the closed search-and-filter section
+    at = open_list(app, criteria_open=True)
     search = [w for w in at.text_input if w.label == T("proposals.search")][0]
     search.input("电梯").run()
     assert not at.exception
-    count_caption = [c.value for c in at.caption if c.value.endswith("items")][0]
-    assert int(count_caption.split()[0]) >= 1
+    assert listed_count(at) >= 1
     proposal = first_open_proposal()
     at = open_proposal(app, "anonymous", proposal.id)
     assert any(proposal.title in m.value for m in at.subheader)
     assert T("thread.log_in_to_post") in [c.value for c in at.caption]
     assert not [b for b in at.button if b.label == T("proposal.support")]
+
+
+def test_a_closed_section_says_what_the_list_is_narrowed_to_and_clears_it(app):
+    at = open_list(app, "resident", criteria_open=True)
+    everything = listed_count(at)
+    at.text_input(key="proposals_search").input("电梯")
+    at.selectbox(key="proposals_kind").set_value("need").run()
+    narrowed = listed_count(at)
+    assert 0 < narrowed < everything
+    assert not [b for b in at.button if b.key == "proposals_clear"]  # open: the boxes say it
+    at.session_state["proposals_filters"] = False
+    at.run()
+    assert not at.text_input and listed_count(at) == narrowed
+    line = [c.value for c in at.caption if c.value.startswith("Showing only:")]
+    assert line == [f"Showing only: “电梯” · {T('kind.need')}"]
+    at.button(key="proposals_clear").click().run()
+    assert not at.exception
+    assert listed_count(at) == everything
+    assert not [c for c in at.caption if c.value.startswith("Showing only:")]
+    at.session_state["proposals_filters"] = True
+    at.run()
+    assert at.text_input(key="proposals_search").value == ""
+    assert at.selectbox(key="proposals_kind").value is None
+
+
+def test_the_list_shows_a_page_then_more_and_starts_again_on_a_new_sort(app):
+    with write_session() as s:
+        author = s.exec(select(User).where(User.username == "resident")).one()
+        community_id = author.community_id
+        s.add_all([Proposal(community_id=community_id, kind="idea", category="other",
+                            title=f"Bench {i:02d}", body="A bench by the gate.",
+                            author_id=author.id, status="submitted") for i in range(45)])
+    at = open_list(app, "resident")
+    total = listed_count(at)
+    assert total >= 45
+
+    def links():
+        return [p for p in at.get("page_link") if "id" in (p.proto.query_string or "")]
+
+    assert len(links()) == 20
+    more = at.button(key="more_proposals")
+    assert more.label == T("common.show_more", n=total - 20)
+    more.click().run()
+    assert len(links()) == 40
+    [w for w in at.segmented_control if w.label == T("proposals.sort")][0] \
+        .set_value("most_supported").run()
+    assert not at.exception
+    assert len(links()) == 20
 
 
 def test_unknown_proposal_id_shows_not_found(app):

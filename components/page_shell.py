@@ -21,13 +21,21 @@ def _header(headers, name: bytes) -> bytes:
     return next((v for k, v in headers if k.lower() == name), b"")
 
 
-def base_url_script(base_path: str | None = None) -> bytes:
-    """The inline script that sets Streamlit's backend address to the app's root."""
+def base_url_script(base_path: str | None = None, root_path: str = "") -> bytes:
+    """The inline script that sets Streamlit's backend address to the app's root: the ASGI
+    root path a proxy mounted it under, then `server.baseUrlPath`."""
     path = (base_path if base_path is not None
             else config.get_option("server.baseUrlPath") or "").strip("/")
-    root = json.dumps(f"/{path}/" if path else "/")
+    parts = [part for part in (root_path.strip("/"), path) if part]
+    # JSON for the string; "<" escaped so that no value can close the script element.
+    root = json.dumps("/" + "".join(f"{part}/" for part in parts)).replace("<", "\\u003c")
     return ("<script>window.__streamlit=Object.assign({},window.__streamlit,"
             f"{{BACKEND_BASE_URL:new URL({root},location.origin).href}});</script>").encode()
+
+
+# Paths that never answer with the HTML shell: Streamlit's own endpoints, its bundles, and
+# media (downloads are navigations too, and keep their compression).
+NOT_PAGES = ("/_stcore/", "/static/", "/media/", "/component/", "/auth/")
 
 
 class KnownServer:
@@ -38,17 +46,25 @@ class KnownServer:
 
     def __init__(self, app) -> None:
         self.app = app
-        self.script = base_url_script()
+        self._scripts: dict[str, bytes] = {}
+
+    def script(self, root_path: str) -> bytes:
+        if root_path not in self._scripts:
+            self._scripts[root_path] = base_url_script(root_path=root_path)
+        return self._scripts[root_path]
 
     async def __call__(self, scope, receive, send) -> None:
         headers = scope.get("headers") or []
-        if (scope["type"] != "http" or scope["method"] != "GET"
-                or b"text/html" not in _header(headers, b"accept")):
+        if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD")
+                or b"text/html" not in _header(headers, b"accept")
+                or any(part in scope.get("path", "") for part in NOT_PAGES)):
             await self.app(scope, receive, send)
             return
         gzip_ok = b"gzip" in _header(headers, b"accept-encoding")
-        plain = dict(scope, headers=[(k, v) for k, v in headers
-                                     if k.lower() != b"accept-encoding"])
+        # HEAD is answered as GET would be, without the body: the same length and headers.
+        plain = dict(scope, method="GET", headers=[(k, v) for k, v in headers
+                                                   if k.lower() != b"accept-encoding"])
+        script = self.script(scope.get("root_path", ""))
         start: dict | None = None
         body: list[bytes] = []
 
@@ -61,23 +77,26 @@ class KnownServer:
                     return
                 await send(message)
             elif start is None:
-                await send(message)
+                await send(message if scope["method"] == "GET" else dict(message, body=b""))
             else:
                 body.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    await self._send_page(send, start, b"".join(body), gzip_ok)
+                    await self._send_page(send, start, b"".join(body).replace(
+                        b"<head>", b"<head>" + script, 1), gzip_ok, scope["method"] == "HEAD")
 
         await self.app(plain, receive, rewrite)
 
-    async def _send_page(self, send, start: dict, page: bytes, gzip_ok: bool) -> None:
-        page = page.replace(b"<head>", b"<head>" + self.script, 1)
+    @staticmethod
+    async def _send_page(send, start: dict, page: bytes, gzip_ok: bool, head: bool) -> None:
+        # The file's own validators and byte ranges no longer describe this body.
         headers = [(k, v) for k, v in start.get("headers", [])
                    if k.lower() not in (b"content-length", b"content-encoding", b"etag",
-                                        b"last-modified", b"vary")]
+                                        b"last-modified", b"vary", b"accept-ranges")]
         headers.append((b"vary", b"Accept-Encoding"))
         if gzip_ok:
             page = gzip.compress(page)
             headers.append((b"content-encoding", b"gzip"))
         headers.append((b"content-length", str(len(page)).encode()))
         await send(dict(start, headers=headers))
-        await send({"type": "http.response.body", "body": page, "more_body": False})
+        await send({"type": "http.response.body", "body": b"" if head else page,
+                    "more_body": False})

@@ -21,7 +21,8 @@ def downstream(status=200, content_type=b"text/html; charset=utf-8", body=PAGE, 
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", content_type),
                                 (b"content-length", str(len(body)).encode()),
-                                (b"etag", b'"abc"'), (b"last-modified", b"yesterday")]})
+                                (b"etag", b'"abc"'), (b"last-modified", b"yesterday"),
+                                (b"accept-ranges", b"bytes")]})
         size = -(-len(body) // chunks) if body else 1
         parts = [body[i:i + size] for i in range(0, len(body), size)] or [b""]
         for i, part in enumerate(parts):
@@ -31,9 +32,10 @@ def downstream(status=200, content_type=b"text/html; charset=utf-8", body=PAGE, 
 
 
 def call(app, *, method="GET", accept=b"text/html,application/xhtml+xml", encoding=b"",
-         kind="http"):
+         kind="http", path="/proposals", root_path=""):
     headers = [(b"accept", accept)] + ([(b"accept-encoding", encoding)] if encoding else [])
-    scope = {"type": kind, "method": method, "path": "/proposals", "headers": headers}
+    scope = {"type": kind, "method": method, "path": path, "headers": headers,
+             "root_path": root_path}
     sent = []
 
     async def receive():
@@ -58,7 +60,28 @@ def test_an_html_page_gets_the_script_first_in_its_head(chunks):
     assert start["status"] == 200
     assert body == PAGE.replace(b"<head>", b"<head>" + script)
     assert headers[b"content-length"] == str(len(body)).encode()
-    assert b"etag" not in headers and b"last-modified" not in headers  # not the file's own
+    # The file's own validators and byte ranges do not describe the changed page.
+    assert not {b"etag", b"last-modified", b"accept-ranges"} & set(headers)
+
+
+def test_head_answers_what_get_would_without_the_body():
+    app, seen = downstream()
+    _, got, page = call(app, encoding=b"gzip")
+    _, headers, body = call(app, method="HEAD", encoding=b"gzip")
+    assert body == b"" and headers == got and len(page) == int(headers[b"content-length"])
+
+
+def test_a_download_keeps_its_compression():
+    app, seen = downstream(content_type=b"text/csv", body=b"a,b\n")
+    _, headers, body = call(app, encoding=b"gzip", path="/media/0f3a.csv")
+    assert seen["headers"][b"accept-encoding"] == b"gzip"  # asked of the app below as sent
+    assert body == b"a,b\n"
+
+
+def test_an_app_mounted_under_a_root_path_names_that_path():
+    app, _ = downstream()
+    _, _, body = call(app, root_path="/hall")
+    assert b'new URL("/hall/",location.origin)' in body
 
 
 def test_compressed_for_browsers_that_accept_gzip_and_asked_plain_downstream():
@@ -75,6 +98,7 @@ def test_compressed_for_browsers_that_accept_gzip_and_asked_plain_downstream():
     dict(call=dict(), app=dict(content_type=b"application/json", body=b"{}")),  # JSON
     dict(call=dict(), app=dict(status=304, body=b"")),  # not modified: no body to change
     dict(call=dict(method="POST"), app=dict()),  # the login cookie routes
+    dict(call=dict(path="/_stcore/host-config"), app=dict()),  # Streamlit's own endpoints
     dict(call=dict(), app=dict(status=404)),
 ])
 def test_everything_else_passes_through_untouched(case):
@@ -91,3 +115,8 @@ def test_the_address_is_the_sites_root_under_the_configured_base_path(base_path,
     script = base_url_script(base_path).decode()
     assert f"new URL({root},location.origin)" in script
     assert script.startswith("<script>") and script.endswith("</script>")
+
+
+def test_no_configured_value_can_close_the_script_element():
+    script = base_url_script("</script><script>alert(1)").decode()
+    assert script.count("</script>") == 1 and script.endswith("</script>")

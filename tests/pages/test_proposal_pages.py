@@ -122,6 +122,12 @@ def test_the_list_shows_a_page_then_more_and_starts_again_on_a_new_sort(app):
         .set_value("most_supported").run()
     assert not at.exception
     assert len(links()) == 20
+    at.button(key="more_proposals").click().run()
+    assert len(links()) == 40
+    at.session_state["proposals_filters"] = True
+    at.run()
+    at.text_input(key="proposals_search").input("Bench").run()  # a new search: first page
+    assert listed_count(at) == 45 and len(links()) == 20
 
 
 def test_unknown_proposal_id_shows_not_found(app):

@@ -156,6 +156,14 @@ def _add_response(s: Session, survey: Survey, resident_id: int, rows: list[dict]
     return response.id
 
 
+def _replace_answers(s: Session, response: SurveyResponse, rows: list[dict]) -> None:
+    """A response's answers, replaced in place: the same response (no new participation
+    event), changed now."""
+    s.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response.id))
+    s.add_all([SurveyAnswer(response_id=response.id, **row) for row in rows])
+    response.updated_at = utcnow()
+
+
 def _open_survey(s: Session, survey_id, actor: Principal) -> Survey:
     # FOR SHARE on PostgreSQL: answers go in side by side, closing waits for those in flight.
     survey = load_survey(s, survey_id, actor, lock=True, shared=True)
@@ -219,10 +227,7 @@ def edit_answer(*, actor: Principal, survey_id: int, answers: dict) -> None:
             raise Conflict("survey.not_answered")
         if response.channel == "offline":
             raise Conflict("survey.answered_on_paper")
-        rows = clean_answers(questions_of(s, survey.id), answers)
-        s.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response.id))
-        s.add_all([SurveyAnswer(response_id=response.id, **row) for row in rows])
-        response.updated_at = utcnow()
+        _replace_answers(s, response, clean_answers(questions_of(s, survey.id), answers))
         record(s, actor=actor, action="survey.edit_answer", object_type="survey",
                object_id=survey.id)
 
@@ -263,10 +268,7 @@ def correct_paper_answer(*, actor: Principal, survey_id: int, resident_id: int,
             raise Conflict("survey.no_paper_answer")
         if response.channel != "offline":
             raise Conflict("survey.answered_online_not_paper")
-        rows = clean_answers(questions_of(s, survey.id), answers)
-        s.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response.id))
-        s.add_all([SurveyAnswer(response_id=response.id, **row) for row in rows])
-        response.updated_at = utcnow()
+        _replace_answers(s, response, clean_answers(questions_of(s, survey.id), answers))
         # Not who, as for entering one: the public log does not name who answered.
         record(s, actor=actor, action="survey.correct_paper_answer", object_type="survey",
                object_id=survey.id)

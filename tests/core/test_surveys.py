@@ -112,6 +112,15 @@ def full_answer(sv: dict, *, single: int = 0, rating: int = 4, text: str | None 
     return answers
 
 
+def refused_for_each(command, cases, **kwargs) -> None:
+    """Each (resident_id, error, key) of `cases`: `command` for that resident raises `error`
+    with that message key."""
+    for resident_id, error, key in cases:
+        with pytest.raises(error) as raised:
+            command(resident_id=resident_id, **kwargs)
+        assert raised.value.key == key, resident_id
+
+
 def end_window(survey_id: int) -> None:
     with write_session() as s:
         s.get(Survey, survey_id).closes_at = soon(-0.01)
@@ -655,11 +664,8 @@ def test_paper_answers_that_cannot_be_taken(moderator, community, resident, else
              (foreign, InvalidInput, "survey.not_a_resident"),
              (99999, InvalidInput, "survey.not_a_resident"),
              ("1", InvalidInput, "survey.not_a_resident")]
-    for resident_id, error, key in cases:
-        with pytest.raises(error) as raised:
-            enter_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=resident_id,
-                               answers=full_answer(sv))
-        assert raised.value.key == key, resident_id
+    refused_for_each(enter_paper_answer, cases, actor=moderator, survey_id=sv["id"],
+                     answers=full_answer(sv))
     fresh = roster(community, 1)[0]
     before = row_counts()
     with pytest.raises(InvalidInput):
@@ -708,11 +714,8 @@ def test_paper_corrections_that_cannot_be_made(moderator, community, resident, p
              (nobody, Conflict, "survey.no_paper_answer"),
              (foreign, InvalidInput, "survey.not_a_resident"),
              ("1", InvalidInput, "survey.not_a_resident")]
-    for resident_id, error, key in cases:
-        with pytest.raises(error) as raised:
-            correct_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=resident_id,
-                                 answers=full_answer(sv))
-        assert raised.value.key == key, resident_id
+    refused_for_each(correct_paper_answer, cases, actor=moderator, survey_id=sv["id"],
+                     answers=full_answer(sv))
     with pytest.raises(InvalidInput):
         correct_paper_answer(actor=moderator, survey_id=sv["id"], resident_id=on_paper,
                              answers=bad_answer(sv, "rating_0"))

@@ -130,7 +130,8 @@ def _check(poll_id: int, voters: list[int], receipts: list, errors: list) -> Non
     from sqlmodel import select
 
     from db.engine import read_session
-    from db.models import Ballot, ParticipationEvent, VoterRoll
+    from core.voting.mixing import ballot_count
+    from db.models import ParticipationEvent, VoterRoll
 
     with read_session() as s:
         def count(query):
@@ -141,7 +142,7 @@ def _check(poll_id: int, voters: list[int], receipts: list, errors: list) -> Non
             roll=count(select(func.count()).where(VoterRoll.poll_id == poll_id)),
             distinct_voters=count(select(func.count(func.distinct(VoterRoll.resident_id)))
                                   .where(VoterRoll.poll_id == poll_id)),
-            ballots=count(select(func.count()).where(Ballot.poll_id == poll_id)),
+            ballots=ballot_count(s, poll_id),
             participation=count(select(func.count()).where(
                 ParticipationEvent.object_type == "poll",
                 ParticipationEvent.object_id == poll_id, ParticipationEvent.kind == "vote")))

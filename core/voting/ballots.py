@@ -3,10 +3,12 @@
 Casting checks the window on the server clock and the voter's eligibility, adds the voter to
 the roll (a unique constraint on poll + resident makes a second ballot impossible, even from
 two requests at once), adds the ballot, and writes the participation and audit events. A
-secret ballot has a random key and no voter or time. The voter gets a receipt code once;
-the ballot keeps only the code's SHA-256, which the bulletin board shows after the close.
-Where the poll allows it, a voter replaces their ballot with the receipt code: the roll never
-points at the ballot.
+secret ballot has a random key and no voter or time, and goes in as a pending ballot that a
+later, separate transaction mixes into the ballot table with at least a batch of others
+(core/voting/mixing.py), so that no ballot row shares a transaction with its roll entry.
+The voter gets a receipt code once; the ballot keeps only the code's SHA-256, which the
+bulletin board shows after the close. Where the poll allows it, a voter replaces their ballot
+with the receipt code: the roll never points at the ballot.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import hashlib
 import json
 import secrets
 
-from sqlalchemy import Row, bindparam
+from sqlalchemy import Row, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -27,7 +29,8 @@ from core.rows import community_row
 from core.voting.codes import code_hash, new_code, voter_pseudonym
 from core.voting.eligibility import may_vote
 from db.engine import read_session, write_session
-from db.models import Ballot, Poll, PollOption, Resident, User, VoterRoll
+from core.voting.mixing import mix_if_due
+from db.models import Ballot, PendingBallot, Poll, PollOption, Resident, User, VoterRoll
 from db.models.base import utcnow
 
 def new_receipt() -> str:
@@ -132,6 +135,7 @@ def _on_roll(s: Session, poll: Poll, resident: Row, key: str | None) -> Row | No
 # cost several times the database's own work.
 _ADD_TO_ROLL = VoterRoll.__table__.insert()
 _ADD_BALLOT = Ballot.__table__.insert()
+_ADD_PENDING = PendingBallot.__table__.insert()
 
 
 def _add_ballot(s: Session, poll: Poll, resident: Row, *, key: str | None,
@@ -145,11 +149,15 @@ def _add_ballot(s: Session, poll: Poll, resident: Row, *, key: str | None,
             submission_hash=_submission_hash(submission), voted_at=utcnow()))
     except IntegrityError:
         raise Conflict("ballot.already_voted") from None
-    db.execute(_ADD_BALLOT, dict(
-        id=secrets.token_hex(16), poll_id=poll.id, choice=canonical_json(choice),
-        receipt_hash=receipt_hash(code),
-        resident_id=None if poll.secret else resident.id,
-        cast_at=None if poll.secret else utcnow()))
+    if poll.secret:  # mixed into the ballot table later, in a transaction of its own
+        db.execute(_ADD_PENDING, dict(id=secrets.token_hex(16), poll_id=poll.id,
+                                      choice=canonical_json(choice),
+                                      receipt_hash=receipt_hash(code), replaces=False))
+    else:
+        db.execute(_ADD_BALLOT, dict(id=secrets.token_hex(16), poll_id=poll.id,
+                                     choice=canonical_json(choice),
+                                     receipt_hash=receipt_hash(code),
+                                     resident_id=resident.id, cast_at=utcnow()))
     record_participation(s, community_id=poll.community_id, kind="vote",
                          resident_id=resident.id, user_id=user_id, channel=channel,
                          object_type="poll", object_id=poll.id)
@@ -179,7 +187,10 @@ def cast_ballot(*, actor: Principal, poll_id: int, choice,
         code = _add_ballot(s, poll, resident, key=key, user_id=actor.user_id, channel="online",
                            choice=chosen, entered_by=None, submission=submission)
         record(s, actor=actor, action="poll.vote", object_type="poll", object_id=poll.id)
-        return code
+        secret = poll.secret
+    if secret:
+        mix_if_due(poll_id)
+    return code
 
 
 def change_ballot(*, actor: Principal, poll_id: int, receipt: str, choice) -> None:
@@ -195,16 +206,39 @@ def change_ballot(*, actor: Principal, poll_id: int, receipt: str, choice) -> No
             if actor.resident_id else None
         if voted is None:
             raise Conflict("ballot.not_voted")
-        ballot = s.exec(select(Ballot).where(Ballot.poll_id == poll.id,
-                                             Ballot.receipt_hash == receipt_hash(receipt or "")
-                                             )).first()
-        if ballot is None:
+        chosen = canonical_json(clean_choice(poll, _options(s, poll), choice))
+        if not _replace_choice(s, poll, receipt_hash(receipt or ""), chosen):
             raise InvalidInput("ballot.bad_receipt", field="receipt")
-        ballot.choice = canonical_json(clean_choice(poll, _options(s, poll), choice))
-        if not poll.secret:
-            ballot.cast_at = utcnow()
         record(s, actor=actor, action="poll.change_vote", object_type="poll",
                object_id=poll.id)
+        secret = poll.secret
+    if secret:
+        mix_if_due(poll_id)
+
+
+def _replace_choice(s: Session, poll: Poll, hashed: str, chosen: str) -> bool:
+    """Put `chosen` in place of the choice under receipt hash `hashed`; False if none.
+
+    A secret ballot is never updated in the voter's transaction once mixed (the new row
+    version would carry that transaction's id): the change goes in as a pending row that the
+    next mixing step applies. One that is still pending is simply rewritten."""
+    db = s.connection()
+    if not poll.secret:
+        done = db.execute(update(Ballot).where(Ballot.poll_id == poll.id,
+                                               Ballot.receipt_hash == hashed)
+                          .values(choice=chosen, cast_at=utcnow()))
+        return done.rowcount == 1
+    done = db.execute(update(PendingBallot).where(PendingBallot.poll_id == poll.id,
+                                                  PendingBallot.receipt_hash == hashed)
+                      .values(choice=chosen))
+    if done.rowcount == 1:
+        return True
+    if db.execute(select(Ballot.id).where(Ballot.poll_id == poll.id,
+                                          Ballot.receipt_hash == hashed)).first() is None:
+        return False
+    db.execute(_ADD_PENDING, dict(id=secrets.token_hex(16), poll_id=poll.id, choice=chosen,
+                                  receipt_hash=hashed, replaces=True))
+    return True
 
 
 def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choice) -> str:
@@ -229,7 +263,10 @@ def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choi
                            choice=chosen, entered_by=actor.user_id, submission=None)
         record(s, actor=actor, action="poll.paper_ballot", object_type="poll",
                object_id=poll.id)
-        return code
+        secret = poll.secret
+    if secret:
+        mix_if_due(poll_id)
+    return code
 
 
 def find_ballot(*, poll_id: int, receipt: str) -> list[int] | None:
@@ -238,7 +275,10 @@ def find_ballot(*, poll_id: int, receipt: str) -> list[int] | None:
         poll = s.get(Poll, poll_id) if isinstance(poll_id, int) else None
         if poll is None:
             raise NotFound("error.not_found")
-        choice = s.exec(select(Ballot.choice).where(
-            Ballot.poll_id == poll_id, Ballot.receipt_hash == receipt_hash(receipt or ""))
-        ).first()
+        hashed = receipt_hash(receipt or "")
+        # A pending change (or a ballot not mixed yet) is the choice that will count.
+        choice = s.exec(select(PendingBallot.choice).where(
+            PendingBallot.poll_id == poll_id, PendingBallot.receipt_hash == hashed)).first() \
+            or s.exec(select(Ballot.choice).where(
+                Ballot.poll_id == poll_id, Ballot.receipt_hash == hashed)).first()
     return json.loads(choice) if choice else None

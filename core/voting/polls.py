@@ -10,7 +10,6 @@ import json
 import math
 from datetime import datetime
 
-from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from core.audit import canonical_json, record
@@ -21,8 +20,9 @@ from core.rows import community_choice, community_row, community_row_for_update
 from core.text import aware_datetime, clean_text
 from core.voting import tally
 from core.voting.eligibility import eligible_count
+from core.voting.mixing import counted_choices, scrub_storage, seal_poll
 from db.engine import read_session, write_session
-from db.models import Ballot, Building, Poll, PollOption, Proposal
+from db.models import Building, Poll, PollOption, Proposal
 from db.models.base import utcnow
 from db.models.voting import POLL_METHODS
 
@@ -152,8 +152,10 @@ def cancel_poll(*, actor: Principal, poll_id: int, reason: str) -> None:
         if poll.status not in ("draft", "open"):
             raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="cancelled")
         poll.status, poll.cancel_reason = "cancelled", reason
+        seal_poll(s, poll.id)  # no pending ballot outlives its poll
         record(s, actor=actor, action="poll.cancel", object_type="poll", object_id=poll.id,
                payload={"reason": reason})
+    scrub_storage(final=True)
 
 
 def options_of(s: Session, poll_id: int) -> list[PollOption]:
@@ -167,8 +169,7 @@ def option_dicts(options: list[PollOption]) -> list[dict]:
 
 
 def count_poll(s: Session, poll: Poll, *, eligible: int) -> dict:
-    choices = [json.loads(c) for c in s.exec(select(Ballot.choice)
-                                               .where(Ballot.poll_id == poll.id)).all()]
+    choices = [json.loads(c) for c in counted_choices(s, poll.id)]
     return tally.count(method=poll.method, options=option_dicts(options_of(s, poll.id)),
                        choices=choices, eligible=eligible, quorum=poll.quorum,
                        threshold=poll.threshold,
@@ -206,17 +207,14 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
         poll = community_row_for_update(s, Poll, poll_id, actor)
         if poll.status != "open":
             raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="closed")
-        ballots = s.exec(select(func.count()).select_from(Ballot)
-                         .where(Ballot.poll_id == poll.id)).one()
+        # Mix what is still pending and rewrite every ballot in random order, in this
+        # transaction: from here on no ballot can be placed by when, or with whom, it was cast.
+        ballots = seal_poll(s, poll.id)
         # A ballot begun just before the closing time may have landed since the count:
         # count again, now that the lock keeps anything else from landing.
         digest = freeze_tally(s, poll, result if ballots == result["ballots"] else None)
-        if s.get_bind().dialect.name == "postgresql":
-            # PostgreSQL appends rows in arrival order; rewrite the table in random-key order
-            # so that row positions no longer tell who voted when (SQLite stores ballots in
-            # key order from the start: WITHOUT ROWID).
-            s.execute(text("CLUSTER ballot USING ballot_pkey"))
         record(s, actor=actor, action="poll.close", object_type="poll", object_id=poll.id,
                payload={"tally_hash": digest, "ballots": ballots,
                         "eligible": poll.eligible})
-        return digest
+    scrub_storage(final=True)
+    return digest

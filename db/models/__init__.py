@@ -24,10 +24,10 @@ from db.models.organisations import (ActivitySignup, Organisation, OrganisationA
 from db.models.records import AuditEvent, ExternalDataset, ParticipationEvent
 from db.models.surveys import (Survey, SurveyAnswer, SurveyBuilding, SurveyOption, SurveyQuestion,
                                SurveyResponse)
-from db.models.voting import ActivationCode, Ballot, Poll, PollOption, VoterRoll
+from db.models.voting import ActivationCode, Ballot, PendingBallot, Poll, PollOption, VoterRoll
 
 __all__ = [
-    "ActivationCode", "Actor", "Announcement", "AuditEvent", "Ballot", "Building", "CensusBaseline", "Comment", "CommentFlag",
+    "ActivationCode", "Actor", "Announcement", "AuditEvent", "Ballot", "PendingBallot", "Building", "CensusBaseline", "Comment", "CommentFlag",
     "CommentReaction", "CommentRevision", "Community", "Hearing", "HearingAttendance",
     "HearingDraw", "HearingInvitation", "HearingProposal", "HearingRegistration", "LoginAttempt",
     "ExternalDataset", "ParticipationEvent", "Poll", "PollOption", "ProgressUpdate", "Proposal", "ProposalFollow",

@@ -5,6 +5,12 @@ has no voter, no timestamp, and a random primary key; on SQLite the ballot table
 ROWID, stored in key order, so neither row order nor a rowid reveals the order of voting.
 The voter roll holds nothing that points at a ballot: a voter finds their ballot only through
 the receipt code they were given (the ballot keeps its SHA-256).
+
+A secret ballot is first written to PendingBallot, in the voter's own transaction (so that an
+acknowledged vote is durable), and later moved into Ballot by a separate mixing transaction
+together with at least a batch of other voters' ballots, in random order (core/voting/mixing.py):
+no Ballot row is ever written by the transaction that wrote a roll entry (on PostgreSQL such
+rows would share `xmin`; on SQLite their pages would sit together in the write-ahead log).
 """
 from datetime import datetime
 
@@ -89,6 +95,19 @@ class Ballot(SQLModel, table=True):
     # Only for open (non-secret) polls:
     resident_id: int | None = fk("resident.id", nullable=True, index=False)
     cast_at: datetime | None = Field(default=None)
+
+
+class PendingBallot(SQLModel, table=True):
+    """A secret ballot (or a change to one) that has not been mixed yet. Rows live here only
+    until the next mixing step: at most a batch per poll, never after the close."""
+
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: str = Field(primary_key=True, max_length=32)  # random, like a ballot's key
+    poll_id: int = fk("poll.id")
+    choice: str = Field(max_length=20000)
+    receipt_hash: str = Field(max_length=64, unique=True)
+    # True: replaces the choice of the mixed ballot with this receipt (a change of vote).
+    replaces: bool = Field(default=False)
 
 
 class ActivationCode(SQLModel, table=True):

@@ -1,0 +1,177 @@
+"""Mixing secret ballots, so that nobody holding the database can tell whose ballot is whose.
+
+A secret ballot is written twice. First, in the voter's own transaction, into PendingBallot
+beside the voter's roll entry: the vote is durable the moment it is acknowledged. Then a
+separate mixing transaction moves the poll's pending ballots, at least `MIX_BATCH` of them,
+into Ballot in random order with fresh random keys, and deletes them from PendingBallot. No
+Ballot row is ever written by a transaction that also wrote a roll entry, an audit event or a
+participation record: on PostgreSQL rows written together share `xmin`, and on SQLite their
+pages sit together in the write-ahead log.
+
+At the close (or cancellation), every remaining pending ballot is mixed and then all of the
+poll's ballots are rewritten in random order, in one transaction: they all carry that one
+transaction id and their physical positions follow a shuffle, not the batches. Afterwards the
+pending ballots' traces are removed from storage: on SQLite deleted cells are zeroed
+(`secure_delete`) and the write-ahead log is checkpointed and truncated; on PostgreSQL the
+pending table is rewritten with TRUNCATE (its dead rows never reach a dump or a query).
+
+What an adversary with a copy of the database learns while a poll is open is bounded: the
+pending ballots (fewer than `MIX_BATCH` per poll) are still linked to their voters, and a
+mixed ballot can be placed in its batch of at least `MIX_BATCH` voters. docs/SECURITY.md
+states the threat model.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlmodel import Session
+
+from db.engine import BUSY_TIMEOUT_MS, get_engine, write_session
+from db.models import Ballot, PendingBallot
+
+log = logging.getLogger(__name__)
+
+# Ballots mixed together at the least, while a poll is open: each mixed ballot hides among at
+# least this many voters, and at most MIX_BATCH - 1 ballots of a poll are pending at a time.
+MIX_BATCH = 10
+_shuffle = secrets.SystemRandom().shuffle
+
+_PENDING_COUNT = select(func.count()).select_from(PendingBallot) \
+    .where(PendingBallot.poll_id == bindparam("poll_id"))
+
+
+def pending_count(s: Session, poll_id: int) -> int:
+    return s.connection().execute(_PENDING_COUNT, {"poll_id": poll_id}).scalar_one()
+
+
+def _new_ballot_rows(s: Session, poll_id: int, *, at_least: int = 1,
+                     wait: bool = True) -> int:
+    """Move the poll's pending ballots into Ballot, in random order, and apply pending
+    changes to mixed ballots; returns how many pending rows were mixed (0 when fewer than
+    `at_least` could be had). Exactly the rows read are moved and deleted: on PostgreSQL
+    they are locked as they are read (FOR UPDATE; SKIP LOCKED unless `wait`), so two mixers
+    never move one row twice and a ballot committed meanwhile is left for the next one."""
+    db = s.connection()
+    query = select(PendingBallot.id, PendingBallot.choice, PendingBallot.receipt_hash,
+                   PendingBallot.replaces).where(PendingBallot.poll_id == poll_id)
+    if s.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=not wait)
+    rows = list(db.execute(query).all())
+    if not rows or len(rows) < at_least:
+        return 0
+    _shuffle(rows)
+    new = [{"id": secrets.token_hex(16), "poll_id": poll_id, "choice": r.choice,
+            "receipt_hash": r.receipt_hash, "resident_id": None, "cast_at": None}
+           for r in rows if not r.replaces]
+    if new:
+        db.execute(insert(Ballot), new)
+    changes = [{"h": r.receipt_hash, "c": r.choice} for r in rows if r.replaces]
+    if changes:
+        db.execute(update(Ballot).where(Ballot.poll_id == poll_id,
+                                        Ballot.receipt_hash == bindparam("h"))
+                   .values(choice=bindparam("c")).execution_options(synchronize_session=False),
+                   changes)
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), 5000):
+        db.execute(delete(PendingBallot).where(PendingBallot.id.in_(ids[start:start + 5000])))
+    return len(rows)
+
+
+def ballot_count(s: Session, poll_id: int | None = None) -> int:
+    """Ballots cast (mixed and pending; a pending change is not another ballot), in one poll
+    or, without `poll_id`, in all."""
+    db = s.connection()
+    mixed = select(func.count()).select_from(Ballot)
+    pending = select(func.count()).select_from(PendingBallot).where(~PendingBallot.replaces)
+    if poll_id is not None:
+        mixed = mixed.where(Ballot.poll_id == poll_id)
+        pending = pending.where(PendingBallot.poll_id == poll_id)
+    return db.execute(mixed).scalar_one() + db.execute(pending).scalar_one()
+
+
+def counted_choices(s: Session, poll_id: int) -> list[str]:
+    """The choice (canonical JSON) of every ballot of the poll as it will count: mixed ones,
+    with pending changes applied, and pending ones. In no particular order."""
+    db = s.connection()
+    pending = db.execute(select(PendingBallot.receipt_hash, PendingBallot.choice,
+                                PendingBallot.replaces)
+                         .where(PendingBallot.poll_id == poll_id)).all()
+    changed = {p.receipt_hash: p.choice for p in pending if p.replaces}
+    mixed = db.execute(select(Ballot.receipt_hash, Ballot.choice)
+                       .where(Ballot.poll_id == poll_id)).all()
+    return [changed.get(b.receipt_hash, b.choice) for b in mixed] + \
+        [p.choice for p in pending if not p.replaces]
+
+
+def mix_if_due(poll_id: int) -> int:
+    """After a secret ballot was cast: when the poll has a full batch pending, mix it (in its
+    own transaction) and scrub the traces. Returns the number of ballots mixed (0: not due)."""
+    with write_session() as s:
+        # A cheap count first: most casts find no batch due and take no row locks.
+        if pending_count(s, poll_id) < MIX_BATCH:
+            return 0
+        mixed = _new_ballot_rows(s, poll_id, at_least=MIX_BATCH, wait=False)
+    if mixed:
+        scrub_storage()
+    return mixed
+
+
+def seal_poll(s: Session, poll_id: int) -> int:
+    """Inside the close (or cancel) transaction, with the poll locked: mix what is pending,
+    then rewrite all the poll's ballots in random order with new keys, so that none keeps the
+    transaction id, key or position of the batch it was mixed in. Returns the ballot count.
+    Call `scrub_storage()` after the transaction commits."""
+    _new_ballot_rows(s, poll_id)
+    db = s.connection()
+    rows = list(db.execute(select(Ballot.choice, Ballot.receipt_hash, Ballot.resident_id,
+                                  Ballot.cast_at).where(Ballot.poll_id == poll_id)).all())
+    if not rows:
+        return 0
+    db.execute(delete(Ballot).where(Ballot.poll_id == poll_id))
+    _shuffle(rows)
+    for start in range(0, len(rows), 5000):
+        db.execute(insert(Ballot), [
+            {"id": secrets.token_hex(16), "poll_id": poll_id, "choice": r.choice,
+             "receipt_hash": r.receipt_hash, "resident_id": r.resident_id, "cast_at": r.cast_at}
+            for r in rows[start:start + 5000]])
+    return len(rows)
+
+
+def scrub_storage(*, final: bool = False) -> bool:
+    """Remove what deleted pending ballots leave in storage; True when it is all gone.
+
+    SQLite: every connection runs with secure_delete on (db/engine.py), so deleted cells and
+    pages are zeroed; here the write-ahead log, which still holds the pages as they were when
+    the ballots were pending, is copied into the database and truncated to zero bytes. A reader
+    holding an old snapshot can keep that from completing; `final` (at a close) retries.
+    PostgreSQL (`final` only): the pending table is rewritten with TRUNCATE, which gives it
+    new files, and what other polls have pending goes back in with a new transaction id."""
+    engine = get_engine()
+    if engine.dialect.name == "postgresql":
+        if final:
+            with write_session() as s:
+                db = s.connection()
+                db.execute(text("LOCK TABLE pendingballot IN ACCESS EXCLUSIVE MODE"))
+                keep = [dict(r._mapping) for r in db.execute(select(PendingBallot)).all()]
+                db.execute(text("TRUNCATE pendingballot"))
+                if keep:
+                    _shuffle(keep)
+                    db.execute(insert(PendingBallot), keep)
+        return True
+    # On the driver's connection, outside any transaction (a checkpoint inside one cannot
+    # truncate), waiting briefly for readers: a voter's click must not wait on a report.
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        raw.execute(f"PRAGMA busy_timeout={2000 if final else 200}")
+        try:
+            for _attempt in range(15 if final else 1):
+                busy, _frames, _copied = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return True
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    log.warning("the write-ahead log could not be truncated (a reader held it); "
+                "the next mixing step tries again")
+    return False

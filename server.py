@@ -2,8 +2,10 @@
 
 Streamlit has no API to set a cookie from a script, so the script hands the browser a
 one-time token (see core/accounts/sessions.py) that it redeems here for a signed, expiring,
-HttpOnly, SameSite=Lax cookie. `streamlit run server.py` serves both, and every HTML page
-names the server's address (components/page_shell.py), so a page's own URL connects at once.
+HttpOnly, SameSite=Lax cookie, and for the long-lived device cookie that exempts this
+browser from lockouts aimed at its accounts (core/accounts/devices.py). `streamlit run
+server.py` serves both, and every HTML page names the server's address
+(components/page_shell.py), so a page's own URL connects at once.
 """
 import os
 from urllib.parse import urlsplit
@@ -16,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from components.page_shell import KnownServer
-from core.accounts import sessions
+from core.accounts import devices, sessions
 
 # With a `pages/` folder beside app.py, Streamlit starts in its legacy multipage mode until
 # some session has called st.navigation; if the first request of a server process is for a
@@ -29,6 +31,7 @@ PagesManager.uses_pages_directory = False
 
 SECURE_COOKIES = os.environ.get("YISHITING_SECURE_COOKIES", "0") == "1"
 MAX_AGE = int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
+DEVICE_MAX_AGE = int(devices.TTL.total_seconds())
 
 
 def _same_origin(request: Request) -> bool:
@@ -45,9 +48,15 @@ async def redeem(request: Request) -> Response:
     cookie = await run_in_threadpool(sessions.redeem_handoff, str(form.get("token", "")))
     if cookie is None:
         return Response(status_code=403)
+    device = await run_in_threadpool(devices.cookie_after_login,
+                                     sessions.session_id_from_cookie(cookie),
+                                     request.cookies.get(devices.COOKIE_NAME))
     response = Response(status_code=204)
     response.set_cookie(sessions.COOKIE_NAME, cookie, max_age=MAX_AGE, httponly=True,
                         samesite="lax", secure=SECURE_COOKIES, path="/")
+    if device:  # kept at logout: it trusts the browser, it does not log anyone in
+        response.set_cookie(devices.COOKIE_NAME, device, max_age=DEVICE_MAX_AGE,
+                            httponly=True, samesite="lax", secure=SECURE_COOKIES, path="/")
     return response
 
 

@@ -5,7 +5,7 @@ import json
 
 import streamlit as st
 
-from core.accounts import sessions
+from core.accounts import devices, sessions
 from core.accounts.commands import log_out
 from core.accounts.login import log_in
 from core.community import default_community
@@ -54,7 +54,8 @@ def log_in_and_start(username: str, password: str, *, flash: str | None = None) 
     Raises the core's DomainError (wrong password, throttled) for the page to show.
     """
     principal, token = log_in(username=username, password=password,
-                              source=st.context.ip_address)
+                              source=st.context.ip_address,
+                              device=st.context.cookies.get(devices.COOKIE_NAME))
     start(principal, token)
     if flash:
         st.session_state["flash"] = flash

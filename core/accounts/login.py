@@ -1,20 +1,35 @@
-"""Logging in, with throttling that cannot lock a victim out for good.
+"""Logging in, with throttling that holds against spraying and cannot lock the owner out.
 
-Failed attempts are counted over sliding windows: per typed account name (whether or not it
-exists) from one source address (the 11th wrong attempt within a minute is refused), per
-account name from everywhere (100 in 15 minutes, against guessing spread over many
-addresses), and per source address over all names (50 in 15 minutes). Past a limit, further
-attempts are refused until the window has moved on: the lockout ends by itself, and guessing
-from one place does not stop the owner logging in from another. Unknown names and wrong passwords get the same message and take the
-same time (a dummy hash is verified when the user does not exist).
+Failed attempts are counted over sliding windows, and a success never clears another
+account's or another source's failures:
+
+- one typed name (whether or not it exists) from one address: the 11th wrong attempt within
+  a minute is refused (a success of that name from that address starts the count again);
+- one name from everywhere: 100 failures in 15 minutes (guessing spread over many addresses);
+- one address: 50 failures, or failures for 10 different names, in 15 minutes (spraying
+  many accounts with a few passwords each).
+
+A browser where the account has logged in before carries a device cookie
+(core/accounts/devices.py). Its attempts are counted for that device and account alone
+(5 failures in 24 hours) and the three limits above do not apply to it, so the owner gets
+in while the account or the shared address is under attack. Past its own limit the cookie
+counts for nothing and the attempt is judged like any other. An owner without such a
+device, while guessing from several addresses keeps the account over its limit, waits
+until the attack stops (at most 15 minutes after it does): refusing every untrusted
+attempt is what makes a guessing botnet useless.
+
+Past a limit, attempts are refused without checking the password, until the window has
+moved on. Unknown names and wrong passwords get the same message and take the same time
+(a dummy hash is verified when the user does not exist).
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
+from core.accounts import devices
 from core.accounts.passwords import verify_password
 from core.accounts.sessions import principal_for, start_session
 from core.audit import record
@@ -27,9 +42,12 @@ from db.models.base import utcnow
 
 WINDOW = timedelta(minutes=15)
 PAIR_WINDOW = timedelta(minutes=1)
-MAX_FAILURES_PER_PAIR = 10  # one account from one source, per minute
-MAX_FAILURES_PER_ACCOUNT = 100  # one account from everywhere, per WINDOW
-MAX_FAILURES_PER_SOURCE = 50  # one source over all accounts, per WINDOW
+DEVICE_WINDOW = timedelta(hours=24)
+MAX_FAILURES_PER_PAIR = 10  # one name from one address, per PAIR_WINDOW
+MAX_FAILURES_PER_ACCOUNT = 100  # one name from everywhere, per WINDOW
+MAX_FAILURES_PER_SOURCE = 50  # one address over all names, per WINDOW
+MAX_NAMES_PER_SOURCE = 10  # different names failed from one address, per WINDOW
+MAX_FAILURES_PER_DEVICE = 5  # one name from one trusted device, per DEVICE_WINDOW
 
 
 class LoginThrottled(DomainError):
@@ -42,20 +60,20 @@ class LoginFailed(DomainError):
         super().__init__("login.failed")
 
 
-def _recent_failures(session: Session, *, since, **where) -> tuple[int, object]:
-    """Failures matching `where` (column=value; None matches NULL) since `since` and since
-    the last success that matches it."""
-    match = [getattr(LoginAttempt, column).is_(None) if value is None
-             else getattr(LoginAttempt, column) == value for column, value in where.items()]
+def _failed_since(since) -> tuple:
+    return LoginAttempt.success.is_(False), LoginAttempt.at > since
+
+
+def _pair_failures(session: Session, *, key: str, source: str | None, since) -> tuple[int, object]:
+    """(count, oldest) of one name's failures from one source (None matches NULL) since
+    `since` and since that same name's last success from that same source."""
+    same_source = LoginAttempt.source.is_(None) if source is None else LoginAttempt.source == source
+    pair = (LoginAttempt.username_key == key, same_source)
     last_success = session.exec(
-        select(func.max(LoginAttempt.at)).where(*match, LoginAttempt.success.is_(True))
-    ).one()
+        select(func.max(LoginAttempt.at)).where(*pair, LoginAttempt.success.is_(True))).one()
     start = max(since, last_success) if last_success else since
-    count, oldest = session.exec(
-        select(func.count(), func.min(LoginAttempt.at)).where(
-            *match, LoginAttempt.success.is_(False), LoginAttempt.at > start)
-    ).one()
-    return count, oldest
+    return session.exec(select(func.count(), func.min(LoginAttempt.at))
+                        .where(*pair, *_failed_since(start))).one()
 
 
 def _throttle_minutes(oldest, now, window: timedelta = WINDOW) -> int:
@@ -63,11 +81,37 @@ def _throttle_minutes(oldest, now, window: timedelta = WINDOW) -> int:
     return max(1, int(remaining // 60) + 1)
 
 
-def log_in(*, username: str, password: str, source: str | None = None) -> tuple[Principal, str]:
+def _untrusted_wait(session: Session, *, key: str, source: str | None, now) -> int | None:
+    """Minutes to wait before an attempt at `key` from an untrusted `source` is judged;
+    None when no limit is reached."""
+    count, oldest = _pair_failures(session, key=key, source=source, since=now - PAIR_WINDOW)
+    if count >= MAX_FAILURES_PER_PAIR:
+        return _throttle_minutes(oldest, now, PAIR_WINDOW)
+    count, oldest = session.exec(select(func.count(), func.min(LoginAttempt.at)).where(
+        LoginAttempt.username_key == key, *_failed_since(now - WINDOW))).one()
+    if count >= MAX_FAILURES_PER_ACCOUNT:
+        return _throttle_minutes(oldest, now)
+    if source:
+        count, names, tried_here, oldest = session.exec(select(
+            func.count(), func.count(func.distinct(LoginAttempt.username_key)),
+            func.max(case((LoginAttempt.username_key == key, 1), else_=0)),
+            func.min(LoginAttempt.at),
+        ).where(LoginAttempt.source == source, *_failed_since(now - WINDOW))).one()
+        # A name already tried from here stays within the total; a new one may not widen
+        # the spray.
+        if count >= MAX_FAILURES_PER_SOURCE or (names >= MAX_NAMES_PER_SOURCE
+                                                and not tried_here):
+            return _throttle_minutes(oldest, now)
+    return None
+
+
+def log_in(*, username: str, password: str, source: str | None = None,
+           device: str | None = None) -> tuple[Principal, str]:
     """Check credentials; return (principal with a new session, one-time handoff token).
 
-    Raises LoginFailed (unknown name or wrong password, one message for both) or
-    LoginThrottled (too many recent failures for this name or this source).
+    `source` is the client's address (None when unknown), `device` the device cookie the
+    browser sent (see core/accounts/devices.py). Raises LoginFailed (unknown name or wrong
+    password, one message for both) or LoginThrottled (too many recent failures).
     """
     try:
         key = normalise_username(username)
@@ -76,24 +120,21 @@ def log_in(*, username: str, password: str, source: str | None = None) -> tuple[
     if not isinstance(password, str) or not password or len(password) > 1024:
         password = ""
     source = source[:64] if isinstance(source, str) and source else None
+    trusted = devices.trusted_source(device, key)
     now = utcnow()
-    since = now - WINDOW
     with write_session() as s:
-        failures, oldest = _recent_failures(s, since=now - PAIR_WINDOW, username_key=key,
-                                            source=source)
-        if failures >= MAX_FAILURES_PER_PAIR:
-            raise LoginThrottled(_throttle_minutes(oldest, now, PAIR_WINDOW))
-        failures, oldest = _recent_failures(s, since=since, username_key=key)
-        if failures >= MAX_FAILURES_PER_ACCOUNT:
-            raise LoginThrottled(_throttle_minutes(oldest, now))
-        if source:
-            failures, oldest = _recent_failures(s, since=since, source=source)
-            if failures >= MAX_FAILURES_PER_SOURCE:
-                raise LoginThrottled(_throttle_minutes(oldest, now))
+        if trusted and _pair_failures(s, key=key, source=trusted, since=now - DEVICE_WINDOW
+                                      )[0] < MAX_FAILURES_PER_DEVICE:
+            counted_as = trusted
+        else:  # no trusted device, or it has used up its own limit
+            counted_as = source
+            wait = _untrusted_wait(s, key=key, source=source, now=now)
+            if wait is not None:
+                raise LoginThrottled(wait)
         user = s.exec(select(User).where(User.username == key)).first()
         ok, new_hash = verify_password(password, user.password_hash if user else None)
         ok = ok and user is not None and user.active
-        s.add(LoginAttempt(username_key=key, source=source, success=ok, at=now))
+        s.add(LoginAttempt(username_key=key, source=counted_as, success=ok, at=now))
         if not ok:
             failed = True
         else:

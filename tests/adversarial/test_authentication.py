@@ -1,5 +1,6 @@
 """Authentication under attack: the password policy (length, no truncation, common
-passwords), throttling that slows a guesser without locking the owner out, one answer for
+passwords), throttling that slows a guesser without locking the owner out (device cookies
+that cannot be forged, reused for another account or kept past their age), one answer for
 unknown and known names, session timeouts, logout, and the hashes stored."""
 import secrets
 import statistics
@@ -7,6 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from itsdangerous import TimestampSigner
 from passlib.context import CryptContext
 from sqlalchemy import update
 from sqlmodel import select
@@ -66,6 +68,39 @@ def test_the_eleventh_wrong_attempt_in_a_minute_is_refused_but_the_owner_gets_in
     with pytest.raises(LoginThrottled):
         log_in(username="target", password=STRONG * 2, source="203.0.113.9")
     assert log_in(username="target", password=STRONG * 2, source="198.51.100.4")[0]
+
+
+def test_only_a_genuine_device_cookie_for_the_account_escapes_its_lockout(community,
+                                                                          monkeypatch):
+    import core.accounts.login as login
+    from core.accounts import devices
+
+    monkeypatch.setattr(login, "MAX_FAILURES_PER_ACCOUNT", 3)
+    account(community, "owner", STRONG * 2)
+    account(community, "neighbour", STRONG * 3)
+    home = devices.cookie_after_login(
+        log_in(username="owner", password=STRONG * 2)[0].session_id, None)
+    neighbours = devices.cookie_after_login(
+        log_in(username="neighbour", password=STRONG * 3)[0].session_id, None)
+    with monkeypatch.context() as m:  # signed a day more than TTL ago
+        m.setattr(TimestampSigner, "get_timestamp",
+                  lambda self: int(time.time() - devices.TTL.total_seconds() - 86400))
+        expired = devices.cookie_after_login(
+            log_in(username="owner", password=STRONG * 2)[0].session_id, None)
+    with monkeypatch.context() as m:
+        m.setenv("YISHITING_SECRET_KEY", "an-attacker-key")
+        forged = devices.cookie_after_login(
+            log_in(username="owner", password=STRONG * 2)[0].session_id, None)
+    for n in range(3):  # the account is now locked for untrusted browsers
+        with pytest.raises(LoginFailed):
+            log_in(username="owner", password="guess-" + secrets.token_hex(4),
+                   source=f"203.0.113.{n}")
+    for cookie in (None, "", "junk", neighbours, expired, forged, home[:-4] + "AAAA"):
+        with pytest.raises(LoginThrottled):
+            log_in(username="owner", password=STRONG * 2, source="198.51.100.4",
+                   device=cookie)
+    assert log_in(username="owner", password=STRONG * 2, source="198.51.100.4",
+                  device=home)[0].username == "owner"
 
 
 def test_unknown_names_get_the_same_answer_in_the_same_time(community):

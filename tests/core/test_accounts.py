@@ -1,11 +1,12 @@
 """Registration, login and throttling, password change, profile."""
+import secrets
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, update
 from sqlmodel import select
 
-from core.accounts import sessions
+from core.accounts import devices, sessions
 from core.accounts.commands import change_password, get_account, register, update_profile
 from core.accounts.login import MAX_FAILURES_PER_PAIR, LoginFailed, LoginThrottled, log_in
 from core.errors import Conflict, InvalidInput, PermissionDenied
@@ -94,6 +95,31 @@ def backdate_attempts(minutes: int) -> None:
         s.execute(update(LoginAttempt).values(at=utcnow() - timedelta(minutes=minutes)))
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """The login's clock, moved by hand; and passwords compared as plain text, so that the
+    throttling tests can make hundreds of attempts at the real limits without spending
+    0.4 s of argon2 on each (hashing is tested in test_passwords.py)."""
+    import core.accounts.login as login
+
+    now = [utcnow()]
+    monkeypatch.setattr(login, "utcnow", lambda: now[0])
+    monkeypatch.setattr(login, "verify_password",
+                        lambda password, stored: (stored is not None and password == PASSWORD,
+                                                  None))
+
+    class Clock:
+        def advance(self, **delta):
+            now[0] += timedelta(**delta)
+
+    return Clock()
+
+
+def device_of(principal) -> str:
+    """The device cookie server.py sets once this login's session cookie is handed over."""
+    return devices.cookie_after_login(principal.session_id, None)
+
+
 @pytest.mark.parametrize("username", ["wang.fang", "ghost.user"])
 def test_throttle_per_account_and_source_is_temporary_and_same_for_unknown_names(
         community, username):
@@ -132,24 +158,180 @@ def test_throttle_per_source(community, monkeypatch):
 
     monkeypatch.setattr(login, "MAX_FAILURES_PER_SOURCE", 3)
     new(community)
-    for index in range(3):
+    for _ in range(3):  # one name, so only the total counts
         with pytest.raises(LoginFailed):
-            log_in(username=f"probe{index}", password="x", source="10.0.0.9")
+            log_in(username="probe", password="x", source="10.0.0.9")
     with pytest.raises(LoginThrottled):
         log_in(username="wang.fang", password=PASSWORD, source="10.0.0.9")
     assert log_in(username="wang.fang", password=PASSWORD, source="10.0.0.10")[0]
+    backdate_attempts(16)
+    assert log_in(username="wang.fang", password=PASSWORD, source="10.0.0.9")[0]
 
 
-def test_success_resets_the_account_count(community):
+def test_a_success_clears_only_that_name_from_that_source(community):
     new(community)
-    for _ in range(MAX_FAILURES_PER_PAIR - 1):
+    for _ in range(MAX_FAILURES_PER_PAIR - 1):  # the owner's own typos...
         with pytest.raises(LoginFailed):
             log_in(username="wang.fang", password="wrong-password-x")
-    log_in(username="wang.fang", password=PASSWORD)
+    log_in(username="wang.fang", password=PASSWORD)  # ...are forgotten once they get in
     for _ in range(MAX_FAILURES_PER_PAIR - 1):
         with pytest.raises(LoginFailed):
             log_in(username="wang.fang", password="wrong-password-x")
     assert log_in(username="wang.fang", password=PASSWORD)
+
+
+def test_a_spray_from_one_address_is_refused_after_ten_names(community, clock):
+    """Issue 17: one attacker address, logging into its own account between guesses, tried
+    120 accounts without a single refusal (each success cleared the address's failures)."""
+    import core.accounts.login as login
+
+    new(community, "mallory")
+    for index in range(3):
+        new(community, f"victim{index}")
+    outcomes = []
+    for index in range(120):
+        try:
+            log_in(username=f"victim{index}" if index < 3 else f"resident{index}",
+                   password="woaini1314", source="203.0.113.5")
+        except (LoginFailed, LoginThrottled) as error:
+            outcomes.append(type(error).__name__)
+        try:  # the attacker's own account, between guesses: never clears anything
+            log_in(username="mallory", password=PASSWORD, source="203.0.113.5")
+        except LoginThrottled:
+            pass
+        clock.advance(seconds=5)
+    names = login.MAX_NAMES_PER_SOURCE
+    assert outcomes == ["LoginFailed"] * names + ["LoginThrottled"] * (120 - names)
+    # A name already tried from there stays within the address's total; a new one waits.
+    with pytest.raises(LoginFailed):
+        log_in(username="victim0", password="5201314520", source="203.0.113.5")
+    clock.advance(minutes=16)  # and the refusal lifts by itself
+    with pytest.raises(LoginFailed):
+        log_in(username="resident999", password="woaini1314", source="203.0.113.5")
+
+
+def test_a_spray_gets_no_further_with_a_trusted_device_for_the_own_account(community, clock):
+    import core.accounts.login as login
+
+    own_device = device_of(new_and_log_in(community, "mallory"))
+    refused = 0
+    for index in range(40):
+        try:
+            log_in(username=f"resident{index}", password="woaini1314", source="203.0.113.5")
+        except LoginThrottled:
+            refused += 1
+        except LoginFailed:
+            pass
+        # The attacker's own device still logs in, and still clears nothing.
+        assert log_in(username="mallory", password=PASSWORD, source="203.0.113.5",
+                      device=own_device)[0]
+    assert refused == 40 - login.MAX_NAMES_PER_SOURCE
+
+
+def new_and_log_in(community, username: str, role: str = "resident", source: str = "192.0.2.1"):
+    user_id = new(community, username)
+    if role != "resident":
+        with write_session() as s:
+            s.get(User, user_id).role = role
+    return log_in(username=username, password=PASSWORD, source=source)[0]
+
+
+def hammer(username: str, addresses: list[str], clock, minutes: int = 15) -> None:
+    """Ten guesses a minute at `username` from each address, and one login a minute into
+    the attacker's own account ("mallory") from each, for `minutes`; the clock is left in
+    the last minute, while the attack still goes on."""
+    for minute in range(minutes):
+        if minute:
+            clock.advance(minutes=1)
+        for address in addresses:
+            for _ in range(10):
+                try:
+                    log_in(username=username, password="guess-" + secrets.token_hex(3),
+                           source=address)
+                except (LoginFailed, LoginThrottled):
+                    pass
+            try:
+                log_in(username="mallory", password=PASSWORD, source=address)
+            except LoginThrottled:
+                pass
+
+
+def test_guessing_from_one_address_no_longer_locks_the_owner_out(community, clock):
+    """Issue 17: ten guesses a minute at `admin` plus one own-account login a minute kept
+    the real admin refused everywhere (the own login cleared the address's count, so the
+    account-wide limit of 100 was reached)."""
+    new(community, "mallory")
+    new_and_log_in(community, "admin", role="admin")
+    hammer("admin", ["203.0.113.5"], clock)
+    for elsewhere in ("198.51.100.4", "198.51.100.5"):  # no device cookie needed
+        assert log_in(username="admin", password=PASSWORD, source=elsewhere)[0].role == "admin"
+
+
+def test_owner_with_a_device_cookie_gets_in_while_guessing_from_many_addresses_locks_the_account(
+        community, clock):
+    import core.accounts.login as login
+
+    new(community, "mallory")
+    home = device_of(new_and_log_in(community, "admin", role="admin"))
+    hammer("admin", [f"203.0.113.{n}" for n in range(1, 5)], clock)
+    with read_session() as s:
+        assert s.exec(select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.username_key == "admin", LoginAttempt.success.is_(False),
+            LoginAttempt.at > login.utcnow() - login.WINDOW)).one() >= 100
+    # From a clean address, on the device where the admin has logged in before: in.
+    assert log_in(username="admin", password=PASSWORD, source="198.51.100.4",
+                  device=home)[0].role == "admin"
+    # From a clean address without it (a borrowed phone): refused while the attack goes
+    # on, as every untrusted attempt is, or a botnet could guess on; it lifts by itself.
+    with pytest.raises(LoginThrottled) as refused:
+        log_in(username="admin", password=PASSWORD, source="198.51.100.5")
+    assert refused.value.params["minutes"] <= 15
+    clock.advance(minutes=16)
+    assert log_in(username="admin", password=PASSWORD, source="198.51.100.5")[0]
+
+
+def test_a_device_cookie_buys_a_thief_five_guesses_and_only_for_its_account(community, clock):
+    import core.accounts.login as login
+
+    new(community, "mallory")
+    stolen = device_of(new_and_log_in(community, "admin", role="admin"))
+    hammer("admin", [f"203.0.113.{n}" for n in range(1, 5)], clock, minutes=12)
+    outcomes = []
+    for _ in range(8):
+        try:
+            log_in(username="admin", password="guess-x", source="203.0.113.9", device=stolen)
+        except (LoginFailed, LoginThrottled) as error:
+            outcomes.append(type(error).__name__)
+    # Five guesses on the device's own count; then it counts for nothing, and the account's
+    # lock applies to it as to any other browser (the owner's too, on this device, until
+    # those five failures are a day old).
+    allowed = login.MAX_FAILURES_PER_DEVICE
+    assert outcomes == ["LoginFailed"] * allowed + ["LoginThrottled"] * (8 - allowed)
+    with pytest.raises(LoginThrottled):
+        log_in(username="admin", password=PASSWORD, source="198.51.100.4", device=stolen)
+    # It names one account: no trust for any other name, and a forged one is nothing.
+    assert devices.trusted_source(stolen, "admin")
+    assert devices.trusted_source(stolen, "mallory") is None
+    forged = stolen[:-3] + ("xyz" if not stolen.endswith("xyz") else "abc")
+    assert devices.read(forged) is None and devices.read("junk") is None
+
+
+def test_the_device_cookie_keeps_its_id_and_names_the_newest_accounts(community, monkeypatch):
+    first_cookie = device_of(new_and_log_in(community, "wang.fang"))
+    first = devices.read(first_cookie)
+    assert first.accounts == ("wang.fang",) and len(first.id) >= 24
+    # A second account on the same browser: the same device, newest account first.
+    second_cookie = devices.cookie_after_login(
+        new_and_log_in(community, "li.ming").session_id, first_cookie)
+    assert devices.read(second_cookie) == devices.Device(id=first.id,
+                                                        accounts=("li.ming", "wang.fang"))
+    monkeypatch.setattr(devices, "MAX_ACCOUNTS", 1)
+    again = log_in(username="wang.fang", password=PASSWORD)[0]
+    assert devices.read(devices.cookie_after_login(again.session_id, second_cookie)) == \
+        devices.Device(id=first.id, accounts=("wang.fang",))
+    assert devices.cookie_after_login("no-such-session", second_cookie) is None
+    monkeypatch.setenv("YISHITING_SECRET_KEY", "another-key")
+    assert devices.read(second_cookie) is None
 
 
 def test_deactivated_account_cannot_log_in(community):

@@ -2,6 +2,7 @@
 (the HttpOnly cookie), switch language, log out, log in again."""
 import re
 import secrets
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -63,6 +64,7 @@ def register(page: Page, app_url: str, username: str, display_name: str, passwor
     form.get_by_label("确认密码", exact=True).fill(password)
     form.get_by_role("combobox", name="楼栋").click()
     page.get_by_role("option").first.click()
+    form.get_by_role("textbox", name="房号（楼内门牌）", exact=True).fill("1-101")
     with page.expect_response(lambda r: r.url.endswith("/auth/session")) as redeemed:
         form.get_by_role("button", name="注册", exact=True).click()
     return redeemed.value.status
@@ -70,6 +72,10 @@ def register(page: Page, app_url: str, username: str, display_name: str, passwor
 
 def session_cookie(page: Page) -> dict | None:
     return next((c for c in page.context.cookies() if c["name"] == COOKIE), None)
+
+
+def device_cookie(page: Page) -> dict | None:
+    return next((c for c in page.context.cookies() if c["name"] == "yishiting_device"), None)
 
 
 def test_register_reload_switch_language_log_out_and_in(page: Page, app_url: str):
@@ -81,6 +87,11 @@ def test_register_reload_switch_language_log_out_and_in(page: Page, app_url: str
 
     cookie = session_cookie(page)
     assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Lax", cookie
+    # ...and a long-lived device cookie, which exempts this browser from lockouts aimed at
+    # the account (core/accounts/devices.py).
+    device = device_cookie(page)
+    assert device is not None and device["httpOnly"] and device["sameSite"] == "Lax", device
+    assert device["expires"] > time.time() + 170 * 86400
     page.reload()  # a new Streamlit session: only the cookie can keep the login
     idle(page)
     expect(sidebar(page)).to_contain_text("已登录：浏览器测试居民")
@@ -93,6 +104,7 @@ def test_register_reload_switch_language_log_out_and_in(page: Page, app_url: str
     expect(sidebar(page).get_by_role("link", name="Log in", exact=True)).to_be_visible()
     expect(sidebar(page)).not_to_contain_text("Signed in as")
     assert session_cookie(page) is None
+    assert device_cookie(page) == device  # the device stays trusted after logging out
     page.reload()  # the browser locale (zh-CN) applies again in the new session
     idle(page)
     expect(sidebar(page).get_by_role("link", name="登录", exact=True)).to_be_visible()

@@ -22,7 +22,8 @@ buildings = list_buildings(community.id)
 with st.form("register"):
     username = st.text_input(t("field_name.username"), max_chars=32,
                              help=t("register.username_help"), autocomplete="username")
-    display_name = st.text_input(t("field_name.display_name"), max_chars=40)
+    display_name = st.text_input(t("field_name.display_name"), max_chars=40,
+                                 help=t("register.display_name_help"))
     password = st.text_input(t("field_name.password"), type="password", max_chars=1024,
                              help=t("register.password_help"), autocomplete="new-password")
     confirm = st.text_input(t("field_name.confirm_password"), type="password", max_chars=1024,
@@ -30,6 +31,7 @@ with st.form("register"):
     building = st.selectbox(t("field_name.building"), options=buildings, index=None,
                             format_func=lambda b: f"{b.name} ({b.code})",
                             placeholder=t("common.choose"))
+    unit = st.text_input(t("register.unit"), max_chars=20, help=t("register.unit_help"))
     with st.expander(t("register.optional_demographics")):
         st.caption(t("register.demographics_why"))
         demographics = demographics_inputs(t, {}, key="register")
@@ -45,7 +47,8 @@ if submitted:
         if building is None:
             raise InvalidInput("field.required", field="building")
         register(community_id=community.id, username=username, display_name=display_name,
-                 password=password, building_id=building.id, demographics=demographics,
+                 password=password, building_id=building.id, unit=unit,
+                 demographics=demographics,
                  research_consent=consent, invitation_consent=invitable, locale=t.locale)
         log_in_and_start(username, password, flash="register.welcome")
     except DomainError as error:

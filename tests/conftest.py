@@ -108,13 +108,14 @@ def other_community(name: str = "另一个社区") -> dict:
 
 
 def make_user(community: dict, username: str, role: str = "resident",
-              password: str = "correct-horse-battery") -> Principal:
-    """Register a resident and give it `role`; return its principal with a live session."""
+              password: str = "correct-horse-battery", unit: str | None = "101") -> Principal:
+    """Register a resident (in flat `unit` of the first building) and give it `role`; return
+    its principal with a live session."""
     from core.accounts.commands import register
 
     user_id = register(community_id=community["id"], username=username,
                        display_name=f"{username} name", password=password,
-                       building_id=community["buildings"][0])
+                       building_id=community["buildings"][0], unit=unit)
     with write_session() as s:
         user = s.get(User, user_id)
         user.role = role

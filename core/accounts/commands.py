@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from pydantic import BaseModel
-from sqlmodel import select
+from sqlmodel import col, select
 
+from core.voting.eligibility import is_verified
 from core.accounts.passwords import check_password_policy, hash_password, verify_password
 from core.accounts.profile import clean_demographics
 from core.accounts.sessions import revoke, revoke_all_for_user
@@ -38,12 +39,16 @@ def _clean_locale(locale: str) -> str:
 
 
 def register(*, community_id: int, username: str, display_name: str, password: str,
-             building_id: int, demographics: dict | None = None,
+             building_id: int, unit: str | None = None, demographics: dict | None = None,
              research_consent: bool = False, invitation_consent: bool = False,
              locale: str = "zh-CN") -> int:
-    """Create a resident account and its (unverified) roster row; return the user id."""
+    """Create a resident account and its unverified placeholder row; return the user id.
+
+    `unit` is the flat, which a moderator uses to find the person's roster row when
+    confirming the account: required where the building's roster has flats."""
     key = normalise_username(username)
     display_name = clean_text(display_name, field="display_name", max_len=40)
+    unit = clean_text(unit, field="unit", max_len=20) if unit and str(unit).strip() else None
     password = check_password_policy(password, user_inputs=(key, display_name))
     demographics = clean_demographics(demographics)
     locale = _clean_locale(locale)
@@ -54,9 +59,13 @@ def register(*, community_id: int, username: str, display_name: str, password: s
             raise InvalidInput("field.not_a_choice", field="building")
         if s.exec(select(User.id).where(User.username == key)).first() is not None:
             raise Conflict("username.taken")
+        if unit is None and s.exec(select(Resident.id).where(
+                Resident.building_id == building.id, Resident.source == "roster",
+                col(Resident.unit).is_not(None))).first() is not None:
+            raise InvalidInput("register.unit_required", field="unit")
         now = utcnow()
         resident = Resident(community_id=community_id, building_id=building_id,
-                            full_name=display_name, source="self_registered",
+                            full_name=display_name, unit=unit, source="self_registered",
                             research_consent=bool(research_consent),
                             research_consent_at=now if research_consent else None,
                             invitation_consent=bool(invitation_consent), **demographics)
@@ -154,5 +163,5 @@ def get_account(*, actor: Principal) -> AccountPublic:
             demographics=demographics,
             research_consent=bool(resident and resident.research_consent),
             invitation_consent=bool(resident and resident.invitation_consent),
-            verified=bool(resident and (resident.source == "roster" or resident.verified_at)),
+            verified=is_verified(resident),
         )

@@ -13,8 +13,9 @@ import numbers
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
+from core.voting.eligibility import verified_clause
 from core.audit import json_digest
 from core.community import newest_census
 from core.errors import InvalidInput
@@ -38,7 +39,7 @@ def pool_frame(s: Session, hearing: Hearing, *, consenting_only: bool) -> pd.Dat
                     Resident.occupation, Resident.education, Building.code)
              .join(Building, Building.id == Resident.building_id)
              .where(Resident.community_id == hearing.community_id,
-                    or_(Resident.source == "roster", col(Resident.verified_at).is_not(None))))
+                    verified_clause()))
     if hearing.audience == "building":
         query = query.where(Resident.building_id == hearing.building_id)
     if consenting_only:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Row, bindparam, update
 from sqlmodel import Session, col, select
 
+from core.voting.eligibility import is_verified as roster_verified
 from core.errors import Conflict, NotFound
 from core.principal import Principal
 from core.rows import community_row
@@ -67,10 +68,8 @@ def roster_row(s: Session, resident_id) -> Row | None:
 
 
 def is_verified(resident: Row | None) -> bool:
-    """On the roster (imported or entered by staff, or a sign-up confirmed by a moderator)
-    and not erased: the same rule as for voting."""
-    return resident is not None and resident.erased_at is None and \
-        (resident.source == "roster" or resident.verified_at is not None)
+    """On the roster (eligibility.is_verified, the rule for voting) and not erased."""
+    return resident is not None and resident.erased_at is None and roster_verified(resident)
 
 
 def in_scope(survey: Survey, buildings: list[int], resident: Row) -> bool:

@@ -25,11 +25,10 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
-from core.rows import community_row
 from core.voting.codes import code_hash, new_code, voter_pseudonym
-from core.voting.eligibility import may_vote
+from core.voting.eligibility import is_verified, may_vote
 from db.engine import read_session, write_session
-from core.voting.mixing import mix_if_due
+from core.voting.mixing import mix_due, mix_if_due
 from db.models import Ballot, PendingBallot, Poll, PollOption, Resident, User, VoterRoll
 from db.models.base import utcnow
 
@@ -75,11 +74,24 @@ def clean_choice(poll: Poll, options, choice) -> list[int]:
     return chosen if poll.method == "ranked" else sorted(chosen)
 
 
-def _open_poll(s: Session, poll_id, actor: Principal) -> Poll:
-    # FOR SHARE on PostgreSQL: ballots go in side by side, while closing (FOR UPDATE) waits
-    # for those in flight, so the roll and the ballots are counted together.
-    poll = community_row(s, Poll, poll_id, actor, lock=s.get_bind().dialect.name ==
-                         "postgresql", shared=True)
+# The poll's columns a vote needs, as a plain row (no ORM object: this runs on every ballot).
+# FOR SHARE on PostgreSQL: ballots go in side by side, while closing (FOR UPDATE) waits for
+# those in flight, so the roll and the ballots are counted together.
+_POLL = select(Poll.id, Poll.community_id, Poll.status, Poll.opens_at, Poll.closes_at,
+               Poll.method, Poll.max_choices, Poll.budget, Poll.knapsack, Poll.building_id,
+               Poll.registered_before_open, Poll.secret, Poll.allow_change) \
+    .where(Poll.id == bindparam("poll_id"))
+_POLL_SHARED = _POLL.with_for_update(read=True)
+
+
+def _open_poll(s: Session, poll_id, actor: Principal) -> Row:
+    if not isinstance(poll_id, int) or isinstance(poll_id, bool):
+        raise NotFound("error.not_found")
+    db = s.connection()
+    poll = db.execute(_POLL_SHARED if db.dialect.name == "postgresql" else _POLL,
+                      {"poll_id": poll_id}).first()
+    if poll is None or poll.community_id != actor.community_id:
+        raise NotFound("error.not_found")
     now = utcnow()
     if poll.status != "open" or now < poll.opens_at:
         raise Conflict("ballot.not_open")
@@ -172,7 +184,7 @@ def cast_ballot(*, actor: Principal, poll_id: int, choice,
     with write_session() as s:
         poll = _open_poll(s, poll_id, actor)
         resident = _voter(s, actor.resident_id) if actor.resident_id else None
-        if resident is None or not (resident.source == "roster" or resident.verified_at):
+        if not is_verified(resident):
             raise Conflict("ballot.unverified")
         if not may_vote(poll, resident):
             raise Conflict("ballot.not_eligible")
@@ -187,8 +199,8 @@ def cast_ballot(*, actor: Principal, poll_id: int, choice,
         code = _add_ballot(s, poll, resident, key=key, user_id=actor.user_id, channel="online",
                            choice=chosen, entered_by=None, submission=submission)
         record(s, actor=actor, action="poll.vote", object_type="poll", object_id=poll.id)
-        secret = poll.secret
-    if secret:
+        due = poll.secret and mix_due(s, poll.id)
+    if due:
         mix_if_due(poll_id)
     return code
 
@@ -211,8 +223,8 @@ def change_ballot(*, actor: Principal, poll_id: int, receipt: str, choice) -> No
             raise InvalidInput("ballot.bad_receipt", field="receipt")
         record(s, actor=actor, action="poll.change_vote", object_type="poll",
                object_id=poll.id)
-        secret = poll.secret
-    if secret:
+        due = poll.secret and mix_due(s, poll.id)
+    if due:
         mix_if_due(poll_id)
 
 
@@ -263,8 +275,8 @@ def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choi
                            choice=chosen, entered_by=actor.user_id, submission=None)
         record(s, actor=actor, action="poll.paper_ballot", object_type="poll",
                object_id=poll.id)
-        secret = poll.secret
-    if secret:
+        due = poll.secret and mix_due(s, poll.id)
+    if due:
         mix_if_due(poll_id)
     return code
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 assert len(ALPHABET) == 32  # new_code draws one byte per character: 256 = 8 x 32
@@ -18,21 +19,34 @@ def new_code(*groups: int) -> str:
     return "-".join("".join(next(chars) for _ in range(size)) for size in groups)
 
 
+def identity_name(name: str | None) -> str:
+    """A name as identities compare it: NFKC, case-folded, without spaces."""
+    return "".join(unicodedata.normalize("NFKC", name or "").casefold().split())
+
+
+def identity_unit(unit: str | None) -> str:
+    """A flat number as identities compare it: NFKC, case-folded, without spaces or the
+    separators people vary ('3-201', '3 201', '3－201' are one flat)."""
+    folded = unicodedata.normalize("NFKC", unit or "").casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
 def voter_pseudonym(resident) -> str | None:
     """A keyed pseudonym (HMAC-SHA256 with the server's secret) of who a resident is on the
-    roster: community, building, name and unit. The voter roll keeps it, so that someone who
-    deletes their account and comes back under a new one is still recognised in a poll they
-    voted in; without the secret it cannot be traced back to a name. None once erased."""
+    roster: community, building, name and flat, all from the roster row (only roster rows
+    vote: an account votes through the roster row it was linked to when it was confirmed).
+    The voter roll keeps it, so that someone who deletes their account and is later put on
+    the roster again is still recognised in a poll they voted in; without the secret it
+    cannot be traced back to a name. None once erased."""
     import hmac
-    import unicodedata
 
     from core.accounts.sessions import secret_key
 
-    name = "".join(unicodedata.normalize("NFKC", resident.full_name or "").casefold().split())
+    name = identity_name(resident.full_name)
     if not name:
         return None
     identity = f"{resident.community_id}|{resident.building_id}|{name}|" \
-               f"{''.join((resident.unit or '').casefold().split())}"
+               f"{identity_unit(resident.unit)}"
     return hmac.new(secret_key().encode(), identity.encode(), hashlib.sha256).hexdigest()
 
 

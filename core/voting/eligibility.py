@@ -1,20 +1,23 @@
 """Who may vote: verified roster residents in the poll's scope.
 
-A resident is verified when their roster row was imported or entered by staff, or when a
-moderator confirmed a self-registered one (activation codes link accounts to roster rows).
+A resident is verified when they are a roster row: imported or entered by staff. An account
+counts once it is linked to its roster row (by an activation code, or by a moderator who
+confirms it by choosing the row); a self-registered placeholder never votes, so one person
+is one roster row and votes once, online or on paper.
 A poll covers the community or one building, and may be limited to residents on the roster
 before it opened.
 """
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, select
 
 from db.models import Poll, Resident
 
 
 def verified_clause():
-    return or_(Resident.source == "roster", col(Resident.verified_at).is_not(None))
+    """SQL for `is_verified`: the one rule, in both forms."""
+    return Resident.source == "roster"
 
 
 def eligible_query(poll: Poll):
@@ -47,6 +50,6 @@ def may_vote(poll: Poll, resident) -> bool:
             and (not poll.registered_before_open or resident.created_at < poll.opens_at))
 
 
-def is_verified(resident: Resident | None) -> bool:
-    return resident is not None and (resident.source == "roster" or
-                                     resident.verified_at is not None)
+def is_verified(resident) -> bool:
+    """A roster row (a Resident, or a row with its `source`)."""
+    return resident is not None and resident.source == "roster"

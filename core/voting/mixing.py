@@ -105,11 +105,17 @@ def counted_choices(s: Session, poll_id: int) -> list[str]:
         [p.choice for p in pending if not p.replaces]
 
 
+def mix_due(s: Session, poll_id: int) -> bool:
+    """Inside the casting transaction: does the poll now have a full batch pending? (Asked
+    there, so that the casts that find nothing due, nine in ten, cost no second commit.)"""
+    return pending_count(s, poll_id) >= MIX_BATCH
+
+
 def mix_if_due(poll_id: int) -> int:
-    """After a secret ballot was cast: when the poll has a full batch pending, mix it (in its
-    own transaction) and scrub the traces. Returns the number of ballots mixed (0: not due)."""
+    """After the casting transaction committed, when `mix_due` said so: mix the poll's
+    pending ballots (in a transaction of their own) and scrub the traces. Returns the number
+    of ballots mixed (0: another caster's mixing step took them first)."""
     with write_session() as s:
-        # A cheap count first: most casts find no batch due and take no row locks.
         if pending_count(s, poll_id) < MIX_BATCH:
             return 0
         mixed = _new_ballot_rows(s, poll_id, at_least=MIX_BATCH, wait=False)
@@ -118,25 +124,33 @@ def mix_if_due(poll_id: int) -> int:
     return mixed
 
 
+# A fresh random key (32 hex digits, like secrets.token_hex(16)) made by the database itself
+# from its strong random source, so that a poll of 300,000 ballots is rewritten in three
+# statements instead of 300,000 round trips.
+_RANDOM_KEY = {"sqlite": "lower(hex(randomblob(16)))",
+               "postgresql": "replace(gen_random_uuid()::text, '-', '')"}
+
+
 def seal_poll(s: Session, poll_id: int) -> int:
     """Inside the close (or cancel) transaction, with the poll locked: mix what is pending,
-    then rewrite all the poll's ballots in random order with new keys, so that none keeps the
+    then rewrite all the poll's ballots with new random keys, inserted in key order (a
+    uniform shuffle of the old order, as the keys are random), so that none keeps the
     transaction id, key or position of the batch it was mixed in. Returns the ballot count.
-    Call `scrub_storage()` after the transaction commits."""
+    Call `scrub_storage(final=True)` after the transaction commits."""
     _new_ballot_rows(s, poll_id)
     db = s.connection()
-    rows = list(db.execute(select(Ballot.choice, Ballot.receipt_hash, Ballot.resident_id,
-                                  Ballot.cast_at).where(Ballot.poll_id == poll_id)).all())
-    if not rows:
-        return 0
+    key = _RANDOM_KEY[db.dialect.name]
+    db.execute(text("CREATE TEMPORARY TABLE sealing AS SELECT choice, receipt_hash, "
+                    "resident_id, cast_at FROM ballot WHERE poll_id = :p"), {"p": poll_id})
     db.execute(delete(Ballot).where(Ballot.poll_id == poll_id))
-    _shuffle(rows)
-    for start in range(0, len(rows), 5000):
-        db.execute(insert(Ballot), [
-            {"id": secrets.token_hex(16), "poll_id": poll_id, "choice": r.choice,
-             "receipt_hash": r.receipt_hash, "resident_id": r.resident_id, "cast_at": r.cast_at}
-            for r in rows[start:start + 5000]])
-    return len(rows)
+    inserted = db.execute(text(
+        "INSERT INTO ballot (id, poll_id, choice, receipt_hash, resident_id, cast_at) "
+        f"SELECT k, :p, choice, receipt_hash, resident_id, cast_at FROM (SELECT {key} AS k, "
+        "choice, receipt_hash, resident_id, cast_at FROM sealing) AS fresh ORDER BY k"),
+        {"p": poll_id})
+    # Dropped in the transaction (an error rolls its creation back with everything else).
+    db.execute(text("DROP TABLE sealing"))
+    return inserted.rowcount
 
 
 def scrub_storage(*, final: bool = False) -> bool:

@@ -169,7 +169,9 @@ def option_dicts(options: list[PollOption]) -> list[dict]:
 
 
 def count_poll(s: Session, poll: Poll, *, eligible: int) -> dict:
-    choices = [json.loads(c) for c in counted_choices(s, poll.id)]
+    parsed: dict[str, list[int]] = {}  # ballots repeat a few choices: parse each once
+    choices = [parsed[c] if c in parsed else parsed.setdefault(c, json.loads(c))
+               for c in counted_choices(s, poll.id)]
     return tally.count(method=poll.method, options=option_dicts(options_of(s, poll.id)),
                        choices=choices, eligible=eligible, quorum=poll.quorum,
                        threshold=poll.threshold,

@@ -1,9 +1,12 @@
-"""Verifying residents, so that only real residents vote.
+"""Verifying residents, so that only real residents vote, each once.
 
-A moderator issues one-time activation codes for a building's roster residents (printed and
-handed out); a resident who signed up online enters theirs, which links the account to the
-roster row. Or a moderator confirms a self-registered resident directly (they checked the
-address). Codes are stored hashed; issuing again replaces a resident's unused code.
+One person is one roster row. A moderator issues one-time activation codes for a building's
+roster residents (printed and handed out); a resident who signed up online enters theirs,
+which links the account to the roster row. Or a moderator confirms a self-registered resident
+(they checked the address) by choosing the roster row that is this person, among the rows of
+the same building whose name or flat match. Either way the account's placeholder row is merged
+into the roster row, so an account and a paper ballot for the same person meet on one roll
+entry. Codes are stored hashed; issuing again replaces a resident's unused code.
 """
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_choice
-from core.voting.codes import code_hash, new_code
+from core.voting.codes import code_hash, identity_name, identity_unit, new_code
+from core.voting.eligibility import is_verified, verified_clause
 from db.engine import read_session, write_session
 from db.models import (ActivationCode, Ballot, Building, HearingAttendance, HearingInvitation,
                        HearingRegistration, ParticipationEvent, Resident, Support, Testimony,
@@ -71,21 +75,32 @@ def redeem_activation_code(*, actor: Principal, code: str) -> None:
         if row is None or row.used_at is not None or row.community_id != actor.community_id:
             raise InvalidInput("verification.bad_code", field="activation_code")
         user = s.get(User, actor.user_id)
-        if s.exec(select(User.id).where(User.resident_id == row.resident_id)).first():
-            raise Conflict("verification.roster_row_taken")
         old = s.get(Resident, user.resident_id) if user.resident_id else None
-        if old is not None and (old.source == "roster" or old.verified_at is not None):
+        if old is not None and is_verified(old):
             raise Conflict("verification.already_verified")
-        roster = s.get(Resident, row.resident_id)
-        user.resident_id = None
-        s.flush()
-        if old is not None:
-            _merge_into(s, old, roster)
-        user.resident_id = roster.id
+        _link(s, user, old, s.get(Resident, row.resident_id))
         row.used_at, row.used_by = utcnow(), user.id
-        roster.verified_at = utcnow()
         record(s, actor=actor, action="resident.activate", object_type="user",
                object_id=user.id)
+
+
+def _link(s: Session, user: User, old: Resident | None, roster: Resident) -> None:
+    """Make `roster` the account's row: the placeholder's rows move onto it. Refused when the
+    roster row has an account already, or when both rows are on the roll of one poll (they
+    would be one person with two votes; nothing says which poll, or how either voted)."""
+    if s.exec(select(User.id).where(User.resident_id == roster.id)).first():
+        raise Conflict("verification.roster_row_taken")
+    if old is not None:
+        both = select(VoterRoll.poll_id).where(VoterRoll.resident_id == roster.id)
+        if s.exec(select(VoterRoll.id).where(VoterRoll.resident_id == old.id,
+                                             col(VoterRoll.poll_id).in_(both))).first():
+            raise Conflict("verification.voted_twice")
+    user.resident_id = None
+    s.flush()
+    if old is not None:
+        _merge_into(s, old, roster)
+    user.resident_id = roster.id
+    roster.verified_at = utcnow()
 
 
 def _merge_into(s: Session, old: Resident, roster: Resident) -> None:
@@ -112,17 +127,72 @@ def _merge_into(s: Session, old: Resident, roster: Resident) -> None:
     s.delete(old)
 
 
-def confirm_resident(*, actor: Principal, user_id: int) -> None:
-    """A moderator confirms a self-registered resident (e.g. after seeing proof of address)."""
+class RosterCandidate(BaseModel):
+    resident_id: int
+    name: str
+    unit: str | None
+    same_name: bool
+    same_unit: bool
+
+
+def _candidates(s: Session, placeholder: Resident) -> list[Resident]:
+    """Roster rows of the placeholder's building, without an account and not erased, whose
+    name or flat is the placeholder's (compared as the voter pseudonym compares them), the
+    closest matches first."""
+    name, unit = identity_name(placeholder.full_name), identity_unit(placeholder.unit)
+    accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
+    rows = s.exec(select(Resident).where(
+        Resident.community_id == placeholder.community_id,
+        Resident.building_id == placeholder.building_id, Resident.source == "roster",
+        col(Resident.erased_at).is_(None), col(Resident.id).not_in(accounts))
+        .order_by(col(Resident.unit), col(Resident.full_name), col(Resident.id))).all()
+    matching = [(bool(name) and identity_name(r.full_name) == name,
+                 bool(unit) and identity_unit(r.unit) == unit, r) for r in rows]
+    # Best first: same name and flat, then same name, then same flat.
+    return [r for same_name, same_unit, r in sorted(
+        (m for m in matching if m[0] or m[1]), key=lambda m: (not m[0], not m[1]))]
+
+
+def _placeholder(s: Session, actor: Principal, user_id) -> tuple[User, Resident]:
+    user = s.get(User, user_id) if isinstance(user_id, int) and not isinstance(
+        user_id, bool) else None
+    if user is None or user.community_id != actor.community_id or user.resident_id is None:
+        raise NotFound("error.not_found")
+    resident = s.get(Resident, user.resident_id)
+    if is_verified(resident):
+        raise Conflict("verification.already_verified")
+    return user, resident
+
+
+def roster_candidates(*, actor: Principal, user_id: int) -> list[RosterCandidate]:
+    """The roster rows a moderator may link a self-registered account to (same building,
+    same name or flat, no account yet)."""
+    require(actor, "resident.verify")
+    with read_session() as s:
+        _user, placeholder = _placeholder(s, actor, user_id)
+        name, unit = identity_name(placeholder.full_name), identity_unit(placeholder.unit)
+        return [RosterCandidate(resident_id=r.id, name=r.full_name, unit=r.unit,
+                                same_name=bool(name) and identity_name(r.full_name) == name,
+                                same_unit=bool(unit) and identity_unit(r.unit) == unit)
+                for r in _candidates(s, placeholder)]
+
+
+def confirm_resident(*, actor: Principal, user_id: int, resident_id: int) -> None:
+    """A moderator confirms a self-registered resident (e.g. after seeing proof of address)
+    by linking the account to their roster row, one of `roster_candidates`."""
     require(actor, "resident.verify")
     with write_session() as s:
-        user = s.get(User, user_id) if isinstance(user_id, int) else None
-        if user is None or user.community_id != actor.community_id or user.resident_id is None:
-            raise NotFound("error.not_found")
-        resident = s.get(Resident, user.resident_id)
-        if resident.source == "roster" or resident.verified_at is not None:
-            raise Conflict("verification.already_verified")
-        resident.verified_at = utcnow()
+        user, placeholder = _placeholder(s, actor, user_id)
+        valid = isinstance(resident_id, int) and not isinstance(resident_id, bool)
+        roster = next((r for r in _candidates(s, placeholder) if r.id == resident_id), None) \
+            if valid else None
+        if roster is None:
+            if valid and s.exec(select(User.id).where(
+                    User.resident_id == resident_id, User.community_id == actor.community_id)
+                    ).first():
+                raise Conflict("verification.roster_row_taken")
+            raise InvalidInput("verification.not_a_candidate", field="resident")
+        _link(s, user, placeholder, roster)
         record(s, actor=actor, action="resident.confirm", object_type="user",
                object_id=user.id)
 
@@ -132,6 +202,7 @@ class UnverifiedAccount(BaseModel):
     username: str
     display_name: str
     building: str
+    unit: str | None
     created_at: datetime
 
 
@@ -139,12 +210,12 @@ def unverified_accounts(*, actor: Principal, limit: int = 200) -> list[Unverifie
     """Self-registered residents nobody has verified yet, oldest first."""
     require(actor, "resident.verify")
     with read_session() as s:
-        rows = s.exec(select(User, Building.code)
+        rows = s.exec(select(User, Building.code, Resident.unit)
                       .join(Resident, Resident.id == User.resident_id)
                       .join(Building, Building.id == Resident.building_id)
-                      .where(User.community_id == actor.community_id,
-                             Resident.source != "roster",
-                             col(Resident.verified_at).is_(None))
+                      .where(User.community_id == actor.community_id, User.active,
+                             ~verified_clause())
                       .order_by(col(User.created_at)).limit(limit)).all()
     return [UnverifiedAccount(user_id=u.id, username=u.username, display_name=u.display_name,
-                              building=code, created_at=u.created_at) for u, code in rows]
+                              building=code, unit=unit, created_at=u.created_at)
+            for u, code, unit in rows]

@@ -2,7 +2,6 @@
 the invariants hold afterwards: no row points at a missing one, supports and comments match
 the counters on proposals, every vote has its ballot and its participation record, hearings
 never seat more than their capacity, and the audit chain verifies."""
-from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +21,6 @@ from core.voting.ballots import cast_ballot
 from db.engine import read_session, write_session
 from db.models import (Comment, Hearing, HearingRegistration, ParticipationEvent,
                        Proposal, Resident, Support, User, VoterRoll)
-from db.models.base import utcnow
 from tests.conftest import BODY
 from tests.core.test_hearings import opened
 from tests.core.test_voting import option_ids, poll
@@ -94,7 +92,7 @@ def world(people):
     with write_session() as s:  # the residents may vote (verified roster rows)
         for user in s.exec(select(User)).all():
             if user.resident_id:
-                s.get(Resident, user.resident_id).verified_at = utcnow() - timedelta(days=1)
+                s.get(Resident, user.resident_id).source = "roster"
     poll_id = poll(people["moderator"])
     return {"people": people, "poll": poll_id, "options": option_ids(poll_id),
             "hearing": opened(people["moderator"], capacity=2)}

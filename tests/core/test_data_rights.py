@@ -19,7 +19,6 @@ from core.proposals.queries import get_proposal
 from core.voting.ballots import cast_ballot
 from db.engine import read_session, write_session
 from db.models import AuditEvent, Resident, User, VoterRoll
-from db.models.base import utcnow
 from tests.conftest import make_user
 from tests.core.test_voting import option_ids, poll
 
@@ -38,7 +37,7 @@ def csv(files, name) -> pd.DataFrame:
 
 def verify(principal) -> None:
     with write_session() as s:
-        s.get(Resident, s.get(User, principal.user_id).resident_id).verified_at = utcnow()
+        s.get(Resident, s.get(User, principal.user_id).resident_id).source = "roster"
 
 
 def test_the_download_holds_my_data_only(people, proposal_id):
@@ -121,7 +120,7 @@ def test_coming_back_under_a_new_account_cannot_vote_twice(people, community):
     again = make_user(community, "resident1b")
     with write_session() as s:
         resident = s.get(Resident, s.get(User, again.user_id).resident_id)
-        resident.full_name, resident.verified_at = "resident1 name", utcnow()
+        resident.full_name, resident.source = "resident1 name", "roster"
     with pytest.raises(Conflict) as error:
         cast_ballot(actor=again, poll_id=poll_id, choice=[second])
     assert error.value.key == "ballot.already_voted"
@@ -129,7 +128,7 @@ def test_coming_back_under_a_new_account_cannot_vote_twice(people, community):
     namesake = make_user(community, "resident1c")
     with write_session() as s:
         resident = s.get(Resident, s.get(User, namesake.user_id).resident_id)
-        resident.full_name, resident.verified_at = "resident2 name", utcnow()
+        resident.full_name, resident.source = "resident2 name", "roster"
     verify(people["resident2"])
     cast_ballot(actor=people["resident2"], poll_id=poll_id, choice=[second])
     assert cast_ballot(actor=namesake, poll_id=poll_id, choice=[second])

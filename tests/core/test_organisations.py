@@ -40,7 +40,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 def verify(principal: Principal) -> Principal:
     """A moderator confirmed this resident (make_user's sign-ups are unverified)."""
     with write_session() as s:
-        s.get(Resident, principal.resident_id).verified_at = utcnow()
+        s.get(Resident, principal.resident_id).source = "roster"
     return principal
 
 

@@ -16,7 +16,7 @@ from core.voting.ballots import (cast_ballot, change_ballot, enter_paper_ballot,
 from core.voting.mixing import ballot_count
 from core.voting.polls import cancel_poll, close_poll, create_poll, open_poll
 from core.voting.queries import bulletin_board, get_poll, recount
-from core.voting.verification import (confirm_resident, issue_activation_codes,
+from core.voting.verification import (confirm_resident, issue_activation_codes, roster_candidates,
                                       redeem_activation_code)
 from db.engine import read_session, write_session
 from db.models import (AuditEvent, Ballot, PendingBallot, ParticipationEvent, Poll, PollOption, Resident,
@@ -47,7 +47,7 @@ def verified(community, name: str) -> Principal:
     principal = make_user(community, name)
     with write_session() as s:
         user = s.get(User, principal.user_id)
-        s.get(Resident, user.resident_id).verified_at = utcnow()
+        s.get(Resident, user.resident_id).source = "roster"  # linked to its roster row
     return principal
 
 
@@ -429,17 +429,49 @@ def test_activation_codes_link_an_account_to_its_roster_row(people, community):
     assert cast_ballot(actor=voter, poll_id=poll_id, choice=[option_ids(poll_id)[0]])
 
 
-def test_a_moderator_confirms_a_self_registered_resident(people):
-    resident = people["resident"]
-    confirm_resident(actor=people["moderator"], user_id=resident.user_id)
-    with pytest.raises(Conflict):
-        confirm_resident(actor=people["moderator"], user_id=resident.user_id)
-    with pytest.raises(NotFound):
-        confirm_resident(actor=people["moderator"], user_id=99999)
+def test_a_moderator_confirms_a_self_registered_resident_by_their_roster_row(people, community):
+    resident, moderator = people["resident"], people["moderator"]
+    with write_session() as s:
+        same = Resident(community_id=community["id"], building_id=community["buildings"][0],
+                        full_name="Resident1 Name", unit="1 01")
+        flatmate = Resident(community_id=community["id"], building_id=community["buildings"][0],
+                            full_name="王五", unit="101")
+        stranger = Resident(community_id=community["id"], building_id=community["buildings"][0],
+                            full_name="李四", unit="999")
+        elsewhere = Resident(community_id=community["id"], building_id=community["buildings"][1],
+                             full_name="resident1 name", unit="101")
+        s.add_all([same, flatmate, stranger, elsewhere])
+        s.flush()
+        ids = same.id, flatmate.id, stranger.id, elsewhere.id
+    candidates = roster_candidates(actor=moderator, user_id=resident.user_id)
+    assert [(c.resident_id, c.same_name, c.same_unit) for c in candidates] == [
+        (ids[0], True, True), (ids[1], False, True)]
+    for wrong in (ids[2], ids[3], 99999, None, True, "1"):
+        with pytest.raises(InvalidInput) as raised:
+            confirm_resident(actor=moderator, user_id=resident.user_id, resident_id=wrong)
+        assert raised.value.key == "verification.not_a_candidate"
     with pytest.raises(PermissionDenied):
-        confirm_resident(actor=resident, user_id=people["resident2"].user_id)
-    poll_id = poll(people["moderator"])
-    assert cast_ballot(actor=resident, poll_id=poll_id, choice=[option_ids(poll_id)[0]])
+        confirm_resident(actor=resident, user_id=people["resident2"].user_id,
+                         resident_id=ids[0])
+    with pytest.raises(NotFound):
+        confirm_resident(actor=moderator, user_id=99999, resident_id=ids[0])
+    placeholder = resident.resident_id
+    confirm_resident(actor=moderator, user_id=resident.user_id, resident_id=ids[0])
+    with read_session() as s:
+        assert s.get(User, resident.user_id).resident_id == ids[0]
+        assert s.get(Resident, placeholder) is None  # merged into the roster row
+    with pytest.raises(Conflict) as raised:
+        confirm_resident(actor=moderator, user_id=resident.user_id, resident_id=ids[1])
+    assert raised.value.key == "verification.already_verified"
+    # The roster row now has an account: nobody else can be linked to it.
+    with pytest.raises(Conflict) as raised:
+        confirm_resident(actor=moderator, user_id=people["resident2"].user_id,
+                         resident_id=ids[0])
+    assert raised.value.key == "verification.roster_row_taken"
+    voter = Principal(user_id=resident.user_id, role="resident", community_id=community["id"],
+                      resident_id=ids[0])
+    poll_id = poll(moderator)
+    assert cast_ballot(actor=voter, poll_id=poll_id, choice=[option_ids(poll_id)[0]])
 
 
 def test_cancel_needs_a_reason_and_shows_it(people):

@@ -33,8 +33,10 @@ def test_login_then_home(app):
 
 
 def register_form(at, *, username="new.neighbour", password="walnut-tree-courtyard",
-                  confirm=None, building=True):
+                  confirm=None, building=True, unit="3-201"):
     inputs = {w.label: w for w in at.text_input}
+    if unit is not None:
+        inputs[T("register.unit")].input(unit)
     inputs[T("field_name.username")].input(username)
     inputs[T("field_name.display_name")].input("新邻居")
     inputs[T("field_name.password")].input(password)
@@ -52,6 +54,9 @@ def test_register_refuses_mismatch_and_missing_building(app):
     assert at.error[0].value == f'{T("field_name.building")}: {T("field.required")}'
     register_form(at, confirm="something-else-entirely")
     assert at.error[0].value.endswith(T("password.mismatch"))
+    # The demo's roster lists flats: the flat is asked for, so the account can be confirmed.
+    register_form(at, unit="")
+    assert at.error[0].value == f'{T("field_name.unit")}: {T("register.unit_required")}'
     assert "session_id" not in at.session_state
 
 

@@ -35,7 +35,7 @@ def fresh_voter() -> None:
     with write_session() as s:
         user = s.exec(select(User).where(User.username == "resident")).one()
         resident = s.get(Resident, user.resident_id)
-        resident.verified_at = utcnow()
+        resident.source = "roster"
         for row in s.exec(select(VoterRoll).where(VoterRoll.resident_id == resident.id)):
             s.delete(row)
 
@@ -147,3 +147,29 @@ def test_moderator_issues_codes_and_a_resident_activates(app):
     with read_session() as s:
         user = s.exec(select(User).where(User.username == "resident")).one()
     assert user.resident_id == issued[0].resident_id
+
+
+def test_moderator_confirms_an_account_by_choosing_its_roster_row(app):
+    with write_session() as s:
+        user = s.exec(select(User).where(User.username == "resident")).one()
+        placeholder = s.get(Resident, user.resident_id)
+        placeholder.source, placeholder.verified_at = "self_registered", None
+        twin = Resident(community_id=placeholder.community_id,
+                        building_id=placeholder.building_id,
+                        full_name=placeholder.full_name, unit=placeholder.unit or "9-901")
+        placeholder.unit = twin.unit
+        s.add(twin)
+        s.flush()
+        user_id, twin_id = user.id, twin.id
+    at = app("moderator")
+    at.run()
+    at.switch_page("pages/moderation.py").run()
+    accounts = [b for b in at.selectbox if b.label == T("verification.pending")][0]
+    accounts.select([a for a in accounts.options if "@resident" in a][0]).run()
+    rows = [r for r in at.radio if r.label == T("verification.choose_row")][0]
+    assert len(rows.options) >= 1 and T("verification.match_both") in rows.options[0]
+    # The closest match comes first and is preselected.
+    button(at, T("verification.confirm")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with read_session() as s:
+        assert s.get(User, user_id).resident_id == twin_id

@@ -1,0 +1,150 @@
+"""One roster person, one vote, through any channel and any number of accounts.
+
+The two double votes that worked before: (a) a voter deletes the account, registers again
+in the same building, is confirmed and votes again (the roll's pseudonym held the flat,
+which self-registration never asked for); (b) someone registers under a roster resident's
+name, is confirmed without being linked to the roster row and votes, and a moderator then
+enters a paper ballot for that roster row. Both databases (tests/pg).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlmodel import select
+
+from core.data_rights import delete_account
+from core.errors import Conflict, InvalidInput
+from core.principal import Principal
+from core.voting.ballots import cast_ballot, enter_paper_ballot
+from core.voting.mixing import ballot_count
+from core.voting.verification import confirm_resident, roster_candidates
+from db.engine import read_session, write_session
+from db.models import Resident, User, VoterRoll
+from db.models.base import utcnow
+from tests.conftest import make_user
+from tests.core.test_voting import option_ids, poll
+
+
+def _roster_row(community, name="周阿姨", unit="502") -> int:
+    with write_session() as s:
+        row = Resident(community_id=community["id"], building_id=community["buildings"][0],
+                       full_name=name, unit=unit)
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def _sign_up(community, username, name="周阿姨", unit="502") -> Principal:
+    """Register online as `name` in flat `unit` of the first building."""
+    principal = make_user(community, username, unit=unit)
+    with write_session() as s:  # the name typed at registration
+        s.get(Resident, principal.resident_id).full_name = name
+    return principal
+
+
+def _confirmed(moderator, principal, roster_id) -> Principal:
+    """The moderator links the account to its roster row; the principal as it is then."""
+    assert roster_id in [c.resident_id for c in
+                         roster_candidates(actor=moderator, user_id=principal.user_id)]
+    confirm_resident(actor=moderator, user_id=principal.user_id, resident_id=roster_id)
+    return replace(principal, resident_id=roster_id)
+
+
+def _votes(poll_id) -> tuple[int, int]:
+    with read_session() as s:
+        roll = len(s.exec(select(VoterRoll.id).where(VoterRoll.poll_id == poll_id)).all())
+        return roll, ballot_count(s, poll_id)
+
+
+def test_deleting_the_account_and_coming_back_does_not_give_a_second_vote(people, community):
+    moderator = people["moderator"]
+    roster_id = _roster_row(community)
+    poll_id = poll(moderator)
+    option = option_ids(poll_id)[0]
+    first = _confirmed(moderator, _sign_up(community, "zhou1"), roster_id)
+    assert cast_ballot(actor=first, poll_id=poll_id, choice=[option])
+    delete_account(actor=first, confirm_username="zhou1")
+    # Back under a new account, in the same building: the erased roster row is nobody's
+    # candidate, so the account cannot be confirmed and cannot vote.
+    again = _sign_up(community, "zhou2", unit="5-02")
+    assert roster_candidates(actor=moderator, user_id=again.user_id) == []
+    with pytest.raises((InvalidInput, Conflict)):
+        confirm_resident(actor=moderator, user_id=again.user_id, resident_id=roster_id)
+    with pytest.raises(Conflict) as refused:
+        cast_ballot(actor=again, poll_id=poll_id, choice=[option])
+    assert refused.value.key == "ballot.unverified"
+    # Staff put the person back on the roster (a new row, the flat written differently):
+    # the pseudonym the roll kept is computed from the roster's identity and matches.
+    new_row = _roster_row(community, name="周 阿姨", unit="502")
+    again = _confirmed(moderator, again, new_row)
+    with pytest.raises(Conflict) as refused:
+        cast_ballot(actor=again, poll_id=poll_id, choice=[option])
+    assert refused.value.key == "ballot.already_voted"
+    with pytest.raises(Conflict):
+        enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=new_row,
+                           choice=[option])
+    assert _votes(poll_id) == (1, 1)
+
+
+def test_an_account_and_a_paper_ballot_for_the_same_roster_row_count_once(people, community):
+    moderator = people["moderator"]
+    roster_id = _roster_row(community)
+    poll_id = poll(moderator)
+    option = option_ids(poll_id)[0]
+    # Online first: someone registers under the roster resident's name and is confirmed,
+    # which links the account to that row; the paper ballot for the row is then refused.
+    online = _confirmed(moderator, _sign_up(community, "zhou_online"), roster_id)
+    assert cast_ballot(actor=online, poll_id=poll_id, choice=[option])
+    with pytest.raises(Conflict) as refused:
+        enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=roster_id,
+                           choice=[option])
+    assert refused.value.key == "ballot.already_voted_online"
+    # Paper first: a second roster resident votes on paper, then gets an account.
+    paper_row = _roster_row(community, name="钱大爷", unit="601")
+    assert enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=paper_row,
+                              choice=[option])
+    later = _confirmed(moderator, _sign_up(community, "qian", name="钱大爷", unit="601"),
+                       paper_row)
+    with pytest.raises(Conflict) as refused:
+        cast_ballot(actor=later, poll_id=poll_id, choice=[option])
+    assert refused.value.key == "ballot.voted_on_paper"
+    assert _votes(poll_id) == (2, 2)
+
+
+def test_a_confirmation_without_a_roster_row_never_votes(people, community):
+    """An account confirmed the old way (a verified placeholder, not linked to the roster;
+    migration 0009 sends such accounts back to the queue) is not eligible."""
+    poll_id = poll(people["moderator"])
+    placeholder = _sign_up(community, "legacy")
+    with write_session() as s:
+        s.get(Resident, placeholder.resident_id).verified_at = utcnow()
+    with pytest.raises(Conflict) as refused:
+        cast_ballot(actor=placeholder, poll_id=poll_id, choice=[option_ids(poll_id)[0]])
+    assert refused.value.key == "ballot.unverified"
+
+
+def test_linking_two_rows_that_both_voted_in_one_poll_is_refused(people, community):
+    moderator = people["moderator"]
+    roster_id = _roster_row(community)
+    poll_id = poll(moderator)
+    option = option_ids(poll_id)[0]
+    enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=roster_id, choice=[option])
+    account = _sign_up(community, "zhou_legacy")
+    with write_session() as s:  # a roll entry from before accounts were linked
+        s.add(VoterRoll(poll_id=poll_id, resident_id=account.resident_id, channel="online"))
+    with pytest.raises(Conflict) as refused:
+        confirm_resident(actor=moderator, user_id=account.user_id, resident_id=roster_id)
+    assert refused.value.key == "verification.voted_twice"
+    with read_session() as s:  # nothing moved
+        assert s.get(User, account.user_id).resident_id == account.resident_id
+        assert s.get(Resident, roster_id).verified_at is None
+
+
+def test_registration_asks_for_the_flat_where_the_roster_has_flats(community):
+    _roster_row(community)  # the first building's roster lists flats
+    with pytest.raises(InvalidInput) as refused:
+        make_user(community, "noflat", unit=None)
+    assert refused.value.key == "register.unit_required"
+    with pytest.raises(InvalidInput):
+        make_user(community, "blankflat", unit="   \u200b")

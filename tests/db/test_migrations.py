@@ -71,3 +71,41 @@ def test_downgrade_and_upgrade_keep_the_demo_data(database):
         with get_engine().connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def test_0009_rewrites_stored_secret_ballots_and_unlinks_old_confirmations(database):
+    """Ballots stored before mixing existed were written beside their roll entries: the
+    upgrade rewrites each secret poll's ballots with new keys (same choices and receipts),
+    keeps open polls' ballots as they are, and sends accounts confirmed without a roster row
+    back to the queue."""
+    from sqlalchemy import text
+
+    from db.demo import load_demo
+
+    load_demo(residents=200, seed=3)
+    config = Config(str(ALEMBIC_INI))
+    command.downgrade(config, "0008")
+    dispose_engines()
+
+    def ballots(secret: bool) -> set[tuple]:
+        with get_engine().connect() as c:
+            return set(c.execute(text(
+                "SELECT b.id, b.poll_id, b.choice, b.receipt_hash FROM ballot b "
+                "JOIN poll p ON p.id = b.poll_id WHERE p.secret = :s"), {"s": secret}))
+
+    with get_engine().begin() as c:
+        legacy = c.execute(text("SELECT id FROM resident WHERE source = 'roster' LIMIT 1")
+                           ).scalar()
+        c.execute(text("UPDATE resident SET source = 'self_registered', verified_at = "
+                       "CURRENT_TIMESTAMP WHERE id = :r"), {"r": legacy})
+    secret_before, open_before = ballots(True), ballots(False)
+    assert secret_before
+    command.upgrade(config, "head")
+    dispose_engines()
+    secret_after = ballots(True)
+    assert {b[1:] for b in secret_after} == {b[1:] for b in secret_before}
+    assert not {b[0] for b in secret_after} & {b[0] for b in secret_before}  # new keys
+    assert ballots(False) == open_before
+    with get_engine().connect() as c:
+        assert c.execute(text("SELECT verified_at FROM resident WHERE id = :r"),
+                         {"r": legacy}).scalar() is None

@@ -16,7 +16,7 @@ import hashlib
 import json
 import secrets
 
-from sqlalchemy import Row, bindparam, update
+from sqlalchemy import Row, bindparam, literal, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -119,15 +119,18 @@ def _options(s: Session, poll: Poll) -> list[Row]:
 
 # Where a resident already is on a poll's roll: by their roster row, or by the keyed
 # pseudonym on the entry of an erased row. Two lookups, each on its own index (poll +
-# resident, poll + pseudonym); as one query with OR, SQLite walked every roll entry of the
-# poll, so that each ballot took longer than the one before. Built once, with parameters,
-# and run on the session's connection (plain rows: no ORM work for two existence checks).
-_ROLL_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash)
-_OWN_ENTRY = _ROLL_ENTRY.where(VoterRoll.poll_id == bindparam("poll_id"),
-                               VoterRoll.resident_id == bindparam("resident_id"))
-_ERASED_NAMESAKE_ENTRY = _ROLL_ENTRY.join(Resident, Resident.id == VoterRoll.resident_id).where(
-    VoterRoll.poll_id == bindparam("poll_id"), VoterRoll.voter_key == bindparam("key"),
-    col(Resident.erased_at).is_not(None))
+# resident, poll + pseudonym), joined by UNION ALL into one statement; as one query with OR,
+# SQLite walked every roll entry of the poll, so that each ballot took longer than the one
+# before. Built once, with parameters, run on the session's connection (plain rows).
+_OWN_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash, literal(0).label("rank")) \
+    .where(VoterRoll.poll_id == bindparam("poll_id"),
+           VoterRoll.resident_id == bindparam("resident_id"))
+_ERASED_NAMESAKE_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash,
+                                literal(1).label("rank")) \
+    .join(Resident, Resident.id == VoterRoll.resident_id) \
+    .where(VoterRoll.poll_id == bindparam("poll_id"), VoterRoll.voter_key == bindparam("key"),
+           col(Resident.erased_at).is_not(None))
+_ON_ROLL = union_all(_OWN_ENTRY, _ERASED_NAMESAKE_ENTRY).order_by("rank").limit(1)
 
 
 def _on_roll(s: Session, poll: Poll, resident: Row, key: str | None) -> Row | None:
@@ -135,11 +138,8 @@ def _on_roll(s: Session, poll: Poll, resident: Row, key: str | None) -> Row | No
     roster row, or, for someone who deleted an account that had voted and came back under a
     new one, by the keyed pseudonym `key` left on the roll (only erased rows are matched so,
     so living namesakes both vote)."""
-    db = s.connection()
-    own = db.execute(_OWN_ENTRY, {"poll_id": poll.id, "resident_id": resident.id}).first()
-    if own is not None or not key:
-        return own
-    return db.execute(_ERASED_NAMESAKE_ENTRY, {"poll_id": poll.id, "key": key}).first()
+    return s.connection().execute(_ON_ROLL, {"poll_id": poll.id, "resident_id": resident.id,
+                                             "key": key}).first()
 
 
 # The two rows of a vote go in as plain INSERTs on the session's connection: they are never

@@ -13,6 +13,7 @@ from core.hearings.panel_pool import UNKNOWN
 from core.i18n import Translator
 from core.permissions import can
 from core.principal import Principal
+from core.spreadsheet import csv_bytes
 
 
 def group_label(t: Translator, feature: str, value: str) -> str:
@@ -96,7 +97,7 @@ def invitation_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
         t("hearings.account"): t("hearings.has_account") if i.has_account
         else t("hearings.no_account")} for i in h.invitations])
     st.dataframe(letters, hide_index=True, width="stretch")
-    st.download_button(t("invitation.letters"), letters.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(t("invitation.letters"), csv_bytes(letters),
                        file_name=f"invitations-{h.id}.csv", mime="text/csv",
                        icon=":material/mail:", help=t("invitation.letters_help"))
     open_for_answers = h.status in ("open", "registration_closed")

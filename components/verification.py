@@ -10,6 +10,7 @@ from core.community import list_buildings
 from core.errors import DomainError
 from core.i18n import Translator
 from core.principal import Principal
+from core.spreadsheet import csv_bytes
 from core.voting.verification import (confirm_resident, issue_activation_codes,
                                       redeem_activation_code, unverified_accounts)
 
@@ -41,8 +42,7 @@ def verification_desk(t: Translator, viewer: Principal, community_id: int) -> No
                                       for c in issued])
                 st.success(t("verification.issued", n=len(issued)))
                 st.dataframe(frame, hide_index=True, width="stretch")
-                st.download_button(t("verification.download"),
-                                   frame.to_csv(index=False).encode("utf-8-sig"),
+                st.download_button(t("verification.download"), csv_bytes(frame),
                                    file_name=f"activation-codes-{building.code}.csv",
                                    mime="text/csv", icon=":material/print:")
     st.markdown(f"**{t('verification.pending')}**")

@@ -22,17 +22,16 @@ import json
 import zipfile
 from datetime import datetime
 
-import pandas as pd
 from sqlalchemy import delete, func
 from sqlmodel import Session, SQLModel, col, select
 
 from core import audit
 from core.accounts.sessions import revoke_all_for_user
 from core.admin import ensure_another_admin
-from core.dashboard.exports import spreadsheet_safe
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
+from core.spreadsheet import csv_bytes
 from core.voting.codes import voter_pseudonym
 from db.engine import read_session, write_session
 from db.models import (ActivitySignup, AuditEvent, Ballot, Comment, CommentFlag,
@@ -77,11 +76,6 @@ def _rows(s: Session, query) -> list[dict]:
         rows.append({k: v.isoformat() if isinstance(v, datetime) else v
                      for k, v in record.items() if k not in NEVER_EXPORTED})
     return rows
-
-
-def _csv(rows: list[dict]) -> bytes:
-    frame = spreadsheet_safe(pd.DataFrame(rows))
-    return frame.to_csv(index=False).encode("utf-8-sig")
 
 
 def export_my_data(*, actor: Principal) -> bytes:
@@ -148,7 +142,7 @@ def export_my_data(*, actor: Principal) -> bytes:
         archive.writestr("profile.json", json.dumps(profile, ensure_ascii=False, indent=2,
                                                     default=str))
         for name, rows in files.items():
-            archive.writestr(name, _csv(rows))
+            archive.writestr(name, csv_bytes(rows))
     return buffer.getvalue()
 
 

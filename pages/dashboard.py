@@ -12,10 +12,11 @@ from core.community import get_community, list_buildings
 from core.dashboard import (DEFAULT_K, DIMENSIONS, Filters, building_activity, census_shares,
                             channel_representation, dissimilarity, explained_by, has_activity,
                             influence, kind_counts, measure, person_counts,
-                            pseudonymised_persons, representation_table, spreadsheet_safe,
-                            trends, view_data, VIEWS)
+                            pseudonymised_persons, representation_table, trends, view_data,
+                            VIEWS)
 from core.errors import DomainError
 from core.hearings import list_hearings
+from core.spreadsheet import csv_bytes
 from core.vocabulary import PARTICIPATION_KINDS
 from core.voting.queries import list_polls
 
@@ -186,13 +187,13 @@ def representation() -> None:
                      "suppressed": st.column_config.CheckboxColumn(
                          t("dashboard.suppressed"), help=t("dashboard.suppressed_help", k=k))})
     e1, e2 = st.columns(2)
-    e1.download_button(t("dashboard.export_table"), spreadsheet_safe(
+    e1.download_button(t("dashboard.export_table"), csv_bytes(
         table[["group", "persons", "participants", "participant_share", "population_share",
-               "ratio", "ci_low", "ci_high", "suppressed"]]).to_csv(index=False)
-        .encode("utf-8-sig"), file_name=f"representation-{dimension}.csv", mime="text/csv",
+               "ratio", "ci_low", "ci_high", "suppressed"]]),
+        file_name=f"representation-{dimension}.csv", mime="text/csv",
         icon=":material/download:")
-    e2.download_button(t("dashboard.export_persons"), lambda: pseudonymised_persons(
-        actor=principal, frame=people).to_csv(index=False).encode("utf-8-sig"),
+    e2.download_button(t("dashboard.export_persons"), lambda: csv_bytes(pseudonymised_persons(
+        actor=principal, frame=people)),
         file_name="participation-per-person.csv", mime="text/csv",
         icon=":material/download:", help=t("dashboard.export_persons_help"))
     st.caption(t("dashboard.dissimilarity", value=t.percent(dissimilarity(

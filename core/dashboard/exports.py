@@ -9,24 +9,9 @@ from sqlmodel import col, select
 
 from core.permissions import require
 from core.principal import Principal
+from core.spreadsheet import FORMULA_STARTS, spreadsheet_safe  # noqa: F401  (re-exported)
 from db.engine import read_session
 from db.models import Resident
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    safe = frame.copy()
-    for column in safe.columns:
-        # Any column that can hold text: object, and pandas 3's own string dtype.
-        if not (pd.api.types.is_numeric_dtype(safe[column])
-                or pd.api.types.is_datetime64_any_dtype(safe[column])):
-            safe[column] = safe[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
-    safe.columns = ["'" + c if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c
-                    for c in safe.columns]
-    return safe
 
 
 def pseudonymised_persons(*, actor: Principal, frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,10 +19,10 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core.dashboard.exports import spreadsheet_safe
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import can, require
 from core.principal import Principal
+from core.spreadsheet import csv_bytes
 from core.surveys.answering import RATINGS
 from core.surveys.common import load_survey, questions_of, status_of
 from core.surveys.privacy import K, hidden_groups, publishable
@@ -276,11 +276,11 @@ def text_answers(*, viewer: Principal, survey_id: int) -> list[TextAnswer]:
                        prompt=questions[q].prompt, text=text) for _, q, text in ordered]
 
 
-def text_answers_csv(*, viewer: Principal, survey_id: int) -> str:
+def text_answers_csv(*, viewer: Principal, survey_id: int) -> bytes:
     """The free-text answers as CSV (question number, question, answer): no identities,
     and cells a spreadsheet would run as formulas made inert."""
     require(viewer, "survey.read_text")
     answers = text_answers(viewer=viewer, survey_id=survey_id)
     frame = pd.DataFrame([{"question": a.position, "prompt": a.prompt, "answer": a.text}
                           for a in answers], columns=["question", "prompt", "answer"])
-    return spreadsheet_safe(frame).to_csv(index=False)
+    return csv_bytes(frame)

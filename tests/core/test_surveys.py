@@ -944,12 +944,12 @@ def test_free_text_for_moderators_only_without_names_in_a_stable_order(moderator
     assert sorted(a.text for a in first) == sorted(in_order)
     assert [a.text for a in first] != in_order  # not in the order people answered
     exported = text_answers_csv(viewer=moderator, survey_id=sv["id"])
-    rows = list(csv.reader(io.StringIO(exported)))
+    rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
     assert rows[0] == ["question", "prompt", "answer"]
     assert all(row[2].startswith("'=HYPERLINK") for row in rows[1:])  # inert in a spreadsheet
     with read_session() as s:
         names = s.exec(select(Resident.full_name)).all()
-    assert not any(name in exported for name in names)
+    assert not any(name in exported.decode("utf-8-sig") for name in names)
 
 
 # --- proposals from a survey -----------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Yishiting (议事厅): page config, login state, role-based navigation. Nothing else."""
 import streamlit as st
 
-from components.page import escape_md
 from components.session import (cookie_bridge, current_principal, language_switcher,
                                 logout_button, translator)
 from core.permissions import can
@@ -61,7 +60,7 @@ if not principal.is_authenticated:
 with st.sidebar:
     st.markdown(f"### {t('app.name')}")
     if principal.is_authenticated:
-        st.caption(t("nav.signed_in_as", name=escape_md(principal.display_name),
+        st.caption(t("nav.signed_in_as", name=principal.display_name,
                      role=t(f"role.{principal.role}")))
     elif st.session_state.pop("session_ended", False):
         st.warning(t("login.session_ended"))

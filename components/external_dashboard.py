@@ -91,9 +91,10 @@ def _saved(t: Translator, viewer: Principal) -> pd.DataFrame | None:
         st.info(t("external.no_saved"), icon=":material/database:")
         return None
     chosen = st.selectbox(t("external.pick_saved"), list(datasets), key="ext_saved",
-                          format_func=lambda i: t("external.saved_label", name=datasets[i].name,
-                                                  rows=t.number(datasets[i].rows),
-                                                  persons=t.number(datasets[i].persons)))
+                          format_func=lambda i: t.plain(  # options are plain text
+                              "external.saved_label", name=datasets[i].name,
+                              rows=t.number(datasets[i].rows),
+                              persons=t.number(datasets[i].persons)))
     dataset = datasets[chosen]
     st.caption(t("external.saved_by", who=dataset.uploaded_by,
                  when=t.datetime(dataset.uploaded_at)))

@@ -32,7 +32,7 @@ def hearing_detail(t: Translator, viewer: Principal, h: HearingDetail, *, tz: st
     if h.online_url:
         st.link_button(t("hearings.join_online"), h.online_url, icon=":material/videocam:")
     if h.status == "cancelled":
-        st.error(t("hearings.cancelled_because", reason=escape_md(h.cancel_reason or "")))
+        st.error(t("hearings.cancelled_because", reason=h.cancel_reason or ""))
     if h.description:
         st.markdown(safe_markdown(h.description))
     if h.capacity:
@@ -126,7 +126,8 @@ def _check_in(t: Translator, viewer: Principal, h: HearingDetail) -> None:
     for match in find_residents(actor=viewer, query=query):
         c1, c2, c3 = st.columns([3, 1, 1])
         account = t("hearings.has_account") if match.has_account else t("hearings.no_account")
-        c1.caption(f"{escape_md(match.name)} · {match.building} {escape_md(match.unit or '')}"
+        c1.caption(f"{escape_md(match.name)} · {escape_md(match.building)} "
+                   f"{escape_md(match.unit or '')}"
                    f" · {account}")
         for column, channel in ((c2, "offline"), (c3, "online")):
             if column.button(t(f"channel.{channel}"), key=f"in_{channel}_{match.resident_id}"):

@@ -113,7 +113,7 @@ def invitation_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
         if not actions and not can_replace:
             continue
         c1, c2, c3 = st.columns([3, 1, 1])
-        c1.caption(f"{escape_md(invitation.name)} · {invitation.building} · "
+        c1.caption(f"{escape_md(invitation.name)} · {escape_md(invitation.building)} · "
                    f"{t(f'invitation_status.{invitation.status}')}")
         for column, (action, accept) in zip((c2, c3), actions):
             if column.button(t(f"invitation.record_{action}"), key=f"inv_{action}_{invitation.id}"):
@@ -135,6 +135,6 @@ def pending_invitations(t: Translator, viewer: Principal, tz: str) -> None:
         st.markdown(f":material/mail: **{t('hearings.my_invitations')}**")
         for item in pending:
             st.page_link("pages/hearings.py", query_params={"id": str(item.hearing_id)},
-                         label=t("hearings.my_invitation_item", title=escape_md(item.title),
+                         label=t("hearings.my_invitation_item", title=item.title,
                                  when=t.datetime(item.starts_at, tz, "short"),
                                  status=t(f"invitation_status.{item.status}")))

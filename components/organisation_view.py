@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.charts import hours_per_month
 from components.hearing_view import local_datetime
-from components.page import escape_md, label, person, run_command
+from components.page import escape_md, label, people, person, run_command
 from core.i18n import Translator
 from core.organisations import (ActivityView, OrganisationDetail, find_coordinator_candidates,
                                 find_people)
@@ -39,8 +39,7 @@ def organisation_page(t: Translator, viewer: Principal, o: OrganisationDetail, *
     st.markdown(escape_md(o.purpose))
     if o.contact:
         st.markdown(f":material/call: {escape_md(o.contact)}")
-    names = ", ".join(person(t, n) for n in o.coordinators) or "—"
-    st.caption(t("organisations.coordinated_by", names=names))
+    st.caption(t("organisations.coordinated_by", names=people(t, o.coordinators)))
     a, b, c = st.columns(3)
     a.metric(t("organisations.members"), t.number(o.members))
     b.metric(t("organisations.volunteers"), t.number(o.volunteers))
@@ -115,7 +114,7 @@ def _activity(t: Translator, viewer: Principal, o: OrganisationDetail, a: Activi
         st.caption(" · ".join(facts))
         if cancelled:
             st.caption(t("organisations.cancelled_because",
-                         reason=escape_md(a.cancelled_reason or "")))
+                         reason=a.cancelled_reason or ""))
         if a.description:
             st.markdown(escape_md(a.description))
         if a.capacity:
@@ -171,10 +170,10 @@ def _activity_desk(t: Translator, viewer: Principal, o: OrganisationDetail, a: A
                      expanded=a.starts_at <= now <= a.ends_at and a.cancelled_at is None):
         if signups or records:
             st.dataframe(pd.DataFrame(
-                [{"name": person(t, s.name), "building": s.building,
+                [{"name": person(t, s.name, plain=True), "building": s.building,
                   "hours": next((r.hours for r in records if r.resident_id == s.resident_id),
                                 None)} for s in signups]
-                + [{"name": person(t, r.name), "building": r.building, "hours": r.hours}
+                + [{"name": person(t, r.name, plain=True), "building": r.building, "hours": r.hours}
                    for r in records if r.resident_id not in {s.resident_id for s in signups}]),
                 hide_index=True, width="stretch", column_config={
                     "name": t("organisations.person"), "building": t("field_name.building"),
@@ -215,7 +214,8 @@ def _record_for_others(t: Translator, viewer: Principal, o: OrganisationDetail,
     if matches:
         with st.form(f"record_for_{a.id}"):
             who = st.selectbox(t("organisations.person"), matches,
-                               format_func=lambda p: f"{person(t, p.name)} · {p.building}",
+                               format_func=lambda p: f"{person(t, p.name, plain=True)} · "
+                                                     f"{p.building}",
                                key=f"record_who_{a.id}")
             hours = st.number_input(t("field_name.hours"), min_value=0.25, max_value=24.0,
                                     value=None, step=0.5, key=f"record_hours_{a.id}")
@@ -227,7 +227,7 @@ def _record_for_others(t: Translator, viewer: Principal, o: OrganisationDetail,
         with st.form(f"correct_{a.id}"):
             st.markdown(f"**{t('organisations.correct')}**")
             fix = st.selectbox(t("organisations.person"), records,
-                               format_func=lambda r: f"{person(t, r.name)} · "
+                               format_func=lambda r: f"{person(t, r.name, plain=True)} · "
                                                      f"{hours_text(t, r.hours)}",
                                key=f"correct_who_{a.id}")
             hours = st.number_input(t("field_name.hours"), min_value=0.25, max_value=24.0,
@@ -249,7 +249,7 @@ def _coordinator_desk(t: Translator, viewer: Principal, o: OrganisationDetail, *
             st.caption(t("organisations.no_pending"))
         for request in o.pending:
             c1, c2, c3 = st.columns([3, 1, 1])
-            c1.markdown(f"{person(t, request.name)} · {request.building}")
+            c1.markdown(f"{person(t, request.name)} · {escape_md(request.building)}")
             if request.message:
                 c1.caption(escape_md(request.message))
             for column, accept in ((c2, True), (c3, False)):
@@ -265,7 +265,7 @@ def _coordinator_desk(t: Translator, viewer: Principal, o: OrganisationDetail, *
         if o.members_list:
             st.markdown(f"**{t('organisations.member_list')}**")
             st.dataframe(pd.DataFrame([{
-                "name": person(t, m.name), "building": m.building,
+                "name": person(t, m.name, plain=True), "building": m.building,
                 "role": t(f"organisations.role_{m.role}"),
                 "since": t.datetime(m.since, tz, "short")} for m in o.members_list]),
                 hide_index=True, width="stretch", column_config={
@@ -274,8 +274,9 @@ def _coordinator_desk(t: Translator, viewer: Principal, o: OrganisationDetail, *
         if o.totals:
             st.markdown(f"**{t('organisations.totals')}**")
             st.dataframe(pd.DataFrame([{
-                "name": person(t, v.name), "building": v.building, "activities": v.activities,
-                "hours": v.hours} for v in o.totals]), hide_index=True, width="stretch",
+                "name": person(t, v.name, plain=True), "building": v.building,
+                "activities": v.activities, "hours": v.hours} for v in o.totals]),
+                hide_index=True, width="stretch",
                 column_config={"name": t("organisations.person"),
                                "building": t("field_name.building"),
                                "activities": t("organisations.activities_attended"),
@@ -340,7 +341,7 @@ def _staff_settings(t: Translator, viewer: Principal, o: OrganisationDetail) -> 
         if len(coordinators) > 1:
             with st.form("org_remove_coordinator"):
                 gone = st.selectbox(t("organisations.remove_coordinator"), coordinators,
-                                    format_func=lambda m: person(t, m.name),
+                                    format_func=lambda m: person(t, m.name, plain=True),
                                     key="remove_coordinator_who")
                 if st.form_submit_button(t("organisations.remove_coordinator")):
                     run_command(t, lambda: remove_coordinator(
@@ -364,5 +365,5 @@ def coordinator_picker(t: Translator, viewer: Principal, *, key: str):
         st.caption(t("organisations.nobody_found"))
         return None
     return st.selectbox(t("organisations.coordinator"), matches,
-                        format_func=lambda p: f"{person(t, p.name)} · {p.building}",
+                        format_func=lambda p: f"{person(t, p.name, plain=True)} · {p.building}",
                         key=f"{key}_pick")

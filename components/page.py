@@ -6,6 +6,7 @@ import streamlit as st
 from components.session import current_principal, translator
 from core.errors import DomainError, InvalidInput, RowErrors
 from core.i18n import Translator
+from core.markdown import Markdown, escape_md  # noqa: F401  (pages import escape_md from here)
 from core.permissions import can
 from core.principal import Principal
 
@@ -46,18 +47,20 @@ def _readable(t: Translator, params: dict) -> dict:
     return readable
 
 
-def message(t: Translator, error: DomainError) -> str:
-    """The translated message for an error, prefixed by the field it concerns."""
-    text = t(error.key, **_readable(t, error.params))
+def message(t: Translator, error: DomainError, *, plain: bool = False) -> str:
+    """The translated message for an error, prefixed by the field it concerns: Markdown, or
+    plain text (for a table cell) when `plain`."""
+    translate = t.plain if plain else t
+    text = translate(error.key, **_readable(t, error.params))
     if isinstance(error, InvalidInput) and error.field and field_label(t, error.field):
-        return f"{field_label(t, error.field)}: {text}"
-    return text
+        text = f"{field_label(t, error.field)}: {text}"
+    return text if plain else Markdown(text)
 
 
 def show_error(t: Translator, error: DomainError) -> None:
     st.error(message(t, error), icon=":material/error:")
     if isinstance(error, RowErrors):
-        rows = [{t("import.line"): line, t("import.problem"): message(t, problem)}
+        rows = [{t("import.line"): line, t("import.problem"): message(t, problem, plain=True)}
                 for line, problem in error.rows]
         st.dataframe(rows, hide_index=True, width="stretch")
 
@@ -66,25 +69,22 @@ def empty_state(t: Translator, key: str) -> None:
     st.info(t(key), icon=":material/inbox:")
 
 
-def person(t: Translator, name: str | None) -> str:
-    """A person's display name for Markdown, or "deleted user" once they deleted their
-    account (their name is then empty)."""
+def person(t: Translator, name: str | None, *, plain: bool = False) -> str:
+    """A person's display name, or "deleted user" once they deleted their account (their
+    name is then empty): Markdown, or plain text (table cells, select-box options)."""
+    if plain:
+        return name or t.plain("account.deleted_user")
     return escape_md(name) if name else t("account.deleted_user")
+
+
+def people(t: Translator, names: list[str | None]) -> str:
+    """Display names joined by commas, as a value for a message (which escapes it)."""
+    return ", ".join(person(t, name, plain=True) for name in names) or "—"
 
 
 def label(t: Translator, prefix: str, code: str | None) -> str:
     """A translated label for a code (status, kind, ...); '—' for none."""
     return t(f"{prefix}.{code}") if code else "—"
-
-
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:&=\"'")
-
-
-def escape_md(text: str | None) -> str:
-    """User text made inert inside st.markdown: every Markdown/HTML special is escaped."""
-    if not text:
-        return ""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text).replace("\n", " ")
 
 
 def run_command(t: Translator, command, success_key: str, **params) -> None:

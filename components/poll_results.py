@@ -6,7 +6,6 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components.page import escape_md
 from core.i18n import Translator
 from core.principal import Principal
 from core.voting.ballots import receipt_hash
@@ -14,9 +13,10 @@ from core.voting.queries import PollDetail, bulletin_board, recount
 
 
 def option_label(t: Translator, option) -> str:
-    """An option as voters see it: yes / no / abstain translated, budget projects with cost."""
+    """An option as voters see it: yes / no / abstain translated, budget projects with cost.
+    Plain text (charts, tables, select boxes); escape_md it for Markdown."""
     if option.code:
-        return t(f"majority.{option.code}")
+        return t.plain(f"majority.{option.code}")
     return option.label + (f" · {t.number(option.cost)}" if option.cost is not None else "")
 
 
@@ -57,7 +57,7 @@ def results(t: Translator, p: PollDetail) -> None:
                         width="stretch")
     elif p.method == "ranked":
         order = [names[i] for i in tally["schulze"]]
-        st.markdown(t("votes.schulze_order", order=" › ".join(escape_md(o) for o in order)))
+        st.markdown(t("votes.schulze_order", order=" › ".join(order)))
         ids = [o.id for o in p.option_list]
         matrix = pd.DataFrame(tally["pairwise"], index=[names[i] for i in ids],
                               columns=[names[i] for i in ids])
@@ -68,8 +68,8 @@ def results(t: Translator, p: PollDetail) -> None:
                                for r, counts in enumerate(runoff["rounds"])
                                for o, n in counts.items()])
         if not rounds.empty:
-            st.markdown(t("votes.runoff_winner", winner=escape_md(
-                names[runoff["winner"]]) if runoff["winner"] else "—"))
+            st.markdown(t("votes.runoff_winner",
+                          winner=names[runoff["winner"]] if runoff["winner"] else "—"))
             chart = alt.Chart(rounds).mark_bar().encode(
                 x=alt.X("votes:Q", title=t("votes.first_preferences")),
                 y=alt.Y("option:N", title=None, sort=None),
@@ -133,8 +133,8 @@ def bulletin(t: Translator, viewer: Principal, p: PollDetail) -> None:
             mine = receipt_hash(code)
             entry = next((e for e in board if e.receipt == mine), None)
             if entry:
-                st.success(t("votes.receipt_found", choice=", ".join(
-                    escape_md(names[i]) for i in entry.choice)))
+                st.success(t("votes.receipt_found",
+                             choice=", ".join(names[i] for i in entry.choice)))
             else:
                 st.error(t("ballot.bad_receipt"))
         st.dataframe(pd.DataFrame([{t("votes.receipt_hash"): e.receipt[:16],

@@ -29,7 +29,7 @@ def poll_detail(t: Translator, viewer: Principal, p: PollDetail, *, tz: str) -> 
           closes=t.datetime(p.closes_at, tz, "short"))]))
     if p.description:
         st.markdown(safe_markdown(p.description))
-    rules = [t("votes.scope_building", building=escape_md(p.building)) if p.building
+    rules = [t("votes.scope_building", building=p.building) if p.building
              else t("votes.scope_community")]
     if p.method == "majority":
         rules.append(t("votes.rule_majority", quorum=t.percent(p.quorum),
@@ -42,7 +42,7 @@ def poll_detail(t: Translator, viewer: Principal, p: PollDetail, *, tz: str) -> 
         rules.append(t("votes.rule_change"))
     st.caption(" · ".join(rules))
     if p.status == "cancelled":
-        st.error(t("votes.cancelled_because", reason=escape_md(p.cancel_reason or "")))
+        st.error(t("votes.cancelled_because", reason=p.cancel_reason or ""))
     c1, c2 = st.columns(2)
     c1.metric(t("votes.voters"), t.number(p.voters))
     c2.metric(t("votes.turnout"), t.percent(p.voters / p.eligible if p.eligible else 0, 1),
@@ -62,7 +62,7 @@ def _ballot_inputs(t: Translator, p: PollDetail, key: str):
     options = p.option_list
     if p.method == "majority":
         picked = st.radio(t("field_name.choice"), options, index=None, key=key,
-                          format_func=lambda o: option_label(t, o))
+                          format_func=lambda o: escape_md(option_label(t, o)))
         return picked.id if picked else None
     if p.method == "ranked":
         order = st.multiselect(t("votes.rank_help"), options, key=key,
@@ -71,7 +71,7 @@ def _ballot_inputs(t: Translator, p: PollDetail, key: str):
     help_key = "votes.choose_up_to" if p.method == "approval" else "votes.choose_projects"
     st.caption(t(help_key, m=p.max_choices or len(options), budget=t.number(p.budget or 0)))
     chosen = [o.id for o in options
-              if st.checkbox(option_label(t, o), key=f"{key}_{o.id}",
+              if st.checkbox(escape_md(option_label(t, o)), key=f"{key}_{o.id}",
                              help=escape_md(o.description) if o.description else None)]
     if p.method == "budget":
         spent = sum(o.cost or 0 for o in options if o.id in chosen)
@@ -164,4 +164,4 @@ def _paper_ballot(t: Translator, viewer: Principal, p: PollDetail) -> None:
             except DomainError as error:
                 show_error(t, error)
             else:
-                st.success(t("votes.paper_ok", name=escape_md(person.name), code=code))
+                st.success(t("votes.paper_ok", name=person.name, code=code))

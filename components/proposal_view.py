@@ -25,14 +25,15 @@ def proposal_detail(t: Translator, viewer: Principal, p: ProposalDetail, *, tz: 
     st.subheader(escape_md(p.title))
     st.caption(" · ".join([label(t, "kind", p.kind), label(t, "status", p.status),
                            label(t, "category", p.category),
-                           p.building or t("proposal.whole_community"),
+                           escape_md(p.building) if p.building
+                           else t("proposal.whole_community"),
                            t("proposals.by", name=person(t, p.author)),
                            t.datetime(p.created_at, tz, "short")]))
     if p.merged_into_id:
         st.info(t("proposal.merged_into", id=p.merged_into_id), icon=":material/merge:")
     if p.survey_id is not None:
         st.page_link("pages/surveys.py", label=t("proposal.from_survey",
-                                                 title=escape_md(p.survey_title)),
+                                                 title=p.survey_title),
                      query_params={"id": str(p.survey_id)}, icon=":material/checklist:")
     _responsibility(t, p)
     st.markdown(safe_markdown(p.body))
@@ -48,7 +49,7 @@ def proposal_detail(t: Translator, viewer: Principal, p: ProposalDetail, *, tz: 
             if p.cost_estimate is not None:
                 facts.append(t("proposal.cost", cost=t.number(p.cost_estimate)))
             if p.timeline:
-                facts.append(t("proposal.timeline", timeline=escape_md(p.timeline)))
+                facts.append(t("proposal.timeline", timeline=p.timeline))
             facts.append(t.datetime(p.answered_at, tz, "short"))
             st.caption(" · ".join(facts))
     if p.progress:
@@ -76,8 +77,9 @@ def proposal_detail(t: Translator, viewer: Principal, p: ProposalDetail, *, tz: 
 
 
 def _history_text(t: Translator, h) -> str:
+    """A line of the history table: plain text."""
     if h.actor:
-        return t("proposal.assigned_to", actor=h.actor)
+        return t.plain("proposal.assigned_to", actor=h.actor)
     if h.from_status is None:
         return t("proposal.history_submitted")
     return f"{label(t, 'status', h.from_status)} → {label(t, 'status', h.to_status)}"
@@ -93,7 +95,7 @@ def _responsibility(t: Translator, p: ProposalDetail) -> None:
     if p.actor is None:
         st.caption(t("proposal.no_actor_yet"))
         return
-    text = t("proposals.responsible", actor=escape_md(p.actor))
+    text = t("proposals.responsible", actor=p.actor)
     if p.clock_started_at and p.status not in ("implemented", "rejected", "withdrawn",
                                                "merged", "archived"):
         days = (utcnow() - p.clock_started_at).days

@@ -46,7 +46,7 @@ def _question(t: Translator, q: QuestionResult) -> None:
         st.altair_chart(horizontal_counts(frame, category="option", value="points",
                                           title=t("surveys.points")), width="stretch")
         st.caption(t("surveys.points_help") + " " + " · ".join(
-            t("surveys.mean_rank", option=escape_md(o.label), rank=t.number(o.mean_rank or 0, 1))
+            t("surveys.mean_rank", option=o.label, rank=t.number(o.mean_rank or 0, 1))
             for o in sorted(q.options, key=lambda o: o.mean_rank or 99)))
         return
     frame = pd.DataFrame({"option": [o.label for o in q.options],
@@ -100,7 +100,7 @@ def _cross_tabs(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
                      t("dashboard.suppressed"), help=t("surveys.suppressed_help", k=K))})
     hidden = [_group_label(t, dimension, r.group) for r in table.rows if r.suppressed]
     if hidden:
-        st.caption(t("surveys.hidden_groups", k=K, groups=escape_md("、".join(hidden))))
+        st.caption(t("surveys.hidden_groups", k=K, groups="、".join(hidden)))
 
 
 def _texts(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:

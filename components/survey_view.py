@@ -24,7 +24,7 @@ RATINGS = (1, 2, 3, 4, 5)
 def survey_facts(t: Translator, survey, tz: str) -> str:
     """Status · scope · window · responses, for a caption."""
     scope = t("surveys.scope_community") if survey.scope == "community" else \
-        t("surveys.scope_buildings", buildings=escape_md("、".join(survey.buildings)))
+        t("surveys.scope_buildings", buildings="、".join(survey.buildings))
     return " · ".join([label(t, "survey_status", survey.status), scope,
                        t("surveys.window", opens=t.datetime(survey.opens_at, tz, "short"),
                          closes=t.datetime(survey.closes_at, tz, "short")),
@@ -256,7 +256,7 @@ def _paper_answer(t: Translator, viewer: Principal, survey: SurveyDetail) -> Non
                 enter_paper_answer(actor=viewer, survey_id=survey.id,
                                    resident_id=person.resident_id, answers=answers)
                 st.session_state[f"paper_round_{survey.id}"] = round_ + 1
-            run_command(t, enter, "surveys.paper_ok", name=escape_md(person.name))
+            run_command(t, enter, "surveys.paper_ok", name=person.name)
 
 
 def _paper_correction(t: Translator, viewer: Principal, survey: SurveyDetail, matches) -> None:
@@ -278,4 +278,4 @@ def _paper_correction(t: Translator, viewer: Principal, survey: SurveyDetail, ma
                 correct_paper_answer(actor=viewer, survey_id=survey.id,
                                      resident_id=person.resident_id, answers=answers)
                 st.session_state[f"paper_fix_round_{survey.id}"] = round_ + 1
-            run_command(t, correct, "surveys.paper_corrected", name=escape_md(person.name))
+            run_command(t, correct, "surveys.paper_corrected", name=person.name)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.page import escape_md, person, run_command, show_more, shown_count
+from components.page import person, run_command, show_more, shown_count
 from core.discussion import (CommentView, add_comment, delete_comment, edit_comment,
                              flag_comment, react, thread)
 from core.i18n import Translator
@@ -64,7 +64,7 @@ def _comment(t: Translator, viewer: Principal, comment: CommentView, *, may_post
             st.caption(t("thread.deleted"))
             return
         if comment.state == "hidden":
-            st.warning(t("thread.hidden", reason=escape_md(comment.hidden_reason)),
+            st.warning(t("thread.hidden", reason=comment.hidden_reason),
                        icon=":material/visibility_off:")
             if comment.original is not None:
                 st.caption(t("thread.original_for_moderators"))

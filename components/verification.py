@@ -52,7 +52,7 @@ def verification_desk(t: Translator, viewer: Principal, community_id: int) -> No
     for account in pending:
         c1, c2 = st.columns([3, 1])
         c1.caption(f"{escape_md(account.display_name)} (@{escape_md(account.username)}) · "
-                   f"{account.building}")
+                   f"{escape_md(account.building)}")
         if c2.button(t("verification.confirm"), key=f"confirm_{account.user_id}"):
             run_command(t, lambda uid=account.user_id: confirm_resident(actor=viewer,
                                                                         user_id=uid),

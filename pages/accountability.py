@@ -2,8 +2,8 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import stacked_counts
-from components.page import (empty_state, label, open_page, run_command, show_flash, show_more,
-                             shown_count)
+from components.page import (empty_state, escape_md, label, open_page, run_command, show_flash,
+                             show_more, shown_count)
 from core.accountability import (MAX_DAYS, responsibility_board, service_levels,
                                  set_service_level)
 from core.community import get_community
@@ -64,7 +64,7 @@ for actor in board:
         for item in items[:shown]:
             line = st.container()
             a, b = line.columns([3, 2])
-            a.page_link("pages/proposals.py", label=item.title,
+            a.page_link("pages/proposals.py", label=escape_md(item.title),
                         query_params={"id": str(item.proposal_id)},
                         icon=":material/report:" if item.overdue else ":material/description:")
             since = t.datetime(item.held_since, community.timezone, "short")

@@ -21,7 +21,8 @@ KIND_BADGES = {"decision": ("blue", ":material/gavel:"), "event": ("green", ":ma
 
 
 def building_label(building_id: int | None, everyone_key: str) -> str:
-    return t(everyone_key) if building_id is None else escape_md(buildings[building_id].name)
+    """A select-box option: plain text."""
+    return t.plain(everyone_key) if building_id is None else buildings[building_id].name
 
 
 def staff_controls(a: AnnouncementView) -> None:
@@ -55,13 +56,13 @@ def card(a: AnnouncementView) -> None:
         if withdrawn:
             st.caption(t("announcements.withdrawn_note",
                          when=t.datetime(a.withdrawn_at, tz, "short"),
-                         reason=escape_md(a.withdrawn_reason)))
+                         reason=a.withdrawn_reason))
             st.caption(safe_markdown(a.body))
         else:
             st.markdown(safe_markdown(a.body))
         st.caption(" · ".join([
             escape_md(a.building_name) if a.building_id else t("announcements.whole_community"),
-            t("announcements.by", name=escape_md(a.author)),
+            t("announcements.by", name=a.author),
             t.datetime(a.published_at, tz, "short")]))
         if staff and not withdrawn:
             staff_controls(a)

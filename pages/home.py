@@ -14,9 +14,9 @@ community = get_community(principal.community_id)
 show_flash(t)
 
 if principal.is_authenticated:
-    st.subheader(t("home.greeting", name=escape_md(principal.display_name), community=escape_md(community.name)))
+    st.subheader(t("home.greeting", name=principal.display_name, community=community.name))
 else:
-    st.subheader(t("home.welcome", community=escape_md(community.name)))
+    st.subheader(t("home.welcome", community=community.name))
     st.write(t("home.intro"))
     st.page_link("pages/register.py", label=t("home.join"), icon=":material/person_add:")
 
@@ -40,7 +40,7 @@ if principal.is_authenticated:
         st.caption(t("home.no_followed_updates"))
     for update in updates:
         detail = {"status": lambda d: label(t, "status", d),
-                  "assigned": lambda d: t("proposal.assigned_to", actor=escape_md(d)),
+                  "assigned": lambda d: t("proposal.assigned_to", actor=d),
                   "answer": lambda d: t("home.update.answer"),
                   "progress": lambda d: t("home.update.progress", pct=d)}[update.what](update.detail)
         with st.container(border=True):

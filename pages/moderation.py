@@ -25,10 +25,10 @@ with flags_tab:
         empty_state(t, "moderation.no_flags")
     for item in flagged:
         with st.container(border=True):
-            st.caption(t("moderation.flagged_on", title=escape_md(item.proposal_title),
+            st.caption(t("moderation.flagged_on", title=item.proposal_title,
                          author=person(t, item.author), n=item.flags))
             st.text(item.body)
-            st.caption(t("moderation.reasons", reasons=escape_md("; ".join(item.reasons))))
+            st.caption(t("moderation.reasons", reasons="; ".join(item.reasons)))
             st.page_link("pages/proposals.py", label=t("moderation.open_proposal"),
                          query_params={"id": str(item.proposal_id)})
             with st.form(f"hide_{item.comment_id}"):
@@ -86,9 +86,9 @@ with users_tab:
         empty_state(t, "moderation.none_blocked")
     for user in blocked:
         c1, c2 = st.columns([4, 1])
-        c1.caption(t("moderation.blocked_row", username=escape_md(user.username),
+        c1.caption(t("moderation.blocked_row", username=user.username,
                      until=t.datetime(user.until, community.timezone, "short"),
-                     reason=escape_md(user.reason)))
+                     reason=user.reason))
         if c2.button(t("moderation.unblock"), key=f"unblock_{user.user_id}"):
             run_command(t, lambda uid=user.user_id: unblock_user(actor=principal, user_id=uid),
                         "moderation.unblocked", username=user.username)

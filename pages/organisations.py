@@ -1,7 +1,7 @@
 import streamlit as st
 
 from components.organisation_view import coordinator_picker, hours_text, organisation_page
-from components.page import (detail_id, empty_state, escape_md, label, open_page, person,
+from components.page import (detail_id, empty_state, escape_md, label, open_page, people,
                              run_command, show_flash)
 from core.community import get_community
 from core.organisations import ORGANISATION_KINDS, get_organisation, list_organisations
@@ -69,5 +69,4 @@ for o in organisations:
             t("organisations.members_n", n=o.members),
             t("organisations.upcoming_n", n=o.upcoming),
             t("organisations.hours_n", hours=hours_text(t, o.hours)),
-            t("organisations.coordinated_by",
-              names=", ".join(person(t, n) for n in o.coordinators) or "—")]))
+            t("organisations.coordinated_by", names=people(t, o.coordinators))]))

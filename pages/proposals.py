@@ -48,7 +48,7 @@ def narrowed_to(search: str, status, kind, category, building_id, actor_id) -> N
     if actor_id:
         shown += [a.name for a in list_actors(community.id, include_inactive=True)
                   if a.id == actor_id]
-    st.caption(t("proposals.narrowed_to", criteria=" · ".join(escape_md(x) for x in shown)))
+    st.caption(t("proposals.narrowed_to", criteria=" · ".join(shown)))
     st.button(t("proposals.clear_criteria"), icon=":material/close:", key="proposals_clear",
               on_click=clear_criteria)
 
@@ -116,12 +116,11 @@ for item in result.items:
         parts = [label(t, "kind", item.kind), label(t, "status", item.status),
                  label(t, "category", item.category)]
         if item.building:
-            parts.append(item.building)
+            parts.append(escape_md(item.building))
         # One caption of two lines, not two captions: each element costs the browser time.
         st.caption(" · ".join(parts) + "  \n" + " · ".join([
             t("proposals.by", name=person(t, item.author)),
-            t("proposals.responsible", actor=escape_md(item.actor) if item.actor
-              else t("proposals.unassigned")),
+            t("proposals.responsible", actor=item.actor or t("proposals.unassigned")),
             t("proposals.supports", n=item.support_count),
             t("proposals.comments", n=item.comment_count),
             t.datetime(item.created_at, community.timezone, "short")]))

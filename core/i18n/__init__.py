@@ -4,18 +4,26 @@ Never install a process-wide gettext: one server serves users in different langu
 once. Each session holds its own `Translator`. Catalogue entries live in
 `core/i18n/catalog/*.py` as `MESSAGES = {key: (zh-CN text, en text)}`, so that a message can
 never exist in one language only.
+
+Messages are Markdown (Streamlit renders them so, widget labels included), and the values put
+into them are often typed by users. `t(key, **values)` therefore escapes every value that is
+not a number or already `Markdown` (see core.markdown); `t.plain(...)` leaves values as they
+are, for the places that show text as it is (table cells, select-box options, file names).
 """
 from __future__ import annotations
 
 import importlib
 import pkgutil
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal, format_percent
+
+from core.markdown import Markdown, escape_md
 
 LOCALES = ("zh-CN", "en")
 DEFAULT_LOCALE = "zh-CN"
@@ -62,6 +70,14 @@ class _Params(dict):
         return "{" + key + "}"
 
 
+def _for_markdown(value: object) -> object:
+    """A value as it may stand in a Markdown message: numbers and Markdown as they are
+    (format specifications keep working), anything else escaped."""
+    if isinstance(value, (Markdown, int, float, Decimal)):
+        return value
+    return escape_md(value)
+
+
 class Translator:
     """`t(key, **params)` for one locale; an unknown key shows as the key itself."""
 
@@ -70,7 +86,14 @@ class Translator:
         self._messages = catalogue(self.locale)
         self.babel_locale = Locale.parse(_BABEL[self.locale])
 
-    def __call__(self, key: str, **params) -> str:
+    def __call__(self, key: str, **params) -> Markdown:
+        """The message as Markdown, each value escaped so that it shows as typed."""
+        return Markdown(self.plain(key, **{name: _for_markdown(value)
+                                            for name, value in params.items()}))
+
+    def plain(self, key: str, **params) -> str:
+        """The message with its values as they are: for text that is not rendered as
+        Markdown (table cells and headers, select-box options, CSV, file names)."""
         text = self._messages.get(key)
         if text is None:
             return key
@@ -79,15 +102,19 @@ class Translator:
     def has(self, key: str) -> bool:
         return key in self._messages
 
-    def datetime(self, value: datetime | None, tz: str = "Asia/Shanghai", fmt: str = "medium") -> str:
+    # Formatted numbers and dates hold no user text; as Markdown they pass into messages
+    # unescaped (they read the same either way).
+    def datetime(self, value: datetime | None, tz: str = "Asia/Shanghai",
+                 fmt: str = "medium") -> Markdown:
         if value is None:
-            return "—"
-        return _babel_datetime(value, fmt, tzinfo=ZoneInfo(tz), locale=self.babel_locale)
+            return Markdown("—")
+        return Markdown(_babel_datetime(value, fmt, tzinfo=ZoneInfo(tz),
+                                        locale=self.babel_locale))
 
-    def number(self, value: float, digits: int = 0) -> str:
+    def number(self, value: float, digits: int = 0) -> Markdown:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.babel_locale)
+        return Markdown(format_decimal(value, format=pattern, locale=self.babel_locale))
 
-    def percent(self, value: float, digits: int = 0) -> str:
+    def percent(self, value: float, digits: int = 0) -> Markdown:
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-        return format_percent(value, format=pattern, locale=self.babel_locale)
+        return Markdown(format_percent(value, format=pattern, locale=self.babel_locale))

@@ -194,7 +194,7 @@ def test_invited_resident_accepts_then_moderator_records_a_decline_and_replaces(
     resident_id = invite_resident_by_lot(hearing_id)
     at = open_hearing(app, "resident", hearing_id)
     assert any(T("invitation.you_are_invited") in m.value for m in at.markdown)
-    facts = T("invitation.facts_title", k=4, pool="|").split("|")[0]  # "Drawn by lot: 4 from "
+    facts = T.plain("invitation.facts_title", k=4, pool="|").split("|")[0]  # "Drawn by lot: 4 from "
     assert any(e.label.startswith(facts) for e in at.expander)
     button(at, T("invitation.accept")).click().run()
     assert not at.exception

@@ -9,6 +9,7 @@ from core.i18n import Translator
 from core.markdown import Markdown, escape_md  # noqa: F401  (pages import escape_md from here)
 from core.permissions import can
 from core.principal import Principal
+from core.text import parse_row_id
 
 
 def open_page(action: str, title_key: str, caption_key: str | None = None
@@ -111,7 +112,8 @@ def show_flash(t: Translator) -> None:
 
 
 def detail_id() -> int | None:
-    """The `?id=N` that turns a list page into one item's view (-1 when malformed).
+    """The `?id=N` that turns a list page into one item's view: None without one, -1 (which
+    no row has, so the page says "not found") when it is not a small positive number.
 
     Written back into the address bar: st.page_link's query parameters reach the first run
     but not the URL, so without this the next click (a rerun) or a reload lost the item.
@@ -120,7 +122,8 @@ def detail_id() -> int | None:
     if requested is None:
         return None
     st.query_params["id"] = requested
-    return int(requested) if requested.isdigit() else -1
+    row_id = parse_row_id(requested)
+    return -1 if row_id is None else row_id
 
 
 def shown_count(key: str, page: int) -> int:

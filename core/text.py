@@ -14,6 +14,9 @@ from core.errors import InvalidInput
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 USERNAME_RE = re.compile(r"^[a-z0-9_.\-\u4e00-\u9fff]{3,32}$")
+# A row id as it may appear in an address: ASCII digits only (str.isdigit and int() also take
+# '²' and '٣'), no sign, no leading zero, at most 18 digits (below 2**63, SQL's BIGINT).
+ROW_ID_RE = re.compile(r"[1-9][0-9]{0,17}")
 
 
 def _has_bad_code_points(value: str, *, multiline: bool) -> bool:
@@ -73,6 +76,13 @@ def normalise_username(value) -> str:
     if not USERNAME_RE.match(key):
         raise InvalidInput("username.invalid", field="username")
     return key
+
+
+def parse_row_id(value) -> int | None:
+    """The id in `?id=...`, or None when it is not a small positive whole number."""
+    if not isinstance(value, str) or not ROW_ID_RE.fullmatch(value):
+        return None
+    return int(value)
 
 
 def aware_datetime(value, *, field: str):

@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT ?= 8501
 
-.PHONY: run dev test test-core test-pages test-e2e test-pg bench load migrate demo backup restore clean
+.PHONY: run dev test test-core test-pages test-e2e test-pg audit bench load migrate demo backup restore clean
 
 run: $(STAMP)
 	$(PY) -m db.migrate
@@ -19,6 +19,12 @@ test: $(STAMP)
 
 test-core test-pages test-e2e test-pg: $(STAMP)
 	$(PY) -m pytest tests/$(subst test-,,$@)
+
+# pip-audit on every package pinned in requirements.txt. Fails on a finding, and prints
+# NOT AUDITED (and fails) when some package could not be checked, for instance because
+# PyPI's vulnerability data cannot be reached from this machine.
+audit: $(STAMP)
+	$(PY) -m tools.dependency_audit requirements.txt
 
 # The district benchmarks (about 15 minutes): SQLite, or PostgreSQL with
 # DATABASE_URL=postgresql+psycopg://...; prints the table and writes bench/RESULTS.md.

@@ -1,33 +1,78 @@
-"""The pinned requirements against PyPI's vulnerability data (pip-audit). When the data
-cannot be reached, the test says so and is skipped; it never passes without having looked."""
+"""The pinned requirements against PyPI's vulnerability data (pip-audit, through
+tools/dependency_audit.py, which `make audit` runs too).
+
+A finding fails. When the data cannot be reached (on these machines PyPI's service answers
+"not found" for every package, and pip-audit still prints "No known vulnerabilities found"),
+the test is skipped with the reason, "not audited: ...": never a pass, and never a failure,
+also under REQUIRE_FULL_STACK=1 (a network a CI machine cannot have is not a missing piece
+of the stack), so it uses pytest.skip rather than skip_or_fail. The verdict's rules are
+checked on pip-audit's outputs as seen here and elsewhere.
+"""
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements.txt"
+from tools.dependency_audit import REQUIREMENTS, audit, pinned, read_report
+
 DATABASE_FREE = True
+NAMES = ["alembic", "streamlit", "jinja2"]
+NOT_FOUND = "Dependency not found on PyPI and could not be audited: {name} (1.0)"
+
+
+def report(*packages) -> str:
+    return json.dumps({"dependencies": list(packages), "fixes": []})
+
+
+def audited(name, *ids):
+    return {"name": name, "version": "1.0", "vulns": [{"id": i, "fix_versions": []}
+                                                     for i in ids]}
+
+
+def skipped(name):
+    return {"name": name, "skip_reason": NOT_FOUND.format(name=name)}
 
 
 def test_no_known_vulnerabilities_in_the_pinned_requirements():
-    pytest.importorskip("pip_audit", reason="pip-audit is not installed (make test installs it)")
-    run = subprocess.run([sys.executable, "-m", "pip_audit", "-r", str(REQUIREMENTS),
-                          "--no-deps", "--disable-pip", "--progress-spinner", "off",
-                          "--format", "json"], capture_output=True, text=True, timeout=600)
-    try:
-        report = json.loads(run.stdout)
-    except json.JSONDecodeError:
-        pytest.skip("pip-audit could not reach PyPI's vulnerability data: "
-                    + (run.stderr.strip().splitlines() or ["no output"])[-1][:300])
-    packages = report["dependencies"]
-    audited = [p for p in packages if "skip_reason" not in p]
-    if not audited:
-        first = packages[0]["skip_reason"] if packages else "nothing to audit"
-        pytest.skip(f"pip-audit could not audit any of the {len(packages)} pinned packages "
-                    f"(PyPI's vulnerability data was not reachable from here): {first}")
-    vulnerable = {p["name"]: [v["id"] for v in p["vulns"]] for p in audited if p.get("vulns")}
-    assert vulnerable == {}, f"known vulnerabilities: {vulnerable}"
-    unaudited = [p["name"] for p in packages if "skip_reason" in p]
-    assert len(unaudited) < len(packages) / 2, f"most packages were not audited: {unaudited}"
+    verdict = audit(REQUIREMENTS)
+    assert verdict.vulnerable == {}, f"known vulnerabilities: {verdict.vulnerable}"
+    if not verdict.complete:
+        pytest.skip(f"not audited: {verdict.summary()}")
+    assert verdict.audited and set(verdict.audited) == set(pinned(REQUIREMENTS))
+
+
+def test_every_pinned_package_is_in_the_set():
+    names = pinned(REQUIREMENTS)
+    lines = [line for line in REQUIREMENTS.read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert len(names) == len(lines) > 50 and "streamlit" in names and "jinja2" in names
+
+
+@pytest.mark.parametrize("stdout, stderr, why", [
+    # PyPI unreachable (this machine): every package skipped, "No known vulnerabilities".
+    (report(*map(skipped, NAMES)), "No known vulnerabilities found\n", "not found on PyPI"),
+    # Some reached, some not: a partial audit is not a clean one.
+    (report(audited("alembic"), audited("streamlit"), skipped("jinja2")), "", "not found"),
+    # OSV unreachable: a traceback and no report.
+    ("", "Traceback ...\nrequests.exceptions.ConnectionError: Failed to resolve "
+     "'api.osv.dev'\n", "ConnectionError"),
+    ("", "", "no output"),
+    ("No known vulnerabilities found", "", "no report"),
+    (report(), "", "missing from pip-audit's report"),  # nothing listed at all
+    (report(audited("alembic"), audited("streamlit")), "", "missing"),  # one left out
+])
+def test_what_was_not_audited_is_never_clean(stdout, stderr, why):
+    verdict = read_report(stdout, stderr, NAMES)
+    assert not verdict.complete and verdict.vulnerable == {}
+    assert why in verdict.reason or why in verdict.summary(), verdict.reason
+
+
+def test_findings_are_reported_even_from_a_partial_audit():
+    verdict = read_report(report(audited("jinja2", "GHSA-1", "PYSEC-2"), skipped("alembic"),
+                                 audited("streamlit")), "", NAMES)
+    assert verdict.vulnerable == {"jinja2": ["GHSA-1", "PYSEC-2"]} and not verdict.complete
+
+
+def test_a_full_clean_audit_is_clean():
+    verdict = read_report(report(audited("Alembic"), audited("streamlit"), audited("Jinja2")),
+                          "", NAMES)
+    assert verdict.complete and verdict.vulnerable == {}

@@ -2,9 +2,10 @@ import json
 
 import pandas as pd
 import streamlit as st
+from babel.dates import format_date
 
 from components.page import empty_state, open_page, show_error
-from core.audit_log import PAGE_SIZE, actions, chain_head, list_events, verify_chain
+from core.audit_log import actions, chain_head, list_events, verify_chain
 from core.community import get_community
 from core.errors import DomainError
 from core.permissions import can
@@ -23,7 +24,7 @@ a, b = st.columns([1, 3])
 a.metric(t("audit.events"), t.number(head.events))
 with b:
     st.caption(t("audit.head", seq=head.seq or 0), help=t("audit.head_help"))
-    st.code(head.hash, language=None)
+    st.code(head.fingerprint, language=None)
 if can(principal, "audit.verify") and st.button(t("audit.verify"), icon=":material/verified:",
                                                 key="audit_verify"):
     with st.spinner(t("audit.verify")):
@@ -52,30 +53,37 @@ if st.session_state.get("audit_filters") != filters:
     st.session_state["audit_pages"] = []
 pages = st.session_state["audit_pages"]
 try:
-    events = list_events(actor=principal, action=action, object_type=object_type, start=start,
-                         end=end, before_seq=pages[-1] if pages else None)
+    page = list_events(actor=principal, action=action, object_type=object_type, start=start,
+                       end=end, before_seq=pages[-1] if pages else None, tz=tz)
 except DomainError as error:
     show_error(t, error)
     st.stop()
+events = page.events
 if not events:
     empty_state(t, "audit.empty")
 else:
+    # A resident's entry has no number, time or fingerprint (core/audit_log.py); the table's
+    # download button offers exactly these rows.
     st.dataframe(pd.DataFrame([{
-        "seq": e.seq, "at": t.datetime(e.at, tz),
+        "seq": e.seq,
+        "at": t.datetime(e.at, tz) if e.at else format_date(e.day, "medium",
+                                                           locale=t.babel_locale),
         "actor": t(f"role.{e.actor_role}") + (f" · {e.actor_name}" if e.actor_name else ""),
         "action": action_label(e.action),
-        "object": f"{e.object_type} {e.object_id}" if e.object_type else "—",
+        "object": " ".join(filter(None, (e.object_type, e.object_id))) or "—",
         "details": json.dumps(e.payload, ensure_ascii=False, sort_keys=True)[:300],
-        "hash": e.hash[:16]} for e in events]), hide_index=True, width="stretch",
+        "hash": e.fingerprint[:16] if e.fingerprint else "—"} for e in events]),
+        hide_index=True, width="stretch",
         column_config={"seq": st.column_config.NumberColumn(t("audit.col_seq"), format="%d"),
                        "at": t("audit.col_at"), "actor": t("audit.col_actor"),
                        "action": t("audit.col_action"), "object": t("audit.col_object"),
                        "details": t("audit.col_details"), "hash": t("audit.col_hash")})
+    st.caption(t("audit.residents_note"))
 n1, n2 = st.columns(2)
 if pages and n1.button(t("audit.newest"), icon=":material/first_page:", key="audit_newest"):
     st.session_state["audit_pages"] = []
     st.rerun()
-if len(events) == PAGE_SIZE and n2.button(t("audit.older"), icon=":material/navigate_next:",
-                                   key="audit_older"):
-    pages.append(events[-1].seq)
+if page.older is not None and n2.button(t("audit.older"), icon=":material/navigate_next:",
+                                        key="audit_older"):
+    pages.append(page.older)
     st.rerun()

@@ -26,7 +26,7 @@ def test_anyone_reads_filters_and_pages_the_log(app):
         add_building(actor=admin, code=f"T{n}", name=f"临时{n}号楼")
     at = audit_page(app, "anonymous")
     table = at.dataframe[0].value
-    assert len(table) == 50 and table["seq"].is_monotonic_decreasing
+    assert len(table) == 50 and table["seq"].is_monotonic_decreasing  # all the admin's
     assert not [b for b in at.button if b.label == T("audit.verify")]  # admins only
     at.button(key="audit_older").click().run()
     older = at.dataframe[0].value
@@ -48,3 +48,35 @@ def test_admins_verify_the_chain_and_see_a_forgery(app):
         s.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(actor_role="admin"))
     at.button(key="audit_verify").click().run()
     assert at.error[0].value == T("audit.broken", seq=1)
+
+
+def test_an_anonymous_visitor_cannot_tie_a_resident_to_their_entries(app):
+    """Issue 17: "resident · login · user 305", a comment 23 s later, "account deleted ·
+    user 305". The table is also what its download button gives."""
+    from sqlmodel import select
+
+    from core.accounts.login import log_in
+    from core.discussion import add_comment
+    from db.demo import DEMO_PASSWORD
+    from db.engine import read_session
+    from db.models import Proposal, User
+
+    resident = log_in(username="resident", password=DEMO_PASSWORD)[0]
+    with read_session() as s:
+        proposal_id = s.exec(select(Proposal.id).where(
+            Proposal.community_id == resident.community_id,
+            Proposal.status == "open_for_discussion")).first()
+        user = s.get(User, resident.user_id)
+    add_comment(actor=resident, proposal_id=proposal_id, body="我也同意，请尽快处理。")
+    at = audit_page(app, "anonymous")
+    table = at.dataframe[0].value
+    residents = table[table["actor"] == T("role.resident")]
+    assert T("audit.action.comment.add") in set(residents["action"])
+    assert residents["seq"].isna().all() and (residents["hash"] == "—").all()
+    assert not residents["at"].str.contains(":").any()  # the day, never the time
+    account = {T(f"audit.action.account.{a}") for a in ("login", "logout", "register",
+                                                         "delete", "update_profile")}
+    assert not set(residents["action"]) & account
+    assert not table["object"].str.fullmatch(r"user \d+").any()
+    assert user.display_name not in table.to_csv()
+    assert at.caption and T("audit.residents_note") in [c.value for c in at.caption]

@@ -12,7 +12,8 @@ from core.i18n import Translator
 from core.principal import Principal
 from core.spreadsheet import csv_bytes
 from core.voting.verification import (confirm_resident, issue_activation_codes,
-                                      redeem_activation_code, unverified_accounts)
+                                      redeem_activation_code, roster_candidates,
+                                      unverified_accounts)
 
 
 def verification_desk(t: Translator, viewer: Principal, community_id: int) -> None:
@@ -49,13 +50,41 @@ def verification_desk(t: Translator, viewer: Principal, community_id: int) -> No
     pending = unverified_accounts(actor=viewer)
     if not pending:
         st.caption(t("verification.none_pending"))
-    for account in pending:
-        c1, c2 = st.columns([3, 1])
-        c1.caption(f"{escape_md(account.display_name)} (@{escape_md(account.username)}) · "
-                   f"{escape_md(account.building)}")
-        if c2.button(t("verification.confirm"), key=f"confirm_{account.user_id}"):
-            run_command(t, lambda uid=account.user_id: confirm_resident(actor=viewer,
-                                                                        user_id=uid),
+    else:
+        _confirm_form(t, viewer, pending)
+
+
+def _confirm_form(t: Translator, viewer: Principal, pending) -> None:
+    """One account at a time: choose it, then the roster row that is this person."""
+    # Nothing chosen at first: the roster is searched for the one account picked, not for
+    # every account waiting.
+    account = st.selectbox(
+        t("verification.pending"), pending, index=None, label_visibility="collapsed",
+        placeholder=t("verification.choose_account"),
+        format_func=lambda a: t.plain("verification.account_line", name=a.display_name,
+                                      username=a.username, building=a.building,
+                                      unit=a.unit or "—"))
+    if account is None:
+        return
+    try:
+        candidates = roster_candidates(actor=viewer, user_id=account.user_id)
+    except DomainError as error:
+        show_error(t, error)
+        return
+    if not candidates:
+        st.info(t("verification.no_candidates"))
+        return
+    match = {(True, True): "verification.match_both", (True, False): "verification.match_name",
+             (False, True): "verification.match_unit"}
+    with st.form(f"confirm_{account.user_id}"):
+        row = st.radio(
+            t("verification.choose_row"), candidates, help=t("verification.choose_help"),
+            # Radio options render Markdown: t() escapes the names.
+            format_func=lambda c: t("verification.candidate", name=c.name, unit=c.unit or "—",
+                                    match=t(match[(c.same_name, c.same_unit)])))
+        if st.form_submit_button(t("verification.confirm"), type="primary") and row is not None:
+            run_command(t, lambda: confirm_resident(actor=viewer, user_id=account.user_id,
+                                                    resident_id=row.resident_id),
                         "verification.confirmed", name=account.display_name)
 
 

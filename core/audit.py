@@ -11,10 +11,11 @@ import json
 import sys
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import Session, col, select
 
 from core.principal import Principal
+from db.prepared import Prepared
 from db.models import AuditEvent
 from db.models.base import utcnow
 
@@ -39,21 +40,28 @@ def _event_hash(prev_hash: str, *, at: datetime, actor_role: str, actor_user_id,
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-# The head of the chain, and the append: built once (record() runs in every command).
-_HEAD = select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)
-_APPEND = AuditEvent.__table__.insert()
+# The head of the chain, the lock that serialises appenders on PostgreSQL, and the append:
+# compiled once and run on the driver's cursor (record() runs in every command).
+_HEAD = Prepared(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1))
+_LOCK = Prepared(text("SELECT pg_advisory_xact_lock(72657801)"))
+_APPEND = Prepared(AuditEvent.__table__.insert())
 
 
-def record(session: Session, *, actor: Principal, action: str, object_type: str | None = None,
-           object_id=None, payload: dict | None = None) -> int:
-    """Append one event to the chain; return its seq (never put a secret ballot's choice in
-    `payload`). The command's own pending rows are flushed first, so their ids are set."""
-    if session.get_bind().dialect.name == "postgresql":
+def record(session: Session | Connection, *, actor: Principal, action: str,
+           object_type: str | None = None, object_id=None, payload: dict | None = None) -> None:
+    """Append one event to the chain, in the caller's transaction (a Session, whose pending
+    rows are flushed first so that their ids are set, or a Connection). Never put a secret
+    ballot's choice in `payload`."""
+    if isinstance(session, Session):
+        session.flush()
+        db = session.connection()
+    else:
+        db = session
+    if db.dialect.name == "postgresql":
         # Serialise appenders so two transactions never chain onto the same head.
-        session.execute(text("SELECT pg_advisory_xact_lock(72657801)"))
-    session.flush()
-    db = session.connection()
-    prev_hash = db.execute(_HEAD).scalar() or GENESIS
+        _LOCK.execute(db)
+    head = _HEAD.first(db)
+    prev_hash = head.hash if head else GENESIS
     at = utcnow().replace(microsecond=0)
     fields = dict(
         at=at, actor_role=actor.role, actor_user_id=actor.user_id, action=action,
@@ -62,9 +70,7 @@ def record(session: Session, *, actor: Principal, action: str, object_type: str 
     )
     # A plain INSERT on the session's connection, not an ORM object: nothing reads the
     # event back in the command, and this runs in every command.
-    inserted = db.execute(_APPEND, dict(fields, prev_hash=prev_hash,
-                                        hash=_event_hash(prev_hash, **fields)))
-    return inserted.inserted_primary_key[0]
+    _APPEND.execute(db, **fields, prev_hash=prev_hash, hash=_event_hash(prev_hash, **fields))
 
 
 def verify(session: Session) -> int | None:

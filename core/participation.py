@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from db.models import ParticipationEvent, User
 from db.models.base import utcnow
 from db.models.records import PARTICIPATION_KINDS
+from db.prepared import Prepared
 
 CHANNELS = ("online", "offline")
 
@@ -16,23 +18,24 @@ CHANNELS = ("online", "offline")
 # A plain INSERT, built once and run on the session's connection: every act of
 # participation writes one row that the command never reads back, so no ORM object (and no
 # flush) is spent on it.
-_ADD = ParticipationEvent.__table__.insert()
+_ADD = Prepared(ParticipationEvent.__table__.insert())
 
 
-def record_participation(session: Session, *, community_id: int, kind: str,
+def record_participation(session: Session | Connection, *, community_id: int, kind: str,
                          resident_id: int | None, user_id: int | None = None,
                          channel: str = "online", object_type: str | None = None,
                          object_id: int | None = None, amount: float = 1.0,
                          at: datetime | None = None) -> None:
-    """Add one event in the caller's transaction. `amount`: 1, or seconds for speaking."""
+    """Add one event in the caller's transaction (a Session or a Connection). `amount`: 1,
+    or seconds for speaking."""
     if kind not in PARTICIPATION_KINDS:
         raise ValueError(f"unknown participation kind {kind!r}")
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    session.connection().execute(_ADD, dict(
-        community_id=community_id, resident_id=resident_id, user_id=user_id, kind=kind,
-        channel=channel, object_type=object_type, object_id=object_id, amount=amount,
-        at=at if at is not None else utcnow()))
+    _ADD.execute(session.connection() if isinstance(session, Session) else session,
+                 community_id=community_id, resident_id=resident_id, user_id=user_id,
+                 kind=kind, channel=channel, object_type=object_type, object_id=object_id,
+                 amount=amount, at=at if at is not None else utcnow())
 
 
 # ---- who counts as a resident in the figures ----

@@ -16,9 +16,9 @@ import hashlib
 import json
 import secrets
 
-from sqlalchemy import Row, bindparam, literal, union_all, update
+from sqlalchemy import Connection, bindparam, literal, union_all, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from core.audit import canonical_json, record
 from core.errors import Conflict, InvalidInput, NotFound
@@ -27,10 +27,11 @@ from core.permissions import require
 from core.principal import Principal
 from core.voting.codes import code_hash, new_code, voter_pseudonym
 from core.voting.eligibility import is_verified, may_vote
-from db.engine import read_session, write_session
+from db.engine import read_session, write_connection
 from core.voting.mixing import mix_due, mix_if_due
 from db.models import Ballot, PendingBallot, Poll, PollOption, Resident, User, VoterRoll
 from db.models.base import utcnow
+from db.prepared import Prepared
 
 def new_receipt() -> str:
     """12 random characters in three groups of four, e.g. 'K7QM-2XPA-9TDE' (60 bits)."""
@@ -81,15 +82,15 @@ _POLL = select(Poll.id, Poll.community_id, Poll.status, Poll.opens_at, Poll.clos
                Poll.method, Poll.max_choices, Poll.budget, Poll.knapsack, Poll.building_id,
                Poll.registered_before_open, Poll.secret, Poll.allow_change) \
     .where(Poll.id == bindparam("poll_id"))
-_POLL_SHARED = _POLL.with_for_update(read=True)
+_POLL_READ = Prepared(_POLL, name="Poll")
+_POLL_SHARED = Prepared(_POLL.with_for_update(read=True), name="Poll")
 
 
-def _open_poll(s: Session, poll_id, actor: Principal) -> Row:
+def _open_poll(db: Connection, poll_id, actor: Principal):
     if not isinstance(poll_id, int) or isinstance(poll_id, bool):
         raise NotFound("error.not_found")
-    db = s.connection()
-    poll = db.execute(_POLL_SHARED if db.dialect.name == "postgresql" else _POLL,
-                      {"poll_id": poll_id}).first()
+    poll = (_POLL_SHARED if db.dialect.name == "postgresql" else _POLL_READ).first(
+        db, poll_id=poll_id)
     if poll is None or poll.community_id != actor.community_id:
         raise NotFound("error.not_found")
     now = utcnow()
@@ -100,28 +101,33 @@ def _open_poll(s: Session, poll_id, actor: Principal) -> Row:
     return poll
 
 
-# What a vote reads besides the poll, as plain rows from statements built once: the roster
-# columns that decide eligibility and make the voter's pseudonym, and the options' ids and
-# costs (the ORM's own work per statement cost more than the queries, on every ballot).
-_VOTER = select(Resident.id, Resident.community_id, Resident.building_id, Resident.full_name,
-                Resident.unit, Resident.source, Resident.verified_at, Resident.created_at) \
-    .where(Resident.id == bindparam("resident_id"))
-_OPTIONS = select(PollOption.id, PollOption.cost).where(PollOption.poll_id == bindparam("poll_id"))
+# What a vote reads besides the poll, from statements compiled once and run on the driver's
+# cursor (db/prepared.py: SQLAlchemy's own work per statement cost more than the queries):
+# the roster columns that decide eligibility and make the voter's pseudonym, and the
+# options' ids and costs.
+_VOTER = Prepared(select(Resident.id, Resident.community_id, Resident.building_id,
+                         Resident.full_name, Resident.unit, Resident.source,
+                         Resident.verified_at, Resident.created_at)
+                  .where(Resident.id == bindparam("resident_id")), name="Resident")
+_OPTIONS = Prepared(select(PollOption.id, PollOption.cost)
+                    .where(PollOption.poll_id == bindparam("poll_id")), name="Option")
 
 
-def _voter(s: Session, resident_id) -> Row | None:
-    return s.connection().execute(_VOTER, {"resident_id": resident_id}).first()
+def _voter(db: Connection, resident_id):
+    if not isinstance(resident_id, int) or isinstance(resident_id, bool):
+        return None
+    return _VOTER.first(db, resident_id=resident_id)
 
 
-def _options(s: Session, poll: Poll) -> list[Row]:
-    return list(s.connection().execute(_OPTIONS, {"poll_id": poll.id}).all())
+def _options(db: Connection, poll) -> list:
+    return _OPTIONS.all(db, poll_id=poll.id)
 
 
 # Where a resident already is on a poll's roll: by their roster row, or by the keyed
 # pseudonym on the entry of an erased row. Two lookups, each on its own index (poll +
 # resident, poll + pseudonym), joined by UNION ALL into one statement; as one query with OR,
 # SQLite walked every roll entry of the poll, so that each ballot took longer than the one
-# before. Built once, with parameters, run on the session's connection (plain rows).
+# before.
 _OWN_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash, literal(0).label("rank")) \
     .where(VoterRoll.poll_id == bindparam("poll_id"),
            VoterRoll.resident_id == bindparam("resident_id"))
@@ -130,47 +136,43 @@ _ERASED_NAMESAKE_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash,
     .join(Resident, Resident.id == VoterRoll.resident_id) \
     .where(VoterRoll.poll_id == bindparam("poll_id"), VoterRoll.voter_key == bindparam("key"),
            col(Resident.erased_at).is_not(None))
-_ON_ROLL = union_all(_OWN_ENTRY, _ERASED_NAMESAKE_ENTRY).order_by("rank").limit(1)
+_ON_ROLL = Prepared(union_all(_OWN_ENTRY, _ERASED_NAMESAKE_ENTRY).order_by("rank").limit(1),
+                    name="RollEntry")
 
 
-def _on_roll(s: Session, poll: Poll, resident: Row, key: str | None) -> Row | None:
+def _on_roll(db: Connection, poll, resident, key: str | None):
     """(channel, submission_hash) of this resident's roll entry in this poll, if any: by
     roster row, or, for someone who deleted an account that had voted and came back under a
     new one, by the keyed pseudonym `key` left on the roll (only erased rows are matched so,
     so living namesakes both vote)."""
-    return s.connection().execute(_ON_ROLL, {"poll_id": poll.id, "resident_id": resident.id,
-                                             "key": key}).first()
+    return _ON_ROLL.first(db, poll_id=poll.id, resident_id=resident.id, key=key)
 
 
-# The two rows of a vote go in as plain INSERTs on the session's connection: they are never
-# read back in the command, and ORM objects, their flush and the session's execute() path
-# cost several times the database's own work.
-_ADD_TO_ROLL = VoterRoll.__table__.insert()
-_ADD_BALLOT = Ballot.__table__.insert()
-_ADD_PENDING = PendingBallot.__table__.insert()
+# The rows of a vote go in as plain INSERTs: never read back in the command.
+_ADD_TO_ROLL = Prepared(VoterRoll.__table__.insert())
+_ADD_BALLOT = Prepared(Ballot.__table__.insert())
+_ADD_PENDING = Prepared(PendingBallot.__table__.insert())
 
 
-def _add_ballot(s: Session, poll: Poll, resident: Row, *, key: str | None,
+def _add_ballot(db: Connection, poll, resident, *, key: str | None,
                 user_id: int | None, channel: str, choice: list[int], entered_by: int | None,
                 submission: str | None) -> str:
-    code, db = new_receipt(), s.connection()
+    code = new_receipt()
     try:  # the roll's unique constraint: a concurrent second ballot fails here
-        db.execute(_ADD_TO_ROLL, dict(
-            poll_id=poll.id, resident_id=resident.id, voter_key=key, user_id=user_id,
-            channel=channel, entered_by=entered_by,
-            submission_hash=_submission_hash(submission), voted_at=utcnow()))
+        _ADD_TO_ROLL.execute(db, poll_id=poll.id, resident_id=resident.id, voter_key=key,
+                             user_id=user_id, channel=channel, entered_by=entered_by,
+                             submission_hash=_submission_hash(submission), voted_at=utcnow())
     except IntegrityError:
         raise Conflict("ballot.already_voted") from None
     if poll.secret:  # mixed into the ballot table later, in a transaction of its own
-        db.execute(_ADD_PENDING, dict(id=secrets.token_hex(16), poll_id=poll.id,
-                                      choice=canonical_json(choice),
-                                      receipt_hash=receipt_hash(code), replaces=False))
+        _ADD_PENDING.execute(db, id=secrets.token_hex(16), poll_id=poll.id,
+                             choice=canonical_json(choice), receipt_hash=receipt_hash(code),
+                             replaces=False)
     else:
-        db.execute(_ADD_BALLOT, dict(id=secrets.token_hex(16), poll_id=poll.id,
-                                     choice=canonical_json(choice),
-                                     receipt_hash=receipt_hash(code),
-                                     resident_id=resident.id, cast_at=utcnow()))
-    record_participation(s, community_id=poll.community_id, kind="vote",
+        _ADD_BALLOT.execute(db, id=secrets.token_hex(16), poll_id=poll.id,
+                            choice=canonical_json(choice), receipt_hash=receipt_hash(code),
+                            resident_id=resident.id, cast_at=utcnow())
+    record_participation(db, community_id=poll.community_id, kind="vote",
                          resident_id=resident.id, user_id=user_id, channel=channel,
                          object_type="poll", object_id=poll.id)
     return code
@@ -181,60 +183,62 @@ def cast_ballot(*, actor: Principal, poll_id: int, choice,
     """Vote online; returns the receipt code (shown once), or None when this very
     submission was already counted (a double click or a rerun)."""
     require(actor, "poll.vote")
-    with write_session() as s:
-        poll = _open_poll(s, poll_id, actor)
-        resident = _voter(s, actor.resident_id) if actor.resident_id else None
+    with write_connection() as db:
+        poll = _open_poll(db, poll_id, actor)
+        resident = _voter(db, actor.resident_id)
         if not is_verified(resident):
             raise Conflict("ballot.unverified")
         if not may_vote(poll, resident):
             raise Conflict("ballot.not_eligible")
         key = voter_pseudonym(resident)
-        existing = _on_roll(s, poll, resident, key)
+        existing = _on_roll(db, poll, resident, key)
         if existing is not None:
             if submission and existing.submission_hash == _submission_hash(submission):
                 return None
             raise Conflict("ballot.voted_on_paper" if existing.channel == "offline"
                            else "ballot.already_voted")
-        chosen = clean_choice(poll, _options(s, poll), choice)
-        code = _add_ballot(s, poll, resident, key=key, user_id=actor.user_id, channel="online",
-                           choice=chosen, entered_by=None, submission=submission)
-        record(s, actor=actor, action="poll.vote", object_type="poll", object_id=poll.id)
-        due = poll.secret and mix_due(s, poll.id)
+        chosen = clean_choice(poll, _options(db, poll), choice)
+        code = _add_ballot(db, poll, resident, key=key, user_id=actor.user_id,
+                           channel="online", choice=chosen, entered_by=None,
+                           submission=submission)
+        record(db, actor=actor, action="poll.vote", object_type="poll", object_id=poll.id)
+        due = poll.secret and mix_due(db, poll.id)
     if due:
         mix_if_due(poll_id)
     return code
 
 
+_ONLINE_ENTRY = Prepared(select(VoterRoll.id).where(
+    VoterRoll.poll_id == bindparam("poll_id"), VoterRoll.resident_id == bindparam("resident_id"),
+    VoterRoll.channel == "online"))
+
+
 def change_ballot(*, actor: Principal, poll_id: int, receipt: str, choice) -> None:
     """Replace one's ballot before the close, where the poll allows it, by receipt code."""
     require(actor, "poll.vote")
-    with write_session() as s:
-        poll = _open_poll(s, poll_id, actor)
+    with write_connection() as db:
+        poll = _open_poll(db, poll_id, actor)
         if not poll.allow_change:
             raise Conflict("ballot.no_changes")
-        voted = s.exec(select(VoterRoll).where(VoterRoll.poll_id == poll.id,
-                                               VoterRoll.resident_id == actor.resident_id,
-                                               VoterRoll.channel == "online")).first() \
-            if actor.resident_id else None
-        if voted is None:
+        if not isinstance(actor.resident_id, int) or _ONLINE_ENTRY.first(
+                db, poll_id=poll.id, resident_id=actor.resident_id) is None:
             raise Conflict("ballot.not_voted")
-        chosen = canonical_json(clean_choice(poll, _options(s, poll), choice))
-        if not _replace_choice(s, poll, receipt_hash(receipt or ""), chosen):
+        chosen = canonical_json(clean_choice(poll, _options(db, poll), choice))
+        if not _replace_choice(db, poll, receipt_hash(receipt or ""), chosen):
             raise InvalidInput("ballot.bad_receipt", field="receipt")
-        record(s, actor=actor, action="poll.change_vote", object_type="poll",
+        record(db, actor=actor, action="poll.change_vote", object_type="poll",
                object_id=poll.id)
-        due = poll.secret and mix_due(s, poll.id)
+        due = poll.secret and mix_due(db, poll.id)
     if due:
         mix_if_due(poll_id)
 
 
-def _replace_choice(s: Session, poll: Poll, hashed: str, chosen: str) -> bool:
+def _replace_choice(db: Connection, poll, hashed: str, chosen: str) -> bool:
     """Put `chosen` in place of the choice under receipt hash `hashed`; False if none.
 
     A secret ballot is never updated in the voter's transaction once mixed (the new row
     version would carry that transaction's id): the change goes in as a pending row that the
     next mixing step applies. One that is still pending is simply rewritten."""
-    db = s.connection()
     if not poll.secret:
         done = db.execute(update(Ballot).where(Ballot.poll_id == poll.id,
                                                Ballot.receipt_hash == hashed)
@@ -248,8 +252,8 @@ def _replace_choice(s: Session, poll: Poll, hashed: str, chosen: str) -> bool:
     if db.execute(select(Ballot.id).where(Ballot.poll_id == poll.id,
                                           Ballot.receipt_hash == hashed)).first() is None:
         return False
-    db.execute(_ADD_PENDING, dict(id=secrets.token_hex(16), poll_id=poll.id, choice=chosen,
-                                  receipt_hash=hashed, replaces=True))
+    _ADD_PENDING.execute(db, id=secrets.token_hex(16), poll_id=poll.id, choice=chosen,
+                         receipt_hash=hashed, replaces=True)
     return True
 
 
@@ -257,25 +261,25 @@ def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choi
     """A moderator enters a roster resident's paper ballot; returns the receipt code to hand
     to the voter. Whoever voted online cannot vote on paper, and the other way round."""
     require(actor, "poll.manage")
-    with write_session() as s:
-        poll = _open_poll(s, poll_id, actor)
-        resident = _voter(s, resident_id) if isinstance(resident_id, int) else None
+    with write_connection() as db:
+        poll = _open_poll(db, poll_id, actor)
+        resident = _voter(db, resident_id)
         if resident is None or resident.community_id != poll.community_id:
             raise InvalidInput("hearing.not_a_resident", field="resident")
         if not may_vote(poll, resident):
             raise Conflict("ballot.not_eligible")
         key = voter_pseudonym(resident)
-        existing = _on_roll(s, poll, resident, key)
+        existing = _on_roll(db, poll, resident, key)
         if existing is not None:
             raise Conflict("ballot.already_voted_online" if existing.channel == "online"
                            else "ballot.already_voted")
-        chosen = clean_choice(poll, _options(s, poll), choice)
-        user_id = s.exec(select(User.id).where(User.resident_id == resident.id)).first()
-        code = _add_ballot(s, poll, resident, key=key, user_id=user_id, channel="offline",
+        chosen = clean_choice(poll, _options(db, poll), choice)
+        user_id = db.execute(select(User.id).where(User.resident_id == resident.id)).scalar()
+        code = _add_ballot(db, poll, resident, key=key, user_id=user_id, channel="offline",
                            choice=chosen, entered_by=actor.user_id, submission=None)
-        record(s, actor=actor, action="poll.paper_ballot", object_type="poll",
+        record(db, actor=actor, action="poll.paper_ballot", object_type="poll",
                object_id=poll.id)
-        due = poll.secret and mix_due(s, poll.id)
+        due = poll.secret and mix_due(db, poll.id)
     if due:
         mix_if_due(poll_id)
     return code

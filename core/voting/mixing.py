@@ -25,11 +25,12 @@ from __future__ import annotations
 import logging
 import secrets
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlmodel import Session
 
-from db.engine import BUSY_TIMEOUT_MS, get_engine, write_session
+from db.engine import BUSY_TIMEOUT_MS, get_engine, write_connection
 from db.models import Ballot, PendingBallot
+from db.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -38,51 +39,57 @@ log = logging.getLogger(__name__)
 MIX_BATCH = 10
 _shuffle = secrets.SystemRandom().shuffle
 
-_PENDING_COUNT = select(func.count()).select_from(PendingBallot) \
-    .where(PendingBallot.poll_id == bindparam("poll_id"))
+_PENDING_COUNT = Prepared(select(func.count().label("n")).select_from(PendingBallot)
+                          .where(PendingBallot.poll_id == bindparam("poll_id")))
 
 
-def pending_count(s: Session, poll_id: int) -> int:
-    return s.connection().execute(_PENDING_COUNT, {"poll_id": poll_id}).scalar_one()
+def _connection(s: Session | Connection) -> Connection:
+    return s.connection() if isinstance(s, Session) else s
 
 
-def _new_ballot_rows(s: Session, poll_id: int, *, at_least: int = 1,
+def pending_count(s: Session | Connection, poll_id: int) -> int:
+    return _PENDING_COUNT.first(_connection(s), poll_id=poll_id).n
+
+
+_PENDING_ROWS = select(PendingBallot.id, PendingBallot.choice, PendingBallot.receipt_hash,
+                      PendingBallot.replaces).where(PendingBallot.poll_id == bindparam("poll_id"))
+_PENDING = {"wait": Prepared(_PENDING_ROWS.with_for_update(), name="Pending"),
+            "skip": Prepared(_PENDING_ROWS.with_for_update(skip_locked=True), name="Pending"),
+            "sqlite": Prepared(_PENDING_ROWS, name="Pending")}
+_MOVE = Prepared(Ballot.__table__.insert())
+_CHANGE = Prepared(update(Ballot).where(Ballot.poll_id == bindparam("poll_id"),
+                                        Ballot.receipt_hash == bindparam("hash"))
+                   .values(choice=bindparam("new_choice")))
+_DROP_PENDING = Prepared(delete(PendingBallot).where(PendingBallot.id == bindparam("id")))
+
+
+def _new_ballot_rows(s: Session | Connection, poll_id: int, *, at_least: int = 1,
                      wait: bool = True) -> int:
     """Move the poll's pending ballots into Ballot, in random order, and apply pending
     changes to mixed ballots; returns how many pending rows were mixed (0 when fewer than
     `at_least` could be had). Exactly the rows read are moved and deleted: on PostgreSQL
     they are locked as they are read (FOR UPDATE; SKIP LOCKED unless `wait`), so two mixers
     never move one row twice and a ballot committed meanwhile is left for the next one."""
-    db = s.connection()
-    query = select(PendingBallot.id, PendingBallot.choice, PendingBallot.receipt_hash,
-                   PendingBallot.replaces).where(PendingBallot.poll_id == poll_id)
-    if s.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=not wait)
-    rows = list(db.execute(query).all())
+    db = _connection(s)
+    query = _PENDING["sqlite" if db.dialect.name == "sqlite" else "wait" if wait else "skip"]
+    rows = query.all(db, poll_id=poll_id)
     if not rows or len(rows) < at_least:
         return 0
     _shuffle(rows)
-    new = [{"id": secrets.token_hex(16), "poll_id": poll_id, "choice": r.choice,
-            "receipt_hash": r.receipt_hash, "resident_id": None, "cast_at": None}
-           for r in rows if not r.replaces]
-    if new:
-        db.execute(insert(Ballot), new)
-    changes = [{"h": r.receipt_hash, "c": r.choice} for r in rows if r.replaces]
-    if changes:
-        db.execute(update(Ballot).where(Ballot.poll_id == poll_id,
-                                        Ballot.receipt_hash == bindparam("h"))
-                   .values(choice=bindparam("c")).execution_options(synchronize_session=False),
-                   changes)
-    ids = [r.id for r in rows]
-    for start in range(0, len(ids), 5000):
-        db.execute(delete(PendingBallot).where(PendingBallot.id.in_(ids[start:start + 5000])))
+    for r in rows:
+        if r.replaces:  # a change applies to the mixed ballot under its receipt
+            _CHANGE.execute(db, poll_id=poll_id, hash=r.receipt_hash, new_choice=r.choice)
+        else:
+            _MOVE.execute(db, id=secrets.token_hex(16), poll_id=poll_id, choice=r.choice,
+                          receipt_hash=r.receipt_hash, resident_id=None, cast_at=None)
+        _DROP_PENDING.execute(db, id=r.id)
     return len(rows)
 
 
-def ballot_count(s: Session, poll_id: int | None = None) -> int:
+def ballot_count(s: Session | Connection, poll_id: int | None = None) -> int:
     """Ballots cast (mixed and pending; a pending change is not another ballot), in one poll
     or, without `poll_id`, in all."""
-    db = s.connection()
+    db = _connection(s)
     mixed = select(func.count()).select_from(Ballot)
     pending = select(func.count()).select_from(PendingBallot).where(~PendingBallot.replaces)
     if poll_id is not None:
@@ -91,10 +98,10 @@ def ballot_count(s: Session, poll_id: int | None = None) -> int:
     return db.execute(mixed).scalar_one() + db.execute(pending).scalar_one()
 
 
-def counted_choices(s: Session, poll_id: int) -> list[str]:
+def counted_choices(s: Session | Connection, poll_id: int) -> list[str]:
     """The choice (canonical JSON) of every ballot of the poll as it will count: mixed ones,
     with pending changes applied, and pending ones. In no particular order."""
-    db = s.connection()
+    db = _connection(s)
     pending = db.execute(select(PendingBallot.receipt_hash, PendingBallot.choice,
                                 PendingBallot.replaces)
                          .where(PendingBallot.poll_id == poll_id)).all()
@@ -105,7 +112,7 @@ def counted_choices(s: Session, poll_id: int) -> list[str]:
         [p.choice for p in pending if not p.replaces]
 
 
-def mix_due(s: Session, poll_id: int) -> bool:
+def mix_due(s: Session | Connection, poll_id: int) -> bool:
     """Inside the casting transaction: does the poll now have a full batch pending? (Asked
     there, so that the casts that find nothing due, nine in ten, cost no second commit.)"""
     return pending_count(s, poll_id) >= MIX_BATCH
@@ -115,10 +122,8 @@ def mix_if_due(poll_id: int) -> int:
     """After the casting transaction committed, when `mix_due` said so: mix the poll's
     pending ballots (in a transaction of their own) and scrub the traces. Returns the number
     of ballots mixed (0: another caster's mixing step took them first)."""
-    with write_session() as s:
-        if pending_count(s, poll_id) < MIX_BATCH:
-            return 0
-        mixed = _new_ballot_rows(s, poll_id, at_least=MIX_BATCH, wait=False)
+    with write_connection() as db:
+        mixed = _new_ballot_rows(db, poll_id, at_least=MIX_BATCH, wait=False)
     if mixed:
         scrub_storage()
     return mixed
@@ -131,14 +136,14 @@ _RANDOM_KEY = {"sqlite": "lower(hex(randomblob(16)))",
                "postgresql": "replace(gen_random_uuid()::text, '-', '')"}
 
 
-def seal_poll(s: Session, poll_id: int) -> int:
+def seal_poll(s: Session | Connection, poll_id: int) -> int:
     """Inside the close (or cancel) transaction, with the poll locked: mix what is pending,
     then rewrite all the poll's ballots with new random keys, inserted in key order (a
     uniform shuffle of the old order, as the keys are random), so that none keeps the
     transaction id, key or position of the batch it was mixed in. Returns the ballot count.
     Call `scrub_storage(final=True)` after the transaction commits."""
     _new_ballot_rows(s, poll_id)
-    db = s.connection()
+    db = _connection(s)
     key = _RANDOM_KEY[db.dialect.name]
     db.execute(text("CREATE TEMPORARY TABLE sealing AS SELECT choice, receipt_hash, "
                     "resident_id, cast_at FROM ballot WHERE poll_id = :p"), {"p": poll_id})
@@ -165,8 +170,7 @@ def scrub_storage(*, final: bool = False) -> bool:
     engine = get_engine()
     if engine.dialect.name == "postgresql":
         if final:
-            with write_session() as s:
-                db = s.connection()
+            with write_connection() as db:
                 db.execute(text("LOCK TABLE pendingballot IN ACCESS EXCLUSIVE MODE"))
                 keep = [dict(r._mapping) for r in db.execute(select(PendingBallot)).all()]
                 db.execute(text("TRUNCATE pendingballot"))

@@ -57,7 +57,7 @@ def verified(community, name: str, building: int = 0) -> Principal:
     """A registered resident of building `building` whom a moderator confirmed."""
     principal = make_user({**community, "buildings": community["buildings"][building:]}, name)
     with write_session() as s:
-        s.get(Resident, s.get(User, principal.user_id).resident_id).verified_at = utcnow()
+        s.get(Resident, s.get(User, principal.user_id).resident_id).source = "roster"
     return principal
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.page import escape_md, run_command, show_error
+from components.page import run_command, show_error
 from core.community import list_buildings
 from core.errors import DomainError
 from core.i18n import Translator

@@ -211,6 +211,30 @@ def _save(backend: str, figures: dict) -> None:
     RESULTS.write_text(results_table(), encoding="utf-8")
 
 
+def merge_rows(backend: str, rows: list[dict], command: str) -> None:
+    """Put one part's new figures (bench.ballots --save) into this backend's saved run:
+    lines with the same `what` are replaced, new ones go after the part's last line, and the
+    run remembers which lines came from which command on which day; RESULTS.md is rebuilt."""
+    path = FIGURES / f"{backend}.json"
+    figures = json.loads(path.read_text(encoding="utf-8")) if path.exists() else dict(
+        command=command, repeat=None, date=date.today().isoformat(), cores=os.cpu_count(),
+        rows=[])
+    known = [line["what"] for line in figures["rows"]]
+    at = None
+    for line in rows:
+        if line["what"] in known:
+            at = known.index(line["what"])
+            figures["rows"][at] = line
+        else:
+            at = len(known) if at is None else at + 1
+            figures["rows"].insert(at, line)
+            known.insert(at, line["what"])
+    figures.setdefault("updates", []).append(dict(
+        command=command, date=date.today().isoformat(), cores=os.cpu_count(),
+        rows=[line["what"] for line in rows]))
+    _save(backend, figures)
+
+
 def results_table() -> str:
     """One table: a row per measurement, a column per backend, the target and whether each
     backend met it."""
@@ -221,7 +245,10 @@ def results_table() -> str:
     lines = ["# Benchmarks", "", "Written by `python -m bench` (`make bench`); see its docstring "
              "for what each figure is. " + "; ".join(
                  f"{name}: `{run['command']}`, median of {run['repeat']}, {run['cores']} cores, "
-                 f"{run['date']}" for name, run in runs.items()) + ".", "",
+                 f"{run['date']}" + "".join(
+                     f"; then `{u['command']}` ({len(u['rows'])} lines, {u['cores']} cores, "
+                     f"{u['date']})" for u in run.get("updates", []))
+                 for name, run in runs.items()) + ".", "",
              "| what | size | " + " | ".join(names) + " | target |",
              "|---|---|" + "---|" * len(names) + "---|"]
     order: dict[str, dict] = {}

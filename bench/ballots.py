@@ -273,6 +273,8 @@ def main() -> None:
                         help="demo size when the database is empty")
     parser.add_argument("--ballots", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--save", action="store_true",
+                        help="put these lines into bench/results and RESULTS.md")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         workdir = tempfile.mkdtemp(prefix="yishiting-ballots-")
@@ -287,8 +289,17 @@ def main() -> None:
         load_demo(residents=args.residents, seed=2026)
     from bench.table import print_lines
 
-    print_lines(ballot_rows(args.repeat, args.ballots))
+    lines = ballot_rows(args.repeat, args.ballots)
+    print_lines(lines)
     print("\nNo lost or doubled ballot; audit chain intact.")
+    if args.save:
+        from bench.__main__ import merge_rows
+
+        command = "python -m bench.ballots" + "".join(
+            f" --{name} {value}" for name, value in (("residents", args.residents),
+                                                      ("ballots", args.ballots),
+                                                      ("repeat", args.repeat)))
+        merge_rows(os.environ["DATABASE_URL"].split(":", 1)[0], lines, command)
 
 
 if __name__ == "__main__":

@@ -57,8 +57,9 @@ _PENDING = {"wait": Prepared(_PENDING_ROWS.with_for_update(), name="Pending"),
             "skip": Prepared(_PENDING_ROWS.with_for_update(skip_locked=True), name="Pending"),
             "sqlite": Prepared(_PENDING_ROWS, name="Pending")}
 _MOVE = Prepared(Ballot.__table__.insert())
-_CHANGE = Prepared(update(Ballot).where(Ballot.poll_id == bindparam("poll_id"),
-                                        Ballot.receipt_hash == bindparam("hash"))
+# (Parameters of an UPDATE may not be named like a column of its table.)
+_CHANGE = Prepared(update(Ballot).where(Ballot.poll_id == bindparam("poll"),
+                                        Ballot.receipt_hash == bindparam("receipt"))
                    .values(choice=bindparam("new_choice")))
 _DROP_PENDING = Prepared(delete(PendingBallot).where(PendingBallot.id == bindparam("id")))
 
@@ -78,7 +79,7 @@ def _new_ballot_rows(s: Session | Connection, poll_id: int, *, at_least: int = 1
     _shuffle(rows)
     for r in rows:
         if r.replaces:  # a change applies to the mixed ballot under its receipt
-            _CHANGE.execute(db, poll_id=poll_id, hash=r.receipt_hash, new_choice=r.choice)
+            _CHANGE.execute(db, poll=poll_id, receipt=r.receipt_hash, new_choice=r.choice)
         else:
             _MOVE.execute(db, id=secrets.token_hex(16), poll_id=poll_id, choice=r.choice,
                           receipt_hash=r.receipt_hash, resident_id=None, cast_at=None)

@@ -507,3 +507,37 @@ def test_turnout_lists_every_eligible_building(people, community):
     buildings = {row.group: (row.voters, row.eligible) for row in detail.turnout
                  if row.kind == "building"}
     assert buildings == {"B1": (1, 1), "B3": (0, 1)}
+
+
+def test_changes_reach_ballots_whether_mixed_or_still_pending(people, community):
+    """A change of a ballot already mixed waits as a pending change (never an update in the
+    voter's own transaction) and the next mixing step applies it; a ballot still pending is
+    simply rewritten. Receipts find the choice that will count, and the tally counts it."""
+    from core.voting.mixing import MIX_BATCH
+
+    poll_id = poll(people["moderator"], allow_change=True, secret=True)
+    a, b, c = option_ids(poll_id)
+    voters = [verified(community, f"changer{i}") for i in range(MIX_BATCH + 2)]
+    codes = [cast_ballot(actor=v, poll_id=poll_id, choice=[a]) for v in voters]
+    with read_session() as s:  # the first batch is mixed, the last two are pending
+        assert count(Ballot, Ballot.poll_id == poll_id) == MIX_BATCH
+        assert count(PendingBallot, PendingBallot.poll_id == poll_id) == 2
+    change_ballot(actor=voters[0], poll_id=poll_id, receipt=codes[0], choice=[b])  # mixed
+    change_ballot(actor=voters[-1], poll_id=poll_id, receipt=codes[-1], choice=[c])  # pending
+    with read_session() as s:
+        kinds = sorted(s.exec(select(PendingBallot.replaces)
+                              .where(PendingBallot.poll_id == poll_id)).all())
+        mixed = s.exec(select(Ballot.choice).where(
+            Ballot.receipt_hash == receipt_hash(codes[0]))).one()
+    assert kinds == [False, False, True] and json.loads(mixed) == [a]  # not updated in place
+    assert find_ballot(poll_id=poll_id, receipt=codes[0]) == [b]
+    assert find_ballot(poll_id=poll_id, receipt=codes[-1]) == [c]
+    assert ballots(poll_id) == MIX_BATCH + 2
+    end_window(poll_id)
+    close_poll(actor=people["moderator"], poll_id=poll_id)
+    assert find_ballot(poll_id=poll_id, receipt=codes[0]) == [b]
+    assert find_ballot(poll_id=poll_id, receipt=codes[-1]) == [c]
+    counts = dict(get_poll(viewer=people["researcher"], poll_id=poll_id).tally["approvals"])
+    assert counts[a] == MIX_BATCH and counts[b] == counts[c] == 1, counts
+    assert recount(viewer=people["researcher"], poll_id=poll_id)
+    assert count(PendingBallot) == 0

@@ -78,6 +78,26 @@ class Prepared:
         cursor.close()
         return count
 
+    def many(self, db: Connection, rows: list[dict[str, Any]]) -> None:
+        """Run an INSERT, UPDATE or DELETE once per row (the driver's executemany); every
+        row names the same parameters."""
+        if not rows:
+            return
+        sql, binds, fixed, order, _row, _readers = self._for(db.dialect, tuple(sorted(rows[0])))
+        batch = []
+        for params in rows:
+            given = {**fixed, **params} if fixed else params
+            values = {key: (process(given[key]) if process else given[key])
+                      for key, process in binds.items()}
+            batch.append([values[key] for key in order] if order is not None else values)
+        cursor = db.connection.dbapi_connection.cursor()
+        try:
+            cursor.executemany(sql, batch)
+        except db.dialect.loaded_dbapi.IntegrityError as error:
+            raise IntegrityError(sql, batch, error) from error
+        finally:
+            cursor.close()
+
     def first(self, db: Connection, **params):
         """Run a SELECT; its first row as a named tuple, or None."""
         cursor, row, readers = self._run(db, params)

@@ -77,13 +77,13 @@ def _new_ballot_rows(s: Session | Connection, poll_id: int, *, at_least: int = 1
     if not rows or len(rows) < at_least:
         return 0
     _shuffle(rows)
-    for r in rows:
-        if r.replaces:  # a change applies to the mixed ballot under its receipt
-            _CHANGE.execute(db, poll=poll_id, receipt=r.receipt_hash, new_choice=r.choice)
-        else:
-            _MOVE.execute(db, id=secrets.token_hex(16), poll_id=poll_id, choice=r.choice,
-                          receipt_hash=r.receipt_hash, resident_id=None, cast_at=None)
-        _DROP_PENDING.execute(db, id=r.id)
+    _MOVE.many(db, [dict(id=secrets.token_hex(16), poll_id=poll_id, choice=r.choice,
+                         receipt_hash=r.receipt_hash, resident_id=None, cast_at=None)
+                    for r in rows if not r.replaces])
+    # A change applies to the mixed ballot under its receipt.
+    _CHANGE.many(db, [dict(poll=poll_id, receipt=r.receipt_hash, new_choice=r.choice)
+                      for r in rows if r.replaces])
+    _DROP_PENDING.many(db, [dict(id=r.id) for r in rows])
     return len(rows)
 
 

@@ -16,14 +16,14 @@ pending ballots' traces are removed from storage: on SQLite deleted cells are ze
 pending table is rewritten with TRUNCATE (its dead rows never reach a dump or a query).
 
 What an adversary with a copy of the database learns while a poll is open is bounded: the
-pending ballots (fewer than `MIX_BATCH` per poll) are still linked to their voters, and a
-mixed ballot can be placed in its batch of at least `MIX_BATCH` voters. docs/SECURITY.md
-states the threat model.
+pending ballots (fewer than `MIX_BATCH` per poll) are still linked to their voters, a mixed
+ballot can be placed in its batch of at least `MIX_BATCH` voters, and on SQLite the short
+write-ahead log (db/engine.py: 250 pages, cut back to 1 MB) holds the pages of about the last
+dozen ballots. docs/SECURITY.md states the threat model.
 """
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
@@ -122,12 +122,11 @@ def mix_due(s: Session | Connection, poll_id: int) -> bool:
 
 def mix_if_due(poll_id: int) -> int:
     """After the casting transaction committed, when `mix_due` said so: mix the poll's
-    pending ballots (in a transaction of their own) and scrub the traces. Returns the number
-    of ballots mixed (0: another caster's mixing step took them first)."""
+    pending ballots (in a transaction of their own). Returns the number of ballots mixed (0:
+    another caster's mixing step took them first). SQLite's short write-ahead log (db/engine.py)
+    soon overwrites the pages that held them while pending; the close truncates it."""
     with write_connection() as db:
         mixed = _new_ballot_rows(db, poll_id, at_least=MIX_BATCH, wait=False)
-    if mixed:
-        scrub_storage()
     return mixed
 
 
@@ -143,7 +142,7 @@ def seal_poll(s: Session | Connection, poll_id: int) -> int:
     then rewrite all the poll's ballots with new random keys, inserted in key order (a
     uniform shuffle of the old order, as the keys are random), so that none keeps the
     transaction id, key or position of the batch it was mixed in. Returns the ballot count.
-    Call `scrub_storage(final=True)` after the transaction commits."""
+    Call `scrub_storage()` after the transaction commits."""
     _new_ballot_rows(s, poll_id)
     db = _connection(s)
     key = _RANDOM_KEY[db.dialect.name]
@@ -160,62 +159,38 @@ def seal_poll(s: Session | Connection, poll_id: int) -> int:
     return inserted.rowcount
 
 
-# SQLite: after a mixing step, the write-ahead log is truncated once it holds more than this.
-# Truncating it after every step cost 40% of casting speed (each is a full checkpoint with
-# fsyncs); at 2 MB it happens about every 22 ballots (a cast writes about 90 KB of pages),
-# before SQLite's own checkpoint at 1,000 pages would let the log wrap around and keep stale
-# frames. So a copy of the files taken while a poll is open can pair at most the ballots
-# cast since the last truncation: about 22, plus those cast until the next mixing step.
-WAL_SCRUB_BYTES = 2 * 1024 * 1024
-
-
-def _wal_bytes(engine) -> int:
-    database = engine.url.database
-    if not database or database == ":memory:":
-        return 0
-    try:
-        return os.path.getsize(database + "-wal")
-    except OSError:
-        return 0
-
-
-def scrub_storage(*, final: bool = False) -> bool:
-    """Remove what deleted pending ballots leave in storage; True when it is all gone.
+def scrub_storage() -> bool:
+    """After a close or cancellation: remove what deleted pending ballots leave in storage;
+    True when it is all gone.
 
     SQLite: every connection runs with secure_delete on (db/engine.py), so deleted cells and
-    pages are zeroed; here the write-ahead log, which still holds the pages as they were when
-    the ballots were pending, is copied into the database and truncated to zero bytes: at a
-    close (`final`) always, and after a mixing step once it passes WAL_SCRUB_BYTES. A reader
-    holding an old snapshot can keep that from completing; `final` retries.
-    PostgreSQL (`final` only): the pending table is rewritten with TRUNCATE, which gives it
-    new files, and what other polls have pending goes back in with a new transaction id."""
+    pages are zeroed; here the write-ahead log, which may still hold pages as they were while
+    ballots were pending, is copied into the database and truncated to zero bytes (retried
+    while a reader holds an old snapshot). PostgreSQL: the pending table is rewritten with
+    TRUNCATE, which gives it new files, and what other polls have pending goes back in with
+    a new transaction id."""
     engine = get_engine()
     if engine.dialect.name == "postgresql":
-        if final:
-            with write_connection() as db:
-                db.execute(text("LOCK TABLE pendingballot IN ACCESS EXCLUSIVE MODE"))
-                keep = [dict(r._mapping) for r in db.execute(select(PendingBallot)).all()]
-                db.execute(text("TRUNCATE pendingballot"))
-                if keep:
-                    _shuffle(keep)
-                    db.execute(insert(PendingBallot), keep)
-        return True
-    if not final and _wal_bytes(engine) < WAL_SCRUB_BYTES:
+        with write_connection() as db:
+            db.execute(text("LOCK TABLE pendingballot IN ACCESS EXCLUSIVE MODE"))
+            keep = [dict(r._mapping) for r in db.execute(select(PendingBallot)).all()]
+            db.execute(text("TRUNCATE pendingballot"))
+            if keep:
+                _shuffle(keep)
+                db.execute(insert(PendingBallot), keep)
         return True
     # On the driver's connection, outside any transaction (a checkpoint inside one cannot
-    # truncate). After a mixing step it does not wait at all: while it waits it holds the
-    # write lock, and every voter behind it would wait too; the next step tries again.
+    # truncate).
     with engine.connect() as conn:
         raw = conn.connection.dbapi_connection
-        raw.execute(f"PRAGMA busy_timeout={2000 if final else 0}")
+        raw.execute("PRAGMA busy_timeout=2000")
         try:
-            for _attempt in range(15 if final else 1):
+            for _attempt in range(15):
                 busy, _frames, _copied = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
                 if not busy:
                     return True
         finally:
             raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    if final:
-        log.warning("the write-ahead log could not be truncated at a close (a reader held "
-                    "it); the next mixing step or close tries again")
+    log.warning("the write-ahead log could not be truncated at a close (a reader held it); "
+                "the next close tries again")
     return False

@@ -155,7 +155,7 @@ def cancel_poll(*, actor: Principal, poll_id: int, reason: str) -> None:
         seal_poll(s, poll.id)  # no pending ballot outlives its poll
         record(s, actor=actor, action="poll.cancel", object_type="poll", object_id=poll.id,
                payload={"reason": reason})
-    scrub_storage(final=True)
+    scrub_storage()
 
 
 def options_of(s: Session, poll_id: int) -> list[PollOption]:
@@ -218,5 +218,5 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
         record(s, actor=actor, action="poll.close", object_type="poll", object_id=poll.id,
                payload={"tally_hash": digest, "ballots": ballots,
                         "eligible": poll.eligible})
-    scrub_storage(final=True)
+    scrub_storage()
     return digest

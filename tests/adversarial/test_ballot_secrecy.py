@@ -27,9 +27,10 @@ from db.models import VoterRoll
 from tests.core.test_voting import end_window, option_ids, poll, verified
 
 VOTERS = 65  # 6 batches mixed, 5 ballots still pending before the close
-# SQLite, while a poll is open: the most recent ballots a copy of the files may pair (about
-# 22 since the WAL's last truncation, plus up to 9 until the next mixing step).
-OPEN_EXPOSURE = 35
+# SQLite, while a poll is open: the most recent ballots a copy of the files may pair (the
+# write-ahead log keeps about 250 pages, a dozen ballots' worth, and the pending ones number
+# at most 9).
+OPEN_EXPOSURE = 21
 HEX64 = re.compile(rb"[0-9a-f]{64}")
 
 
@@ -180,9 +181,8 @@ def test_sqlite_files_and_wal_of_a_running_server_do_not_pair_voters_with_ballot
     _db, wal = _copy_of_the_files(tmp_path, "open")
     pairs = _pair_from_wal(wal, voter_keys, set(truth))
     right = [h for h, voter in pairs.items() if truth[h] == voter]
-    # The attack works, but only on the ballots cast since the WAL was last truncated (after
-    # a mixing step once it passed 2 MB, about 22 ballots) and before the next mixing step:
-    # the stated exposure while a poll is open. The earlier voters are safe already.
+    # The attack works, but only on the most recent ballots, whose pages the short WAL still
+    # holds: the stated exposure while a poll is open. The earlier voters are safe already.
     recent = list(truth)[-OPEN_EXPOSURE:]
     assert 0 < len(right) <= OPEN_EXPOSURE, f"{len(right)} of {VOTERS} paired"
     assert set(right) <= set(recent), "a ballot older than the stated exposure was paired"

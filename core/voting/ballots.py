@@ -28,7 +28,7 @@ from core.principal import Principal
 from core.voting.codes import code_hash, new_code, voter_pseudonym
 from core.voting.eligibility import is_verified, may_vote
 from db.engine import read_session, write_connection
-from core.voting.mixing import mix_due, mix_if_due
+from core.voting.mixing import mix_after_commit, mix_due
 from db.models import Ballot, PendingBallot, Poll, PollOption, Resident, User, VoterRoll
 from db.models.base import utcnow
 from db.prepared import Prepared
@@ -204,7 +204,7 @@ def cast_ballot(*, actor: Principal, poll_id: int, choice,
         record(db, actor=actor, action="poll.vote", object_type="poll", object_id=poll.id)
         due = poll.secret and mix_due(db, poll.id)
     if due:
-        mix_if_due(poll_id)
+        mix_after_commit(poll_id)
     return code
 
 
@@ -230,7 +230,7 @@ def change_ballot(*, actor: Principal, poll_id: int, receipt: str, choice) -> No
                object_id=poll.id)
         due = poll.secret and mix_due(db, poll.id)
     if due:
-        mix_if_due(poll_id)
+        mix_after_commit(poll_id)
 
 
 def _replace_choice(db: Connection, poll, hashed: str, chosen: str) -> bool:
@@ -281,7 +281,7 @@ def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choi
                object_id=poll.id)
         due = poll.secret and mix_due(db, poll.id)
     if due:
-        mix_if_due(poll_id)
+        mix_after_commit(poll_id)
     return code
 
 

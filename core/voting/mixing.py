@@ -40,8 +40,11 @@ log = logging.getLogger(__name__)
 MIX_BATCH = 10
 _shuffle = secrets.SystemRandom().shuffle
 
+# Only new ballots count towards a batch: a change to a mixed ballot is not another voter to
+# hide among, so a batch of changes plus one new ballot would single that ballot out.
 _PENDING_COUNT = Prepared(select(func.count().label("n")).select_from(PendingBallot)
-                          .where(PendingBallot.poll_id == bindparam("poll_id")))
+                          .where(PendingBallot.poll_id == bindparam("poll_id"),
+                                 PendingBallot.replaces.is_(False)))
 
 
 def _connection(s: Session | Connection) -> Connection:
@@ -75,7 +78,7 @@ def _new_ballot_rows(s: Session | Connection, poll_id: int, *, at_least: int = 1
     db = _connection(s)
     query = _PENDING["sqlite" if db.dialect.name == "sqlite" else "wait" if wait else "skip"]
     rows = query.all(db, poll_id=poll_id)
-    if not rows or len(rows) < at_least:
+    if not rows or sum(not r.replaces for r in rows) < at_least:
         return 0
     _shuffle(rows)
     _MOVE.many(db, [dict(id=secrets.token_hex(16), poll_id=poll_id, choice=r.choice,
@@ -120,6 +123,17 @@ def mix_due(s: Session | Connection, poll_id: int) -> bool:
     return pending_count(s, poll_id) >= MIX_BATCH
 
 
+def mix_after_commit(poll_id: int) -> None:
+    """What a command calls after its vote committed, when `mix_due` said so. The vote is
+    counted already; a mixing step that fails (a lock, a dropped connection) must not cost
+    the voter their receipt, and the next vote or the close mixes what is pending."""
+    try:
+        mix_if_due(poll_id)
+    except Exception:  # noqa: BLE001 - logged; the ballots stay pending, nothing is lost
+        log.exception("mixing poll %s failed; its pending ballots wait for the next step",
+                      poll_id)
+
+
 def mix_if_due(poll_id: int) -> int:
     """After the casting transaction committed, when `mix_due` said so: mix the poll's
     pending ballots (in a transaction of their own). Returns the number of ballots mixed (0:
@@ -157,6 +171,15 @@ def seal_poll(s: Session | Connection, poll_id: int) -> int:
     # Dropped in the transaction (an error rolls its creation back with everything else).
     db.execute(text("DROP TABLE sealing"))
     return inserted.rowcount
+
+
+def scrub_after_commit() -> None:
+    """After a close or cancellation committed: scrub, and log (never raise) if it fails:
+    the poll is closed and its tally frozen; the next close scrubs again."""
+    try:
+        scrub_storage()
+    except Exception:  # noqa: BLE001 - logged; the close itself has happened
+        log.exception("scrubbing the pending ballots' traces failed after a close")
 
 
 def scrub_storage() -> bool:

@@ -20,7 +20,7 @@ from core.rows import community_choice, community_row, community_row_for_update
 from core.text import aware_datetime, clean_text
 from core.voting import tally
 from core.voting.eligibility import eligible_count
-from core.voting.mixing import counted_choices, scrub_storage, seal_poll
+from core.voting.mixing import counted_choices, scrub_after_commit, seal_poll
 from db.engine import read_session, write_session
 from db.models import Building, Poll, PollOption, Proposal
 from db.models.base import utcnow
@@ -155,7 +155,7 @@ def cancel_poll(*, actor: Principal, poll_id: int, reason: str) -> None:
         seal_poll(s, poll.id)  # no pending ballot outlives its poll
         record(s, actor=actor, action="poll.cancel", object_type="poll", object_id=poll.id,
                payload={"reason": reason})
-    scrub_storage()
+    scrub_after_commit()
 
 
 def options_of(s: Session, poll_id: int) -> list[PollOption]:
@@ -218,5 +218,5 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
         record(s, actor=actor, action="poll.close", object_type="poll", object_id=poll.id,
                payload={"tally_hash": digest, "ballots": ballots,
                         "eligible": poll.eligible})
-    scrub_storage()
+    scrub_after_commit()
     return digest

@@ -541,3 +541,40 @@ def test_changes_reach_ballots_whether_mixed_or_still_pending(people, community)
     assert counts[a] == MIX_BATCH and counts[b] == counts[c] == 1, counts
     assert recount(viewer=people["researcher"], poll_id=poll_id)
     assert count(PendingBallot) == 0
+
+
+def test_changes_do_not_count_towards_a_mixing_batch(people, community):
+    """Ten ballots mixed, nine of their voters change their vote, an eleventh votes: no
+    mixing step runs, as it would carry one new ballot among nine changes."""
+    from core.voting.mixing import MIX_BATCH
+
+    poll_id = poll(people["moderator"], allow_change=True, secret=True)
+    a, b, _c = option_ids(poll_id)
+    voters = [verified(community, f"batch{i}") for i in range(MIX_BATCH + 1)]
+    codes = [cast_ballot(actor=v, poll_id=poll_id, choice=[a]) for v in voters[:MIX_BATCH]]
+    for voter, code in list(zip(voters, codes))[:MIX_BATCH - 1]:
+        change_ballot(actor=voter, poll_id=poll_id, receipt=code, choice=[b])
+    cast_ballot(actor=voters[-1], poll_id=poll_id, choice=[a])
+    assert count(Ballot, Ballot.poll_id == poll_id) == MIX_BATCH  # the eleventh waits
+    assert count(PendingBallot, PendingBallot.poll_id == poll_id) == MIX_BATCH
+
+
+def test_a_failed_mixing_step_does_not_cost_the_voter_the_receipt(people, community,
+                                                                   monkeypatch):
+    import core.voting.mixing as mixing
+
+    def broken(_poll_id):
+        raise RuntimeError("database is locked")
+
+    working = mixing.mix_if_due
+    monkeypatch.setattr(mixing, "mix_if_due", broken)
+    poll_id = poll(people["moderator"])
+    a = option_ids(poll_id)[0]
+    codes = [cast_ballot(actor=verified(community, f"unmixed{i}"), poll_id=poll_id,
+                         choice=[a]) for i in range(mixing.MIX_BATCH + 1)]
+    assert all(code and len(code) == 14 for code in codes)
+    assert ballots(poll_id) == mixing.MIX_BATCH + 1
+    monkeypatch.setattr(mixing, "mix_if_due", working)
+    end_window(poll_id)
+    close_poll(actor=people["moderator"], poll_id=poll_id)  # the close mixes them all
+    assert find_ballot(poll_id=poll_id, receipt=codes[0]) == [a]

@@ -18,23 +18,25 @@ def community_row_for_update(s: Session, model, row_id, actor: Principal):
 
 
 def community_row(s: Session, model, row_id, actor: Principal, *, lock: bool = False,
-                  shared: bool = False):
+                  shared: bool = False, key_share: bool = False):
     """The `model` row with this id if it belongs to the actor's community; `lock` takes a
-    row lock (`shared`: FOR SHARE, so that many readers may hold it while a writer waits)."""
+    row lock (`shared`: FOR SHARE, so that many readers may hold it while a writer waits;
+    `key_share`: FOR NO KEY UPDATE, which rows that reference this one can still insert
+    under)."""
     if not isinstance(row_id, int) or isinstance(row_id, bool):
         raise NotFound("error.not_found")
-    row = s.exec(_by_id(model, lock, shared), params={"row_id": row_id}).first()
+    row = s.exec(_by_id(model, lock, shared, key_share), params={"row_id": row_id}).first()
     if row is None or row.community_id != actor.community_id:
         raise NotFound("error.not_found")
     return row
 
 
 @cache
-def _by_id(model, lock: bool, shared: bool):
+def _by_id(model, lock: bool, shared: bool, key_share: bool = False):
     """SELECT the `model` row WHERE id = :row_id, built once per model and lock (building
     a statement costs more than running it, in a command that does little else)."""
     query = select(model).where(model.id == bindparam("row_id"))
-    return query.with_for_update(read=shared) if lock else query
+    return query.with_for_update(read=shared, key_share=key_share) if lock else query
 
 
 def community_choice(s: Session, model, row_id, actor: Principal, *, field: str):

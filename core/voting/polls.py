@@ -144,11 +144,19 @@ def open_poll(*, actor: Principal, poll_id: int) -> None:
         record(s, actor=actor, action="poll.open", object_type="poll", object_id=poll.id)
 
 
+def _poll_to_seal(s: Session, poll_id, actor: Principal) -> Poll:
+    """The poll, locked for closing or cancelling: FOR NO KEY UPDATE on PostgreSQL waits for
+    ballots in flight (they hold FOR SHARE) but not for a mixing step or the scrub inserting
+    rows that reference the poll, which would otherwise deadlock with seal_poll."""
+    return community_row(s, Poll, poll_id, actor, lock=s.get_bind().dialect.name ==
+                         "postgresql", key_share=True)
+
+
 def cancel_poll(*, actor: Principal, poll_id: int, reason: str) -> None:
     require(actor, "poll.manage")
     reason = clean_text(reason, field="reason", max_len=1000, multiline=True)
     with write_session() as s:
-        poll = community_row_for_update(s, Poll, poll_id, actor)
+        poll = _poll_to_seal(s, poll_id, actor)
         if poll.status not in ("draft", "open"):
             raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="cancelled")
         poll.status, poll.cancel_reason = "cancelled", reason
@@ -206,7 +214,7 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
             raise Conflict("poll.still_running")
         result = count_poll(s, poll, eligible=eligible_count(s, poll))
     with write_session() as s:
-        poll = community_row_for_update(s, Poll, poll_id, actor)
+        poll = _poll_to_seal(s, poll_id, actor)
         if poll.status != "open":
             raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="closed")
         # Mix what is still pending and rewrite every ballot in random order, in this

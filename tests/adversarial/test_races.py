@@ -81,3 +81,46 @@ def test_registrants_never_exceed_the_capacity(people, community):
     assert results.count("registered") == 5 and results.count("waitlisted") == 7, results
     assert count(HearingRegistration, HearingRegistration.hearing_id == hearing_id,
                  HearingRegistration.status == "registered") == 5
+
+
+def test_closing_while_a_mixing_step_holds_the_pending_ballots(people, community):
+    """PostgreSQL: a mixing step has locked a batch of pending ballots when the moderator
+    closes the poll; the close waits for it, and the mixer's INSERT into ballot (a key-share
+    lock on the poll) must not wait for the close in turn: that was a deadlock."""
+    import time
+
+    from sqlalchemy import text
+
+    from core.voting.mixing import MIX_BATCH
+    from core.voting.polls import close_poll
+    from db.engine import get_engine, write_session
+    from db.models import Poll
+    from db.models.base import utcnow
+
+    if get_engine().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL row locks (SQLite serialises writers)")
+    poll_id = poll(people["moderator"])
+    option = option_ids(poll_id)[0]
+    for i in range(MIX_BATCH - 1):
+        cast_ballot(actor=verified(community, f"held{i}"), poll_id=poll_id, choice=[option])
+    with write_session() as s:
+        s.get(Poll, poll_id).closes_at = utcnow()
+    outcome = []
+    with get_engine().connect() as mixer:
+        rows = mixer.execute(text("SELECT id, choice, receipt_hash FROM pendingballot "
+                                  "WHERE poll_id = :p FOR UPDATE SKIP LOCKED"),
+                             {"p": poll_id}).all()
+        closer = threading.Thread(target=lambda: outcome.append(
+            close_poll(actor=people["moderator"], poll_id=poll_id)))
+        closer.start()
+        time.sleep(1)  # the close now holds the poll and waits for these rows
+        for i, (row_id, choice, receipt) in enumerate(rows):
+            mixer.execute(text("INSERT INTO ballot (id, poll_id, choice, receipt_hash) "
+                               "VALUES (:i, :p, :c, :r)"),
+                          {"i": f"{i:032x}", "p": poll_id, "c": choice, "r": receipt})
+            mixer.execute(text("DELETE FROM pendingballot WHERE id = :i"), {"i": row_id})
+        mixer.commit()
+    closer.join(60)
+    assert outcome and len(outcome[0]) == 64  # the tally's hash: the close went through
+    with read_session() as s:
+        assert ballot_count(s, poll_id) == MIX_BATCH - 1

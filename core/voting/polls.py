@@ -176,10 +176,13 @@ def option_dicts(options: list[PollOption]) -> list[dict]:
              "cost": int(o.cost) if o.cost is not None else None} for o in options]
 
 
-def count_poll(s: Session, poll: Poll, *, eligible: int) -> dict:
+def count_poll(s: Session, poll: Poll, *, eligible: int,
+               stored: list[str] | None = None) -> dict:
+    """The tally of the poll's ballots (`stored`: their choices as counted_choices gives
+    them, when the caller has read them already)."""
     parsed: dict[str, list[int]] = {}  # ballots repeat a few choices: parse each once
     choices = [parsed[c] if c in parsed else parsed.setdefault(c, json.loads(c))
-               for c in counted_choices(s, poll.id)]
+               for c in (counted_choices(s, poll.id) if stored is None else stored)]
     return tally.count(method=poll.method, options=option_dicts(options_of(s, poll.id)),
                        choices=choices, eligible=eligible, quorum=poll.quorum,
                        threshold=poll.threshold,
@@ -203,8 +206,9 @@ def freeze_tally(s: Session, poll: Poll, result: dict | None = None) -> str:
 def close_poll(*, actor: Principal, poll_id: int) -> str:
     """Close a poll whose window has ended: freeze the tally; returns its SHA-256.
 
-    Once the window has ended no ballot can be cast or changed, so the count (which can take
-    seconds for a large budget poll) runs before the write transaction, not inside it."""
+    The count (which can take seconds for a large budget poll) runs before the write
+    transaction; inside it, with the poll locked, the choices are compared with those counted
+    and counted again if a late ballot or change landed in between."""
     require(actor, "poll.manage")
     with read_session() as s:
         poll = community_row(s, Poll, poll_id, actor)
@@ -212,7 +216,8 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
             raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="closed")
         if utcnow() < poll.closes_at:
             raise Conflict("poll.still_running")
-        result = count_poll(s, poll, eligible=eligible_count(s, poll))
+        counted = sorted(counted_choices(s, poll.id))
+        result = count_poll(s, poll, eligible=eligible_count(s, poll), stored=counted)
     with write_session() as s:
         poll = _poll_to_seal(s, poll_id, actor)
         if poll.status != "open":
@@ -220,9 +225,11 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
         # Mix what is still pending and rewrite every ballot in random order, in this
         # transaction: from here on no ballot can be placed by when, or with whom, it was cast.
         ballots = seal_poll(s, poll.id)
-        # A ballot begun just before the closing time may have landed since the count:
-        # count again, now that the lock keeps anything else from landing.
-        digest = freeze_tally(s, poll, result if ballots == result["ballots"] else None)
+        # A ballot or a change begun just before the closing time may have landed since the
+        # count: unless the ballots are exactly those counted (the same choices, not only
+        # as many), count again, now that the lock keeps anything else from landing.
+        same = ballots == len(counted) and sorted(counted_choices(s, poll.id)) == counted
+        digest = freeze_tally(s, poll, result if same else None)
         record(s, actor=actor, action="poll.close", object_type="poll", object_id=poll.id,
                payload={"tally_hash": digest, "ballots": ballots,
                         "eligible": poll.eligible})

@@ -578,3 +578,30 @@ def test_a_failed_mixing_step_does_not_cost_the_voter_the_receipt(people, commun
     end_window(poll_id)
     close_poll(actor=people["moderator"], poll_id=poll_id)  # the close mixes them all
     assert find_ballot(poll_id=poll_id, receipt=codes[0]) == [a]
+
+
+def test_a_change_landing_after_the_first_count_is_in_the_frozen_tally(people, community,
+                                                                         monkeypatch):
+    """close_poll counts before it locks; a change committed in between keeps the number of
+    ballots but not their choices, and must not leave a stale tally. Here the first read sees
+    the choices as they were before a last change (b instead of a, for one voter)."""
+    import core.voting.polls as polls
+
+    poll_id = poll(people["moderator"])
+    a, b, _c = option_ids(poll_id)
+    for i in range(3):
+        cast_ballot(actor=verified(community, f"late{i}"), poll_id=poll_id, choice=[a])
+    reads = []
+    current = polls.counted_choices
+
+    def before_the_change_on_the_first_read(s, pid):
+        choices = current(s, pid)
+        reads.append(pid)
+        return [f"[{b}]"] + choices[1:] if len(reads) == 1 else choices
+
+    monkeypatch.setattr(polls, "counted_choices", before_the_change_on_the_first_read)
+    end_window(poll_id)
+    close_poll(actor=people["moderator"], poll_id=poll_id)
+    tally = dict(get_poll(viewer=people["researcher"], poll_id=poll_id).tally["approvals"])
+    assert tally[a] == 3 and tally[b] == 0, tally  # what the ballots say, not the first read
+    assert recount(viewer=people["researcher"], poll_id=poll_id)

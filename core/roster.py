@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 from sqlalchemy import insert
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.accounts.profile import DEMOGRAPHIC_CHOICES, clean_years
 from core.audit import record
@@ -21,6 +21,7 @@ from core.i18n import LOCALES, catalogue
 from core.permissions import require
 from core.principal import Principal
 from core.text import clean_text
+from core.voting.codes import identity_name, identity_unit
 from db.engine import write_session
 from db.models import Building, Resident
 from db.models.base import utcnow
@@ -44,6 +45,9 @@ MAX_REPORTED_ERRORS = 200
 class RosterImportResult(BaseModel):
     imported: int
     encoding: str
+    # Rows naming someone already on the roster (same building, name and flat, compared as
+    # the voter pseudonym compares them), left out: a second row would be a second vote.
+    already_listed: int = 0
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -139,6 +143,11 @@ def import_roster(*, actor: Principal, data: bytes,
         if not records:
             raise InvalidInput("roster.no_rows")
         now = utcnow()
+        listed = {_identity(r.building_id, r.full_name, r.unit) for r in s.exec(
+            select(Resident.building_id, Resident.full_name, Resident.unit).where(
+                Resident.community_id == actor.community_id, Resident.source == "roster",
+                col(Resident.erased_at).is_(None)))}
+        already = 0
         for index, values in enumerate(records):
             line = index + 2  # the header is line 1
             if not any(v.strip() for v in values):
@@ -149,6 +158,10 @@ def import_roster(*, actor: Principal, data: bytes,
             except DomainError as error:
                 errors.append((line, error))
                 continue
+            identity = _identity(row["building_id"], row["full_name"], row.get("unit"))
+            if identity in listed:  # (two such rows in one file are two people)
+                already += 1
+                continue
             row.update(community_id=actor.community_id, source="roster", verified_at=None,
                        research_consent_at=now if row["research_consent"] else None,
                        created_at=now)
@@ -157,12 +170,17 @@ def import_roster(*, actor: Principal, data: bytes,
                 progress(0.8 * index / len(records))
         if errors:
             raise RowErrors(errors[:MAX_REPORTED_ERRORS], total=len(errors))
-        if not rows:
+        if not rows and not already:
             raise InvalidInput("roster.no_rows")
         for start in range(0, len(rows), 5000):
             s.execute(insert(Resident), rows[start:start + 5000])
             if progress:
                 progress(0.8 + 0.2 * min(1.0, (start + 5000) / len(rows)))
         record(s, actor=actor, action="roster.import", object_type="community",
-               object_id=actor.community_id, payload={"rows": len(rows), "encoding": encoding})
-    return RosterImportResult(imported=len(rows), encoding=encoding)
+               object_id=actor.community_id,
+               payload={"rows": len(rows), "already_listed": already, "encoding": encoding})
+    return RosterImportResult(imported=len(rows), encoding=encoding, already_listed=already)
+
+
+def _identity(building_id, name, unit) -> tuple:
+    return building_id, identity_name(name), identity_unit(unit)

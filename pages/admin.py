@@ -89,6 +89,8 @@ with roster_tab:
         else:
             bar.progress(1.0, text=t("admin.imported", n=result.imported))
             st.success(t("admin.imported", n=result.imported))
+            if result.already_listed:
+                st.info(t("admin.already_listed", n=result.already_listed))
 
 with alerts_tab:
     st.caption(t("admin.alerts_help"))

@@ -148,3 +148,28 @@ def test_registration_asks_for_the_flat_where_the_roster_has_flats(community):
     assert refused.value.key == "register.unit_required"
     with pytest.raises(InvalidInput):
         make_user(community, "blankflat", unit="   \u200b")
+
+
+def test_importing_the_roster_again_does_not_give_anyone_a_second_row(people, community):
+    """The review's attack: import the roster, link an account and vote online, import the
+    same file again, enter a paper ballot for the new row. The second import adds nobody
+    who is already on the roster, so there is no second row to vote with."""
+    from core.roster import import_roster
+
+    admin, moderator = people["admin"], people["moderator"]
+    code = community["building_codes"][0]
+    data = f"full_name,building,unit\n王小明,{code},3-201\n李四,{code},3-202\n".encode()
+    assert import_roster(actor=admin, data=data).imported == 2
+    with read_session() as s:
+        row = s.exec(select(Resident.id).where(Resident.full_name == "王小明")).one()
+    online = _confirmed(moderator, _sign_up(community, "xiaoming", name="王小明", unit="3-201"),
+                        row)
+    poll_id = poll(moderator)
+    option = option_ids(poll_id)[0]
+    assert cast_ballot(actor=online, poll_id=poll_id, choice=[option])
+    again = import_roster(actor=admin, data=data.replace(b"3-201", b"3 201"))
+    assert again.imported == 0 and again.already_listed == 2
+    with read_session() as s:
+        rows = s.exec(select(Resident.id).where(Resident.full_name == "王小明")).all()
+    assert rows == [row]
+    assert _votes(poll_id) == (1, 1)

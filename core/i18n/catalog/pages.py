@@ -118,6 +118,7 @@ MESSAGES = {
     "admin.import": ("导入", "Import"),
     "admin.importing": ("正在导入…", "Importing…"),
     "admin.imported": ("已导入 {n} 名居民。", "{n} residents imported."),
+    "admin.already_listed": ("{n} 行与名册上已有的居民同楼、同名、同房号，未再导入（一人一行，每次投票只算一票）。", "{n} rows name residents already on the roster (same building, name and flat) and were left out: one person is one roster row and votes once."),
     "roster.empty": ("文件是空的。", "The file is empty."),
     "roster.no_rows": ("文件中没有数据行。", "The file has no data rows."),
     "roster.too_large": ("文件太大：最大 {max_mb} MB。", "The file is too large: at most {max_mb} MB."),

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 from sqlmodel import Session, col, select
 
 from core.principal import Principal
+from db.engine import connection_of
 from db.prepared import Prepared
 from db.models import AuditEvent
 from db.models.base import utcnow
@@ -54,9 +55,7 @@ def record(session: Session | Connection, *, actor: Principal, action: str,
     ballot's choice in `payload`."""
     if isinstance(session, Session):
         session.flush()
-        db = session.connection()
-    else:
-        db = session
+    db = connection_of(session)
     if db.dialect.name == "postgresql":
         # Serialise appenders so two transactions never chain onto the same head.
         _LOCK.execute(db)

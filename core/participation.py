@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 from sqlmodel import Session, select
 
+from db.engine import connection_of
 from db.models import ParticipationEvent, User
 from db.models.base import utcnow
 from db.models.records import PARTICIPATION_KINDS
@@ -32,7 +33,7 @@ def record_participation(session: Session | Connection, *, community_id: int, ki
         raise ValueError(f"unknown participation kind {kind!r}")
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    _ADD.execute(session.connection() if isinstance(session, Session) else session,
+    _ADD.execute(connection_of(session),
                  community_id=community_id, resident_id=resident_id, user_id=user_id,
                  kind=kind, channel=channel, object_type=object_type, object_id=object_id,
                  amount=amount, at=at if at is not None else utcnow())

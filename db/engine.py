@@ -119,6 +119,12 @@ def read_session() -> Iterator[Session]:
         yield session
 
 
+def connection_of(session: Session | Connection) -> Connection:
+    """The Connection under a Session's transaction, or the Connection itself: for the
+    helpers that run inside either kind of command."""
+    return session.connection() if isinstance(session, Session) else session
+
+
 @contextmanager
 def write_connection() -> Iterator[Connection]:
     """One write transaction on a plain Connection, for commands on the hottest path that

@@ -54,14 +54,25 @@ class Prepared:
                            for c, d in zip(columns, description)]
         return compiled[5]
 
-    def _run(self, db: Connection, params: dict[str, Any]):
-        compiled = self._for(db.dialect, tuple(sorted(params)))
-        sql, binds, fixed, order, row, _readers = compiled
+    @staticmethod
+    def _args(compiled: list, params: dict[str, Any]):
+        """The driver's arguments for one execution: the statement's own values and the
+        given ones, through their type processors, in the dialect's parameter style."""
+        _sql, binds, fixed, order, _row, _readers = compiled
         given = {**fixed, **params} if fixed else params
         values = {key: (process(given[key]) if process else given[key])
                   for key, process in binds.items()}
+        return [values[key] for key in order] if order is not None else values
+
+    @staticmethod
+    def _decoded(row, readers: list, raw):
+        return row(*(read(value) if read else value for read, value in zip(readers, raw)))
+
+    def _run(self, db: Connection, params: dict[str, Any]):
+        compiled = self._for(db.dialect, tuple(sorted(params)))
+        sql, row = compiled[0], compiled[4]
+        args = self._args(compiled, params)
         cursor = db.connection.dbapi_connection.cursor()
-        args = [values[key] for key in order] if order is not None else values
         try:
             cursor.execute(sql, args)
         except db.dialect.loaded_dbapi.IntegrityError as error:
@@ -83,13 +94,8 @@ class Prepared:
         row names the same parameters."""
         if not rows:
             return
-        sql, binds, fixed, order, _row, _readers = self._for(db.dialect, tuple(sorted(rows[0])))
-        batch = []
-        for params in rows:
-            given = {**fixed, **params} if fixed else params
-            values = {key: (process(given[key]) if process else given[key])
-                      for key, process in binds.items()}
-            batch.append([values[key] for key in order] if order is not None else values)
+        compiled = self._for(db.dialect, tuple(sorted(rows[0])))
+        sql, batch = compiled[0], [self._args(compiled, params) for params in rows]
         cursor = db.connection.dbapi_connection.cursor()
         try:
             cursor.executemany(sql, batch)
@@ -103,14 +109,11 @@ class Prepared:
         cursor, row, readers = self._run(db, params)
         raw = cursor.fetchone()
         cursor.close()
-        if raw is None:
-            return None
-        return row(*(read(value) if read else value for read, value in zip(readers, raw)))
+        return None if raw is None else self._decoded(row, readers, raw)
 
     def all(self, db: Connection, **params) -> list:
         """Run a SELECT; every row as a named tuple."""
         cursor, row, readers = self._run(db, params)
         raws = cursor.fetchall()
         cursor.close()
-        return [row(*(read(value) if read else value for read, value in zip(readers, raw)))
-                for raw in raws]
+        return [self._decoded(row, readers, raw) for raw in raws]

@@ -107,7 +107,7 @@ def _open_poll(db: Connection, poll_id, actor: Principal):
 # options' ids and costs.
 _VOTER = Prepared(select(Resident.id, Resident.community_id, Resident.building_id,
                          Resident.full_name, Resident.unit, Resident.source,
-                         Resident.verified_at, Resident.created_at)
+                         Resident.created_at)
                   .where(Resident.id == bindparam("resident_id")), name="Resident")
 _OPTIONS = Prepared(select(PollOption.id, PollOption.cost)
                     .where(PollOption.poll_id == bindparam("poll_id")), name="Option")

@@ -29,7 +29,7 @@ import secrets
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlmodel import Session
 
-from db.engine import BUSY_TIMEOUT_MS, get_engine, write_connection
+from db.engine import BUSY_TIMEOUT_MS, connection_of, get_engine, write_connection
 from db.models import Ballot, PendingBallot
 from db.prepared import Prepared
 
@@ -47,12 +47,8 @@ _PENDING_COUNT = Prepared(select(func.count().label("n")).select_from(PendingBal
                                  PendingBallot.replaces.is_(False)))
 
 
-def _connection(s: Session | Connection) -> Connection:
-    return s.connection() if isinstance(s, Session) else s
-
-
 def pending_count(s: Session | Connection, poll_id: int) -> int:
-    return _PENDING_COUNT.first(_connection(s), poll_id=poll_id).n
+    return _PENDING_COUNT.first(connection_of(s), poll_id=poll_id).n
 
 
 _PENDING_ROWS = select(PendingBallot.id, PendingBallot.choice, PendingBallot.receipt_hash,
@@ -75,7 +71,7 @@ def _new_ballot_rows(s: Session | Connection, poll_id: int, *, at_least: int = 1
     `at_least` could be had). Exactly the rows read are moved and deleted: on PostgreSQL
     they are locked as they are read (FOR UPDATE; SKIP LOCKED unless `wait`), so two mixers
     never move one row twice and a ballot committed meanwhile is left for the next one."""
-    db = _connection(s)
+    db = connection_of(s)
     query = _PENDING["sqlite" if db.dialect.name == "sqlite" else "wait" if wait else "skip"]
     rows = query.all(db, poll_id=poll_id)
     if not rows or sum(not r.replaces for r in rows) < at_least:
@@ -94,7 +90,7 @@ def _new_ballot_rows(s: Session | Connection, poll_id: int, *, at_least: int = 1
 def ballot_count(s: Session | Connection, poll_id: int | None = None) -> int:
     """Ballots cast (mixed and pending; a pending change is not another ballot), in one poll
     or, without `poll_id`, in all."""
-    db = _connection(s)
+    db = connection_of(s)
     mixed = select(func.count()).select_from(Ballot)
     pending = select(func.count()).select_from(PendingBallot).where(~PendingBallot.replaces)
     if poll_id is not None:
@@ -106,7 +102,7 @@ def ballot_count(s: Session | Connection, poll_id: int | None = None) -> int:
 def counted_choices(s: Session | Connection, poll_id: int) -> list[str]:
     """The choice (canonical JSON) of every ballot of the poll as it will count: mixed ones,
     with pending changes applied, and pending ones. In no particular order."""
-    db = _connection(s)
+    db = connection_of(s)
     pending = db.execute(select(PendingBallot.receipt_hash, PendingBallot.choice,
                                 PendingBallot.replaces)
                          .where(PendingBallot.poll_id == poll_id)).all()
@@ -158,7 +154,7 @@ def seal_poll(s: Session | Connection, poll_id: int) -> int:
     transaction id, key or position of the batch it was mixed in. Returns the ballot count.
     Call `scrub_storage()` after the transaction commits."""
     _new_ballot_rows(s, poll_id)
-    db = _connection(s)
+    db = connection_of(s)
     key = _RANDOM_KEY[db.dialect.name]
     db.execute(text("CREATE TEMPORARY TABLE sealing AS SELECT choice, receipt_hash, "
                     "resident_id, cast_at FROM ballot WHERE poll_id = :p"), {"p": poll_id})

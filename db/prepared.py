@@ -33,6 +33,12 @@ class Prepared:
         compiled = self._compiled.get(cache_key)
         if compiled is None:
             sql = self.statement.compile(dialect=dialect, column_keys=list(keys))
+            # SQLAlchemy computes such defaults while executing, which is skipped here: the
+            # column would go in as NULL (or fail far from the cause).
+            missing = [c.key for c in (*sql.insert_prefetch, *sql.update_prefetch)]
+            if missing:
+                raise ValueError(f"{self.statement}: give a value for {', '.join(missing)} "
+                                 "(a Prepared statement does not apply column defaults)")
             binds = {key: bind.type.dialect_impl(dialect).bind_processor(dialect)
                      for key, bind in sql.binds.items()}
             # Values the statement carries itself (literal(), a limit): given once, here.

@@ -16,7 +16,8 @@ import hashlib
 import json
 import secrets
 
-from sqlalchemy import Connection, bindparam, literal, union_all, update
+from sqlalchemy import Connection, bindparam, literal, or_, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -25,7 +26,8 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
-from core.voting.codes import code_hash, new_code, voter_pseudonym
+from core.voting.codes import (code_hash, legacy_voter_pseudonym, new_code, normalised_code,
+                               voter_pseudonym)
 from core.voting.eligibility import is_verified, may_vote
 from db.engine import read_session, write_connection
 from core.voting.mixing import mix_after_commit, mix_due
@@ -39,6 +41,21 @@ def new_receipt() -> str:
 
 
 receipt_hash = code_hash  # the name the ballot's column and the tests use
+
+# A paper ballot's receipt is 'P-' and an online receipt's twelve characters. The mark is
+# part of the code and of its hash, so dropping it gives no receipt at all; with it, the code
+# checks the ballot on the bulletin board but never changes it: the voter is not the one
+# who typed it in, and whoever did (or saw the slip) must not be able to rewrite the vote.
+_PAPER_MARK = "P"
+
+
+def new_paper_receipt() -> str:
+    return f"{_PAPER_MARK}-{new_receipt()}"
+
+
+def is_paper_receipt(code) -> bool:
+    normalised = normalised_code(code)
+    return len(normalised) == 13 and normalised.startswith(_PAPER_MARK)
 
 
 def _submission_hash(submission: str | None) -> str | None:
@@ -107,7 +124,7 @@ def _open_poll(db: Connection, poll_id, actor: Principal):
 # options' ids and costs.
 _VOTER = Prepared(select(Resident.id, Resident.community_id, Resident.building_id,
                          Resident.full_name, Resident.unit, Resident.source,
-                         Resident.created_at)
+                         Resident.erased_at, Resident.created_at)
                   .where(Resident.id == bindparam("resident_id")), name="Resident")
 _OPTIONS = Prepared(select(PollOption.id, PollOption.cost)
                     .where(PollOption.poll_id == bindparam("poll_id")), name="Option")
@@ -134,7 +151,8 @@ _OWN_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash, literal(0).lab
 _ERASED_NAMESAKE_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash,
                                 literal(1).label("rank")) \
     .join(Resident, Resident.id == VoterRoll.resident_id) \
-    .where(VoterRoll.poll_id == bindparam("poll_id"), VoterRoll.voter_key == bindparam("key"),
+    .where(VoterRoll.poll_id == bindparam("poll_id"),
+           or_(VoterRoll.voter_key == bindparam("key"), VoterRoll.voter_key == bindparam("legacy")),
            col(Resident.erased_at).is_not(None))
 _ON_ROLL = Prepared(union_all(_OWN_ENTRY, _ERASED_NAMESAKE_ENTRY).order_by("rank").limit(1),
                     name="RollEntry")
@@ -144,8 +162,9 @@ def _on_roll(db: Connection, poll, resident, key: str | None):
     """(channel, submission_hash) of this resident's roll entry in this poll, if any: by
     roster row, or, for someone who deleted an account that had voted and came back under a
     new one, by the keyed pseudonym `key` left on the roll (only erased rows are matched so,
-    so living namesakes both vote)."""
-    return _ON_ROLL.first(db, poll_id=poll.id, resident_id=resident.id, key=key)
+    so living namesakes both vote), also as rolls from before migration 0009 keep it."""
+    return _ON_ROLL.first(db, poll_id=poll.id, resident_id=resident.id, key=key,
+                          legacy=legacy_voter_pseudonym(resident))
 
 
 # The rows of a vote go in as plain INSERTs: never read back in the command.
@@ -157,7 +176,7 @@ _ADD_PENDING = Prepared(PendingBallot.__table__.insert())
 def _add_ballot(db: Connection, poll, resident, *, key: str | None,
                 user_id: int | None, channel: str, choice: list[int], entered_by: int | None,
                 submission: str | None) -> str:
-    code = new_receipt()
+    code = new_paper_receipt() if channel == "offline" else new_receipt()
     try:  # the roll's unique constraint: a concurrent second ballot fails here
         _ADD_TO_ROLL.execute(db, poll_id=poll.id, resident_id=resident.id, voter_key=key,
                              user_id=user_id, channel=channel, entered_by=entered_by,
@@ -220,6 +239,8 @@ def change_ballot(*, actor: Principal, poll_id: int, receipt: str, choice) -> No
         poll = _open_poll(db, poll_id, actor)
         if not poll.allow_change:
             raise Conflict("ballot.no_changes")
+        if is_paper_receipt(receipt):
+            raise Conflict("ballot.paper_is_final")
         if not isinstance(actor.resident_id, int) or _ONLINE_ENTRY.first(
                 db, poll_id=poll.id, resident_id=actor.resident_id) is None:
             raise Conflict("ballot.not_voted")
@@ -252,9 +273,18 @@ def _replace_choice(db: Connection, poll, hashed: str, chosen: str) -> bool:
     if db.execute(select(Ballot.id).where(Ballot.poll_id == poll.id,
                                           Ballot.receipt_hash == hashed)).first() is None:
         return False
-    _ADD_PENDING.execute(db, id=secrets.token_hex(16), poll_id=poll.id, choice=chosen,
-                         receipt_hash=hashed, replaces=True)
+    # Two changes at once (PostgreSQL): both found no pending row; the second one's INSERT
+    # waits for the first and then takes its place. The mixed ballot row itself is never
+    # locked: a lock would write this transaction's id on it.
+    insert = _DIALECT_INSERT[db.dialect.name](PendingBallot).values(
+        id=secrets.token_hex(16), poll_id=poll.id, choice=chosen, receipt_hash=hashed,
+        replaces=True)
+    db.execute(insert.on_conflict_do_update(index_elements=[PendingBallot.receipt_hash],
+                                            set_={"choice": insert.excluded.choice}))
     return True
+
+
+_DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choice) -> str:

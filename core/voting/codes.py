@@ -38,6 +38,18 @@ def voter_pseudonym(resident) -> str | None:
     The voter roll keeps it, so that someone who deletes their account and is later put on
     the roster again is still recognised in a poll they voted in; without the secret it
     cannot be traced back to a name. None once erased."""
+    return _pseudonym(resident, identity_unit(resident.unit))
+
+
+def legacy_voter_pseudonym(resident) -> str | None:
+    """The pseudonym as rolls written before migration 0009 keep it: the flat only
+    case-folded and without spaces ('3-201' and '3201' were two flats). The keys of erased
+    rows cannot be recomputed (their names are gone), so a poll open across the upgrade
+    looks for both."""
+    return _pseudonym(resident, "".join((resident.unit or "").casefold().split()))
+
+
+def _pseudonym(resident, unit: str) -> str | None:
     import hmac
 
     from core.accounts.sessions import secret_key
@@ -45,11 +57,14 @@ def voter_pseudonym(resident) -> str | None:
     name = identity_name(resident.full_name)
     if not name:
         return None
-    identity = f"{resident.community_id}|{resident.building_id}|{name}|" \
-               f"{identity_unit(resident.unit)}"
+    identity = f"{resident.community_id}|{resident.building_id}|{name}|{unit}"
     return hmac.new(secret_key().encode(), identity.encode(), hashlib.sha256).hexdigest()
 
 
+def normalised_code(code) -> str:
+    """A code as it is compared and hashed: upper case, letters and digits only."""
+    return "".join(ch for ch in str(code).upper() if ch.isalnum())
+
+
 def code_hash(code: str) -> str:
-    normalised = "".join(ch for ch in str(code).upper() if ch.isalnum())
-    return hashlib.sha256(normalised.encode("ascii", "ignore")).hexdigest()
+    return hashlib.sha256(normalised_code(code).encode("ascii", "ignore")).hexdigest()

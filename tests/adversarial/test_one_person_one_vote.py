@@ -173,3 +173,107 @@ def test_importing_the_roster_again_does_not_give_anyone_a_second_row(people, co
         rows = s.exec(select(Resident.id).where(Resident.full_name == "王小明")).all()
     assert rows == [row]
     assert _votes(poll_id) == (1, 1)
+
+
+def test_a_paper_receipt_never_changes_the_ballot(people, community):
+    """The review's finding: whoever held a paper ballot's receipt (the moderator who typed
+    it in, or anyone the voter showed it to) and had voted online could change that ballot
+    with `change_ballot`. Paper receipts carry a mark, and a change by one is refused; the
+    voter still checks the ballot with it."""
+    from core.voting.ballots import change_ballot, find_ballot
+
+    moderator = people["moderator"]
+    poll_id = poll(moderator, allow_change=True)
+    a, b, _c = option_ids(poll_id)
+    paper = enter_paper_ballot(actor=moderator, poll_id=poll_id,
+                               resident_id=_roster_row(community), choice=[a])
+    online_row = _roster_row(community, name="孙先生", unit="701")
+    holder = _confirmed(moderator, _sign_up(community, "sun", name="孙先生", unit="701"),
+                        online_row)
+    assert cast_ballot(actor=holder, poll_id=poll_id, choice=[a])
+    with pytest.raises(Conflict) as refused:
+        change_ballot(actor=holder, poll_id=poll_id, receipt=paper, choice=[b])
+    assert refused.value.key == "ballot.paper_is_final"
+    # Without its mark the code is no receipt at all.
+    with pytest.raises(InvalidInput):
+        change_ballot(actor=holder, poll_id=poll_id, receipt=paper[1:], choice=[b])
+    with pytest.raises(InvalidInput):
+        change_ballot(actor=holder, poll_id=poll_id, receipt=paper.replace("-", "")[1:],
+                      choice=[b])
+    assert find_ballot(poll_id=poll_id, receipt=paper) == [a]
+    assert find_ballot(poll_id=poll_id, receipt=paper.lower().replace("-", " ")) == [a]
+
+
+def _erased(moderator, community, username, name, unit) -> int:
+    """A roster row whose person linked an account and then deleted it (the row is erased)."""
+    row = _roster_row(community, name=name, unit=unit)
+    account = _confirmed(moderator, _sign_up(community, username, name=name, unit=unit), row)
+    delete_account(actor=account, confirm_username=username)
+    return row
+
+
+def test_an_erased_roster_row_is_not_eligible(people, community):
+    """The review's finding: erased rows still counted as eligible (an inflated quorum base)
+    and core accepted a paper ballot for one. Someone who voted and then left still counts in
+    the base of that poll, beside their ballot."""
+    from core.voting.eligibility import eligible_count
+    from db.models import Poll
+
+    moderator = people["moderator"]
+    poll_id = poll(moderator)
+    a = option_ids(poll_id)[0]
+
+    def base() -> int:
+        with read_session() as s:
+            return eligible_count(s, s.get(Poll, poll_id))
+
+    before = base()
+    gone = _erased(moderator, community, "gone", "吴奶奶", "801")
+    assert base() == before  # added to the roster, then erased: not in the base
+    with pytest.raises(Conflict) as refused:
+        enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=gone, choice=[a])
+    assert refused.value.key == "ballot.not_eligible"
+    row = _roster_row(community, name="郑先生", unit="802")
+    voter = _confirmed(moderator, _sign_up(community, "zheng", name="郑先生", unit="802"), row)
+    assert base() == before + 1
+    assert cast_ballot(actor=voter, poll_id=poll_id, choice=[a])
+    delete_account(actor=voter, confirm_username="zheng")
+    assert base() == before + 1  # voted, then left: still one of the electorate
+    assert _votes(poll_id) == (1, 1)
+
+
+def test_a_roll_entry_keyed_before_the_upgrade_is_still_recognised(people, community):
+    """The review's finding: migration 0009 changed how a flat enters the voter pseudonym
+    ('3-201' and '3201' became one flat) but could not recompute the keys of erased rows
+    already on a roll (their names are gone). A poll open across the upgrade must still
+    recognise the person when they come back."""
+    import hashlib
+    import hmac
+    import unicodedata
+
+    from sqlmodel import update
+
+    from core.accounts.sessions import secret_key
+
+    moderator = people["moderator"]
+    poll_id = poll(moderator)
+    option = option_ids(poll_id)[0]
+    row = _roster_row(community, name="冯先生", unit="3-201")
+    first = _confirmed(moderator, _sign_up(community, "feng1", name="冯先生", unit="3-201"),
+                       row)
+    assert cast_ballot(actor=first, poll_id=poll_id, choice=[option])
+    # The key as the code before migration 0009 computed it (separators kept, no NFKC).
+    identity = f"{community['id']}|{community['buildings'][0]}|" \
+               f"{''.join(unicodedata.normalize('NFKC', '冯先生').casefold().split())}|3-201"
+    legacy = hmac.new(secret_key().encode(), identity.encode(), hashlib.sha256).hexdigest()
+    with write_session() as s:
+        s.exec(update(VoterRoll).where(VoterRoll.poll_id == poll_id)
+               .values(voter_key=legacy))
+    delete_account(actor=first, confirm_username="feng1")
+    back = _roster_row(community, name="冯先生", unit="3-201")
+    again = _confirmed(moderator, _sign_up(community, "feng2", name="冯先生", unit="3-201"),
+                       back)
+    with pytest.raises(Conflict) as refused:
+        cast_ballot(actor=again, poll_id=poll_id, choice=[option])
+    assert refused.value.key == "ballot.already_voted"
+    assert _votes(poll_id) == (1, 1)

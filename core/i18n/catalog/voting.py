@@ -26,6 +26,9 @@ MESSAGES = {
     "ballot.duplicate_rank": ("排序中同一选项出现了不止一次。", "The ranking lists an option more than once."),
     "ballot.empty": ("请至少选择一项。", "Please choose at least one option."),
     "ballot.no_changes": ("本次投票不允许改票。", "This poll does not allow changing a ballot."),
+    "ballot.paper_is_final": ("纸质选票的回执只能用来核对，不能在线改票。",
+                              "A paper ballot's receipt checks the ballot but cannot change "
+                              "it online."),
     "ballot.not_eligible": ("您不在本次投票的范围内（楼栋或登记时间）。", "You are not eligible for this poll (building or registration date)."),
     "ballot.not_voted": ("您还没有在网上投票。", "You have not voted online."),
     "ballot.over_budget": ("所选项目合计 {total}，超过预算 {budget}。", "The projects chosen cost {total} in all, more than the budget of {budget}."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Row, bindparam, update
 from sqlmodel import Session, col, select
 
-from core.voting.eligibility import is_verified as roster_verified
+from core.voting.eligibility import is_verified  # on the roster, not erased: as for voting
 from core.errors import Conflict, NotFound
 from core.principal import Principal
 from core.rows import community_row
@@ -65,11 +65,6 @@ def roster_row(s: Session, resident_id) -> Row | None:
     if not isinstance(resident_id, int) or isinstance(resident_id, bool):
         return None
     return s.connection().execute(_ROSTER, {"resident_id": resident_id}).first()
-
-
-def is_verified(resident: Row | None) -> bool:
-    """On the roster (eligibility.is_verified, the rule for voting) and not erased."""
-    return resident is not None and resident.erased_at is None and roster_verified(resident)
 
 
 def in_scope(survey: Survey, buildings: list[int], resident: Row) -> bool:

@@ -1,6 +1,7 @@
 """Who may vote: verified roster residents in the poll's scope.
 
-A resident is verified when they are a roster row: imported or entered by staff. An account
+A resident is verified when they are a roster row (imported or entered by staff) that has
+not been erased. An account
 counts once it is linked to its roster row (by an activation code, or by a moderator who
 confirms it by choosing the row); a self-registered placeholder never votes, so one person
 is one roster row and votes once, online or on paper.
@@ -9,22 +10,25 @@ before it opened.
 """
 from __future__ import annotations
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
 
-from db.models import Poll, Resident
+from db.models import Poll, Resident, VoterRoll
 
 
 def verified_clause():
     """SQL for `is_verified`: the one rule, in both forms."""
-    return Resident.source == "roster"
+    return (Resident.source == "roster") & col(Resident.erased_at).is_(None)
 
 
 def eligible_query(poll: Poll):
     """SELECT Resident.id of everyone who may vote in `poll` (`may_vote` applies the same
-    rule to one loaded row: change the two together)."""
-    query = select(Resident.id).where(Resident.community_id == poll.community_id,
-                                      verified_clause())
+    rule to one loaded row: change the two together). Someone who voted and whose row was
+    erased afterwards stays in it: their ballot counts, so they count in the base."""
+    voted = select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll.id)
+    query = select(Resident.id).where(
+        Resident.community_id == poll.community_id,
+        or_(verified_clause(), (Resident.source == "roster") & col(Resident.id).in_(voted)))
     if poll.building_id is not None:
         query = query.where(Resident.building_id == poll.building_id)
     if poll.registered_before_open:
@@ -51,5 +55,6 @@ def may_vote(poll: Poll, resident) -> bool:
 
 
 def is_verified(resident) -> bool:
-    """A roster row (a Resident, or a row with its `source`)."""
-    return resident is not None and resident.source == "roster"
+    """A roster row that is not erased (a Resident, or a row with its `source` and
+    `erased_at`)."""
+    return resident is not None and resident.source == "roster" and resident.erased_at is None

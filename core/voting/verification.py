@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from core.audit import record
@@ -101,6 +102,10 @@ def _link(s: Session, user: User, old: Resident | None, roster: Resident) -> Non
         _merge_into(s, old, roster)
     user.resident_id = roster.id
     roster.verified_at = utcnow()
+    try:  # another account was linked to the row at the same instant (a unique key)
+        s.flush()
+    except IntegrityError:
+        raise Conflict("verification.roster_row_taken") from None
 
 
 def _merge_into(s: Session, old: Resident, roster: Resident) -> None:
@@ -195,6 +200,7 @@ def confirm_resident(*, actor: Principal, user_id: int, resident_id: int) -> Non
         _link(s, user, placeholder, roster)
         record(s, actor=actor, action="resident.confirm", object_type="user",
                object_id=user.id)
+
 
 
 class UnverifiedAccount(BaseModel):

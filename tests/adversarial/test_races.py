@@ -124,3 +124,52 @@ def test_closing_while_a_mixing_step_holds_the_pending_ballots(people, community
     assert outcome and len(outcome[0]) == 64  # the tally's hash: the close went through
     with read_session() as s:
         assert ballot_count(s, poll_id) == MIX_BATCH - 1
+
+
+def test_two_changes_of_one_mixed_ballot_at_once(people, community):
+    """The review's finding: on PostgreSQL two changes of a ballot already mixed both found
+    no pending row and both inserted one; the second died on the unique receipt with a raw
+    IntegrityError. One of the two choices counts, and both voters get an answer."""
+    from core.voting.ballots import change_ballot, find_ballot
+    from core.voting.mixing import mix_if_due, MIX_BATCH
+
+    poll_id = poll(people["moderator"], allow_change=True, secret=True)
+    a, b, c = option_ids(poll_id)
+    voter = verified(community, "changer")
+    code = cast_ballot(actor=voter, poll_id=poll_id, choice=[a])
+    for i in range(MIX_BATCH - 1):
+        cast_ballot(actor=verified(community, f"mixed{i}"), poll_id=poll_id, choice=[a])
+    mix_if_due(poll_id)
+    results = race([lambda: change_ballot(actor=voter, poll_id=poll_id, receipt=code,
+                                          choice=[b]),
+                    lambda: change_ballot(actor=voter, poll_id=poll_id, receipt=code,
+                                          choice=[c])])
+    assert results == [None, None], results
+    assert find_ballot(poll_id=poll_id, receipt=code) in ([b], [c])
+    with read_session() as s:
+        assert ballot_count(s, poll_id) == MIX_BATCH
+
+
+def test_two_confirmations_of_one_roster_row_at_once(people, community):
+    """Two moderators link two accounts to one roster row at the same instant: one link
+    holds, the other gets the translated refusal, never a raw IntegrityError."""
+    from core.voting.verification import confirm_resident
+    from db.engine import write_session
+    from db.models import Resident, User
+
+    with write_session() as s:
+        row = Resident(community_id=community["id"], building_id=community["buildings"][0],
+                       full_name="褚女士", unit="905")
+        s.add(row)
+        s.flush()
+        row_id = row.id
+    accounts = []
+    for name in ("chu1", "chu2"):
+        principal = make_user(community, name, unit="905")
+        with write_session() as s:
+            s.get(Resident, principal.resident_id).full_name = "褚女士"
+        accounts.append(principal)
+    results = race([lambda p=p: confirm_resident(actor=people["moderator"], user_id=p.user_id,
+                                                 resident_id=row_id) for p in accounts])
+    assert sorted(results, key=str) == [None, "verification.roster_row_taken"], results
+    assert count(User, User.resident_id == row_id) == 1

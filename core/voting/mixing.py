@@ -19,7 +19,8 @@ What an adversary with a copy of the database learns while a poll is open is bou
 pending ballots (fewer than `MIX_BATCH` per poll) are still linked to their voters, a mixed
 ballot can be placed in its batch of at least `MIX_BATCH` voters, and on SQLite the short
 write-ahead log (db/engine.py: 250 pages, cut back to 1 MB) holds the pages of about the last
-dozen ballots. docs/SECURITY.md states the threat model.
+dozen ballots, as long as no reader holds an old snapshot (db/wal.py truncates the log
+within seconds of such a reader's end). docs/SECURITY.md states the threat model.
 """
 from __future__ import annotations
 
@@ -29,15 +30,19 @@ import secrets
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlmodel import Session
 
-from db.engine import BUSY_TIMEOUT_MS, connection_of, get_engine, write_connection
+from db.engine import connection_of, get_engine, write_connection
 from db.models import Ballot, PendingBallot
 from db.prepared import Prepared
+from db.wal import overgrown, truncate, truncate_soon
 
 log = logging.getLogger(__name__)
 
 # Ballots mixed together at the least, while a poll is open: each mixed ballot hides among at
 # least this many voters, and at most MIX_BATCH - 1 ballots of a poll are pending at a time.
 MIX_BATCH = 10
+# How long a close waits for SQLite's log to be free before leaving its truncation to the
+# background (a TRUNCATE checkpoint keeps every writer waiting while it waits).
+CLOSE_WAIT_MS = 2_000
 _shuffle = secrets.SystemRandom().shuffle
 
 # Only new ballots count towards a batch: a change to a mixed ballot is not another voter to
@@ -137,6 +142,8 @@ def mix_if_due(poll_id: int) -> int:
     soon overwrites the pages that held them while pending; the close truncates it."""
     with write_connection() as db:
         mixed = _new_ballot_rows(db, poll_id, at_least=MIX_BATCH, wait=False)
+    if overgrown():  # a reader has kept SQLite's log from restarting: see db/wal.py
+        truncate_soon()
     return mixed
 
 
@@ -184,8 +191,8 @@ def scrub_storage() -> bool:
 
     SQLite: every connection runs with secure_delete on (db/engine.py), so deleted cells and
     pages are zeroed; here the write-ahead log, which may still hold pages as they were while
-    ballots were pending, is copied into the database and truncated to zero bytes (retried
-    while a reader holds an old snapshot). PostgreSQL: the pending table is rewritten with
+    ballots were pending, is copied into the database and truncated to zero bytes (in the
+    background, as soon as it can be, while a reader holds an old snapshot: db/wal.py). PostgreSQL: the pending table is rewritten with
     TRUNCATE, which gives it new files, and what other polls have pending goes back in with
     a new transaction id."""
     engine = get_engine()
@@ -198,18 +205,9 @@ def scrub_storage() -> bool:
                 _shuffle(keep)
                 db.execute(insert(PendingBallot), keep)
         return True
-    # On the driver's connection, outside any transaction (a checkpoint inside one cannot
-    # truncate).
-    with engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        raw.execute("PRAGMA busy_timeout=2000")
-        try:
-            for _attempt in range(15):
-                busy, _frames, _copied = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-                if not busy:
-                    return True
-        finally:
-            raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    log.warning("the write-ahead log could not be truncated at a close (a reader held it); "
-                "the next close tries again")
+    if truncate(engine, wait_ms=CLOSE_WAIT_MS):
+        return True
+    log.warning("the write-ahead log could not be truncated at a close (a reader holds it); "
+                "it is truncated in the background once the reader ends")
+    truncate_soon(engine)
     return False

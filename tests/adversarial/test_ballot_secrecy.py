@@ -202,3 +202,41 @@ def test_sqlite_files_and_wal_of_a_running_server_do_not_pair_voters_with_ballot
     for which in (min, max):  # the table's cell and the index's cell
         physical = sorted(truth, key=lambda h: which(offsets[h]))
         assert abs(_rank_correlation(physical, cast_order)) < 0.5, which.__name__
+
+
+def test_sqlite_a_reader_held_open_while_people_vote_exposes_them_only_until_it_ends(
+        people, community, quick_accounts, tmp_path, monkeypatch):
+    """The review's finding: a read transaction left open (a hand-opened `sqlite3` shell with
+    BEGIN, a long export) keeps the write-ahead log from restarting, so a copy of the files
+    paired every ballot cast meanwhile, also after the close. It still does while that reader
+    lives (stated in docs/SECURITY.md); within seconds of its end the log is truncated, and
+    the close no longer keeps everyone waiting on it."""
+    import sqlite3
+    import time
+
+    import db.wal
+
+    if _dialect() != "sqlite":
+        pytest.skip("SQLite only (its write-ahead log)")
+    monkeypatch.setattr(db.wal, "RETRY_SECONDS", 0.2)
+    reader = sqlite3.connect(get_engine().url.database, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM ballot").fetchone()  # holds its snapshot from now
+    poll_id, truth = _vote(people, community)
+    with read_session() as s:
+        voter_keys = {k: r for k, r in s.exec(select(VoterRoll.voter_key, VoterRoll.resident_id)
+                                               .where(VoterRoll.poll_id == poll_id))}
+    started = time.monotonic()
+    _close(people, poll_id)
+    assert time.monotonic() - started < 10  # not 30 s of writers kept waiting
+    _db, wal = _copy_of_the_files(tmp_path, "held")
+    assert len(_pair_from_wal(wal, voter_keys, set(truth))) > OPEN_EXPOSURE  # the condition
+    reader.execute("COMMIT")
+    reader.close()
+    deadline = time.monotonic() + 10
+    while _copy_of_the_files(tmp_path, f"after{time.monotonic()}")[1] and \
+            time.monotonic() < deadline:
+        time.sleep(0.1)
+    _db, wal = _copy_of_the_files(tmp_path, "released")
+    assert wal == b""
+    assert _pair_from_wal(wal, voter_keys, set(truth)) == {}

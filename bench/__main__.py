@@ -4,7 +4,7 @@ python -m bench [--communities 10 --residents 100000 --proposals 10000 --comment
                  --polls 200 --ballots 300000 --events 1000000] [--repeat 3]
                 [--skip pages,browser,load,...] [--load-seconds 60]
 
-Generates a district with the demo generator (db/district.py) into a new database, then
+Generates a district with the demo generator (seed/district.py) into a new database, then
 measures, median of --repeat runs, for users of community 1:
 - the foundation: a login, the proposal list (first and last page, a search, a sort with
   filters), a leximin sortition draw, the roster import, equal shares on a real election;
@@ -79,7 +79,7 @@ def foundation(repeat: int, counts: dict) -> list[dict]:
     from core.accounts.login import log_in
     from core.proposals import list_proposals
     from core.sortition import proportional_quotas, select_panel
-    from db.demo import DEMO_PASSWORD
+    from seed.demo import DEMO_PASSWORD
 
     first = list_proposals(community_id=1)
     last = math.ceil(first.total / len(first.items)) if first.items else 1
@@ -160,8 +160,8 @@ def main() -> None:
     os.environ.setdefault("YISHITING_SECRET_KEY", "bench")
     backend = os.environ["DATABASE_URL"].split(":", 1)[0]
 
-    from db.demo import progress_bar
-    from db.district import load_district
+    from seed.demo import progress_bar
+    from seed.district import load_district
     from db.migrate import upgrade
 
     upgrade()

@@ -281,7 +281,7 @@ def main() -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.db"
     os.environ.setdefault("YISHITING_SECRET_KEY", "bench")
 
-    from db.demo import is_empty, load_demo
+    from seed.demo import is_empty, load_demo
     from db.migrate import upgrade
 
     upgrade()

@@ -136,7 +136,7 @@ def add_proposals(database_url: str, community_id: int, count: int) -> None:
     from sqlalchemy import insert
     from sqlmodel import Session, select
 
-    from db.demo_content import PROPOSALS
+    from seed.demo_content import PROPOSALS
     from db.engine import get_engine
     from db.models import Proposal, User
     from db.models.base import utcnow
@@ -287,7 +287,7 @@ def table(title: str, rows) -> str:
 def demo_database(folder: Path, residents: int) -> str:
     """A migrated SQLite file in `folder` holding the demo community; its URL."""
     os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'browser.db'}"
-    from db.demo import load_demo
+    from seed.demo import load_demo
     from db.migrate import upgrade
 
     upgrade()

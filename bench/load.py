@@ -3,7 +3,7 @@
 python -m bench.load [--sessions 20] [--seconds 120] [--residents 1500 | --database URL] [--ramp 0.5]
 
 Starts a Streamlit server on a fresh demo database (or on --database, e.g. a district from
-`python -m db.district`, whose community 1 it uses). Each session is one WebSocket speaking
+`python -m seed.district`, whose community 1 it uses). Each session is one WebSocket speaking
 Streamlit's own protocol (the BackMsg/ForwardMsg messages a browser sends and receives), so
 twenty residents do not need twenty browsers on the machine under test. Each session is a
 different demo resident who has not voted yet, signed in by the login cookie the app itself
@@ -49,7 +49,7 @@ def prepare(folder: Path, residents: int, sessions: int, database: str | None = 
     from sqlmodel import col, select
 
     from core.accounts.sessions import login_cookie, start_session
-    from db.demo import load_demo
+    from seed.demo import load_demo
     from db.engine import dispose_engines, read_session, write_session
     from db.migrate import upgrade
     from db.models import Poll, Proposal, User, VoterRoll
@@ -245,7 +245,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--residents", type=int, default=1500)
     parser.add_argument("--database", help="an existing database holding a community (e.g. "
-                                           "a district from python -m db.district) instead "
+                                           "a district from python -m seed.district) instead "
                                            "of a fresh demo")
     parser.add_argument("--ramp", type=float, default=0.5,
                         help="seconds between one session's arrival and the next")

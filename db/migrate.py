@@ -21,7 +21,7 @@ def main(argv: list[str]) -> int:
     upgrade()
     if "--no-demo" in argv:
         return 0
-    from db import demo
+    from seed import demo
 
     return demo.main(["--if-empty"])
 

@@ -51,7 +51,7 @@ def migrate_sqlite(path, *, demo_residents: int | None = None, seed: int = 2026)
     with using_database(f"sqlite:///{path}") as url:
         upgrade()
         if demo_residents:
-            from db.demo import load_demo
+            from seed.demo import load_demo
 
             load_demo(residents=demo_residents, seed=seed)
     return url

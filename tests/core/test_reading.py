@@ -9,7 +9,7 @@ from core.moderation import flagged_comments, queue_sizes, review_queue
 from core.principal import Principal
 from core.proposals import list_proposals, status_history
 from core.voting.queries import list_polls
-from db.demo import load_demo
+from seed.demo import load_demo
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def sqlite_only(database):
 def test_a_restored_backup_holds_every_row(sqlite_only, tmp_path, capsys):
     from core.admin import add_building
     from core.principal import Principal
-    from db.demo import load_demo
+    from seed.demo import load_demo
 
     load_demo(residents=120, seed=5)
     before = counts()

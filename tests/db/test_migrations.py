@@ -44,7 +44,7 @@ def test_downgrade_and_upgrade_keep_the_demo_data(database):
     again keeps every row (SQLite rebuilds tables that others point at on the way)."""
     from sqlalchemy import text
 
-    from db.demo import load_demo
+    from seed.demo import load_demo
 
     load_demo(residents=200, seed=3)
     tables = [t for t in SQLModel.metadata.sorted_tables
@@ -80,7 +80,7 @@ def test_0009_rewrites_stored_secret_ballots_and_unlinks_old_confirmations(datab
     back to the queue."""
     from sqlalchemy import text
 
-    from db.demo import load_demo
+    from seed.demo import load_demo
 
     load_demo(residents=200, seed=3)
     config = Config(str(ALEMBIC_INI))

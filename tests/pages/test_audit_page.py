@@ -57,7 +57,7 @@ def test_an_anonymous_visitor_cannot_tie_a_resident_to_their_entries(app):
 
     from core.accounts.login import log_in
     from core.discussion import add_comment
-    from db.demo import DEMO_PASSWORD
+    from seed.demo import DEMO_PASSWORD
     from db.engine import read_session
     from db.models import Proposal, User
 

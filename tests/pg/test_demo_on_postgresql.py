@@ -1,12 +1,12 @@
 """The demo loader on PostgreSQL: it writes explicit ids, so each sequence must be moved past
-them (db/demo.py calls setval) or the next ordinary insert collides with a demo row."""
+them (seed/demo.py calls setval) or the next ordinary insert collides with a demo row."""
 import pytest
 from sqlmodel import select
 
 from core.accounts.commands import register
-from db.demo import load_demo
 from db.engine import read_session, write_session
 from db.models import Building, Community, User
+from seed.demo import load_demo
 
 pytestmark = pytest.mark.pg
 

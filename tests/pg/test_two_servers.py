@@ -43,7 +43,7 @@ def test_residents_vote_through_two_servers_on_one_database(database, tmp_path):
     from core.accounts.sessions import login_cookie, start_session
     from core.principal import Principal
     from core.voting.polls import close_poll
-    from db.demo import load_demo
+    from seed.demo import load_demo
     from db.engine import dispose_engines, read_session, write_session
     from db.models import Poll, User, VoterRoll
     from db.models.base import utcnow

@@ -7,11 +7,11 @@ from sqlalchemy import func, text
 from sqlmodel import select
 
 from core.audit import verify
-from db.demo import DEMO_PASSWORD
-from db.district import load_district
 from db.engine import read_session
 from db.models import (Ballot, Comment, Community, ParticipationEvent, Poll, Proposal, Resident,
                        User, VoterRoll)
+from seed.demo import DEMO_PASSWORD
+from seed.district import load_district
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 SIZE = dict(communities=3, residents=600, proposals=40, comments=250, polls=6, ballots=450,

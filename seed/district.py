@@ -1,10 +1,10 @@
 """A district for the benchmarks: several demo communities in one database.
 
-`python -m db.district` fills an empty database the way a street office's Yishiting looks
+`python -m seed.district` fills an empty database the way a street office's Yishiting looks
 after a year: by default 10 communities with 100,000 roster residents between them, 10,000
 proposals, 100,000 comments, 200 polls with 300,000 ballots, and the participation log
 topped up to 1,000,000 events (heavy-tailed: most residents never take part, a few very
-often). Each community is the demo generator's (db/demo.py) with its own seed and an exact
+often). Each community is the demo generator's (seed/demo.py) with its own seed and an exact
 plan; its ids are moved past the communities before it. Community 1 keeps the demo's login
 names (admin, moderator, researcher, resident); community k's staff are admin{k} and so on.
 """
@@ -21,12 +21,12 @@ from sqlmodel import select
 
 from core.audit import canonical_json, record
 from core.principal import SYSTEM
-from db.demo import ORDER, Demo, Plan, finish_load, insert_rows, is_empty, progress_bar
 from db.engine import get_engine, read_session, write_session
 from db.models import (Ballot, Comment, Community, Hearing, OrganisationActivity,
                        ParticipationEvent, Poll, PollOption, Proposal, Resident, Survey, User)
 from db.models.base import utcnow
 from db.models.records import PARTICIPATION_KINDS
+from seed.demo import ORDER, Demo, Plan, finish_load, insert_rows, is_empty, progress_bar
 
 NAMES = ["W社区", "和平社区", "幸福社区", "光明社区", "东风社区", "新华社区", "胜利社区",
          "团结社区", "友谊社区", "长青社区"]

@@ -6,9 +6,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from core.audit import verify
-from db.demo import DEMO_PASSWORD, Demo, load_demo
 from db.engine import read_session
 from db.models import Community, ParticipationEvent, Resident, User
+from seed.demo import DEMO_PASSWORD, Demo, load_demo
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 

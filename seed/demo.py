@@ -1,6 +1,6 @@
 """Deterministic generator of the demo "W community".
 
-`python -m db.demo [--residents N] [--seed S]` fills an empty database with a roster of N
+`python -m seed.demo [--residents N] [--seed S]` fills an empty database with a roster of N
 residents (default 1,500) in 12 buildings, about one account per five residents, staff
 accounts, responsible actors, a census baseline, and activity whose distribution is
 realistically unequal: a small group of active retirees does much of the talking. The same
@@ -24,9 +24,6 @@ from sqlmodel import select
 from core.accounts.passwords import hash_password
 from core.audit import record
 from core.principal import SYSTEM
-from db import demo_content as content
-from db.demo_organisations import build_organisations
-from db.demo_surveys import SURVEY_TABLES, build_surveys
 from db.engine import write_session
 from db.models import (
     ActivitySignup, Actor, Announcement, Ballot, Building, CensusBaseline, Comment, CommentFlag,
@@ -35,6 +32,9 @@ from db.models import (
     ProposalStatusChange, Resident, Support, Testimony, User, VolunteerRecord, VoterRoll,
 )
 from db.models.base import utcnow
+from seed import demo_content as content
+from seed.demo_organisations import build_organisations
+from seed.demo_surveys import SURVEY_TABLES, build_surveys
 
 DEMO_PASSWORD = "yishiting-demo-2026"
 STAFF = [("admin", "系统管理员", "admin"), ("moderator", "居委会 李敏", "moderator"),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from db import demo_content as content
 from db.models import (ActivitySignup, Organisation, OrganisationActivity, OrganisationMember,
                        VolunteerRecord)
 from db.models.organisations import ORGANISATION_KINDS
+from seed import demo_content as content
 
 ORGANISATIONS = {
     "social_organisation": (

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
-from db.models.base import created_at_field, fk
+from db.models.base import created_at_field, fk, utcnow
 
 POLL_METHODS = ("majority", "approval", "ranked", "budget")
 POLL_STATUSES = ("draft", "open", "closed", "published", "cancelled")
@@ -69,7 +69,7 @@ class VoterRoll(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("poll_id", "resident_id"),
                       Index("ix_voterroll_poll_voter_key", "poll_id", "voter_key"))
     id: int | None = Field(default=None, primary_key=True)
-    poll_id: int = fk("poll.id")
+    poll_id: int = fk("poll.id", index=False)  # the unique key (poll, resident) serves it
     resident_id: int = fk("resident.id")
     # Keyed pseudonym (HMAC with the server's secret) of who the voter is on the roster: it
     # stays when they delete their account, so coming back under a new account cannot vote
@@ -81,7 +81,7 @@ class VoterRoll(SQLModel, table=True):
     # SHA-256 of the form submission that cast the ballot: a repeated submission (double
     # click, rerun) is recognised and not counted twice. It says nothing about the ballot.
     submission_hash: str | None = Field(default=None, max_length=64)
-    voted_at: datetime = created_at_field()
+    voted_at: datetime = Field(default_factory=utcnow, nullable=False)  # no query needs an index
 
 
 class Ballot(SQLModel, table=True):

@@ -6,12 +6,13 @@ PORT ?= 8501
 
 .PHONY: run dev test test-core test-pages test-e2e test-pg audit bench load migrate demo backup restore clean
 
+# Migrate, then load the demo community if the database is empty (python -m seed).
 run: $(STAMP)
-	$(PY) -m db.migrate
+	$(PY) -m seed
 	$(VENV)/bin/streamlit run server.py --server.port $(PORT)
 
 dev: $(STAMP)
-	$(PY) -m db.migrate
+	$(PY) -m seed
 	$(VENV)/bin/streamlit run server.py --server.port $(PORT) --client.showErrorDetails full --server.runOnSave true
 
 test: $(STAMP)
@@ -35,8 +36,9 @@ bench: $(STAMP)
 load: $(STAMP)
 	$(PY) -m bench.load --sessions 20 --seconds 120
 
+# The schema only, never the demo: what a deployment runs.
 migrate: $(STAMP)
-	$(PY) -m db.migrate --no-demo
+	$(PY) -m db.migrate
 
 # A consistent copy of the SQLite database while the app runs (FILE=... to choose where).
 backup: $(STAMP)

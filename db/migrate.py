@@ -1,9 +1,13 @@
-"""Bring the database to the newest schema, then load the demo community if it is empty.
+"""Bring the database to the newest schema.
 
-`python -m db.migrate [--no-demo]`: what `make run` calls before serving.
+`python -m db.migrate`: what `make migrate` and a deployment's upgrade run. It never loads
+data; `python -m seed` (what `make run` calls) migrates and then loads the demo community
+into an empty database. `--no-demo`, which used to be needed to skip the demo, is still
+accepted so that existing deployment scripts keep working.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -17,13 +21,12 @@ def upgrade(revision: str = "head") -> None:
     command.upgrade(Config(str(ALEMBIC_INI)), revision)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-demo", action="store_true", help=argparse.SUPPRESS)
+    parser.parse_args(argv)
     upgrade()
-    if "--no-demo" in argv:
-        return 0
-    from seed import demo
-
-    return demo.main(["--if-empty"])
+    return 0
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="yishiting-shot-"))
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir}/demo.db",
            "YISHITING_SECRET_KEY": "screenshot"}
-    subprocess.run([sys.executable, "-m", "db.migrate"], cwd=ROOT, env=env, check=True,
+    subprocess.run([sys.executable, "-m", "seed"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     try:
         with app_server(env["DATABASE_URL"], log=workdir / "server.log",

@@ -1,5 +1,5 @@
-"""Every test in tests/core, tests/db and tests/adversarial again, on PostgreSQL (tests/pg's
-`database` fixture).
+"""Every test in tests/core, tests/db, tests/seed and tests/adversarial again, on PostgreSQL
+(tests/pg's `database` fixture).
 
 Each tests/core/test_*.py module becomes one class here, e.g. tests/core/test_voting.py ->
 TestVoting, so that tests with the same name in two modules do not shadow each other and a
@@ -21,6 +21,7 @@ import pytest
 import tests.adversarial
 import tests.core
 import tests.db
+import tests.seed
 from _pytest.fixtures import FixtureFunctionDefinition
 
 pytestmark = pytest.mark.pg
@@ -52,7 +53,7 @@ def _as_class(module) -> type:
     return type(name, (), body)
 
 
-for _package in (tests.core, tests.db, tests.adversarial):
+for _package in (tests.core, tests.db, tests.seed, tests.adversarial):
     for _info in pkgutil.iter_modules(_package.__path__):
         if _info.name.startswith("test_"):
             _module = importlib.import_module(f"{_package.__name__}.{_info.name}")

@@ -9,6 +9,8 @@ from db.models import Community, Resident
 from seed.__main__ import main as seed_main
 from tests.conftest import using_database
 
+NOT_ON_POSTGRESQL = True  # fresh SQLite files of its own: tests/pg would only repeat it
+
 
 def counts() -> tuple[int, int]:
     with read_session() as s:

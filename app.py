@@ -3,6 +3,7 @@ import streamlit as st
 
 from components.session import (cookie_bridge, current_principal, language_switcher,
                                 logout_button, translator)
+from core.observability import page_run
 from core.permissions import can
 
 # A local icon: material and emoji favicons are fetched from outside CDNs by the browser.
@@ -69,4 +70,6 @@ if principal.is_authenticated:
     logout_button(t, principal)
 cookie_bridge()
 
-st.navigation(navigation, position="sidebar").run()
+page = st.navigation(navigation, position="sidebar")
+with page_run(page.url_path or "home"):
+    page.run()

@@ -1,11 +1,13 @@
-"""ASGI entry: the Streamlit app plus two small routes for the login cookie.
+"""ASGI entry: the Streamlit app, two small routes for the login cookie, and /healthz.
 
 Streamlit has no API to set a cookie from a script, so the script hands the browser a
 one-time token (see core/accounts/sessions.py) that it redeems here for a signed, expiring,
 HttpOnly, SameSite=Lax cookie, and for the long-lived device cookie that exempts this
 browser from lockouts aimed at its accounts (core/accounts/devices.py). `streamlit run
 server.py` serves both, and every HTML page names the server's address
-(components/page_shell.py), so a page's own URL connects at once.
+(components/page_shell.py), so a page's own URL connects at once. /healthz says whether the
+database answers at the newest schema (db/health.py), and the app's events go to stderr as
+logfmt lines (core/observability.py).
 """
 import os
 from urllib.parse import urlsplit
@@ -14,11 +16,12 @@ import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from components.page_shell import KnownServer
 from core.accounts import devices, sessions
+from core.observability import configure_logging, health as app_health
 
 # With a `pages/` folder beside app.py, Streamlit starts in its legacy multipage mode until
 # some session has called st.navigation; if the first request of a server process is for a
@@ -69,6 +72,17 @@ async def logout(request: Request) -> Response:
     return response
 
 
+async def health(_request: Request) -> Response:
+    """For a monitor or load balancer: 200 when the database answers and its schema is the
+    newest migration, else 503; a small JSON body says which."""
+    healthy, details = await run_in_threadpool(app_health)
+    return JSONResponse({"status": "ok" if healthy else "unhealthy", **details},
+                        status_code=200 if healthy else 503,
+                        headers={"Cache-Control": "no-store"})
+
+
+configure_logging()
 app = st.App("app.py", routes=[Route("/auth/session", redeem, methods=["POST"]),
-                               Route("/auth/logout", logout, methods=["POST"])],
+                               Route("/auth/logout", logout, methods=["POST"]),
+                               Route("/healthz", health, methods=["GET", "HEAD"])],
              middleware=[Middleware(KnownServer)])

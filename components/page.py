@@ -6,6 +6,7 @@ import streamlit as st
 from components.session import current_principal, translator
 from core.errors import DomainError, InvalidInput, RowErrors
 from core.i18n import Translator
+from core.observability import log_event
 from core.markdown import Markdown, escape_md  # noqa: F401  (pages import escape_md from here)
 from core.permissions import can
 from core.principal import Principal
@@ -59,6 +60,7 @@ def message(t: Translator, error: DomainError, *, plain: bool = False) -> str:
 
 
 def show_error(t: Translator, error: DomainError) -> None:
+    log_event("command", "command.refused", key=error.key)
     st.error(message(t, error), icon=":material/error:")
     if isinstance(error, RowErrors):
         rows = [{t("import.line"): line, t("import.problem"): message(t, problem, plain=True)}

@@ -5,9 +5,11 @@ what to show. Targets are plain dicts or ids, never ORM objects.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from core.errors import PermissionDenied
+from core.observability import log_event
 from core.principal import Principal
 from db.models.base import utcnow
 
@@ -106,4 +108,6 @@ def can(principal: Principal, action: str, target=None) -> bool:
 def require(principal: Principal, action: str, target=None) -> None:
     """Raise PermissionDenied unless `principal` may do `action` on `target`."""
     if not can(principal, action, target):
+        log_event("permissions", "permission.refused", level=logging.WARNING, action=action,
+                  role=principal.role, user=principal.user_id)
         raise PermissionDenied(action)

@@ -24,6 +24,7 @@ moved on. Unknown names and wrong passwords get the same message and take the sa
 """
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from sqlalchemy import case, func
@@ -34,6 +35,7 @@ from core.accounts.passwords import verify_password
 from core.accounts.sessions import principal_for, start_session
 from core.audit import record
 from core.errors import DomainError, InvalidInput
+from core.observability import log_event
 from core.principal import Principal
 from core.text import normalise_username
 from db.engine import write_session
@@ -130,6 +132,8 @@ def log_in(*, username: str, password: str, source: str | None = None,
             counted_as = source
             wait = _untrusted_wait(s, key=key, source=source, now=now)
             if wait is not None:
+                log_event("login", "login.throttled", level=logging.WARNING, username=key,
+                          source=source, minutes=wait)
                 raise LoginThrottled(wait)
         user = s.exec(select(User).where(User.username == key)).first()
         ok, new_hash = verify_password(password, user.password_hash if user else None)
@@ -148,5 +152,7 @@ def log_in(*, username: str, password: str, source: str | None = None,
                    object_id=user.id)
     # Raised after the commit, so that the failed attempt itself is counted.
     if failed:
+        log_event("login", "login.failed", username=key, source=source,
+                  trusted_device=bool(trusted))
         raise LoginFailed()
     return principal, token

@@ -1,4 +1,5 @@
 """Registration, login and throttling, password change, profile."""
+import logging
 import secrets
 from datetime import timedelta
 
@@ -374,3 +375,25 @@ def test_update_profile_and_consent(community):
     assert get_account(actor=me).display_name == "王芳芳"
     with pytest.raises(PermissionDenied):
         update_profile(actor=ANONYMOUS, display_name="x", locale="en")
+
+
+def test_failed_and_throttled_logins_and_refused_permissions_are_logged(community, caplog):
+    """The operator's journal (core/observability.py) shows who was refused, from where."""
+    from core.permissions import require
+
+    new(community)
+    caplog.set_level(logging.INFO, logger="yishiting")
+    for _ in range(MAX_FAILURES_PER_PAIR):
+        with pytest.raises(LoginFailed):
+            log_in(username="wang.fang", password="wrong-password-x", source="10.0.0.66")
+    with pytest.raises(LoginThrottled):
+        log_in(username="wang.fang", password=PASSWORD, source="10.0.0.66")
+    with pytest.raises(PermissionDenied):
+        require(ANONYMOUS, "poll.manage")
+    events = [(r.getMessage(), r.fields) for r in caplog.records if r.name.startswith("yishiting")]
+    assert events.count(("login.failed", {"username": "wang.fang", "source": "10.0.0.66",
+                                          "trusted_device": False})) == MAX_FAILURES_PER_PAIR
+    assert ("login.throttled", {"username": "wang.fang", "source": "10.0.0.66",
+                                "minutes": 1}) in events
+    assert ("permission.refused", {"action": "poll.manage", "role": "anonymous",
+                                   "user": None}) in events

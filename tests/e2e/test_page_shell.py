@@ -20,3 +20,15 @@ def test_a_deep_link_asks_the_root_for_the_server_only(page: Page, app_url: str,
     expect(main(page)).to_contain_text(heading)
     stcore = [url for url in asked if "/_stcore/" in url]
     assert stcore and all(url.startswith(f"{app_url}/_stcore/") for url in stcore), stcore
+
+
+def test_the_health_route_answers_with_the_database_state(app_url: str):
+    """/healthz on the running server (server.py): 200 and the schema revision, no cache."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{app_url}/healthz", timeout=30) as response:
+        assert response.status == 200
+        assert response.headers["Cache-Control"] == "no-store"
+        body = json.loads(response.read())
+    assert body["status"] == "ok" and body["database"] == "ok" and body["schema"]

@@ -13,7 +13,6 @@ from core.markdown import safe_markdown
 from core.permissions import can
 from core.principal import Principal
 from core.proposals import ProposalDetail
-from core.proposals import lifecycle
 from core.proposals.commands import (answer_proposal, assign_actor, change_status,
                                      follow_proposal, merge_proposals, post_progress,
                                      support_proposal, withdraw_proposal, withdraw_support)
@@ -64,7 +63,7 @@ def proposal_detail(t: Translator, viewer: Principal, p: ProposalDetail, *, tz: 
             t("proposal.history_what"): _history_text(t, h),
             t("proposal.history_reason"): _reason_text(t, h.reason),
         } for h in p.history]), hide_index=True, width="stretch")
-    if viewer.user_id == p.author_id and p.status in lifecycle.AUTHOR_CAN_WITHDRAW:
+    if p.can_withdraw:
         with st.popover(t("proposal.withdraw"), icon=":material/undo:"):
             with st.form("withdraw"):
                 reason = st.text_input(t("field_name.reason"), max_chars=2000)
@@ -96,23 +95,21 @@ def _responsibility(t: Translator, p: ProposalDetail) -> None:
         st.caption(t("proposal.no_actor_yet"))
         return
     text = t("proposals.responsible", actor=p.actor)
-    if p.clock_started_at and p.status not in ("implemented", "rejected", "withdrawn",
-                                               "merged", "archived"):
+    if p.clock_running:
         days = (utcnow() - p.clock_started_at).days
         text += " · " + t("proposal.waiting_days", days=days)
     st.markdown(f":material/assignment_ind: {text}")
 
 
 def _supports(t: Translator, viewer: Principal, p: ProposalDetail) -> None:
-    if p.status == "submitted":
+    if p.counting_to_threshold:
         st.progress(min(1.0, p.support_count / p.threshold),
                     text=t("proposal.supports_of_threshold", n=p.support_count,
                            threshold=p.threshold))
     else:
         st.caption(t("proposals.supports", n=p.support_count))
     cols = st.columns(2)
-    if can(viewer, "proposal.support") and p.status in lifecycle.SUPPORTABLE \
-            and viewer.user_id != p.author_id:
+    if can(viewer, "proposal.support") and p.supportable and viewer.user_id != p.author_id:
         if p.supported:
             if cols[0].button(t("proposal.unsupport"), icon=":material/thumb_down_off:"):
                 run_command(t, lambda: withdraw_support(actor=viewer, proposal_id=p.id),
@@ -131,7 +128,7 @@ def _supports(t: Translator, viewer: Principal, p: ProposalDetail) -> None:
 
 def moderator_panel(t: Translator, viewer: Principal, p: ProposalDetail) -> None:
     with st.expander(t("proposal.moderate"), icon=":material/shield:"):
-        moves = lifecycle.MODERATOR_MOVES.get(p.status, ())
+        moves = p.moderator_moves
         if moves:
             with st.form("status"):
                 to_status = st.selectbox(t("proposal.move_to"), moves,
@@ -163,7 +160,7 @@ def moderator_panel(t: Translator, viewer: Principal, p: ProposalDetail) -> None
                 run_command(t, lambda: answer_proposal(actor=viewer, proposal_id=p.id,
                                                        answer=answer, cost_estimate=cost,
                                                        timeline=timeline), "proposal.answered")
-        if p.status in ("accepted", "in_progress", "implemented"):
+        if p.can_report_progress:
             with st.form("progress"):
                 text = st.text_area(t("field_name.progress_text"), max_chars=2000)
                 pct = st.slider(t("field_name.progress_pct"), 0, 100, p.progress_pct)
@@ -171,7 +168,7 @@ def moderator_panel(t: Translator, viewer: Principal, p: ProposalDetail) -> None
                     run_command(t, lambda: post_progress(actor=viewer, proposal_id=p.id,
                                                          text=text, progress_pct=pct),
                                 "proposal.progress_posted")
-        if p.status in lifecycle.MERGEABLE:
+        if p.mergeable:
             with st.form("merge"):
                 target = st.number_input(t("field_name.merge_target"), min_value=1, step=1,
                                          value=None)

@@ -20,13 +20,13 @@ from core.audit import record
 from core.errors import InvalidInput
 from core.permissions import require
 from core.principal import Principal
+from core.proposals import lifecycle
+from core.proposals.lifecycle import ProposalStatus
 from db.engine import read_session, write_session
 from db.models import Actor, ProgressUpdate, Proposal, ProposalStatusChange, ServiceLevel
 from db.models.base import utcnow
 from db.models.proposals import CATEGORIES
 
-OPEN_STATUSES = ("under_review", "open_for_discussion", "in_hearing", "voting", "accepted",
-                 "in_progress")
 DEFAULT_FIRST_ANSWER_DAYS = 7
 DEFAULT_COMPLETION_DAYS = 90
 MAX_DAYS = 730
@@ -112,7 +112,7 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
         implemented = dict(s.exec(
             select(ProposalStatusChange.proposal_id, func.min(ProposalStatusChange.at))
             .where(col(ProposalStatusChange.proposal_id).in_(ids),
-                   ProposalStatusChange.to_status == "implemented")
+                   ProposalStatusChange.to_status == ProposalStatus.IMPLEMENTED)
             .group_by(ProposalStatusChange.proposal_id)).all()) if ids else {}
         progressed = dict(s.exec(
             select(ProgressUpdate.proposal_id, func.max(ProgressUpdate.created_at))
@@ -130,7 +130,7 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
                 responses.append(_days(p.answered_at, start))
             if p.id in implemented:
                 completions.append(_days(implemented[p.id], start))
-            if p.status not in OPEN_STATUSES:
+            if p.status not in lifecycle.OPEN:
                 continue
             since = max(t for t in (p.assigned_at, p.answered_at, progressed.get(p.id), start)
                         if t is not None)
@@ -145,7 +145,7 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
         boards.append(ActorBoard(
             actor_id=actor.id, name=actor.name, kind=actor.kind, by_status=by_status,
             open_items=len(items), answered=len(responses),
-            implemented=by_status.get("implemented", 0),
+            implemented=by_status.get(ProposalStatus.IMPLEMENTED, 0),
             overdue=sum(1 for i in items if i.overdue),
             median_response_days=statistics.median(responses) if responses else None,
             median_completion_days=statistics.median(completions) if completions else None,

@@ -12,6 +12,7 @@ from core.audit import record
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
+from core.proposals import lifecycle
 from core.text import clean_text
 from db.engine import read_session, write_session
 from db.models import Comment, CommentFlag, Proposal, User, UserBlock
@@ -68,7 +69,7 @@ def review_queue(*, actor: Principal, limit: int = 50) -> list[ReviewItem]:
     with read_session() as s:
         rows = s.exec(select(Proposal).where(
             Proposal.community_id == actor.community_id,
-            col(Proposal.status).in_(("submitted", "under_review")))
+            col(Proposal.status).in_(lifecycle.AWAITING_MODERATOR))
             .order_by(col(Proposal.created_at)).limit(limit)).all()
     return [ReviewItem(proposal_id=p.id, kind=p.kind, title=p.title, status=p.status,
                        support_count=p.support_count, created_at=p.created_at) for p in rows]
@@ -84,7 +85,7 @@ def queue_sizes(*, actor: Principal) -> dict[str, int]:
                               Proposal.community_id == actor.community_id)).one()
         review = s.exec(select(func.count()).select_from(Proposal).where(
             Proposal.community_id == actor.community_id,
-            col(Proposal.status).in_(("submitted", "under_review")))).one()
+            col(Proposal.status).in_(lifecycle.AWAITING_MODERATOR))).one()
     return {"flags": flags, "review": review}
 
 

@@ -8,7 +8,7 @@ from core.community import get_community, list_buildings
 from core.hearings import get_hearing, list_hearings
 from core.hearings.commands import create_hearing
 from core.permissions import can
-from core.proposals import list_proposals
+from core.proposals import ProposalStatus, list_proposals
 from core.vocabulary import AUDIENCES, HEARING_KINDS
 
 t, principal = open_page("page.hearings", "hearings.title", "hearings.caption")
@@ -32,7 +32,7 @@ if can(principal, "hearing.manage"):
     with st.expander(t("hearings.new"), icon=":material/add_circle:"):
         buildings = list_buildings(community.id)
         proposals = list_proposals(community_id=community.id, page_size=200,
-                                   status="open_for_discussion").items
+                                   status=ProposalStatus.OPEN_FOR_DISCUSSION).items
         start = default_start(tz)
         with st.form("new_hearing"):
             kind = st.selectbox(t("field_name.hearing_kind"), HEARING_KINDS,

@@ -6,7 +6,7 @@ from components.proposal_view import proposal_detail
 from components.thread import comment_thread
 from core.community import get_community, list_actors, list_buildings
 from core.permissions import can
-from core.proposals import PAGE_SIZE, SORTS, get_proposal, list_proposals, lifecycle
+from core.proposals import PAGE_SIZE, SORTS, get_proposal, list_proposals
 from core.vocabulary import CATEGORIES, PROPOSAL_KINDS, PROPOSAL_STATUSES
 
 FILTERS = ("proposals_status", "proposals_kind", "proposals_category", "proposals_building",
@@ -28,7 +28,7 @@ def show_one(proposal_id: int) -> None:
     proposal_detail(t, principal, proposal, tz=community.timezone)
     st.divider()
     comment_thread(t, principal, proposal.id, tz=community.timezone,
-                   open_=proposal.status not in lifecycle.DISCUSSION_CLOSED)
+                   open_=proposal.discussion_open)
 
 
 def clear_criteria() -> None:

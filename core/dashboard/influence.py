@@ -9,10 +9,9 @@ from sqlmodel import col, select
 
 from core.permissions import require
 from core.principal import Principal
+from core.proposals.lifecycle import ADOPTED
 from db.engine import read_session
 from db.models import Poll, PollOption, Proposal, User
-
-ADOPTED = ("accepted", "in_progress", "implemented")
 
 
 class Influence(BaseModel):

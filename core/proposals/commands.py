@@ -1,7 +1,10 @@
 """Proposal commands: one per intent, each a single transaction with the permission check
 first and the audit event last. Residents submit, support, follow and withdraw; moderators
 move proposals along the lifecycle, assign the responsible actor, answer, report progress
-and merge duplicates."""
+and merge duplicates.
+
+A proposal's status changes only in move_proposal, the lifecycle's one gate: these commands
+call it, and so do hearings and surveys inside their own transactions."""
 from __future__ import annotations
 
 import math
@@ -13,10 +16,11 @@ from sqlmodel import Session, select
 from core.audit import record
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.participation import record_participation
-from core.permissions import require
+from core.permissions import can, require
 from core.principal import SYSTEM, Principal
 from core.rows import community_choice, community_row_for_update
 from core.proposals import lifecycle
+from core.proposals.lifecycle import Mover, ProposalStatus
 from core.proposals.photos import prepare_photo, store_photo
 from core.text import clean_text
 from db.engine import write_session
@@ -35,21 +39,65 @@ class SupportResult(BaseModel):
     moved_to_review: bool
 
 
-def _proposal(s: Session, proposal_id, actor: Principal) -> Proposal:
+def proposal_for_update(s: Session, proposal_id, actor: Principal) -> Proposal:
     """The proposal, locked for this transaction, if it belongs to the actor's community."""
     return community_row_for_update(s, Proposal, proposal_id, actor)
 
 
-def _move(s: Session, proposal: Proposal, to_status: str, *, by: Principal,
-          reason: str | None = None) -> None:
-    """Change status with a history entry; entering review starts the actor's clock."""
+# Who may act as each mover (beyond the lifecycle's table): the author only on their own
+# proposal, the support threshold only as the system, the others by their permission.
+_MOVER_PERMISSIONS = {Mover.MODERATOR: "proposal.moderate", Mover.MERGE: "proposal.moderate",
+                      Mover.HEARING: "hearing.manage", Mover.SURVEY: "survey.manage"}
+# Moves recorded in the public log by the gate itself; the others are part of an intent
+# whose own event records them (proposal.submit, .withdraw, .support, .merge and
+# survey.make_proposal).
+_AUDITED_BY_THE_GATE = (Mover.MODERATOR, Mover.HEARING)
+
+
+def _may_act_as(actor: Principal, by: Mover, proposal: Proposal) -> bool:
+    if by is Mover.AUTHOR:
+        return actor.is_authenticated and actor.user_id == proposal.author_id
+    if by is Mover.SUPPORT:
+        return actor == SYSTEM
+    return by in _MOVER_PERMISSIONS and can(actor, _MOVER_PERMISSIONS[by])
+
+
+def move_proposal(s: Session, proposal: Proposal, to_status: str, *, actor: Principal,
+                  by: Mover, reason: str | None = None) -> None:
+    """Move `proposal` to `to_status` in the caller's transaction: the only place a
+    proposal's status changes. `proposal` is locked by the caller (proposal_for_update); a
+    new one, not yet in the database, enters the lifecycle (from no status).
+
+    Refused with Conflict("proposal.illegal_transition") unless the lifecycle lets `by` make
+    this move (lifecycle.MOVES), with PermissionDenied unless `actor` may act as `by`, and
+    with InvalidInput when the move needs a reason and has none. Writes the status history
+    row (by `actor`; the system's moves have no user), sets updated_at, starts the
+    responsible actor's clock where the lifecycle says, and records a "proposal.status"
+    audit event for a moderator's or a hearing's move."""
+    from_status = None if proposal.id is None else proposal.status
+    if not lifecycle.can_move(from_status, to_status, by=by):
+        raise Conflict("proposal.illegal_transition", **{"from": from_status}, to=to_status)
+    if not _may_act_as(actor, by, proposal):
+        raise PermissionDenied("proposal.move")
+    if to_status in lifecycle.REASON_REQUIRED and not reason:
+        raise InvalidInput("field.required", field="reason")
+    to_status = ProposalStatus(to_status)
     now = utcnow()
-    s.add(ProposalStatusChange(proposal_id=proposal.id, from_status=proposal.status,
-                               to_status=to_status, reason=reason, by_user_id=by.user_id, at=now))
+    if proposal.id is None:
+        s.add(proposal)
+        s.flush()
+    s.add(ProposalStatusChange(proposal_id=proposal.id, from_status=from_status,
+                               to_status=to_status, reason=reason, by_user_id=actor.user_id,
+                               at=now))
     proposal.status = to_status
     proposal.updated_at = now
     if to_status in lifecycle.CLOCK_STARTS:
         proposal.clock_started_at = now
+    if by in _AUDITED_BY_THE_GATE:
+        payload = {"from": from_status, "to": to_status}
+        record(s, actor=actor, action="proposal.status", object_type="proposal",
+               object_id=proposal.id,
+               payload=payload if by is Mover.MODERATOR else payload | {"by": by})
 
 
 def _reason(reason, *, required: bool) -> str | None:
@@ -93,10 +141,7 @@ def submit_proposal(*, actor: Principal, kind: str, title: str, body: str, categ
         proposal = Proposal(community_id=actor.community_id, kind=kind, title=title, body=body,
                             category=category, building_id=building_id, author_id=actor.user_id,
                             photo_path=photo_name)
-        s.add(proposal)
-        s.flush()
-        s.add(ProposalStatusChange(proposal_id=proposal.id, from_status=None,
-                                   to_status="submitted", by_user_id=actor.user_id))
+        move_proposal(s, proposal, ProposalStatus.SUBMITTED, actor=actor, by=Mover.AUTHOR)
         s.add(ProposalFollow(proposal_id=proposal.id, user_id=actor.user_id))
         record_participation(s, community_id=actor.community_id, kind=kind,
                              resident_id=actor.resident_id, user_id=actor.user_id,
@@ -112,7 +157,7 @@ def support_proposal(*, actor: Principal, proposal_id: int) -> SupportResult:
     if actor.resident_id is None:
         raise Conflict("support.no_resident")
     with write_session() as s:
-        proposal = _proposal(s, proposal_id, actor)
+        proposal = proposal_for_update(s, proposal_id, actor)
         if proposal.status not in lifecycle.SUPPORTABLE:
             raise Conflict("support.closed")
         if proposal.author_id == actor.user_id:
@@ -125,9 +170,11 @@ def support_proposal(*, actor: Principal, proposal_id: int) -> SupportResult:
                       user_id=actor.user_id, channel="online"))
         proposal.support_count += 1
         threshold = support_threshold(s, proposal)
-        moved = proposal.status == "submitted" and proposal.support_count >= threshold
+        moved = lifecycle.can_move(proposal.status, ProposalStatus.UNDER_REVIEW,
+                                   by=Mover.SUPPORT) and proposal.support_count >= threshold
         if moved:
-            _move(s, proposal, "under_review", by=SYSTEM, reason="support_threshold")
+            move_proposal(s, proposal, ProposalStatus.UNDER_REVIEW, actor=SYSTEM,
+                          by=Mover.SUPPORT, reason="support_threshold")
         record_participation(s, community_id=proposal.community_id, kind="support",
                              resident_id=actor.resident_id, user_id=actor.user_id,
                              object_type="proposal", object_id=proposal.id)
@@ -141,7 +188,7 @@ def withdraw_support(*, actor: Principal, proposal_id: int) -> int:
     """Take back one's support while the proposal can still be supported; returns the count."""
     require(actor, "proposal.support")
     with write_session() as s:
-        proposal = _proposal(s, proposal_id, actor)
+        proposal = proposal_for_update(s, proposal_id, actor)
         if proposal.status not in lifecycle.SUPPORTABLE:
             raise Conflict("support.closed")
         support = s.exec(select(Support).where(Support.proposal_id == proposal.id,
@@ -159,7 +206,7 @@ def follow_proposal(*, actor: Principal, proposal_id: int, follow: bool = True) 
     """Follow (or stop following) a proposal: its updates then show on the home page."""
     require(actor, "proposal.follow")
     with write_session() as s:
-        proposal = _proposal(s, proposal_id, actor)
+        proposal = proposal_for_update(s, proposal_id, actor)
         row = s.exec(select(ProposalFollow).where(ProposalFollow.proposal_id == proposal.id,
                                                   ProposalFollow.user_id == actor.user_id)).first()
         if follow and row is None:
@@ -176,13 +223,11 @@ def withdraw_proposal(*, actor: Principal, proposal_id: int, reason: str | None 
     """The author withdraws their own proposal while it is still early in its life."""
     reason = _reason(reason, required=False)
     with write_session() as s:
-        proposal = _proposal(s, proposal_id, actor)
+        proposal = proposal_for_update(s, proposal_id, actor)
         if proposal.author_id != actor.user_id:
             raise PermissionDenied("proposal.withdraw")
-        if proposal.status not in lifecycle.AUTHOR_CAN_WITHDRAW:
-            raise Conflict("proposal.illegal_transition", **{"from": proposal.status},
-                           to="withdrawn")
-        _move(s, proposal, "withdrawn", by=actor, reason=reason)
+        move_proposal(s, proposal, ProposalStatus.WITHDRAWN, actor=actor, by=Mover.AUTHOR,
+                      reason=reason)
         record(s, actor=actor, action="proposal.withdraw", object_type="proposal",
                object_id=proposal.id)
 
@@ -193,14 +238,9 @@ def change_status(*, actor: Principal, proposal_id: int, to_status: str,
     require(actor, "proposal.moderate")
     reason = _reason(reason, required=to_status in lifecycle.REASON_REQUIRED)
     with write_session() as s:
-        proposal = _proposal(s, proposal_id, actor)
-        if not lifecycle.moderator_can_move(proposal.status, to_status):
-            raise Conflict("proposal.illegal_transition", **{"from": proposal.status},
-                           to=to_status)
-        previous = proposal.status
-        _move(s, proposal, to_status, by=actor, reason=reason)
-        record(s, actor=actor, action="proposal.status", object_type="proposal",
-               object_id=proposal.id, payload={"from": previous, "to": to_status})
+        proposal = proposal_for_update(s, proposal_id, actor)
+        # The gate checks the move and records it (the audit event is this intent's).
+        move_proposal(s, proposal, to_status, actor=actor, by=Mover.MODERATOR, reason=reason)
 
 
 def assign_actor(*, actor: Principal, proposal_id: int, responsible_id: int,
@@ -208,7 +248,7 @@ def assign_actor(*, actor: Principal, proposal_id: int, responsible_id: int,
     """Name the responsible actor; a reassignment needs a reason and restarts the clock."""
     require(actor, "proposal.moderate")
     with write_session() as s:
-        proposal = _proposal(s, proposal_id, actor)
+        proposal = proposal_for_update(s, proposal_id, actor)
         if proposal.status in lifecycle.DISCUSSION_CLOSED:
             raise Conflict("proposal.closed")
         target = s.get(Actor, responsible_id) if isinstance(responsible_id, int) else None
@@ -222,7 +262,7 @@ def assign_actor(*, actor: Principal, proposal_id: int, responsible_id: int,
         previous = proposal.actor_id
         proposal.actor_id = target.id
         proposal.assigned_at = now
-        if reassign or proposal.status != "submitted":
+        if reassign or proposal.status != ProposalStatus.SUBMITTED:
             proposal.clock_started_at = now
         proposal.updated_at = now
         s.add(ProposalStatusChange(proposal_id=proposal.id, from_status=proposal.status,
@@ -244,7 +284,7 @@ def answer_proposal(*, actor: Principal, proposal_id: int, answer: str,
                 or not 0 <= cost_estimate <= 1e12:
             raise InvalidInput("field.out_of_range", field="cost_estimate", min=0, max=10**12)
     with write_session() as s:
-        proposal = _proposal(s, proposal_id, actor)
+        proposal = proposal_for_update(s, proposal_id, actor)
         if proposal.status in lifecycle.DISCUSSION_CLOSED:
             raise Conflict("proposal.closed")
         proposal.answer_text = answer
@@ -263,8 +303,8 @@ def post_progress(*, actor: Principal, proposal_id: int, text: str, progress_pct
             or not 0 <= progress_pct <= 100:
         raise InvalidInput("field.out_of_range", field="progress_pct", min=0, max=100)
     with write_session() as s:
-        proposal = _proposal(s, proposal_id, actor)
-        if proposal.status not in ("accepted", "in_progress", "implemented"):
+        proposal = proposal_for_update(s, proposal_id, actor)
+        if proposal.status not in lifecycle.REPORTS_PROGRESS:
             raise Conflict("proposal.progress_not_started")
         s.add(ProgressUpdate(proposal_id=proposal.id, text=text, progress_pct=progress_pct,
                              by_user_id=actor.user_id))
@@ -284,10 +324,11 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
     if proposal_id == into_id:
         raise InvalidInput("proposal.merge_into_itself", field="merge_target")
     with write_session() as s:
-        source = _proposal(s, proposal_id, actor)
-        target = _proposal(s, into_id, actor)
-        if source.status not in lifecycle.MERGEABLE:
-            raise Conflict("proposal.illegal_transition", **{"from": source.status}, to="merged")
+        source = proposal_for_update(s, proposal_id, actor)
+        target = proposal_for_update(s, into_id, actor)
+        if not lifecycle.can_move(source.status, ProposalStatus.MERGED, by=Mover.MERGE):
+            raise Conflict("proposal.illegal_transition", **{"from": source.status},
+                           to=ProposalStatus.MERGED)
         if target.status in lifecycle.DISCUSSION_CLOSED:
             raise Conflict("proposal.merge_target_closed")
         have = set(s.exec(select(Support.resident_id).where(Support.proposal_id == target.id)))
@@ -310,9 +351,12 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
         source.support_count = 0
         target.support_count = len(have)
         source.merged_into_id = target.id
-        _move(s, source, "merged", by=actor, reason=reason)
-        if target.status == "submitted" and target.support_count >= support_threshold(s, target):
-            _move(s, target, "under_review", by=SYSTEM, reason="support_threshold")
+        move_proposal(s, source, ProposalStatus.MERGED, actor=actor, by=Mover.MERGE,
+                      reason=reason)
+        if lifecycle.can_move(target.status, ProposalStatus.UNDER_REVIEW, by=Mover.SUPPORT) \
+                and target.support_count >= support_threshold(s, target):
+            move_proposal(s, target, ProposalStatus.UNDER_REVIEW, actor=SYSTEM,
+                          by=Mover.SUPPORT, reason="support_threshold")
         record(s, actor=actor, action="proposal.merge", object_type="proposal",
                object_id=source.id, payload={"into": target.id})
         return target.support_count

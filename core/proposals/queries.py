@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.principal import Principal
+from core.proposals import lifecycle
+from core.proposals.lifecycle import Mover, ProposalStatus
 from db.engine import read_session
 from db.models import (Actor, Building, ProgressUpdate, Proposal, ProposalFollow,
                        ProposalStatusChange, Support, Survey, User)
@@ -33,6 +35,25 @@ class ProposalSummary(BaseModel):
     support_count: int
     comment_count: int
     created_at: datetime
+
+    # What the lifecycle says about the status, so that pages ask instead of comparing.
+    @computed_field
+    @property
+    def supportable(self) -> bool:
+        """Residents can still support (or take back their support)."""
+        return self.status in lifecycle.SUPPORTABLE
+
+    @computed_field
+    @property
+    def adopted(self) -> bool:
+        """Decided in its favour: accepted, in progress or implemented."""
+        return self.status in lifecycle.ADOPTED
+
+    @computed_field
+    @property
+    def discussion_open(self) -> bool:
+        """Comments and reactions are still taken."""
+        return self.status not in lifecycle.DISCUSSION_CLOSED
 
 
 class StatusChange(BaseModel):
@@ -70,6 +91,36 @@ class ProposalDetail(ProposalSummary):
     following: bool
     survey_id: int | None = None  # the needs survey it was made from
     survey_title: str | None = None
+    can_withdraw: bool = False  # the viewer is its author, and it is early enough
+
+    @computed_field
+    @property
+    def clock_running(self) -> bool:
+        """The responsible actor's response clock has started and is not stopped."""
+        return self.clock_started_at is not None and self.status not in lifecycle.TERMINAL
+
+    @computed_field
+    @property
+    def counting_to_threshold(self) -> bool:
+        """Supports can still take it to review by themselves (the threshold applies)."""
+        return lifecycle.can_move(self.status, ProposalStatus.UNDER_REVIEW, by=Mover.SUPPORT)
+
+    @computed_field
+    @property
+    def can_report_progress(self) -> bool:
+        return self.status in lifecycle.REPORTS_PROGRESS
+
+    @computed_field
+    @property
+    def mergeable(self) -> bool:
+        """It can be merged into another proposal as a duplicate."""
+        return self.status in lifecycle.MERGEABLE
+
+    @computed_field
+    @property
+    def moderator_moves(self) -> list[str]:
+        """The statuses a moderator can move it to next, in the lifecycle's order."""
+        return list(lifecycle.MODERATOR_MOVES.get(self.status, ()))
 
 
 class FollowedUpdate(BaseModel):
@@ -191,7 +242,9 @@ def get_proposal(*, viewer: Principal, proposal_id: int) -> ProposalDetail | Non
                       for u in progress],
             threshold=support_threshold(s, p), supported=supported, following=following,
             survey_id=p.survey_id if survey_title is not None else None,
-            survey_title=survey_title)
+            survey_title=survey_title,
+            can_withdraw=viewer.user_id is not None and viewer.user_id == p.author_id
+            and lifecycle.can_move(p.status, ProposalStatus.WITHDRAWN, by=Mover.AUTHOR))
 
 
 def followed_updates(*, viewer: Principal, limit: int = 10) -> list[FollowedUpdate]:

@@ -1,25 +1,35 @@
 """Proposals and needs, their status history, supports, follows and progress updates."""
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 from db.models.base import created_at_field, fk
 
 PROPOSAL_KINDS = ("proposal", "need")
-PROPOSAL_STATUSES = (
-    "submitted",
-    "under_review",
-    "open_for_discussion",
-    "in_hearing",
-    "voting",
-    "accepted",
-    "rejected",
-    "in_progress",
-    "implemented",
-    "withdrawn",
-    "merged",
-    "archived",
-)
+
+
+class ProposalStatus(StrEnum):
+    """A proposal's status (the column stores the value). Declared beside the table because
+    db may not import core; core/proposals/lifecycle.py re-exports it with the moves and the
+    named groups."""
+
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    OPEN_FOR_DISCUSSION = "open_for_discussion"
+    IN_HEARING = "in_hearing"
+    VOTING = "voting"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IN_PROGRESS = "in_progress"
+    IMPLEMENTED = "implemented"
+    WITHDRAWN = "withdrawn"
+    MERGED = "merged"
+    ARCHIVED = "archived"
+
+
+PROPOSAL_STATUSES = tuple(ProposalStatus)
+
 CATEGORIES = (
     "environment",
     "facilities",
@@ -45,7 +55,7 @@ class Proposal(SQLModel, table=True):
     # None = the whole community; otherwise the building the proposal concerns.
     building_id: int | None = fk("building.id", nullable=True)
     author_id: int = fk("user.id")
-    status: str = Field(default="submitted", max_length=24)
+    status: str = Field(default=ProposalStatus.SUBMITTED, max_length=24)
     actor_id: int | None = fk("actor.id", nullable=True)
     assigned_at: datetime | None = Field(default=None)
     # When the responsible actor's response clock started (review began, or reassignment).

@@ -984,3 +984,29 @@ def test_followed_updates_leave_out_the_viewers_own_progress_reports(people):
                   progress_pct=30)
     assert [u.what for u in followed_updates(viewer=people["moderator"])] == []
     assert "progress" in [u.what for u in followed_updates(viewer=people["resident"])]
+
+
+@pytest.mark.parametrize("status", PROPOSAL_STATUSES)
+def test_the_read_model_answers_what_pages_used_to_work_out(people, status):
+    """The flags say what the proposal page used to compute from the status itself."""
+    proposal_id = submit(people["resident"])
+    with write_session() as s:
+        p = s.get(Proposal, proposal_id)
+        p.status, p.clock_started_at = status, utcnow()
+    mine = get_proposal(viewer=people["resident"], proposal_id=proposal_id)
+    theirs = get_proposal(viewer=people["resident2"], proposal_id=proposal_id)
+    assert mine.clock_running == (status not in ("implemented", "rejected", "withdrawn",
+                                                 "merged", "archived"))
+    assert mine.adopted == mine.can_report_progress == (
+        status in ("accepted", "in_progress", "implemented"))
+    assert mine.counting_to_threshold == (status == "submitted")
+    assert mine.supportable == (status in ("submitted", "under_review", "open_for_discussion",
+                                           "in_hearing"))
+    assert mine.mergeable == mine.supportable
+    assert mine.discussion_open == (status not in ("withdrawn", "merged", "archived"))
+    assert mine.can_withdraw == (status in ("submitted", "under_review",
+                                            "open_for_discussion")) and not theirs.can_withdraw
+    assert mine.moderator_moves == list(lifecycle.MODERATOR_MOVES[status])
+    with write_session() as s:
+        s.get(Proposal, proposal_id).clock_started_at = None
+    assert not get_proposal(viewer=people["resident"], proposal_id=proposal_id).clock_running

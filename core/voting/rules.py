@@ -1,12 +1,14 @@
 """Voting rules as plain functions: no database, no Streamlit. Options are strings; ties are
-always broken by the order of `options` (or of `costs`), so every result is reproducible.
+broken by the order of `options` (or of `costs`) wherever the rule names no other order (equal
+shares first prefers the cheaper project, then the more approved), so every result is
+reproducible.
 
 - majority: yes / no / abstain with quorum and threshold.
 - approval: options by number of approvals.
 - schulze: the full Schulze order (beatpath method), ballots may rank only some options.
 - instant_runoff: rounds of eliminating the option with the fewest first preferences.
-- equal_shares: the Method of Equal Shares with cost utilities (pabutools), completed by
-  raising the voters' budgets one unit at a time, then by approval count.
+- equal_shares: the Method of Equal Shares with cost utilities (core/voting/equal_shares.py),
+  completed by raising the voters' shares one unit at a time, then by approval count.
 - greedy_budget: "most votes first" until the budget is spent, for comparison.
 """
 from __future__ import annotations
@@ -14,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pabutools.election import Instance, Project
-
 from core.errors import InvalidInput
+from core.voting.equal_shares import equal_shares_outcome
 
 YES, NO, ABSTAIN = "yes", "no", "abstain"
 
@@ -148,33 +149,17 @@ def instant_runoff(ballots: list[list[str]], options: list[str]) -> RunoffResult
 
 
 def equal_shares(costs: dict[str, int], budget: int, approvals: list[set[str]]) -> list[str]:
-    """The projects funded by the Method of Equal Shares with cost utilities (pabutools),
-    completed as equalshares.net's "Add1" does: every voter's budget rises one unit at a time
-    for as long as the outcome stays within the budget (the last such outcome counts), then
-    the money left funds projects by approval count. In the order of `costs`.
+    """The projects funded by the Method of Equal Shares with cost utilities, as
+    equalshares.net computes it: every voter starts with an equal whole share of the budget
+    (floor(budget / voters)), raised one unit at a time while the outcome stays within the
+    budget (the last such outcome counts), then the money left funds projects by approval
+    count. Ties go to the cheaper project, then the more approved, then the one listed first
+    in `costs`; a project nobody approved is never funded. In the order of `costs`.
 
-    pabutools on its own stops raising budgets at the first outcome that cannot take another
-    project; Add1 goes on, because a later round can fund a different, better-supported set.
-    That is what Wieliczka's Green Budget 2023 used, and the tests check its official result."""
-    from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat
-    from pabutools.rules import method_of_equal_shares
-
+    That is what Wieliczka's Green Budget 2023 used, and the tests check its official result.
+    The rule itself, and why each choice, is in core/voting/equal_shares.py."""
     _check_budget(costs, budget, approvals)
-    # Project names sort like `costs`, so pabutools' lexicographic tie-breaking follows it.
-    width = len(str(len(costs)))
-    projects = {name: Project(f"{i:0{width}d}", int(cost))
-                for i, (name, cost) in enumerate(costs.items())}
-    profile = ApprovalProfile([ApprovalBallot(projects[o] for o in ballot)
-                               for ballot in approvals if ballot])
-    funded: set[str] = set()
-    if len(profile):
-        outcome = method_of_equal_shares(
-            _UntilOverBudget(projects.values(), budget_limit=int(budget)), profile,
-            sat_class=Cost_Sat, voter_budget_increment=1)
-        names = {p.name: name for name, p in projects.items()}
-        funded = {names[p.name] for p in outcome}
-    funded |= set(_greedy(costs, budget, approvals, start=funded))
-    return [name for name in costs if name in funded]
+    return equal_shares_outcome(costs, budget, approvals).funded
 
 
 def greedy_budget(costs: dict[str, int], budget: int, approvals: list[set[str]]) -> list[str]:
@@ -185,24 +170,13 @@ def greedy_budget(costs: dict[str, int], budget: int, approvals: list[set[str]])
     return [name for name in costs if name in funded]
 
 
-class _UntilOverBudget(Instance):
-    """An instance on which an outcome counts as exhaustive only once it funds every project
-    anyone approved, so that pabutools keeps raising the voters' budgets until the outcome
-    would exceed the budget (Add1), or nothing is left to fund."""
-
-    def is_exhaustive(self, projects, available_projects=None) -> bool:
-        funded = {p.name for p in projects}
-        return all(p.name in funded for p in (available_projects or self))
-
-
-def _greedy(costs: dict[str, int], budget: int, approvals: list[set[str]],
-            start: set[str] = frozenset()) -> list[str]:
+def _greedy(costs: dict[str, int], budget: int, approvals: list[set[str]]) -> list[str]:
     names = list(costs)
     counts = approval(approvals, names)
-    left = budget - sum(costs[name] for name in start)
+    left = budget
     funded = []
     for name, votes in counts:
-        if name in start or votes == 0:
+        if votes == 0:
             continue
         if costs[name] <= left:
             funded.append(name)

@@ -87,23 +87,38 @@ def test_majority_quorum_threshold_and_abstentions():
 
 
 def test_equal_shares_against_greedy_on_hand_checked_examples():
-    # 6 voters, budget 60: 10 each. Four want the park (40) and pay 10 each; the two others
-    # pay 10 each for the library (20); bench and library tie, and the library comes first.
+    # 6 voters, budget 60: 10 each. Four want the park (40) and pay 10 each. The two others
+    # could pay 10 each for the library (20) or 5 each for the bench (10), two votes either
+    # way: the tie goes to the cheaper bench, and the 5 each they keep cannot buy the library.
+    # Not before shares of 15 can they buy both, 70 in all, over the budget: the outcome at
+    # 14 stands. (Breaking the tie by the order of `costs` funded the library instead.)
     costs = {"park": 40, "library": 20, "bench": 10}
     approvals = [{"park"}] * 4 + [{"library", "bench"}] * 2
     assert greedy_budget(costs, 60, approvals) == ["park", "library"]
-    assert equal_shares(costs, 60, approvals) == ["park", "library"]
-    # A majority cannot take everything. Budget 90, 4 voters: 22.5 each. Three want a, b, c
-    # (30 each) and one wants d (20). Greedy spends all on a, b, c. Equal shares: the three
-    # pay 10 each for a, then for b (2.5 each left, not enough for c); the fourth pays 20 for
-    # d. Raising budgets funds c as well only at 30 each, 110 in all: over budget, so the last
-    # outcome within it stands (a, b, d = 80) and c no longer fits in the 10 left.
+    assert equal_shares(costs, 60, approvals) == ["park", "bench"]
+    # A majority cannot take everything. Budget 90, 4 voters: 22 each (whole units of 22.5).
+    # Three want a, b, c (30 each) and one wants d (20). Greedy spends all on a, b, c. Equal
+    # shares: the three pay 10 each for a, then for b (2 each left, not enough for c); the
+    # fourth pays 20 for d. Raising shares funds c as well only at 30 each, 110 in all: over
+    # budget, so the last outcome within it stands (a, b, d = 80) and c no longer fits in
+    # the 10 left.
     costs = {"a": 30, "b": 30, "c": 30, "d": 20}
     approvals = [{"a", "b", "c"}] * 3 + [{"d"}]
     assert greedy_budget(costs, 90, approvals) == ["a", "b", "c"]
     assert equal_shares(costs, 90, approvals) == ["a", "b", "d"]
     assert greedy_budget(costs, 110, approvals) == equal_shares(costs, 110, approvals) == \
         ["a", "b", "c", "d"]
+
+
+def test_equal_shares_breaks_a_tie_for_the_cheaper_project():
+    # Budget 170, two voters: one wants c (110), the other a (100) and b (50); shares start
+    # at 85. At 100 each the second voter can pay for a or for b alone, one vote each either
+    # way: the tie goes to the cheaper b (equalshares.net), leaving 50, too little for a. From
+    # 110 the first voter pays for c: 160 in all. At 150 the second could pay for a as well,
+    # 260 in all, over the budget: the outcome at 149 stands, and the 10 left buy nothing.
+    # Breaking the tie by the order of the options (a first) funded a and b instead.
+    costs = {"a": 100, "b": 50, "c": 110}
+    assert equal_shares(costs, 170, [{"c"}, {"a", "b"}]) == ["b", "c"]
 
 
 @pytest.mark.parametrize("costs, budget", [({"a": 0, "b": 5}, 10), ({"a": -3, "b": 5}, 10),

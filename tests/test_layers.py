@@ -50,3 +50,14 @@ def test_every_layer_has_modules():
                          ids=[str(path.relative_to(ROOT)) for path, _ in RULES])
 def test_imports_only_point_down(path, layer):
     assert not imported_modules(path) & FORBIDDEN[layer]
+
+
+# Tools for the tests alone, which the running app never loads: pabutools pulls in gurobipy
+# (proprietary, no source build) and is only the oracle for core/voting/equal_shares.py.
+TEST_TOOLS = {"pabutools", "gurobipy", "pytest", "hypothesis", "playwright"}
+
+
+@pytest.mark.parametrize(("path", "layer"), RULES,
+                         ids=[str(path.relative_to(ROOT)) for path, _ in RULES])
+def test_the_app_never_imports_a_test_tool(path, layer):
+    assert not imported_modules(path) & TEST_TOOLS

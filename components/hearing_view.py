@@ -15,7 +15,6 @@ from components.speaker_list import speaker_list
 from core.hearings import HearingDetail, find_residents, lifecycle
 from core.hearings.commands import (cancel_registration, check_in, move_hearing,
                                     publish_minutes, register_for_hearing, submit_statement)
-from core.hearings.invitations import DRAW_STATUSES
 from core.i18n import Translator
 from core.markdown import safe_markdown
 from core.permissions import can
@@ -31,7 +30,7 @@ def hearing_detail(t: Translator, viewer: Principal, h: HearingDetail, *, tz: st
         st.markdown(f":material/location_on: {escape_md(h.place)}")
     if h.online_url:
         st.link_button(t("hearings.join_online"), h.online_url, icon=":material/videocam:")
-    if h.status == "cancelled":
+    if h.cancelled:
         st.error(t("hearings.cancelled_because", reason=h.cancel_reason or ""))
     if h.description:
         st.markdown(safe_markdown(h.description))
@@ -65,16 +64,16 @@ def _my_registration(t: Translator, viewer: Principal, h: HearingDetail) -> None
         return
     if h.my_invitation is not None:
         my_invitation(t, viewer, h)
-    elif h.my_status in ("registered", "waitlisted"):
+    elif h.has_place:
         st.success(t(f"hearings.you_are_{h.my_status}"))
-        if h.status in ("open", "registration_closed") and st.button(t("hearings.cancel_mine")):
+        if h.upcoming and st.button(t("hearings.cancel_mine")):
             run_command(t, lambda: cancel_registration(actor=viewer, hearing_id=h.id),
                         "hearings.cancelled_mine")
-    elif h.status == "open" and h.audience != "invited":
+    elif h.registration_open:
         if st.button(t("hearings.register"), type="primary", icon=":material/how_to_reg:"):
             run_command(t, lambda: register_for_hearing(actor=viewer, hearing_id=h.id),
                         "hearings.registered_ok")
-    if h.my_status == "registered" and h.status in ("open", "registration_closed"):
+    if h.has_seat and h.upcoming:
         with st.form("statement"):
             text = st.text_area(t("field_name.statement"), value=h.my_statement or "",
                                 max_chars=10_000, help=t("hearings.statement_help"))
@@ -86,7 +85,7 @@ def _my_registration(t: Translator, viewer: Principal, h: HearingDetail) -> None
 def moderator_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
     show_alerts(t, viewer, "hearing", h.id)
     with st.expander(t("hearings.desk"), icon=":material/shield:", expanded=True):
-        moves = [m for m in lifecycle.MOVES.get(h.status, ()) if m != "minutes_published"]
+        moves = h.moderator_moves
         if moves:
             with st.form("hearing_move"):
                 to_status = st.selectbox(t("hearings.move_to"), moves,
@@ -97,9 +96,9 @@ def moderator_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
                     run_command(t, lambda: move_hearing(actor=viewer, hearing_id=h.id,
                                                         to_status=to_status, reason=reason),
                                 "hearings.moved")
-        if h.status in lifecycle.CHECK_IN:
+        if h.check_in_open:
             _check_in(t, viewer, h)
-        if h.draw is not None or h.status in DRAW_STATUSES:
+        if h.draw is not None or h.draw_open:
             with st.container(border=True):
                 st.markdown(f"**{t('invitation.desk')}**")
                 if h.draw is None:
@@ -115,7 +114,7 @@ def moderator_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
                 t("hearings.attended_col"): t(f"channel.{r.attended}") if r.attended else "—",
                 t("field_name.statement"): r.statement or ""} for r in h.registrants + h.walk_ins]),
                 hide_index=True, width="stretch")
-        if h.status == "held":
+        if h.recordable:
             _minutes_form(t, viewer, h)
 
 

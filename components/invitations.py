@@ -8,6 +8,7 @@ import streamlit as st
 from components.page import escape_md, run_command, show_error
 from core.errors import DomainError
 from core.hearings import HearingDetail, my_invitations
+from core.hearings.lifecycle import InvitationStatus
 from core.hearings.invitations import answer_invitation, draw_replacement, recheck_draw
 from core.hearings.panel_pool import UNKNOWN
 from core.i18n import Translator
@@ -67,18 +68,18 @@ def draw_facts(t: Translator, viewer: Principal, h: HearingDetail) -> None:
 def my_invitation(t: Translator, viewer: Principal, h: HearingDetail) -> None:
     """The viewer's own invitation: accept, decline, or change their mind."""
     status = h.my_invitation
-    if status is None or h.status not in ("open", "registration_closed"):
+    if status is None or not h.upcoming:
         return
     with st.container(border=True):
         st.markdown(f"**{t('invitation.you_are_invited')}**")
         st.caption(t(f"invitation.mine_{status}"))
         c1, c2 = st.columns(2)
-        if status in ("invited", "declined") and c1.button(
+        if h.can_accept_invitation and c1.button(
                 t("invitation.accept"), type="primary", icon=":material/how_to_reg:",
                 key="invitation_accept"):
             run_command(t, lambda: answer_invitation(actor=viewer, hearing_id=h.id,
                                                      accept=True), "invitation.accepted")
-        if status in ("invited", "accepted") and c2.button(
+        if h.can_decline_invitation and c2.button(
                 t("invitation.decline"), icon=":material/event_busy:", key="invitation_decline"):
             run_command(t, lambda: answer_invitation(actor=viewer, hearing_id=h.id,
                                                      accept=False), "invitation.declined")
@@ -88,7 +89,7 @@ def invitation_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
     """The moderator's list of invitees with their answers, and what can be done next."""
     counts = pd.Series([i.status for i in h.invitations]).value_counts()
     cols = st.columns(4)
-    for column, status in zip(cols, ("invited", "accepted", "declined", "attended")):
+    for column, status in zip(cols, InvitationStatus):
         column.metric(t(f"invitation_status.{status}"), int(counts.get(status, 0)))
     letters = pd.DataFrame([{
         t("field_name.full_name"): i.name, t("field_name.building"): i.building,
@@ -100,16 +101,13 @@ def invitation_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
     st.download_button(t("invitation.letters"), csv_bytes(letters),
                        file_name=f"invitations-{h.id}.csv", mime="text/csv",
                        icon=":material/mail:", help=t("invitation.letters_help"))
-    open_for_answers = h.status in ("open", "registration_closed")
     for invitation in h.invitations:
         actions = []
-        if open_for_answers and invitation.status in ("invited", "declined") \
-                and not invitation.replaced:
+        if h.upcoming and invitation.acceptable:
             actions.append(("accept", True))
-        if open_for_answers and invitation.status in ("invited", "accepted"):
+        if h.upcoming and invitation.declinable:
             actions.append(("decline", False))
-        can_replace = invitation.status == "declined" and not invitation.replaced and \
-            h.status in ("draft", "open", "registration_closed")
+        can_replace = invitation.replaceable and h.draw_open
         if not actions and not can_replace:
             continue
         c1, c2, c3 = st.columns([3, 1, 1])
@@ -128,7 +126,7 @@ def invitation_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
 
 def pending_invitations(t: Translator, viewer: Principal, tz: str) -> None:
     """A notice of the viewer's invitations to hearings still ahead, with links."""
-    pending = [i for i in my_invitations(viewer=viewer) if i.status in ("invited", "accepted")]
+    pending = [i for i in my_invitations(viewer=viewer) if i.pending]
     if not pending:
         return
     with st.container(border=True):

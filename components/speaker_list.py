@@ -12,19 +12,16 @@ from core.i18n import Translator
 from core.permissions import can
 from core.principal import Principal
 
-SPEAKING_STATES = ("open", "registration_closed", "held")
-
-
 def _duration(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def speaker_list(t: Translator, viewer: Principal, h: HearingDetail) -> None:
-    if not h.speakers and h.status not in SPEAKING_STATES:
+    if not h.speakers and not h.speaking_open:
         return
     st.markdown(f"**{t('speakers.title')}**")
     moderator = can(viewer, "hearing.manage")
-    open_ = h.status in SPEAKING_STATES
+    open_ = h.speaking_open
     if not h.speakers:
         st.caption(t("speakers.empty"))
     for speaker in h.speakers:
@@ -42,7 +39,7 @@ def speaker_list(t: Translator, viewer: Principal, h: HearingDetail) -> None:
                 st.text(speaker.summary)
             if moderator and open_ and speaker.seconds is None:
                 _turn_controls(t, viewer, speaker)
-    if open_ and h.my_status == "registered" and can(viewer, "hearing.register"):
+    if open_ and h.has_seat and can(viewer, "hearing.register"):
         with st.form("sign_up_to_speak"):
             position = st.radio(t("field_name.position"), POSITIONS, horizontal=True,
                                 format_func=lambda p: t(f"position.{p}"))

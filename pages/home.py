@@ -50,7 +50,7 @@ if principal.is_authenticated:
 
 latest = list_proposals(community_id=community.id, page_size=5)
 hearings = [h for h in list_hearings(community_id=community.id)
-            if h.status in ("open", "registration_closed") and h.starts_at >= utcnow()]
+            if h.upcoming and h.starts_at >= utcnow()]
 polls = [p for p in list_polls(community_id=community.id) if p.status == "open"]
 
 a, b, c = st.columns(3)

@@ -14,17 +14,21 @@ from sqlmodel import Session, select
 from core.audit import record
 from core.errors import Conflict, InvalidInput
 from core.hearings import lifecycle
+from core.hearings.lifecycle import HearingStatus, InvitationStatus, RegistrationStatus
 from core.hearings.invitations import invitation_of, take_panel_seat
 from core.hearings.seats import (count_registration, open_seats_left, promote_waitlist,
                                  registration_of)
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
+from core.proposals import lifecycle as proposal_lifecycle
+from core.proposals.commands import move_proposal, proposal_for_update
+from core.proposals.lifecycle import Mover, ProposalStatus
 from core.rows import community_choice, community_row_for_update
 from core.text import aware_datetime, clean_text
 from db.engine import write_session
 from db.models import (Building, Hearing, HearingAttendance, HearingProposal,
-                       HearingRegistration, Proposal, ProposalStatusChange, Resident)
+                       HearingRegistration, Proposal, Resident)
 from db.models.base import utcnow
 from db.models.hearings import AUDIENCES, CHANNELS, HEARING_KINDS
 
@@ -33,6 +37,14 @@ MAX_CAPACITY = 10_000
 
 def hearing_for_update(s: Session, hearing_id, actor: Principal) -> Hearing:
     return community_row_for_update(s, Hearing, hearing_id, actor)
+
+
+def _linked_proposals(s: Session, hearing: Hearing, actor: Principal) -> list[Proposal]:
+    """The hearing's proposals, each locked for the move its lifecycle may make (in id
+    order, so that two hearings sharing proposals never wait for each other in a circle)."""
+    ids = sorted(s.exec(select(HearingProposal.proposal_id)
+                        .where(HearingProposal.hearing_id == hearing.id)).all())
+    return [proposal_for_update(s, proposal_id, actor) for proposal_id in ids]
 
 
 def create_hearing(*, actor: Principal, kind: str, title: str, description: str = "",
@@ -92,28 +104,26 @@ def move_hearing(*, actor: Principal, hearing_id: int, to_status: str,
                  reason: str | None = None) -> None:
     """Open or close registration, mark the hearing held, or cancel it (with a reason)."""
     require(actor, "hearing.manage")
-    if to_status == "minutes_published":
+    if to_status == HearingStatus.MINUTES_PUBLISHED:
         raise Conflict("hearing.use_publish_minutes")
     reason = clean_text(reason, field="reason", max_len=1000, multiline=True,
-                        required=to_status == "cancelled")
+                        required=to_status == HearingStatus.CANCELLED)
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
         if not lifecycle.can_move(hearing.status, to_status):
             raise Conflict("hearing.illegal_transition", **{"from": hearing.status}, to=to_status)
         previous = hearing.status
-        hearing.status = to_status
-        if to_status == "cancelled":
+        hearing.status = HearingStatus(to_status)
+        if to_status == HearingStatus.CANCELLED:
             hearing.cancel_reason = reason
-        if to_status == "open":
-            # Opening makes the linked proposals "in hearing" while they are being discussed.
-            for link in s.exec(select(HearingProposal)
-                               .where(HearingProposal.hearing_id == hearing.id)).all():
-                proposal = s.get(Proposal, link.proposal_id)
-                if proposal.status == "open_for_discussion":
-                    s.add(ProposalStatusChange(proposal_id=proposal.id,
-                                               from_status=proposal.status,
-                                               to_status="in_hearing", by_user_id=actor.user_id))
-                    proposal.status = "in_hearing"
+        if to_status == HearingStatus.OPEN:
+            # Opening makes the linked proposals open for discussion "in hearing" while they
+            # are being discussed; the others stay where they are.
+            for proposal in _linked_proposals(s, hearing, actor):
+                if proposal_lifecycle.can_move(proposal.status, ProposalStatus.IN_HEARING,
+                                               by=Mover.HEARING):
+                    move_proposal(s, proposal, ProposalStatus.IN_HEARING, actor=actor,
+                                  by=Mover.HEARING)
         record(s, actor=actor, action="hearing.move", object_type="hearing",
                object_id=hearing.id, payload={"from": previous, "to": to_status})
 
@@ -139,11 +149,11 @@ def register_for_hearing(*, actor: Principal, hearing_id: int) -> str:
         if not _in_scope(hearing, resident):
             raise Conflict("hearing.out_of_scope")
         existing = registration_of(s, hearing.id, resident.id)
-        if existing is not None and existing.status != "cancelled":
+        if existing is not None and existing.status != RegistrationStatus.CANCELLED:
             raise Conflict("hearing.already_registered")
         left = open_seats_left(s, hearing)
         full = left is not None and left <= 0
-        status = "waitlisted" if full else "registered"
+        status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.REGISTERED
         if existing is None:
             existing = HearingRegistration(hearing_id=hearing.id, resident_id=resident.id)
             s.add(existing)
@@ -162,20 +172,20 @@ def cancel_registration(*, actor: Principal, hearing_id: int) -> None:
     require(actor, "hearing.register")
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
-        if hearing.status not in ("open", "registration_closed"):
+        if hearing.status not in lifecycle.UPCOMING:
             raise Conflict("hearing.registration_closed")
         row = s.exec(select(HearingRegistration).where(
             HearingRegistration.hearing_id == hearing.id,
             HearingRegistration.resident_id == actor.resident_id,
-            HearingRegistration.status != "cancelled")).first()
+            HearingRegistration.status != RegistrationStatus.CANCELLED)).first()
         if row is None:
             raise Conflict("hearing.not_registered")
-        had_open_place = row.status == "registered" and not row.by_invitation
-        row.status, row.cancelled_at = "cancelled", utcnow()
+        had_open_place = row.status == RegistrationStatus.REGISTERED and not row.by_invitation
+        row.status, row.cancelled_at = RegistrationStatus.CANCELLED, utcnow()
         if row.by_invitation:
             invitation = invitation_of(s, hearing.id, actor.resident_id)
-            if invitation is not None and invitation.status == "accepted":
-                invitation.status = "declined"
+            if invitation is not None and invitation.status == InvitationStatus.ACCEPTED:
+                invitation.status = InvitationStatus.DECLINED
                 invitation.answered_at, invitation.answered_by = utcnow(), actor.user_id
         s.flush()
         promoted = promote_waitlist(s, hearing) if had_open_place else None
@@ -190,12 +200,12 @@ def submit_statement(*, actor: Principal, hearing_id: int, text: str) -> None:
     text = clean_text(text, field="statement", max_len=10_000, min_len=10, multiline=True)
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
-        if hearing.status not in ("open", "registration_closed"):
+        if hearing.status not in lifecycle.UPCOMING:
             raise Conflict("hearing.statements_closed")
         row = s.exec(select(HearingRegistration).where(
             HearingRegistration.hearing_id == hearing.id,
             HearingRegistration.resident_id == actor.resident_id,
-            HearingRegistration.status == "registered")).first()
+            HearingRegistration.status == RegistrationStatus.REGISTERED)).first()
         if row is None:
             raise Conflict("hearing.not_registered")
         first = row.statement is None
@@ -229,13 +239,13 @@ def check_in(*, actor: Principal, hearing_id: int, resident_id: int, channel: st
                 HearingAttendance.resident_id == resident.id)).first() is not None:
             raise Conflict("hearing.already_checked_in")
         invitation = invitation_of(s, hearing.id, resident.id)
-        if invitation is not None and invitation.status in ("invited", "accepted"):
+        if invitation is not None and invitation.status in lifecycle.INVITATION_DECLINABLE:
             # An invitee is let in even without having answered: coming is accepting.
             take_panel_seat(s, hearing, resident.id, channel=channel)
-            invitation.status = "attended"
+            invitation.status = InvitationStatus.ATTENDED
         elif hearing.capacity is not None or hearing.audience == "invited":
             registration = registration_of(s, hearing.id, resident.id)
-            if registration is None or registration.status != "registered":
+            if registration is None or registration.status != RegistrationStatus.REGISTERED:
                 raise Conflict("hearing.registration_required")
         s.add(HearingAttendance(hearing_id=hearing.id, resident_id=resident.id,
                                 channel=channel, checked_in_by=actor.user_id))
@@ -255,32 +265,33 @@ def publish_minutes(*, actor: Principal, hearing_id: int, minutes: str,
     outcomes = outcomes or {}
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
-        if hearing.status != "held":
+        if not lifecycle.can_move(hearing.status, HearingStatus.MINUTES_PUBLISHED):
             raise Conflict("hearing.illegal_transition", **{"from": hearing.status},
-                           to="minutes_published")
+                           to=HearingStatus.MINUTES_PUBLISHED)
         links = {link.proposal_id: link for link in s.exec(
             select(HearingProposal).where(HearingProposal.hearing_id == hearing.id)).all()}
         unknown = set(outcomes) - set(links)
         if unknown:
             raise InvalidInput("field.not_a_choice", field="proposals")
+        proposals = {p.id: p for p in _linked_proposals(s, hearing, actor)}
         for proposal_id, (outcome, reason) in outcomes.items():
             if outcome not in lifecycle.OUTCOMES:
                 raise InvalidInput("field.not_a_choice", field="outcome")
+            target = lifecycle.OUTCOMES[outcome]
             reason = clean_text(reason, field="reason", max_len=2000, multiline=True,
-                                required=outcome == "rejected")
+                                required=target in proposal_lifecycle.REASON_REQUIRED)
             link = links[proposal_id]
             link.outcome, link.outcome_reason = outcome, reason
-            proposal = s.get(Proposal, proposal_id)
-            target = lifecycle.OUTCOMES[outcome]
-            if target and target != proposal.status and proposal.status not in (
-                    "withdrawn", "merged", "archived", "implemented"):
-                s.add(ProposalStatusChange(proposal_id=proposal.id, from_status=proposal.status,
-                                           to_status=target, reason=reason,
-                                           by_user_id=actor.user_id))
-                proposal.status, proposal.updated_at = target, utcnow()
+            proposal = proposals[proposal_id]
+            # Through the proposal's own gate, as far as its lifecycle lets a hearing take
+            # it: one already decided (in progress, implemented...) stays where it is.
+            if target and proposal_lifecycle.can_move(proposal.status, target,
+                                                      by=Mover.HEARING):
+                move_proposal(s, proposal, target, actor=actor, by=Mover.HEARING,
+                              reason=reason)
         hearing.minutes_md = minutes
         hearing.minutes_published_at = utcnow()
-        hearing.status = "minutes_published"
+        hearing.status = HearingStatus.MINUTES_PUBLISHED
         record(s, actor=actor, action="hearing.publish_minutes", object_type="hearing",
                object_id=hearing.id,
                payload={"outcomes": {str(k): v[0] for k, v in outcomes.items()}})

@@ -21,6 +21,8 @@ from sqlmodel import Session, select
 
 from core.audit import canonical_json, json_digest, record
 from core.errors import Conflict, InvalidInput, NotFound
+from core.hearings import lifecycle
+from core.hearings.lifecycle import InvitationStatus, RegistrationStatus
 from core.hearings.panel_pool import (check_panel_size, clean_quotas, frame_from_stored,
                                       pool_digest, pool_frame, rounded, stratum_of, strata_pool)
 from core.hearings.seats import (count_registration, open_registrations, promote_waitlist,
@@ -32,9 +34,6 @@ from core.sortition import fair_distribution
 from db.engine import read_session, write_session
 from db.models import (Hearing, HearingDraw, HearingInvitation, HearingRegistration, Resident)
 from db.models.base import utcnow
-
-DRAW_STATUSES = ("draft", "open", "registration_closed")
-ANSWER_STATUSES = ("open", "registration_closed")
 
 
 def new_seed() -> int:
@@ -69,7 +68,7 @@ def draw_panel(*, actor: Principal, hearing_id: int, k: int, quotas,
                        "probability": rounded(distribution.probabilities.loc[ids[0]])}
     with write_session() as s:
         hearing = community_row_for_update(s, Hearing, hearing_id, actor)
-        if hearing.status not in DRAW_STATUSES:
+        if hearing.status not in lifecycle.DRAW_OPEN:
             raise Conflict("invitation.draw_closed")
         if s.exec(select(HearingDraw.id).where(HearingDraw.hearing_id == hearing.id)).first():
             raise Conflict("invitation.already_drawn")
@@ -120,9 +119,9 @@ def draw_replacement(*, actor: Principal, invitation_id: int, seed: int | None =
         if declined is None:
             raise NotFound("error.not_found")
         hearing = community_row_for_update(s, Hearing, declined.hearing_id, actor)
-        if hearing.status not in DRAW_STATUSES:
+        if hearing.status not in lifecycle.DRAW_OPEN:
             raise Conflict("invitation.draw_closed")
-        if declined.status != "declined":
+        if declined.status != InvitationStatus.DECLINED:
             raise Conflict("invitation.not_declined")
         if s.exec(select(HearingInvitation.id).where(
                 HearingInvitation.replaces_id == declined.id)).first() is not None:
@@ -155,13 +154,13 @@ def take_panel_seat(s: Session, hearing: Hearing, resident_id: int, *,
     """Give an invitee their seat (a registration by invitation). An open registration they
     already had moves onto the panel, and its seat goes to the first on the waitlist."""
     row = registration_of(s, hearing.id, resident_id)
-    if row is not None and row.status == "registered" and row.by_invitation:
+    if row is not None and row.status == RegistrationStatus.REGISTERED and row.by_invitation:
         return
-    was_open_seat = row is not None and row.status == "registered"
+    was_open_seat = row is not None and row.status == RegistrationStatus.REGISTERED
     if row is None:
         row = HearingRegistration(hearing_id=hearing.id, resident_id=resident_id)
         s.add(row)
-    row.status, row.by_invitation, row.cancelled_at = "registered", True, None
+    row.status, row.by_invitation, row.cancelled_at = RegistrationStatus.REGISTERED, True, None
     row.channel = channel
     s.flush()
     if was_open_seat:
@@ -185,25 +184,26 @@ def answer_invitation(*, actor: Principal, hearing_id: int, accept: bool,
         raise InvalidInput("field.not_a_choice", field="invitation_answer")
     with write_session() as s:
         hearing = community_row_for_update(s, Hearing, hearing_id, actor)
-        if hearing.status not in ANSWER_STATUSES:
+        if hearing.status not in lifecycle.UPCOMING:
             raise Conflict("invitation.answers_closed")
         invitation = invitation_of(s, hearing.id, resident_id) \
             if isinstance(resident_id, int) else None
         if invitation is None:
             raise Conflict("invitation.not_invited")
-        if invitation.status == "attended":
+        if invitation.status == InvitationStatus.ATTENDED:
             raise Conflict("invitation.already_attended")
-        if accept and invitation.status == "declined" and s.exec(
+        if accept and invitation.status == InvitationStatus.DECLINED and s.exec(
                 select(HearingInvitation.id).where(
                     HearingInvitation.replaces_id == invitation.id)).first() is not None:
             raise Conflict("invitation.seat_given_away")
-        status = "accepted" if accept else "declined"
+        status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
         if accept:
             take_panel_seat(s, hearing, resident_id, channel=channel)
         else:
             row = registration_of(s, hearing.id, resident_id)
-            if row is not None and row.by_invitation and row.status == "registered":
-                row.status, row.cancelled_at = "cancelled", utcnow()
+            if row is not None and row.by_invitation \
+                    and row.status == RegistrationStatus.REGISTERED:
+                row.status, row.cancelled_at = RegistrationStatus.CANCELLED, utcnow()
         invitation.status = status
         invitation.answered_at, invitation.answered_by = utcnow(), actor.user_id
         record(s, actor=actor, action="hearing.answer_invitation", object_type="hearing",

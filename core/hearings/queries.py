@@ -4,10 +4,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from core.hearings import lifecycle
+from core.hearings.lifecycle import HearingStatus, RegistrationStatus
 from core.permissions import can, require
 from core.principal import Principal
 from db.engine import read_session
@@ -28,12 +30,55 @@ class HearingSummary(BaseModel):
     registered: int
     attended: int
 
+    # What the lifecycle says about the status, so that pages ask instead of comparing.
+    @computed_field
+    @property
+    def upcoming(self) -> bool:
+        """Announced and not held yet: registrants may cancel and write statements, and
+        invitees answer."""
+        return self.status in lifecycle.UPCOMING
+
+    @computed_field
+    @property
+    def cancelled(self) -> bool:
+        return self.status == HearingStatus.CANCELLED
+
+    @computed_field
+    @property
+    def check_in_open(self) -> bool:
+        return self.status in lifecycle.CHECK_IN
+
+    @computed_field
+    @property
+    def speaking_open(self) -> bool:
+        """The speaker list takes sign-ups and runs its turns."""
+        return self.status in lifecycle.SPEAKING
+
+    @computed_field
+    @property
+    def draw_open(self) -> bool:
+        """A panel, or a replacement for a declined invitee, can be drawn by lot."""
+        return self.status in lifecycle.DRAW_OPEN
+
+    @computed_field
+    @property
+    def recordable(self) -> bool:
+        """Held: its minutes and outcomes can be recorded and published."""
+        return lifecycle.can_move(self.status, HearingStatus.MINUTES_PUBLISHED)
+
+    @computed_field
+    @property
+    def moderator_moves(self) -> list[str]:
+        """The statuses the moderator's desk offers next (the minutes have their own form)."""
+        return [m for m in lifecycle.MOVES.get(self.status, ())
+                if m != HearingStatus.MINUTES_PUBLISHED]
+
 
 def list_hearings(*, community_id: int, include_drafts: bool = False) -> list[HearingSummary]:
     """Hearings, upcoming first then past (newest first), with registration counts."""
     with read_session() as s:
         registered = (select(HearingRegistration.hearing_id, func.count().label("n"))
-                      .where(HearingRegistration.status == "registered")
+                      .where(HearingRegistration.status == RegistrationStatus.REGISTERED)
                       .group_by(HearingRegistration.hearing_id).subquery())
         attended = (select(HearingAttendance.hearing_id, func.count().label("n"))
                     .group_by(HearingAttendance.hearing_id).subquery())
@@ -42,7 +87,7 @@ def list_hearings(*, community_id: int, include_drafts: bool = False) -> list[He
                  .join(attended, attended.c.hearing_id == Hearing.id, isouter=True)
                  .where(Hearing.community_id == community_id))
         if not include_drafts:
-            query = query.where(Hearing.status != "draft")
+            query = query.where(Hearing.status != HearingStatus.DRAFT)
         rows = s.exec(query.order_by(col(Hearing.starts_at).desc())).all()
     items = [HearingSummary(id=h.id, kind=h.kind, title=h.title, status=h.status,
                             starts_at=h.starts_at, ends_at=h.ends_at, place=h.place,
@@ -107,6 +152,23 @@ class InvitationRow(BaseModel):
     replaced: bool  # a replacement has been drawn for this (declined) invitation
     answered_at: datetime | None
 
+    @computed_field
+    @property
+    def acceptable(self) -> bool:
+        """Can still be accepted (a declined seat only while nobody has replaced it)."""
+        return self.status in lifecycle.INVITATION_ACCEPTABLE and not self.replaced
+
+    @computed_field
+    @property
+    def declinable(self) -> bool:
+        return self.status in lifecycle.INVITATION_DECLINABLE
+
+    @computed_field
+    @property
+    def replaceable(self) -> bool:
+        """Declined, and no replacement drawn yet."""
+        return self.status == lifecycle.InvitationStatus.DECLINED and not self.replaced
+
 
 class HearingDetail(HearingSummary):
     description: str
@@ -128,6 +190,34 @@ class HearingDetail(HearingSummary):
     invitations: list[InvitationRow]  # moderators only
     my_invitation: str | None  # the viewer's invitation status, if invited
 
+    @computed_field
+    @property
+    def registration_open(self) -> bool:
+        """Residents may register themselves (not for a hearing by invitation only)."""
+        return self.status in lifecycle.REGISTRATION_OPEN and self.audience != "invited"
+
+    @computed_field
+    @property
+    def has_place(self) -> bool:
+        """The viewer holds a place: a seat, or one on the waitlist."""
+        return self.my_status in lifecycle.HOLDS_PLACE
+
+    @computed_field
+    @property
+    def has_seat(self) -> bool:
+        """The viewer is registered with a seat (may write a statement, ask to speak)."""
+        return self.my_status == RegistrationStatus.REGISTERED
+
+    @computed_field
+    @property
+    def can_accept_invitation(self) -> bool:
+        return self.my_invitation in lifecycle.INVITATION_ACCEPTABLE
+
+    @computed_field
+    @property
+    def can_decline_invitation(self) -> bool:
+        return self.my_invitation in lifecycle.INVITATION_DECLINABLE
+
 
 class RosterMatch(BaseModel):
     resident_id: int
@@ -144,7 +234,7 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
     with read_session() as s:
         hearing = s.get(Hearing, hearing_id) if isinstance(hearing_id, int) else None
         if hearing is None or hearing.community_id != viewer.community_id or (
-                hearing.status == "draft" and not moderator):
+                hearing.status == HearingStatus.DRAFT and not moderator):
             return None
         counts = dict(s.exec(select(HearingRegistration.status, func.count())
                              .where(HearingRegistration.hearing_id == hearing.id)
@@ -200,13 +290,13 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
     return HearingDetail(
         id=hearing.id, kind=hearing.kind, title=hearing.title, status=hearing.status,
         starts_at=hearing.starts_at, ends_at=hearing.ends_at, place=hearing.place,
-        capacity=hearing.capacity, registered=counts.get("registered", 0),
+        capacity=hearing.capacity, registered=counts.get(RegistrationStatus.REGISTERED, 0),
         attended=len(attendance), description=hearing.description,
         online_url=hearing.online_url, audience=hearing.audience,
         building=building.name if building else None,
         registration_deadline=hearing.registration_deadline, minutes_md=hearing.minutes_md,
         minutes_published_at=hearing.minutes_published_at, cancel_reason=hearing.cancel_reason,
-        waitlisted=counts.get("waitlisted", 0),
+        waitlisted=counts.get(RegistrationStatus.WAITLISTED, 0),
         proposals=[LinkedProposal(proposal_id=link.proposal_id, title=title, status=status,
                                   outcome=link.outcome, outcome_reason=link.outcome_reason)
                    for link, title, status in links],
@@ -271,6 +361,12 @@ class PendingInvitation(BaseModel):
     starts_at: datetime
     status: str
 
+    @computed_field
+    @property
+    def pending(self) -> bool:
+        """Still to come: invited, or accepted (not declined, not attended yet)."""
+        return self.status in lifecycle.INVITATION_DECLINABLE
+
 
 def my_invitations(*, viewer: Principal) -> list[PendingInvitation]:
     """The viewer's invitations to hearings that can still be answered or attended."""
@@ -281,7 +377,7 @@ def my_invitations(*, viewer: Principal) -> list[PendingInvitation]:
                       .join(HearingInvitation, HearingInvitation.hearing_id == Hearing.id)
                       .where(HearingInvitation.resident_id == viewer.resident_id,
                              Hearing.community_id == viewer.community_id,
-                             col(Hearing.status).in_(("open", "registration_closed")))
+                             col(Hearing.status).in_(lifecycle.UPCOMING))
                       .order_by(col(Hearing.starts_at))).all()
     return [PendingInvitation(hearing_id=h.id, title=h.title, starts_at=h.starts_at,
                               status=status) for h, status in rows]

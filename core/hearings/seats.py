@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.hearings.lifecycle import RegistrationStatus
 from core.participation import record_participation
 from db.models import Hearing, HearingDraw, HearingRegistration, ParticipationEvent, User
 
@@ -19,7 +20,7 @@ def open_registrations(s: Session, hearing_id: int) -> int:
     """Seats taken by open registration (not through an invitation)."""
     return s.exec(select(func.count()).select_from(HearingRegistration).where(
         HearingRegistration.hearing_id == hearing_id,
-        HearingRegistration.status == "registered",
+        HearingRegistration.status == RegistrationStatus.REGISTERED,
         col(HearingRegistration.by_invitation).is_(False))).one()
 
 
@@ -42,10 +43,10 @@ def promote_waitlist(s: Session, hearing: Hearing) -> HearingRegistration | None
         return None
     promoted = s.exec(select(HearingRegistration).where(
         HearingRegistration.hearing_id == hearing.id,
-        HearingRegistration.status == "waitlisted")
+        HearingRegistration.status == RegistrationStatus.WAITLISTED)
         .order_by(col(HearingRegistration.created_at), col(HearingRegistration.id))).first()
     if promoted is not None:
-        promoted.status = "registered"
+        promoted.status = RegistrationStatus.REGISTERED
         s.flush()
     return promoted
 

@@ -9,7 +9,9 @@ from sqlmodel import Session, col, select
 
 from core.audit import record
 from core.errors import Conflict, InvalidInput, NotFound
+from core.hearings import lifecycle
 from core.hearings.commands import hearing_for_update
+from core.hearings.lifecycle import RegistrationStatus
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
@@ -31,7 +33,7 @@ def _next_turn(s: Session, hearing_id: int) -> int:
 
 
 def _speaking_open(hearing: Hearing) -> None:
-    if hearing.status not in ("open", "registration_closed", "held"):
+    if hearing.status not in lifecycle.SPEAKING:
         raise Conflict("hearing.speaking_closed")
 
 
@@ -46,7 +48,7 @@ def sign_up_to_speak(*, actor: Principal, hearing_id: int, position: str) -> int
         registered = s.exec(select(HearingRegistration.id).where(
             HearingRegistration.hearing_id == hearing.id,
             HearingRegistration.resident_id == actor.resident_id,
-            HearingRegistration.status == "registered")).first()
+            HearingRegistration.status == RegistrationStatus.REGISTERED)).first()
         if registered is None:
             raise Conflict("hearing.not_registered")
         if s.exec(select(Testimony.id).where(Testimony.hearing_id == hearing.id,

@@ -1,19 +1,42 @@
 """Hearings (听证会), argumentation meetings (论证会), forums (座谈会) and consultations."""
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from db.models.base import created_at_field, fk
 
 HEARING_KINDS = ("public_hearing", "argumentation", "forum", "online_consultation")
-HEARING_STATUSES = (
-    "draft",
-    "open",
-    "registration_closed",
-    "held",
-    "minutes_published",
-    "cancelled",
-)
+
+
+class HearingStatus(StrEnum):
+    """A hearing's status. Declared beside the table because db may not import core;
+    core/hearings/lifecycle.py re-exports it with the moves and the named groups."""
+
+    DRAFT = "draft"
+    OPEN = "open"  # for registration
+    REGISTRATION_CLOSED = "registration_closed"
+    HELD = "held"
+    MINUTES_PUBLISHED = "minutes_published"
+    CANCELLED = "cancelled"
+
+
+class RegistrationStatus(StrEnum):
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class InvitationStatus(StrEnum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    ATTENDED = "attended"
+
+
+HEARING_STATUSES = tuple(HearingStatus)
+REGISTRATION_STATUSES = tuple(RegistrationStatus)
+INVITATION_STATUSES = tuple(InvitationStatus)
 AUDIENCES = ("community", "building", "invited")
 CHANNELS = ("online", "offline")
 
@@ -24,7 +47,7 @@ class Hearing(SQLModel, table=True):
     kind: str = Field(max_length=24)
     title: str = Field(max_length=120)
     description: str = Field(default="", max_length=10000)
-    status: str = Field(default="draft", max_length=24, index=True)
+    status: str = Field(default=HearingStatus.DRAFT, max_length=24, index=True)
     starts_at: datetime = Field(index=True)
     ends_at: datetime
     place: str | None = Field(default=None, max_length=200)
@@ -54,7 +77,7 @@ class HearingRegistration(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     hearing_id: int = fk("hearing.id")
     resident_id: int = fk("resident.id")
-    status: str = Field(default="registered", max_length=16)  # registered/waitlisted/cancelled
+    status: str = Field(default=RegistrationStatus.REGISTERED, max_length=16)
     channel: str = Field(default="online", max_length=8)
     statement: str | None = Field(default=None, max_length=10000)
     # A seat taken by accepting a sortition invitation (panel seats are kept apart from the
@@ -87,9 +110,6 @@ class HearingDraw(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
-INVITATION_STATUSES = ("invited", "accepted", "declined", "attended")
-
-
 class HearingInvitation(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("hearing_id", "resident_id"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -97,7 +117,7 @@ class HearingInvitation(SQLModel, table=True):
     resident_id: int = fk("resident.id")
     # The resident's values of the draw's quota features, e.g. "age_band=60-74|building=B03".
     stratum: str = Field(max_length=200)
-    status: str = Field(default="invited", max_length=16)  # INVITATION_STATUSES
+    status: str = Field(default=InvitationStatus.INVITED, max_length=16)
     # Seed of the draw that picked this person (the panel's, or the replacement's own).
     draw_seed: str | None = Field(default=None, max_length=64)
     replaces_id: int | None = fk("hearinginvitation.id", nullable=True, index=False)

@@ -416,3 +416,18 @@ def test_answers_are_closed_outside_the_open_hearing(people, roster):
         answer_invitation(actor=moderator, hearing_id=hearing_id, accept=True,
                           resident_id=resident_id)
     assert raised.value.key == "invitation.answers_closed"
+
+
+@pytest.mark.parametrize("status", ["invited", "accepted", "declined", "attended"])
+@pytest.mark.parametrize("replaced", [False, True])
+def test_an_invitations_flags_say_what_can_be_done_with_it(status, replaced):
+    from core.hearings.queries import InvitationRow, PendingInvitation
+
+    row = InvitationRow(id=1, resident_id=1, name="张三", building="B1", unit=None, stratum="",
+                        status=status, has_account=True, replaces_id=None, replaced=replaced,
+                        answered_at=None)
+    assert row.acceptable == (status in ("invited", "declined") and not replaced)
+    assert row.declinable == (status in ("invited", "accepted"))
+    assert row.replaceable == (status == "declined" and not replaced)
+    assert PendingInvitation(hearing_id=1, title="听证会", starts_at=utcnow(),
+                             status=status).pending == (status in ("invited", "accepted"))

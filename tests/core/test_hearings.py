@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.hearings import get_hearing, find_residents, lifecycle
+from core.hearings import get_hearing, find_residents, lifecycle, list_hearings
 from core.hearings.commands import (cancel_registration, check_in, create_hearing,
                                     move_hearing, publish_minutes, register_for_hearing,
                                     submit_statement)
@@ -274,6 +274,61 @@ def test_minutes_move_linked_proposals(people):
         {("moves_to_vote", None), ("rejected", "费用过高")}
 
 
+def test_minutes_never_send_a_decided_proposal_back(people):
+    """Regression: a proposal already in progress when the minutes come out stays in
+    progress whatever the outcome says; the outcome is still recorded on the hearing."""
+    from core.proposals.commands import change_status, submit_proposal
+
+    moderator = people["moderator"]
+    proposals = [submit_proposal(actor=people["resident"], kind="proposal", title=f"加装电梯方案{i}",
+                                 body="六层老楼加装电梯，费用按楼层分摊。", category="facilities")
+                 for i in range(2)]
+    for proposal_id in proposals:
+        change_status(actor=moderator, proposal_id=proposal_id, to_status="open_for_discussion")
+    hearing_id = new_hearing(moderator, proposal_ids=proposals)
+    move_hearing(actor=moderator, hearing_id=hearing_id, to_status="open")
+    for status in ("accepted", "in_progress"):  # decided while the hearing runs
+        change_status(actor=moderator, proposal_id=proposals[0], to_status=status)
+    move_hearing(actor=moderator, hearing_id=hearing_id, to_status="held")
+    publish_minutes(actor=moderator, hearing_id=hearing_id, minutes="## 纪要\n\n继续讨论。",
+                    outcomes={p: ("more_discussion", None) for p in proposals})
+    with read_session() as s:
+        assert [s.get(Proposal, p).status for p in proposals] == \
+            ["in_progress", "open_for_discussion"]
+    detail = get_hearing(viewer=people["resident"], hearing_id=hearing_id)
+    assert {p.outcome for p in detail.proposals} == {"more_discussion"}
+
+
+def test_a_hearing_moves_its_proposals_through_their_lifecycle(people):
+    """Opening and the minutes move linked proposals the way a moderator's move does:
+    a history row, updated_at, and a proposal.status event in the public log."""
+    from core.proposals import get_proposal
+    from core.proposals.commands import change_status, submit_proposal
+
+    moderator = people["moderator"]
+    proposal_id = submit_proposal(actor=people["resident"], kind="proposal", title="加装电梯方案",
+                                  body="六层老楼加装电梯，费用按楼层分摊。", category="facilities")
+    change_status(actor=moderator, proposal_id=proposal_id, to_status="open_for_discussion")
+    hearing_id = new_hearing(moderator, proposal_ids=[proposal_id])
+    with read_session() as s:
+        before = s.get(Proposal, proposal_id).updated_at
+    move_hearing(actor=moderator, hearing_id=hearing_id, to_status="open")
+    with read_session() as s:
+        assert s.get(Proposal, proposal_id).updated_at > before
+    move_hearing(actor=moderator, hearing_id=hearing_id, to_status="held")
+    publish_minutes(actor=moderator, hearing_id=hearing_id, minutes="## 纪要\n\n进入投票。",
+                    outcomes={proposal_id: ("moves_to_vote", None)})
+    history = get_proposal(viewer=people["resident"], proposal_id=proposal_id).history
+    assert [(h.from_status, h.to_status) for h in history][-2:] == \
+        [("open_for_discussion", "in_hearing"), ("in_hearing", "voting")]
+    with read_session() as s:
+        events = [(e.action, e.object_id) for e in s.exec(
+            select(AuditEvent).order_by(AuditEvent.seq))][-5:]
+    assert events == [("proposal.status", str(proposal_id)), ("hearing.move", str(hearing_id)),
+                      ("hearing.move", str(hearing_id)), ("proposal.status", str(proposal_id)),
+                      ("hearing.publish_minutes", str(hearing_id))]
+
+
 def test_other_communities_hearings_are_not_found(people):
     hearing_id = opened(people["moderator"])
     stranger = Principal(user_id=people["resident"].user_id, role="resident", community_id=999,
@@ -294,3 +349,28 @@ def test_staff_without_roster_row_cannot_register(people, community):
     with pytest.raises(Conflict) as raised:
         register_for_hearing(actor=nobody, hearing_id=hearing_id)
     assert raised.value.key == "hearing.no_resident"
+
+
+@pytest.mark.parametrize("status", HEARING_STATUSES)
+def test_the_read_model_answers_what_pages_used_to_work_out(people, status):
+    """The flags say what the hearing page used to compute from the status itself."""
+    moderator, resident = people["moderator"], people["resident"]
+    hearing_id = opened(moderator)
+    register_for_hearing(actor=resident, hearing_id=hearing_id)
+    with write_session() as s:
+        s.get(Hearing, hearing_id).status = status
+    h = get_hearing(viewer=moderator, hearing_id=hearing_id)
+    mine = get_hearing(viewer=resident, hearing_id=hearing_id)
+    assert h.upcoming == (status in ("open", "registration_closed"))
+    assert h.cancelled == (status == "cancelled")
+    assert h.check_in_open == h.speaking_open == (status in ("open", "registration_closed",
+                                                             "held"))
+    assert h.draw_open == (status in ("draft", "open", "registration_closed"))
+    assert h.recordable == (status == "held")
+    assert h.registration_open == (status == "open")
+    assert h.moderator_moves == [m for m in lifecycle.MOVES[status] if m != "minutes_published"]
+    if mine is not None:  # (a draft is not shown to residents)
+        assert mine.has_place and mine.has_seat and not mine.can_accept_invitation
+    summary = next(x for x in list_hearings(community_id=moderator.community_id,
+                                            include_drafts=True) if x.id == hearing_id)
+    assert (summary.upcoming, summary.recordable) == (h.upcoming, h.recordable)

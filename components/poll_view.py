@@ -41,7 +41,7 @@ def poll_detail(t: Translator, viewer: Principal, p: PollDetail, *, tz: str) -> 
     if p.allow_change:
         rules.append(t("votes.rule_change"))
     st.caption(" · ".join(rules))
-    if p.status == "cancelled":
+    if p.cancelled:
         st.error(t("votes.cancelled_because", reason=p.cancel_reason or ""))
     c1, c2 = st.columns(2)
     c1.metric(t("votes.voters"), t.number(p.voters))
@@ -51,7 +51,7 @@ def poll_detail(t: Translator, viewer: Principal, p: PollDetail, *, tz: str) -> 
     if p.tally is not None:
         results(t, p)
         bulletin(t, viewer, p)
-    elif p.status == "open":
+    elif p.voting_open:
         st.info(t("votes.results_after_close"), icon=":material/lock_clock:")
     if can(viewer, "poll.manage"):
         _desk(t, viewer, p)
@@ -85,7 +85,7 @@ def _my_ballot(t: Translator, viewer: Principal, p: PollDetail) -> None:
     if receipt:
         st.success(t("votes.receipt", code=receipt), icon=":material/receipt_long:")
         st.caption(t("votes.receipt_help"))
-    if p.status != "open" or not can(viewer, "poll.vote"):
+    if not p.voting_open or not can(viewer, "poll.vote"):
         return
     if p.voted:
         st.info(t(f"votes.you_voted_{p.voted}"), icon=":material/how_to_vote:")
@@ -125,22 +125,22 @@ def _my_ballot(t: Translator, viewer: Principal, p: PollDetail) -> None:
 
 def _desk(t: Translator, viewer: Principal, p: PollDetail) -> None:
     show_alerts(t, viewer, "poll", p.id)
-    with st.expander(t("votes.desk"), icon=":material/shield:", expanded=p.status != "closed"):
+    with st.expander(t("votes.desk"), icon=":material/shield:", expanded=not p.closed):
         c1, c2 = st.columns(2)
-        if p.status == "draft" and c1.button(t("votes.open"), type="primary"):
+        if p.openable and c1.button(t("votes.open"), type="primary"):
             run_command(t, lambda: open_poll(actor=viewer, poll_id=p.id), "votes.opened")
-        if p.status == "open" and c1.button(t("votes.close"), type="primary",
-                                            help=t("votes.close_help")):
+        if p.closable and c1.button(t("votes.close"), type="primary",
+                                    help=t("votes.close_help")):
             with st.spinner(t("votes.counting")):
                 run_command(t, lambda: close_poll(actor=viewer, poll_id=p.id), "votes.closed")
-        if p.status in ("draft", "open"):
+        if p.cancellable:
             with c2.popover(t("votes.cancel"), icon=":material/block:"):
                 reason = st.text_input(t("field_name.reason"), max_chars=1000,
                                        key=f"cancel_reason_{p.id}")
                 if st.button(t("votes.cancel_confirm"), key=f"cancel_{p.id}"):
                     run_command(t, lambda: cancel_poll(actor=viewer, poll_id=p.id,
                                                        reason=reason), "votes.cancelled")
-        if p.status == "open":
+        if p.voting_open:
             _paper_ballot(t, viewer, p)
 
 

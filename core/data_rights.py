@@ -30,6 +30,7 @@ from core.accounts.sessions import revoke_all_for_user
 from core.admin import ensure_another_admin
 from core.errors import Conflict, InvalidInput, NotFound
 from core.hearings import lifecycle as hearing_lifecycle
+from core.voting import lifecycle as poll_lifecycle
 from core.permissions import require
 from core.principal import Principal
 from core.spreadsheet import csv_bytes
@@ -47,7 +48,7 @@ from db.models.base import utcnow
 NEVER_EXPORTED = {"password_hash", "voter_key", "submission_hash", "handoff_hash",
                   "code_hash", "receipt_hash"}
 OPEN_HEARINGS = hearing_lifecycle.UNFINISHED
-OPEN_POLLS = ("draft", "open")
+OPEN_POLLS = poll_lifecycle.UNFINISHED
 
 README = """Yishiting (议事厅): everything held about you / 关于您的全部数据
 

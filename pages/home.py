@@ -51,7 +51,7 @@ if principal.is_authenticated:
 latest = list_proposals(community_id=community.id, page_size=5)
 hearings = [h for h in list_hearings(community_id=community.id)
             if h.upcoming and h.starts_at >= utcnow()]
-polls = [p for p in list_polls(community_id=community.id) if p.status == "open"]
+polls = [p for p in list_polls(community_id=community.id) if p.voting_open]
 
 a, b, c = st.columns(3)
 a.metric(t("home.metric.proposals"), t.number(latest.total))

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from core.permissions import require
 from core.principal import Principal
 from core.proposals.lifecycle import ADOPTED
+from core.voting.lifecycle import PollStatus
 from db.engine import read_session
 from db.models import Poll, PollOption, Proposal, User
 
@@ -30,7 +31,7 @@ def influence(*, actor: Principal, frame: pd.DataFrame) -> Influence:
     with read_session() as s:
         funded_options = [option for tally in s.exec(select(Poll.tally).where(
             Poll.community_id == actor.community_id, Poll.method == "budget",
-            Poll.status == "closed")).all() if tally
+            Poll.status == PollStatus.CLOSED)).all() if tally
             for option in json.loads(tally)["equal_shares"]["funded"]]
         funded = select(PollOption.proposal_id).where(col(PollOption.id).in_(funded_options),
                                                       col(PollOption.proposal_id).is_not(None))

@@ -29,6 +29,7 @@ from core.principal import Principal
 from core.voting.codes import (code_hash, legacy_voter_pseudonym, new_code, normalised_code,
                                voter_pseudonym)
 from core.voting.eligibility import is_verified, may_vote
+from core.voting.lifecycle import PollStatus
 from db.engine import read_session, write_connection
 from core.voting.mixing import mix_after_commit, mix_due
 from db.models import Ballot, PendingBallot, Poll, PollOption, Resident, User, VoterRoll
@@ -111,7 +112,7 @@ def _open_poll(db: Connection, poll_id, actor: Principal):
     if poll is None or poll.community_id != actor.community_id:
         raise NotFound("error.not_found")
     now = utcnow()
-    if poll.status != "open" or now < poll.opens_at:
+    if poll.status != PollStatus.OPEN or now < poll.opens_at:
         raise Conflict("ballot.not_open")
     if now >= poll.closes_at:
         raise Conflict("ballot.closed")

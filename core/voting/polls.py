@@ -18,7 +18,8 @@ from core.permissions import require
 from core.principal import Principal
 from core.rows import community_choice, community_row, community_row_for_update
 from core.text import aware_datetime, clean_text
-from core.voting import tally
+from core.voting import lifecycle, tally
+from core.voting.lifecycle import PollStatus
 from core.voting.eligibility import eligible_count
 from core.voting.mixing import counted_choices, scrub_after_commit, seal_poll
 from db.engine import read_session, write_session
@@ -136,11 +137,12 @@ def open_poll(*, actor: Principal, poll_id: int) -> None:
     require(actor, "poll.manage")
     with write_session() as s:
         poll = community_row_for_update(s, Poll, poll_id, actor)
-        if poll.status != "draft":
-            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="open")
+        if not lifecycle.can_move(poll.status, PollStatus.OPEN):
+            raise Conflict("poll.illegal_transition", **{"from": poll.status},
+                           to=PollStatus.OPEN)
         if poll.closes_at <= utcnow():
             raise Conflict("poll.closes_in_past")
-        poll.status = "open"
+        poll.status = PollStatus.OPEN
         record(s, actor=actor, action="poll.open", object_type="poll", object_id=poll.id)
 
 
@@ -157,9 +159,10 @@ def cancel_poll(*, actor: Principal, poll_id: int, reason: str) -> None:
     reason = clean_text(reason, field="reason", max_len=1000, multiline=True)
     with write_session() as s:
         poll = _poll_to_seal(s, poll_id, actor)
-        if poll.status not in ("draft", "open"):
-            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="cancelled")
-        poll.status, poll.cancel_reason = "cancelled", reason
+        if not lifecycle.can_move(poll.status, PollStatus.CANCELLED):
+            raise Conflict("poll.illegal_transition", **{"from": poll.status},
+                           to=PollStatus.CANCELLED)
+        poll.status, poll.cancel_reason = PollStatus.CANCELLED, reason
         seal_poll(s, poll.id)  # no pending ballot outlives its poll
         record(s, actor=actor, action="poll.cancel", object_type="poll", object_id=poll.id,
                payload={"reason": reason})
@@ -199,7 +202,7 @@ def freeze_tally(s: Session, poll: Poll, result: dict | None = None) -> str:
         poll.eligible = result["eligible"]
     poll.tally, poll.tally_hash = canonical_json(result), tally.digest(result)
     poll.closed_at = utcnow()
-    poll.status = "closed"
+    poll.status = PollStatus.CLOSED
     return poll.tally_hash
 
 
@@ -212,16 +215,18 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
     require(actor, "poll.manage")
     with read_session() as s:
         poll = community_row(s, Poll, poll_id, actor)
-        if poll.status != "open":
-            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="closed")
+        if not lifecycle.can_move(poll.status, PollStatus.CLOSED):
+            raise Conflict("poll.illegal_transition", **{"from": poll.status},
+                           to=PollStatus.CLOSED)
         if utcnow() < poll.closes_at:
             raise Conflict("poll.still_running")
         counted = sorted(counted_choices(s, poll.id))
         result = count_poll(s, poll, eligible=eligible_count(s, poll), stored=counted)
     with write_session() as s:
         poll = _poll_to_seal(s, poll_id, actor)
-        if poll.status != "open":
-            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to="closed")
+        if not lifecycle.can_move(poll.status, PollStatus.CLOSED):
+            raise Conflict("poll.illegal_transition", **{"from": poll.status},
+                           to=PollStatus.CLOSED)
         # Mix what is still pending and rewrite every ballot in random order, in this
         # transaction: from here on no ballot can be placed by when, or with whom, it was cast.
         ballots = seal_poll(s, poll.id)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.permissions import can
 from core.principal import Principal
-from core.voting import tally
+from core.voting import lifecycle, tally
 from core.voting.eligibility import eligible_count, eligible_query, is_eligible, is_verified
+from core.voting.lifecycle import PollStatus
 from core.voting.polls import option_dicts, options_of
 from db.engine import read_session
 from db.models import Ballot, Building, Poll, PollOption, Resident, VoterRoll
@@ -29,6 +30,41 @@ class PollSummary(BaseModel):
     options: int
     voters: int
 
+    # What the lifecycle says about the status, so that pages ask instead of comparing.
+    @computed_field
+    @property
+    def voting_open(self) -> bool:
+        """Opened and not closed or cancelled: ballots (online or on paper) are taken,
+        inside its window."""
+        return self.status == PollStatus.OPEN
+
+    @computed_field
+    @property
+    def closed(self) -> bool:
+        """Closed: the tally is frozen and public."""
+        return self.status == PollStatus.CLOSED
+
+    @computed_field
+    @property
+    def cancelled(self) -> bool:
+        return self.status == PollStatus.CANCELLED
+
+    @computed_field
+    @property
+    def openable(self) -> bool:
+        return lifecycle.can_move(self.status, PollStatus.OPEN)
+
+    @computed_field
+    @property
+    def closable(self) -> bool:
+        """Can be closed (once its window has ended)."""
+        return lifecycle.can_move(self.status, PollStatus.CLOSED)
+
+    @computed_field
+    @property
+    def cancellable(self) -> bool:
+        return lifecycle.can_move(self.status, PollStatus.CANCELLED)
+
 
 def list_polls(*, community_id: int, include_drafts: bool = False) -> list[PollSummary]:
     with read_session() as s:
@@ -41,7 +77,7 @@ def list_polls(*, community_id: int, include_drafts: bool = False) -> list[PollS
                  .join(options, options.c.poll_id == Poll.id, isouter=True)
                  .where(Poll.community_id == community_id))
         if not include_drafts:
-            query = query.where(Poll.status != "draft")
+            query = query.where(Poll.status != PollStatus.DRAFT)
         rows = s.exec(query.order_by(col(Poll.closes_at).desc())).all()
     return [PollSummary(id=p.id, title=p.title, method=p.method, status=p.status,
                         secret=p.secret, opens_at=p.opens_at, closes_at=p.closes_at,
@@ -89,7 +125,7 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
     with read_session() as s:
         poll = s.get(Poll, poll_id) if isinstance(poll_id, int) else None
         if poll is None or poll.community_id != viewer.community_id or (
-                poll.status == "draft" and not manager):
+                poll.status == PollStatus.DRAFT and not manager):
             return None
         options = options_of(s, poll.id)
         voters = s.exec(select(func.count()).select_from(VoterRoll)
@@ -114,9 +150,9 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
         by_channel = s.exec(select(VoterRoll.channel, func.count())
                             .where(VoterRoll.poll_id == poll.id)
                             .group_by(VoterRoll.channel)).all()
-        can_vote = (poll.status == "open" and voted is None and is_verified(resident)
+        can_vote = (poll.status == PollStatus.OPEN and voted is None and is_verified(resident)
                     and is_eligible(s, poll, resident.id if resident else None))
-    show_tally = poll.status == "closed" and poll.tally is not None
+    show_tally = poll.status == PollStatus.CLOSED and poll.tally is not None
     return PollDetail(
         id=poll.id, title=poll.title, method=poll.method, status=poll.status,
         secret=poll.secret, opens_at=poll.opens_at, closes_at=poll.closes_at,
@@ -148,7 +184,8 @@ def bulletin_board(*, viewer: Principal, poll_id: int) -> list[BoardEntry] | Non
     their own and to recount. None while the poll is not closed."""
     with read_session() as s:
         poll = s.get(Poll, poll_id) if isinstance(poll_id, int) else None
-        if poll is None or poll.community_id != viewer.community_id or poll.status != "closed":
+        if poll is None or poll.community_id != viewer.community_id \
+                or poll.status != PollStatus.CLOSED:
             return None
         rows = s.exec(select(Ballot.receipt_hash, Ballot.choice)
                       .where(Ballot.poll_id == poll.id)

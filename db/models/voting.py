@@ -13,13 +13,27 @@ no Ballot row is ever written by the transaction that wrote a roll entry (on Pos
 rows would share `xmin`; on SQLite their pages would sit together in the write-ahead log).
 """
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Field, Index, SQLModel, UniqueConstraint
 
 from db.models.base import created_at_field, fk, utcnow
 
 POLL_METHODS = ("majority", "approval", "ranked", "budget")
-POLL_STATUSES = ("draft", "open", "closed", "published", "cancelled")
+
+
+class PollStatus(StrEnum):
+    """A poll's status. Declared beside the table because db may not import core;
+    core/voting/lifecycle.py re-exports it with the moves and the named groups."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"  # the tally is frozen and public
+    PUBLISHED = "published"  # in the vocabulary, not reached by any command
+    CANCELLED = "cancelled"
+
+
+POLL_STATUSES = tuple(PollStatus)
 
 
 class Poll(SQLModel, table=True):
@@ -28,7 +42,7 @@ class Poll(SQLModel, table=True):
     title: str = Field(max_length=120)
     description: str = Field(default="", max_length=10000)
     method: str = Field(max_length=16)
-    status: str = Field(default="draft", max_length=16, index=True)
+    status: str = Field(default=PollStatus.DRAFT, max_length=16, index=True)
     opens_at: datetime
     closes_at: datetime
     building_id: int | None = fk("building.id", nullable=True)

@@ -609,3 +609,16 @@ def test_a_change_landing_after_the_first_count_is_in_the_frozen_tally(people, c
     tally = dict(get_poll(viewer=people["researcher"], poll_id=poll_id).tally["approvals"])
     assert tally[a] == 3 and tally[b] == 0, tally  # what the ballots say, not the first read
     assert recount(viewer=people["researcher"], poll_id=poll_id)
+
+
+@pytest.mark.parametrize("status", ["draft", "open", "closed", "published", "cancelled"])
+def test_a_polls_flags_say_what_its_status_allows(status):
+    """The flags say what the poll page used to compute from the status itself."""
+    from core.voting.queries import PollSummary
+
+    p = PollSummary(id=1, title="加装电梯", method="majority", status=status, secret=True,
+                    opens_at=utcnow(), closes_at=utcnow(), options=2, voters=0)
+    assert p.voting_open == (status == "open")
+    assert p.closed == (status == "closed") and p.cancelled == (status == "cancelled")
+    assert p.openable == (status == "draft") and p.closable == (status == "open")
+    assert p.cancellable == (status in ("draft", "open"))

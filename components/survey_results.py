@@ -120,7 +120,7 @@ def _texts(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
 
 def results(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
     """The results, where the viewer may see them (closed: everyone; open: analysts)."""
-    if survey.status == "draft":
+    if survey.draft:
         return
     st.subheader(t("surveys.results"))
     try:
@@ -154,7 +154,7 @@ def proposals(t: Translator, viewer: Principal, survey: SurveyDetail, *, buildin
             st.page_link("pages/proposals.py", label=f"{escape_md(p.title)} · "
                          f"{label(t, 'status', p.status)}", query_params={"id": str(p.id)},
                          icon=":material/lightbulb:")
-    if survey.status != "closed" or not can(viewer, "survey.manage"):
+    if not survey.closed or not can(viewer, "survey.manage"):
         return
     with st.expander(t("surveys.make_proposal"), icon=":material/add_circle:"):
         st.caption(t("surveys.make_proposal_help"))

@@ -73,10 +73,10 @@ def answer_inputs(t: Translator, survey: SurveyDetail, key: str, initial: dict |
 
 def my_answer(t: Translator, viewer: Principal, survey: SurveyDetail, *, tz: str) -> None:
     """The viewer's part: answer, see and change their answer, or why they cannot."""
-    if survey.status == "draft":
+    if survey.draft:
         return
     if not survey.accepting:
-        if survey.status == "open":  # not yet: past its window it would be "closed"
+        if survey.waiting_to_open:  # (past its window it would be closed)
             st.info(t("surveys.not_yet_open",
                       when=t.datetime(survey.opens_at, tz, "short")),
                     icon=":material/schedule:")
@@ -119,24 +119,22 @@ def my_answer(t: Translator, viewer: Principal, survey: SurveyDetail, *, tz: str
 def desk(t: Translator, viewer: Principal, survey: SurveyDetail, *, tz: str,
          buildings: dict) -> None:
     with st.expander(t("surveys.desk"), icon=":material/shield:",
-                     expanded=survey.status != "closed"):
+                     expanded=not survey.closed):
         c1, c2 = st.columns(2)
-        if survey.status == "draft" and c1.button(t("surveys.open"), type="primary",
-                                                  key=f"open_{survey.id}",
-                                                  disabled=not survey.questions):
+        if survey.openable and c1.button(t("surveys.open"), type="primary",
+                                         key=f"open_{survey.id}", disabled=not survey.questions):
             run_command(t, lambda: open_survey(actor=viewer, survey_id=survey.id),
                         "surveys.opened")
-        if survey.status == "open" and c1.button(t("surveys.close"), type="primary",
-                                                 key=f"close_{survey.id}",
-                                                 help=t("surveys.close_help")):
+        if survey.closable and c1.button(t("surveys.close"), type="primary",
+                                         key=f"close_{survey.id}", help=t("surveys.close_help")):
             run_command(t, lambda: close_survey(actor=viewer, survey_id=survey.id),
                         "surveys.closed")
-        if survey.status == "draft" and not survey.questions:
+        if survey.draft and not survey.questions:
             st.caption(t("surveys.add_questions_first"))
         if survey.editable:
             _details_form(t, viewer, survey, tz=tz, buildings=buildings)
             _questions(t, viewer, survey)
-        elif survey.status != "closed":
+        elif not survey.closed:
             st.caption(t("survey.questions_frozen"))
         if survey.accepting:
             _paper_answer(t, viewer, survey)

@@ -9,6 +9,7 @@ from core.voting.eligibility import is_verified  # on the roster, not erased: as
 from core.errors import Conflict, NotFound
 from core.principal import Principal
 from core.rows import community_row
+from core.surveys.lifecycle import SurveyStatus
 from db.engine import write_session
 from db.models import Resident, Survey, SurveyBuilding, SurveyOption, SurveyQuestion, SurveyResponse
 from db.models.base import utcnow
@@ -76,13 +77,13 @@ def in_scope(survey: Survey, buildings: list[int], resident: Row) -> bool:
 
 def lapsed(survey: Survey) -> bool:
     """Stored as open, but its window has ended (on the server's clock)."""
-    return survey.status == "open" and utcnow() >= survey.closes_at
+    return survey.status == SurveyStatus.OPEN and utcnow() >= survey.closes_at
 
 
 def status_of(survey: Survey) -> str:
     """The survey's status as its window makes it: an open survey whose closing time has
     passed is closed, whether or not anyone closed it (or the close is stored yet)."""
-    return "closed" if lapsed(survey) else survey.status
+    return SurveyStatus.CLOSED if lapsed(survey) else survey.status
 
 
 def close_lapsed(survey_ids: list[int]) -> None:
@@ -94,17 +95,19 @@ def close_lapsed(survey_ids: list[int]) -> None:
         return
     now = utcnow()
     with write_session() as s:
-        s.execute(update(Survey).where(col(Survey.id).in_(survey_ids), Survey.status == "open",
+        s.execute(update(Survey).where(col(Survey.id).in_(survey_ids),
+                                       Survey.status == SurveyStatus.OPEN,
                                        col(Survey.closes_at) <= now)
-                  .values(status="closed", closed_at=Survey.closes_at, updated_at=now))
+                  .values(status=SurveyStatus.CLOSED, closed_at=Survey.closes_at,
+                          updated_at=now))
 
 
 def taking_answers(survey: Survey) -> None:
     """Conflict unless the survey is open and inside its window (on the server's clock)."""
     status = status_of(survey)
-    if status == "closed":
+    if status == SurveyStatus.CLOSED:
         raise Conflict("survey.closed")
-    if status != "open" or utcnow() < survey.opens_at:
+    if status != SurveyStatus.OPEN or utcnow() < survey.opens_at:
         raise Conflict("survey.not_open")
 
 
@@ -114,7 +117,7 @@ def survey_or_none(s: Session, survey_id, viewer: Principal, *, staff: bool) -> 
         survey = load_survey(s, survey_id, viewer)
     except NotFound:
         return None
-    if survey.status == "draft" and not staff:
+    if survey.status == SurveyStatus.DRAFT and not staff:
         return None
     return survey
 

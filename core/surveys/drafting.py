@@ -15,8 +15,10 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_choice
+from core.surveys import lifecycle
 from core.surveys.common import (CHOICE_KINDS, QUESTION_KINDS, SCOPES, has_responses,
                                  load_survey, status_of)
+from core.surveys.lifecycle import SurveyStatus
 from core.text import aware_datetime, clean_text
 from db.engine import write_session
 from db.models import Building, Survey, SurveyBuilding, SurveyOption, SurveyQuestion
@@ -93,7 +95,7 @@ def _question(kind, prompt, options, required) -> tuple[str, str, list[str], boo
 
 def _editable(s: Session, survey: Survey) -> None:
     """Conflict unless the survey's questions may still change."""
-    if status_of(survey) == "closed":
+    if status_of(survey) == SurveyStatus.CLOSED:
         raise Conflict("survey.closed_no_changes")
     if has_responses(s, survey.id):
         raise Conflict("survey.questions_frozen")
@@ -161,14 +163,14 @@ def open_survey(*, actor: Principal, survey_id: int) -> None:
     require(actor, "survey.manage")
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True)
-        if survey.status != "draft":
+        if not lifecycle.can_move(survey.status, SurveyStatus.OPEN):
             raise Conflict("survey.not_draft")
         if survey.closes_at <= utcnow():
             raise Conflict("survey.closes_in_past")
         if s.exec(select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey.id)
                   .limit(1)).first() is None:
             raise Conflict("survey.no_questions")
-        survey.status, survey.opened_at = "open", utcnow()
+        survey.status, survey.opened_at = SurveyStatus.OPEN, utcnow()
         survey.updated_at = survey.opened_at
         record(s, actor=actor, action="survey.open", object_type="survey", object_id=survey.id)
 
@@ -179,9 +181,9 @@ def close_survey(*, actor: Principal, survey_id: int) -> None:
     require(actor, "survey.manage")
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True)
-        if status_of(survey) != "open":
+        if not lifecycle.can_move(status_of(survey), SurveyStatus.CLOSED):
             raise Conflict("survey.not_running")
-        survey.status, survey.closed_at = "closed", utcnow()
+        survey.status, survey.closed_at = SurveyStatus.CLOSED, utcnow()
         survey.updated_at = survey.closed_at
         record(s, actor=actor, action="survey.close", object_type="survey",
                object_id=survey.id)

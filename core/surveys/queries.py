@@ -7,21 +7,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.permissions import can, require
 from core.principal import Principal
+from core.surveys import lifecycle
 from core.surveys.answering import answers_of
 from core.surveys.common import (close_lapsed, in_scope, is_verified, lapsed, questions_of,
                                  roster_row, status_of, survey_or_none)
+from core.surveys.lifecycle import SurveyStatus
 from db.engine import read_session
 from db.models import Building, Proposal, Survey, SurveyBuilding, SurveyResponse
 from db.models.base import utcnow
 
 LIST_LIMIT = 100
-ORDER = {"open": 0, "draft": 1, "closed": 2}
+ORDER = {SurveyStatus.OPEN: 0, SurveyStatus.DRAFT: 1, SurveyStatus.CLOSED: 2}
 
 
 class OptionView(BaseModel):
@@ -51,6 +53,36 @@ class SurveySummary(BaseModel):
     for_me: bool  # the viewer is a verified resident of its scope
     answered: str | None  # the viewer's channel ("online" / "offline"), if answered
 
+    # What the lifecycle says about the status, so that pages ask instead of comparing.
+    @computed_field
+    @property
+    def draft(self) -> bool:
+        """Not opened yet: no answers, no results (staff only see it)."""
+        return self.status == SurveyStatus.DRAFT
+
+    @computed_field
+    @property
+    def closed(self) -> bool:
+        """Closed (by a moderator or its window): results for all, proposals can be made."""
+        return self.status == SurveyStatus.CLOSED
+
+    @computed_field
+    @property
+    def waiting_to_open(self) -> bool:
+        """Opened, but its window has not begun: not accepting answers yet."""
+        return self.status == SurveyStatus.OPEN and not self.accepting
+
+    @computed_field
+    @property
+    def openable(self) -> bool:
+        return lifecycle.can_move(self.status, SurveyStatus.OPEN)
+
+    @computed_field
+    @property
+    def closable(self) -> bool:
+        """Can be closed before the end of its window."""
+        return lifecycle.can_move(self.status, SurveyStatus.CLOSED)
+
 
 class LinkedProposal(BaseModel):
     id: int
@@ -70,7 +102,7 @@ class SurveyDetail(SurveySummary):
 
 
 def _accepting(survey: Survey) -> bool:
-    return status_of(survey) == "open" and survey.opens_at <= utcnow()
+    return status_of(survey) == SurveyStatus.OPEN and survey.opens_at <= utcnow()
 
 
 def list_surveys(*, viewer: Principal, limit: int = LIST_LIMIT) -> list[SurveySummary]:
@@ -81,7 +113,7 @@ def list_surveys(*, viewer: Principal, limit: int = LIST_LIMIT) -> list[SurveySu
     with read_session() as s:
         query = select(Survey).where(Survey.community_id == viewer.community_id)
         if not staff:
-            query = query.where(Survey.status != "draft")
+            query = query.where(Survey.status != SurveyStatus.DRAFT)
         surveys = s.exec(query.order_by(col(Survey.closes_at).desc()).limit(limit)).all()
         ids = [x.id for x in surveys]
         counts = dict(s.exec(select(SurveyResponse.survey_id, func.count())
@@ -113,7 +145,7 @@ def list_surveys(*, viewer: Principal, limit: int = LIST_LIMIT) -> list[SurveySu
 def _order(x: SurveySummary) -> tuple:
     """Open, then drafts, each closing soonest first; then closed ones, newest first."""
     when = x.closes_at.timestamp()
-    return ORDER[x.status], -when if x.status == "closed" else when
+    return ORDER[x.status], -when if x.closed else when
 
 
 def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
@@ -143,7 +175,7 @@ def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
                                   Proposal.community_id == survey.community_id)
                            .order_by(col(Proposal.id))).all()
         status = status_of(survey)
-        editable = status != "closed" and not sum(counts.values())
+        editable = status != SurveyStatus.CLOSED and not sum(counts.values())
     if status != survey.status:  # open, past its window: store the close
         close_lapsed([survey.id])
     verified = is_verified(resident)

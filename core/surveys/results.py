@@ -25,6 +25,7 @@ from core.principal import Principal
 from core.spreadsheet import csv_bytes
 from core.surveys.answering import RATINGS
 from core.surveys.common import load_survey, questions_of, status_of
+from core.surveys.lifecycle import SurveyStatus
 from core.surveys.privacy import K, hidden_groups, publishable
 from db.engine import read_session
 from db.models import Building, Resident, Survey, SurveyAnswer, SurveyResponse
@@ -94,9 +95,9 @@ def _visible_survey(s: Session, viewer: Principal, survey_id) -> Survey:
     staff and researchers; a draft has none."""
     survey = load_survey(s, survey_id, viewer)
     status = status_of(survey)
-    if status == "draft":
+    if status == SurveyStatus.DRAFT:
         raise NotFound("error.not_found")
-    if status == "open" and not can(viewer, "survey.analyse"):
+    if status == SurveyStatus.OPEN and not can(viewer, "survey.analyse"):
         raise Conflict("survey.results_after_close")
     return survey
 
@@ -264,7 +265,7 @@ def text_answers(*, viewer: Principal, survey_id: int) -> list[TextAnswer]:
     require(viewer, "survey.read_text")
     with read_session() as s:
         survey = load_survey(s, survey_id, viewer)
-        if survey.status == "draft":  # (a draft never lapses)
+        if survey.status == SurveyStatus.DRAFT:  # (a draft never lapses)
             raise NotFound("error.not_found")
         questions = {q.id: q for q, _ in questions_of(s, survey.id) if q.kind == "text"}
         rows = s.exec(select(SurveyAnswer.id, SurveyAnswer.question_id, SurveyAnswer.text)

@@ -1,5 +1,6 @@
 """From a finished survey to proposals: a moderator turns a need the answers share into a
-proposal (or need) that links back to the survey, and enters the usual lifecycle."""
+proposal (or need) that links back to the survey, and enters the usual lifecycle (through
+the proposal lifecycle's gate, as the survey mover)."""
 from __future__ import annotations
 
 from sqlmodel import col, select
@@ -8,12 +9,14 @@ from core.audit import record
 from core.errors import Conflict
 from core.permissions import can, require
 from core.principal import Principal
-from core.proposals.commands import clean_proposal
+from core.proposals.commands import clean_proposal, move_proposal
+from core.proposals.lifecycle import Mover, ProposalStatus
 from core.rows import community_choice
 from core.surveys.common import load_survey, status_of, survey_or_none
+from core.surveys.lifecycle import SurveyStatus
 from core.surveys.queries import LinkedProposal
 from db.engine import read_session, write_session
-from db.models import Building, Proposal, ProposalFollow, ProposalStatusChange
+from db.models import Building, Proposal, ProposalFollow
 
 
 def make_proposal(*, actor: Principal, survey_id: int, title: str, body: str, category: str,
@@ -24,17 +27,14 @@ def make_proposal(*, actor: Principal, survey_id: int, title: str, body: str, ca
     title, body = clean_proposal(kind=kind, category=category, title=title, body=body)
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True, shared=True)
-        if status_of(survey) != "closed":  # closed by a moderator or by its window
+        if status_of(survey) != SurveyStatus.CLOSED:  # closed by a moderator or its window
             raise Conflict("survey.not_closed")
         if building_id is not None:
             community_choice(s, Building, building_id, actor, field="building")
         proposal = Proposal(community_id=actor.community_id, kind=kind, title=title, body=body,
                             category=category, building_id=building_id,
                             author_id=actor.user_id, survey_id=survey.id)
-        s.add(proposal)
-        s.flush()
-        s.add(ProposalStatusChange(proposal_id=proposal.id, from_status=None,
-                                   to_status="submitted", by_user_id=actor.user_id))
+        move_proposal(s, proposal, ProposalStatus.SUBMITTED, actor=actor, by=Mover.SURVEY)
         s.add(ProposalFollow(proposal_id=proposal.id, user_id=actor.user_id))
         record(s, actor=actor, action="survey.make_proposal", object_type="proposal",
                object_id=proposal.id, payload={"survey": survey.id, "kind": kind,

@@ -1,12 +1,23 @@
 """Needs surveys: moderators ask residents of the community or some buildings a few
 questions; each roster resident answers once (online, or on paper entered by a moderator)."""
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from db.models.base import created_at_field, fk
 
-SURVEY_STATUSES = ("draft", "open", "closed")
+
+class SurveyStatus(StrEnum):
+    """A survey's stored status. Declared beside the table because db may not import core;
+    core/surveys/lifecycle.py re-exports it with the moves."""
+
+    DRAFT = "draft"
+    OPEN = "open"  # takes answers between opens_at and closes_at
+    CLOSED = "closed"
+
+
+SURVEY_STATUSES = tuple(SurveyStatus)
 QUESTION_KINDS = ("single", "multiple", "rating", "ranking", "text")
 
 
@@ -17,7 +28,7 @@ class Survey(SQLModel, table=True):
     intro: str = Field(default="", max_length=5000)
     # "community", or "buildings" with the buildings listed in SurveyBuilding.
     scope: str = Field(default="community", max_length=16)
-    status: str = Field(default="draft", max_length=16)
+    status: str = Field(default=SurveyStatus.DRAFT, max_length=16)
     opens_at: datetime
     closes_at: datetime
     created_by: int = fk("user.id")

@@ -364,6 +364,17 @@ def test_a_proposal_from_a_survey_past_its_window_before_anyone_looks(moderator)
     assert count(Proposal, Proposal.survey_id == sv["id"]) == 1
 
 
+def test_a_proposal_from_a_survey_enters_the_lifecycle_through_its_gate(moderator, resident):
+    sv = make_survey(moderator)
+    end_window(sv["id"])
+    proposal_id = make_proposal(actor=moderator, survey_id=sv["id"], title="楼道照明改造",
+                                body="调查显示大家最需要楼道照明。", category="facilities")
+    p = get_proposal(viewer=resident, proposal_id=proposal_id)
+    assert [(h.from_status, h.to_status, h.by_system) for h in p.history] == \
+        [(None, "submitted", False)]
+    assert p.status == "submitted" and p.counting_to_threshold and p.survey_id == sv["id"]
+
+
 def test_an_open_survey_before_its_window_is_open_but_not_accepting(moderator, resident):
     sv = make_survey(moderator, opens_at=soon(30), closes_at=soon(90))
     shown = get_survey(viewer=resident, survey_id=sv["id"])
@@ -1030,3 +1041,17 @@ def test_ones_own_answers_are_in_the_data_export(moderator, resident):
     assert {r["title"] for r in rows} == {TITLE}
     assert [r["label"] for r in rows if r["position"] == "4"] == ["路灯", "电梯", "长椅"]
     assert [r["text"] for r in rows if r["position"] == "5"] == ["多装几盏灯"]
+
+
+@pytest.mark.parametrize("status", ["draft", "open", "closed"])
+@pytest.mark.parametrize("accepting", [False, True])
+def test_a_surveys_flags_say_what_its_status_allows(status, accepting):
+    """The flags say what the survey page used to compute from the status itself."""
+    from core.surveys import SurveySummary
+
+    x = SurveySummary(id=1, title="需求调查", status=status, scope="community", buildings=[],
+                      opens_at=utcnow(), closes_at=utcnow(), responses=0, accepting=accepting,
+                      for_me=True, answered=None)
+    assert (x.draft, x.closed) == (status == "draft", status == "closed")
+    assert x.waiting_to_open == (status == "open" and not accepting)
+    assert (x.openable, x.closable) == (status == "draft", status == "open")

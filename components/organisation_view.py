@@ -15,8 +15,7 @@ from core.organisations import (ActivityView, OrganisationDetail, find_coordinat
                                 find_people)
 from core.organisations.activities import (cancel_activity, cancel_signup, post_activity,
                                            sign_up)
-from core.organisations.hours import (RECORD_WINDOW, correct_hours, record_hours_for,
-                                      record_my_hours)
+from core.organisations.hours import correct_hours, record_hours_for, record_my_hours
 from core.organisations.manage import (appoint_coordinator, edit_organisation,
                                        remove_coordinator, set_organisation_active)
 from core.organisations.membership import decide_request, leave_organisation, request_to_join
@@ -71,19 +70,19 @@ def organisation_page(t: Translator, viewer: Principal, o: OrganisationDetail, *
 def _my_membership(t: Translator, viewer: Principal, o: OrganisationDetail) -> None:
     if not can(viewer, "organisation.join") or viewer.resident_id is None:
         return
-    if o.my_status == "accepted":
+    if o.is_member:
         st.success(t("organisations.you_coordinate" if o.my_role == "coordinator"
                      else "organisations.you_are_member"), icon=":material/group:")
         if st.button(t("organisations.leave"), key="org_leave"):
             run_command(t, lambda: leave_organisation(actor=viewer, organisation_id=o.id),
                         "organisations.left")
-    elif o.my_status == "requested":
+    elif o.request_pending:
         st.info(t("organisations.you_requested"), icon=":material/hourglass_top:")
         if st.button(t("organisations.withdraw_request"), key="org_withdraw"):
             run_command(t, lambda: leave_organisation(actor=viewer, organisation_id=o.id),
                         "organisations.request_withdrawn")
     elif o.active:
-        if o.my_status == "declined":
+        if o.was_declined:
             st.caption(t("organisations.was_declined"))
         with st.form("org_join"):
             message = st.text_area(t("field_name.join_message"), max_chars=500,
@@ -130,10 +129,6 @@ def _activity(t: Translator, viewer: Principal, o: OrganisationDetail, a: Activi
             _activity_desk(t, viewer, o, a, now)
 
 
-def _recordable(a: ActivityView, now: datetime) -> bool:
-    return a.cancelled_at is None and a.starts_at <= now <= a.ends_at + RECORD_WINDOW
-
-
 def _my_place(t: Translator, viewer: Principal, o: OrganisationDetail, a: ActivityView,
               now: datetime) -> None:
     if not can(viewer, "organisation.volunteer") or viewer.resident_id is None:
@@ -150,7 +145,7 @@ def _my_place(t: Translator, viewer: Principal, o: OrganisationDetail, a: Activi
                                     type="primary", icon=":material/how_to_reg:"):
             run_command(t, lambda: sign_up(actor=viewer, activity_id=a.id),
                         "organisations.signed_up_ok")
-    elif a.my_signup and _recordable(a, now):
+    elif a.my_signup and a.recordable:
         with st.form(f"my_hours_{a.id}"):
             hours = st.number_input(t("field_name.hours"), min_value=0.25, max_value=24.0,
                                     value=None, step=0.5, key=f"my_hours_value_{a.id}",
@@ -180,7 +175,7 @@ def _activity_desk(t: Translator, viewer: Principal, o: OrganisationDetail, a: A
                     "hours": st.column_config.NumberColumn(t("field_name.hours"))})
         else:
             st.caption(t("organisations.nobody_yet"))
-        if _recordable(a, now):
+        if a.recordable:
             _record_for_others(t, viewer, o, a, records)
         if a.cancelled_at is None and not records:
             with st.form(f"cancel_activity_{a.id}"):

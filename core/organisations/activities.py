@@ -20,6 +20,7 @@ from core.audit import record
 from core.errors import Conflict, InvalidInput
 from core.organisations.common import (activity_for_update, organisation_for_update,
                                        require_active, require_coordinator, verified_resident)
+from core.organisations.lifecycle import SignupStatus
 from core.permissions import require
 from core.principal import Principal
 from core.text import aware_datetime, clean_text
@@ -113,18 +114,18 @@ def sign_up(*, actor: Principal, activity_id: int) -> None:
         if utcnow() >= activity.starts_at:
             raise Conflict("activity.started")
         row = _signup(s, activity.id, resident.id)
-        if row is not None and row.status == "signed_up":
+        if row is not None and row.status == SignupStatus.SIGNED_UP:
             raise Conflict("activity.already_signed_up")
         if activity.capacity is not None:
             taken = s.exec(select(func.count()).select_from(ActivitySignup).where(
                 ActivitySignup.activity_id == activity.id,
-                ActivitySignup.status == "signed_up")).one()
+                ActivitySignup.status == SignupStatus.SIGNED_UP)).one()
             if taken >= activity.capacity:
                 raise Conflict("activity.full")
         if row is None:
             row = ActivitySignup(activity_id=activity.id, resident_id=resident.id)
             s.add(row)
-        row.user_id, row.status, row.created_at = actor.user_id, "signed_up", utcnow()
+        row.user_id, row.status, row.created_at = actor.user_id, SignupStatus.SIGNED_UP, utcnow()
         record(s, actor=actor, action="organisation.sign_up", object_type="activity",
                object_id=activity.id)
 
@@ -135,10 +136,10 @@ def cancel_signup(*, actor: Principal, activity_id: int) -> None:
     with write_session() as s:
         activity, _, _ = activity_for_update(s, activity_id, actor)
         row = _signup(s, activity.id, actor.resident_id) if actor.resident_id else None
-        if row is None or row.status != "signed_up":
+        if row is None or row.status != SignupStatus.SIGNED_UP:
             raise Conflict("activity.not_signed_up")
         if utcnow() >= activity.starts_at:
             raise Conflict("activity.started")
-        row.status = "cancelled"
+        row.status = SignupStatus.CANCELLED
         record(s, actor=actor, action="organisation.cancel_signup", object_type="activity",
                object_id=activity.id)

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.organisations.lifecycle import MembershipStatus
 from core.permissions import can
 from core.principal import Principal
 from core.rows import community_row, community_row_for_update
@@ -77,7 +78,7 @@ def is_coordinator(s: Session, organisation_id: int, resident_id: int | None) ->
         OrganisationMember.organisation_id == organisation_id,
         OrganisationMember.resident_id == resident_id,
         OrganisationMember.role == "coordinator",
-        OrganisationMember.status == "accepted")).first() is not None
+        OrganisationMember.status == MembershipStatus.ACCEPTED)).first() is not None
 
 
 def require_coordinator(s: Session, organisation: Organisation, actor: Principal) -> None:

@@ -32,6 +32,7 @@ from core.errors import Conflict, InvalidInput
 from core.organisations.common import (account_of, activity_for_update, check_hours,
                                        check_hours_fit, require_active, require_coordinator,
                                        verified_resident)
+from core.organisations.lifecycle import SignupStatus
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
@@ -43,6 +44,13 @@ from db.models.base import utcnow
 
 RECORD_WINDOW = timedelta(days=30)  # after the activity ended
 OBJECT_TYPE = "organisation_activity"
+
+
+def hours_recordable(activity, now) -> bool:
+    """Attendance and hours can be recorded at `now`: the activity is not cancelled, has
+    started, and ended at most RECORD_WINDOW ago (what _recordable enforces)."""
+    return activity.cancelled_at is None and \
+        activity.starts_at <= now <= activity.ends_at + RECORD_WINDOW
 
 
 def _recordable(activity: OrganisationActivity) -> None:
@@ -81,7 +89,7 @@ def record_my_hours(*, actor: Principal, activity_id: int, hours: float) -> None
         resident = verified_resident(s, actor, lock=True)
         signup = s.exec(select(ActivitySignup.id).where(
             ActivitySignup.activity_id == activity.id, ActivitySignup.resident_id == resident.id,
-            ActivitySignup.status == "signed_up")).first()
+            ActivitySignup.status == SignupStatus.SIGNED_UP)).first()
         if signup is None:
             raise Conflict("activity.not_signed_up")
         _recordable(activity)

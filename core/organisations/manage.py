@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from core.audit import record
 from core.errors import Conflict, InvalidInput
 from core.organisations.common import account_of, organisation_for_update
+from core.organisations.lifecycle import MembershipStatus
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_choice
@@ -72,7 +73,8 @@ def create_organisation(*, actor: Principal, name: str, kind: str, purpose: str,
         s.flush()
         resident, user_id, _ = _coordinator(s, organisation.id, coordinator_resident_id, actor)
         s.add(OrganisationMember(organisation_id=organisation.id, resident_id=resident.id,
-                                 user_id=user_id, role="coordinator", status="accepted",
+                                 user_id=user_id, role="coordinator",
+                                 status=MembershipStatus.ACCEPTED,
                                  decided_by=actor.user_id, decided_at=utcnow()))
         record(s, actor=actor, action="organisation.create", object_type="organisation",
                object_id=organisation.id,
@@ -102,13 +104,15 @@ def appoint_coordinator(*, actor: Principal, organisation_id: int, resident_id: 
     with write_session() as s:
         organisation, _ = organisation_for_update(s, organisation_id, actor)
         resident, user_id, member = _coordinator(s, organisation.id, resident_id, actor)
-        if member is not None and member.role == "coordinator" and member.status == "accepted":
+        if member is not None and member.role == "coordinator" \
+                and member.status == MembershipStatus.ACCEPTED:
             raise Conflict("organisation.already_coordinator")
         if member is None:
             member = OrganisationMember(organisation_id=organisation.id,
                                         resident_id=resident.id)
             s.add(member)
-        member.user_id, member.role, member.status = user_id, "coordinator", "accepted"
+        member.user_id, member.role = user_id, "coordinator"
+        member.status = MembershipStatus.ACCEPTED
         member.decided_by, member.decided_at = actor.user_id, utcnow()
         record(s, actor=actor, action="organisation.appoint_coordinator",
                object_type="organisation", object_id=organisation.id,
@@ -124,7 +128,7 @@ def remove_coordinator(*, actor: Principal, organisation_id: int, resident_id: i
         coordinators = s.exec(select(OrganisationMember).where(
             OrganisationMember.organisation_id == organisation.id,
             OrganisationMember.role == "coordinator",
-            OrganisationMember.status == "accepted")).all()
+            OrganisationMember.status == MembershipStatus.ACCEPTED)).all()
         member = next((m for m in coordinators if m.resident_id == resident_id), None)
         if member is None:
             raise InvalidInput("organisation.not_a_coordinator", field="coordinator")

@@ -13,8 +13,10 @@ from sqlmodel import col, select
 
 from core.audit import record
 from core.errors import Conflict, NotFound
+from core.organisations import lifecycle
 from core.organisations.common import (organisation_for_update, require_active,
                                        require_coordinator, verified_resident)
+from core.organisations.lifecycle import MembershipStatus
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_row
@@ -39,15 +41,16 @@ def request_to_join(*, actor: Principal, organisation_id: int, message: str | No
         member = s.exec(select(OrganisationMember).where(
             OrganisationMember.organisation_id == organisation.id,
             OrganisationMember.resident_id == resident.id)).first()
-        if member is not None and member.status == "requested":
+        if member is not None and member.status == MembershipStatus.REQUESTED:
             raise Conflict("organisation.already_requested")
-        if member is not None and member.status == "accepted":
+        if member is not None and member.status == MembershipStatus.ACCEPTED:
             raise Conflict("organisation.already_member")
         if member is None:
             member = OrganisationMember(organisation_id=organisation.id,
                                         resident_id=resident.id)
             s.add(member)
-        member.user_id, member.role, member.status = actor.user_id, "member", "requested"
+        member.user_id, member.role = actor.user_id, "member"
+        member.status = MembershipStatus.REQUESTED
         member.message, member.decided_by, member.decided_at = message, None, None
         member.created_at = utcnow()
         record(s, actor=actor, action="organisation.request", object_type="organisation",
@@ -63,7 +66,7 @@ def leave_organisation(*, actor: Principal, organisation_id: int) -> str:
         member = s.exec(select(OrganisationMember).where(
             OrganisationMember.organisation_id == organisation.id,
             OrganisationMember.resident_id == actor.resident_id,
-            col(OrganisationMember.status).in_(("requested", "accepted")))).first() \
+            col(OrganisationMember.status).in_(lifecycle.CURRENT))).first() \
             if actor.resident_id is not None else None
         if member is None:
             raise Conflict("organisation.not_a_member")
@@ -71,12 +74,12 @@ def leave_organisation(*, actor: Principal, organisation_id: int) -> str:
             others = s.exec(select(OrganisationMember.id).where(
                 OrganisationMember.organisation_id == organisation.id,
                 OrganisationMember.role == "coordinator",
-                OrganisationMember.status == "accepted",
+                OrganisationMember.status == MembershipStatus.ACCEPTED,
                 OrganisationMember.id != member.id)).first()
             if others is None:
                 raise Conflict("organisation.last_coordinator")
         previous = member.status
-        member.status, member.role = "left", "member"
+        member.status, member.role = MembershipStatus.LEFT, "member"
         record(s, actor=actor, action="organisation.leave", object_type="organisation",
                object_id=organisation.id, payload={"was": previous})
         return member.status
@@ -91,9 +94,9 @@ def decide_request(*, actor: Principal, request_id: int, accept: bool) -> None:
         organisation = community_row(s, Organisation, member.organisation_id, actor)
         require_coordinator(s, organisation, actor)
         require_active(s.get(Actor, organisation.actor_id))
-        if member.status != "requested":
+        if member.status != MembershipStatus.REQUESTED:
             raise Conflict("organisation.request_already_decided")
-        member.status = "accepted" if accept else "declined"
+        member.status = MembershipStatus.ACCEPTED if accept else MembershipStatus.DECLINED
         member.decided_by, member.decided_at = actor.user_id, utcnow()
         record(s, actor=actor, action="organisation.decide_request",
                object_type="organisation", object_id=organisation.id,

@@ -21,11 +21,13 @@ from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.organisations.common import require_coordinator
+from core.organisations.hours import hours_recordable
+from core.organisations.lifecycle import MembershipStatus, SignupStatus
 from core.permissions import can, require
 from core.principal import Principal
 from core.rows import community_row
@@ -68,6 +70,7 @@ class ActivityView(BaseModel):
     hours: float
     my_signup: bool  # the viewer holds a place
     my_hours: float | None  # the viewer's recorded hours
+    recordable: bool = False  # attendance and hours can be recorded now
 
 
 class Attendee(BaseModel):
@@ -119,6 +122,24 @@ class OrganisationDetail(OrganisationSummary):
     records: list[RecordView]
     totals: list[VolunteerTotal]  # hours per volunteer, most first
 
+    # The viewer's membership, so that pages ask instead of comparing statuses.
+    @computed_field
+    @property
+    def is_member(self) -> bool:
+        """The viewer is an accepted member (a coordinator too)."""
+        return self.my_status == MembershipStatus.ACCEPTED
+
+    @computed_field
+    @property
+    def request_pending(self) -> bool:
+        """The viewer asked to join and nobody has decided yet."""
+        return self.my_status == MembershipStatus.REQUESTED
+
+    @computed_field
+    @property
+    def was_declined(self) -> bool:
+        return self.my_status == MembershipStatus.DECLINED
+
 
 def _name():
     """A person's shown name: their account's display name, or the roster name."""
@@ -151,7 +172,7 @@ def list_organisations(*, viewer: Principal, include_inactive: bool = False
             return []
         members = dict(s.exec(select(OrganisationMember.organisation_id, func.count())
                               .where(col(OrganisationMember.organisation_id).in_(ids),
-                                     OrganisationMember.status == "accepted")
+                                     OrganisationMember.status == MembershipStatus.ACCEPTED)
                               .group_by(OrganisationMember.organisation_id)).all())
         coordinators = defaultdict(list)
         for organisation_id, name in s.exec(
@@ -159,7 +180,7 @@ def list_organisations(*, viewer: Principal, include_inactive: bool = False
                 .join(User, User.id == OrganisationMember.user_id, isouter=True)
                 .where(col(OrganisationMember.organisation_id).in_(ids),
                        OrganisationMember.role == "coordinator",
-                       OrganisationMember.status == "accepted")
+                       OrganisationMember.status == MembershipStatus.ACCEPTED)
                 .order_by(col(OrganisationMember.id))).all():
             coordinators[organisation_id].append(name or None)
         upcoming = dict(s.exec(select(OrganisationActivity.organisation_id, func.count())
@@ -212,7 +233,7 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
             .join(Resident, Resident.id == ActivitySignup.resident_id)
             .join(OrganisationActivity, OrganisationActivity.id == ActivitySignup.activity_id))
             .where(OrganisationActivity.organisation_id == organisation.id,
-                   ActivitySignup.status == "signed_up")
+                   ActivitySignup.status == SignupStatus.SIGNED_UP)
             .order_by(col(ActivitySignup.created_at), col(ActivitySignup.id))).all()
         records = s.exec(_people(
             select(VolunteerRecord, _name(), Building.code, col(User.id).is_not(None))
@@ -224,11 +245,11 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
     mine = next((m for m, *_ in memberships if viewer.resident_id is not None
                  and m.resident_id == viewer.resident_id), None)
     coordinates = staff or (mine is not None and mine.role == "coordinator"
-                            and mine.status == "accepted" and can(viewer,
-                                                                  "organisation.coordinate"))
-    accepted = [m for m, *_ in memberships if m.status == "accepted"]
+                            and mine.status == MembershipStatus.ACCEPTED
+                            and can(viewer, "organisation.coordinate"))
+    accepted = [m for m, *_ in memberships if m.status == MembershipStatus.ACCEPTED]
     coordinator_names = [name for m, name, *_ in memberships
-                         if m.status == "accepted" and m.role == "coordinator"]
+                         if m.status == MembershipStatus.ACCEPTED and m.role == "coordinator"]
 
     signed = defaultdict(int)
     my_signups = set()
@@ -254,7 +275,8 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
             starts_at=a.starts_at, ends_at=a.ends_at, capacity=a.capacity,
             cancelled_at=a.cancelled_at, cancelled_reason=a.cancelled_reason,
             signed_up=signed[a.id], attended=attended[a.id], hours=round(hours[a.id], 2),
-            my_signup=a.id in my_signups, my_hours=my_hours.get(a.id))
+            my_signup=a.id in my_signups, my_hours=my_hours.get(a.id),
+            recordable=hours_recordable(a, now))
 
     tz = ZoneInfo(timezone)
     by_month: dict[str, float] = {}
@@ -281,9 +303,11 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
         hours_by_month=[{"month": m, "hours": round(h, 2)} for m, h in sorted(by_month.items())],
         my_status=mine.status if mine else None, my_role=mine.role if mine else None,
         coordinates=coordinates,
-        pending=[member(*row) for row in memberships if row[0].status == "requested"]
+        pending=[member(*row) for row in memberships
+                 if row[0].status == MembershipStatus.REQUESTED]
         if coordinates else [],
-        members_list=[member(*row) for row in memberships if row[0].status == "accepted"]
+        members_list=[member(*row) for row in memberships
+                      if row[0].status == MembershipStatus.ACCEPTED]
         if coordinates else [],
         signups=[SignupView(activity_id=a, resident_id=rid, name=name or None, building=code,
                             has_account=bool(acc)) for a, rid, name, code, acc in signups]

@@ -2,6 +2,7 @@
 responsibility board lists them) with a public page, members, coordinators, activities,
 sign-ups, attendance and volunteer hours."""
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -9,7 +10,25 @@ from db.models.base import created_at_field, fk
 
 ORGANISATION_KINDS = ("social_organisation", "volunteer_team")  # the Actor kinds they take
 MEMBER_ROLES = ("member", "coordinator")
-MEMBERSHIP_STATUSES = ("requested", "accepted", "declined", "left")
+
+
+class MembershipStatus(StrEnum):
+    """A resident's request to join and, once accepted, membership. Declared beside the
+    table because db may not import core; core/organisations/lifecycle.py re-exports it."""
+
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    LEFT = "left"
+
+
+class SignupStatus(StrEnum):
+    SIGNED_UP = "signed_up"
+    CANCELLED = "cancelled"
+
+
+MEMBERSHIP_STATUSES = tuple(MembershipStatus)
+SIGNUP_STATUSES = tuple(SignupStatus)
 
 
 class Organisation(SQLModel, table=True):
@@ -32,7 +51,7 @@ class OrganisationMember(SQLModel, table=True):
     resident_id: int = fk("resident.id")
     user_id: int | None = fk("user.id", nullable=True)
     role: str = Field(default="member", max_length=16)
-    status: str = Field(default="requested", max_length=16)
+    status: str = Field(default=MembershipStatus.REQUESTED, max_length=16)
     message: str = Field(default="", max_length=500)
     decided_by: int | None = fk("user.id", nullable=True, index=False)
     decided_at: datetime | None = Field(default=None)
@@ -60,7 +79,7 @@ class ActivitySignup(SQLModel, table=True):
     activity_id: int = fk("organisationactivity.id")
     resident_id: int = fk("resident.id")
     user_id: int | None = fk("user.id", nullable=True, index=False)
-    status: str = Field(default="signed_up", max_length=16)  # or "cancelled"
+    status: str = Field(default=SignupStatus.SIGNED_UP, max_length=16)
     created_at: datetime = created_at_field()
 
 

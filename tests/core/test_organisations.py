@@ -1010,3 +1010,26 @@ def test_a_residents_download_and_deletion_cover_their_volunteering(people, team
     assert "1.5" in files["volunteer_hours.csv"]
     delete_account(actor=resident, confirm_username="resident1")
     assert member_row(team["id"], resident.resident_id).message == ""
+
+
+def test_the_read_model_says_where_the_viewer_stands_and_when_hours_can_be_recorded(people,
+                                                                                    team):
+    resident = people["resident"]
+
+    def page():
+        return get_organisation(viewer=resident, organisation_id=team["id"])
+
+    assert not (page().is_member or page().request_pending or page().was_declined)
+    request_to_join(actor=resident, organisation_id=team["id"])
+    assert page().request_pending and not page().is_member
+    request = member_row(team["id"], resident.resident_id).id
+    decide_request(actor=team["coordinator"], request_id=request, accept=False)
+    assert page().was_declined and not page().request_pending
+    request_to_join(actor=resident, organisation_id=team["id"])
+    decide_request(actor=team["coordinator"], request_id=request, accept=True)
+    assert page().is_member
+    ahead, under_way, long_ago = (post(team["coordinator"], team["id"], start=start)
+                                  for start in (24, -1, -1))
+    move(long_ago, start=-24 * 40)  # ended more than the 30 days' window ago
+    shown = {a.id: a.recordable for a in page().upcoming_activities + page().past_activities}
+    assert shown == {ahead: False, under_way: True, long_ago: False}

@@ -20,9 +20,10 @@ from core.surveys.to_proposal import make_proposal, proposals_from_survey
 __all__ = ["CHOICE_KINDS", "CROSS_DIMENSIONS", "K", "MAX_OPTIONS", "MAX_QUESTIONS",
            "QUESTION_KINDS", "SCOPES", "SURVEY_STATUSES", "TEXT_MAX", "CrossTab", "CrossTabRow",
            "LinkedProposal", "OptionView", "QuestionResult", "QuestionView", "SurveyDetail",
-           "SurveyResults", "SurveyStatus", "SurveySummary", "TextAnswer", "add_question", "answer_survey",
-           "clean_answers", "close_survey", "correct_paper_answer", "create_survey",
-           "cross_tab", "edit_answer", "edit_question", "enter_paper_answer", "get_survey",
-           "hidden_groups", "lifecycle", "list_surveys", "make_proposal", "open_survey",
-           "paper_answer_of", "proposals_from_survey", "publishable", "remove_question",
-           "survey_results", "text_answers", "text_answers_csv", "update_survey"]
+           "SurveyResults", "SurveyStatus", "SurveySummary", "TextAnswer", "add_question",
+           "answer_survey", "clean_answers", "close_survey", "correct_paper_answer",
+           "create_survey", "cross_tab", "edit_answer", "edit_question", "enter_paper_answer",
+           "get_survey", "hidden_groups", "lifecycle", "list_surveys", "make_proposal",
+           "open_survey", "paper_answer_of", "proposals_from_survey", "publishable",
+           "remove_question", "survey_results", "text_answers", "text_answers_csv",
+           "update_survey"]

@@ -280,9 +280,9 @@ def test_minutes_never_send_a_decided_proposal_back(people):
     from core.proposals.commands import change_status, submit_proposal
 
     moderator = people["moderator"]
-    proposals = [submit_proposal(actor=people["resident"], kind="proposal", title=f"加装电梯方案{i}",
-                                 body="六层老楼加装电梯，费用按楼层分摊。", category="facilities")
-                 for i in range(2)]
+    proposals = [submit_proposal(actor=people["resident"], kind="proposal",
+                                 title=f"加装电梯方案{i}", category="facilities",
+                                 body="六层老楼加装电梯，费用按楼层分摊。") for i in range(2)]
     for proposal_id in proposals:
         change_status(actor=moderator, proposal_id=proposal_id, to_status="open_for_discussion")
     hearing_id = new_hearing(moderator, proposal_ids=proposals)
@@ -306,8 +306,9 @@ def test_a_hearing_moves_its_proposals_through_their_lifecycle(people):
     from core.proposals.commands import change_status, submit_proposal
 
     moderator = people["moderator"]
-    proposal_id = submit_proposal(actor=people["resident"], kind="proposal", title="加装电梯方案",
-                                  body="六层老楼加装电梯，费用按楼层分摊。", category="facilities")
+    proposal_id = submit_proposal(actor=people["resident"], kind="proposal",
+                                  title="加装电梯方案", body="六层老楼加装电梯，费用按楼层分摊。",
+                                  category="facilities")
     change_status(actor=moderator, proposal_id=proposal_id, to_status="open_for_discussion")
     hearing_id = new_hearing(moderator, proposal_ids=[proposal_id])
     with read_session() as s:

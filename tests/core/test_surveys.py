@@ -368,7 +368,8 @@ def test_a_proposal_from_a_survey_enters_the_lifecycle_through_its_gate(moderato
     sv = make_survey(moderator)
     end_window(sv["id"])
     proposal_id = make_proposal(actor=moderator, survey_id=sv["id"], title="楼道照明改造",
-                                body="调查显示大家最需要楼道照明。", category="facilities")
+                                body="调查显示大家最需要楼道照明。",
+                                category="facilities")
     p = get_proposal(viewer=resident, proposal_id=proposal_id)
     assert [(h.from_status, h.to_status, h.by_system) for h in p.history] == \
         [(None, "submitted", False)]

@@ -32,9 +32,11 @@ Where we choose, and why:
 - A ballot that approves nothing is not counted among the n voters: its share could never be
   spent, so the result does not depend on blank ballots.
 
-Speed: a round's outcome stays the same over a range of shares. Each round also returns the
-share up to which all its decisions provably hold (every amount a voter holds is affine in the
-share, so each decision flips at a computable share), and Add1 skips the rounds in between.
+Speed: every amount a voter holds in a round is affine in the share, so each decision of a
+round (who pays all they hold, who can afford a project, which project wins) flips at a share
+that can be computed. A round therefore says up to which share its outcome provably stays the
+same, and Add1 skips the rounds in between; and the next round starts from the last step of
+the one before whose decisions, and all before it, still hold at its share.
 """
 from __future__ import annotations
 
@@ -62,12 +64,15 @@ def equal_shares_outcome(costs: dict[str, int], budget: int,
     poll = _Poll(costs, approvals)
     approved = [j for j, votes in enumerate(poll.votes) if votes]
     share = budget // poll.voters if poll.voters else 0
-    chosen, until = poll.round(share)
+    last = _Round(poll, share)
+    chosen, until = last.run()
     if sum(poll.cost[j] for j in approved) > budget:
-        # Only shares where a decision of the round can change need a round of their own.
+        # Only shares where a decision of the round can change need a round of their own, and
+        # it starts from the last step of the round before whose decisions still hold there.
         while until is not None:
             nxt = max(share + 1, math.ceil(until))
-            raised, raised_until = poll.round(nxt)
+            last = last.resumed(nxt) or _Round(poll, nxt)
+            raised, raised_until = last.run()
             if sum(poll.cost[j] for j in raised) > budget:
                 share = nxt - 1  # its outcome is `chosen`: nothing changes before `until`
                 break
@@ -130,7 +135,21 @@ class _Poll:
     def round(self, share: int | Fraction) -> tuple[list[int], Fraction | None]:
         """The projects a round at `share` funds, in the order chosen, and `until`: rounds at
         every share in [share, until) fund the same (None: at every larger share)."""
-        return _Round(self, Fraction(share)).run()
+        return _Round(self, share).run()
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A round's state before one of its steps (each list and dict its own copy)."""
+    share: Fraction
+    room: tuple[int, int] | None
+    chosen: tuple[int, ...]
+    scale: int
+    value: list[int]
+    slope: list[int]
+    zero: int | None
+    holding: list[int]
+    bound: dict[int, tuple[int, int, int]]
 
 
 class _Round:
@@ -141,17 +160,49 @@ class _Round:
 
     Each decision (who pays all they hold, who can afford a project, which project wins) is the
     sign of a gap affine in t, which closes at a computable share; `until` is the least such
-    share above s. Once that is at most s + 1 the next round is at s + 1 anyway, and the
-    slopes are no longer kept (`tracking`)."""
+    share above s. While it is above s + 1 (`tracking`) the slopes are kept and the state
+    before each step is kept too, for `resumed`; after that the next round is at s + 1 and
+    can only reuse the steps before."""
 
-    def __init__(self, poll: _Poll, share: Fraction):
-        self.poll, self.s = poll, share
-        self.scale = share.denominator
-        self.value, self.slope = [share.numerator], [self.scale]
-        self.zero: int | None = None  # the entry of voters who hold nothing
-        self.holding = [0] * poll.voters
-        self.room: tuple[int, int] | None = None  # until - s, as a ratio; None: no limit yet
-        self.tracking = True
+    def __init__(self, poll: _Poll, share: int | Fraction, step: _Step | None = None):
+        self.poll, self.s = poll, Fraction(share)
+        self.steps: list[_Step] = []  # the state before each step, while `tracking`
+        if step is None:
+            self.scale = self.s.denominator
+            self.value, self.slope = [self.s.numerator], [self.scale]
+            self.zero: int | None = None  # the entry of voters who hold nothing
+            self.holding = [0] * poll.voters
+            self.room: tuple[int, int] | None = None  # until - s, as a ratio; None: no limit
+            self.chosen: list[int] = []
+            # Per candidate, a lower bound on its price per unit of cost, (rest + rest_slope *
+            # (t - s)) / whole: a price only rises as voters spend, and any split of its
+            # supporters into those who pay all they hold and those who pay equally bounds it.
+            self.bound = {j: (1, 0, votes) for j, votes in enumerate(poll.votes) if votes}
+        else:  # carry on from `step` of a round at a smaller share, its amounts moved along
+            rise = int(self.s - step.share)
+            self.scale, self.zero = step.scale, step.zero
+            self.value = [v + d * rise for v, d in zip(step.value, step.slope, strict=True)]
+            self.slope, self.holding = list(step.slope), list(step.holding)
+            self.room = step.room and (step.room[0] - rise * step.room[1], step.room[1])
+            self.chosen = list(step.chosen)
+            self.bound = {j: (rest + rest_slope * rise, rest_slope, whole)
+                          for j, (rest, rest_slope, whole) in step.bound.items()}
+        self.tracking = self.room is None or self.room[0] > self.room[1]
+        self.heap = [(Fraction(rest, whole), j) for j, (rest, _, whole) in self.bound.items()]
+        heapq.heapify(self.heap)
+
+    def resumed(self, share: int) -> _Round | None:
+        """A round at the larger `share` that starts from this round's last step whose
+        decisions, and all before, still hold there; None if there is none."""
+        for k in range(len(self.steps) - 1, -1, -1):
+            step = self.steps[k]
+            rise = share - step.share
+            if rise.denominator == 1 and (step.room is None
+                                          or rise * step.room[1] < step.room[0]):
+                round_ = _Round(self.poll, share, step)
+                round_.steps = self.steps[:k]
+                return round_
+        return None
 
     def note(self, gap: int, fall: int) -> None:
         """A decision holds while gap - fall * (t - s) > 0 (gap >= 0, fall > 0)."""
@@ -160,15 +211,12 @@ class _Round:
             self.tracking = gap > fall
 
     def run(self) -> tuple[list[int], Fraction | None]:
-        poll = self.poll
-        # Per candidate, a lower bound on its price per unit of cost, (rest + rest_slope *
-        # (t - s)) / whole: a price only rises as voters spend, and any split of its supporters
-        # into those who pay all they hold and those who pay equally bounds it from below.
-        bound = {j: (1, 0, votes) for j, votes in enumerate(poll.votes) if votes}
-        heap = [(Fraction(1, votes), j) for j, (_, _, votes) in bound.items()]
-        heapq.heapify(heap)
-        chosen = []
+        poll, bound, heap, chosen = self.poll, self.bound, self.heap, self.chosen
         while heap:
+            if self.tracking:
+                self.steps.append(_Step(self.s, self.room, tuple(chosen), self.scale,
+                                        list(self.value), list(self.slope), self.zero,
+                                        list(self.holding), dict(bound)))
             best: tuple[Fraction, int, _Price] | None = None
             evaluated = []
             while heap and (best is None or heap[0][0] <= best[0]):

@@ -20,7 +20,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
+# The complete pinned set: the runtime pins and the test and development tools.
+REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements-dev.txt"
 TIMEOUT = 600  # seconds
 
 

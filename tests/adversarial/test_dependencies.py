@@ -43,8 +43,30 @@ def test_no_known_vulnerabilities_in_the_pinned_requirements():
 def test_every_pinned_package_is_in_the_set():
     names = pinned(REQUIREMENTS)
     lines = [line for line in REQUIREMENTS.read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
+             if line.strip() and not line.strip().startswith("#")]
     assert len(names) == len(lines) > 50 and "streamlit" in names and "jinja2" in names
+
+
+def test_the_runtime_set_is_complete_pinned_and_free_of_proprietary_code():
+    """requirements.txt is what a server installs (make run): every package pinned, the same
+    pins as the development set, and no gurobipy (proprietary; pabutools, which brings it,
+    is a test oracle in the development set only)."""
+    runtime_file = REQUIREMENTS.with_name("requirements.txt")
+    runtime, dev = _pins(runtime_file), _pins(REQUIREMENTS)
+    assert len(runtime) == len(pinned(runtime_file)) > 40
+    assert {name: dev.get(name) for name in runtime} == runtime
+    for tool in ("pytest", "playwright", "hypothesis", "pip-audit", "pabutools", "gurobipy"):
+        assert tool not in runtime and tool in dev
+
+
+def _pins(path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    return pins
 
 
 @pytest.mark.parametrize("stdout, stderr, why", [

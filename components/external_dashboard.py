@@ -9,8 +9,8 @@ from components.charts import horizontal_counts, lorenz_curves, representation_r
 from components.page import show_error
 from core import analytics
 from core.errors import DomainError
-from core.external_datasets import delete_dataset, list_datasets, load_dataset, save_dataset
-from core.external_log import (demo_log, explained, filtered, group_columns, persons,
+from core.imported_logs.saved import delete_dataset, list_datasets, load_dataset, save_dataset
+from core.imported_logs.analysis import (demo_log, explained, filtered, group_columns, persons,
                                read_log, voice)
 from core.i18n import Translator
 from core.permissions import can

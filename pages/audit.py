@@ -5,7 +5,7 @@ import streamlit as st
 from babel.dates import format_date
 
 from components.page import empty_state, open_page, show_error
-from core.audit_log import actions, chain_head, list_events, verify_chain
+from core.public_log import actions, chain_head, list_events, verify_chain
 from core.community import get_community
 from core.errors import DomainError
 from core.permissions import can
@@ -62,7 +62,7 @@ events = page.events
 if not events:
     empty_state(t, "audit.empty")
 else:
-    # A resident's entry has no number, time or fingerprint (core/audit_log.py); the table's
+    # A resident's entry has no number, time or fingerprint (core/public_log.py); the table's
     # download button offers exactly these rows.
     st.dataframe(pd.DataFrame([{
         "seq": e.seq,

@@ -17,7 +17,7 @@ from core.accounts.commands import register
 from core.announcements import publish_announcement
 from core.discussion import add_comment
 from core.errors import Conflict, DomainError, InvalidInput
-from core.external_datasets import save_dataset
+from core.imported_logs.saved import save_dataset
 from core.hearings.commands import create_hearing
 from core.proposals.commands import submit_proposal
 from core.proposals.queries import get_proposal, list_proposals
@@ -176,7 +176,7 @@ def test_uploads_that_are_not_what_they_claim():
 
 
 def test_external_logs_refuse_junk(people):
-    from core.external_log import read_log
+    from core.imported_logs.analysis import read_log
 
     for data in (b"", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, b"who,what\n1,2\n",
                  b"person_id,kind\n", "person_id,kind\n\ud800".encode("utf-8", "surrogatepass")):

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from core.admin import add_building
 from core.audit import main, verify
-from core.audit_log import actions, chain_head, list_events, verify_chain
+from core.public_log import actions, chain_head, list_events, verify_chain
 from core.errors import InvalidInput, PermissionDenied
 from db.models.base import utcnow
 from db.engine import read_session, write_session
@@ -115,7 +115,7 @@ def test_a_reader_cannot_tie_a_residents_entries_to_each_other_or_to_the_person(
     table and its download hold exactly these fields) and tries to link again."""
     from core.accounts.login import log_in
     from core.audit import record
-    from core.audit_log import PERSON_KEYS, acts_in_public
+    from core.public_log import PERSON_KEYS, acts_in_public
     from core.data_rights import delete_account
     from core.discussion import add_comment
     from core.moderation import block_user

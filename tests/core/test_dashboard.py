@@ -10,7 +10,7 @@ from core.dashboard import (UNDISCLOSED, Filters, building_activity, channel_rep
                             dissimilarity, explained_by, has_activity, kind_counts, measure,
                             person_counts, representation_table, trends)
 from core.errors import InvalidInput, PermissionDenied
-from core.external_log import DEMO_LOG, filtered, group_columns, persons, read_log, voice
+from core.imported_logs.analysis import DEMO_LOG, filtered, group_columns, persons, read_log, voice
 from core.participation import record_participation
 from db.engine import write_session
 from db.models import Resident
@@ -338,7 +338,7 @@ def test_exports_are_pseudonymised_and_safe_in_spreadsheets(people, town):
 
 
 def test_imported_logs_are_kept_as_datasets(people):
-    from core.external_datasets import (delete_dataset, list_datasets, load_dataset,
+    from core.imported_logs.saved import (delete_dataset, list_datasets, load_dataset,
                                         save_dataset)
     from core.errors import NotFound
     from core.principal import Principal

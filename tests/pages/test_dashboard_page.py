@@ -146,7 +146,7 @@ def test_lorenz_curves_by_kind(app):
 def test_a_saved_dataset_is_analysed_and_can_be_deleted(app):
     from sqlmodel import select
 
-    from core.external_datasets import list_datasets, save_dataset
+    from core.imported_logs.saved import list_datasets, save_dataset
     from core.principal import Principal
     from db.engine import read_session
     from db.models import User

@@ -18,7 +18,7 @@ from core.errors import InvalidInput
 from core.permissions import require
 from core.principal import Principal
 
-DEMO_LOG = (Path(__file__).resolve().parents[1] / "db" / "data"
+DEMO_LOG = (Path(__file__).resolve().parents[2] / "db" / "data"
             / "decidim-barcelona-2016-activity.csv")
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 2_000_000

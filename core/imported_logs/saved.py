@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from core import audit
 from core.errors import InvalidInput, PermissionDenied
-from core.external_log import read_log
+from core.imported_logs.analysis import read_log
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_row

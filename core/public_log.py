@@ -1,5 +1,6 @@
-"""Reading the public activity log: pages of events with filters, the chain's head, and a
-check of the whole chain for admins (the same check as `python -m core.audit verify`).
+"""The public activity log as the public reads it (core/audit.py writes and chains it):
+pages of events with filters, the chain's head, and a check of the whole chain for admins
+(the same check as `python -m core.audit verify`).
 
 What the public sees is not the stored chain. Staff act in public: their entries (and the
 system's) show the number, the time to the second, their name and a fingerprint. A

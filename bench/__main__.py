@@ -7,7 +7,8 @@ python -m bench [--communities 10 --residents 100000 --proposals 10000 --comment
 Generates a district with the demo generator (seed/district.py) into a new database, then
 measures, median of --repeat runs, for users of community 1:
 - the foundation: a login, the proposal list (first and last page, a search, a sort with
-  filters), a leximin sortition draw, the roster import, equal shares on a real election;
+  filters), a leximin sortition draw, the roster import, equal shares on a real election
+  and on a synthetic one of 100 projects and 20,000 ballots;
 - every page's script run, first render and re-render (bench/pages.py; 1 s and 0.3 s);
 - the dashboard: first render, filter changes and each view (2 s and 0.5 s), and a naive
   version that loads the events into pandas, for comparison;
@@ -195,6 +196,7 @@ def main() -> None:
     if "foundation" not in skip:
         lines.append(roster_import(args.residents // args.communities))
         lines.append(_equal_shares_wieliczka())
+        lines.append(_equal_shares_synthetic())
     command = "python -m bench" + "".join(
         f" --{name} {getattr(args, name)}" for name, default in sizes.items()
         if getattr(args, name) != default) + (f" --skip {args.skip}" if args.skip else "")
@@ -370,6 +372,25 @@ def _equal_shares_wieliczka():
     equal_shares(costs, int(instance.budget_limit), approvals)
     return row("equal shares + Add1 (Wieliczka 2023, real)",
                f"{len(costs)} projects, {len(approvals):,} ballots", time.perf_counter() - start)
+
+
+def _equal_shares_synthetic(projects: int = 100, voters: int = 20_000, seed: int = 2026):
+    """Equal shares + Add1 on a synthetic city-wide poll: `projects` costing 5,000 to 100,000
+    for a budget of 1,000,000, each voter approving 1 to 10 of them, some far more popular."""
+    import random
+
+    from core.voting.rules import equal_shares
+
+    rng = random.Random(seed)
+    names = [f"p{i}" for i in range(projects)]
+    costs = {name: rng.randrange(5_000, 100_000) for name in names}
+    popularity = [rng.random() ** 2 for _ in names]
+    approvals = [set(rng.choices(names, popularity, k=rng.randint(1, 10)))
+                 for _ in range(voters)]
+    start = time.perf_counter()
+    equal_shares(costs, 1_000_000, approvals)
+    return row("equal shares + Add1 (synthetic)", f"{projects} projects, {voters:,} ballots",
+               time.perf_counter() - start)
 
 
 if __name__ == "__main__":

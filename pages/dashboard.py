@@ -9,11 +9,11 @@ from components.external_dashboard import external_dashboard
 from components.page import empty_state, open_page, show_error
 from core import analytics
 from core.community import get_community, list_buildings
-from core.dashboard import (DEFAULT_K, DIMENSIONS, Filters, building_activity, census_shares,
-                            channel_representation, dissimilarity, explained_by, has_activity,
-                            influence, kind_counts, measure, person_counts,
-                            pseudonymised_persons, representation_table, trends, view_data,
-                            VIEWS)
+from core.dashboard import (DEFAULT_K, DIMENSIONS, VIEWS, Filters, building_activity,
+                            building_rates, census_shares, channel_representation,
+                            dissimilarity, explained_by, has_activity, influence, kind_counts,
+                            measure, person_counts, pseudonymised_persons, representation_table,
+                            trends, view_data)
 from core.errors import DomainError
 from core.hearings import list_hearings
 from core.spreadsheet import csv_bytes
@@ -36,9 +36,10 @@ if not has_activity(actor=principal):
 
 # ---- filters ------------------------------------------------------------------------
 buildings = list_buildings(community.id)
-occasions = {f"hearing:{h.id}": f"{t('dashboard.occasion_hearing')}: {h.title}"
+# An occasion is (object type, id), as the filters take it.
+occasions = {("hearing", h.id): f"{t('dashboard.occasion_hearing')}: {h.title}"
              for h in list_hearings(community_id=community.id)}
-occasions |= {f"poll:{p.id}": f"{t('dashboard.occasion_poll')}: {p.title}"
+occasions |= {("poll", p.id): f"{t('dashboard.occasion_poll')}: {p.title}"
               for p in list_polls(community_id=community.id)}
 building_names = {b.id: b.name for b in buildings}
 with st.expander(t("dashboard.filters"), icon=":material/filter_alt:", expanded=False):
@@ -64,8 +65,8 @@ with st.expander(t("dashboard.filters"), icon=":material/filter_alt:", expanded=
 start, end = (period[0], period[-1]) if len(period) else (None, None)
 filters = Filters(start=start, end=end, kinds=list(kinds), channel=channel,
                   building_id=building,
-                  object_type=occasion.split(":")[0] if occasion else None,
-                  object_id=int(occasion.split(":")[1]) if occasion else None)
+                  object_type=occasion[0] if occasion else None,
+                  object_id=occasion[1] if occasion else None)
 shown_view = st.session_state.get("dash_view") or "concentration"  # its widget comes below
 try:  # the per-resident counts, and the shown view's own query beside them
     people, view_result = view_data(actor=principal, filters=filters, view=shown_view)
@@ -210,11 +211,7 @@ def representation() -> None:
 
 def where() -> None:
     st.markdown(f"#### {t('dashboard.by_building')}")
-    rates = (people.assign(taking_part=people["count"] > 0).groupby("building")
-             .agg(roster=("resident_id", "size"), participants=("taking_part", "sum"))
-             .reset_index())
-    rates["rate"] = rates["participants"] / rates["roster"]
-    st.altair_chart(building_participation(rates, x_title=t("field_name.building"),
+    st.altair_chart(building_participation(building_rates(people), x_title=t("field_name.building"),
                                            y_title=t("dashboard.rate")), width="stretch")
     grid = view_result if view == shown_view and view_result is not None \
         else building_activity(actor=principal, filters=filters)

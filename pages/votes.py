@@ -11,7 +11,7 @@ from core.community import get_community, list_buildings
 from core.errors import InvalidInput
 from core.permissions import can
 from core.vocabulary import POLL_METHODS
-from core.voting.polls import create_poll
+from core.voting.polls import create_poll, options_from_text
 from core.voting.queries import get_poll, list_polls
 
 t, principal = open_page("page.votes", "votes.title", "votes.caption")
@@ -28,25 +28,6 @@ if requested is not None:
     else:
         poll_detail(t, principal, poll, tz=tz)
     st.stop()
-
-
-def parse_options(text: str, method: str) -> list[dict]:
-    """One option per line; budget projects as "name | cost"."""
-    options = []
-    for line in (text or "").splitlines():
-        if not line.strip():
-            continue
-        if method == "budget":
-            name, _, cost = line.rpartition("|") if "|" in line else (line, "", "")
-            try:
-                amount = int(cost.strip().replace(",", ""))
-            except ValueError:
-                raise InvalidInput("votes.bad_option_line", field="options",
-                                   line=line.strip()[:60]) from None
-            options.append({"label": name.strip(), "cost": amount})
-        else:
-            options.append({"label": line.strip()})
-    return options
 
 
 if can(principal, "poll.manage"):
@@ -91,7 +72,7 @@ if can(principal, "poll.manage"):
                 knapsack = st.checkbox(t("votes.knapsack"), help=t("votes.knapsack_help"))
             if st.form_submit_button(t("votes.create"), type="primary"):
                 try:
-                    options = parse_options(options_text, method)
+                    options = options_from_text(options_text, method)
                 except InvalidInput as error:
                     show_error(t, error)
                 else:

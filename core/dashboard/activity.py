@@ -25,6 +25,16 @@ from db.models.records import PARTICIPATION_KINDS
 MAX_BUCKETS = 60
 
 
+def building_rates(people: pd.DataFrame) -> pd.DataFrame:
+    """Per building, from the per-resident counts (`person_counts`): roster residents,
+    participants (at least one act under the filters) and their ratio, `rate`."""
+    rates = (people.assign(taking_part=people["count"] > 0).groupby("building")
+             .agg(roster=("resident_id", "size"), participants=("taking_part", "sum"))
+             .reset_index())
+    rates["rate"] = rates["participants"] / rates["roster"]
+    return rates
+
+
 def building_activity(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     """building, kind, share: the share of each building's residents who did each kind of
     activity under the filters (one grouped query; staff excluded)."""

@@ -32,6 +32,27 @@ MAX_OPTIONS = 100
 MAX_BUDGET = 10**12
 
 
+def options_from_text(text: str, method: str) -> list[dict]:
+    """The options a moderator typed, one per line, as `create_poll` takes them; a budget
+    project as "name | cost" (the last '|' splits, so a name may hold one; digits may be
+    grouped with commas). InvalidInput names the first line that has no cost."""
+    options = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        if method == "budget":
+            name, _, cost = line.rpartition("|") if "|" in line else (line, "", "")
+            try:
+                amount = int(cost.strip().replace(",", ""))
+            except ValueError:
+                raise InvalidInput("votes.bad_option_line", field="options",
+                                   line=line.strip()[:60]) from None
+            options.append({"label": name.strip(), "cost": amount})
+        else:
+            options.append({"label": line.strip()})
+    return options
+
+
 def _share(value, field: str) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool) or \
             not math.isfinite(value) or not 0.0 <= value <= 1.0:

@@ -389,3 +389,15 @@ def test_a_view_gets_its_query_beside_the_counts(people, town):
         view_data(actor=actor, filters=Filters(kinds=["bogus"]), view="time")
     with pytest.raises(PermissionDenied):
         view_data(actor=people["resident"], filters=Filters(), view="where")
+
+
+def test_building_rates_count_participants_over_the_roster():
+    import pandas as pd
+
+    from core.dashboard import building_rates
+
+    people = pd.DataFrame({"resident_id": [1, 2, 3, 4], "building": ["1", "1", "1", "2"],
+                           "count": [0, 3, 1, 0]})
+    rates = building_rates(people).set_index("building")
+    assert rates.loc["1", "roster"] == 3 and rates.loc["1", "participants"] == 2
+    assert rates.loc["1", "rate"] == pytest.approx(2 / 3) and rates.loc["2", "rate"] == 0

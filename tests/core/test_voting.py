@@ -622,3 +622,17 @@ def test_a_polls_flags_say_what_its_status_allows(status):
     assert p.closed == (status == "closed") and p.cancelled == (status == "cancelled")
     assert p.openable == (status == "draft") and p.closable == (status == "open")
     assert p.cancellable == (status in ("draft", "open"))
+
+
+def test_options_typed_one_per_line():
+    """What the new-poll form's text area gives create_poll (pages only pass it on)."""
+    from core.voting.polls import options_from_text
+
+    assert options_from_text("合唱团\n\n  读书会 \n", "approval") == [
+        {"label": "合唱团"}, {"label": "读书会"}]
+    assert options_from_text("路灯 | 40,000\nA|B 方案 | 30\n", "budget") == [
+        {"label": "路灯", "cost": 40000}, {"label": "A|B 方案", "cost": 30}]
+    with pytest.raises(InvalidInput) as refused:
+        options_from_text("路灯 | 40000\n长椅\n", "budget")
+    assert refused.value.key == "votes.bad_option_line" and refused.value.params["line"] == "长椅"
+    assert options_from_text("", "budget") == []

@@ -129,17 +129,22 @@ def test_postgresql_system_columns_and_dumps_do_not_link_voters_to_ballots(
 
 def _wal_transactions(wal: bytes) -> list[bytes]:
     """The WAL's frames grouped into transactions (a frame with a database size after the
-    commit ends one), stale frames of earlier generations included: an attacker reads all."""
+    commit ends one), stale frames of earlier generations included: an attacker reads all, in
+    the order they were written. Each restart of the log writes from its start again with
+    salt-1 one higher, so frames are ordered by (salt-1, position): the newest generation's
+    frames sit at the start of the file, before the stale ones of earlier generations."""
     page_size = int.from_bytes(wal[8:12], "big")
-    transactions, current, offset = [], [], 32
+    generations: dict[int, list[bytes]] = {}
+    current: dict[int, list[bytes]] = {}
+    offset = 32
     while offset + 24 + page_size <= len(wal):
         header, page = wal[offset:offset + 24], wal[offset + 24:offset + 24 + page_size]
-        current.append(page)
+        salt = int.from_bytes(header[8:12], "big")
+        current.setdefault(salt, []).append(page)
         if int.from_bytes(header[4:8], "big"):  # database size: a commit frame
-            transactions.append(b"".join(current))
-            current = []
+            generations.setdefault(salt, []).append(b"".join(current.pop(salt)))
         offset += 24 + page_size
-    return transactions
+    return [frames for salt in sorted(generations) for frames in generations[salt]]
 
 
 def _pair_from_wal(wal: bytes, voter_keys: dict[str, int], receipts: set[str]) -> dict:

@@ -13,7 +13,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
 from core.proposals import lifecycle
-from core.text import clean_text
+from core.text import clean_text, is_whole_number
 from db.engine import read_session, write_session
 from db.models import Comment, CommentFlag, Proposal, User, UserBlock
 from db.models.base import utcnow
@@ -146,7 +146,7 @@ def block_user(*, actor: Principal, username: str, days, reason: str) -> datetim
     read. Returns when the block ends."""
     require(actor, "user.block")
     reason = clean_text(reason, field="reason", max_len=500)
-    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_BLOCK_DAYS:
+    if not is_whole_number(days) or not 1 <= days <= MAX_BLOCK_DAYS:
         raise InvalidInput("field.out_of_range", field="block_days", min=1, max=MAX_BLOCK_DAYS)
     with write_session() as s:
         user = s.exec(select(User).where(User.username == str(username or "").strip().casefold(),

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from core.errors import InvalidInput, NotFound
 from core.principal import Principal
+from core.text import is_whole_number
 
 
 def community_row_for_update(s: Session, model, row_id, actor: Principal):
@@ -23,7 +24,7 @@ def community_row(s: Session, model, row_id, actor: Principal, *, lock: bool = F
     row lock (`shared`: FOR SHARE, so that many readers may hold it while a writer waits;
     `key_share`: FOR NO KEY UPDATE, which rows that reference this one can still insert
     under)."""
-    if not isinstance(row_id, int) or isinstance(row_id, bool):
+    if not is_whole_number(row_id):
         raise NotFound("error.not_found")
     row = s.exec(_by_id(model, lock, shared, key_share), params={"row_id": row_id}).first()
     if row is None or row.community_id != actor.community_id:
@@ -42,7 +43,7 @@ def _by_id(model, lock: bool, shared: bool, key_share: bool = False):
 def community_choice(s: Session, model, row_id, actor: Principal, *, field: str):
     """A row the actor picked from a list (a building, a proposal...): one of their own
     community's, or InvalidInput "not a choice" on `field`."""
-    row = s.get(model, row_id) if isinstance(row_id, int) and not isinstance(row_id, bool) \
+    row = s.get(model, row_id) if is_whole_number(row_id) \
         else None
     if row is None or row.community_id != actor.community_id:
         raise InvalidInput("field.not_a_choice", field=field)

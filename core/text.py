@@ -78,6 +78,12 @@ def normalise_username(value) -> str:
     return key
 
 
+def is_whole_number(value) -> bool:
+    """An int and not a bool (True is an int in Python): the one check for an id, a count
+    or an amount that a caller passes in."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def parse_row_id(value) -> int | None:
     """The id in `?id=...`, or None when it is not a small positive whole number."""
     if not isinstance(value, str) or not ROW_ID_RE.fullmatch(value):

@@ -25,7 +25,7 @@ from core.proposals import lifecycle as proposal_lifecycle
 from core.proposals.commands import move_proposal, proposal_for_update
 from core.proposals.lifecycle import Mover, ProposalStatus
 from core.rows import community_choice, community_row_for_update
-from core.text import aware_datetime, clean_text
+from core.text import aware_datetime, clean_text, is_whole_number
 from db.engine import write_session
 from db.models import (Building, Hearing, HearingAttendance, HearingProposal,
                        HearingRegistration, Proposal, Resident)
@@ -76,7 +76,7 @@ def create_hearing(*, actor: Principal, kind: str, title: str, description: str 
                                                field="registration_deadline")
         if registration_deadline > starts_at:
             raise InvalidInput("hearing.deadline_after_start", field="registration_deadline")
-    if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool)
+    if capacity is not None and (not is_whole_number(capacity)
                                  or not 1 <= capacity <= MAX_CAPACITY):
         raise InvalidInput("field.out_of_range", field="capacity", min=1, max=MAX_CAPACITY)
     if audience == "building" and building_id is None:

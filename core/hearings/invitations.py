@@ -31,6 +31,7 @@ from core.permissions import can, require
 from core.principal import Principal
 from core.rows import community_row, community_row_for_update
 from core.sortition import fair_distribution
+from core.text import is_whole_number
 from db.engine import read_session, write_session
 from db.models import (Hearing, HearingDraw, HearingInvitation, HearingRegistration, Resident)
 from db.models.base import utcnow
@@ -50,7 +51,7 @@ def draw_panel(*, actor: Principal, hearing_id: int, k: int, quotas,
     k = check_panel_size(k)
     quotas = clean_quotas(quotas)
     seed = new_seed() if seed is None else seed
-    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+    if not is_whole_number(seed) or not 0 <= seed < 2**63:
         raise InvalidInput("field.out_of_range", field="seed", min=0, max=2**63 - 1)
     features = list(quotas)
     with read_session() as s:  # the optimisation runs outside the write lock

@@ -15,7 +15,7 @@ from core.hearings.lifecycle import RegistrationStatus
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
-from core.text import clean_text
+from core.text import clean_text, is_whole_number
 from db.engine import write_session
 from db.models import Hearing, HearingAttendance, HearingRegistration, Resident, Testimony
 from db.models.base import utcnow
@@ -140,7 +140,7 @@ def end_turn(*, actor: Principal, testimony_id: int, seconds: int | None = None,
     require(actor, "hearing.manage")
     summary = clean_text(summary, field="summary", max_len=10_000, multiline=True,
                          required=False)
-    if seconds is not None and (not isinstance(seconds, int) or isinstance(seconds, bool)
+    if seconds is not None and (not is_whole_number(seconds)
                                 or not 1 <= seconds <= MAX_TURN_SECONDS):
         raise InvalidInput("field.out_of_range", field="seconds", min=1, max=MAX_TURN_SECONDS)
     with write_session() as s:

@@ -23,7 +23,7 @@ from core.organisations.common import (activity_for_update, organisation_for_upd
 from core.organisations.lifecycle import SignupStatus
 from core.permissions import require
 from core.principal import Principal
-from core.text import aware_datetime, clean_text
+from core.text import aware_datetime, clean_text, is_whole_number
 from db.engine import write_session
 from db.models import ActivitySignup, OrganisationActivity, VolunteerRecord
 from db.models.base import utcnow
@@ -63,7 +63,7 @@ def post_activity(*, actor: Principal, organisation_id: int, title: str,
             raise InvalidInput("activity.too_far_back", field="starts_at", days=30)
         if starts_at > now + POST_AHEAD:
             raise InvalidInput("activity.too_far_ahead", field="starts_at")
-        if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool)
+        if capacity is not None and (not is_whole_number(capacity)
                                      or not 1 <= capacity <= MAX_CAPACITY):
             raise InvalidInput("field.out_of_range", field="capacity", min=1, max=MAX_CAPACITY)
         activity = OrganisationActivity(

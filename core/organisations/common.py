@@ -33,6 +33,7 @@ from core.organisations.lifecycle import MembershipStatus
 from core.permissions import can
 from core.principal import Principal
 from core.rows import community_row, community_row_for_update
+from core.text import is_whole_number
 from core.voting.eligibility import is_verified
 from db.models import (Actor, Community, Organisation, OrganisationActivity, OrganisationMember,
                        Resident, User, VolunteerRecord)
@@ -59,7 +60,7 @@ def activity_for_update(s: Session, activity_id, actor: Principal
                         ) -> tuple[OrganisationActivity, Organisation, Actor]:
     """The activity (row-locked on PostgreSQL, so that sign-ups and records for it queue;
     SQLite's BEGIN IMMEDIATE serialises writers already) with its organisation and actor."""
-    if not isinstance(activity_id, int) or isinstance(activity_id, bool):
+    if not is_whole_number(activity_id):
         raise NotFound("error.not_found")
     query = select(OrganisationActivity).where(OrganisationActivity.id == activity_id)
     if _locks(s):

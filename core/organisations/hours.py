@@ -37,6 +37,7 @@ from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_row
+from core.text import is_whole_number
 from db.engine import write_session
 from db.models import (ActivitySignup, Organisation, OrganisationActivity, ParticipationEvent,
                        Resident, VolunteerRecord)
@@ -104,7 +105,7 @@ def record_my_hours(*, actor: Principal, activity_id: int, hours: float) -> None
 
 
 def _attendee(s, resident_id, actor: Principal) -> Resident:
-    if not isinstance(resident_id, int) or isinstance(resident_id, bool):
+    if not is_whole_number(resident_id):
         raise InvalidInput("volunteer.not_a_resident", field="resident")
     resident = s.get(Resident, resident_id)
     if resident is None or resident.community_id != actor.community_id:

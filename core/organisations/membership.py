@@ -20,7 +20,7 @@ from core.organisations.lifecycle import MembershipStatus
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_row
-from core.text import clean_text
+from core.text import clean_text, is_whole_number
 from db.engine import write_session
 from db.models import Actor, Organisation, OrganisationMember
 from db.models.base import utcnow
@@ -106,7 +106,7 @@ def decide_request(*, actor: Principal, request_id: int, accept: bool) -> None:
 def _member(s, request_id, actor: Principal) -> OrganisationMember:
     """A membership row of an organisation of the actor's community (NotFound otherwise)."""
     member = s.get(OrganisationMember, request_id) \
-        if isinstance(request_id, int) and not isinstance(request_id, bool) else None
+        if is_whole_number(request_id) else None
     if member is None:
         raise NotFound("error.not_found")
     community_row(s, Organisation, member.organisation_id, actor)

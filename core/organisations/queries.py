@@ -31,6 +31,7 @@ from core.organisations.lifecycle import MembershipStatus, SignupStatus
 from core.permissions import can, require
 from core.principal import Principal
 from core.rows import community_row
+from core.text import is_whole_number
 from db.engine import read_session
 from db.models import (ActivitySignup, Actor, Building, Community, Organisation,
                        OrganisationActivity, OrganisationMember, Resident, User, VolunteerRecord)
@@ -205,7 +206,7 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
     """One organisation's page, or None when it is not of the viewer's community (or is
     inactive and the viewer is not staff)."""
     require(viewer, "page.organisations")
-    if not isinstance(organisation_id, int) or isinstance(organisation_id, bool) \
+    if not is_whole_number(organisation_id) \
             or viewer.community_id is None:
         return None
     staff = can(viewer, "organisation.manage")

@@ -22,7 +22,7 @@ from core.rows import community_choice, community_row_for_update
 from core.proposals import lifecycle
 from core.proposals.lifecycle import Mover, ProposalStatus
 from core.proposals.photos import prepare_photo, store_photo
-from core.text import clean_text
+from core.text import clean_text, is_whole_number
 from db.engine import write_session
 from db.models import (Actor, Building, Community, ProgressUpdate, Proposal, ProposalFollow,
                        ProposalStatusChange, Resident, Support, User)
@@ -299,7 +299,7 @@ def post_progress(*, actor: Principal, proposal_id: int, text: str, progress_pct
     """A progress report on an accepted proposal, with the share done (0-100)."""
     require(actor, "proposal.moderate")
     text = clean_text(text, field="progress_text", max_len=2000, multiline=True)
-    if not isinstance(progress_pct, int) or isinstance(progress_pct, bool) \
+    if not is_whole_number(progress_pct) \
             or not 0 <= progress_pct <= 100:
         raise InvalidInput("field.out_of_range", field="progress_pct", min=0, max=100)
     with write_session() as s:
@@ -319,7 +319,7 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
     counted once per person. Returns the target's new support count."""
     require(actor, "proposal.moderate")
     reason = _reason(reason, required=True)
-    if not isinstance(into_id, int) or isinstance(into_id, bool):
+    if not is_whole_number(into_id):
         raise InvalidInput("field.required", field="merge_target")
     if proposal_id == into_id:
         raise InvalidInput("proposal.merge_into_itself", field="merge_target")

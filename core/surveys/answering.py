@@ -24,7 +24,7 @@ from core.permissions import require
 from core.principal import Principal
 from core.surveys.common import (building_ids, in_scope, is_verified, load_survey,
                                  questions_of, roster_row, taking_answers)
-from core.text import clean_text
+from core.text import clean_text, is_whole_number
 from db.engine import write_session
 from db.models import Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse, User
 from db.models.base import utcnow
@@ -37,10 +37,6 @@ TEXT_ERRORS = {"field.too_long": "survey.text_too_long",
 
 
 # --- checking answers ---------------------------------------------------------------------
-
-def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
 
 def _empty(value) -> bool:
     return value is None or (isinstance(value, (str, list, tuple, set)) and len(value) == 0)
@@ -65,11 +61,11 @@ def _rows(question: SurveyQuestion, options: list[SurveyOption], value) -> list[
     if question.kind == "single":
         if isinstance(value, (list, tuple, set)):
             raise _bad("survey.choose_one", n)
-        if not _is_id(value) or value not in ids:
+        if not is_whole_number(value) or value not in ids:
             raise _bad("survey.unknown_option", n)
         return [dict(one, option_id=value)]
     if question.kind == "rating":
-        if not _is_id(value) or value not in RATINGS:
+        if not is_whole_number(value) or value not in RATINGS:
             raise _bad("survey.rating_range", n)
         return [dict(one, rating=value)]
     if question.kind == "text":
@@ -80,7 +76,7 @@ def _rows(question: SurveyQuestion, options: list[SurveyOption], value) -> list[
     if not isinstance(value, (list, tuple)) and not (isinstance(value, set) and not ordered):
         raise _bad("survey.unknown_option", n)
     chosen = list(value)
-    if any(not _is_id(i) or i not in ids for i in chosen):
+    if any(not is_whole_number(i) or i not in ids for i in chosen):
         raise _bad("survey.unknown_option", n)
     if len(set(chosen)) != len(chosen):
         raise _bad("survey.ranking_duplicates" if ordered else "survey.duplicate_option", n)
@@ -95,7 +91,7 @@ def clean_answers(questions: list[tuple[SurveyQuestion, list[SurveyOption]]],
                   answers) -> list[dict]:
     """The SurveyAnswer rows (without response id) for `answers`, or InvalidInput: every
     required question answered, every value of its question's kind, nothing else."""
-    if not isinstance(answers, dict) or not all(_is_id(k) for k in answers):
+    if not isinstance(answers, dict) or not all(is_whole_number(k) for k in answers):
         raise InvalidInput("survey.bad_answers", field="answers")
     if set(answers) - {q.id for q, _ in questions}:
         raise InvalidInput("survey.bad_answers", field="answers")

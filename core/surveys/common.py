@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Row, bindparam, update
 from sqlmodel import Session, col, select
 
+from core.text import is_whole_number
 from core.voting.eligibility import is_verified  # on the roster, not erased: as for voting
 from core.errors import Conflict, NotFound
 from core.principal import Principal
@@ -63,7 +64,7 @@ _ROSTER = select(Resident.id, Resident.community_id, Resident.building_id, Resid
 
 
 def roster_row(s: Session, resident_id) -> Row | None:
-    if not isinstance(resident_id, int) or isinstance(resident_id, bool):
+    if not is_whole_number(resident_id):
         return None
     return s.connection().execute(_ROSTER, {"resident_id": resident_id}).first()
 

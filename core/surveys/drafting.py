@@ -19,7 +19,7 @@ from core.surveys import lifecycle
 from core.surveys.common import (CHOICE_KINDS, QUESTION_KINDS, SCOPES, has_responses,
                                  load_survey, status_of)
 from core.surveys.lifecycle import SurveyStatus
-from core.text import aware_datetime, clean_text
+from core.text import aware_datetime, clean_text, is_whole_number
 from db.engine import write_session
 from db.models import Building, Survey, SurveyBuilding, SurveyOption, SurveyQuestion
 from db.models.base import utcnow
@@ -104,7 +104,7 @@ def _editable(s: Session, survey: Survey) -> None:
 def _question_for_update(s: Session, question_id, actor: Principal):
     """(question, its survey) if the survey is the actor's community's, else NotFound."""
     question = s.get(SurveyQuestion, question_id) \
-        if isinstance(question_id, int) and not isinstance(question_id, bool) else None
+        if is_whole_number(question_id) else None
     if question is None:
         raise NotFound("error.not_found")
     return question, load_survey(s, question.survey_id, actor, lock=True)

@@ -18,6 +18,7 @@ from core.surveys.answering import answers_of
 from core.surveys.common import (close_lapsed, in_scope, is_verified, lapsed, questions_of,
                                  roster_row, status_of, survey_or_none)
 from core.surveys.lifecycle import SurveyStatus
+from core.text import is_whole_number
 from db.engine import read_session
 from db.models import Building, Proposal, Survey, SurveyBuilding, SurveyResponse
 from db.models.base import utcnow
@@ -201,7 +202,7 @@ def paper_answer_of(*, viewer: Principal, survey_id: int, resident_id: int) -> d
     """A resident's paper answer to a survey ({question id: value}, as enter_paper_answer
     takes it), for a moderator to correct; None when they have none (or answered online)."""
     require(viewer, "survey.manage")
-    if not isinstance(resident_id, int) or isinstance(resident_id, bool):
+    if not is_whole_number(resident_id):
         return None
     with read_session() as s:
         survey = survey_or_none(s, survey_id, viewer, staff=True)

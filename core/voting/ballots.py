@@ -26,6 +26,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
+from core.text import is_whole_number
 from core.voting.codes import (code_hash, legacy_voter_pseudonym, new_code, normalised_code,
                                voter_pseudonym)
 from core.voting.eligibility import is_verified, may_vote
@@ -75,7 +76,7 @@ def clean_choice(poll: Poll, options, choice) -> list[int]:
         if not isinstance(choice, (list, tuple, set)):
             raise InvalidInput("ballot.unknown_option", field="choice")
         chosen = list(choice)
-    if any(not isinstance(i, int) or isinstance(i, bool) or i not in ids for i in chosen):
+    if any(not is_whole_number(i) or i not in ids for i in chosen):
         raise InvalidInput("ballot.unknown_option", field="choice")
     if len(set(chosen)) != len(chosen):
         raise InvalidInput("ballot.duplicate_rank" if poll.method == "ranked"
@@ -105,7 +106,7 @@ _POLL_SHARED = Prepared(_POLL.with_for_update(read=True), name="Poll")
 
 
 def _open_poll(db: Connection, poll_id, actor: Principal):
-    if not isinstance(poll_id, int) or isinstance(poll_id, bool):
+    if not is_whole_number(poll_id):
         raise NotFound("error.not_found")
     poll = (_POLL_SHARED if db.dialect.name == "postgresql" else _POLL_READ).first(
         db, poll_id=poll_id)
@@ -132,7 +133,7 @@ _OPTIONS = Prepared(select(PollOption.id, PollOption.cost)
 
 
 def _voter(db: Connection, resident_id):
-    if not isinstance(resident_id, int) or isinstance(resident_id, bool):
+    if not is_whole_number(resident_id):
         return None
     return _VOTER.first(db, resident_id=resident_id)
 

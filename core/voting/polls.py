@@ -17,7 +17,7 @@ from core.errors import Conflict, InvalidInput
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_choice, community_row, community_row_for_update
-from core.text import aware_datetime, clean_text
+from core.text import aware_datetime, clean_text, is_whole_number
 from core.voting import lifecycle, tally
 from core.voting.lifecycle import PollStatus
 from core.voting.eligibility import eligible_count
@@ -61,7 +61,7 @@ def _share(value, field: str) -> float:
 
 
 def _amount(value, field: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_BUDGET:
+    if not is_whole_number(value) or not 0 < value <= MAX_BUDGET:
         raise InvalidInput("poll.bad_amount", field=field, max=MAX_BUDGET)
     return value
 
@@ -100,7 +100,7 @@ def create_poll(*, actor: Principal, title: str, method: str, opens_at: datetime
     if method == "approval":
         if max_choices is None:
             max_choices = len(cleaned)
-        if not isinstance(max_choices, int) or isinstance(max_choices, bool) or \
+        if not is_whole_number(max_choices) or \
                 not 1 <= max_choices <= len(cleaned):
             raise InvalidInput("field.out_of_range", field="max_choices", min=1,
                                max=len(cleaned))

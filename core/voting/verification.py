@@ -21,6 +21,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_choice
+from core.text import is_whole_number
 from core.voting.codes import code_hash, identity_name, identity_unit, new_code
 from core.voting.eligibility import is_verified, verified_clause
 from db.engine import read_session, write_session
@@ -188,7 +189,7 @@ def confirm_resident(*, actor: Principal, user_id: int, resident_id: int) -> Non
     require(actor, "resident.verify")
     with write_session() as s:
         user, placeholder = _placeholder(s, actor, user_id)
-        valid = isinstance(resident_id, int) and not isinstance(resident_id, bool)
+        valid = is_whole_number(resident_id)
         roster = next((r for r in _candidates(s, placeholder) if r.id == resident_id), None) \
             if valid else None
         if roster is None:

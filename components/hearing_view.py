@@ -1,9 +1,6 @@
 """One hearing in full, the residents' registration controls and the moderator's desk."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
 import pandas as pd
 import streamlit as st
 
@@ -151,15 +148,3 @@ def _minutes_form(t: Translator, viewer: Principal, h: HearingDetail) -> None:
             run_command(t, lambda: publish_minutes(actor=viewer, hearing_id=h.id,
                                                    minutes=minutes, outcomes=outcomes),
                         "hearings.minutes_published")
-
-
-def local_datetime(day, clock: time, tz: str) -> datetime | None:
-    """Combine a date and a time picked in the community's time zone."""
-    if day is None or clock is None:
-        return None
-    return datetime.combine(day, clock, tzinfo=ZoneInfo(tz))
-
-
-def default_start(tz: str) -> datetime:
-    now = datetime.now(ZoneInfo(tz))
-    return (now + timedelta(days=7)).replace(hour=19, minute=0, second=0, microsecond=0)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import hours_per_month
-from components.hearing_view import local_datetime
+from components.dates import local_datetime
 from components.page import escape_md, label, people, person, run_command
 from core.i18n import Translator
 from core.organisations import (ActivityView, OrganisationDetail, find_coordinator_candidates,

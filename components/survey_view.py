@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from components.hearing_view import local_datetime
+from components.dates import local_datetime
 from components.page import escape_md, label, run_command
 from core.hearings import find_residents
 from core.i18n import Translator

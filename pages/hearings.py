@@ -1,6 +1,7 @@
 import streamlit as st
 
-from components.hearing_view import default_start, hearing_detail, local_datetime
+from components.dates import default_start, local_datetime
+from components.hearing_view import hearing_detail
 from components.invitations import pending_invitations
 from components.page import (detail_id, empty_state, escape_md, label, open_page, run_command,
                              show_flash)

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from components.hearing_view import default_start, local_datetime
+from components.dates import default_start, local_datetime
 from components.page import (detail_id, empty_state, escape_md, label, open_page, run_command,
                              show_error, show_flash)
 from components.poll_view import poll_detail

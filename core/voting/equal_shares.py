@@ -32,6 +32,15 @@ Where we choose, and why:
 - A ballot that approves nothing is not counted among the n voters: its share could never be
   spent, so the result does not depend on blank ballots.
 
+Rules: every budget tally names the rule that counted it, so that a recount uses the same one.
+What is above is rule "equal-shares-2", the one polls are counted by. Rule "equal-shares-1" is
+how polls closed before that were counted (pabutools, core/voting/rules.py at commit 30196ec),
+and differs in three ways: the shares are exact, B/n, B/n + 1, ... (the last outcome within B
+counts, as above); ties in effective vote count go to the project listed first; and the
+completion takes equal approval counts in the order listed. (pabutools raised the shares, when
+all the approved projects fit in B, until it funded them all; here they are all funded too, by
+the completion.) Its tallies name no rule: the name was added with rule 2.
+
 Speed: every amount a voter holds in a round is affine in the share, so each decision of a
 round (who pays all they hold, who can afford a project, which project wins) flips at a share
 that can be computed. A round therefore says up to which share its outcome provably stays the
@@ -48,29 +57,46 @@ from fractions import Fraction
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A version of the count, as the module docstring says."""
+    name: str  # as a tally names it
+    whole_shares: bool  # shares floor(B/n) + k; else B/n + k, exactly
+    cheaper_first: bool  # equal counts: lowest cost, then (in rounds) most votes; else first
+
+
+RULES = {rule.name: rule for rule in (
+    Rule("equal-shares-1", whole_shares=False, cheaper_first=False),
+    Rule("equal-shares-2", whole_shares=True, cheaper_first=True))}
+CURRENT = RULES["equal-shares-2"]
+
+
+@dataclass(frozen=True)
 class EqualSharesOutcome:
     funded: list[str]  # every funded project, in the order of `costs`
     by_shares: list[str]  # funded by the voters' shares, in the order the last round chose them
     by_approvals: list[str]  # then funded by approval count with what was left, in that order
-    share: int  # what each voter held in the round that counts, in currency units
+    share: int | Fraction  # what each voter held in the round that counts, currency units
     voters: int  # ballots that approve at least one project
 
 
-def equal_shares_outcome(costs: dict[str, int], budget: int,
-                         approvals: list[set[str]]) -> EqualSharesOutcome:
+def equal_shares_outcome(costs: dict[str, int], budget: int, approvals: list[set[str]], *,
+                         rule: Rule = CURRENT) -> EqualSharesOutcome:
     """The Method of Equal Shares with Add1 and completion by approval count, as the module
-    docstring says. `costs` are positive whole currency units and give the option order;
-    `budget` is positive; every approved name is in `costs` (rules.equal_shares checks)."""
-    poll = _Poll(costs, approvals)
+    docstring says, by `rule`. `costs` are positive whole currency units and give the option
+    order; `budget` is positive; every approved name is in `costs` (rules.equal_shares
+    checks)."""
+    poll = _Poll(costs, approvals, rule)
     approved = [j for j, votes in enumerate(poll.votes) if votes]
-    share = budget // poll.voters if poll.voters else 0
+    share: int | Fraction = 0
+    if poll.voters:
+        share = budget // poll.voters if rule.whole_shares else Fraction(budget, poll.voters)
     last = _Round(poll, share)
     chosen, until = last.run()
     if sum(poll.cost[j] for j in approved) > budget:
         # Only shares where a decision of the round can change need a round of their own, and
         # it starts from the last step of the round before whose decisions still hold there.
         while until is not None:
-            nxt = max(share + 1, math.ceil(until))
+            nxt = share + max(1, math.ceil(until - share))  # on the grid share + k
             last = last.resumed(nxt) or _Round(poll, nxt)
             raised, raised_until = last.run()
             if sum(poll.cost[j] for j in raised) > budget:
@@ -91,10 +117,10 @@ def equal_shares_outcome(costs: dict[str, int], budget: int,
 
 
 def equal_shares_round(costs: dict[str, int], approvals: list[set[str]],
-                       share: int | Fraction) -> list[str]:
+                       share: int | Fraction, *, rule: Rule = CURRENT) -> list[str]:
     """One round without completion: every voter who approves something holds `share`
     (currency units). The projects funded, in the order chosen."""
-    poll = _Poll(costs, approvals)
+    poll = _Poll(costs, approvals, rule)
     return [poll.names[j] for j in poll.round(share)[0]]
 
 
@@ -112,7 +138,8 @@ class _Poll:
     """The ballots indexed once for the many rounds of Add1. Projects are numbered in the order
     of `costs`, voters in the order of their non-empty ballots."""
 
-    def __init__(self, costs: dict[str, int], approvals: list[set[str]]):
+    def __init__(self, costs: dict[str, int], approvals: list[set[str]], rule: Rule):
+        self.cheaper_first = rule.cheaper_first
         self.names = list(costs)
         self.cost = [int(costs[name]) for name in self.names]
         index = {name: j for j, name in enumerate(self.names)}
@@ -124,13 +151,15 @@ class _Poll:
         self.voters = len(ballots)
         self.votes = [len(s) for s in self.supporters]
 
-    def tie_order(self, j: int) -> tuple[int, int, int]:
-        """Among equal effective vote counts: the lowest cost, the most votes, the first."""
-        return (self.cost[j], -self.votes[j], j)
+    def tie_order(self, j: int) -> tuple[int, ...]:
+        """Among equal effective vote counts: the lowest cost, the most votes, the first (rule
+        1: the first)."""
+        return (self.cost[j], -self.votes[j], j) if self.cheaper_first else (j,)
 
-    def completion_order(self, j: int) -> tuple[int, int, int]:
-        """The completion's order: the most votes, the lowest cost, the first."""
-        return (-self.votes[j], self.cost[j], j)
+    def completion_order(self, j: int) -> tuple[int, ...]:
+        """The completion's order: the most votes, the lowest cost, the first (rule 1: the
+        most votes, the first)."""
+        return (-self.votes[j], self.cost[j], j) if self.cheaper_first else (-self.votes[j], j)
 
     def round(self, share: int | Fraction) -> tuple[list[int], Fraction | None]:
         """The projects a round at `share` funds, in the order chosen, and `until`: rounds at
@@ -191,7 +220,7 @@ class _Round:
         self.heap = [(Fraction(rest, whole), j) for j, (rest, _, whole) in self.bound.items()]
         heapq.heapify(self.heap)
 
-    def resumed(self, share: int) -> _Round | None:
+    def resumed(self, share: int | Fraction) -> _Round | None:
         """A round at the larger `share` that starts from this round's last step whose
         decisions, and all before, still hold there; None if there is none."""
         for k in range(len(self.steps) - 1, -1, -1):

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.errors import InvalidInput
-from core.voting.equal_shares import equal_shares_outcome
+from core.voting.equal_shares import CURRENT, RULES, equal_shares_outcome
 
 YES, NO, ABSTAIN = "yes", "no", "abstain"
 
@@ -148,7 +148,8 @@ def instant_runoff(ballots: list[list[str]], options: list[str]) -> RunoffResult
     return RunoffResult(winner=None, rounds=rounds, eliminated=eliminated, exhausted=exhausted)
 
 
-def equal_shares(costs: dict[str, int], budget: int, approvals: list[set[str]]) -> list[str]:
+def equal_shares(costs: dict[str, int], budget: int, approvals: list[set[str]], *,
+                 rule: str = CURRENT.name) -> list[str]:
     """The projects funded by the Method of Equal Shares with cost utilities, as
     equalshares.net computes it: every voter starts with an equal whole share of the budget
     (floor(budget / voters)), raised one unit at a time while the outcome stays within the
@@ -157,9 +158,12 @@ def equal_shares(costs: dict[str, int], budget: int, approvals: list[set[str]]) 
     in `costs`; a project nobody approved is never funded. In the order of `costs`.
 
     That is what Wieliczka's Green Budget 2023 used, and the tests check its official result.
-    The rule itself, and why each choice, is in core/voting/equal_shares.py."""
+    The rule itself, and why each choice, is in core/voting/equal_shares.py. `rule` names it;
+    "equal-shares-1" is the one polls closed before it were counted by, for their recount."""
     _check_budget(costs, budget, approvals)
-    return equal_shares_outcome(costs, budget, approvals).funded
+    if rule not in RULES:
+        raise InvalidInput("field.not_a_choice", field="rule")
+    return equal_shares_outcome(costs, budget, approvals, rule=RULES[rule]).funded
 
 
 def greedy_budget(costs: dict[str, int], budget: int, approvals: list[set[str]]) -> list[str]:

@@ -6,16 +6,20 @@ compared round by round: its Method of Equal Shares at a fixed share per voter, 
 tie-breaking rule, must fund the same projects in the same order. Its own completion stops
 raising shares at the first outcome that leaves no room for another project, earlier than
 Add1 as Wieliczka counted; so Add1 is checked against a plain scan of pabutools' rounds, one
-share after another, until the first that costs more than the budget."""
+share after another, until the first that costs more than the budget.
+
+Rule "equal-shares-1", which recounts the polls closed before core counted them itself, is
+checked against the code that counted them then (tests/core/legacy_equal_shares.py)."""
 import random
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from core.voting.equal_shares import equal_shares_outcome, equal_shares_round
+from core.voting.equal_shares import RULES, equal_shares_outcome, equal_shares_round
+from tests.core import legacy_equal_shares
 
 DATABASE_FREE = True  # not rerun on PostgreSQL (tests/pg)
 WIELICZKA = Path(__file__).resolve().parents[1] / "data" / "poland_wieliczka_2023.pb"
@@ -45,12 +49,13 @@ def pabutools_round(costs: dict[str, int], approvals: list[set[str]], share) -> 
     return [p.name for p in outcome]
 
 
-def add1_by_scan(costs, budget, approvals, round_at):
+def add1_by_scan(costs, budget, approvals, round_at, rule=RULES["equal-shares-2"]):
     """Add1 and the completion written out plainly: a round at every share from
-    floor(budget / voters) until the first that costs more than the budget."""
+    floor(budget / voters) (rule 1: budget / voters) until the first that costs more than the
+    budget."""
     ballots = [ballot for ballot in approvals if ballot]
     approved = {name for ballot in ballots for name in ballot}
-    share = budget // len(ballots)
+    share = budget // len(ballots) if rule.whole_shares else Fraction(budget, len(ballots))
     chosen = round_at(costs, ballots, share)
     if sum(costs[name] for name in approved) > budget:
         while True:
@@ -61,7 +66,8 @@ def add1_by_scan(costs, budget, approvals, round_at):
     left = budget - sum(costs[name] for name in chosen)
     position = list(costs)
     rest = sorted(approved - set(chosen), key=lambda name: (
-        -sum(name in ballot for ballot in ballots), costs[name], position.index(name)))
+        -sum(name in ballot for ballot in ballots),
+        costs[name] if rule.cheaper_first else 0, position.index(name)))
     completed = []
     for name in rest:
         if costs[name] <= left:
@@ -114,10 +120,28 @@ def test_add1_is_the_last_of_pabutools_rounds_within_the_budget(poll):
     assert outcome.funded == [name for name in costs if name in set(chosen) | set(completed)]
 
 
-def test_skipping_shares_that_cannot_change_the_round_changes_nothing():
+# Where rule 1 differs from rule 2 (each example fails if rule 1 follows rule 2 there):
+@example(({"a": 40, "b": 30}, 55, [{"a", "b"}]))  # a tie goes to the first listed, a
+@example(({"a": 10, "b": 50, "c": 40}, 77, [{"b"}, {"a", "c"}]))  # completion: b, listed first
+@example(({"a": 34, "b": 25, "c": 51}, 41, [{"a", "b", "c"}, {"c"}]))  # shares 20.5, 21.5, ...
+@settings(max_examples=300, deadline=None)
+@given(polls(costs=st.sampled_from([6, 10, 12, 20, 30, 45])))
+def test_rule_1_funds_what_pabutools_funded_before_core_counted(poll):
+    # Few distinct costs, so that ties are frequent; budgets and voters at random, so that
+    # the shares B/n + k are mostly fractional.
+    costs, budget, approvals = poll
+    outcome = equal_shares_outcome(costs, budget, approvals, rule=RULES["equal-shares-1"])
+    assert outcome.funded == legacy_equal_shares.equal_shares(costs, budget, approvals)
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=RULES)
+def test_skipping_shares_that_cannot_change_the_round_changes_nothing(rule):
     # Costs up to the thousands and a few voters: Add1 would take hundreds of rounds, most of
     # them skipped because no decision of the round can flip in between. The plain scan, a
-    # round at every share, must agree.
+    # round at every share, must agree; under rule 1 too, whose shares are fractions.
+    def round_at(costs, approvals, share):
+        return equal_shares_round(costs, approvals, share, rule=rule)
+
     for seed in range(150):
         rng = random.Random(seed)
         names = [f"p{i}" for i in range(rng.randint(3, 6))]
@@ -126,9 +150,9 @@ def test_skipping_shares_that_cannot_change_the_round_changes_nothing():
         approvals = [set(rng.sample(names, rng.randint(1, len(names))))
                      for _ in range(rng.randint(2, 9))]
         budget = rng.randint(sum(costs.values()) // 3, sum(costs.values()))
-        outcome = equal_shares_outcome(costs, budget, approvals)
+        outcome = equal_shares_outcome(costs, budget, approvals, rule=rule)
         assert (outcome.by_shares, outcome.by_approvals, outcome.share) == \
-            add1_by_scan(costs, budget, approvals, equal_shares_round), seed
+            add1_by_scan(costs, budget, approvals, round_at, rule), seed
 
 
 @settings(max_examples=60, deadline=None)

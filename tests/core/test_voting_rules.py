@@ -121,6 +121,31 @@ def test_equal_shares_breaks_a_tie_for_the_cheaper_project():
     assert equal_shares(costs, 170, [{"c"}, {"a", "b"}]) == ["b", "c"]
 
 
+def test_rule_1_counts_as_polls_were_counted_before_core_counted_equal_shares():
+    # The three ways rule 1 (pabutools at commit 30196ec) differs from rule 2, the default.
+    # A tie goes to the project listed first, not to the cheaper: one voter, 55 to spend,
+    # a (40) and b (30) each one effective vote.
+    ballots = [{"a", "b"}]
+    assert equal_shares({"a": 40, "b": 30}, 55, ballots, rule="equal-shares-1") == ["a"]
+    assert equal_shares({"a": 40, "b": 30}, 55, ballots) == ["b"]
+    # The completion takes equal approval counts in the order listed, not the cheaper first.
+    # Below shares of 50 neither b (50) nor c (40, after a's 10) is funded; from 50 both
+    # are, 100 in all: a (10) stands, and of the 67 left b, one vote as c, comes first.
+    costs, ballots = {"a": 10, "b": 50, "c": 40}, [{"b"}, {"a", "c"}]
+    assert equal_shares(costs, 77, ballots, rule="equal-shares-1") == ["a", "b"]
+    assert equal_shares(costs, 77, ballots) == ["a", "c"]
+    # Shares are B/n + k exactly, not floor(B/n) + k: budget 41, two voters. At 25 the first
+    # voter buys b (25), at 25.5 both buy c (51, over the budget). Rule 1 goes 20.5, ...,
+    # 24.5, 25.5: nothing stands, and the completion funds the first of a and b (one vote
+    # each) that fits: a. Rule 2 goes 20, ..., 25, 26: b stands, and a no longer fits.
+    costs, ballots = {"a": 34, "b": 25, "c": 51}, [{"a", "b", "c"}, {"c"}]
+    assert equal_shares(costs, 41, ballots, rule="equal-shares-1") == ["a"]
+    assert equal_shares(costs, 41, ballots, rule="equal-shares-2") == ["b"]
+    with pytest.raises(InvalidInput) as raised:
+        equal_shares(costs, 41, ballots, rule="equal-shares-0")
+    assert raised.value.field == "rule"
+
+
 @pytest.mark.parametrize("costs, budget", [({"a": 0, "b": 5}, 10), ({"a": -3, "b": 5}, 10),
                                            ({"a": 3, "b": 5}, 0), ({"a": 3, "b": 5}, -1),
                                            ({"a": 3, "b": 5}, float("nan")),

@@ -34,12 +34,13 @@ Where we choose, and why:
 
 Rules: every budget tally names the rule that counted it, so that a recount uses the same one.
 What is above is rule "equal-shares-2", the one polls are counted by. Rule "equal-shares-1" is
-how polls closed before that were counted (pabutools, core/voting/rules.py at commit 30196ec),
-and differs in three ways: the shares are exact, B/n, B/n + 1, ... (the last outcome within B
-counts, as above); ties in effective vote count go to the project listed first; and the
-completion takes equal approval counts in the order listed. (pabutools raised the shares, when
-all the approved projects fit in B, until it funded them all; here they are all funded too, by
-the completion.) Its tallies name no rule: the name was added with rule 2.
+how polls closed before that were counted (by the reference library, through
+core/voting/rules.py at commit 30196ec), and differs in three ways: the shares are exact, B/n,
+B/n + 1, ... (the last outcome within B counts, as above); ties in effective vote count go to
+the project listed first; and the completion takes equal approval counts in the order listed.
+(When all the approved projects fit in B, that code raised the shares until it funded them
+all; here the completion funds them all: the same set.) Its tallies name no rule: the name
+came with rule 2.
 
 Speed: every amount a voter holds in a round is affine in the share, so each decision of a
 round (who pays all they hold, who can afford a project, which project wins) flips at a share

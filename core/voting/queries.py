@@ -194,16 +194,22 @@ def bulletin_board(*, viewer: Principal, poll_id: int) -> list[BoardEntry] | Non
 
 
 def recount(*, viewer: Principal, poll_id: int) -> bool:
-    """Recompute the tally from the published ballots: True when it matches the hash frozen
-    at the close (and logged)."""
+    """Recompute the tally from the published ballots, by the rule the frozen tally names:
+    True when it matches the hash frozen at the close (and logged)."""
     board = bulletin_board(viewer=viewer, poll_id=poll_id)
     if board is None:
         return False
     with read_session() as s:
         poll = s.get(Poll, poll_id)
         options = option_dicts(options_of(s, poll.id))
+    # The rule's name is part of what the hash covers: a tally edited to name another rule
+    # cannot match. One this version does not know cannot be recounted, so it does not match.
+    rule = tally.rule_of(json.loads(poll.tally or "{}"))
+    if rule is None:
+        return False
     result = tally.count(method=poll.method, options=options,
                          choices=[entry.choice for entry in board], eligible=poll.eligible,
                          quorum=poll.quorum, threshold=poll.threshold,
-                         budget=int(poll.budget) if poll.budget is not None else None)
+                         budget=int(poll.budget) if poll.budget is not None else None,
+                         equal_shares_rule=rule)
     return tally.digest(result) == poll.tally_hash

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, inspect
 from sqlmodel import select
 
+from core.audit import canonical_json
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.principal import Principal
 from core.voting.ballots import (cast_ballot, change_ballot, enter_paper_ballot, find_ballot,
@@ -372,8 +373,80 @@ def test_budget_results_show_equal_shares_and_greedy(people, community):
     # the flower bed are out of reach. Raising budgets: at 24 each the three fund lamp and
     # bench (70); at 25 the two also reach the bed (50), 120 in all, over the budget of 80:
     # the outcome at 24 stands, and the 10 left buy nothing more.
-    assert tally["equal_shares"] == {"funded": [lamp, bench], "spent": 70}
+    # The tally names the rule that counted it, so that a recount can use the same one.
+    assert tally["equal_shares"] == {"funded": [lamp, bench], "spent": 70,
+                                     "rule": "equal-shares-2"}
     assert [row[0] for row in tally["approvals"]] == [lamp, bench, bed]
+    assert recount(viewer=people["resident"], poll_id=poll_id)
+    with write_session() as s:  # a ballot tampered with after the close
+        ballot = s.exec(select(Ballot).where(Ballot.poll_id == poll_id,
+                                             Ballot.choice == f"[{bed}]")).first()
+        ballot.choice = f"[{lamp}]"
+    assert not recount(viewer=people["resident"], poll_id=poll_id)
+
+
+def freeze_as_before_rules_had_names(poll_id) -> dict:
+    """Store the tally the way polls.py stored it when budget polls were counted through
+    pabutools (before 92cfaf5): equal shares by that code (tests/core/legacy_equal_shares.py,
+    from 30196ec), and no rule named. The rest of the tally is counted as it was then
+    (core/voting/tally.py is unchanged since 114d286 but for the rule's name)."""
+    from core.voting.polls import freeze_tally
+    from tests.core import legacy_equal_shares
+
+    with write_session() as s:
+        poll = s.get(Poll, poll_id)
+        result = json.loads(poll.tally)
+        costs = {str(o.id): int(o.cost) for o in s.exec(
+            select(PollOption).where(PollOption.poll_id == poll_id)
+            .order_by(PollOption.position))}
+        approvals = [{str(i) for i in json.loads(choice)} for choice in s.exec(
+            select(Ballot.choice).where(Ballot.poll_id == poll_id))]
+        funded = legacy_equal_shares.equal_shares(costs, int(poll.budget), approvals)
+        result["equal_shares"] = {"funded": [int(o) for o in funded],
+                                  "spent": sum(costs[o] for o in funded)}
+        freeze_tally(s, poll, result)
+    return result
+
+
+def test_a_budget_poll_closed_before_the_rules_had_names_still_recounts(people, community):
+    from core.voting.tally import digest
+
+    moderator = people["moderator"]
+    poll_id = poll(moderator, "budget")
+    lamp, bench, bed = option_ids(poll_id)
+    for i, choice in enumerate([[bed], [lamp, bench]]):
+        cast_ballot(actor=verified(community, f"old{i}"), poll_id=poll_id, choice=choice)
+    end_window(poll_id)
+    close_poll(actor=moderator, poll_id=poll_id)
+    # Two voters, 40 each: the second can buy the lamp (40) or the bench (30), one effective
+    # vote either way. Counted then, the tie went to the lamp, listed first; beside it the bed
+    # (50) does not fit, and the completion adds the bench. Counted now, it goes to the
+    # cheaper bench, and at shares of 50 the bed comes too (80). The same ballots, two
+    # outcomes: a recount must count by the rule of then.
+    assert get_poll(viewer=moderator, poll_id=poll_id).tally["equal_shares"]["funded"] == \
+        [bench, bed]
+    old = freeze_as_before_rules_had_names(poll_id)
+    assert old["equal_shares"] == {"funded": [lamp, bench], "spent": 70}
+    detail = get_poll(viewer=people["researcher"], poll_id=poll_id)
+    assert detail.tally == old and detail.tally_hash == digest(old)
+    assert recount(viewer=people["researcher"], poll_id=poll_id)
+    with write_session() as s:  # naming today's rule in the stored tally does not help
+        p = s.get(Poll, poll_id)
+        p.tally = canonical_json({**old, "equal_shares": {**old["equal_shares"],
+                                                          "rule": "equal-shares-2"}})
+    assert not recount(viewer=people["researcher"], poll_id=poll_id)
+    with write_session() as s:  # nor a rule this version does not know
+        s.get(Poll, poll_id).tally = canonical_json(
+            {**old, "equal_shares": {**old["equal_shares"], "rule": "equal-shares-9"}})
+    assert not recount(viewer=people["researcher"], poll_id=poll_id)
+    with write_session() as s:
+        s.get(Poll, poll_id).tally = canonical_json(old)
+    assert recount(viewer=people["researcher"], poll_id=poll_id)
+    with write_session() as s:  # a ballot tampered with after the close
+        ballot = s.exec(select(Ballot).where(Ballot.poll_id == poll_id,
+                                             Ballot.choice == f"[{bed}]")).one()
+        ballot.choice = f"[{lamp}]"
+    assert not recount(viewer=people["researcher"], poll_id=poll_id)
 
 
 def test_concurrent_ballots_from_one_voter_count_once(people, community):

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.errors import InvalidInput
+from core.text import is_whole_number
 from core.voting.equal_shares import CURRENT, RULES, equal_shares_outcome
 
 YES, NO, ABSTAIN = "yes", "no", "abstain"
@@ -37,7 +38,7 @@ def majority(choices: list[str], *, eligible: int, quorum: float = 0.0,
              threshold: float = 0.5) -> MajorityResult:
     """Passed when the quorum is met and yes > threshold x (yes + no); abstentions count for
     the quorum only."""
-    if not isinstance(eligible, int) or isinstance(eligible, bool) or eligible < len(choices):
+    if not is_whole_number(eligible) or eligible < len(choices):
         raise InvalidInput("poll.bad_eligible", field="eligible")
     if not 0.0 <= quorum <= 1.0:
         raise InvalidInput("poll.bad_share", field="quorum")
@@ -214,4 +215,4 @@ def _check_budget(costs: dict[str, int], budget: int, approvals: list[set[str]])
 
 
 def _positive_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return is_whole_number(value) and value > 0

@@ -46,6 +46,7 @@ MESSAGES = {
     "field_name.opens_at": ("开始时间", "Opens at"),
     "field_name.closes_at": ("截止时间", "Closes at"),
     "field_name.quorum": ("最低参与率", "Quorum"),
+    "field_name.rule": ("计票规则", "Counting rule"),
     "field_name.threshold": ("通过比例", "Threshold"),
     "field_name.max_choices": ("最多可选", "Most choices allowed"),
     "field_name.budget": ("预算", "Budget"),

@@ -78,7 +78,7 @@ def sortition_pool(size: int = 2_000, seed: int = 2026):
 
 def foundation(repeat: int, counts: dict) -> list[dict]:
     from core.accounts.login import log_in
-    from core.proposals import list_proposals
+    from core.proposals import ProposalStatus, list_proposals
     from core.sortition import proportional_quotas, select_panel
     from seed.demo import DEMO_PASSWORD
 
@@ -97,7 +97,7 @@ def foundation(repeat: int, counts: dict) -> list[dict]:
             timed(lambda: list_proposals(community_id=1, search="电梯"), repeat), 0.3),
         row("proposal list, most supported + filters", size,
             timed(lambda: list_proposals(community_id=1, sort="most_supported", kind="need",
-                                         status="submitted"), repeat), 0.3),
+                                         status=ProposalStatus.SUBMITTED), repeat), 0.3),
         row("stratified sortition (leximin)", f"pool {len(pool):,}, 4 features, panel 30",
             timed(lambda: select_panel(pool, quotas, 30, seed=2026), repeat), 10.0),
     ]

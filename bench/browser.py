@@ -139,6 +139,7 @@ def add_proposals(database_url: str, community_id: int, count: int) -> None:
     from seed.demo_content import PROPOSALS
     from db.engine import get_engine
     from db.models import Proposal, User
+    from db.models.proposals import ProposalStatus
     from db.models.base import utcnow
 
     now = utcnow()
@@ -147,7 +148,7 @@ def add_proposals(database_url: str, community_id: int, count: int) -> None:
         kind, category, title, body = PROPOSALS[i % len(PROPOSALS)][:4]
         return dict(community_id=community_id, kind=kind, category=category,
                     title=title.format(b=f"{i % 12 + 1}号楼") + f" #{i}",
-                    body=body.format(b="楼"), author_id=author, status="submitted",
+                    body=body.format(b="楼"), author_id=author, status=ProposalStatus.SUBMITTED,
                     support_count=i % 37, comment_count=i % 11, created_at=now, updated_at=now)
 
     with Session(get_engine(database_url)) as s:

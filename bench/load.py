@@ -53,13 +53,15 @@ def prepare(folder: Path, residents: int, sessions: int, database: str | None = 
     from db.engine import dispose_engines, read_session, write_session
     from db.migrate import upgrade
     from db.models import Poll, Proposal, User, VoterRoll
+    from db.models.proposals import ProposalStatus
+    from db.models.voting import PollStatus
 
     if database is None:
         upgrade()
         load_demo(residents=residents, seed=2026)
     with read_session() as s:
         # An approval poll: the round ticks a checkbox, as its ballot form has.
-        poll = s.exec(select(Poll.id).where(Poll.status == "open", Poll.community_id == 1,
+        poll = s.exec(select(Poll.id).where(Poll.status == PollStatus.OPEN, Poll.community_id == 1,
                                             Poll.method == "approval")
                       .order_by(Poll.id)).first()
         voted = select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll)
@@ -68,7 +70,8 @@ def prepare(folder: Path, residents: int, sessions: int, database: str | None = 
                                              col(User.resident_id).not_in(voted))
                        .order_by(User.id).limit(sessions)).all()
         proposals = list(s.exec(select(Proposal.id).where(Proposal.community_id == 1, col(
-            Proposal.status).in_(("submitted", "under_review", "open_for_discussion")))).all())
+            Proposal.status).in_((ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW,
+                                  ProposalStatus.OPEN_FOR_DISCUSSION)))).all())
     if len(users) < sessions:
         raise SystemExit(f"only {len(users)} residents who have not voted; use more --residents")
     cookies = []

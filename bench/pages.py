@@ -52,6 +52,8 @@ def details(community_id: int = 1) -> dict[str, int]:
 
     from db.engine import read_session
     from db.models import Ballot, Hearing, Poll, Proposal
+    from db.models.hearings import HearingStatus
+    from db.models.voting import PollStatus
 
     with read_session() as s:
         def most_ballots(status: str) -> int:
@@ -63,10 +65,11 @@ def details(community_id: int = 1) -> dict[str, int]:
             "proposal": s.exec(select(Proposal.id).where(Proposal.community_id == community_id)
                                .order_by(Proposal.comment_count.desc())).first(),
             "hearing": s.exec(select(Hearing.id).where(Hearing.community_id == community_id,
-                                                       Hearing.status == "minutes_published")
+                                                       Hearing.status ==
+                                                       HearingStatus.MINUTES_PUBLISHED)
                               ).first(),
-            "open_poll": most_ballots("open"),
-            "closed_poll": most_ballots("closed"),
+            "open_poll": most_ballots(PollStatus.OPEN),
+            "closed_poll": most_ballots(PollStatus.CLOSED),
         }
 
 

@@ -81,8 +81,9 @@ def truncate_soon(engine: Engine | None = None) -> None:
 
 
 def _retry(engine: Engine) -> None:
-    log.warning("the write-ahead log is held by an open reader; truncating it once the "
-                "reader ends (every %s s)", RETRY_SECONDS)
+    log.warning("the write-ahead log grew past its bound (a reader holds an old snapshot, or "
+                "a large transaction just committed); truncating it as soon as it can be "
+                "(trying every %s s)", RETRY_SECONDS)
     while True:
         time.sleep(RETRY_SECONDS)
         if get_engine() is not engine:  # the process moved to another database (tests)

@@ -20,6 +20,7 @@ measures, median of --repeat runs, for users of community 1:
 Prints the table and writes this backend's figures to bench/results/<backend>.json, then
 bench/RESULTS.md with both backends side by side.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,17 +63,21 @@ def sortition_pool(size: int = 2_000, seed: int = 2026):
 
     rng = np.random.default_rng(seed)
     buildings = [f"{b}号楼" for b in range(1, 13)]
-    pool = pd.DataFrame({
-        "person_id": np.arange(1, size + 1),
-        "age_band": rng.choice(AGE_BANDS, size, p=[.10, .18, .24, .30, .18]),
-        "residency": rng.choice(RESIDENCY_STATUSES, size, p=[.60, .25, .15]),
-        "building": rng.choice(buildings, size, p=np.linspace(1.5, 0.5, 12) / 12),
-        "gender": rng.choice(["female", "male"], size, p=[.56, .44]),
-    })
-    baseline = {"age_band": dict(zip(AGE_BANDS, [.16, .26, .25, .21, .12])),
-                "residency": dict(zip(RESIDENCY_STATUSES, [.50, .30, .20])),
-                "building": {b: 1 / 12 for b in buildings},
-                "gender": {"female": .51, "male": .49}}
+    pool = pd.DataFrame(
+        {
+            "person_id": np.arange(1, size + 1),
+            "age_band": rng.choice(AGE_BANDS, size, p=[0.10, 0.18, 0.24, 0.30, 0.18]),
+            "residency": rng.choice(RESIDENCY_STATUSES, size, p=[0.60, 0.25, 0.15]),
+            "building": rng.choice(buildings, size, p=np.linspace(1.5, 0.5, 12) / 12),
+            "gender": rng.choice(["female", "male"], size, p=[0.56, 0.44]),
+        }
+    )
+    baseline = {
+        "age_band": dict(zip(AGE_BANDS, [0.16, 0.26, 0.25, 0.21, 0.12])),
+        "residency": dict(zip(RESIDENCY_STATUSES, [0.50, 0.30, 0.20])),
+        "building": {b: 1 / 12 for b in buildings},
+        "gender": {"female": 0.51, "male": 0.49},
+    }
     return pool, baseline
 
 
@@ -88,18 +93,46 @@ def foundation(repeat: int, counts: dict) -> list[dict]:
     pool, baseline = sortition_pool()
     quotas = proportional_quotas(pool, baseline, 30)
     return [
-        row("log in (argon2id verify)", "one user",
-            timed(lambda: log_in(username="admin", password=DEMO_PASSWORD), repeat)),
-        row("proposal list, first and last page", size,
-            timed(lambda: (list_proposals(community_id=1),
-                           list_proposals(community_id=1, page=last)), repeat), 0.3),
-        row("proposal search '电梯' (substring, Chinese)", size,
-            timed(lambda: list_proposals(community_id=1, search="电梯"), repeat), 0.3),
-        row("proposal list, most supported + filters", size,
-            timed(lambda: list_proposals(community_id=1, sort="most_supported", kind="need",
-                                         status=ProposalStatus.SUBMITTED), repeat), 0.3),
-        row("stratified sortition (leximin)", f"pool {len(pool):,}, 4 features, panel 30",
-            timed(lambda: select_panel(pool, quotas, 30, seed=2026), repeat), 10.0),
+        row(
+            "log in (argon2id verify)",
+            "one user",
+            timed(lambda: log_in(username="admin", password=DEMO_PASSWORD), repeat),
+        ),
+        row(
+            "proposal list, first and last page",
+            size,
+            timed(
+                lambda: (list_proposals(community_id=1), list_proposals(community_id=1, page=last)),
+                repeat,
+            ),
+            0.3,
+        ),
+        row(
+            "proposal search '电梯' (substring, Chinese)",
+            size,
+            timed(lambda: list_proposals(community_id=1, search="电梯"), repeat),
+            0.3,
+        ),
+        row(
+            "proposal list, most supported + filters",
+            size,
+            timed(
+                lambda: list_proposals(
+                    community_id=1,
+                    sort="most_supported",
+                    kind="need",
+                    status=ProposalStatus.SUBMITTED,
+                ),
+                repeat,
+            ),
+            0.3,
+        ),
+        row(
+            "stratified sortition (leximin)",
+            f"pool {len(pool):,}, 4 features, panel 30",
+            timed(lambda: select_panel(pool, quotas, 30, seed=2026), repeat),
+            10.0,
+        ),
     ]
 
 
@@ -109,10 +142,13 @@ def interactive(repeat: int) -> list[dict]:
     from bench.browser import LOADS, TARGET, interactive_rows
 
     (_, one_size, one, _), (_, size, mine, _), (_, _, ratio, _) = interactive_rows(
-        os.environ["DATABASE_URL"], max(repeat, LOADS))
-    return [row("one-line Streamlit page: interactive in headless Chromium", one_size, one),
-            row("proposals page: interactive in headless Chromium", size, mine),
-            row("proposals page / one-line page", size, ratio, TARGET, unit="x")]
+        os.environ["DATABASE_URL"], max(repeat, LOADS)
+    )
+    return [
+        row("one-line Streamlit page: interactive in headless Chromium", one_size, one),
+        row("proposals page: interactive in headless Chromium", size, mine),
+        row("proposals page / one-line page", size, ratio, TARGET, unit="x"),
+    ]
 
 
 def roster_import(residents: int) -> dict:
@@ -121,11 +157,13 @@ def roster_import(residents: int) -> dict:
 
     admin = Principal(user_id=1, role="admin", community_id=1)
     csv = "full_name,building,age_band\n" + "".join(
-        f"居民{i},B{(i % 12) + 1:02d},30-44\n" for i in range(residents))
+        f"居民{i},B{(i % 12) + 1:02d},30-44\n" for i in range(residents)
+    )
     start = time.perf_counter()
     import_roster(actor=admin, data=csv.encode())
-    return row("roster import (validate + insert)", f"{residents:,} rows",
-               time.perf_counter() - start)
+    return row(
+        "roster import (validate + insert)", f"{residents:,} rows", time.perf_counter() - start
+    )
 
 
 def memory_under_load(seconds: float, folder: Path) -> dict:
@@ -133,20 +171,33 @@ def memory_under_load(seconds: float, folder: Path) -> dict:
     from bench.load import prepare, run_load
 
     world = prepare(folder, 0, 20, os.environ["DATABASE_URL"])
-    tally, elapsed, peak = run_load(world, sessions=20, seconds=seconds, ramp=0.5,
-                                    log=folder / "load-server.log")
+    tally, elapsed, peak = run_load(
+        world, sessions=20, seconds=seconds, ramp=0.5, log=folder / "load-server.log"
+    )
     served = sum(len(t) for t in tally.times.values())
     if tally.errors:
         raise RuntimeError(f"the load run had errors: {tally.errors[:3]}")
-    return row("server memory, 20 residents acting at once", "community 1 of the district",
-               peak / 2**20, 1536, unit="MB",
-               note=f"{served:,} actions in {elapsed:.0f} s, 0 errors")
+    return row(
+        "server memory, 20 residents acting at once",
+        "community 1 of the district",
+        peak / 2**20,
+        1536,
+        unit="MB",
+        note=f"{served:,} actions in {elapsed:.0f} s, 0 errors",
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sizes = dict(communities=10, residents=100_000, proposals=10_000, comments=100_000,
-                 polls=200, ballots=300_000, events=1_000_000)
+    sizes = dict(
+        communities=10,
+        residents=100_000,
+        proposals=10_000,
+        comments=100_000,
+        polls=200,
+        ballots=300_000,
+        events=1_000_000,
+    )
     for name, default in sizes.items():
         parser.add_argument(f"--{name}", type=int, default=default)
     parser.add_argument("--repeat", type=int, default=3)
@@ -161,19 +212,20 @@ def main() -> None:
     os.environ.setdefault("YISHITING_SECRET_KEY", "bench")
     backend = os.environ["DATABASE_URL"].split(":", 1)[0]
 
+    from db.migrate import upgrade
     from seed.demo import progress_bar
     from seed.district import load_district
-    from db.migrate import upgrade
 
     upgrade()
     start = time.perf_counter()
-    counts = load_district(**{name: getattr(args, name) for name in sizes},
-                           progress=progress_bar)
+    counts = load_district(**{name: getattr(args, name) for name in sizes}, progress=progress_bar)
     print()
-    district = (f"{args.communities} communities, {args.residents:,} residents, "
-                f"{counts['proposal']:,} proposals, {counts['comment']:,} comments, "
-                f"{counts['poll']:,} polls, {counts['ballot']:,} ballots, "
-                f"{counts['participationevent']:,} events")
+    district = (
+        f"{args.communities} communities, {args.residents:,} residents, "
+        f"{counts['proposal']:,} proposals, {counts['comment']:,} comments, "
+        f"{counts['poll']:,} polls, {counts['ballot']:,} ballots, "
+        f"{counts['participationevent']:,} events"
+    )
     lines = [row("generate the district", district, time.perf_counter() - start)]
     scale = f"community 1 of {args.communities}"
     if "foundation" not in skip:
@@ -181,8 +233,9 @@ def main() -> None:
     if "pages" not in skip:
         from bench.pages import page_rows
 
-        lines += [row(what, scale, seconds, target)
-                  for what, _, seconds, target in page_rows(args.repeat)]
+        lines += [
+            row(what, scale, seconds, target) for what, _, seconds, target in page_rows(args.repeat)
+        ]
     if "dashboard" not in skip:
         lines += _dashboard(args.repeat)
     if "ballots" not in skip:
@@ -197,19 +250,34 @@ def main() -> None:
         lines.append(roster_import(args.residents // args.communities))
         lines.append(_equal_shares_wieliczka())
         lines.append(_equal_shares_synthetic())
-    command = "python -m bench" + "".join(
-        f" --{name} {getattr(args, name)}" for name, default in sizes.items()
-        if getattr(args, name) != default) + (f" --skip {args.skip}" if args.skip else "")
+    command = (
+        "python -m bench"
+        + "".join(
+            f" --{name} {getattr(args, name)}"
+            for name, default in sizes.items()
+            if getattr(args, name) != default
+        )
+        + (f" --skip {args.skip}" if args.skip else "")
+    )
     print_lines(lines)
-    _save(backend, dict(command=command, repeat=args.repeat, date=date.today().isoformat(),
-                        cores=os.cpu_count(), rows=lines))
+    _save(
+        backend,
+        dict(
+            command=command,
+            repeat=args.repeat,
+            date=date.today().isoformat(),
+            cores=os.cpu_count(),
+            rows=lines,
+        ),
+    )
 
 
 def _save(backend: str, figures: dict) -> None:
     """This backend's figures as JSON; RESULTS.md rebuilt from every backend's."""
     FIGURES.mkdir(exist_ok=True)
-    (FIGURES / f"{backend}.json").write_text(json.dumps(figures, ensure_ascii=False, indent=1),
-                                             encoding="utf-8")
+    (FIGURES / f"{backend}.json").write_text(
+        json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     RESULTS.write_text(results_table(), encoding="utf-8")
 
 
@@ -218,9 +286,17 @@ def merge_rows(backend: str, rows: list[dict], command: str) -> None:
     lines with the same `what` are replaced, new ones go after the part's last line, and the
     run remembers which lines came from which command on which day; RESULTS.md is rebuilt."""
     path = FIGURES / f"{backend}.json"
-    figures = json.loads(path.read_text(encoding="utf-8")) if path.exists() else dict(
-        command=command, repeat=None, date=date.today().isoformat(), cores=os.cpu_count(),
-        rows=[])
+    figures = (
+        json.loads(path.read_text(encoding="utf-8"))
+        if path.exists()
+        else dict(
+            command=command,
+            repeat=None,
+            date=date.today().isoformat(),
+            cores=os.cpu_count(),
+            rows=[],
+        )
+    )
     known = [line["what"] for line in figures["rows"]]
     at = None
     for line in rows:
@@ -231,9 +307,14 @@ def merge_rows(backend: str, rows: list[dict], command: str) -> None:
             at = len(known) if at is None else at + 1
             figures["rows"].insert(at, line)
             known.insert(at, line["what"])
-    figures.setdefault("updates", []).append(dict(
-        command=command, date=date.today().isoformat(), cores=os.cpu_count(),
-        rows=[line["what"] for line in rows]))
+    figures.setdefault("updates", []).append(
+        dict(
+            command=command,
+            date=date.today().isoformat(),
+            cores=os.cpu_count(),
+            rows=[line["what"] for line in rows],
+        )
+    )
     _save(backend, figures)
 
 
@@ -241,18 +322,27 @@ def results_table() -> str:
     """One table: a row per measurement, a column per backend, the target and whether each
     backend met it."""
     files = sorted(FIGURES.glob("*.json"), key=lambda f: (f.stem != "sqlite", f.stem))
-    runs = {BACKENDS.get(f.stem, f.stem): json.loads(f.read_text(encoding="utf-8"))
-            for f in files}
+    runs = {BACKENDS.get(f.stem, f.stem): json.loads(f.read_text(encoding="utf-8")) for f in files}
     names = list(runs)
-    lines = ["# Benchmarks", "", "Written by `python -m bench` (`make bench`); see its docstring "
-             "for what each figure is. " + "; ".join(
-                 f"{name}: `{run['command']}`, median of {run['repeat']}, {run['cores']} cores, "
-                 f"{run['date']}" + "".join(
-                     f"; then `{u['command']}` ({len(u['rows'])} lines, {u['cores']} cores, "
-                     f"{u['date']})" for u in run.get("updates", []))
-                 for name, run in runs.items()) + ".", "",
-             "| what | size | " + " | ".join(names) + " | target |",
-             "|---|---|" + "---|" * len(names) + "---|"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `python -m bench` (`make bench`); see its docstring "
+        "for what each figure is. "
+        + "; ".join(
+            f"{name}: `{run['command']}`, median of {run['repeat']}, {run['cores']} cores, "
+            f"{run['date']}"
+            + "".join(
+                f"; then `{u['command']}` ({len(u['rows'])} lines, {u['cores']} cores, {u['date']})"
+                for u in run.get("updates", [])
+            )
+            for name, run in runs.items()
+        )
+        + ".",
+        "",
+        "| what | size | " + " | ".join(names) + " | target |",
+        "|---|---|" + "---|" * len(names) + "---|",
+    ]
     order: dict[str, dict] = {}
     for run in runs.values():
         for line in run["rows"]:
@@ -263,8 +353,11 @@ def results_table() -> str:
         cells, verdicts = [], []
         for name, run in runs.items():
             found = next((line for line in run["rows"] if line["what"] == what), None)
-            cells.append("—" if found is None else shown_value(found) + (
-                f" ({found['note']})" if found.get("note") else ""))
+            cells.append(
+                "—"
+                if found is None
+                else shown_value(found) + (f" ({found['note']})" if found.get("note") else "")
+            )
             if found and verdict(found):
                 verdicts.append(f"{verdict(found)} ({name})")
         target = shown_target(first) + (": " + ", ".join(verdicts) if verdicts else "")
@@ -281,9 +374,19 @@ def _dashboard(repeat: int):
     from sqlmodel import func, select
 
     from core import analytics
-    from core.dashboard import (DIMENSIONS, Filters, channel_representation, dissimilarity,
-                                explained_by, has_activity, influence, kind_counts,
-                                person_counts, representation_table, view_data)
+    from core.dashboard import (
+        DIMENSIONS,
+        Filters,
+        channel_representation,
+        dissimilarity,
+        explained_by,
+        has_activity,
+        influence,
+        kind_counts,
+        person_counts,
+        representation_table,
+        view_data,
+    )
     from core.dashboard import people as cached
     from core.principal import Principal
     from db.engine import read_session
@@ -316,45 +419,98 @@ def _dashboard(repeat: int):
 
     def naive():
         with read_session() as s:
-            log = pd.DataFrame(s.exec(select(ParticipationEvent.resident_id,
-                                             ParticipationEvent.kind)
-                                      .where(ParticipationEvent.community_id == 1)).all(),
-                               columns=["resident_id", "kind"])
-            roster = pd.DataFrame(s.exec(select(Resident.id).where(Resident.community_id == 1)
-                                         ).all(), columns=["resident_id"])
+            log = pd.DataFrame(
+                s.exec(
+                    select(ParticipationEvent.resident_id, ParticipationEvent.kind).where(
+                        ParticipationEvent.community_id == 1
+                    )
+                ).all(),
+                columns=["resident_id", "kind"],
+            )
+            roster = pd.DataFrame(
+                s.exec(select(Resident.id).where(Resident.community_id == 1)).all(),
+                columns=["resident_id"],
+            )
         counts = log.groupby("resident_id").size()
         frame = roster.assign(count=roster["resident_id"].map(counts).fillna(0))
         analytics.headline(frame["count"].to_numpy())
 
     with read_session() as s:
-        residents = s.exec(select(func.count()).select_from(Resident)
-                           .where(Resident.community_id == 1)).one()
-        events = s.exec(select(func.count()).select_from(ParticipationEvent)
-                        .where(ParticipationEvent.community_id == 1)).one()
+        residents = s.exec(
+            select(func.count()).select_from(Resident).where(Resident.community_id == 1)
+        ).one()
+        events = s.exec(
+            select(func.count())
+            .select_from(ParticipationEvent)
+            .where(ParticipationEvent.community_id == 1)
+        ).one()
     size = f"community 1: {residents:,} residents, {events:,} events"
     comments = Filters(kinds=["comment", "vote"])
-    rows = [row("dashboard first render: headline + default view (cold roster)", size,
-                timed(cold, repeat), 2.0),
-            row("dashboard filter change (kinds): headline + default view", size,
-                timed(lambda: headline(comments), repeat), 0.5),
-            row("dashboard filter change (channel and building)", size,
-                timed(lambda: headline(Filters(channel="offline", building_id=3)), repeat), 0.5),
-            row("dashboard view 'representation' (5 dimensions, channels, Theil)", size,
-                timed(representation, repeat), 0.5),
-            row("dashboard view 'buildings' (headline + heatmap query beside it)", size,
-                timed(lambda: headline(comments, "where"), repeat), 0.5),
-            row("dashboard view 'over time' (headline + weekly trends beside it)", size,
-                timed(lambda: headline(comments, "time"), repeat), 0.5),
-            row("dashboard view 'over time', filter change to one building", size,
-                timed(lambda: headline(Filters(building_id=3), "time"), repeat), 0.5),
-            row("dashboard Lorenz curves by kind (one (resident, kind) query)", size,
-                timed(lambda: kind_counts(actor=researcher, filters=Filters()), repeat))]
-    grouped = timed(lambda: analytics.headline(person_counts(
-        actor=researcher, filters=Filters())["count"].to_numpy()), repeat)
+    rows = [
+        row(
+            "dashboard first render: headline + default view (cold roster)",
+            size,
+            timed(cold, repeat),
+            2.0,
+        ),
+        row(
+            "dashboard filter change (kinds): headline + default view",
+            size,
+            timed(lambda: headline(comments), repeat),
+            0.5,
+        ),
+        row(
+            "dashboard filter change (channel and building)",
+            size,
+            timed(lambda: headline(Filters(channel="offline", building_id=3)), repeat),
+            0.5,
+        ),
+        row(
+            "dashboard view 'representation' (5 dimensions, channels, Theil)",
+            size,
+            timed(representation, repeat),
+            0.5,
+        ),
+        row(
+            "dashboard view 'buildings' (headline + heatmap query beside it)",
+            size,
+            timed(lambda: headline(comments, "where"), repeat),
+            0.5,
+        ),
+        row(
+            "dashboard view 'over time' (headline + weekly trends beside it)",
+            size,
+            timed(lambda: headline(comments, "time"), repeat),
+            0.5,
+        ),
+        row(
+            "dashboard view 'over time', filter change to one building",
+            size,
+            timed(lambda: headline(Filters(building_id=3), "time"), repeat),
+            0.5,
+        ),
+        row(
+            "dashboard Lorenz curves by kind (one (resident, kind) query)",
+            size,
+            timed(lambda: kind_counts(actor=researcher, filters=Filters()), repeat),
+        ),
+    ]
+    grouped = timed(
+        lambda: analytics.headline(
+            person_counts(actor=researcher, filters=Filters())["count"].to_numpy()
+        ),
+        repeat,
+    )
     slow = timed(naive, repeat)
-    rows += [row("headline: per-resident counts grouped in SQL", size, grouped),
-             row("headline, naive: events into pandas and grouped there", size, slow,
-                 note=f"{slow / grouped:.1f}x slower")]
+    rows += [
+        row("headline: per-resident counts grouped in SQL", size, grouped),
+        row(
+            "headline, naive: events into pandas and grouped there",
+            size,
+            slow,
+            note=f"{slow / grouped:.1f}x slower",
+        ),
+    ]
     return rows
 
 
@@ -370,8 +526,11 @@ def _equal_shares_wieliczka():
     approvals = [{p.name for p in ballot} for ballot in profile]
     start = time.perf_counter()
     equal_shares(costs, int(instance.budget_limit), approvals)
-    return row("equal shares + Add1 (Wieliczka 2023, real)",
-               f"{len(costs)} projects, {len(approvals):,} ballots", time.perf_counter() - start)
+    return row(
+        "equal shares + Add1 (Wieliczka 2023, real)",
+        f"{len(costs)} projects, {len(approvals):,} ballots",
+        time.perf_counter() - start,
+    )
 
 
 def _equal_shares_synthetic(projects: int = 100, voters: int = 20_000, seed: int = 2026):
@@ -385,12 +544,14 @@ def _equal_shares_synthetic(projects: int = 100, voters: int = 20_000, seed: int
     names = [f"p{i}" for i in range(projects)]
     costs = {name: rng.randrange(5_000, 100_000) for name in names}
     popularity = [rng.random() ** 2 for _ in names]
-    approvals = [set(rng.choices(names, popularity, k=rng.randint(1, 10)))
-                 for _ in range(voters)]
+    approvals = [set(rng.choices(names, popularity, k=rng.randint(1, 10))) for _ in range(voters)]
     start = time.perf_counter()
     equal_shares(costs, 1_000_000, approvals)
-    return row("equal shares + Add1 (synthetic)", f"{projects} projects, {voters:,} ballots",
-               time.perf_counter() - start)
+    return row(
+        "equal shares + Add1 (synthetic)",
+        f"{projects} projects, {voters:,} ballots",
+        time.perf_counter() - start,
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The app as `streamlit run server.py` on a free local port, for the browser tests, the
 two-server test and the load test."""
+
 from __future__ import annotations
 
 import os
@@ -22,9 +23,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(database_url: str, *, log: Path, env: dict | None = None,
-               timeout: float = 60, script: str = "server.py"
-               ) -> Iterator[tuple[str, subprocess.Popen]]:
+def app_server(
+    database_url: str,
+    *,
+    log: Path,
+    env: dict | None = None,
+    timeout: float = 60,
+    script: str = "server.py",
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """(base URL, process) of a healthy server on `database_url`, its output in `log`;
     RuntimeError with the log's end if it does not become healthy. Stopped on exit.
     `script` (relative to the project root) is what `streamlit run` serves: the app's
@@ -32,11 +38,28 @@ def app_server(database_url: str, *, log: Path, env: dict | None = None,
     port = free_port()
     with open(log, "w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, **(env or {}), "DATABASE_URL": database_url},
-            stdout=output, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **(env or {}), "DATABASE_URL": database_url},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + timeout
@@ -49,8 +72,9 @@ def app_server(database_url: str, *, log: Path, env: dict | None = None,
                     pass
                 if server.poll() is not None or time.monotonic() > deadline:
                     output.flush()
-                    raise RuntimeError("the app server did not become healthy:\n"
-                                       + Path(log).read_text()[-3000:])
+                    raise RuntimeError(
+                        "the app server did not become healthy:\n" + Path(log).read_text()[-3000:]
+                    )
                 time.sleep(0.2)
             yield base, server
         finally:

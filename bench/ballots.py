@@ -14,6 +14,7 @@ reaches, so that a slower disk and a slower command are told apart.
 Runs on DATABASE_URL when set (migrated, and loaded with the demo if empty); otherwise on
 a temporary SQLite file with a demo of N residents. The target: 500 ballots/s on SQLite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,6 +36,7 @@ THREADS = (1, 4, 16)
 ROW_BYTES = 250
 SCRATCH = "bench_raw_ceiling"
 
+
 def _on_sqlite() -> bool:
     from db.engine import get_engine
 
@@ -52,15 +54,25 @@ def _community():
     from db.models import Resident, User
 
     with read_session() as s:
-        moderator = s.exec(select(User).where(User.role == "moderator", User.active)
-                           .order_by(User.id)).first()
+        moderator = s.exec(
+            select(User).where(User.role == "moderator", User.active).order_by(User.id)
+        ).first()
         if moderator is None:
             raise RuntimeError("no moderator in the database: load the demo first")
-        voters = list(s.exec(select(Resident.id).where(
-            Resident.community_id == moderator.community_id, verified_clause(),
-            col(Resident.erased_at).is_(None)).order_by(Resident.id)).all())
-    return Principal(user_id=moderator.id, role="moderator",
-                     community_id=moderator.community_id), voters
+        voters = list(
+            s.exec(
+                select(Resident.id)
+                .where(
+                    Resident.community_id == moderator.community_id,
+                    verified_clause(),
+                    col(Resident.erased_at).is_(None),
+                )
+                .order_by(Resident.id)
+            ).all()
+        )
+    return Principal(
+        user_id=moderator.id, role="moderator", community_id=moderator.community_id
+    ), voters
 
 
 def _fresh_poll(moderator) -> tuple[int, int]:
@@ -72,14 +84,21 @@ def _fresh_poll(moderator) -> tuple[int, int]:
     from db.models import PollOption
     from db.models.base import utcnow
 
-    poll_id = create_poll(actor=moderator, title="基准测试投票", method="approval",
-                          opens_at=utcnow() - timedelta(minutes=1),
-                          closes_at=utcnow() + timedelta(days=1),
-                          options=[{"label": f"选项{i}"} for i in range(5)])
+    poll_id = create_poll(
+        actor=moderator,
+        title="基准测试投票",
+        method="approval",
+        opens_at=utcnow() - timedelta(minutes=1),
+        closes_at=utcnow() + timedelta(days=1),
+        options=[{"label": f"选项{i}"} for i in range(5)],
+    )
     open_poll(actor=moderator, poll_id=poll_id)
     with read_session() as s:
-        option = s.exec(select(PollOption.id).where(PollOption.poll_id == poll_id)
-                        .order_by(col(PollOption.position))).first()
+        option = s.exec(
+            select(PollOption.id)
+            .where(PollOption.poll_id == poll_id)
+            .order_by(col(PollOption.position))
+        ).first()
     return poll_id, option
 
 
@@ -101,19 +120,25 @@ def _cast(moderator, voters: list[int], threads: int) -> float:
         start.wait()
         for resident_id in mine:
             try:
-                got.append(cast_ballot(
-                    actor=Principal(user_id=None, role="resident",
-                                    community_id=moderator.community_id,
-                                    resident_id=resident_id),
-                    poll_id=poll_id, choice=[option]))
+                got.append(
+                    cast_ballot(
+                        actor=Principal(
+                            user_id=None,
+                            role="resident",
+                            community_id=moderator.community_id,
+                            resident_id=resident_id,
+                        ),
+                        poll_id=poll_id,
+                        choice=[option],
+                    )
+                )
             except Exception as error:  # noqa: BLE001 - every failure is reported below
                 failed.append(error)
         with lock:
             receipts.extend(got)
             errors.extend(failed)
 
-    workers = [threading.Thread(target=work, args=(voters[i::threads],))
-               for i in range(threads)]
+    workers = [threading.Thread(target=work, args=(voters[i::threads],)) for i in range(threads)]
     for worker in workers:
         worker.start()
     start.wait()
@@ -132,23 +157,33 @@ def _check(poll_id: int, voters: list[int], receipts: list, errors: list) -> Non
     from sqlalchemy import func
     from sqlmodel import select
 
-    from db.engine import read_session
     from core.voting.mixing import ballot_count
+    from db.engine import read_session
     from db.models import ParticipationEvent, VoterRoll
 
     with read_session() as s:
+
         def count(query):
             return s.exec(query).one()
 
         figures = dict(
-            casts=len(receipts), receipts=len({r for r in receipts if r}),
+            casts=len(receipts),
+            receipts=len({r for r in receipts if r}),
             roll=count(select(func.count()).where(VoterRoll.poll_id == poll_id)),
-            distinct_voters=count(select(func.count(func.distinct(VoterRoll.resident_id)))
-                                  .where(VoterRoll.poll_id == poll_id)),
+            distinct_voters=count(
+                select(func.count(func.distinct(VoterRoll.resident_id))).where(
+                    VoterRoll.poll_id == poll_id
+                )
+            ),
             ballots=ballot_count(s, poll_id),
-            participation=count(select(func.count()).where(
-                ParticipationEvent.object_type == "poll",
-                ParticipationEvent.object_id == poll_id, ParticipationEvent.kind == "vote")))
+            participation=count(
+                select(func.count()).where(
+                    ParticipationEvent.object_type == "poll",
+                    ParticipationEvent.object_id == poll_id,
+                    ParticipationEvent.kind == "vote",
+                )
+            ),
+        )
     problems = []
     if len(set(figures.values())) != 1:
         problems.append(f"lost or doubled ballot: {figures}")
@@ -179,8 +214,12 @@ def raw_ceiling(commits: int) -> float:
     engine = get_engine()
     if engine.dialect.name == "sqlite":
         engine = engine.execution_options(sqlite_begin="IMMEDIATE")
-    scratch = Table(SCRATCH, MetaData(), Column("id", Integer, primary_key=True),
-                    Column("body", String(ROW_BYTES), nullable=False))
+    scratch = Table(
+        SCRATCH,
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("body", String(ROW_BYTES), nullable=False),
+    )
     scratch.drop(engine, checkfirst=True)
     scratch.create(engine)
     rows = [secrets.token_hex(ROW_BYTES // 2) for _ in range(commits)]
@@ -211,23 +250,49 @@ def ballot_rows(repeat: int = 3, ballots: int = 2_000) -> list[dict]:
         raise RuntimeError(f"only {len(voters)} eligible residents: load a bigger demo")
     target = TARGET_PER_SECOND if _on_sqlite() else None
     ceiling = statistics.median(raw_ceiling(len(voters)) for _ in range(repeat))
-    lines = [row("raw ceiling: INSERT + COMMIT of one ballot-sized row", f"{len(voters):,} "
-                 "commits, one thread", ceiling, unit="/s", better="higher")]
+    lines = [
+        row(
+            "raw ceiling: INSERT + COMMIT of one ballot-sized row",
+            f"{len(voters):,} commits, one thread",
+            ceiling,
+            unit="/s",
+            better="higher",
+        )
+    ]
     for threads in THREADS:
         seconds = statistics.median(_cast(moderator, voters, threads) for _ in range(repeat))
         rate = len(voters) / seconds
-        lines.append(row(f"cast ballots, {threads} thread{'s' if threads > 1 else ''}",
-                         f"{len(voters):,} ballots, none lost or doubled", rate, target,
-                         unit="ballots/s", better="higher",
-                         note=f"{rate / ceiling:.2f} of the raw ceiling"))
+        lines.append(
+            row(
+                f"cast ballots, {threads} thread{'s' if threads > 1 else ''}",
+                f"{len(voters):,} ballots, none lost or doubled",
+                rate,
+                target,
+                unit="ballots/s",
+                better="higher",
+                note=f"{rate / ceiling:.2f} of the raw ceiling",
+            )
+        )
         if threads == 1:
-            lines.append(row("cast ballots, 1 thread, share of the raw ceiling",
-                             "same run", rate / ceiling, TARGET_SHARE_OF_CEILING, unit="x",
-                             better="higher"))
+            lines.append(
+                row(
+                    "cast ballots, 1 thread, share of the raw ceiling",
+                    "same run",
+                    rate / ceiling,
+                    TARGET_SHARE_OF_CEILING,
+                    unit="x",
+                    better="higher",
+                )
+            )
     _check_audit_chain()
-    lines.append(row(f"close a secret poll of {CLOSE_BALLOTS:,} ballots, mixing included",
-                     f"{CLOSE_BALLOTS - 9:,} mixed + 9 pending; shuffle, rewrite, count, scrub",
-                     close_seconds(moderator), CLOSE_TARGET_SECONDS))
+    lines.append(
+        row(
+            f"close a secret poll of {CLOSE_BALLOTS:,} ballots, mixing included",
+            f"{CLOSE_BALLOTS - 9:,} mixed + 9 pending; shuffle, rewrite, count, scrub",
+            close_seconds(moderator),
+            CLOSE_TARGET_SECONDS,
+        )
+    )
     return lines
 
 
@@ -252,16 +317,22 @@ def close_seconds(moderator, ballots: int = CLOSE_BALLOTS) -> float:
         options = list(s.exec(select(PollOption.id).where(PollOption.poll_id == poll_id)))
         db = s.connection()
         for start in range(0, ballots, 10_000):
-            rows = [{"id": secrets.token_hex(16), "poll_id": poll_id,
-                     "choice": json.dumps(sorted({options[i % 5], options[(i * 7) % 5]})),
-                     "receipt_hash": secrets.token_hex(32)}
-                    for i in range(start, min(ballots, start + 10_000))]
+            rows = [
+                {
+                    "id": secrets.token_hex(16),
+                    "poll_id": poll_id,
+                    "choice": json.dumps(sorted({options[i % 5], options[(i * 7) % 5]})),
+                    "receipt_hash": secrets.token_hex(32),
+                }
+                for i in range(start, min(ballots, start + 10_000))
+            ]
             pending, mixed = (rows[:9], rows[9:]) if start == 0 else ([], rows)
             db.execute(insert(Ballot), mixed)
             if pending:
                 db.execute(insert(PendingBallot), [dict(r, replaces=False) for r in pending])
-        db.execute(update(Poll).where(Poll.id == poll_id)
-                   .values(closes_at=utcnow() - timedelta(seconds=1)))
+        db.execute(
+            update(Poll).where(Poll.id == poll_id).values(closes_at=utcnow() - timedelta(seconds=1))
+        )
     began = time.perf_counter()
     close_poll(actor=moderator, poll_id=poll_id)
     return time.perf_counter() - began
@@ -269,20 +340,22 @@ def close_seconds(moderator, ballots: int = CLOSE_BALLOTS) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--residents", type=int, default=5_000,
-                        help="demo size when the database is empty")
+    parser.add_argument(
+        "--residents", type=int, default=5_000, help="demo size when the database is empty"
+    )
     parser.add_argument("--ballots", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--save", action="store_true",
-                        help="put these lines into bench/results and RESULTS.md")
+    parser.add_argument(
+        "--save", action="store_true", help="put these lines into bench/results and RESULTS.md"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         workdir = tempfile.mkdtemp(prefix="yishiting-ballots-")
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.db"
     os.environ.setdefault("YISHITING_SECRET_KEY", "bench")
 
-    from seed.demo import is_empty, load_demo
     from db.migrate import upgrade
+    from seed.demo import is_empty, load_demo
 
     upgrade()
     if is_empty():
@@ -296,9 +369,13 @@ def main() -> None:
         from bench.__main__ import merge_rows
 
         command = "python -m bench.ballots" + "".join(
-            f" --{name} {value}" for name, value in (("residents", args.residents),
-                                                      ("ballots", args.ballots),
-                                                      ("repeat", args.repeat)))
+            f" --{name} {value}"
+            for name, value in (
+                ("residents", args.residents),
+                ("ballots", args.ballots),
+                ("repeat", args.repeat),
+            )
+        )
         merge_rows(os.environ["DATABASE_URL"].split(":", 1)[0], lines, command)
 
 

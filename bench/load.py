@@ -21,6 +21,7 @@ exception shown, a run that did not finish within two minutes, or an expected wi
 answer missing (must be 0). Prints actions served, errors, p50/p95 per action and the
 server's peak resident memory, and writes bench/LOAD.md. Not part of `make test`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,29 +50,51 @@ def prepare(folder: Path, residents: int, sessions: int, database: str | None = 
     from sqlmodel import col, select
 
     from core.accounts.sessions import login_cookie, start_session
-    from seed.demo import load_demo
     from db.engine import dispose_engines, read_session, write_session
     from db.migrate import upgrade
     from db.models import Poll, Proposal, User, VoterRoll
     from db.models.proposals import ProposalStatus
     from db.models.voting import PollStatus
+    from seed.demo import load_demo
 
     if database is None:
         upgrade()
         load_demo(residents=residents, seed=2026)
     with read_session() as s:
         # An approval poll: the round ticks a checkbox, as its ballot form has.
-        poll = s.exec(select(Poll.id).where(Poll.status == PollStatus.OPEN, Poll.community_id == 1,
-                                            Poll.method == "approval")
-                      .order_by(Poll.id)).first()
+        poll = s.exec(
+            select(Poll.id)
+            .where(
+                Poll.status == PollStatus.OPEN, Poll.community_id == 1, Poll.method == "approval"
+            )
+            .order_by(Poll.id)
+        ).first()
         voted = select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll)
-        users = s.exec(select(User.id).where(User.role == "resident", User.community_id == 1,
-                                             col(User.resident_id).is_not(None),
-                                             col(User.resident_id).not_in(voted))
-                       .order_by(User.id).limit(sessions)).all()
-        proposals = list(s.exec(select(Proposal.id).where(Proposal.community_id == 1, col(
-            Proposal.status).in_((ProposalStatus.SUBMITTED, ProposalStatus.UNDER_REVIEW,
-                                  ProposalStatus.OPEN_FOR_DISCUSSION)))).all())
+        users = s.exec(
+            select(User.id)
+            .where(
+                User.role == "resident",
+                User.community_id == 1,
+                col(User.resident_id).is_not(None),
+                col(User.resident_id).not_in(voted),
+            )
+            .order_by(User.id)
+            .limit(sessions)
+        ).all()
+        proposals = list(
+            s.exec(
+                select(Proposal.id).where(
+                    Proposal.community_id == 1,
+                    col(Proposal.status).in_(
+                        (
+                            ProposalStatus.SUBMITTED,
+                            ProposalStatus.UNDER_REVIEW,
+                            ProposalStatus.OPEN_FOR_DISCUSSION,
+                        )
+                    ),
+                )
+            ).all()
+        )
     if len(users) < sessions:
         raise SystemExit(f"only {len(users)} residents who have not voted; use more --residents")
     cookies = []
@@ -80,8 +103,12 @@ def prepare(folder: Path, residents: int, sessions: int, database: str | None = 
             session_id, _ = start_session(s, user_id=user_id)
             cookies.append(login_cookie(session_id))
     dispose_engines()
-    return {"url": os.environ["DATABASE_URL"], "cookies": cookies, "proposals": proposals,
-            "poll": poll}
+    return {
+        "url": os.environ["DATABASE_URL"],
+        "cookies": cookies,
+        "proposals": proposals,
+        "poll": poll,
+    }
 
 
 class Memory(threading.Thread):
@@ -152,7 +179,7 @@ class Session:
                     if reply.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                         continue  # a command's st.rerun(): its answer comes in the next run
                     break
-        except (asyncio.TimeoutError, OSError) as error:
+        except (TimeoutError, OSError) as error:
             failed = f"{type(error).__name__}"
         if failed:
             self.tally.errors.append(f"{action}: {failed}")
@@ -175,13 +202,24 @@ def connect(base: str, cookie: str | None):
     headers = {"Origin": base}
     if cookie:
         headers["Cookie"] = f"yishiting_session={cookie}"
-    return websockets.connect(f"ws://{base.removeprefix('http://')}/_stcore/stream",
-                              subprotocols=["streamlit"], additional_headers=headers,
-                              max_size=None, open_timeout=TIMEOUT)
+    return websockets.connect(
+        f"ws://{base.removeprefix('http://')}/_stcore/stream",
+        subprotocols=["streamlit"],
+        additional_headers=headers,
+        max_size=None,
+        open_timeout=TIMEOUT,
+    )
 
 
-async def resident(base: str, cookie: str, world: dict, deadline: float, tally: Tally,
-                   rng: random.Random, delay: float) -> None:
+async def resident(
+    base: str,
+    cookie: str,
+    world: dict,
+    deadline: float,
+    tally: Tally,
+    rng: random.Random,
+    delay: float,
+) -> None:
     await asyncio.sleep(delay)
     async with connect(base, cookie) as ws:
         me = Session(ws, tally)
@@ -196,9 +234,15 @@ async def resident(base: str, cookie: str, world: dict, deadline: float, tally: 
             if await me.run("open a proposal", "proposals", proposal):
                 box, send = me.widget("text_area", "评论"), me.widget("button", "发表")
                 if box and send:
-                    if await me.run("comment", "proposals", proposal, [
+                    if await me.run(
+                        "comment",
+                        "proposals",
+                        proposal,
+                        [
                             (box, "string_value", f"压力测试评论 #{n}"),
-                            (send, "trigger_value", True)]):
+                            (send, "trigger_value", True),
+                        ],
+                    ):
                         if me.shows("发言太频繁"):
                             tally.refused += 1
                         elif not me.shows("评论已发表"):
@@ -208,13 +252,16 @@ async def resident(base: str, cookie: str, world: dict, deadline: float, tally: 
                 voted = True
                 poll = f"id={world['poll']}"
                 if await me.run("open the poll", "votes", poll):
-                    option = next((i for (k, _), i in me.widgets.items() if k == "checkbox"),
-                                  None)
+                    option = next((i for (k, _), i in me.widgets.items() if k == "checkbox"), None)
                     cast = me.widget("button", "投票")
                     if not (option and cast):
                         tally.errors.append("open the poll: no ballot form")
-                    elif await me.run("vote", "votes", poll, [(option, "bool_value", True),
-                                                              (cast, "trigger_value", True)]):
+                    elif await me.run(
+                        "vote",
+                        "votes",
+                        poll,
+                        [(option, "bool_value", True), (cast, "trigger_value", True)],
+                    ):
                         if not me.shows("回执码"):
                             tally.errors.append("vote: no receipt shown")
 
@@ -222,9 +269,20 @@ async def resident(base: str, cookie: str, world: dict, deadline: float, tally: 
 async def drive(base: str, world: dict, sessions: int, seconds: float, ramp: float) -> Tally:
     tally, rng = Tally(), random.Random(2026)
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*[resident(base, world["cookies"][i], world, deadline, tally,
-                                    random.Random(rng.random()), i * ramp)
-                           for i in range(sessions)])
+    await asyncio.gather(
+        *[
+            resident(
+                base,
+                world["cookies"][i],
+                world,
+                deadline,
+                tally,
+                random.Random(rng.random()),
+                i * ramp,
+            )
+            for i in range(sessions)
+        ]
+    )
     return tally
 
 
@@ -247,36 +305,55 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--residents", type=int, default=1500)
-    parser.add_argument("--database", help="an existing database holding a community (e.g. "
-                                           "a district from python -m seed.district) instead "
-                                           "of a fresh demo")
-    parser.add_argument("--ramp", type=float, default=0.5,
-                        help="seconds between one session's arrival and the next")
+    parser.add_argument(
+        "--database",
+        help="an existing database holding a community (e.g. "
+        "a district from python -m seed.district) instead "
+        "of a fresh demo",
+    )
+    parser.add_argument(
+        "--ramp", type=float, default=0.5, help="seconds between one session's arrival and the next"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="yishiting-load-"))
     world = prepare(folder, args.residents, args.sessions, args.database)
-    tally, elapsed, peak = run_load(world, sessions=args.sessions, seconds=args.seconds,
-                                    ramp=args.ramp, log=folder / "server.log")
+    tally, elapsed, peak = run_load(
+        world,
+        sessions=args.sessions,
+        seconds=args.seconds,
+        ramp=args.ramp,
+        log=folder / "server.log",
+    )
     served = sum(len(t) for t in tally.times.values())
-    scale = (f"{world['url'].split(':', 1)[0]} database given" if args.database else
-             f"SQLite, demo of {args.residents:,} residents")
-    lines = [f"# Load test: {args.sessions} residents at once for {args.seconds:.0f} s "
-             f"({scale}, Streamlit's WebSocket protocol)",
-             "", f"- {os.cpu_count()} cores, shared by the server and the load generator; one "
-                 f"session arrives every {args.ramp:g} s",
-             f"- actions served: {served:,} in {elapsed:.0f} s ({served / elapsed:.1f} a second)",
-             f"- errors: {len(tally.errors)}" + (f" ({'; '.join(tally.errors[:5])})"
-                                                 if tally.errors else ""),
-             f"- comments refused by the rate limit (5 a minute): {tally.refused}",
-             f"- server peak resident memory: {peak / 2**20:,.0f} MB", "",
-             "| action | n | p50 s | p95 s |", "|---|---|---|---|"]
+    scale = (
+        f"{world['url'].split(':', 1)[0]} database given"
+        if args.database
+        else f"SQLite, demo of {args.residents:,} residents"
+    )
+    lines = [
+        f"# Load test: {args.sessions} residents at once for {args.seconds:.0f} s "
+        f"({scale}, Streamlit's WebSocket protocol)",
+        "",
+        f"- {os.cpu_count()} cores, shared by the server and the load generator; one "
+        f"session arrives every {args.ramp:g} s",
+        f"- actions served: {served:,} in {elapsed:.0f} s ({served / elapsed:.1f} a second)",
+        f"- errors: {len(tally.errors)}"
+        + (f" ({'; '.join(tally.errors[:5])})" if tally.errors else ""),
+        f"- comments refused by the rate limit (5 a minute): {tally.refused}",
+        f"- server peak resident memory: {peak / 2**20:,.0f} MB",
+        "",
+        "| action | n | p50 s | p95 s |",
+        "|---|---|---|---|",
+    ]
     for action, times in tally.times.items():
         p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
-        lines.append(f"| {action} | {len(times)} | {statistics.median(times):.2f} | "
-                     f"{p95:.2f} |")
+        lines.append(f"| {action} | {len(times)} | {statistics.median(times):.2f} | {p95:.2f} |")
     source = "--database URL" if args.database else f"--residents {args.residents}"
-    lines += ["", f"Command: `python -m bench.load --sessions {args.sessions} "
-                  f"--seconds {args.seconds:.0f} {source} --ramp {args.ramp:g}`"]
+    lines += [
+        "",
+        f"Command: `python -m bench.load --sessions {args.sessions} "
+        f"--seconds {args.seconds:.0f} {source} --ramp {args.ramp:g}`",
+    ]
     print("\n".join(lines))
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 1 if tally.errors else 0

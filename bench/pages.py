@@ -12,6 +12,7 @@ Every page is run once before (a server imports its modules once). Targets: firs
 under 1 s, re-render under 0.3 s. AppTest's own work (turning the
 page's messages into elements) is included, so the figures are a little pessimistic.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,18 +57,28 @@ def details(community_id: int = 1) -> dict[str, int]:
     from db.models.voting import PollStatus
 
     with read_session() as s:
+
         def most_ballots(status: str) -> int:
-            return s.exec(select(Poll.id).join(Ballot, Ballot.poll_id == Poll.id)
-                          .where(Poll.community_id == community_id, Poll.status == status)
-                          .group_by(Poll.id).order_by(func.count().desc())).first()
+            return s.exec(
+                select(Poll.id)
+                .join(Ballot, Ballot.poll_id == Poll.id)
+                .where(Poll.community_id == community_id, Poll.status == status)
+                .group_by(Poll.id)
+                .order_by(func.count().desc())
+            ).first()
 
         return {
-            "proposal": s.exec(select(Proposal.id).where(Proposal.community_id == community_id)
-                               .order_by(Proposal.comment_count.desc())).first(),
-            "hearing": s.exec(select(Hearing.id).where(Hearing.community_id == community_id,
-                                                       Hearing.status ==
-                                                       HearingStatus.MINUTES_PUBLISHED)
-                              ).first(),
+            "proposal": s.exec(
+                select(Proposal.id)
+                .where(Proposal.community_id == community_id)
+                .order_by(Proposal.comment_count.desc())
+            ).first(),
+            "hearing": s.exec(
+                select(Hearing.id).where(
+                    Hearing.community_id == community_id,
+                    Hearing.status == HearingStatus.MINUTES_PUBLISHED,
+                )
+            ).first(),
             "open_poll": most_ballots(PollStatus.OPEN),
             "closed_poll": most_ballots(PollStatus.CLOSED),
         }

@@ -1,5 +1,6 @@
 """Dates and times picked in forms, in the community's time zone (hearings, polls, surveys,
 organisations' activities)."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta

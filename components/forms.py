@@ -1,4 +1,5 @@
 """Reusable form pieces."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -15,12 +16,22 @@ def demographics_inputs(t: Translator, current: dict, *, key: str) -> dict:
         options = [None, *choices]
         value = current.get(field)
         values[field] = columns[index % 2].selectbox(
-            t(f"field_name.{field}"), options=options,
+            t(f"field_name.{field}"),
+            options=options,
             index=options.index(value) if value in options else 0,
-            format_func=lambda code, f=field: t("common.not_given") if code is None
-            else t(f"{f}.{code}"), key=f"{key}_{field}")
+            format_func=lambda code, f=field: (
+                t("common.not_given") if code is None else t(f"{f}.{code}")
+            ),
+            key=f"{key}_{field}",
+        )
     years = current.get("years_in_community")
     values["years_in_community"] = columns[1].number_input(
-        t("field_name.years_in_community"), min_value=0, max_value=100, step=1,
-        value=years, placeholder=t("common.not_given"), key=f"{key}_years")
+        t("field_name.years_in_community"),
+        min_value=0,
+        max_value=100,
+        step=1,
+        value=years,
+        placeholder=t("common.not_given"),
+        key=f"{key}_years",
+    )
     return values

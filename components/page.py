@@ -1,4 +1,5 @@
 """Page scaffolding: permission guard, headings, errors, empty states."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -6,15 +7,16 @@ import streamlit as st
 from components.session import current_principal, translator
 from core.errors import DomainError, InvalidInput, RowErrors
 from core.i18n import Translator
-from core.observability import log_event
 from core.markdown import Markdown, escape_md  # noqa: F401  (pages import escape_md from here)
+from core.observability import log_event
 from core.permissions import can
 from core.principal import Principal
 from core.text import parse_row_id
 
 
-def open_page(action: str, title_key: str, caption_key: str | None = None
-              ) -> tuple[Translator, Principal]:
+def open_page(
+    action: str, title_key: str, caption_key: str | None = None
+) -> tuple[Translator, Principal]:
     """Check the page permission (in core), then draw the heading; stop if refused."""
     t = translator()
     principal = current_principal()
@@ -63,8 +65,10 @@ def show_error(t: Translator, error: DomainError) -> None:
     log_event("command", "command.refused", key=error.key)
     st.error(message(t, error), icon=":material/error:")
     if isinstance(error, RowErrors):
-        rows = [{t("import.line"): line, t("import.problem"): message(t, problem, plain=True)}
-                for line, problem in error.rows]
+        rows = [
+            {t("import.line"): line, t("import.problem"): message(t, problem, plain=True)}
+            for line, problem in error.rows
+        ]
         st.dataframe(rows, hide_index=True, width="stretch")
 
 
@@ -133,12 +137,17 @@ def shown_count(key: str, page: int) -> int:
     return st.session_state.get(f"shown_{key}", page)
 
 
-def show_more(t: Translator, key: str, remaining: int, page: int,
-              label_key: str = "common.show_more") -> None:
+def show_more(
+    t: Translator, key: str, remaining: int, page: int, label_key: str = "common.show_more"
+) -> None:
     """A button under a list drawn a page at a time: it shows `page` more of the
     `remaining` items. A long list of widgets (a thread of thousands of comments, an
     actor's hundreds of open items) would otherwise take seconds to draw."""
     if remaining > 0:
-        st.button(t(label_key, n=remaining), key=f"more_{key}", icon=":material/expand_more:",
-                  on_click=st.session_state.__setitem__,
-                  args=(f"shown_{key}", shown_count(key, page) + page))
+        st.button(
+            t(label_key, n=remaining),
+            key=f"more_{key}",
+            icon=":material/expand_more:",
+            on_click=st.session_state.__setitem__,
+            args=(f"shown_{key}", shown_count(key, page) + page),
+        )

@@ -9,6 +9,7 @@ and only then tries /. That cost every deep link about 120 ms before the page co
 for server.py) sets it in the page: the site's root, under `server.baseUrlPath` when one is
 configured.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -24,13 +25,16 @@ def _header(headers, name: bytes) -> bytes:
 def base_url_script(base_path: str | None = None, root_path: str = "") -> bytes:
     """The inline script that sets Streamlit's backend address to the app's root: the ASGI
     root path a proxy mounted it under, then `server.baseUrlPath`."""
-    path = (base_path if base_path is not None
-            else config.get_option("server.baseUrlPath") or "").strip("/")
+    path = (
+        base_path if base_path is not None else config.get_option("server.baseUrlPath") or ""
+    ).strip("/")
     parts = [part for part in (root_path.strip("/"), path) if part]
     # JSON for the string; "<" escaped so that no value can close the script element.
     root = json.dumps("/" + "".join(f"{part}/" for part in parts)).replace("<", "\\u003c")
-    return ("<script>window.__streamlit=Object.assign({},window.__streamlit,"
-            f"{{BACKEND_BASE_URL:new URL({root},location.origin).href}});</script>").encode()
+    return (
+        "<script>window.__streamlit=Object.assign({},window.__streamlit,"
+        f"{{BACKEND_BASE_URL:new URL({root},location.origin).href}});</script>"
+    ).encode()
 
 
 # Paths that never answer with the HTML shell: Streamlit's own endpoints, its bundles, and
@@ -55,15 +59,21 @@ class KnownServer:
 
     async def __call__(self, scope, receive, send) -> None:
         headers = scope.get("headers") or []
-        if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD")
-                or b"text/html" not in _header(headers, b"accept")
-                or any(part in scope.get("path", "") for part in NOT_PAGES)):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or b"text/html" not in _header(headers, b"accept")
+            or any(part in scope.get("path", "") for part in NOT_PAGES)
+        ):
             await self.app(scope, receive, send)
             return
         gzip_ok = b"gzip" in _header(headers, b"accept-encoding")
         # HEAD is answered as GET would be, without the body: the same length and headers.
-        plain = dict(scope, method="GET", headers=[(k, v) for k, v in headers
-                                                   if k.lower() != b"accept-encoding"])
+        plain = dict(
+            scope,
+            method="GET",
+            headers=[(k, v) for k, v in headers if k.lower() != b"accept-encoding"],
+        )
         script = self.script(scope.get("root_path", ""))
         start: dict | None = None
         body: list[bytes] = []
@@ -72,7 +82,8 @@ class KnownServer:
             nonlocal start
             if message["type"] == "http.response.start":
                 if message["status"] == 200 and b"text/html" in _header(
-                        message.get("headers", []), b"content-type"):
+                    message.get("headers", []), b"content-type"
+                ):
                     start = message
                     return
                 await send(message)
@@ -81,22 +92,38 @@ class KnownServer:
             else:
                 body.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    await self._send_page(send, start, b"".join(body).replace(
-                        b"<head>", b"<head>" + script, 1), gzip_ok, scope["method"] == "HEAD")
+                    await self._send_page(
+                        send,
+                        start,
+                        b"".join(body).replace(b"<head>", b"<head>" + script, 1),
+                        gzip_ok,
+                        scope["method"] == "HEAD",
+                    )
 
         await self.app(plain, receive, rewrite)
 
     @staticmethod
     async def _send_page(send, start: dict, page: bytes, gzip_ok: bool, head: bool) -> None:
         # The file's own validators and byte ranges no longer describe this body.
-        headers = [(k, v) for k, v in start.get("headers", [])
-                   if k.lower() not in (b"content-length", b"content-encoding", b"etag",
-                                        b"last-modified", b"vary", b"accept-ranges")]
+        headers = [
+            (k, v)
+            for k, v in start.get("headers", [])
+            if k.lower()
+            not in (
+                b"content-length",
+                b"content-encoding",
+                b"etag",
+                b"last-modified",
+                b"vary",
+                b"accept-ranges",
+            )
+        ]
         headers.append((b"vary", b"Accept-Encoding"))
         if gzip_ok:
             page = gzip.compress(page)
             headers.append((b"content-encoding", b"gzip"))
         headers.append((b"content-length", str(len(page)).encode()))
         await send(dict(start, headers=headers))
-        await send({"type": "http.response.body", "body": b"" if head else page,
-                    "more_body": False})
+        await send(
+            {"type": "http.response.body", "body": b"" if head else page, "more_body": False}
+        )

@@ -1,4 +1,5 @@
 """The per-session context: language, logged-in principal, login cookie handoff."""
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,8 @@ def current_principal() -> Principal:
         st.session_state["session_ended"] = True
     if principal is None:
         cookie_session = sessions.session_id_from_cookie(
-            st.context.cookies.get(sessions.COOKIE_NAME))
+            st.context.cookies.get(sessions.COOKIE_NAME)
+        )
         if cookie_session and cookie_session != st.session_state.get("logged_out_session"):
             principal = sessions.resume(cookie_session)
             if principal is not None:
@@ -43,8 +45,9 @@ def current_principal() -> Principal:
                 st.session_state.pop("session_ended", None)
     if principal is None:
         community = default_community()
-        return Principal(user_id=None, role="anonymous",
-                         community_id=community.id if community else None)
+        return Principal(
+            user_id=None, role="anonymous", community_id=community.id if community else None
+        )
     return principal
 
 
@@ -53,9 +56,12 @@ def log_in_and_start(username: str, password: str, *, flash: str | None = None) 
 
     Raises the core's DomainError (wrong password, throttled) for the page to show.
     """
-    principal, token = log_in(username=username, password=password,
-                              source=st.context.ip_address,
-                              device=st.context.cookies.get(devices.COOKIE_NAME))
+    principal, token = log_in(
+        username=username,
+        password=password,
+        source=st.context.ip_address,
+        device=st.context.cookies.get(devices.COOKIE_NAME),
+    )
     start(principal, token)
     if flash:
         st.session_state["flash"] = flash
@@ -92,12 +98,17 @@ def cookie_bridge() -> None:
         st.sidebar.html(
             "<script>fetch('/auth/session',{method:'POST',credentials:'same-origin',"
             f"body:new URLSearchParams({{token:{body}}})}});</script>",
-            unsafe_allow_javascript=True, width=1)
+            unsafe_allow_javascript=True,
+            width=1,
+        )
     elif token:
         st.session_state.pop("handoff_token", None)
     if st.session_state.pop("clear_cookie", False):
-        st.sidebar.html("<script>fetch('/auth/logout',{method:'POST',credentials:'same-origin'});"
-                        "</script>", unsafe_allow_javascript=True, width=1)
+        st.sidebar.html(
+            "<script>fetch('/auth/logout',{method:'POST',credentials:'same-origin'});</script>",
+            unsafe_allow_javascript=True,
+            width=1,
+        )
 
 
 def _apply_language_choice() -> None:
@@ -110,8 +121,12 @@ def language_switcher(t: Translator) -> None:
     """Sidebar language choice; the widget always shows the session's current language."""
     st.session_state["language_choice"] = t.locale
     st.sidebar.segmented_control(
-        t("nav.language"), options=list(LOCALES), format_func=LOCALE_LABELS.get,
-        key="language_choice", on_change=_apply_language_choice)
+        t("nav.language"),
+        options=list(LOCALES),
+        format_func=LOCALE_LABELS.get,
+        key="language_choice",
+        on_change=_apply_language_choice,
+    )
 
 
 def logout_button(t: Translator, principal: Principal) -> None:

@@ -1,6 +1,7 @@
 """A survey's results: a chart per question (or, under k answers, why there is none), the
 cross-tabulation (suppressed groups marked), the free-text answers with their CSV, and the
 proposals made from the survey."""
+
 from __future__ import annotations
 
 import altair as alt
@@ -13,22 +14,39 @@ from core.errors import DomainError
 from core.i18n import Translator
 from core.permissions import can
 from core.principal import Principal
-from core.surveys import (CROSS_DIMENSIONS, K, CrossTab, QuestionResult, SurveyDetail,
-                          cross_tab, make_proposal, survey_results, text_answers,
-                          text_answers_csv)
+from core.surveys import (
+    CROSS_DIMENSIONS,
+    CrossTab,
+    K,
+    QuestionResult,
+    SurveyDetail,
+    cross_tab,
+    make_proposal,
+    survey_results,
+    text_answers,
+    text_answers_csv,
+)
 from core.vocabulary import CATEGORIES, PROPOSAL_KINDS
 
 
 def rating_bars(frame: pd.DataFrame, *, title: str) -> alt.Chart:
     """Bars of how many gave each rating, 1 to 5 in order."""
-    return (alt.Chart(frame).mark_bar()
-            .encode(x=alt.X("rating:O", title=None, sort=None), y=alt.Y("count:Q", title=title),
-                    tooltip=["rating", "count"])
-            .properties(height=200))
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("rating:O", title=None, sort=None),
+            y=alt.Y("count:Q", title=title),
+            tooltip=["rating", "count"],
+        )
+        .properties(height=200)
+    )
 
 
 def _question(t: Translator, q: QuestionResult) -> None:
-    st.markdown(f"**{q.position}. {escape_md(q.prompt)}** · :gray[{label(t, 'question_kind', q.kind)}]")
+    st.markdown(
+        f"**{q.position}. {escape_md(q.prompt)}** · :gray[{label(t, 'question_kind', q.kind)}]"
+    )
     if not q.shown:
         st.caption(t("surveys.too_few_answers", k=K))
         return
@@ -41,18 +59,29 @@ def _question(t: Translator, q: QuestionResult) -> None:
         st.altair_chart(rating_bars(frame, title=t("surveys.persons")), width="stretch")
         return
     if q.kind == "ranking":
-        frame = pd.DataFrame({"option": [o.label for o in q.options],
-                              "points": [o.points or 0 for o in q.options]})
-        st.altair_chart(horizontal_counts(frame, category="option", value="points",
-                                          title=t("surveys.points")), width="stretch")
-        st.caption(t("surveys.points_help") + " " + " · ".join(
-            t("surveys.mean_rank", option=o.label, rank=t.number(o.mean_rank or 0, 1))
-            for o in sorted(q.options, key=lambda o: o.mean_rank or 99)))
+        frame = pd.DataFrame(
+            {"option": [o.label for o in q.options], "points": [o.points or 0 for o in q.options]}
+        )
+        st.altair_chart(
+            horizontal_counts(frame, category="option", value="points", title=t("surveys.points")),
+            width="stretch",
+        )
+        st.caption(
+            t("surveys.points_help")
+            + " "
+            + " · ".join(
+                t("surveys.mean_rank", option=o.label, rank=t.number(o.mean_rank or 0, 1))
+                for o in sorted(q.options, key=lambda o: o.mean_rank or 99)
+            )
+        )
         return
-    frame = pd.DataFrame({"option": [o.label for o in q.options],
-                          "count": [o.count for o in q.options]})
-    st.altair_chart(horizontal_counts(frame, category="option", value="count",
-                                      title=t("surveys.persons")), width="stretch")
+    frame = pd.DataFrame(
+        {"option": [o.label for o in q.options], "count": [o.count for o in q.options]}
+    )
+    st.altair_chart(
+        horizontal_counts(frame, category="option", value="count", title=t("surveys.persons")),
+        width="stretch",
+    )
 
 
 def _group_label(t: Translator, dimension: str, group: str) -> str:
@@ -64,11 +93,16 @@ def _cross_tab_table(t: Translator, table: CrossTab) -> pd.DataFrame:
     columns = [measure if not c else c for c in table.columns]
     rows = []
     for row in table.rows:
-        cells = {t("surveys.group"): _group_label(t, table.dimension, row.group),
-                 t("surveys.persons"): "—" if row.suppressed else str(row.persons)}
+        cells = {
+            t("surveys.group"): _group_label(t, table.dimension, row.group),
+            t("surveys.persons"): "—" if row.suppressed else str(row.persons),
+        }
         for column, value in zip(columns, row.values):
-            cells[column] = "—" if value is None else (
-                t.percent(value) if table.measure == "share" else t.number(value, 1))
+            cells[column] = (
+                "—"
+                if value is None
+                else (t.percent(value) if table.measure == "share" else t.number(value, 1))
+            )
         cells[t("dashboard.suppressed")] = row.suppressed
         rows.append(cells)
     return pd.DataFrame(rows)
@@ -80,24 +114,42 @@ def _cross_tabs(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
         return
     st.markdown(f"#### {t('surveys.cross_tab')}")
     c1, c2 = st.columns(2)
-    question = c1.selectbox(t("field_name.question"), questions, key=f"xq_{survey.id}",
-                            format_func=lambda q: f"{q.position}. {q.prompt}")
-    dimension = c2.selectbox(t("field_name.dimension"), CROSS_DIMENSIONS, key=f"xd_{survey.id}",
-                             format_func=lambda d: t(f"field_name.{d}"))
+    question = c1.selectbox(
+        t("field_name.question"),
+        questions,
+        key=f"xq_{survey.id}",
+        format_func=lambda q: f"{q.position}. {q.prompt}",
+    )
+    dimension = c2.selectbox(
+        t("field_name.dimension"),
+        CROSS_DIMENSIONS,
+        key=f"xd_{survey.id}",
+        format_func=lambda d: t(f"field_name.{d}"),
+    )
     try:
-        table = cross_tab(viewer=viewer, survey_id=survey.id, question_id=question.id,
-                          dimension=dimension)
+        table = cross_tab(
+            viewer=viewer, survey_id=survey.id, question_id=question.id, dimension=dimension
+        )
     except DomainError as error:
         st.info(message(t, error))
         return
-    st.caption(t("surveys.cross_tab_help", k=K) + (
-        "" if dimension == "building" else " " + t("surveys.cross_tab_consent")))
+    st.caption(
+        t("surveys.cross_tab_help", k=K)
+        + ("" if dimension == "building" else " " + t("surveys.cross_tab_consent"))
+    )
     if not table.rows:
         st.info(t("surveys.cross_tab_empty"))
         return
-    st.dataframe(_cross_tab_table(t, table), hide_index=True, width="stretch",
-                 column_config={t("dashboard.suppressed"): st.column_config.CheckboxColumn(
-                     t("dashboard.suppressed"), help=t("surveys.suppressed_help", k=K))})
+    st.dataframe(
+        _cross_tab_table(t, table),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("dashboard.suppressed"): st.column_config.CheckboxColumn(
+                t("dashboard.suppressed"), help=t("surveys.suppressed_help", k=K)
+            )
+        },
+    )
     hidden = [_group_label(t, dimension, r.group) for r in table.rows if r.suppressed]
     if hidden:
         st.caption(t("surveys.hidden_groups", k=K, groups="、".join(hidden)))
@@ -112,10 +164,14 @@ def _texts(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
             return
         for answer in answers:
             st.text(f"{answer.position}. {answer.text}")
-        st.download_button(t("surveys.download_csv"), key=f"texts_csv_{survey.id}",
-                           data=text_answers_csv(viewer=viewer, survey_id=survey.id),
-                           file_name=f"survey-{survey.id}-texts.csv", mime="text/csv",
-                           icon=":material/download:")
+        st.download_button(
+            t("surveys.download_csv"),
+            key=f"texts_csv_{survey.id}",
+            data=text_answers_csv(viewer=viewer, survey_id=survey.id),
+            file_name=f"survey-{survey.id}-texts.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )
 
 
 def results(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
@@ -145,15 +201,17 @@ def results(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
         _texts(t, viewer, survey)
 
 
-def proposals(t: Translator, viewer: Principal, survey: SurveyDetail, *, buildings: dict
-              ) -> None:
+def proposals(t: Translator, viewer: Principal, survey: SurveyDetail, *, buildings: dict) -> None:
     """The proposals made from this survey, and (staff, once closed) the form to make one."""
     if survey.proposals:
         st.markdown(f"**{t('surveys.proposals_from')}**")
         for p in survey.proposals:
-            st.page_link("pages/proposals.py", label=f"{escape_md(p.title)} · "
-                         f"{label(t, 'status', p.status)}", query_params={"id": str(p.id)},
-                         icon=":material/lightbulb:")
+            st.page_link(
+                "pages/proposals.py",
+                label=f"{escape_md(p.title)} · {label(t, 'status', p.status)}",
+                query_params={"id": str(p.id)},
+                icon=":material/lightbulb:",
+            )
     if not survey.closed or not can(viewer, "survey.manage"):
         return
     with st.expander(t("surveys.make_proposal"), icon=":material/add_circle:"):
@@ -161,20 +219,40 @@ def proposals(t: Translator, viewer: Principal, survey: SurveyDetail, *, buildin
         round_ = st.session_state.setdefault(f"from_survey_{survey.id}", 0)
         key = f"from_survey_{survey.id}_{round_}"
         with st.form(key):
-            kind = st.selectbox(t("field_name.kind"), PROPOSAL_KINDS, index=PROPOSAL_KINDS.index(
-                "need"), format_func=lambda k: t(f"kind.{k}"), key=f"{key}_kind")
+            kind = st.selectbox(
+                t("field_name.kind"),
+                PROPOSAL_KINDS,
+                index=PROPOSAL_KINDS.index("need"),
+                format_func=lambda k: t(f"kind.{k}"),
+                key=f"{key}_kind",
+            )
             title = st.text_input(t("field_name.title"), max_chars=120, key=f"{key}_title")
             body = st.text_area(t("field_name.body"), max_chars=20_000, key=f"{key}_body")
-            category = st.selectbox(t("field_name.category"), CATEGORIES, key=f"{key}_category",
-                                    format_func=lambda c: t(f"category.{c}"))
-            building = st.selectbox(t("field_name.building"), [None, *buildings],
-                                    key=f"{key}_building",
-                                    format_func=lambda b: t("proposal.whole_community")
-                                    if b is None else buildings[b].name)
+            category = st.selectbox(
+                t("field_name.category"),
+                CATEGORIES,
+                key=f"{key}_category",
+                format_func=lambda c: t(f"category.{c}"),
+            )
+            building = st.selectbox(
+                t("field_name.building"),
+                [None, *buildings],
+                key=f"{key}_building",
+                format_func=lambda b: (
+                    t("proposal.whole_community") if b is None else buildings[b].name
+                ),
+            )
 
             def make() -> None:
-                make_proposal(actor=viewer, survey_id=survey.id, kind=kind, title=title,
-                              body=body, category=category, building_id=building)
+                make_proposal(
+                    actor=viewer,
+                    survey_id=survey.id,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    category=category,
+                    building_id=building,
+                )
                 st.session_state[f"from_survey_{survey.id}"] = round_ + 1
 
             if st.form_submit_button(t("surveys.make_proposal_submit"), type="primary"):

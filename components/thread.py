@@ -1,11 +1,19 @@
 """A proposal's discussion thread: comments, replies, reactions, edits, flags."""
+
 from __future__ import annotations
 
 import streamlit as st
 
 from components.page import person, run_command, show_more, shown_count
-from core.discussion import (CommentView, add_comment, delete_comment, edit_comment,
-                             flag_comment, react, thread)
+from core.discussion import (
+    CommentView,
+    add_comment,
+    delete_comment,
+    edit_comment,
+    flag_comment,
+    react,
+    thread,
+)
 from core.i18n import Translator
 from core.markdown import safe_markdown
 from core.permissions import can
@@ -15,18 +23,26 @@ MAX_INDENT = 4  # deeper replies stay at this indentation, so phones keep room f
 PAGE = 30  # comments drawn at first, and added by each "show more"
 
 
-def comment_thread(t: Translator, viewer: Principal, proposal_id: int, *, open_: bool,
-                   tz: str) -> None:
+def comment_thread(
+    t: Translator, viewer: Principal, proposal_id: int, *, open_: bool, tz: str
+) -> None:
     comments = thread(viewer=viewer, proposal_id=proposal_id)
     st.markdown(f"#### {t('thread.title', n=len(comments))}")
     may_post = open_ and can(viewer, "comment.create")
     if may_post:
         with st.form(f"comment_{proposal_id}", clear_on_submit=True):
-            body = st.text_area(t("field_name.comment"), max_chars=5000, height=100,
-                                placeholder=t("thread.placeholder"))
+            body = st.text_area(
+                t("field_name.comment"),
+                max_chars=5000,
+                height=100,
+                placeholder=t("thread.placeholder"),
+            )
             if st.form_submit_button(t("thread.post"), type="primary"):
-                run_command(t, lambda: add_comment(actor=viewer, proposal_id=proposal_id,
-                                                   body=body), "thread.posted")
+                run_command(
+                    t,
+                    lambda: add_comment(actor=viewer, proposal_id=proposal_id, body=body),
+                    "thread.posted",
+                )
     elif not open_:
         st.caption(t("thread.closed"))
     elif not viewer.is_authenticated:
@@ -51,8 +67,15 @@ def newest_conversations_first(comments: list[CommentView]) -> list[CommentView]
     return [comment for conversation in reversed(conversations) for comment in conversation]
 
 
-def _comment(t: Translator, viewer: Principal, comment: CommentView, *, may_post: bool,
-             proposal_id: int, tz: str) -> None:
+def _comment(
+    t: Translator,
+    viewer: Principal,
+    comment: CommentView,
+    *,
+    may_post: bool,
+    proposal_id: int,
+    tz: str,
+) -> None:
     indent = min(comment.depth, MAX_INDENT)
     column = st.columns([indent, 24 - indent])[1] if indent else st.container()
     with column.container(border=True):
@@ -64,8 +87,9 @@ def _comment(t: Translator, viewer: Principal, comment: CommentView, *, may_post
             st.caption(t("thread.deleted"))
             return
         if comment.state == "hidden":
-            st.warning(t("thread.hidden", reason=comment.hidden_reason),
-                       icon=":material/visibility_off:")
+            st.warning(
+                t("thread.hidden", reason=comment.hidden_reason), icon=":material/visibility_off:"
+            )
             if comment.original is not None:
                 st.caption(t("thread.original_for_moderators"))
                 st.text(comment.original)
@@ -79,18 +103,27 @@ def _comment(t: Translator, viewer: Principal, comment: CommentView, *, may_post
                     st.text(revision.body)
 
 
-def _actions(t: Translator, viewer: Principal, comment: CommentView, *, may_post: bool,
-             proposal_id: int) -> None:
+def _actions(
+    t: Translator, viewer: Principal, comment: CommentView, *, may_post: bool, proposal_id: int
+) -> None:
     cid = comment.id
     cols = st.columns(5)
     own = comment.author_id == viewer.user_id
     agree_type = "primary" if comment.my_reaction == 1 else "secondary"
     disagree_type = "primary" if comment.my_reaction == -1 else "secondary"
-    if cols[0].button(f"{t('thread.agree')} {comment.agree}", key=f"agree_{cid}",
-                      type=agree_type, disabled=not may_post or own):
+    if cols[0].button(
+        f"{t('thread.agree')} {comment.agree}",
+        key=f"agree_{cid}",
+        type=agree_type,
+        disabled=not may_post or own,
+    ):
         run_command(t, lambda: react(actor=viewer, comment_id=cid, value=1), "thread.reacted")
-    if cols[1].button(f"{t('thread.disagree')} {comment.disagree}", key=f"disagree_{cid}",
-                      type=disagree_type, disabled=not may_post or own):
+    if cols[1].button(
+        f"{t('thread.disagree')} {comment.disagree}",
+        key=f"disagree_{cid}",
+        type=disagree_type,
+        disabled=not may_post or own,
+    ):
         run_command(t, lambda: react(actor=viewer, comment_id=cid, value=-1), "thread.reacted")
     if not may_post:
         return
@@ -98,24 +131,41 @@ def _actions(t: Translator, viewer: Principal, comment: CommentView, *, may_post
         with st.form(f"reply_{cid}", clear_on_submit=True):
             body = st.text_area(t("field_name.comment"), max_chars=5000, key=f"reply_body_{cid}")
             if st.form_submit_button(t("thread.post")):
-                run_command(t, lambda: add_comment(actor=viewer, proposal_id=proposal_id,
-                                                   body=body, parent_id=cid), "thread.posted")
+                run_command(
+                    t,
+                    lambda: add_comment(
+                        actor=viewer, proposal_id=proposal_id, body=body, parent_id=cid
+                    ),
+                    "thread.posted",
+                )
     if comment.can_edit:
         with cols[3].popover(t("thread.edit"), key=f"edit_pop_{cid}"):
             with st.form(f"edit_{cid}"):
-                body = st.text_area(t("field_name.comment"), value=comment.body or "",
-                                    max_chars=5000, key=f"edit_body_{cid}")
+                body = st.text_area(
+                    t("field_name.comment"),
+                    value=comment.body or "",
+                    max_chars=5000,
+                    key=f"edit_body_{cid}",
+                )
                 if st.form_submit_button(t("common.save")):
-                    run_command(t, lambda: edit_comment(actor=viewer, comment_id=cid, body=body),
-                                "thread.edited_ok")
+                    run_command(
+                        t,
+                        lambda: edit_comment(actor=viewer, comment_id=cid, body=body),
+                        "thread.edited_ok",
+                    )
         if cols[4].button(t("thread.delete"), key=f"delete_{cid}", type="tertiary"):
-            run_command(t, lambda: delete_comment(actor=viewer, comment_id=cid),
-                        "thread.deleted_ok")
+            run_command(
+                t, lambda: delete_comment(actor=viewer, comment_id=cid), "thread.deleted_ok"
+            )
     else:
         with cols[3].popover(t("thread.flag"), key=f"flag_pop_{cid}"):
             with st.form(f"flag_{cid}", clear_on_submit=True):
-                reason = st.text_input(t("field_name.flag_reason"), max_chars=500,
-                                       key=f"flag_reason_{cid}")
+                reason = st.text_input(
+                    t("field_name.flag_reason"), max_chars=500, key=f"flag_reason_{cid}"
+                )
                 if st.form_submit_button(t("thread.flag")):
-                    run_command(t, lambda: flag_comment(actor=viewer, comment_id=cid,
-                                                        reason=reason), "thread.flagged")
+                    run_command(
+                        t,
+                        lambda: flag_comment(actor=viewer, comment_id=cid, reason=reason),
+                        "thread.flagged",
+                    )

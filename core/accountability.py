@@ -7,6 +7,7 @@ and progress update). Overdue: no official answer after the category's first-ans
 not implemented after its completion days. Categories without their own service level use
 the defaults below.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -64,34 +65,47 @@ def service_levels(*, community_id: int) -> dict[str, tuple[int, int]]:
     with read_session() as s:
         rows = s.exec(select(ServiceLevel).where(ServiceLevel.community_id == community_id))
         own = {r.category: (r.first_answer_days, r.completion_days) for r in rows}
-    return {c: own.get(c, (DEFAULT_FIRST_ANSWER_DAYS, DEFAULT_COMPLETION_DAYS))
-            for c in CATEGORIES}
+    return {c: own.get(c, (DEFAULT_FIRST_ANSWER_DAYS, DEFAULT_COMPLETION_DAYS)) for c in CATEGORIES}
 
 
-def set_service_level(*, actor: Principal, category: str, first_answer_days,
-                      completion_days) -> None:
+def set_service_level(
+    *, actor: Principal, category: str, first_answer_days, completion_days
+) -> None:
     require(actor, "service_level.manage")
     if category not in CATEGORIES:
         raise InvalidInput("field.not_a_choice", field="category")
-    for field, value in (("first_answer_days", first_answer_days),
-                         ("completion_days", completion_days)):
+    for field, value in (
+        ("first_answer_days", first_answer_days),
+        ("completion_days", completion_days),
+    ):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
             raise InvalidInput("accountability.bad_days", field=field, max=MAX_DAYS)
     if completion_days < first_answer_days:
         raise InvalidInput("accountability.completion_before_answer", field="completion_days")
     with write_session() as s:
-        row = s.exec(select(ServiceLevel).where(ServiceLevel.community_id == actor.community_id,
-                                                ServiceLevel.category == category)).first()
+        row = s.exec(
+            select(ServiceLevel).where(
+                ServiceLevel.community_id == actor.community_id, ServiceLevel.category == category
+            )
+        ).first()
         if row is None:
-            row = ServiceLevel(community_id=actor.community_id, category=category,
-                               first_answer_days=first_answer_days,
-                               completion_days=completion_days)
+            row = ServiceLevel(
+                community_id=actor.community_id,
+                category=category,
+                first_answer_days=first_answer_days,
+                completion_days=completion_days,
+            )
             s.add(row)
         row.first_answer_days, row.completion_days = first_answer_days, completion_days
         row.updated_at = utcnow()
-        record(s, actor=actor, action="service_level.set", object_type="category",
-               object_id=category, payload={"first_answer_days": first_answer_days,
-                                            "completion_days": completion_days})
+        record(
+            s,
+            actor=actor,
+            action="service_level.set",
+            object_type="category",
+            object_id=category,
+            payload={"first_answer_days": first_answer_days, "completion_days": completion_days},
+        )
 
 
 def _days(later: datetime, earlier: datetime) -> float:
@@ -103,21 +117,42 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
     now = utcnow()
     levels = service_levels(community_id=community_id)
     with read_session() as s:
-        actors = s.exec(select(Actor).where(Actor.community_id == community_id,
-                                            col(Actor.active).is_(True))
-                        .order_by(Actor.id)).all()
-        held = s.exec(select(Proposal).where(Proposal.community_id == community_id,
-                                             col(Proposal.actor_id).is_not(None))).all()
+        actors = s.exec(
+            select(Actor)
+            .where(Actor.community_id == community_id, col(Actor.active).is_(True))
+            .order_by(Actor.id)
+        ).all()
+        held = s.exec(
+            select(Proposal).where(
+                Proposal.community_id == community_id, col(Proposal.actor_id).is_not(None)
+            )
+        ).all()
         ids = [p.id for p in held]
-        implemented = dict(s.exec(
-            select(ProposalStatusChange.proposal_id, func.min(ProposalStatusChange.at))
-            .where(col(ProposalStatusChange.proposal_id).in_(ids),
-                   ProposalStatusChange.to_status == ProposalStatus.IMPLEMENTED)
-            .group_by(ProposalStatusChange.proposal_id)).all()) if ids else {}
-        progressed = dict(s.exec(
-            select(ProgressUpdate.proposal_id, func.max(ProgressUpdate.created_at))
-            .where(col(ProgressUpdate.proposal_id).in_(ids))
-            .group_by(ProgressUpdate.proposal_id)).all()) if ids else {}
+        implemented = (
+            dict(
+                s.exec(
+                    select(ProposalStatusChange.proposal_id, func.min(ProposalStatusChange.at))
+                    .where(
+                        col(ProposalStatusChange.proposal_id).in_(ids),
+                        ProposalStatusChange.to_status == ProposalStatus.IMPLEMENTED,
+                    )
+                    .group_by(ProposalStatusChange.proposal_id)
+                ).all()
+            )
+            if ids
+            else {}
+        )
+        progressed = (
+            dict(
+                s.exec(
+                    select(ProgressUpdate.proposal_id, func.max(ProgressUpdate.created_at))
+                    .where(col(ProgressUpdate.proposal_id).in_(ids))
+                    .group_by(ProgressUpdate.proposal_id)
+                ).all()
+            )
+            if ids
+            else {}
+        )
     boards = []
     for actor in actors:
         mine = [p for p in held if p.actor_id == actor.id]
@@ -132,22 +167,48 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
                 completions.append(_days(implemented[p.id], start))
             if p.status not in lifecycle.OPEN:
                 continue
-            since = max(t for t in (p.assigned_at, p.answered_at, progressed.get(p.id), start)
-                        if t is not None)
-            first, complete = levels.get(p.category, (DEFAULT_FIRST_ANSWER_DAYS,
-                                                      DEFAULT_COMPLETION_DAYS))
-            overdue = "answer" if p.answered_at is None and _days(now, start) > first else \
-                "completion" if _days(now, start) > complete else None
-            items.append(BoardItem(proposal_id=p.id, title=p.title, kind=p.kind,
-                                   category=p.category, status=p.status, held_since=since,
-                                   waiting_days=_days(now, since), overdue=overdue))
+            since = max(
+                t
+                for t in (p.assigned_at, p.answered_at, progressed.get(p.id), start)
+                if t is not None
+            )
+            first, complete = levels.get(
+                p.category, (DEFAULT_FIRST_ANSWER_DAYS, DEFAULT_COMPLETION_DAYS)
+            )
+            overdue = (
+                "answer"
+                if p.answered_at is None and _days(now, start) > first
+                else "completion"
+                if _days(now, start) > complete
+                else None
+            )
+            items.append(
+                BoardItem(
+                    proposal_id=p.id,
+                    title=p.title,
+                    kind=p.kind,
+                    category=p.category,
+                    status=p.status,
+                    held_since=since,
+                    waiting_days=_days(now, since),
+                    overdue=overdue,
+                )
+            )
         items.sort(key=lambda i: -i.waiting_days)
-        boards.append(ActorBoard(
-            actor_id=actor.id, name=actor.name, kind=actor.kind, by_status=by_status,
-            open_items=len(items), answered=len(responses),
-            implemented=by_status.get(ProposalStatus.IMPLEMENTED, 0),
-            overdue=sum(1 for i in items if i.overdue),
-            median_response_days=statistics.median(responses) if responses else None,
-            median_completion_days=statistics.median(completions) if completions else None,
-            oldest_wait_days=items[0].waiting_days if items else None, items=items))
+        boards.append(
+            ActorBoard(
+                actor_id=actor.id,
+                name=actor.name,
+                kind=actor.kind,
+                by_status=by_status,
+                open_items=len(items),
+                answered=len(responses),
+                implemented=by_status.get(ProposalStatus.IMPLEMENTED, 0),
+                overdue=sum(1 for i in items if i.overdue),
+                median_response_days=statistics.median(responses) if responses else None,
+                median_completion_days=statistics.median(completions) if completions else None,
+                oldest_wait_days=items[0].waiting_days if items else None,
+                items=items,
+            )
+        )
     return boards

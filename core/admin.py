@@ -1,4 +1,5 @@
 """Administration commands: users and roles, buildings, responsible actors, the alert level."""
+
 from __future__ import annotations
 
 import math
@@ -32,18 +33,31 @@ class UserRow(BaseModel):
 def list_users(*, actor: Principal, search: str = "", limit: int = 200) -> list[UserRow]:
     require(actor, "user.manage")
     with read_session() as s:
-        query = (select(User, Building.code).join(Resident, User.resident_id == Resident.id,
-                                                  isouter=True)
-                 .join(Building, Resident.building_id == Building.id, isouter=True)
-                 .where(User.community_id == actor.community_id))
+        query = (
+            select(User, Building.code)
+            .join(Resident, User.resident_id == Resident.id, isouter=True)
+            .join(Building, Resident.building_id == Building.id, isouter=True)
+            .where(User.community_id == actor.community_id)
+        )
         if search:
             pattern = f"%{search.strip().casefold()}%"
-            query = query.where(col(User.username).like(pattern) |
-                                col(User.display_name).like(f"%{search.strip()}%"))
+            query = query.where(
+                col(User.username).like(pattern)
+                | col(User.display_name).like(f"%{search.strip()}%")
+            )
         rows = s.exec(query.order_by(col(User.username)).limit(limit)).all()
-        return [UserRow(id=u.id, username=u.username, display_name=u.display_name, role=u.role,
-                        active=u.active, building=code, last_login_at=u.last_login_at)
-                for u, code in rows]
+        return [
+            UserRow(
+                id=u.id,
+                username=u.username,
+                display_name=u.display_name,
+                role=u.role,
+                active=u.active,
+                building=code,
+                last_login_at=u.last_login_at,
+            )
+            for u, code in rows
+        ]
 
 
 def set_role(*, actor: Principal, user_id: int, role: str) -> None:
@@ -60,8 +74,14 @@ def set_role(*, actor: Principal, user_id: int, role: str) -> None:
         old = user.role
         user.role = role
         revoke_all_for_user(s, user_id=user.id)  # the new role applies from the next login
-        record(s, actor=actor, action="user.set_role", object_type="user", object_id=user.id,
-               payload={"from": old, "to": role})
+        record(
+            s,
+            actor=actor,
+            action="user.set_role",
+            object_type="user",
+            object_id=user.id,
+            payload={"from": old, "to": role},
+        )
 
 
 def set_active(*, actor: Principal, user_id: int, active: bool) -> None:
@@ -76,15 +96,28 @@ def set_active(*, actor: Principal, user_id: int, active: bool) -> None:
         user.active = bool(active)
         if not active:
             revoke_all_for_user(s, user_id=user.id)
-        record(s, actor=actor, action="user.set_active", object_type="user", object_id=user.id,
-               payload={"active": bool(active)})
+        record(
+            s,
+            actor=actor,
+            action="user.set_active",
+            object_type="user",
+            object_id=user.id,
+            payload={"active": bool(active)},
+        )
 
 
 def ensure_another_admin(s, user: User) -> None:
     """Conflict("admin.last_admin") unless another active admin would remain."""
-    others = s.exec(select(func.count()).select_from(User).where(
-        User.role == "admin", User.active.is_(True), User.id != user.id,
-        User.community_id == user.community_id)).one()
+    others = s.exec(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.role == "admin",
+            User.active.is_(True),
+            User.id != user.id,
+            User.community_id == user.community_id,
+        )
+    ).one()
     if others == 0:
         raise Conflict("admin.last_admin")
 
@@ -94,15 +127,24 @@ def add_building(*, actor: Principal, code: str, name: str) -> int:
     code = clean_text(code, field="building_code", max_len=20)
     name = clean_text(name, field="building_name", max_len=100)
     with write_session() as s:
-        exists = s.exec(select(Building.id).where(Building.community_id == actor.community_id,
-                                                  Building.code == code)).first()
+        exists = s.exec(
+            select(Building.id).where(
+                Building.community_id == actor.community_id, Building.code == code
+            )
+        ).first()
         if exists is not None:
             raise Conflict("building.code_taken", code=code)
         building = Building(community_id=actor.community_id, code=code, name=name)
         s.add(building)
         s.flush()
-        record(s, actor=actor, action="building.add", object_type="building",
-               object_id=building.id, payload={"code": code, "name": name})
+        record(
+            s,
+            actor=actor,
+            action="building.add",
+            object_type="building",
+            object_id=building.id,
+            payload={"code": code, "name": name},
+        )
         return building.id
 
 
@@ -110,17 +152,25 @@ def set_dominance_alert(*, actor: Principal, share) -> None:
     """The share of a proposal's comments written by its most active tenth of commenters
     above which moderators are alerted (between 0.2 and 0.95)."""
     require(actor, "community.configure")
-    if isinstance(share, bool) or not isinstance(share, (int, float)) \
-            or not math.isfinite(share) or not 0.2 <= share <= 0.95:
-        raise InvalidInput("admin.bad_alert_level", field="dominance_alert", low="20%",
-                           high="95%")
+    if (
+        isinstance(share, bool)
+        or not isinstance(share, (int, float))
+        or not math.isfinite(share)
+        or not 0.2 <= share <= 0.95
+    ):
+        raise InvalidInput("admin.bad_alert_level", field="dominance_alert", low="20%", high="95%")
     with write_session() as s:
         community = s.get(Community, actor.community_id)
         before = community.dominance_alert
         community.dominance_alert = float(share)
-        record(s, actor=actor, action="community.alert_level", object_type="community",
-               object_id=community.id, payload={"dominance_alert": float(share),
-                                                "before": before})
+        record(
+            s,
+            actor=actor,
+            action="community.alert_level",
+            object_type="community",
+            object_id=community.id,
+            payload={"dominance_alert": float(share), "before": before},
+        )
 
 
 def backups_here() -> bool:
@@ -151,8 +201,12 @@ def database_backup(*, actor: Principal) -> bytes:
             raise InvalidInput("admin.backup_sqlite_only") from None
         data = path.read_bytes()
     with write_session() as s:
-        record(s, actor=actor, action="database.backup", payload={
-            "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        record(
+            s,
+            actor=actor,
+            action="database.backup",
+            payload={"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()},
+        )
     return data
 
 
@@ -162,15 +216,22 @@ def add_actor(*, actor: Principal, name: str, kind: str) -> int:
     if kind not in ACTOR_KINDS:
         raise InvalidInput("field.not_a_choice", field="actor_kind")
     with write_session() as s:
-        exists = s.exec(select(Actor.id).where(Actor.community_id == actor.community_id,
-                                               Actor.name == name)).first()
+        exists = s.exec(
+            select(Actor.id).where(Actor.community_id == actor.community_id, Actor.name == name)
+        ).first()
         if exists is not None:
             raise Conflict("actor.name_taken", name=name)
         row = Actor(community_id=actor.community_id, name=name, kind=kind)
         s.add(row)
         s.flush()
-        record(s, actor=actor, action="actor.add", object_type="actor", object_id=row.id,
-               payload={"name": name, "kind": kind})
+        record(
+            s,
+            actor=actor,
+            action="actor.add",
+            object_type="actor",
+            object_id=row.id,
+            payload={"name": name, "kind": kind},
+        )
         return row.id
 
 
@@ -181,5 +242,11 @@ def set_actor_active(*, actor: Principal, actor_id: int, active: bool) -> None:
         if row is None or row.community_id != actor.community_id:
             raise NotFound("error.not_found")
         row.active = bool(active)
-        record(s, actor=actor, action="actor.set_active", object_type="actor",
-               object_id=row.id, payload={"active": bool(active)})
+        record(
+            s,
+            actor=actor,
+            action="actor.set_active",
+            object_type="actor",
+            object_id=row.id,
+            payload={"active": bool(active)},
+        )

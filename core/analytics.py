@@ -15,6 +15,7 @@ took part counts as 0, which is exactly what makes participation look unequal.
 `python -m core.analytics LOG.csv [--kind K] [--exclude COLUMN=V1,V2] [--json]` prints the
 headline figures of an activity log (person_id, kind, time, optional group columns).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,7 +73,7 @@ def top_share(counts, p: float) -> float:
     total = x.sum()
     if total == 0:
         return 0.0
-    return float(x[:math.ceil(p * x.size - 1e-9)].sum() / total)
+    return float(x[: math.ceil(p * x.size - 1e-9)].sum() / total)
 
 
 def theil(counts) -> float:
@@ -138,12 +139,20 @@ def representation(participants: Mapping, population: Mapping) -> pd.DataFrame:
         pop_share = population.get(g, 0) / pop_total if pop_total else 0.0
         low, high = wilson(k, n)
         ratio = share / pop_share if pop_share else math.nan
-        rows.append({"group": g, "participant_share": share, "population_share": pop_share,
-                     "ratio": ratio,
-                     "ci_low": low / pop_share if pop_share else math.nan,
-                     "ci_high": high / pop_share if pop_share else math.nan})
-    return pd.DataFrame(rows, columns=["group", "participant_share", "population_share",
-                                       "ratio", "ci_low", "ci_high"])
+        rows.append(
+            {
+                "group": g,
+                "participant_share": share,
+                "population_share": pop_share,
+                "ratio": ratio,
+                "ci_low": low / pop_share if pop_share else math.nan,
+                "ci_high": high / pop_share if pop_share else math.nan,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["group", "participant_share", "population_share", "ratio", "ci_low", "ci_high"],
+    )
 
 
 def dissimilarity(participants: Mapping, population: Mapping) -> float:
@@ -192,19 +201,26 @@ def headline(counts) -> dict:
     x = _array(counts)
     g = gini(x)
     chance = poisson_gini(float(x.mean()))
-    return {"persons": int(x.size), "activity": float(x.sum()),
-            "participation_rate": participation_rate(x), "gini": g,
-            "gini_corrected": gini(x, corrected=True), "poisson_gini": chance,
-            "gini_excess": g - chance, "top_1_share": top_share(x, 0.01),
-            "top_10_share": top_share(x, 0.10), "top_20_share": top_share(x, 0.20),
-            "theil": theil(x), "effective_participants": effective_participants(x)}
+    return {
+        "persons": int(x.size),
+        "activity": float(x.sum()),
+        "participation_rate": participation_rate(x),
+        "gini": g,
+        "gini_corrected": gini(x, corrected=True),
+        "poisson_gini": chance,
+        "gini_excess": g - chance,
+        "top_1_share": top_share(x, 0.01),
+        "top_10_share": top_share(x, 0.10),
+        "top_20_share": top_share(x, 0.20),
+        "theil": theil(x),
+        "effective_participants": effective_participants(x),
+    }
 
 
 # ---- the command line -------------------------------------------------------------------
 
 
-def read_log(path: str, *, kind: str | None = None,
-             exclude: Sequence[str] = ()) -> pd.DataFrame:
+def read_log(path: str, *, kind: str | None = None, exclude: Sequence[str] = ()) -> pd.DataFrame:
     """An activity log: one row per contribution with person_id and kind (other columns are
     kept as groups). `exclude` holds "COLUMN=V1,V2" filters that drop rows (e.g. staff)."""
     log = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -222,12 +238,17 @@ def read_log(path: str, *, kind: str | None = None,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core.analytics",
-                                     description="Headline participation figures of a log.")
+    parser = argparse.ArgumentParser(
+        prog="python -m core.analytics", description="Headline participation figures of a log."
+    )
     parser.add_argument("log", help="CSV with person_id, kind, time and optional groups")
     parser.add_argument("--kind", help="only this kind of activity")
-    parser.add_argument("--exclude", action="append", default=[],
-                        help="drop rows, e.g. account_type=staff,official (repeatable)")
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        help="drop rows, e.g. account_type=staff,official (repeatable)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
     try:
@@ -244,12 +265,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(figures, indent=2))
         return 0
     print(f"{figures['persons']:,} persons, {figures['activity']:,.0f} contributions")
-    print(f"the most active 1% made {figures['top_1_share']:.0%}, the most active 10% made "
-          f"{figures['top_10_share']:.0%}, the most active 20% made "
-          f"{figures['top_20_share']:.0%}")
-    print(f"Gini {figures['gini']:.3f} (equally keen persons would show "
-          f"{figures['poisson_gini']:.3f} by chance); Theil {figures['theil']:.3f}; "
-          f"effective number of participants {figures['effective_participants']:,.1f}")
+    print(
+        f"the most active 1% made {figures['top_1_share']:.0%}, the most active 10% made "
+        f"{figures['top_10_share']:.0%}, the most active 20% made "
+        f"{figures['top_20_share']:.0%}"
+    )
+    print(
+        f"Gini {figures['gini']:.3f} (equally keen persons would show "
+        f"{figures['poisson_gini']:.3f} by chance); Theil {figures['theil']:.3f}; "
+        f"effective number of participants {figures['effective_participants']:,.1f}"
+    )
     return 0
 
 

@@ -4,6 +4,7 @@ Pinned ones lead the home page; one limited to a building is meant for its resid
 every notice stays public. Moderators pin, unpin and withdraw them; a withdrawn notice is
 kept (with its reason) for staff and the audit log, and hidden from everyone else.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,8 +25,16 @@ from db.models import Announcement, Building, Resident, User
 from db.models.base import utcnow
 from db.models.community import ANNOUNCEMENT_KINDS
 
-__all__ = ["ANNOUNCEMENT_KINDS", "AnnouncementView", "get_announcement", "list_announcements",
-           "pinned_for_home", "publish_announcement", "set_pinned", "withdraw_announcement"]
+__all__ = [
+    "ANNOUNCEMENT_KINDS",
+    "AnnouncementView",
+    "get_announcement",
+    "list_announcements",
+    "pinned_for_home",
+    "publish_announcement",
+    "set_pinned",
+    "withdraw_announcement",
+]
 
 TITLE_MAX = 120
 BODY_MAX = 5000
@@ -51,8 +60,16 @@ class AnnouncementView(BaseModel):
 
 # --- commands -------------------------------------------------------------------------------
 
-def publish_announcement(*, actor: Principal, kind: str, title: str, body: str,
-                         building_id: int | None = None, pinned: bool = False) -> int:
+
+def publish_announcement(
+    *,
+    actor: Principal,
+    kind: str,
+    title: str,
+    body: str,
+    building_id: int | None = None,
+    pinned: bool = False,
+) -> int:
     """Publish a notice to the whole community (or to one building); returns its id."""
     require(actor, "announcement.publish")
     if kind not in ANNOUNCEMENT_KINDS:
@@ -65,13 +82,30 @@ def publish_announcement(*, actor: Principal, kind: str, title: str, body: str,
         building = None
         if building_id is not None:
             building = community_choice(s, Building, building_id, actor, field="building")
-        row = Announcement(community_id=actor.community_id, building_id=building_id, kind=kind,
-                           title=title, body=body, pinned=bool(pinned), author_id=actor.user_id)
+        row = Announcement(
+            community_id=actor.community_id,
+            building_id=building_id,
+            kind=kind,
+            title=title,
+            body=body,
+            pinned=bool(pinned),
+            author_id=actor.user_id,
+        )
         s.add(row)
         s.flush()
-        record(s, actor=actor, action="announcement.publish", object_type="announcement",
-               object_id=row.id, payload={"title": title, "kind": kind, "pinned": bool(pinned),
-                                          "building": building.code if building else None})
+        record(
+            s,
+            actor=actor,
+            action="announcement.publish",
+            object_type="announcement",
+            object_id=row.id,
+            payload={
+                "title": title,
+                "kind": kind,
+                "pinned": bool(pinned),
+                "building": building.code if building else None,
+            },
+        )
         return row.id
 
 
@@ -85,8 +119,14 @@ def set_pinned(*, actor: Principal, announcement_id: int, pinned: bool) -> None:
         if row.pinned == bool(pinned):
             return  # nothing changes, nothing to record
         row.pinned = bool(pinned)
-        record(s, actor=actor, action="announcement.pin", object_type="announcement",
-               object_id=row.id, payload={"pinned": bool(pinned)})
+        record(
+            s,
+            actor=actor,
+            action="announcement.pin",
+            object_type="announcement",
+            object_id=row.id,
+            payload={"pinned": bool(pinned)},
+        )
 
 
 def withdraw_announcement(*, actor: Principal, announcement_id: int, reason: str) -> None:
@@ -100,11 +140,18 @@ def withdraw_announcement(*, actor: Principal, announcement_id: int, reason: str
         row.withdrawn_at = utcnow()
         row.withdrawn_reason = reason
         row.pinned = False
-        record(s, actor=actor, action="announcement.withdraw", object_type="announcement",
-               object_id=row.id, payload={"reason": reason})
+        record(
+            s,
+            actor=actor,
+            action="announcement.withdraw",
+            object_type="announcement",
+            object_id=row.id,
+            payload={"reason": reason},
+        )
 
 
 # --- reading --------------------------------------------------------------------------------
+
 
 def _community_id(viewer: Principal) -> int | None:
     """The viewer's community; for a visitor without one, the default community."""
@@ -116,27 +163,46 @@ def _community_id(viewer: Principal) -> int | None:
 
 def _view(row: Announcement, code, name, author) -> AnnouncementView:
     return AnnouncementView(
-        id=row.id, kind=row.kind, title=row.title, body=row.body, building_id=row.building_id,
-        building_code=code, building_name=name, pinned=row.pinned, author=author,
-        published_at=row.published_at, withdrawn_at=row.withdrawn_at,
-        withdrawn_reason=row.withdrawn_reason)
+        id=row.id,
+        kind=row.kind,
+        title=row.title,
+        body=row.body,
+        building_id=row.building_id,
+        building_code=code,
+        building_name=name,
+        pinned=row.pinned,
+        author=author,
+        published_at=row.published_at,
+        withdrawn_at=row.withdrawn_at,
+        withdrawn_reason=row.withdrawn_reason,
+    )
 
 
 def _select(*conditions, limit: int) -> list[AnnouncementView]:
     with read_session() as s:
-        query = (select(Announcement, Building.code, Building.name, User.display_name)
-                 .join(Building, Announcement.building_id == Building.id, isouter=True)
-                 .join(User, Announcement.author_id == User.id)
-                 .where(*conditions)
-                 .order_by(col(Announcement.pinned).desc(),
-                           col(Announcement.published_at).desc(), col(Announcement.id).desc())
-                 .limit(limit))
+        query = (
+            select(Announcement, Building.code, Building.name, User.display_name)
+            .join(Building, Announcement.building_id == Building.id, isouter=True)
+            .join(User, Announcement.author_id == User.id)
+            .where(*conditions)
+            .order_by(
+                col(Announcement.pinned).desc(),
+                col(Announcement.published_at).desc(),
+                col(Announcement.id).desc(),
+            )
+            .limit(limit)
+        )
         return [_view(*row) for row in s.exec(query).all()]
 
 
-def list_announcements(*, viewer: Principal, building_id: int | None = None,
-                       kind: str | None = None, include_withdrawn: bool = False,
-                       limit: int = LIST_LIMIT) -> list[AnnouncementView]:
+def list_announcements(
+    *,
+    viewer: Principal,
+    building_id: int | None = None,
+    kind: str | None = None,
+    include_withdrawn: bool = False,
+    limit: int = LIST_LIMIT,
+) -> list[AnnouncementView]:
     """Notices, pinned first, then newest first. `building_id` keeps the community-wide ones
     and that building's; withdrawn ones are only given to staff who ask for them."""
     require(viewer, "page.announcements")
@@ -147,8 +213,9 @@ def list_announcements(*, viewer: Principal, building_id: int | None = None,
         return []
     conditions = [Announcement.community_id == community_id]
     if building_id is not None:
-        conditions.append(or_(col(Announcement.building_id).is_(None),
-                              Announcement.building_id == building_id))
+        conditions.append(
+            or_(col(Announcement.building_id).is_(None), Announcement.building_id == building_id)
+        )
     if kind is not None:
         conditions.append(Announcement.kind == kind)
     if not (include_withdrawn and can(viewer, "announcement.publish")):
@@ -163,8 +230,7 @@ def get_announcement(*, viewer: Principal, announcement_id: int) -> Announcement
     community_id = _community_id(viewer)
     if not isinstance(announcement_id, int) or community_id is None:
         return None
-    conditions = [Announcement.id == announcement_id,
-                  Announcement.community_id == community_id]
+    conditions = [Announcement.id == announcement_id, Announcement.community_id == community_id]
     if not can(viewer, "announcement.publish"):
         conditions.append(col(Announcement.withdrawn_at).is_(None))
     found = _select(*conditions, limit=1)
@@ -187,6 +253,10 @@ def pinned_for_home(*, viewer: Principal) -> list[AnnouncementView]:
     scope = col(Announcement.building_id).is_(None)
     if building_id is not None:
         scope = or_(scope, Announcement.building_id == building_id)
-    return _select(Announcement.community_id == community_id,
-                   col(Announcement.pinned).is_(True),
-                   col(Announcement.withdrawn_at).is_(None), scope, limit=HOME_LIMIT)
+    return _select(
+        Announcement.community_id == community_id,
+        col(Announcement.pinned).is_(True),
+        col(Announcement.withdrawn_at).is_(None),
+        scope,
+        limit=HOME_LIMIT,
+    )

@@ -4,6 +4,7 @@ Each event's hash is SHA-256 over the previous hash and the event's canonical JS
 changing or removing any past event breaks every later link. `record()` is called last in a
 command, inside the command's transaction. `python -m core.audit verify` checks the chain.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,9 +17,9 @@ from sqlmodel import Session, col, select
 
 from core.principal import Principal
 from db.engine import connection_of
-from db.prepared import Prepared
 from db.models import AuditEvent
 from db.models.base import utcnow
+from db.prepared import Prepared
 
 GENESIS = "0" * 64
 
@@ -32,12 +33,28 @@ def json_digest(value) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
 
 
-def _event_hash(prev_hash: str, *, at: datetime, actor_role: str, actor_user_id, action: str,
-                object_type, object_id, payload: str) -> str:
-    body = canonical_json({
-        "at": at.isoformat(), "actor_role": actor_role, "actor_user_id": actor_user_id,
-        "action": action, "object_type": object_type, "object_id": object_id, "payload": payload,
-    })
+def _event_hash(
+    prev_hash: str,
+    *,
+    at: datetime,
+    actor_role: str,
+    actor_user_id,
+    action: str,
+    object_type,
+    object_id,
+    payload: str,
+) -> str:
+    body = canonical_json(
+        {
+            "at": at.isoformat(),
+            "actor_role": actor_role,
+            "actor_user_id": actor_user_id,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "payload": payload,
+        }
+    )
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
@@ -48,8 +65,15 @@ _LOCK = Prepared(text("SELECT pg_advisory_xact_lock(72657801)"))
 _APPEND = Prepared(AuditEvent.__table__.insert())
 
 
-def record(session: Session | Connection, *, actor: Principal, action: str,
-           object_type: str | None = None, object_id=None, payload: dict | None = None) -> None:
+def record(
+    session: Session | Connection,
+    *,
+    actor: Principal,
+    action: str,
+    object_type: str | None = None,
+    object_id=None,
+    payload: dict | None = None,
+) -> None:
     """Append one event to the chain, in the caller's transaction (a Session, whose pending
     rows are flushed first so that their ids are set, or a Connection). Never put a secret
     ballot's choice in `payload`."""
@@ -63,8 +87,12 @@ def record(session: Session | Connection, *, actor: Principal, action: str,
     prev_hash = head.hash if head else GENESIS
     at = utcnow().replace(microsecond=0)
     fields = dict(
-        at=at, actor_role=actor.role, actor_user_id=actor.user_id, action=action,
-        object_type=object_type, object_id=None if object_id is None else str(object_id),
+        at=at,
+        actor_role=actor.role,
+        actor_user_id=actor.user_id,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
         payload=canonical_json(payload or {}),
     )
     # A plain INSERT on the session's connection, not an ORM object: nothing reads the
@@ -77,9 +105,14 @@ def verify(session: Session) -> int | None:
     prev_hash = GENESIS
     for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))):
         expected = _event_hash(
-            prev_hash, at=event.at, actor_role=event.actor_role,
-            actor_user_id=event.actor_user_id, action=event.action,
-            object_type=event.object_type, object_id=event.object_id, payload=event.payload,
+            prev_hash,
+            at=event.at,
+            actor_role=event.actor_role,
+            actor_user_id=event.actor_user_id,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            payload=event.payload,
         )
         if event.prev_hash != prev_hash or event.hash != expected:
             return event.seq

@@ -1,4 +1,5 @@
 """Reading the community's structure: communities, buildings, responsible actors."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel
@@ -47,13 +48,22 @@ def get_community(community_id: int) -> CommunityPublic | None:
 def list_buildings(community_id: int) -> list[BuildingPublic]:
     """Buildings with their roster size, in code order."""
     with read_session() as s:
-        counts = dict(s.exec(
-            select(Resident.building_id, func.count()).where(Resident.community_id == community_id)
-            .group_by(Resident.building_id)).all())
-        rows = s.exec(select(Building).where(Building.community_id == community_id)
-                      .order_by(col(Building.code))).all()
-        return [BuildingPublic(id=b.id, code=b.code, name=b.name, residents=counts.get(b.id, 0))
-                for b in rows]
+        counts = dict(
+            s.exec(
+                select(Resident.building_id, func.count())
+                .where(Resident.community_id == community_id)
+                .group_by(Resident.building_id)
+            ).all()
+        )
+        rows = s.exec(
+            select(Building)
+            .where(Building.community_id == community_id)
+            .order_by(col(Building.code))
+        ).all()
+        return [
+            BuildingPublic(id=b.id, code=b.code, name=b.name, residents=counts.get(b.id, 0))
+            for b in rows
+        ]
 
 
 def list_actors(community_id: int, *, include_inactive: bool = False) -> list[ActorPublic]:
@@ -61,19 +71,29 @@ def list_actors(community_id: int, *, include_inactive: bool = False) -> list[Ac
         query = select(Actor).where(Actor.community_id == community_id)
         if not include_inactive:
             query = query.where(Actor.active.is_(True))
-        return [ActorPublic.model_validate(a, from_attributes=True)
-                for a in s.exec(query.order_by(col(Actor.kind), col(Actor.name)))]
+        return [
+            ActorPublic.model_validate(a, from_attributes=True)
+            for a in s.exec(query.order_by(col(Actor.kind), col(Actor.name)))
+        ]
 
 
-def newest_census(s: Session, community_id: int,
-                  dimensions) -> dict[str, tuple[int, dict[str, float]]]:
+def newest_census(
+    s: Session, community_id: int, dimensions
+) -> dict[str, tuple[int, dict[str, float]]]:
     """For each dimension with a census baseline: (its newest year, {group: share})."""
-    rows = s.exec(select(CensusBaseline).where(
-        CensusBaseline.community_id == community_id,
-        col(CensusBaseline.dimension).in_(list(dimensions)))).all()
+    rows = s.exec(
+        select(CensusBaseline).where(
+            CensusBaseline.community_id == community_id,
+            col(CensusBaseline.dimension).in_(list(dimensions)),
+        )
+    ).all()
     newest: dict[str, int] = {}
     for row in rows:
         newest[row.dimension] = max(newest.get(row.dimension, row.year), row.year)
-    return {dimension: (year, {r.group: r.share for r in rows
-                               if r.dimension == dimension and r.year == year})
-            for dimension, year in newest.items()}
+    return {
+        dimension: (
+            year,
+            {r.group: r.share for r in rows if r.dimension == dimension and r.year == year},
+        )
+        for dimension, year in newest.items()
+    }

@@ -15,6 +15,7 @@ counted. The voter roll keeps the keyed pseudonym it holds for each vote, so com
 under a new account cannot vote twice in a poll. The public log records the deletion and
 nothing of what was erased.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,23 +31,52 @@ from core.accounts.sessions import revoke_all_for_user
 from core.admin import ensure_another_admin
 from core.errors import Conflict, InvalidInput, NotFound
 from core.hearings import lifecycle as hearing_lifecycle
-from core.voting import lifecycle as poll_lifecycle
 from core.permissions import require
 from core.principal import Principal
 from core.spreadsheet import csv_bytes
+from core.voting import lifecycle as poll_lifecycle
 from core.voting.codes import voter_pseudonym
 from db.engine import read_session, write_session
-from db.models import (ActivitySignup, AuditEvent, Ballot, Comment, CommentFlag,
-                       CommentReaction, CommentRevision, Hearing, HearingAttendance,
-                       HearingInvitation, HearingRegistration, LoginAttempt,
-                       OrganisationMember, ParticipationEvent, Poll, Proposal,
-                       ProposalFollow, Resident, Support, Testimony, User, VolunteerRecord,
-                       VoterRoll)
-from db.models import Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse
+from db.models import (
+    ActivitySignup,
+    AuditEvent,
+    Ballot,
+    Comment,
+    CommentFlag,
+    CommentReaction,
+    CommentRevision,
+    Hearing,
+    HearingAttendance,
+    HearingInvitation,
+    HearingRegistration,
+    LoginAttempt,
+    OrganisationMember,
+    ParticipationEvent,
+    Poll,
+    Proposal,
+    ProposalFollow,
+    Resident,
+    Support,
+    Survey,
+    SurveyAnswer,
+    SurveyOption,
+    SurveyQuestion,
+    SurveyResponse,
+    Testimony,
+    User,
+    VolunteerRecord,
+    VoterRoll,
+)
 from db.models.base import utcnow
 
-NEVER_EXPORTED = {"password_hash", "voter_key", "submission_hash", "handoff_hash",
-                  "code_hash", "receipt_hash"}
+NEVER_EXPORTED = {
+    "password_hash",
+    "voter_key",
+    "submission_hash",
+    "handoff_hash",
+    "code_hash",
+    "receipt_hash",
+}
 OPEN_HEARINGS = hearing_lifecycle.UNFINISHED
 OPEN_POLLS = poll_lifecycle.UNFINISHED
 
@@ -75,8 +105,13 @@ def _rows(s: Session, query) -> list[dict]:
     rows = []
     for row in s.exec(query).all():
         record = row.model_dump() if isinstance(row, SQLModel) else dict(row._mapping)
-        rows.append({k: v.isoformat() if isinstance(v, datetime) else v
-                     for k, v in record.items() if k not in NEVER_EXPORTED})
+        rows.append(
+            {
+                k: v.isoformat() if isinstance(v, datetime) else v
+                for k, v in record.items()
+                if k not in NEVER_EXPORTED
+            }
+        )
     return rows
 
 
@@ -93,56 +128,109 @@ def export_my_data(*, actor: Principal) -> bytes:
         files = {
             "proposals.csv": _rows(s, select(Proposal).where(Proposal.author_id == me)),
             "comments.csv": _rows(s, select(Comment).where(mine)),
-            "comment_revisions.csv": _rows(s, select(CommentRevision).join(
-                Comment, Comment.id == CommentRevision.comment_id).where(mine)),
-            "reactions.csv": _rows(s, select(CommentReaction).where(
-                CommentReaction.user_id == me)),
+            "comment_revisions.csv": _rows(
+                s,
+                select(CommentRevision)
+                .join(Comment, Comment.id == CommentRevision.comment_id)
+                .where(mine),
+            ),
+            "reactions.csv": _rows(s, select(CommentReaction).where(CommentReaction.user_id == me)),
             "flags.csv": _rows(s, select(CommentFlag).where(CommentFlag.user_id == me)),
             "follows.csv": _rows(s, select(ProposalFollow).where(ProposalFollow.user_id == me)),
-            "public_log.csv": _rows(s, select(AuditEvent).where(AuditEvent.actor_user_id == me)
-                                    .order_by(AuditEvent.seq)),
+            "public_log.csv": _rows(
+                s, select(AuditEvent).where(AuditEvent.actor_user_id == me).order_by(AuditEvent.seq)
+            ),
         }
         by_resident = {
-            "supports.csv": Support, "hearing_registrations.csv": HearingRegistration,
+            "supports.csv": Support,
+            "hearing_registrations.csv": HearingRegistration,
             "hearing_invitations.csv": HearingInvitation,
             "hearing_attendance.csv": HearingAttendance,
             "speaking_and_statements.csv": Testimony,
             "organisation_memberships.csv": OrganisationMember,
-            "activity_signups.csv": ActivitySignup, "volunteer_hours.csv": VolunteerRecord,
+            "activity_signups.csv": ActivitySignup,
+            "volunteer_hours.csv": VolunteerRecord,
         }
         for name, model in by_resident.items():
             files[name] = _rows(s, select(model).where(model.resident_id == rid)) if rid else []
-        files["polls.csv"] = _rows(s, select(
-            VoterRoll.poll_id, Poll.title, Poll.secret, VoterRoll.channel, VoterRoll.voted_at)
-            .join(Poll, Poll.id == VoterRoll.poll_id)
-            .where(VoterRoll.resident_id == rid)) if rid else []
-        files["open_poll_ballots.csv"] = _rows(s, select(
-            Ballot.poll_id, Ballot.choice, Ballot.cast_at).join(Poll, Poll.id == Ballot.poll_id)
-            .where(Ballot.resident_id == rid, col(Poll.secret).is_(False))) if rid else []
-        files["survey_answers.csv"] = _rows(s, select(
-            SurveyResponse.survey_id, Survey.title, SurveyResponse.channel,
-            SurveyQuestion.position, SurveyQuestion.prompt, SurveyOption.label,
-            SurveyAnswer.rank, SurveyAnswer.rating, SurveyAnswer.text, SurveyResponse.updated_at)
-            .join(Survey, Survey.id == SurveyResponse.survey_id)
-            .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-            .join(SurveyOption, SurveyOption.id == SurveyAnswer.option_id, isouter=True)
-            .where(SurveyResponse.resident_id == rid)
-            .order_by(SurveyResponse.survey_id, SurveyQuestion.position, SurveyAnswer.rank)
-            ) if rid else []
-        files["participation.csv"] = _rows(s, select(
-            ParticipationEvent.kind, ParticipationEvent.channel, ParticipationEvent.object_type,
-            ParticipationEvent.object_id, ParticipationEvent.amount, ParticipationEvent.at)
-            .where((ParticipationEvent.resident_id == rid) if rid
-                   else (ParticipationEvent.user_id == me)))
-        profile = {"account": _rows(s, select(User).where(User.id == me))[0],
-                   "roster_entry": _rows(s, select(Resident).where(Resident.id == rid))[0]
-                   if resident else None}
+        files["polls.csv"] = (
+            _rows(
+                s,
+                select(
+                    VoterRoll.poll_id,
+                    Poll.title,
+                    Poll.secret,
+                    VoterRoll.channel,
+                    VoterRoll.voted_at,
+                )
+                .join(Poll, Poll.id == VoterRoll.poll_id)
+                .where(VoterRoll.resident_id == rid),
+            )
+            if rid
+            else []
+        )
+        files["open_poll_ballots.csv"] = (
+            _rows(
+                s,
+                select(Ballot.poll_id, Ballot.choice, Ballot.cast_at)
+                .join(Poll, Poll.id == Ballot.poll_id)
+                .where(Ballot.resident_id == rid, col(Poll.secret).is_(False)),
+            )
+            if rid
+            else []
+        )
+        files["survey_answers.csv"] = (
+            _rows(
+                s,
+                select(
+                    SurveyResponse.survey_id,
+                    Survey.title,
+                    SurveyResponse.channel,
+                    SurveyQuestion.position,
+                    SurveyQuestion.prompt,
+                    SurveyOption.label,
+                    SurveyAnswer.rank,
+                    SurveyAnswer.rating,
+                    SurveyAnswer.text,
+                    SurveyResponse.updated_at,
+                )
+                .join(Survey, Survey.id == SurveyResponse.survey_id)
+                .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+                .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+                .join(SurveyOption, SurveyOption.id == SurveyAnswer.option_id, isouter=True)
+                .where(SurveyResponse.resident_id == rid)
+                .order_by(SurveyResponse.survey_id, SurveyQuestion.position, SurveyAnswer.rank),
+            )
+            if rid
+            else []
+        )
+        files["participation.csv"] = _rows(
+            s,
+            select(
+                ParticipationEvent.kind,
+                ParticipationEvent.channel,
+                ParticipationEvent.object_type,
+                ParticipationEvent.object_id,
+                ParticipationEvent.amount,
+                ParticipationEvent.at,
+            ).where(
+                (ParticipationEvent.resident_id == rid)
+                if rid
+                else (ParticipationEvent.user_id == me)
+            ),
+        )
+        profile = {
+            "account": _rows(s, select(User).where(User.id == me))[0],
+            "roster_entry": _rows(s, select(Resident).where(Resident.id == rid))[0]
+            if resident
+            else None,
+        }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README)
-        archive.writestr("profile.json", json.dumps(profile, ensure_ascii=False, indent=2,
-                                                    default=str))
+        archive.writestr(
+            "profile.json", json.dumps(profile, ensure_ascii=False, indent=2, default=str)
+        )
         for name, rows in files.items():
             archive.writestr(name, csv_bytes(rows))
     return buffer.getvalue()
@@ -155,14 +243,22 @@ def delete_account(*, actor: Principal, confirm_username: str) -> None:
         user = s.get(User, actor.user_id)
         if user is None or user.deleted_at is not None:
             raise Conflict("account.already_deleted")
-        if not isinstance(confirm_username, str) or \
-                confirm_username.strip().casefold() != user.username:
+        if (
+            not isinstance(confirm_username, str)
+            or confirm_username.strip().casefold() != user.username
+        ):
             raise InvalidInput("account.confirm_mismatch", field="confirm_username")
         if user.role in ("moderator", "admin"):
-            hearings = s.exec(select(func.count()).select_from(Hearing).where(
-                Hearing.created_by == user.id, col(Hearing.status).in_(OPEN_HEARINGS))).one()
-            polls = s.exec(select(func.count()).select_from(Poll).where(
-                Poll.created_by == user.id, col(Poll.status).in_(OPEN_POLLS))).one()
+            hearings = s.exec(
+                select(func.count())
+                .select_from(Hearing)
+                .where(Hearing.created_by == user.id, col(Hearing.status).in_(OPEN_HEARINGS))
+            ).one()
+            polls = s.exec(
+                select(func.count())
+                .select_from(Poll)
+                .where(Poll.created_by == user.id, col(Poll.status).in_(OPEN_POLLS))
+            ).one()
             if hearings or polls:
                 raise Conflict("account.open_assignments", hearings=hearings, polls=polls)
         if user.role == "admin":
@@ -171,17 +267,28 @@ def delete_account(*, actor: Principal, confirm_username: str) -> None:
         resident = s.get(Resident, user.resident_id) if user.resident_id else None
         if resident is not None:
             key = voter_pseudonym(resident)  # before the name goes
-            for entry in s.exec(select(VoterRoll).where(VoterRoll.resident_id == resident.id,
-                                                        col(VoterRoll.voter_key).is_(None))):
+            for entry in s.exec(
+                select(VoterRoll).where(
+                    VoterRoll.resident_id == resident.id, col(VoterRoll.voter_key).is_(None)
+                )
+            ):
                 entry.voter_key = key
             for turn in s.exec(select(Testimony).where(Testimony.resident_id == resident.id)):
                 turn.speaker_name = ""
-            for member in s.exec(select(OrganisationMember)
-                                 .where(OrganisationMember.resident_id == resident.id)):
+            for member in s.exec(
+                select(OrganisationMember).where(OrganisationMember.resident_id == resident.id)
+            ):
                 member.message = ""  # what they wrote when asking to join
             resident.full_name = ""
-            for field in ("unit", "age_band", "gender", "education", "occupation",
-                          "residency_status", "years_in_community"):
+            for field in (
+                "unit",
+                "age_band",
+                "gender",
+                "education",
+                "occupation",
+                "residency_status",
+                "years_in_community",
+            ):
                 setattr(resident, field, None)
             resident.research_consent = False
             resident.research_consent_at = now
@@ -195,5 +302,4 @@ def delete_account(*, actor: Principal, confirm_username: str) -> None:
         user.password_hash = "!"  # matches no password
         user.active = False
         user.deleted_at = now
-        audit.record(s, actor=actor, action="account.delete", object_type="user",
-                     object_id=user.id)
+        audit.record(s, actor=actor, action="account.delete", object_type="user", object_id=user.id)

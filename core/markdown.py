@@ -13,6 +13,7 @@ whose address is not http, https or mailto, the whole text is shown as plain tex
 every Markdown character escaped. Ordinary Markdown (emphasis, lists, quotes, code, web
 links) passes unchanged.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,9 +30,11 @@ _PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # `:streamlit:`) and GFM's bare links (`http://...`, `www.example.org`, `a@example.org`).
 # An invisible word joiner (U+2060) inside each such pattern does.
 WORD_JOINER = "\u2060"
-_UNLINKED = [(re.compile(r":(?=[A-Za-z0-9_+-]+:)|:(?=//)"), ":" + WORD_JOINER),
-             (re.compile(r"(?i)(?<![A-Za-z0-9])www(?=\.)"), lambda m: m[0] + WORD_JOINER),
-             (re.compile(r"(?<=[-.\w+])@"), WORD_JOINER + "@")]
+_UNLINKED = [
+    (re.compile(r":(?=[A-Za-z0-9_+-]+:)|:(?=//)"), ":" + WORD_JOINER),
+    (re.compile(r"(?i)(?<![A-Za-z0-9])www(?=\.)"), lambda m: m[0] + WORD_JOINER),
+    (re.compile(r"(?<=[-.\w+])@"), WORD_JOINER + "@"),
+]
 _LINE_BREAKS = re.compile(r"[\r\n]+")
 
 

@@ -1,5 +1,6 @@
 """Moderation: the queue of flags and proposals to review, hiding comments, and blocking
 abusive accounts for a while."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -45,19 +46,33 @@ def flagged_comments(*, actor: Principal, limit: int = 50) -> list[FlaggedCommen
     require(actor, "comment.moderate")
     with read_session() as s:
         rows = s.exec(
-            select(Comment, Proposal.title, User.display_name, CommentFlag.reason, CommentFlag.created_at)
+            select(
+                Comment,
+                Proposal.title,
+                User.display_name,
+                CommentFlag.reason,
+                CommentFlag.created_at,
+            )
             .join(CommentFlag, CommentFlag.comment_id == Comment.id)
             .join(Proposal, Comment.proposal_id == Proposal.id)
             .join(User, Comment.author_id == User.id)
             .where(CommentFlag.resolved_at.is_(None), Proposal.community_id == actor.community_id)
-            .order_by(col(CommentFlag.created_at))).all()
+            .order_by(col(CommentFlag.created_at))
+        ).all()
     grouped: dict[int, FlaggedComment] = {}
     for comment, title, author, reason, at in rows:
         item = grouped.get(comment.id)
         if item is None:
             item = grouped[comment.id] = FlaggedComment(
-                comment_id=comment.id, proposal_id=comment.proposal_id, proposal_title=title,
-                author=author, body=comment.body, flags=0, reasons=[], first_flagged_at=at)
+                comment_id=comment.id,
+                proposal_id=comment.proposal_id,
+                proposal_title=title,
+                author=author,
+                body=comment.body,
+                flags=0,
+                reasons=[],
+                first_flagged_at=at,
+            )
         item.flags += 1
         item.reasons.append(reason)
     return list(grouped.values())[:limit]
@@ -67,25 +82,45 @@ def review_queue(*, actor: Principal, limit: int = 50) -> list[ReviewItem]:
     """Proposals waiting for a moderator: new ones first submitted, then under review."""
     require(actor, "proposal.moderate")
     with read_session() as s:
-        rows = s.exec(select(Proposal).where(
-            Proposal.community_id == actor.community_id,
-            col(Proposal.status).in_(lifecycle.AWAITING_MODERATOR))
-            .order_by(col(Proposal.created_at)).limit(limit)).all()
-    return [ReviewItem(proposal_id=p.id, kind=p.kind, title=p.title, status=p.status,
-                       support_count=p.support_count, created_at=p.created_at) for p in rows]
+        rows = s.exec(
+            select(Proposal)
+            .where(
+                Proposal.community_id == actor.community_id,
+                col(Proposal.status).in_(lifecycle.AWAITING_MODERATOR),
+            )
+            .order_by(col(Proposal.created_at))
+            .limit(limit)
+        ).all()
+    return [
+        ReviewItem(
+            proposal_id=p.id,
+            kind=p.kind,
+            title=p.title,
+            status=p.status,
+            support_count=p.support_count,
+            created_at=p.created_at,
+        )
+        for p in rows
+    ]
 
 
 def queue_sizes(*, actor: Principal) -> dict[str, int]:
     require(actor, "proposal.moderate")
     with read_session() as s:
-        flags = s.exec(select(func.count(func.distinct(CommentFlag.comment_id)))
-                       .join(Comment, CommentFlag.comment_id == Comment.id)
-                       .join(Proposal, Comment.proposal_id == Proposal.id)
-                       .where(CommentFlag.resolved_at.is_(None),
-                              Proposal.community_id == actor.community_id)).one()
-        review = s.exec(select(func.count()).select_from(Proposal).where(
-            Proposal.community_id == actor.community_id,
-            col(Proposal.status).in_(lifecycle.AWAITING_MODERATOR))).one()
+        flags = s.exec(
+            select(func.count(func.distinct(CommentFlag.comment_id)))
+            .join(Comment, CommentFlag.comment_id == Comment.id)
+            .join(Proposal, Comment.proposal_id == Proposal.id)
+            .where(CommentFlag.resolved_at.is_(None), Proposal.community_id == actor.community_id)
+        ).one()
+        review = s.exec(
+            select(func.count())
+            .select_from(Proposal)
+            .where(
+                Proposal.community_id == actor.community_id,
+                col(Proposal.status).in_(lifecycle.AWAITING_MODERATOR),
+            )
+        ).one()
     return {"flags": flags, "review": review}
 
 
@@ -98,8 +133,11 @@ def _flagged(s, comment_id, actor: Principal) -> Comment:
 
 
 def _resolve_flags(s, comment: Comment, actor: Principal, resolution: str) -> int:
-    flags = s.exec(select(CommentFlag).where(CommentFlag.comment_id == comment.id,
-                                             CommentFlag.resolved_at.is_(None))).all()
+    flags = s.exec(
+        select(CommentFlag).where(
+            CommentFlag.comment_id == comment.id, CommentFlag.resolved_at.is_(None)
+        )
+    ).all()
     for flag in flags:
         flag.resolution, flag.resolved_by, flag.resolved_at = resolution, actor.user_id, utcnow()
     return len(flags)
@@ -114,10 +152,20 @@ def hide_comment(*, actor: Principal, comment_id: int, reason: str) -> None:
         comment = _flagged(s, comment_id, actor)
         if comment.hidden_at is not None:
             raise Conflict("comment.already_hidden")
-        comment.hidden_at, comment.hidden_reason, comment.hidden_by = utcnow(), reason, actor.user_id
+        comment.hidden_at, comment.hidden_reason, comment.hidden_by = (
+            utcnow(),
+            reason,
+            actor.user_id,
+        )
         resolved = _resolve_flags(s, comment, actor, "hidden")
-        record(s, actor=actor, action="comment.hide", object_type="comment",
-               object_id=comment.id, payload={"reason": reason, "flags": resolved})
+        record(
+            s,
+            actor=actor,
+            action="comment.hide",
+            object_type="comment",
+            object_id=comment.id,
+            payload={"reason": reason, "flags": resolved},
+        )
 
 
 def dismiss_flags(*, actor: Principal, comment_id: int) -> int:
@@ -128,8 +176,14 @@ def dismiss_flags(*, actor: Principal, comment_id: int) -> int:
         resolved = _resolve_flags(s, comment, actor, "dismissed")
         if resolved == 0:
             raise Conflict("flag.none_open")
-        record(s, actor=actor, action="comment.dismiss_flags", object_type="comment",
-               object_id=comment.id, payload={"flags": resolved})
+        record(
+            s,
+            actor=actor,
+            action="comment.dismiss_flags",
+            object_type="comment",
+            object_id=comment.id,
+            payload={"flags": resolved},
+        )
         return resolved
 
 
@@ -149,8 +203,12 @@ def block_user(*, actor: Principal, username: str, days, reason: str) -> datetim
     if not is_whole_number(days) or not 1 <= days <= MAX_BLOCK_DAYS:
         raise InvalidInput("field.out_of_range", field="block_days", min=1, max=MAX_BLOCK_DAYS)
     with write_session() as s:
-        user = s.exec(select(User).where(User.username == str(username or "").strip().casefold(),
-                                         User.community_id == actor.community_id)).first()
+        user = s.exec(
+            select(User).where(
+                User.username == str(username or "").strip().casefold(),
+                User.community_id == actor.community_id,
+            )
+        ).first()
         if user is None:
             raise NotFound("moderation.no_such_user")
         if user.role != "resident":
@@ -158,8 +216,14 @@ def block_user(*, actor: Principal, username: str, days, reason: str) -> datetim
         until = utcnow() + timedelta(days=days)
         user.blocked_until = until
         s.add(UserBlock(user_id=user.id, blocked_by=actor.user_id, reason=reason, until=until))
-        record(s, actor=actor, action="user.block", object_type="user", object_id=user.id,
-               payload={"days": days, "reason": reason})
+        record(
+            s,
+            actor=actor,
+            action="user.block",
+            object_type="user",
+            object_id=user.id,
+            payload={"days": days, "reason": reason},
+        )
         return until
 
 
@@ -179,16 +243,26 @@ def blocked_users(*, actor: Principal) -> list[BlockedUser]:
     require(actor, "user.block")
     now = utcnow()
     with read_session() as s:
-        users = s.exec(select(User).where(User.community_id == actor.community_id,
-                                          User.blocked_until > now)).all()
+        users = s.exec(
+            select(User).where(User.community_id == actor.community_id, User.blocked_until > now)
+        ).all()
         reasons: dict[int, str] = {}
-        for user_id, reason in s.exec(select(UserBlock.user_id, UserBlock.reason)
-                                      .where(col(UserBlock.user_id).in_([u.id for u in users]))
-                                      .order_by(col(UserBlock.created_at), col(UserBlock.id))):
+        for user_id, reason in s.exec(
+            select(UserBlock.user_id, UserBlock.reason)
+            .where(col(UserBlock.user_id).in_([u.id for u in users]))
+            .order_by(col(UserBlock.created_at), col(UserBlock.id))
+        ):
             reasons[user_id] = reason  # the newest block's reason stays
-    return [BlockedUser(user_id=user.id, username=user.username,
-                        display_name=user.display_name, until=user.blocked_until,
-                        reason=reasons.get(user.id, "")) for user in users]
+    return [
+        BlockedUser(
+            user_id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            until=user.blocked_until,
+            reason=reasons.get(user.id, ""),
+        )
+        for user in users
+    ]
 
 
 class UserActivity(BaseModel):
@@ -208,27 +282,50 @@ def user_activity(*, actor: Principal, username: str) -> UserActivity:
     """What a moderator needs before blocking someone: their recent writing and its flags."""
     require(actor, "user.block")
     with read_session() as s:
-        user = s.exec(select(User).where(User.username == str(username or "").strip().casefold(),
-                                         User.community_id == actor.community_id)).first()
+        user = s.exec(
+            select(User).where(
+                User.username == str(username or "").strip().casefold(),
+                User.community_id == actor.community_id,
+            )
+        ).first()
         if user is None:
             raise NotFound("moderation.no_such_user")
         count = lambda query: s.exec(query).one()  # noqa: E731
-        proposals = count(select(func.count()).select_from(Proposal)
-                          .where(Proposal.author_id == user.id))
-        comments = count(select(func.count()).select_from(Comment)
-                         .where(Comment.author_id == user.id))
-        hidden = count(select(func.count()).select_from(Comment)
-                       .where(Comment.author_id == user.id, Comment.hidden_at.is_not(None)))
-        flags = count(select(func.count()).select_from(CommentFlag)
-                      .join(Comment, Comment.id == CommentFlag.comment_id)
-                      .where(Comment.author_id == user.id))
-        recent = s.exec(select(Comment.body).where(Comment.author_id == user.id,
-                                                   Comment.deleted_at.is_(None))
-                        .order_by(col(Comment.created_at).desc()).limit(10)).all()
-        blocked = user.blocked_until if user.blocked_until and user.blocked_until > utcnow() \
-            else None
-        return UserActivity(user_id=user.id, username=user.username,
-                            display_name=user.display_name, role=user.role,
-                            blocked_until=blocked, proposals=proposals, comments=comments,
-                            hidden_comments=hidden, flags_received=flags,
-                            recent_comments=list(recent))
+        proposals = count(
+            select(func.count()).select_from(Proposal).where(Proposal.author_id == user.id)
+        )
+        comments = count(
+            select(func.count()).select_from(Comment).where(Comment.author_id == user.id)
+        )
+        hidden = count(
+            select(func.count())
+            .select_from(Comment)
+            .where(Comment.author_id == user.id, Comment.hidden_at.is_not(None))
+        )
+        flags = count(
+            select(func.count())
+            .select_from(CommentFlag)
+            .join(Comment, Comment.id == CommentFlag.comment_id)
+            .where(Comment.author_id == user.id)
+        )
+        recent = s.exec(
+            select(Comment.body)
+            .where(Comment.author_id == user.id, Comment.deleted_at.is_(None))
+            .order_by(col(Comment.created_at).desc())
+            .limit(10)
+        ).all()
+        blocked = (
+            user.blocked_until if user.blocked_until and user.blocked_until > utcnow() else None
+        )
+        return UserActivity(
+            user_id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            role=user.role,
+            blocked_until=blocked,
+            proposals=proposals,
+            comments=comments,
+            hidden_comments=hidden,
+            flags_received=flags,
+            recent_comments=list(recent),
+        )

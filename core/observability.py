@@ -10,6 +10,7 @@ hostile username could carry are escaped, so nobody can forge a line.
 Events: failed and throttled logins, refused permissions and commands, errors in a page
 run, and page runs slower than SLOW_RUN_SECONDS. `health` answers the /healthz route.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,7 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 ROOT = "yishiting"
 SLOW_RUN_SECONDS = 2.0
@@ -32,16 +33,22 @@ def _value(value, limit: int = VALUE_MAX) -> str:
         return text
     escaped = "".join(
         {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch)
-        or (ch if ch.isprintable() else f"\\u{ord(ch):04x}") for ch in text)
+        or (ch if ch.isprintable() else f"\\u{ord(ch):04x}")
+        for ch in text
+    )
     return f'"{escaped}"'
 
 
 class LogfmtFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        at = datetime.fromtimestamp(record.created, timezone.utc)
-        fields = {"at": at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z",
-                  "level": record.levelname.lower(), "logger": record.name,
-                  "event": record.getMessage(), **getattr(record, "fields", {})}
+        at = datetime.fromtimestamp(record.created, UTC)
+        fields = {
+            "at": at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
         line = " ".join(f"{key}={_value(value)}" for key, value in fields.items())
         if record.exc_info:
             line += f" error={_value(self.formatException(record.exc_info), -ERROR_MAX)}"
@@ -63,11 +70,11 @@ def configure_logging(stream=None) -> None:
     logging.getLogger(ROOT).setLevel(logging.INFO)
 
 
-def log_event(area: str, event: str, *, level: int = logging.INFO, exc_info=None,
-              **fields) -> None:
+def log_event(area: str, event: str, *, level: int = logging.INFO, exc_info=None, **fields) -> None:
     """One event: `area` names the logger (yishiting.<area>), `event` what happened."""
-    logging.getLogger(f"{ROOT}.{area}").log(level, event, exc_info=exc_info,
-                                            extra={"fields": fields})
+    logging.getLogger(f"{ROOT}.{area}").log(
+        level, event, exc_info=exc_info, extra={"fields": fields}
+    )
 
 
 def health() -> tuple[bool, dict[str, str]]:
@@ -91,5 +98,6 @@ def page_run(page: str) -> Iterator[None]:
     finally:
         seconds = time.perf_counter() - started
         if seconds > SLOW_RUN_SECONDS:
-            log_event("page", "page.slow", level=logging.WARNING, page=page,
-                      seconds=f"{seconds:.2f}")
+            log_event(
+                "page", "page.slow", level=logging.WARNING, page=page, seconds=f"{seconds:.2f}"
+            )

@@ -1,5 +1,6 @@
 """Recording participation: one ParticipationEvent per act, online or offline alike (the
 dashboard in core/dashboard reads them)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,21 +23,37 @@ CHANNELS = ("online", "offline")
 _ADD = Prepared(ParticipationEvent.__table__.insert())
 
 
-def record_participation(session: Session | Connection, *, community_id: int, kind: str,
-                         resident_id: int | None, user_id: int | None = None,
-                         channel: str = "online", object_type: str | None = None,
-                         object_id: int | None = None, amount: float = 1.0,
-                         at: datetime | None = None) -> None:
+def record_participation(
+    session: Session | Connection,
+    *,
+    community_id: int,
+    kind: str,
+    resident_id: int | None,
+    user_id: int | None = None,
+    channel: str = "online",
+    object_type: str | None = None,
+    object_id: int | None = None,
+    amount: float = 1.0,
+    at: datetime | None = None,
+) -> None:
     """Add one event in the caller's transaction (a Session or a Connection). `amount`: 1,
     or seconds for speaking."""
     if kind not in PARTICIPATION_KINDS:
         raise ValueError(f"unknown participation kind {kind!r}")
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    _ADD.execute(connection_of(session),
-                 community_id=community_id, resident_id=resident_id, user_id=user_id,
-                 kind=kind, channel=channel, object_type=object_type, object_id=object_id,
-                 amount=amount, at=at if at is not None else utcnow())
+    _ADD.execute(
+        connection_of(session),
+        community_id=community_id,
+        resident_id=resident_id,
+        user_id=user_id,
+        kind=kind,
+        channel=channel,
+        object_type=object_type,
+        object_id=object_id,
+        amount=amount,
+        at=at if at is not None else utcnow(),
+    )
 
 
 # ---- who counts as a resident in the figures ----
@@ -47,5 +64,4 @@ STAFF_ROLES = ("moderator", "researcher", "admin")
 
 def staff_residents():
     """SELECT the roster rows of staff accounts (moderators, researchers, admins)."""
-    return select(User.resident_id).where(User.role.in_(STAFF_ROLES),
-                                          User.resident_id.is_not(None))
+    return select(User.resident_id).where(User.role.in_(STAFF_ROLES), User.resident_id.is_not(None))

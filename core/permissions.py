@@ -3,6 +3,7 @@
 Commands call `require()` before they touch the database; pages call `can()` only to decide
 what to show. Targets are plain dicts or ids, never ORM objects.
 """
+
 from __future__ import annotations
 
 import logging
@@ -108,6 +109,12 @@ def can(principal: Principal, action: str, target=None) -> bool:
 def require(principal: Principal, action: str, target=None) -> None:
     """Raise PermissionDenied unless `principal` may do `action` on `target`."""
     if not can(principal, action, target):
-        log_event("permissions", "permission.refused", level=logging.WARNING, action=action,
-                  role=principal.role, user=principal.user_id)
+        log_event(
+            "permissions",
+            "permission.refused",
+            level=logging.WARNING,
+            action=action,
+            role=principal.role,
+            user=principal.user_id,
+        )
         raise PermissionDenied(action)

@@ -1,4 +1,5 @@
 """Who is acting: plain data built from the session, passed to every command."""
+
 from dataclasses import dataclass
 from datetime import datetime
 

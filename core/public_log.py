@@ -14,12 +14,13 @@ previous hash is guessable (a user id, a second), so anyone holding one hash cou
 the actor of the next event by trying them all. The public sees a keyed fingerprint of each
 hash instead, which changes whenever the hash does, and cannot be recomputed from guesses.
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -38,8 +39,7 @@ from db.models import AuditEvent, User
 PAGE_SIZE = 50
 # Payload keys that point at one person (a roster row, or an invitation, which is one
 # person's): dropped from every public entry, staff ones included.
-PERSON_KEYS = frozenset({"resident", "promoted_resident", "coordinator", "invitation",
-                         "replaces"})
+PERSON_KEYS = frozenset({"resident", "promoted_resident", "coordinator", "invitation", "replaces"})
 
 
 class LoggedEvent(BaseModel):
@@ -89,22 +89,33 @@ def acts_in_public(role: str) -> bool:
 
 # Residents' events about their own account (sign-in and -out, registration, activation,
 # password, profile, deletion) stay in the chain and in the count, not in the list.
-_LISTED = not_(and_(col(AuditEvent.actor_role).notin_(PUBLIC_ACTORS),
-                    or_(col(AuditEvent.action).startswith("account."),
-                        func.coalesce(AuditEvent.object_type, "") == "user")))
+_LISTED = not_(
+    and_(
+        col(AuditEvent.actor_role).notin_(PUBLIC_ACTORS),
+        or_(
+            col(AuditEvent.action).startswith("account."),
+            func.coalesce(AuditEvent.object_type, "") == "user",
+        ),
+    )
+)
 
 
 def _public(event: AuditEvent, name: str | None, zone: ZoneInfo, key: bytes) -> LoggedEvent:
-    at = event.at if event.at.tzinfo else event.at.replace(tzinfo=timezone.utc)
+    at = event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC)
     staff = acts_in_public(event.actor_role)
     payload = {k: v for k, v in json.loads(event.payload).items() if k not in PERSON_KEYS}
     return LoggedEvent(
-        seq=event.seq if staff else None, at=at if staff else None,
-        day=at.astimezone(zone).date(), actor_role=event.actor_role,
-        actor_name=name if staff else None, action=event.action,
+        seq=event.seq if staff else None,
+        at=at if staff else None,
+        day=at.astimezone(zone).date(),
+        actor_role=event.actor_role,
+        actor_name=name if staff else None,
+        action=event.action,
         object_type=event.object_type,
         object_id=None if event.object_type == "user" else event.object_id,
-        payload=payload, fingerprint=fingerprint(event.hash, key) if staff else None)
+        payload=payload,
+        fingerprint=fingerprint(event.hash, key) if staff else None,
+    )
 
 
 def _order(event: LoggedEvent) -> tuple:
@@ -112,14 +123,27 @@ def _order(event: LoggedEvent) -> tuple:
     what they are (an order that says nothing about time)."""
     if event.seq is not None:
         return (-event.day.toordinal(), 0, -event.seq)
-    return (-event.day.toordinal(), 1, event.action, event.object_type or "",
-            event.object_id or "", json.dumps(event.payload, sort_keys=True, default=str))
+    return (
+        -event.day.toordinal(),
+        1,
+        event.action,
+        event.object_type or "",
+        event.object_id or "",
+        json.dumps(event.payload, sort_keys=True, default=str),
+    )
 
 
-def list_events(*, actor: Principal, action: str | None = None,
-                object_type: str | None = None, start: date | None = None,
-                end: date | None = None, before_seq: int | None = None,
-                limit: int = PAGE_SIZE, tz: str = "Asia/Shanghai") -> LogPage:
+def list_events(
+    *,
+    actor: Principal,
+    action: str | None = None,
+    object_type: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    before_seq: int | None = None,
+    limit: int = PAGE_SIZE,
+    tz: str = "Asia/Shanghai",
+) -> LogPage:
     """The `limit` newest listed entries older than `before_seq` (keyset paging), as the
     public sees them; `start`/`end` are UTC days, `tz` the zone of the entries' days."""
     require(actor, "page.audit")
@@ -128,18 +152,23 @@ def list_events(*, actor: Principal, action: str | None = None,
     if not isinstance(limit, int) or not 1 <= limit <= 500:
         raise InvalidInput("field.not_a_choice", field="limit")
     event = AuditEvent
-    query = (select(event, User.display_name)
-             .join(User, User.id == event.actor_user_id, isouter=True)
-             .where(_LISTED).order_by(col(event.seq).desc()).limit(limit))
+    query = (
+        select(event, User.display_name)
+        .join(User, User.id == event.actor_user_id, isouter=True)
+        .where(_LISTED)
+        .order_by(col(event.seq).desc())
+        .limit(limit)
+    )
     if action:
         query = query.where(event.action == action)
     if object_type:
         query = query.where(event.object_type == object_type)
     if start:
-        query = query.where(event.at >= datetime.combine(start, time.min, timezone.utc))
+        query = query.where(event.at >= datetime.combine(start, time.min, UTC))
     if end:
-        query = query.where(event.at < datetime.combine(end + timedelta(days=1), time.min,
-                                                        timezone.utc))
+        query = query.where(
+            event.at < datetime.combine(end + timedelta(days=1), time.min, UTC)
+        )
     if before_seq is not None:
         query = query.where(col(event.seq) < before_seq)
     with read_session() as s:
@@ -153,8 +182,11 @@ def actions(*, actor: Principal) -> list[str]:
     """The kinds of action the log holds, for the filter."""
     require(actor, "page.audit")
     with read_session() as s:
-        return list(s.exec(select(AuditEvent.action).where(_LISTED).distinct()
-                           .order_by(AuditEvent.action)).all())
+        return list(
+            s.exec(
+                select(AuditEvent.action).where(_LISTED).distinct().order_by(AuditEvent.action)
+            ).all()
+        )
 
 
 def chain_head(*, actor: Principal) -> ChainHead:
@@ -164,11 +196,17 @@ def chain_head(*, actor: Principal) -> ChainHead:
     require(actor, "page.audit")
     with read_session() as s:
         count = s.exec(select(func.count()).select_from(AuditEvent)).one()
-        head = s.exec(select(AuditEvent.seq, AuditEvent.hash)
-                      .where(col(AuditEvent.actor_role).in_(PUBLIC_ACTORS))
-                      .order_by(col(AuditEvent.seq).desc()).limit(1)).first()
-    return ChainHead(events=count, seq=head[0] if head else None,
-                     fingerprint=fingerprint(head[1] if head else audit.GENESIS))
+        head = s.exec(
+            select(AuditEvent.seq, AuditEvent.hash)
+            .where(col(AuditEvent.actor_role).in_(PUBLIC_ACTORS))
+            .order_by(col(AuditEvent.seq).desc())
+            .limit(1)
+        ).first()
+    return ChainHead(
+        events=count,
+        seq=head[0] if head else None,
+        fingerprint=fingerprint(head[1] if head else audit.GENESIS),
+    )
 
 
 def verify_chain(*, actor: Principal) -> int | None:

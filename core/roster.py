@@ -4,6 +4,7 @@ Accepts UTF-8 (with or without BOM) and GBK/GB18030, the encoding Excel uses for
 CSV files. Headers may be the English field names or their Chinese labels; demographic values
 may be codes ("retired") or labels in either language ("退休", "Retired").
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,12 +30,24 @@ from db.models.base import utcnow
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 REQUIRED = ("full_name", "building")
-OPTIONAL = ("unit", *DEMOGRAPHIC_CHOICES, "years_in_community", "research_consent",
-            "invitation_consent")
+OPTIONAL = (
+    "unit",
+    *DEMOGRAPHIC_CHOICES,
+    "years_in_community",
+    "research_consent",
+    "invitation_consent",
+)
 HEADER_ALIASES = {
-    "姓名": "full_name", "楼栋": "building", "房号": "unit", "年龄段": "age_band",
-    "性别": "gender", "学历": "education", "职业": "occupation", "户籍状态": "residency_status",
-    "居住年限": "years_in_community", "研究同意": "research_consent",
+    "姓名": "full_name",
+    "楼栋": "building",
+    "房号": "unit",
+    "年龄段": "age_band",
+    "性别": "gender",
+    "学历": "education",
+    "职业": "occupation",
+    "户籍状态": "residency_status",
+    "居住年限": "years_in_community",
+    "研究同意": "research_consent",
     "同意抽签邀请": "invitation_consent",
 }
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "同意"}
@@ -104,8 +117,9 @@ def _parse_row(raw: dict, buildings: dict[str, int], labels) -> dict:
     return row
 
 
-def import_roster(*, actor: Principal, data: bytes,
-                  progress: Callable[[float], None] | None = None) -> RosterImportResult:
+def import_roster(
+    *, actor: Principal, data: bytes, progress: Callable[[float], None] | None = None
+) -> RosterImportResult:
     """Validate every row, then insert them all in one transaction.
 
     Raises InvalidInput for a file-level problem (size, encoding, header) and RowErrors
@@ -130,8 +144,13 @@ def import_roster(*, actor: Principal, data: bytes,
     if missing:
         raise InvalidInput("roster.missing_columns", columns=", ".join(missing))
     with write_session() as s:
-        buildings = dict(s.exec(select(Building.code, Building.id)
-                                .where(Building.community_id == actor.community_id)).all())
+        buildings = dict(
+            s.exec(
+                select(Building.code, Building.id).where(
+                    Building.community_id == actor.community_id
+                )
+            ).all()
+        )
         labels = _value_labels()
         rows, errors = [], []
         try:
@@ -143,10 +162,16 @@ def import_roster(*, actor: Principal, data: bytes,
         if not records:
             raise InvalidInput("roster.no_rows")
         now = utcnow()
-        listed = {_identity(r.building_id, r.full_name, r.unit) for r in s.exec(
-            select(Resident.building_id, Resident.full_name, Resident.unit).where(
-                Resident.community_id == actor.community_id, Resident.source == "roster",
-                col(Resident.erased_at).is_(None)))}
+        listed = {
+            _identity(r.building_id, r.full_name, r.unit)
+            for r in s.exec(
+                select(Resident.building_id, Resident.full_name, Resident.unit).where(
+                    Resident.community_id == actor.community_id,
+                    Resident.source == "roster",
+                    col(Resident.erased_at).is_(None),
+                )
+            )
+        }
         already = 0
         for index, values in enumerate(records):
             line = index + 2  # the header is line 1
@@ -162,9 +187,13 @@ def import_roster(*, actor: Principal, data: bytes,
             if identity in listed:  # (two such rows in one file are two people)
                 already += 1
                 continue
-            row.update(community_id=actor.community_id, source="roster", verified_at=None,
-                       research_consent_at=now if row["research_consent"] else None,
-                       created_at=now)
+            row.update(
+                community_id=actor.community_id,
+                source="roster",
+                verified_at=None,
+                research_consent_at=now if row["research_consent"] else None,
+                created_at=now,
+            )
             rows.append(row)
             if progress and index % 500 == 0:
                 progress(0.8 * index / len(records))
@@ -173,12 +202,17 @@ def import_roster(*, actor: Principal, data: bytes,
         if not rows and not already:
             raise InvalidInput("roster.no_rows")
         for start in range(0, len(rows), 5000):
-            s.execute(insert(Resident), rows[start:start + 5000])
+            s.execute(insert(Resident), rows[start : start + 5000])
             if progress:
                 progress(0.8 + 0.2 * min(1.0, (start + 5000) / len(rows)))
-        record(s, actor=actor, action="roster.import", object_type="community",
-               object_id=actor.community_id,
-               payload={"rows": len(rows), "already_listed": already, "encoding": encoding})
+        record(
+            s,
+            actor=actor,
+            action="roster.import",
+            object_type="community",
+            object_id=actor.community_id,
+            payload={"rows": len(rows), "already_listed": already, "encoding": encoding},
+        )
     return RosterImportResult(imported=len(rows), encoding=encoding, already_listed=already)
 
 

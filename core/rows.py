@@ -1,5 +1,6 @@
 """Loading a row for a command: locked for the transaction, and only from the actor's
 community (anything else is "not found", so ids of other communities reveal nothing)."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -18,8 +19,16 @@ def community_row_for_update(s: Session, model, row_id, actor: Principal):
     return community_row(s, model, row_id, actor, lock=s.get_bind().dialect.name == "postgresql")
 
 
-def community_row(s: Session, model, row_id, actor: Principal, *, lock: bool = False,
-                  shared: bool = False, key_share: bool = False):
+def community_row(
+    s: Session,
+    model,
+    row_id,
+    actor: Principal,
+    *,
+    lock: bool = False,
+    shared: bool = False,
+    key_share: bool = False,
+):
     """The `model` row with this id if it belongs to the actor's community; `lock` takes a
     row lock (`shared`: FOR SHARE, so that many readers may hold it while a writer waits;
     `key_share`: FOR NO KEY UPDATE, which rows that reference this one can still insert
@@ -43,8 +52,7 @@ def _by_id(model, lock: bool, shared: bool, key_share: bool = False):
 def community_choice(s: Session, model, row_id, actor: Principal, *, field: str):
     """A row the actor picked from a list (a building, a proposal...): one of their own
     community's, or InvalidInput "not a choice" on `field`."""
-    row = s.get(model, row_id) if is_whole_number(row_id) \
-        else None
+    row = s.get(model, row_id) if is_whole_number(row_id) else None
     if row is None or row.community_id != actor.community_id:
         raise InvalidInput("field.not_a_choice", field=field)
     return row

@@ -6,6 +6,7 @@ moderator opens an export of what residents typed (CSV injection, OWASP). Such t
 and such column names, get a leading apostrophe, which spreadsheets show as text. Number
 and date columns are left alone: -0.5 is a number, not a formula.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,8 +23,10 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     for column in safe.columns:
         # Any column that can hold text: object, and pandas 3's own string dtype.
-        if not (pd.api.types.is_numeric_dtype(safe[column])
-                or pd.api.types.is_datetime64_any_dtype(safe[column])):
+        if not (
+            pd.api.types.is_numeric_dtype(safe[column])
+            or pd.api.types.is_datetime64_any_dtype(safe[column])
+        ):
             safe[column] = safe[column].map(_defused)
     safe.columns = [_defused(c) for c in safe.columns]
     return safe

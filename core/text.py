@@ -4,6 +4,7 @@ Every free-text field goes through `clean_text`: Unicode NFC, invisible characte
 control characters, lone surrogates and (in single-line fields) bidirectional overrides
 rejected, outer whitespace stripped, then length checked in characters.
 """
+
 import re
 import unicodedata
 from datetime import datetime
@@ -29,8 +30,15 @@ def _has_bad_code_points(value: str, *, multiline: bool) -> bool:
     return False
 
 
-def clean_text(value, *, field: str, max_len: int, min_len: int = 1,
-               multiline: bool = False, required: bool = True) -> str | None:
+def clean_text(
+    value,
+    *,
+    field: str,
+    max_len: int,
+    min_len: int = 1,
+    multiline: bool = False,
+    required: bool = True,
+) -> str | None:
     """Return the cleaned text, or None for an empty optional field.
 
     Raises InvalidInput with keys `field.required`, `field.too_long`, `field.too_short`,

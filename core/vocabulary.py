@@ -1,4 +1,5 @@
 """The domain's codes (statuses, kinds, roles...) for the UI layer, which may not import db."""
+
 from db.models.base import utcnow
 from db.models.community import ACTOR_KINDS
 from db.models.hearings import AUDIENCES, CHANNELS, HEARING_KINDS, HEARING_STATUSES
@@ -8,7 +9,17 @@ from db.models.records import PARTICIPATION_KINDS
 from db.models.voting import POLL_METHODS, POLL_STATUSES
 
 __all__ = [
-    "ACTOR_KINDS", "AUDIENCES", "CATEGORIES", "CHANNELS", "HEARING_KINDS", "HEARING_STATUSES",
-    "PARTICIPATION_KINDS", "POLL_METHODS", "POLL_STATUSES", "PROPOSAL_KINDS",
-    "PROPOSAL_STATUSES", "ROLES", "utcnow",
+    "ACTOR_KINDS",
+    "AUDIENCES",
+    "CATEGORIES",
+    "CHANNELS",
+    "HEARING_KINDS",
+    "HEARING_STATUSES",
+    "PARTICIPATION_KINDS",
+    "POLL_METHODS",
+    "POLL_STATUSES",
+    "PROPOSAL_KINDS",
+    "PROPOSAL_STATUSES",
+    "ROLES",
+    "utcnow",
 ]

@@ -5,6 +5,7 @@ acknowledged vote survives a power cut, with foreign keys on and a busy timeout;
 sessions start with BEGIN IMMEDIATE so two writers never deadlock on a lock upgrade.
 `DATABASE_URL` switches to PostgreSQL (postgresql+psycopg://...).
 """
+
 from __future__ import annotations
 
 import os
@@ -99,8 +100,11 @@ def _writer() -> Engine:
     engine = get_engine()
     writer = _writers.get(engine)
     if writer is None:
-        writer = _writers[engine] = engine.execution_options(sqlite_begin="IMMEDIATE") \
-            if engine.dialect.name == "sqlite" else engine
+        writer = _writers[engine] = (
+            engine.execution_options(sqlite_begin="IMMEDIATE")
+            if engine.dialect.name == "sqlite"
+            else engine
+        )
     return writer
 
 

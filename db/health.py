@@ -1,10 +1,11 @@
 """Is the database there and at the schema this code expects? For a health route that a
 load balancer or a monitor polls (server.py: /healthz)."""
+
 from __future__ import annotations
 
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.config import Config
 from sqlalchemy import text
 
 from db.engine import get_engine

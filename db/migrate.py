@@ -5,6 +5,7 @@ data; `python -m seed` (what `make run` calls) migrates and then loads the demo 
 into an empty database. `--no-demo`, which used to be needed to skip the demo, is still
 accepted so that existing deployment scripts keep working.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -9,6 +9,7 @@ type processors SQLAlchemy would apply (timezone-aware datetimes, booleans), but
 execution skips the rest. It runs inside the SQLAlchemy transaction of the connection it is
 given, so BEGIN, COMMIT, ROLLBACK and the pool stay SQLAlchemy's.
 """
+
 from __future__ import annotations
 
 from collections import namedtuple
@@ -37,17 +38,25 @@ class Prepared:
             # column would go in as NULL (or fail far from the cause).
             missing = [c.key for c in (*sql.insert_prefetch, *sql.update_prefetch)]
             if missing:
-                raise ValueError(f"{self.statement}: give a value for {', '.join(missing)} "
-                                 "(a Prepared statement does not apply column defaults)")
-            binds = {key: bind.type.dialect_impl(dialect).bind_processor(dialect)
-                     for key, bind in sql.binds.items()}
+                raise ValueError(
+                    f"{self.statement}: give a value for {', '.join(missing)} "
+                    "(a Prepared statement does not apply column defaults)"
+                )
+            binds = {
+                key: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                for key, bind in sql.binds.items()
+            }
             # Values the statement carries itself (literal(), a limit): given once, here.
-            fixed = {key: bind.effective_value for key, bind in sql.binds.items()
-                     if not bind.required}
+            fixed = {
+                key: bind.effective_value for key, bind in sql.binds.items() if not bind.required
+            }
             order = list(sql.positiontup) if sql.positional else None
             columns = getattr(self.statement, "selected_columns", None)
-            row = namedtuple(self._name, [c.key for c in columns]) \
-                if columns is not None and len(columns) else None
+            row = (
+                namedtuple(self._name, [c.key for c in columns])
+                if columns is not None and len(columns)
+                else None
+            )
             # Result processors need the driver's type codes (PostgreSQL's numeric types):
             # made from the first result's description, see _readers.
             compiled = self._compiled[cache_key] = [str(sql), binds, fixed, order, row, None]
@@ -56,8 +65,10 @@ class Prepared:
     def _readers(self, compiled: list, dialect, description) -> list:
         if compiled[5] is None:
             columns = self.statement.selected_columns
-            compiled[5] = [c.type.dialect_impl(dialect).result_processor(dialect, d[1])
-                           for c, d in zip(columns, description)]
+            compiled[5] = [
+                c.type.dialect_impl(dialect).result_processor(dialect, d[1])
+                for c, d in zip(columns, description)
+            ]
         return compiled[5]
 
     @staticmethod
@@ -66,8 +77,9 @@ class Prepared:
         given ones, through their type processors, in the dialect's parameter style."""
         _sql, binds, fixed, order, _row, _readers = compiled
         given = {**fixed, **params} if fixed else params
-        values = {key: (process(given[key]) if process else given[key])
-                  for key, process in binds.items()}
+        values = {
+            key: (process(given[key]) if process else given[key]) for key, process in binds.items()
+        }
         return [values[key] for key in order] if order is not None else values
 
     @staticmethod
@@ -84,8 +96,7 @@ class Prepared:
         except db.dialect.loaded_dbapi.IntegrityError as error:
             cursor.close()  # as SQLAlchemy would say it: callers catch one exception class
             raise IntegrityError(sql, args, error) from error
-        readers = self._readers(compiled, db.dialect, cursor.description) \
-            if row is not None else []
+        readers = self._readers(compiled, db.dialect, cursor.description) if row is not None else []
         return cursor, row, readers
 
     def execute(self, db: Connection, **params) -> int:

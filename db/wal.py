@@ -8,6 +8,7 @@ while no reader holds an old snapshot, so a read transaction left open (a long e
 bounds that: a background thread tries a non-blocking TRUNCATE checkpoint every few seconds
 until one succeeds, i.e. within RETRY_SECONDS of the last such reader ending.
 """
+
 from __future__ import annotations
 
 import logging
@@ -76,14 +77,18 @@ def truncate_soon(engine: Engine | None = None) -> None:
         if running is not None and running.is_alive():
             return
         thread = _retrying[key] = threading.Thread(
-            target=_retry, args=(engine,), name="wal-truncation", daemon=True)
+            target=_retry, args=(engine,), name="wal-truncation", daemon=True
+        )
         thread.start()
 
 
 def _retry(engine: Engine) -> None:
-    log.warning("the write-ahead log grew past its bound (a reader holds an old snapshot, or "
-                "a large transaction just committed); truncating it as soon as it can be "
-                "(trying every %s s)", RETRY_SECONDS)
+    log.warning(
+        "the write-ahead log grew past its bound (a reader holds an old snapshot, or "
+        "a large transaction just committed); truncating it as soon as it can be "
+        "(trying every %s s)",
+        RETRY_SECONDS,
+    )
     while True:
         time.sleep(RETRY_SECONDS)
         if get_engine() is not engine:  # the process moved to another database (tests)

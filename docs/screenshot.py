@@ -4,6 +4,7 @@ Starts the app on a fresh demo database, logs in as the demo researcher in headl
 and saves the dashboard (docs/dashboard.png) and the proposals page on a phone-width screen
 (docs/proposals-phone.png).
 """
+
 from __future__ import annotations
 
 import os
@@ -26,15 +27,26 @@ READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="yishiting-shot-"))
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir}/demo.db",
-           "YISHITING_SECRET_KEY": "screenshot"}
-    subprocess.run([sys.executable, "-m", "seed"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir}/demo.db",
+        "YISHITING_SECRET_KEY": "screenshot",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "seed"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     try:
-        with app_server(env["DATABASE_URL"], log=workdir / "server.log",
-                        env={"YISHITING_SECRET_KEY": "screenshot"}) as (base, _), \
-                sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        with (
+            app_server(
+                env["DATABASE_URL"],
+                log=workdir / "server.log",
+                env={"YISHITING_SECRET_KEY": "screenshot"},
+            ) as (base, _),
+            sync_playwright() as p,
+        ):
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+            )
             page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
             page.goto(f"{base}/login")
             page.wait_for_selector(READY)
@@ -47,8 +59,9 @@ def main() -> int:
             page.wait_for_selector(READY)
             page.wait_for_timeout(1500)  # let the vega charts finish drawing
             page.screenshot(path=str(ROOT / "docs" / "dashboard.png"), full_page=True)
-            phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN",
-                                     is_mobile=True)
+            phone = browser.new_page(
+                viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True
+            )
             phone.goto(f"{base}/proposals")
             phone.wait_for_selector(READY)
             phone.get_by_text("提案与需求").first.wait_for()

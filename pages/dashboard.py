@@ -3,17 +3,39 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from components.charts import (activity_over_time, building_participation, heatmap,
-                               horizontal_counts, lorenz_curves, representation_ratios)
+from components.charts import (
+    activity_over_time,
+    building_participation,
+    heatmap,
+    horizontal_counts,
+    lorenz_curves,
+    representation_ratios,
+)
 from components.external_dashboard import external_dashboard
 from components.page import empty_state, open_page, show_error
 from core import analytics
 from core.community import get_community, list_buildings
-from core.dashboard import (DEFAULT_K, DIMENSIONS, VIEWS, Filters, building_activity,
-                            building_rates, census_shares, channel_representation,
-                            dissimilarity, explained_by, has_activity, influence, kind_counts,
-                            measure, person_counts, pseudonymised_persons, representation_table,
-                            trends, view_data)
+from core.dashboard import (
+    DEFAULT_K,
+    DIMENSIONS,
+    VIEWS,
+    Filters,
+    building_activity,
+    building_rates,
+    census_shares,
+    channel_representation,
+    dissimilarity,
+    explained_by,
+    has_activity,
+    influence,
+    kind_counts,
+    measure,
+    person_counts,
+    pseudonymised_persons,
+    representation_table,
+    trends,
+    view_data,
+)
 from core.errors import DomainError
 from core.hearings import list_hearings
 from core.spreadsheet import csv_bytes
@@ -24,9 +46,13 @@ LORENZ_POINTS = 400  # points drawn per curve, whatever the number of residents
 
 t, principal = open_page("page.dashboard", "dashboard.title", "dashboard.caption")
 community = get_community(principal.community_id)
-dataset = st.segmented_control(t("external.dataset"), ["community", "external"],
-                               default="community", key="dash_dataset",
-                               format_func=lambda d: t(f"external.dataset_{d}"))
+dataset = st.segmented_control(
+    t("external.dataset"),
+    ["community", "external"],
+    default="community",
+    key="dash_dataset",
+    format_func=lambda d: t(f"external.dataset_{d}"),
+)
 if dataset == "external":
     external_dashboard(t, principal, DEFAULT_K)
     st.stop()
@@ -37,36 +63,66 @@ if not has_activity(actor=principal):
 # ---- filters ------------------------------------------------------------------------
 buildings = list_buildings(community.id)
 # An occasion is (object type, id), as the filters take it.
-occasions = {("hearing", h.id): f"{t('dashboard.occasion_hearing')}: {h.title}"
-             for h in list_hearings(community_id=community.id)}
-occasions |= {("poll", p.id): f"{t('dashboard.occasion_poll')}: {p.title}"
-              for p in list_polls(community_id=community.id)}
+occasions = {
+    ("hearing", h.id): f"{t('dashboard.occasion_hearing')}: {h.title}"
+    for h in list_hearings(community_id=community.id)
+}
+occasions |= {
+    ("poll", p.id): f"{t('dashboard.occasion_poll')}: {p.title}"
+    for p in list_polls(community_id=community.id)
+}
 building_names = {b.id: b.name for b in buildings}
 with st.expander(t("dashboard.filters"), icon=":material/filter_alt:", expanded=False):
     c1, c2 = st.columns(2)
-    period = c1.date_input(t("dashboard.period"), value=(), key="dash_period",
-                           help=t("dashboard.period_help"))
-    kinds = c2.multiselect(t("dashboard.kinds"), PARTICIPATION_KINDS, key="dash_kinds",
-                           format_func=lambda k: t(f"participation.{k}"),
-                           placeholder=t("dashboard.all_kinds"))
-    channel = c1.selectbox(t("dashboard.channel"), [None, "online", "offline"], key="dash_channel",
-                           format_func=lambda c: t("common.all") if c is None
-                           else t(f"channel.{c}"))
-    building = c2.selectbox(t("field_name.building"), [None, *building_names],
-                            key="dash_building",
-                            format_func=lambda b: t("common.all") if b is None
-                            else building_names[b])
-    occasion = st.selectbox(t("dashboard.occasion"), [None, *occasions], key="dash_occasion",
-                            format_func=lambda o: t("common.all") if o is None
-                            else occasions[o])
-    k = int(st.number_input(t("dashboard.k"), min_value=2, max_value=100, value=DEFAULT_K,
-                            key="dash_k", help=t("dashboard.k_help")))
+    period = c1.date_input(
+        t("dashboard.period"), value=(), key="dash_period", help=t("dashboard.period_help")
+    )
+    kinds = c2.multiselect(
+        t("dashboard.kinds"),
+        PARTICIPATION_KINDS,
+        key="dash_kinds",
+        format_func=lambda k: t(f"participation.{k}"),
+        placeholder=t("dashboard.all_kinds"),
+    )
+    channel = c1.selectbox(
+        t("dashboard.channel"),
+        [None, "online", "offline"],
+        key="dash_channel",
+        format_func=lambda c: t("common.all") if c is None else t(f"channel.{c}"),
+    )
+    building = c2.selectbox(
+        t("field_name.building"),
+        [None, *building_names],
+        key="dash_building",
+        format_func=lambda b: t("common.all") if b is None else building_names[b],
+    )
+    occasion = st.selectbox(
+        t("dashboard.occasion"),
+        [None, *occasions],
+        key="dash_occasion",
+        format_func=lambda o: t("common.all") if o is None else occasions[o],
+    )
+    k = int(
+        st.number_input(
+            t("dashboard.k"),
+            min_value=2,
+            max_value=100,
+            value=DEFAULT_K,
+            key="dash_k",
+            help=t("dashboard.k_help"),
+        )
+    )
 
 start, end = (period[0], period[-1]) if len(period) else (None, None)
-filters = Filters(start=start, end=end, kinds=list(kinds), channel=channel,
-                  building_id=building,
-                  object_type=occasion[0] if occasion else None,
-                  object_id=occasion[1] if occasion else None)
+filters = Filters(
+    start=start,
+    end=end,
+    kinds=list(kinds),
+    channel=channel,
+    building_id=building,
+    object_type=occasion[0] if occasion else None,
+    object_id=occasion[1] if occasion else None,
+)
 shown_view = st.session_state.get("dash_view") or "concentration"  # its widget comes below
 try:  # the per-resident counts, and the shown view's own query beside them
     people, view_result = view_data(actor=principal, filters=filters, view=shown_view)
@@ -82,65 +138,107 @@ unit = measure(filters)  # acts, or seconds spoken / hours given when that kind 
 
 # ---- headline ------------------------------------------------------------------------
 a, b, c, d = st.columns(4)
-a.metric(t("dashboard.rate"), t.percent(figures["participation_rate"], 1),
-         help=t("dashboard.rate_help", persons=t.number(figures["persons"])))
-b.metric(t("dashboard.top10"), t.percent(figures["top_10_share"]),
-         help=t("dashboard.top10_help"))
-c.metric(t("dashboard.gini"), f"{figures['gini']:.2f}",
-         delta=f"{figures['gini_excess']:+.2f}", delta_color="inverse",
-         help=t("dashboard.gini_help", chance=f"{figures['poisson_gini']:.2f}"))
-d.metric(t("dashboard.effective"), t.number(figures["effective_participants"], 1),
-         help=t("dashboard.effective_help"))
+a.metric(
+    t("dashboard.rate"),
+    t.percent(figures["participation_rate"], 1),
+    help=t("dashboard.rate_help", persons=t.number(figures["persons"])),
+)
+b.metric(t("dashboard.top10"), t.percent(figures["top_10_share"]), help=t("dashboard.top10_help"))
+c.metric(
+    t("dashboard.gini"),
+    f"{figures['gini']:.2f}",
+    delta=f"{figures['gini_excess']:+.2f}",
+    delta_color="inverse",
+    help=t("dashboard.gini_help", chance=f"{figures['poisson_gini']:.2f}"),
+)
+d.metric(
+    t("dashboard.effective"),
+    t.number(figures["effective_participants"], 1),
+    help=t("dashboard.effective_help"),
+)
 if figures["activity"]:
-    st.info(t({"seconds": "dashboard.sentence_seconds", "hours": "dashboard.sentence_hours"}
-              .get(unit, "dashboard.sentence"),
-              top=t.percent(figures["top_10_share"]),
-              rate=t.percent(figures["participation_rate"]),
-              chance=f"{figures['poisson_gini']:.2f}", gini=f"{figures['gini']:.2f}"),
-            icon=":material/campaign:")
+    st.info(
+        t(
+            {"seconds": "dashboard.sentence_seconds", "hours": "dashboard.sentence_hours"}.get(
+                unit, "dashboard.sentence"
+            ),
+            top=t.percent(figures["top_10_share"]),
+            rate=t.percent(figures["participation_rate"]),
+            chance=f"{figures['poisson_gini']:.2f}",
+            gini=f"{figures['gini']:.2f}",
+        ),
+        icon=":material/campaign:",
+    )
 else:
     empty_state(t, "dashboard.no_activity")
 
-view = st.segmented_control(t("dashboard.view"), VIEWS, default="concentration",
-                            key="dash_view", format_func=lambda v: t(f"dashboard.view_{v}"))
+view = st.segmented_control(
+    t("dashboard.view"),
+    VIEWS,
+    default="concentration",
+    key="dash_view",
+    format_func=lambda v: t(f"dashboard.view_{v}"),
+)
 
 
 def concentration() -> None:
     power = influence(actor=principal, frame=people)
     if power.adopted:
-        st.metric(t("dashboard.influence"), t.percent(power.share),
-                  help=t("dashboard.influence_help", n=power.adopted, top=power.from_top))
-        st.caption(t("dashboard.influence_sentence", share=t.percent(power.share),
-                     n=power.adopted))
+        st.metric(
+            t("dashboard.influence"),
+            t.percent(power.share),
+            help=t("dashboard.influence_help", n=power.adopted, top=power.from_top),
+        )
+        st.caption(t("dashboard.influence_sentence", share=t.percent(power.share), n=power.adopted))
     st.markdown(f"#### {t('dashboard.lorenz')}")
     st.caption(t("dashboard.lorenz_help"))
-    compare = st.radio(t("dashboard.lorenz_compare"), ["period", "kind"], horizontal=True,
-                       key="dash_lorenz", format_func=lambda c: t(f"dashboard.lorenz_by_{c}"))
-    curves = [analytics.lorenz(counts, max_points=LORENZ_POINTS)
-              .assign(series=t("dashboard.this_selection"))]
+    compare = st.radio(
+        t("dashboard.lorenz_compare"),
+        ["period", "kind"],
+        horizontal=True,
+        key="dash_lorenz",
+        format_func=lambda c: t(f"dashboard.lorenz_by_{c}"),
+    )
+    curves = [
+        analytics.lorenz(counts, max_points=LORENZ_POINTS).assign(
+            series=t("dashboard.this_selection")
+        )
+    ]
     if compare == "kind":
         by_kind = kind_counts(actor=principal, filters=filters)
         shown = list(kinds) or list(by_kind.sum().sort_values().index[-4:])
         for kind in shown:
             if kind in by_kind and by_kind[kind].sum():
-                curves.append(analytics.lorenz(by_kind[kind].to_numpy(),
-                                               max_points=LORENZ_POINTS)
-                              .assign(series=t(f"participation.{kind}")))
+                curves.append(
+                    analytics.lorenz(by_kind[kind].to_numpy(), max_points=LORENZ_POINTS).assign(
+                        series=t(f"participation.{kind}")
+                    )
+                )
     elif start and end:
         length = (end - start) + timedelta(days=1)
-        before = filters.model_copy(update={"start": start - length,
-                                            "end": start - timedelta(days=1)})
+        before = filters.model_copy(
+            update={"start": start - length, "end": start - timedelta(days=1)}
+        )
         previous = person_counts(actor=principal, filters=before)["count"].to_numpy()
         if previous.sum():
-            curves.append(analytics.lorenz(previous, max_points=LORENZ_POINTS)
-                          .assign(series=t("dashboard.previous_period")))
+            curves.append(
+                analytics.lorenz(previous, max_points=LORENZ_POINTS).assign(
+                    series=t("dashboard.previous_period")
+                )
+            )
         else:
             st.caption(t("dashboard.no_previous"))
     else:
         st.caption(t("dashboard.pick_period"))
-    st.altair_chart(lorenz_curves(pd.concat(curves), x_title=t("dashboard.population_share"),
-                                  y_title=t("dashboard.activity_share"),
-                                  equality=t("dashboard.equality")), width="stretch")
+    st.altair_chart(
+        lorenz_curves(
+            pd.concat(curves),
+            x_title=t("dashboard.population_share"),
+            y_title=t("dashboard.activity_share"),
+            equality=t("dashboard.equality"),
+        ),
+        width="stretch",
+    )
 
 
 def group_label(dimension: str, group: str) -> str:
@@ -152,95 +250,182 @@ def group_label(dimension: str, group: str) -> str:
 def representation() -> None:
     st.markdown(f"#### {t('dashboard.representation')}")
     c1, c2 = st.columns(2)
-    dimension = c1.selectbox(t("dashboard.dimension"), DIMENSIONS, key="dash_dimension",
-                             format_func=lambda d: t(f"field_name.{d}"))
+    dimension = c1.selectbox(
+        t("dashboard.dimension"),
+        DIMENSIONS,
+        key="dash_dimension",
+        format_func=lambda d: t(f"field_name.{d}"),
+    )
     census = census_shares(actor=principal, dimension=dimension)
-    against = c2.radio(t("dashboard.against"), ["roster", "census"] if census else ["roster"],
-                       key="dash_against", horizontal=True,
-                       format_func=lambda a: t(f"dashboard.against_{a}"))
+    against = c2.radio(
+        t("dashboard.against"),
+        ["roster", "census"] if census else ["roster"],
+        key="dash_against",
+        horizontal=True,
+        format_func=lambda a: t(f"dashboard.against_{a}"),
+    )
     population = census if against == "census" else None
-    by_channel = st.toggle(t("dashboard.by_channel"), key="dash_by_channel",
-                           help=t("dashboard.by_channel_help"))
+    by_channel = st.toggle(
+        t("dashboard.by_channel"), key="dash_by_channel", help=t("dashboard.by_channel_help")
+    )
     table = representation_table(people, dimension, k=k, population=population)
     table["label"] = [group_label(dimension, g) for g in table["group"]]
     st.caption(t("dashboard.representation_help"))
     if by_channel:
         split = channel_representation(people, dimension, k=k, population=population)
-        split["label"] = [f"{group_label(dimension, g)} · {t(f'channel.{c}')}"
-                          for g, c in zip(split["group"], split["channel"])]
-        st.altair_chart(representation_ratios(split, x_title=t("dashboard.ratio")),
-                        width="stretch")
+        split["label"] = [
+            f"{group_label(dimension, g)} · {t(f'channel.{c}')}"
+            for g, c in zip(split["group"], split["channel"])
+        ]
+        st.altair_chart(representation_ratios(split, x_title=t("dashboard.ratio")), width="stretch")
     else:
-        st.altair_chart(representation_ratios(table, x_title=t("dashboard.ratio")),
-                        width="stretch")
+        st.altair_chart(representation_ratios(table, x_title=t("dashboard.ratio")), width="stretch")
     shown = table.assign(ratio=table["ratio"].round(2))
-    st.dataframe(shown[["label", "persons", "participants", "participant_share",
-                        "population_share", "ratio", "suppressed"]], hide_index=True,
-                 width="stretch", column_config={
-                     "label": st.column_config.TextColumn(t("dashboard.group")),
-                     "persons": st.column_config.NumberColumn(t("dashboard.persons")),
-                     "participants": st.column_config.NumberColumn(t("dashboard.participants")),
-                     "participant_share": st.column_config.NumberColumn(
-                         t("dashboard.participant_share"), format="percent"),
-                     "population_share": st.column_config.NumberColumn(
-                         t("dashboard.population_share_col"), format="percent"),
-                     "ratio": st.column_config.NumberColumn(t("dashboard.ratio")),
-                     "suppressed": st.column_config.CheckboxColumn(
-                         t("dashboard.suppressed"), help=t("dashboard.suppressed_help", k=k))})
+    st.dataframe(
+        shown[
+            [
+                "label",
+                "persons",
+                "participants",
+                "participant_share",
+                "population_share",
+                "ratio",
+                "suppressed",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "label": st.column_config.TextColumn(t("dashboard.group")),
+            "persons": st.column_config.NumberColumn(t("dashboard.persons")),
+            "participants": st.column_config.NumberColumn(t("dashboard.participants")),
+            "participant_share": st.column_config.NumberColumn(
+                t("dashboard.participant_share"), format="percent"
+            ),
+            "population_share": st.column_config.NumberColumn(
+                t("dashboard.population_share_col"), format="percent"
+            ),
+            "ratio": st.column_config.NumberColumn(t("dashboard.ratio")),
+            "suppressed": st.column_config.CheckboxColumn(
+                t("dashboard.suppressed"), help=t("dashboard.suppressed_help", k=k)
+            ),
+        },
+    )
     e1, e2 = st.columns(2)
-    e1.download_button(t("dashboard.export_table"), csv_bytes(
-        table[["group", "persons", "participants", "participant_share", "population_share",
-               "ratio", "ci_low", "ci_high", "suppressed"]]),
-        file_name=f"representation-{dimension}.csv", mime="text/csv",
-        icon=":material/download:")
-    e2.download_button(t("dashboard.export_persons"), lambda: csv_bytes(pseudonymised_persons(
-        actor=principal, frame=people)),
-        file_name="participation-per-person.csv", mime="text/csv",
-        icon=":material/download:", help=t("dashboard.export_persons_help"))
-    st.caption(t("dashboard.dissimilarity", value=t.percent(dissimilarity(
-        people, dimension, population=population), 1)))
+    e1.download_button(
+        t("dashboard.export_table"),
+        csv_bytes(
+            table[
+                [
+                    "group",
+                    "persons",
+                    "participants",
+                    "participant_share",
+                    "population_share",
+                    "ratio",
+                    "ci_low",
+                    "ci_high",
+                    "suppressed",
+                ]
+            ]
+        ),
+        file_name=f"representation-{dimension}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
+    e2.download_button(
+        t("dashboard.export_persons"),
+        lambda: csv_bytes(pseudonymised_persons(actor=principal, frame=people)),
+        file_name="participation-per-person.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        help=t("dashboard.export_persons_help"),
+    )
+    st.caption(
+        t(
+            "dashboard.dissimilarity",
+            value=t.percent(dissimilarity(people, dimension, population=population), 1),
+        )
+    )
     explained = explained_by(people)
     if not explained.empty and figures["activity"]:
         st.markdown(f"#### {t('dashboard.explained')}")
         st.caption(t("dashboard.explained_help"))
         explained["dimension"] = explained["dimension"].map(lambda d: t(f"field_name.{d}"))
-        st.altair_chart(horizontal_counts(explained, category="dimension", value="explained",
-                                          title=t("dashboard.explained_share")),
-                        width="stretch")
+        st.altair_chart(
+            horizontal_counts(
+                explained,
+                category="dimension",
+                value="explained",
+                title=t("dashboard.explained_share"),
+            ),
+            width="stretch",
+        )
 
 
 def where() -> None:
     st.markdown(f"#### {t('dashboard.by_building')}")
-    st.altair_chart(building_participation(building_rates(people), x_title=t("field_name.building"),
-                                           y_title=t("dashboard.rate")), width="stretch")
-    grid = view_result if view == shown_view and view_result is not None \
+    st.altair_chart(
+        building_participation(
+            building_rates(people), x_title=t("field_name.building"), y_title=t("dashboard.rate")
+        ),
+        width="stretch",
+    )
+    grid = (
+        view_result
+        if view == shown_view and view_result is not None
         else building_activity(actor=principal, filters=filters)
+    )
     if grid.empty:
         st.info(t("dashboard.no_activity"))
         return
     st.markdown(f"#### {t('dashboard.heatmap')}")
     st.caption(t("dashboard.heatmap_help"))
     grid["kind"] = grid["kind"].map(lambda kind: t(f"participation.{kind}"))
-    st.altair_chart(heatmap(grid, x="kind", y="building", value="share",
-                            x_title=t("dashboard.kind"), y_title=t("field_name.building"),
-                            value_title=t("dashboard.rate")), width="stretch")
+    st.altair_chart(
+        heatmap(
+            grid,
+            x="kind",
+            y="building",
+            value="share",
+            x_title=t("dashboard.kind"),
+            y_title=t("field_name.building"),
+            value_title=t("dashboard.rate"),
+        ),
+        width="stretch",
+    )
 
 
 def over_time() -> None:
-    granularity, series = view_result if view == shown_view and view_result is not None \
+    granularity, series = (
+        view_result
+        if view == shown_view and view_result is not None
         else trends(actor=principal, filters=filters)
+    )
     st.markdown(f"#### {t('dashboard.trends')}")
     if series.empty:
         st.info(t("dashboard.no_activity"))
         return
     st.caption(t(f"dashboard.trends_per_{granularity}"))
     series["kind"] = series["kind"].map(lambda kind: t(f"participation.{kind}"))
-    st.altair_chart(activity_over_time(
-        series, x_title=t(f"dashboard.period_{granularity}"),
-        y_title=t({"seconds": "dashboard.seconds", "hours": "dashboard.hours"}
-                  .get(unit, "dashboard.events")),
-        color_title=t("dashboard.kind")), width="stretch")
+    st.altair_chart(
+        activity_over_time(
+            series,
+            x_title=t(f"dashboard.period_{granularity}"),
+            y_title=t(
+                {"seconds": "dashboard.seconds", "hours": "dashboard.hours"}.get(
+                    unit, "dashboard.events"
+                )
+            ),
+            color_title=t("dashboard.kind"),
+        ),
+        width="stretch",
+    )
 
 
-{"concentration": concentration, "representation": representation, "where": where,
- "time": over_time}[view or "concentration"]()
+{
+    "concentration": concentration,
+    "representation": representation,
+    "where": where,
+    "time": over_time,
+}[view or "concentration"]()

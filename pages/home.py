@@ -6,8 +6,8 @@ from core.announcements import pinned_for_home
 from core.community import get_community
 from core.hearings import list_hearings
 from core.proposals import followed_updates, list_proposals
-from core.voting.queries import list_polls
 from core.vocabulary import utcnow
+from core.voting.queries import list_polls
 
 t, principal = open_page("page.home", "home.title")
 community = get_community(principal.community_id)
@@ -25,12 +25,17 @@ if pinned:
     with st.container(border=True):
         st.markdown(f"#### {t('announcements.home_heading')}")
         for notice in pinned:
-            st.page_link("pages/announcements.py", icon=":material/push_pin:",
-                         label=f"{label(t, 'announcement_kind', notice.kind)} · "
-                               f"{escape_md(notice.title)}",
-                         query_params={"id": str(notice.id)})
-        st.page_link("pages/announcements.py", label=t("announcements.home_all"),
-                     icon=":material/arrow_forward:")
+            st.page_link(
+                "pages/announcements.py",
+                icon=":material/push_pin:",
+                label=f"{label(t, 'announcement_kind', notice.kind)} · {escape_md(notice.title)}",
+                query_params={"id": str(notice.id)},
+            )
+        st.page_link(
+            "pages/announcements.py",
+            label=t("announcements.home_all"),
+            icon=":material/arrow_forward:",
+        )
 
 if principal.is_authenticated:
     pending_invitations(t, principal, community.timezone)
@@ -39,18 +44,24 @@ if principal.is_authenticated:
     if not updates:
         st.caption(t("home.no_followed_updates"))
     for update in updates:
-        detail = {"status": lambda d: label(t, "status", d),
-                  "assigned": lambda d: t("proposal.assigned_to", actor=d),
-                  "answer": lambda d: t("home.update.answer"),
-                  "progress": lambda d: t("home.update.progress", pct=d)}[update.what](update.detail)
+        detail = {
+            "status": lambda d: label(t, "status", d),
+            "assigned": lambda d: t("proposal.assigned_to", actor=d),
+            "answer": lambda d: t("home.update.answer"),
+            "progress": lambda d: t("home.update.progress", pct=d),
+        }[update.what](update.detail)
         with st.container(border=True):
-            st.page_link("pages/proposals.py", label=escape_md(update.title),
-                         query_params={"id": str(update.proposal_id)})
+            st.page_link(
+                "pages/proposals.py",
+                label=escape_md(update.title),
+                query_params={"id": str(update.proposal_id)},
+            )
             st.caption(f"{detail} · {t.datetime(update.at, community.timezone, 'short')}")
 
 latest = list_proposals(community_id=community.id, page_size=5)
-hearings = [h for h in list_hearings(community_id=community.id)
-            if h.upcoming and h.starts_at >= utcnow()]
+hearings = [
+    h for h in list_hearings(community_id=community.id) if h.upcoming and h.starts_at >= utcnow()
+]
 polls = [p for p in list_polls(community_id=community.id) if p.voting_open]
 
 a, b, c = st.columns(3)
@@ -65,13 +76,22 @@ with left:
         empty_state(t, "proposals.empty")
     for item in latest.items:
         with st.container(border=True):
-            st.page_link("pages/proposals.py", label=escape_md(item.title),
-                         query_params={"id": str(item.id)})
-            st.caption(" · ".join([label(t, "kind", item.kind), label(t, "status", item.status),
-                                   t("proposals.supports", n=item.support_count),
-                                   t.datetime(item.created_at, community.timezone, "short")]))
-    st.page_link("pages/proposals.py", label=t("home.all_proposals"),
-                 icon=":material/arrow_forward:")
+            st.page_link(
+                "pages/proposals.py", label=escape_md(item.title), query_params={"id": str(item.id)}
+            )
+            st.caption(
+                " · ".join(
+                    [
+                        label(t, "kind", item.kind),
+                        label(t, "status", item.status),
+                        t("proposals.supports", n=item.support_count),
+                        t.datetime(item.created_at, community.timezone, "short"),
+                    ]
+                )
+            )
+    st.page_link(
+        "pages/proposals.py", label=t("home.all_proposals"), icon=":material/arrow_forward:"
+    )
 with right:
     st.markdown(f"#### {t('home.upcoming_hearings')}")
     if not hearings:
@@ -79,10 +99,14 @@ with right:
     for hearing in sorted(hearings, key=lambda h: h.starts_at):
         with st.container(border=True):
             st.markdown(f"**{escape_md(hearing.title)}**")
-            st.caption(f"{label(t, 'hearing_kind', hearing.kind)} · "
-                       f"{t.datetime(hearing.starts_at, community.timezone, 'short')}")
+            st.caption(
+                f"{label(t, 'hearing_kind', hearing.kind)} · "
+                f"{t.datetime(hearing.starts_at, community.timezone, 'short')}"
+            )
     st.markdown(f"#### {t('home.open_polls')}")
     if not polls:
         empty_state(t, "votes.none_open")
     for poll in polls:
-        st.markdown(f"- {escape_md(poll.title)} ({t('votes.closes', when=t.datetime(poll.closes_at, community.timezone, 'short'))})")
+        st.markdown(
+            f"- {escape_md(poll.title)} ({t('votes.closes', when=t.datetime(poll.closes_at, community.timezone, 'short'))})"
+        )

@@ -12,8 +12,9 @@ if current_principal().is_authenticated:
 
 with st.form("login", enter_to_submit=True):
     username = st.text_input(t("field_name.username"), max_chars=64, autocomplete="username")
-    password = st.text_input(t("field_name.password"), type="password", max_chars=1024,
-                             autocomplete="current-password")
+    password = st.text_input(
+        t("field_name.password"), type="password", max_chars=1024, autocomplete="current-password"
+    )
     submitted = st.form_submit_button(t("login.submit"), type="primary", width="stretch")
 
 if submitted:

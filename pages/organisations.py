@@ -1,8 +1,16 @@
 import streamlit as st
 
 from components.organisation_view import coordinator_picker, hours_text, organisation_page
-from components.page import (detail_id, empty_state, escape_md, label, open_page, people,
-                             run_command, show_flash)
+from components.page import (
+    detail_id,
+    empty_state,
+    escape_md,
+    label,
+    open_page,
+    people,
+    run_command,
+    show_flash,
+)
 from core.community import get_community
 from core.organisations import ORGANISATION_KINDS, get_organisation, list_organisations
 from core.organisations.manage import create_organisation
@@ -16,8 +24,9 @@ show_flash(t)
 
 requested = detail_id()
 if requested is not None:
-    st.page_link("pages/organisations.py", label=t("organisations.back"),
-                 icon=":material/arrow_back:")
+    st.page_link(
+        "pages/organisations.py", label=t("organisations.back"), icon=":material/arrow_back:"
+    )
     shown = get_organisation(viewer=principal, organisation_id=requested)
     if shown is None:
         st.warning(t("error.not_found"))
@@ -30,22 +39,36 @@ if staff:
         round_ = st.session_state.setdefault("organisation_form", 0)
         coordinator = coordinator_picker(t, principal, key=f"new_org_{round_}")
         with st.form(f"new_organisation_{round_}"):
-            name = st.text_input(t("field_name.organisation_name"), max_chars=100,
-                                 key=f"new_org_name_{round_}")
-            kind = st.selectbox(t("field_name.organisation_kind"), ORGANISATION_KINDS,
-                                format_func=lambda k: t(f"actor_kind.{k}"),
-                                key=f"new_org_kind_{round_}")
-            purpose = st.text_area(t("field_name.organisation_purpose"), max_chars=2000,
-                                   key=f"new_org_purpose_{round_}")
-            contact = st.text_input(t("field_name.organisation_contact"), max_chars=200,
-                                    key=f"new_org_contact_{round_}",
-                                    help=t("organisations.contact_help"))
+            name = st.text_input(
+                t("field_name.organisation_name"), max_chars=100, key=f"new_org_name_{round_}"
+            )
+            kind = st.selectbox(
+                t("field_name.organisation_kind"),
+                ORGANISATION_KINDS,
+                format_func=lambda k: t(f"actor_kind.{k}"),
+                key=f"new_org_kind_{round_}",
+            )
+            purpose = st.text_area(
+                t("field_name.organisation_purpose"),
+                max_chars=2000,
+                key=f"new_org_purpose_{round_}",
+            )
+            contact = st.text_input(
+                t("field_name.organisation_contact"),
+                max_chars=200,
+                key=f"new_org_contact_{round_}",
+                help=t("organisations.contact_help"),
+            )
 
             def create() -> None:
-                create_organisation(actor=principal, name=name, kind=kind, purpose=purpose,
-                                    contact=contact,
-                                    coordinator_resident_id=coordinator.resident_id
-                                    if coordinator else None)
+                create_organisation(
+                    actor=principal,
+                    name=name,
+                    kind=kind,
+                    purpose=purpose,
+                    contact=contact,
+                    coordinator_resident_id=coordinator.resident_id if coordinator else None,
+                )
                 st.session_state["organisation_form"] = round_ + 1
 
             if st.form_submit_button(t("organisations.create"), type="primary"):
@@ -57,16 +80,25 @@ if not organisations:
     empty_state(t, "organisations.empty")
 for o in organisations:
     with st.container(border=True):
-        st.page_link("pages/organisations.py", label=escape_md(o.name),
-                     query_params={"id": str(o.id)}, icon=":material/volunteer_activism:")
+        st.page_link(
+            "pages/organisations.py",
+            label=escape_md(o.name),
+            query_params={"id": str(o.id)},
+            icon=":material/volunteer_activism:",
+        )
         badges = [f":blue-badge[{label(t, 'actor_kind', o.kind)}]"]
         if not o.active:
             badges.append(f":gray-badge[{t('organisations.inactive')}]")
         st.markdown(" ".join(badges))
         purpose = o.purpose if len(o.purpose) <= 160 else o.purpose[:157] + "…"
         st.markdown(escape_md(purpose))
-        st.caption(" · ".join([
-            t("organisations.members_n", n=o.members),
-            t("organisations.upcoming_n", n=o.upcoming),
-            t("organisations.hours_n", hours=hours_text(t, o.hours)),
-            t("organisations.coordinated_by", names=people(t, o.coordinators))]))
+        st.caption(
+            " · ".join(
+                [
+                    t("organisations.members_n", n=o.members),
+                    t("organisations.upcoming_n", n=o.upcoming),
+                    t("organisations.hours_n", hours=hours_text(t, o.hours)),
+                    t("organisations.coordinated_by", names=people(t, o.coordinators)),
+                ]
+            )
+        )

@@ -57,8 +57,12 @@ for item in items:
     if item.answered:
         badges.append(f":green-badge[:material/task_alt: {t('surveys.answered')}]")
     with st.container(border=True):
-        st.page_link("pages/surveys.py", label=escape_md(item.title),
-                     query_params={"id": str(item.id)}, icon=":material/checklist:")
+        st.page_link(
+            "pages/surveys.py",
+            label=escape_md(item.title),
+            query_params={"id": str(item.id)},
+            icon=":material/checklist:",
+        )
         if badges:
             st.markdown(" ".join(badges))
         st.caption(survey_facts(t, item, tz))

@@ -5,6 +5,7 @@ serving, so a fresh clone opens on a populated community (the options are seed.d
 database that already holds a community is only migrated. For the schema alone (a real
 deployment) use `python -m db.migrate`.
 """
+
 from __future__ import annotations
 
 import sys

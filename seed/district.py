@@ -8,6 +8,7 @@ often). Each community is the demo generator's (seed/demo.py) with its own seed 
 plan; its ids are moved past the communities before it. Community 1 keeps the demo's login
 names (admin, moderator, researcher, resident); community k's staff are admin{k} and so on.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,17 +23,45 @@ from sqlmodel import select
 from core.audit import canonical_json, record
 from core.principal import SYSTEM
 from db.engine import get_engine, read_session, write_session
-from db.models import (Ballot, Comment, Community, Hearing, OrganisationActivity,
-                       ParticipationEvent, Poll, PollOption, Proposal, Resident, Survey, User)
+from db.models import (
+    Ballot,
+    Comment,
+    Community,
+    Hearing,
+    OrganisationActivity,
+    ParticipationEvent,
+    Poll,
+    PollOption,
+    Proposal,
+    Resident,
+    Survey,
+    User,
+)
 from db.models.base import utcnow
 from db.models.records import PARTICIPATION_KINDS
 from seed.demo import ORDER, Demo, Plan, finish_load, insert_rows, is_empty, progress_bar
 
-NAMES = ["W社区", "和平社区", "幸福社区", "光明社区", "东风社区", "新华社区", "胜利社区",
-         "团结社区", "友谊社区", "长青社区"]
+NAMES = [
+    "W社区",
+    "和平社区",
+    "幸福社区",
+    "光明社区",
+    "东风社区",
+    "新华社区",
+    "胜利社区",
+    "团结社区",
+    "友谊社区",
+    "长青社区",
+]
 # What a participation event's object_id points at, by its object_type.
-OBJECT_TABLES = {"proposal": Proposal, "comment": Comment, "hearing": Hearing, "poll": Poll,
-                 "organisation_activity": OrganisationActivity, "survey": Survey}
+OBJECT_TABLES = {
+    "proposal": Proposal,
+    "comment": Comment,
+    "hearing": Hearing,
+    "poll": Poll,
+    "organisation_activity": OrganisationActivity,
+    "survey": Survey,
+}
 
 
 def split(total: int, parts: int, index: int) -> int:
@@ -46,8 +75,11 @@ def shift_ids(rows: dict[type, list[dict]], offsets: dict[str, int]) -> None:
     options = offsets.get(PollOption.__tablename__, 0)
     for model in ORDER:
         table = model.__table__
-        moved = {column.name: next(iter(column.foreign_keys)).column.table.name
-                 for column in table.columns if column.foreign_keys}
+        moved = {
+            column.name: next(iter(column.foreign_keys)).column.table.name
+            for column in table.columns
+            if column.foreign_keys
+        }
         if model is not Ballot:  # a ballot's key is random, not a counter
             moved["id"] = table.name
         for row in rows.get(model, []):
@@ -59,14 +91,16 @@ def shift_ids(rows: dict[type, list[dict]], offsets: dict[str, int]) -> None:
             if model is Ballot and options:  # the chosen option ids, as JSON
                 row["choice"] = canonical_json([i + options for i in json.loads(row["choice"])])
     for model in ORDER:
-        offsets[model.__tablename__] = offsets.get(model.__tablename__, 0) + \
-            len(rows.get(model, []))
+        offsets[model.__tablename__] = offsets.get(model.__tablename__, 0) + len(
+            rows.get(model, [])
+        )
 
 
 def rename(rows: dict[type, list[dict]], number: int) -> None:
     """Community `number`'s name, and login names unique across the district."""
-    rows[Community][0]["name"] = NAMES[(number - 1) % len(NAMES)] + \
-        ("" if number <= len(NAMES) else str(number))
+    rows[Community][0]["name"] = NAMES[(number - 1) % len(NAMES)] + (
+        "" if number <= len(NAMES) else str(number)
+    )
     for user in rows.get(User, []):
         if user["role"] != "resident" or user["username"] == "resident":
             if number > 1:
@@ -93,10 +127,17 @@ def add_events(n: int, *, seed: int = 2026, now: datetime | None = None) -> None
         kinds = rng.choice(PARTICIPATION_KINDS, size)
         offsets = rng.uniform(0, 365 * 86400, size)
         offline = rng.random(size) < 0.1
-        rows = [{"community_id": int(roster[w, 1]), "resident_id": int(roster[w, 0]),
-                 "kind": str(k), "channel": "offline" if o else "online", "amount": 1.0,
-                 "at": now - timedelta(seconds=float(sec))}
-                for w, k, o, sec in zip(who, kinds, offline, offsets)]
+        rows = [
+            {
+                "community_id": int(roster[w, 1]),
+                "resident_id": int(roster[w, 0]),
+                "kind": str(k),
+                "channel": "offline" if o else "online",
+                "amount": 1.0,
+                "at": now - timedelta(seconds=float(sec)),
+            }
+            for w, k, o, sec in zip(who, kinds, offline, offsets)
+        ]
         with write_session() as s:
             s.execute(insert(ParticipationEvent), rows)
     engine = get_engine()
@@ -107,10 +148,19 @@ def add_events(n: int, *, seed: int = 2026, now: datetime | None = None) -> None
             connection.exec_driver_sql("VACUUM ANALYZE resident")
 
 
-def load_district(*, communities: int = 10, residents: int = 100_000, proposals: int = 10_000,
-                  comments: int = 100_000, polls: int = 200, ballots: int = 300_000,
-                  events: int = 1_000_000, seed: int = 2026, now: datetime | None = None,
-                  progress: Callable[[float, str], None] | None = None) -> dict[str, int]:
+def load_district(
+    *,
+    communities: int = 10,
+    residents: int = 100_000,
+    proposals: int = 10_000,
+    comments: int = 100_000,
+    polls: int = 200,
+    ballots: int = 300_000,
+    events: int = 1_000_000,
+    seed: int = 2026,
+    now: datetime | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> dict[str, int]:
     """Generate the district into an empty database; return rows written per table."""
     if not is_empty():
         raise RuntimeError("the database already holds a community; district not loaded")
@@ -119,14 +169,23 @@ def load_district(*, communities: int = 10, residents: int = 100_000, proposals:
     offsets: dict[str, int] = {}
     for index in range(communities):
         size = split(residents, communities, index)
-        plan = Plan(proposals=split(proposals, communities, index),
-                    comments=split(comments, communities, index),
-                    polls=split(polls, communities, index),
-                    ballots=min(split(ballots, communities, index),
-                                size * split(polls, communities, index)))
-        demo = Demo(residents=size, seed=seed + 7919 * index, now=now, plan=plan,
-                    progress=lambda fraction, label, i=index: progress(
-                        0.8 * (i + fraction) / communities, f"{i + 1}/{communities} {label}"))
+        plan = Plan(
+            proposals=split(proposals, communities, index),
+            comments=split(comments, communities, index),
+            polls=split(polls, communities, index),
+            ballots=min(
+                split(ballots, communities, index), size * split(polls, communities, index)
+            ),
+        )
+        demo = Demo(
+            residents=size,
+            seed=seed + 7919 * index,
+            now=now,
+            plan=plan,
+            progress=lambda fraction, label, i=index: progress(
+                0.8 * (i + fraction) / communities, f"{i + 1}/{communities} {label}"
+            ),
+        )
         demo.generate()
         shift_ids(demo.rows, offsets)
         rename(demo.rows, index + 1)
@@ -135,8 +194,14 @@ def load_district(*, communities: int = 10, residents: int = 100_000, proposals:
         del demo
     with write_session() as s:
         finish_load(s)
-        record(s, actor=SYSTEM, action="demo.load", object_type="community", object_id=1,
-               payload={"residents": residents, "seed": seed, "communities": communities})
+        record(
+            s,
+            actor=SYSTEM,
+            action="demo.load",
+            object_type="community",
+            object_id=1,
+            payload={"residents": residents, "seed": seed, "communities": communities},
+        )
     if events > offsets["participationevent"]:
         progress(0.85, "events")
         add_events(events - offsets["participationevent"], seed=seed, now=now)
@@ -147,9 +212,16 @@ def load_district(*, communities: int = 10, residents: int = 100_000, proposals:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name, default in (("communities", 10), ("residents", 100_000), ("proposals", 10_000),
-                          ("comments", 100_000), ("polls", 200), ("ballots", 300_000),
-                          ("events", 1_000_000), ("seed", 2026)):
+    for name, default in (
+        ("communities", 10),
+        ("residents", 100_000),
+        ("proposals", 10_000),
+        ("comments", 100_000),
+        ("polls", 200),
+        ("ballots", 300_000),
+        ("events", 1_000_000),
+        ("seed", 2026),
+    ):
         parser.add_argument(f"--{name}", type=int, default=default)
     args = parser.parse_args(argv)
     if args.communities < 1 or args.residents < 50 * args.communities:

@@ -3,6 +3,7 @@
 Each test gets its own database: a copy of a migrated SQLite template (fast), or, under
 tests/pg, a fresh PostgreSQL database cloned from a migrated template (see tests/pg).
 """
+
 from __future__ import annotations
 
 import os
@@ -85,12 +86,18 @@ def community(database) -> dict:
         s.add(c)
         s.flush()
         buildings = [Building(community_id=c.id, code=f"B{i}", name=f"{i}号楼") for i in (1, 2, 3)]
-        actors = [Actor(community_id=c.id, name="居委会", kind="residents_committee"),
-                  Actor(community_id=c.id, name="物业", kind="property_company")]
+        actors = [
+            Actor(community_id=c.id, name="居委会", kind="residents_committee"),
+            Actor(community_id=c.id, name="物业", kind="property_company"),
+        ]
         s.add_all(buildings + actors)
         s.flush()
-        return {"id": c.id, "buildings": [b.id for b in buildings],
-                "building_codes": [b.code for b in buildings], "actors": [a.id for a in actors]}
+        return {
+            "id": c.id,
+            "buildings": [b.id for b in buildings],
+            "building_codes": [b.code for b in buildings],
+            "actors": [a.id for a in actors],
+        }
 
 
 def other_community(name: str = "另一个社区") -> dict:
@@ -107,15 +114,25 @@ def other_community(name: str = "另一个社区") -> dict:
         return {"id": c.id, "buildings": [b.id], "building_codes": [b.code], "actors": [a.id]}
 
 
-def make_user(community: dict, username: str, role: str = "resident",
-              password: str = "correct-horse-battery", unit: str | None = "101") -> Principal:
+def make_user(
+    community: dict,
+    username: str,
+    role: str = "resident",
+    password: str = "correct-horse-battery",
+    unit: str | None = "101",
+) -> Principal:
     """Register a resident (in flat `unit` of the first building) and give it `role`; return
     its principal with a live session."""
     from core.accounts.commands import register
 
-    user_id = register(community_id=community["id"], username=username,
-                       display_name=f"{username} name", password=password,
-                       building_id=community["buildings"][0], unit=unit)
+    user_id = register(
+        community_id=community["id"],
+        username=username,
+        display_name=f"{username} name",
+        password=password,
+        building_id=community["buildings"][0],
+        unit=unit,
+    )
     with write_session() as s:
         user = s.get(User, user_id)
         user.role = role
@@ -146,8 +163,7 @@ BODY = "楼道里的灯坏了很久，晚上老人上下楼很不方便，希望
 
 def visitor(people) -> Principal:
     """A visitor who is not logged in, looking at the community (as the app builds it)."""
-    return Principal(user_id=None, role="anonymous",
-                     community_id=people["resident"].community_id)
+    return Principal(user_id=None, role="anonymous", community_id=people["resident"].community_id)
 
 
 @pytest.fixture
@@ -164,5 +180,10 @@ def proposal_id(people) -> int:
     """A need submitted by the admin, open to comments."""
     from core.proposals.commands import submit_proposal
 
-    return submit_proposal(actor=people["admin"], kind="need", title="修好3号楼的楼道灯",
-                           body=BODY, category="facilities")
+    return submit_proposal(
+        actor=people["admin"],
+        kind="need",
+        title="修好3号楼的楼道灯",
+        body=BODY,
+        category="facilities",
+    )

@@ -1,6 +1,7 @@
 """The layers' import rules: arrows only point down (pages -> components -> core -> db, with
 seed, the demo and district generators, beside the UI above core), core never imports
 streamlit, pages never touch the database."""
+
 import ast
 from pathlib import Path
 
@@ -46,8 +47,9 @@ def test_every_layer_has_modules():
     assert {layer for path, layer in RULES if path.is_file()} == set(FORBIDDEN)
 
 
-@pytest.mark.parametrize(("path", "layer"), RULES,
-                         ids=[str(path.relative_to(ROOT)) for path, _ in RULES])
+@pytest.mark.parametrize(
+    ("path", "layer"), RULES, ids=[str(path.relative_to(ROOT)) for path, _ in RULES]
+)
 def test_imports_only_point_down(path, layer):
     assert not imported_modules(path) & FORBIDDEN[layer]
 
@@ -57,7 +59,8 @@ def test_imports_only_point_down(path, layer):
 TEST_TOOLS = {"pabutools", "gurobipy", "pytest", "hypothesis", "playwright"}
 
 
-@pytest.mark.parametrize(("path", "layer"), RULES,
-                         ids=[str(path.relative_to(ROOT)) for path, _ in RULES])
+@pytest.mark.parametrize(
+    ("path", "layer"), RULES, ids=[str(path.relative_to(ROOT)) for path, _ in RULES]
+)
 def test_the_app_never_imports_a_test_tool(path, layer):
     assert not imported_modules(path) & TEST_TOOLS

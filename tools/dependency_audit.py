@@ -10,6 +10,7 @@ was audited and none has a known vulnerability.
 `python -m tools.dependency_audit [requirements.txt]` (`make audit`) exits 0 when clean,
 1 on findings, and 2 after printing NOT AUDITED when any pinned package could not be audited.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -62,8 +63,10 @@ class Verdict:
             return "no pinned packages to audit"
         if self.complete:
             return f"all {len(self.pinned)} pinned packages audited"
-        return (f"{len(self.not_audited)} of {len(self.pinned)} pinned packages could not be "
-                f"audited ({self.reason or 'no reason given'})")
+        return (
+            f"{len(self.not_audited)} of {len(self.pinned)} pinned packages could not be "
+            f"audited ({self.reason or 'no reason given'})"
+        )
 
 
 def read_report(stdout: str, stderr: str, names: list[str]) -> Verdict:
@@ -74,8 +77,7 @@ def read_report(stdout: str, stderr: str, names: list[str]) -> Verdict:
         packages = report["dependencies"]
     except (json.JSONDecodeError, KeyError, TypeError):
         lines = [line for line in stderr.strip().splitlines() if line.strip()]
-        verdict.reason = "pip-audit gave no report: " + (lines[-1][:300] if lines else
-                                                          "no output")
+        verdict.reason = "pip-audit gave no report: " + (lines[-1][:300] if lines else "no output")
         return verdict
     for package in packages:
         name = _name(package.get("name", ""))
@@ -97,9 +99,23 @@ def audit(requirements: Path = REQUIREMENTS) -> Verdict:
         return Verdict(pinned=names, reason="pip-audit is not installed")
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "pip_audit", "-r", str(requirements), "--no-deps",
-             "--disable-pip", "--progress-spinner", "off", "--format", "json"],
-            capture_output=True, text=True, timeout=TIMEOUT)
+            [
+                sys.executable,
+                "-m",
+                "pip_audit",
+                "-r",
+                str(requirements),
+                "--no-deps",
+                "--disable-pip",
+                "--progress-spinner",
+                "off",
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
     except subprocess.TimeoutExpired:
         return Verdict(pinned=names, reason=f"pip-audit did not finish within {TIMEOUT} s")
     return read_report(run.stdout, run.stderr, names)
@@ -114,8 +130,10 @@ def main(argv: list[str]) -> int:
         print(f"NOT AUDITED: {verdict.summary()}.")
         if verdict.not_audited:
             print("Not audited: " + ", ".join(verdict.not_audited))
-        print("No claim is made about these packages. Run `make audit` where PyPI's "
-              "vulnerability data can be reached.")
+        print(
+            "No claim is made about these packages. Run `make audit` where PyPI's "
+            "vulnerability data can be reached."
+        )
     if verdict.vulnerable:
         return 1
     if not verdict.complete:

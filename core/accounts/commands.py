@@ -1,10 +1,10 @@
 """Account commands: register, change password, edit profile, log out."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from core.voting.eligibility import is_verified
 from core.accounts.passwords import check_password_policy, hash_password, verify_password
 from core.accounts.profile import clean_demographics
 from core.accounts.sessions import revoke, revoke_all_for_user
@@ -14,6 +14,7 @@ from core.i18n import LOCALES
 from core.permissions import require
 from core.principal import Principal
 from core.text import clean_text, normalise_username
+from core.voting.eligibility import is_verified
 from db.engine import read_session, write_session
 from db.models import Building, Resident, User
 from db.models.base import utcnow
@@ -38,10 +39,19 @@ def _clean_locale(locale: str) -> str:
     return locale
 
 
-def register(*, community_id: int, username: str, display_name: str, password: str,
-             building_id: int, unit: str | None = None, demographics: dict | None = None,
-             research_consent: bool = False, invitation_consent: bool = False,
-             locale: str = "zh-CN") -> int:
+def register(
+    *,
+    community_id: int,
+    username: str,
+    display_name: str,
+    password: str,
+    building_id: int,
+    unit: str | None = None,
+    demographics: dict | None = None,
+    research_consent: bool = False,
+    invitation_consent: bool = False,
+    locale: str = "zh-CN",
+) -> int:
     """Create a resident account and its unverified placeholder row; return the user id.
 
     `unit` is the flat, which a moderator uses to find the person's roster row when
@@ -59,25 +69,51 @@ def register(*, community_id: int, username: str, display_name: str, password: s
             raise InvalidInput("field.not_a_choice", field="building")
         if s.exec(select(User.id).where(User.username == key)).first() is not None:
             raise Conflict("username.taken")
-        if unit is None and s.exec(select(Resident.id).where(
-                Resident.building_id == building.id, Resident.source == "roster",
-                col(Resident.unit).is_not(None))).first() is not None:
+        if (
+            unit is None
+            and s.exec(
+                select(Resident.id).where(
+                    Resident.building_id == building.id,
+                    Resident.source == "roster",
+                    col(Resident.unit).is_not(None),
+                )
+            ).first()
+            is not None
+        ):
             raise InvalidInput("register.unit_required", field="unit")
         now = utcnow()
-        resident = Resident(community_id=community_id, building_id=building_id,
-                            full_name=display_name, unit=unit, source="self_registered",
-                            research_consent=bool(research_consent),
-                            research_consent_at=now if research_consent else None,
-                            invitation_consent=bool(invitation_consent), **demographics)
+        resident = Resident(
+            community_id=community_id,
+            building_id=building_id,
+            full_name=display_name,
+            unit=unit,
+            source="self_registered",
+            research_consent=bool(research_consent),
+            research_consent_at=now if research_consent else None,
+            invitation_consent=bool(invitation_consent),
+            **demographics,
+        )
         s.add(resident)
         s.flush()
-        user = User(community_id=community_id, username=key, display_name=display_name,
-                    password_hash=password_hash, role="resident", locale=locale,
-                    resident_id=resident.id, password_changed_at=now)
+        user = User(
+            community_id=community_id,
+            username=key,
+            display_name=display_name,
+            password_hash=password_hash,
+            role="resident",
+            locale=locale,
+            resident_id=resident.id,
+            password_changed_at=now,
+        )
         s.add(user)
         s.flush()
-        record(s, actor=Principal(user_id=user.id, role="resident"), action="account.register",
-               object_type="user", object_id=user.id)
+        record(
+            s,
+            actor=Principal(user_id=user.id, role="resident"),
+            action="account.register",
+            object_type="user",
+            object_id=user.id,
+        )
         return user.id
 
 
@@ -85,8 +121,9 @@ def log_out(*, actor: Principal) -> None:
     revoke(actor.session_id)
     if actor.user_id is not None:
         with write_session() as s:
-            record(s, actor=actor, action="account.logout", object_type="user",
-                   object_id=actor.user_id)
+            record(
+                s, actor=actor, action="account.logout", object_type="user", object_id=actor.user_id
+            )
 
 
 def change_password(*, actor: Principal, current_password: str, new_password: str) -> None:
@@ -109,13 +146,20 @@ def change_password(*, actor: Principal, current_password: str, new_password: st
         user.password_hash = new_hash
         user.password_changed_at = utcnow()
         revoke_all_for_user(s, user_id=user.id, keep=actor.session_id)
-        record(s, actor=actor, action="account.change_password", object_type="user",
-               object_id=user.id)
+        record(
+            s, actor=actor, action="account.change_password", object_type="user", object_id=user.id
+        )
 
 
-def update_profile(*, actor: Principal, display_name: str, locale: str,
-                   demographics: dict | None = None, research_consent: bool | None = None,
-                   invitation_consent: bool | None = None) -> None:
+def update_profile(
+    *,
+    actor: Principal,
+    display_name: str,
+    locale: str,
+    demographics: dict | None = None,
+    research_consent: bool | None = None,
+    invitation_consent: bool | None = None,
+) -> None:
     """Edit one's display name, language, demographics, research consent and consent to be
     invited by lot."""
     require(actor, "account.edit_profile", actor.user_id)
@@ -138,11 +182,22 @@ def update_profile(*, actor: Principal, display_name: str, locale: str,
                 resident.research_consent_at = utcnow()
             if invitation_consent is not None:
                 resident.invitation_consent = bool(invitation_consent)
-        payload = {name: value for name, value in (("research_consent", research_consent),
-                                                   ("invitation_consent", invitation_consent))
-                   if value is not None}
-        record(s, actor=actor, action="account.update_profile", object_type="user",
-               object_id=user.id, payload=payload)
+        payload = {
+            name: value
+            for name, value in (
+                ("research_consent", research_consent),
+                ("invitation_consent", invitation_consent),
+            )
+            if value is not None
+        }
+        record(
+            s,
+            actor=actor,
+            action="account.update_profile",
+            object_type="user",
+            object_id=user.id,
+            payload=payload,
+        )
 
 
 def get_account(*, actor: Principal) -> AccountPublic:
@@ -154,12 +209,24 @@ def get_account(*, actor: Principal) -> AccountPublic:
         resident = s.get(Resident, user.resident_id) if user.resident_id else None
         demographics = {}
         if resident is not None:
-            demographics = {f: getattr(resident, f) for f in
-                            ("age_band", "gender", "education", "occupation",
-                             "residency_status", "years_in_community")}
+            demographics = {
+                f: getattr(resident, f)
+                for f in (
+                    "age_band",
+                    "gender",
+                    "education",
+                    "occupation",
+                    "residency_status",
+                    "years_in_community",
+                )
+            }
         return AccountPublic(
-            id=user.id, username=user.username, display_name=user.display_name, role=user.role,
-            locale=user.locale, building_id=resident.building_id if resident else None,
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            role=user.role,
+            locale=user.locale,
+            building_id=resident.building_id if resident else None,
             demographics=demographics,
             research_consent=bool(resident and resident.research_consent),
             invitation_consent=bool(resident and resident.invitation_consent),

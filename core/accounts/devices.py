@@ -8,6 +8,7 @@ cookie naming the account typed is judged by that device's own small failure lim
 (core/accounts/login.py) instead of the account-wide and address-wide ones. The cookie opens
 nothing by itself: the password is still checked, and a stolen cookie buys only a few guesses.
 """
+
 from __future__ import annotations
 
 import hashlib

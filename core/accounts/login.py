@@ -22,6 +22,7 @@ Past a limit, attempts are refused without checking the password, until the wind
 moved on. Unknown names and wrong passwords get the same message and take the same time
 (a dummy hash is verified when the user does not exist).
 """
+
 from __future__ import annotations
 
 import logging
@@ -72,10 +73,12 @@ def _pair_failures(session: Session, *, key: str, source: str | None, since) -> 
     same_source = LoginAttempt.source.is_(None) if source is None else LoginAttempt.source == source
     pair = (LoginAttempt.username_key == key, same_source)
     last_success = session.exec(
-        select(func.max(LoginAttempt.at)).where(*pair, LoginAttempt.success.is_(True))).one()
+        select(func.max(LoginAttempt.at)).where(*pair, LoginAttempt.success.is_(True))
+    ).one()
     start = max(since, last_success) if last_success else since
-    return session.exec(select(func.count(), func.min(LoginAttempt.at))
-                        .where(*pair, *_failed_since(start))).one()
+    return session.exec(
+        select(func.count(), func.min(LoginAttempt.at)).where(*pair, *_failed_since(start))
+    ).one()
 
 
 def _throttle_minutes(oldest, now, window: timedelta = WINDOW) -> int:
@@ -89,26 +92,32 @@ def _untrusted_wait(session: Session, *, key: str, source: str | None, now) -> i
     count, oldest = _pair_failures(session, key=key, source=source, since=now - PAIR_WINDOW)
     if count >= MAX_FAILURES_PER_PAIR:
         return _throttle_minutes(oldest, now, PAIR_WINDOW)
-    count, oldest = session.exec(select(func.count(), func.min(LoginAttempt.at)).where(
-        LoginAttempt.username_key == key, *_failed_since(now - WINDOW))).one()
+    count, oldest = session.exec(
+        select(func.count(), func.min(LoginAttempt.at)).where(
+            LoginAttempt.username_key == key, *_failed_since(now - WINDOW)
+        )
+    ).one()
     if count >= MAX_FAILURES_PER_ACCOUNT:
         return _throttle_minutes(oldest, now)
     if source:
-        count, names, tried_here, oldest = session.exec(select(
-            func.count(), func.count(func.distinct(LoginAttempt.username_key)),
-            func.max(case((LoginAttempt.username_key == key, 1), else_=0)),
-            func.min(LoginAttempt.at),
-        ).where(LoginAttempt.source == source, *_failed_since(now - WINDOW))).one()
+        count, names, tried_here, oldest = session.exec(
+            select(
+                func.count(),
+                func.count(func.distinct(LoginAttempt.username_key)),
+                func.max(case((LoginAttempt.username_key == key, 1), else_=0)),
+                func.min(LoginAttempt.at),
+            ).where(LoginAttempt.source == source, *_failed_since(now - WINDOW))
+        ).one()
         # A name already tried from here stays within the total; a new one may not widen
         # the spray.
-        if count >= MAX_FAILURES_PER_SOURCE or (names >= MAX_NAMES_PER_SOURCE
-                                                and not tried_here):
+        if count >= MAX_FAILURES_PER_SOURCE or (names >= MAX_NAMES_PER_SOURCE and not tried_here):
             return _throttle_minutes(oldest, now)
     return None
 
 
-def log_in(*, username: str, password: str, source: str | None = None,
-           device: str | None = None) -> tuple[Principal, str]:
+def log_in(
+    *, username: str, password: str, source: str | None = None, device: str | None = None
+) -> tuple[Principal, str]:
     """Check credentials; return (principal with a new session, one-time handoff token).
 
     `source` is the client's address (None when unknown), `device` the device cookie the
@@ -125,15 +134,24 @@ def log_in(*, username: str, password: str, source: str | None = None,
     trusted = devices.trusted_source(device, key)
     now = utcnow()
     with write_session() as s:
-        if trusted and _pair_failures(s, key=key, source=trusted, since=now - DEVICE_WINDOW
-                                      )[0] < MAX_FAILURES_PER_DEVICE:
+        if (
+            trusted
+            and _pair_failures(s, key=key, source=trusted, since=now - DEVICE_WINDOW)[0]
+            < MAX_FAILURES_PER_DEVICE
+        ):
             counted_as = trusted
         else:  # no trusted device, or it has used up its own limit
             counted_as = source
             wait = _untrusted_wait(s, key=key, source=source, now=now)
             if wait is not None:
-                log_event("login", "login.throttled", level=logging.WARNING, username=key,
-                          source=source, minutes=wait)
+                log_event(
+                    "login",
+                    "login.throttled",
+                    level=logging.WARNING,
+                    username=key,
+                    source=source,
+                    minutes=wait,
+                )
                 raise LoginThrottled(wait)
         user = s.exec(select(User).where(User.username == key)).first()
         ok, new_hash = verify_password(password, user.password_hash if user else None)
@@ -148,11 +166,13 @@ def log_in(*, username: str, password: str, source: str | None = None,
             user.last_login_at = now
             session_id, token = start_session(s, user_id=user.id)
             principal = principal_for(user, session_id=session_id)
-            record(s, actor=principal, action="account.login", object_type="user",
-                   object_id=user.id)
+            record(
+                s, actor=principal, action="account.login", object_type="user", object_id=user.id
+            )
     # Raised after the commit, so that the failed attempt itself is counted.
     if failed:
-        log_event("login", "login.failed", username=key, source=source,
-                  trusted_device=bool(trusted))
+        log_event(
+            "login", "login.failed", username=key, source=source, trusted_device=bool(trusted)
+        )
         raise LoginFailed()
     return principal, token

@@ -5,6 +5,7 @@ composition rules, no silent truncation (argon2 hashes the whole input), and a r
 common or guessable passwords judged by zxcvbn, which ships the frequency lists of leaked
 passwords, names and words. The user's own name and login count as guessable.
 """
+
 from __future__ import annotations
 
 import unicodedata

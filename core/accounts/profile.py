@@ -1,4 +1,5 @@
 """Validation of the optional demographic fields a resident may give."""
+
 from __future__ import annotations
 
 from core.errors import InvalidInput

@@ -5,6 +5,7 @@ token. The browser redeems the token at `POST /auth/session` (see server.py), wh
 signed, expiring, HttpOnly, SameSite=Lax cookie holding the session id. On every script run
 the app checks the session: idle for 30 minutes or older than 12 hours means logged out.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,14 +57,25 @@ def start_session(session: Session, *, user_id: int) -> tuple[str, str]:
     now = utcnow()
     session_id = secrets.token_urlsafe(32)
     token = secrets.token_urlsafe(32)
-    session.add(WebSession(id=session_id, user_id=user_id, created_at=now, last_seen_at=now,
-                           handoff_hash=_sha256(token), handoff_expires_at=now + HANDOFF_TTL))
+    session.add(
+        WebSession(
+            id=session_id,
+            user_id=user_id,
+            created_at=now,
+            last_seen_at=now,
+            handoff_hash=_sha256(token),
+            handoff_expires_at=now + HANDOFF_TTL,
+        )
+    )
     return session_id, token
 
 
 def _expired(row: WebSession, now) -> bool:
-    return (row.revoked_at is not None or now - row.last_seen_at > IDLE_TIMEOUT
-            or now - row.created_at > ABSOLUTE_TIMEOUT)
+    return (
+        row.revoked_at is not None
+        or now - row.last_seen_at > IDLE_TIMEOUT
+        or now - row.created_at > ABSOLUTE_TIMEOUT
+    )
 
 
 def redeem_handoff(token: str) -> str | None:
@@ -85,8 +97,12 @@ def handoff_pending(session_id: str) -> bool:
     """True while the browser has not yet redeemed this session's handoff token."""
     with read_session() as s:
         row = s.get(WebSession, session_id)
-        return bool(row and row.handoff_hash and row.handoff_expires_at
-                    and row.handoff_expires_at > utcnow())
+        return bool(
+            row
+            and row.handoff_hash
+            and row.handoff_expires_at
+            and row.handoff_expires_at > utcnow()
+        )
 
 
 def login_cookie(session_id: str) -> str:
@@ -137,15 +153,22 @@ def revoke(session_id: str | None) -> None:
 
 def revoke_all_for_user(session: Session, *, user_id: int, keep: str | None = None) -> None:
     """End every session of a user but `keep` (after a password change or a block)."""
-    for row in session.exec(select(WebSession).where(WebSession.user_id == user_id,
-                                                     WebSession.revoked_at.is_(None))):
+    for row in session.exec(
+        select(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
+    ):
         if row.id != keep:
             row.revoked_at = utcnow()
 
 
 def principal_for(user: User, *, session_id: str | None = None) -> Principal:
     return Principal(
-        user_id=user.id, role=user.role, community_id=user.community_id,
-        resident_id=user.resident_id, username=user.username, display_name=user.display_name,
-        locale=user.locale, session_id=session_id, blocked_until=user.blocked_until,
+        user_id=user.id,
+        role=user.role,
+        community_id=user.community_id,
+        resident_id=user.resident_id,
+        username=user.username,
+        display_name=user.display_name,
+        locale=user.locale,
+        session_id=session_id,
+        blocked_until=user.blocked_until,
     )

@@ -1,5 +1,6 @@
 """Where and when: the share of each building's residents who did each kind of activity, and
 activity over time, under the dashboard's filters."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -12,8 +13,14 @@ from sqlalchemy.dialects.postgresql import ARRAY, TIMESTAMP
 from sqlmodel import col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from core.dashboard.filters import (Filters, check, event_conditions, local_midnight, measure,
-                                    period_conditions)
+from core.dashboard.filters import (
+    Filters,
+    check,
+    event_conditions,
+    local_midnight,
+    measure,
+    period_conditions,
+)
 from core.dashboard.people import scope_and_events
 from core.participation import staff_residents
 from core.permissions import require
@@ -28,9 +35,12 @@ MAX_BUCKETS = 60
 def building_rates(people: pd.DataFrame) -> pd.DataFrame:
     """Per building, from the per-resident counts (`person_counts`): roster residents,
     participants (at least one act under the filters) and their ratio, `rate`."""
-    rates = (people.assign(taking_part=people["count"] > 0).groupby("building")
-             .agg(roster=("resident_id", "size"), participants=("taking_part", "sum"))
-             .reset_index())
+    rates = (
+        people.assign(taking_part=people["count"] > 0)
+        .groupby("building")
+        .agg(roster=("resident_id", "size"), participants=("taking_part", "sum"))
+        .reset_index()
+    )
     rates["rate"] = rates["participants"] / rates["roster"]
     return rates
 
@@ -43,19 +53,28 @@ def building_activity(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     event = ParticipationEvent
     with read_session() as s:
         scope, where = scope_and_events(s, actor, filters)
-        pairs = (select(event.resident_id, event.kind).where(*where)
-                 .group_by(event.resident_id, event.kind).subquery())
-        query = (select(Resident.building_id, pairs.c.kind, func.count())
-                 .join(Resident, Resident.id == pairs.c.resident_id)
-                 .where(col(Resident.id).not_in(staff_residents()))
-                 .group_by(Resident.building_id, pairs.c.kind))
+        pairs = (
+            select(event.resident_id, event.kind)
+            .where(*where)
+            .group_by(event.resident_id, event.kind)
+            .subquery()
+        )
+        query = (
+            select(Resident.building_id, pairs.c.kind, func.count())
+            .join(Resident, Resident.id == pairs.c.resident_id)
+            .where(col(Resident.id).not_in(staff_residents()))
+            .group_by(Resident.building_id, pairs.c.kind)
+        )
         if filters.building_id is not None:
             query = query.where(Resident.building_id == filters.building_id)
         active = s.exec(query).all()
     sizes = scope.groupby("building_id").size().to_dict()
     codes = dict(zip(scope["building_id"], scope["building"]))
-    rows = [{"building": codes[b], "kind": kind, "share": n / sizes[b]}
-            for b, kind, n in active if sizes.get(b)]
+    rows = [
+        {"building": codes[b], "kind": kind, "share": n / sizes[b]}
+        for b, kind, n in active
+        if sizes.get(b)
+    ]
     return pd.DataFrame(rows, columns=["building", "kind", "share"])
 
 
@@ -92,36 +111,60 @@ def trends(*, actor: Principal, filters: Filters) -> tuple[str, pd.DataFrame]:
     check(filters)
     event = ParticipationEvent
     kinds = filters.kinds or list(PARTICIPATION_KINDS)
-    value = func.coalesce(func.sum(event.amount), 0.0) if measure(filters) != "acts" \
-        else func.count()
+    value = (
+        func.coalesce(func.sum(event.amount), 0.0) if measure(filters) != "acts" else func.count()
+    )
     with read_session() as s:
         community = s.get(Community, actor.community_id)
         tz = ZoneInfo(community.timezone)
-        where = event_conditions(community.id, community.timezone, filters,
-                                 with_period=False, with_kinds=False)
+        where = event_conditions(
+            community.id, community.timezone, filters, with_period=False, with_kinds=False
+        )
         where.append(col(event.resident_id).not_in(staff_residents()))
         if filters.object_id is not None:
             return _trends_of_few(s, where, filters, kinds, community.timezone)
         first, last = filters.start, filters.end
         if first is None:  # the community's first such event (a building's axis starts there
             # too, so that buildings can be compared)
-            earliest = [t for t in s.execute(select(*[
-                select(func.min(event.at)).where(*where, event.kind == kind).scalar_subquery()
-                for kind in kinds])).one() if t is not None]
+            earliest = [
+                t
+                for t in s.execute(
+                    select(
+                        *[
+                            select(func.min(event.at))
+                            .where(*where, event.kind == kind)
+                            .scalar_subquery()
+                            for kind in kinds
+                        ]
+                    )
+                ).one()
+                if t is not None
+            ]
             if not earliest:
                 return "day", pd.DataFrame(columns=["period", "kind", "value"])
             first = min(earliest).astimezone(tz).date()
         granularity, starts = _buckets(first, max(first, last or datetime.now(tz).date()))
         if filters.building_id is not None:
-            where.append(col(event.resident_id).in_(
-                select(Resident.id).where(Resident.building_id == filters.building_id)))
+            where.append(
+                col(event.resident_id).in_(
+                    select(Resident.id).where(Resident.building_id == filters.building_id)
+                )
+            )
         edges = [local_midnight(day, community.timezone) for day in starts]
-        count = _counted_by_width_bucket if s.get_bind().dialect.name == "postgresql" \
+        count = (
+            _counted_by_width_bucket
+            if s.get_bind().dialect.name == "postgresql"
             else _counted_cell_by_cell
+        )
         counted = count(s, where, kinds, edges, value)
-    frame = pd.DataFrame([(starts[i], kind, float(counted.get((kind, i), 0.0)))
-                          for kind in kinds for i in range(len(starts) - 1)],
-                         columns=["period", "kind", "value"])
+    frame = pd.DataFrame(
+        [
+            (starts[i], kind, float(counted.get((kind, i), 0.0)))
+            for kind in kinds
+            for i in range(len(starts) - 1)
+        ],
+        columns=["period", "kind", "value"],
+    )
     return granularity, _present(frame)
 
 
@@ -132,15 +175,26 @@ def _counted_cell_by_cell(s, where: list, kinds: list[str], edges: list, value) 
     evaluate it on every row)."""
     event = ParticipationEvent
     cells = [(kind, i) for kind in kinds for i in range(len(edges) - 1)]
-    bucket = values(column("kind", String), column("lo", UTCDateTime()),
-                    column("hi", UTCDateTime()), column("cell", Integer), name="bucket"
-                    ).data([(kind, edges[i], edges[i + 1], n)
-                            for n, (kind, i) in enumerate(cells)]).cte("bucket")
-    in_cell = (select(value).where(*where, event.kind == bucket.c.kind,
-                                   event.at >= bucket.c.lo, event.at < bucket.c.hi)
-               .correlate(bucket).scalar_subquery())
-    return {cells[n]: v for n, v in s.execute(select(bucket.c.cell, in_cell)
-                                              .select_from(bucket)).all()}
+    bucket = (
+        values(
+            column("kind", String),
+            column("lo", UTCDateTime()),
+            column("hi", UTCDateTime()),
+            column("cell", Integer),
+            name="bucket",
+        )
+        .data([(kind, edges[i], edges[i + 1], n) for n, (kind, i) in enumerate(cells)])
+        .cte("bucket")
+    )
+    in_cell = (
+        select(value)
+        .where(*where, event.kind == bucket.c.kind, event.at >= bucket.c.lo, event.at < bucket.c.hi)
+        .correlate(bucket)
+        .scalar_subquery()
+    )
+    return {
+        cells[n]: v for n, v in s.execute(select(bucket.c.cell, in_cell).select_from(bucket)).all()
+    }
 
 
 def _counted_by_width_bucket(s, where: list, kinds: list[str], edges: list, value) -> dict:
@@ -149,10 +203,11 @@ def _counted_by_width_bucket(s, where: list, kinds: list[str], edges: list, valu
     when a building or several kinds are selected."""
     event = ParticipationEvent
     period = func.width_bucket(event.at, literal(edges, type_=ARRAY(TIMESTAMP(timezone=True))))
-    rows = s.execute(select(event.kind, period, value)
-                     .where(*where, col(event.kind).in_(kinds), event.at >= edges[0],
-                            event.at < edges[-1])
-                     .group_by(literal_column("1"), literal_column("2"))).all()
+    rows = s.execute(
+        select(event.kind, period, value)
+        .where(*where, col(event.kind).in_(kinds), event.at >= edges[0], event.at < edges[-1])
+        .group_by(literal_column("1"), literal_column("2"))
+    ).all()
     return {(kind, n - 1): v for kind, n, v in rows}
 
 
@@ -162,15 +217,19 @@ def _present(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[shown].reset_index(drop=True)
 
 
-def _trends_of_few(s, where: list, filters: Filters, kinds: list[str],
-                   timezone: str) -> tuple[str, pd.DataFrame]:
+def _trends_of_few(
+    s, where: list, filters: Filters, kinds: list[str], timezone: str
+) -> tuple[str, pd.DataFrame]:
     """Trends of one hearing, poll or proposal: its few events' kind and time are read
     through the object index and counted here."""
     event = ParticipationEvent
     where = [*where, col(event.kind).in_(kinds)]
     if filters.building_id is not None:
-        where.append(col(event.resident_id).in_(
-            select(Resident.id).where(Resident.building_id == filters.building_id)))
+        where.append(
+            col(event.resident_id).in_(
+                select(Resident.id).where(Resident.building_id == filters.building_id)
+            )
+        )
     where += period_conditions(filters, timezone)
     rows = s.connection().execute(select(event.kind, event.at, event.amount).where(*where)).all()
     if not rows:
@@ -181,11 +240,17 @@ def _trends_of_few(s, where: list, filters: Filters, kinds: list[str],
     first = filters.start or at.min().tz_convert(tz).date()
     granularity, starts = _buckets(first, max(first, filters.end or datetime.now(tz).date()))
     edges = pd.DatetimeIndex([local_midnight(day, timezone) for day in starts]).tz_convert("UTC")
-    events["cell"] = np.searchsorted(edges.asi8, at.dt.tz_convert("UTC").astype("int64"),
-                                     side="right") - 1
+    events["cell"] = (
+        np.searchsorted(edges.asi8, at.dt.tz_convert("UTC").astype("int64"), side="right") - 1
+    )
     events["value"] = events["amount"] if measure(filters) != "acts" else 1.0
     counted = events.groupby(["kind", "cell"])["value"].sum()
-    frame = pd.DataFrame([(day, kind, float(counted.get((kind, i), 0.0)))
-                          for kind in kinds for i, day in enumerate(starts[:-1])],
-                         columns=["period", "kind", "value"])
+    frame = pd.DataFrame(
+        [
+            (day, kind, float(counted.get((kind, i), 0.0)))
+            for kind in kinds
+            for i, day in enumerate(starts[:-1])
+        ],
+        columns=["period", "kind", "value"],
+    )
     return granularity, _present(frame)

@@ -1,5 +1,6 @@
 """Alerts that change the process: the people taking part in one hearing, poll or proposal's
 discussion are markedly unlike the residents, or a few of them do most of it."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel
@@ -14,8 +15,11 @@ from core.principal import Principal
 from db.engine import read_session
 from db.models import Community
 
-ALERT_KINDS = {"hearing": ["hearing_registration", "attendance"], "poll": ["vote"],
-               "proposal": ["comment"]}
+ALERT_KINDS = {
+    "hearing": ["hearing_registration", "attendance"],
+    "poll": ["vote"],
+    "proposal": ["comment"],
+}
 MIN_PARTICIPANTS = 10
 
 
@@ -28,8 +32,14 @@ class Alert(BaseModel):
     action: str  # message key of the suggested action
 
 
-def representation_alerts(*, actor: Principal, object_type: str, object_id: int,
-                          k: int = DEFAULT_K, dominance: float | None = None) -> list[Alert]:
+def representation_alerts(
+    *,
+    actor: Principal,
+    object_type: str,
+    object_id: int,
+    k: int = DEFAULT_K,
+    dominance: float | None = None,
+) -> list[Alert]:
     """Warnings that the people taking part in one hearing, poll or proposal's discussion are
     markedly unlike the residents: a group's ratio below 0.5 or above 2 with its 95% interval
     excluding 1, or the most active 10% making more than `dominance` of the activity (the
@@ -40,8 +50,12 @@ def representation_alerts(*, actor: Principal, object_type: str, object_id: int,
             dominance = s.get(Community, actor.community_id).dominance_alert
     if object_type not in ALERT_KINDS:
         raise InvalidInput("field.not_a_choice", field="object")
-    frame = person_counts(actor=actor, filters=Filters(
-        kinds=ALERT_KINDS[object_type], object_type=object_type, object_id=object_id))
+    frame = person_counts(
+        actor=actor,
+        filters=Filters(
+            kinds=ALERT_KINDS[object_type], object_type=object_type, object_id=object_id
+        ),
+    )
     if (frame["count"] > 0).sum() < MIN_PARTICIPANTS:
         return []
     alerts = []
@@ -54,12 +68,27 @@ def representation_alerts(*, actor: Principal, object_type: str, object_id: int,
                 kind = "over"
             else:
                 continue
-            alerts.append(Alert(kind=kind, dimension=dimension, group=str(row.group),
-                                ratio=float(row.ratio), share=None,
-                                action=f"alert.action.{object_type}.{kind}"))
+            alerts.append(
+                Alert(
+                    kind=kind,
+                    dimension=dimension,
+                    group=str(row.group),
+                    ratio=float(row.ratio),
+                    share=None,
+                    action=f"alert.action.{object_type}.{kind}",
+                )
+            )
     active = frame[frame["count"] > 0]  # among those who commented: do a few write most?
     top_active = analytics.top_share(active["count"].to_numpy(), 0.1)
     if object_type == "proposal" and top_active > dominance:
-        alerts.append(Alert(kind="dominated", dimension=None, group=None, ratio=None,
-                            share=top_active, action="alert.action.proposal.dominated"))
+        alerts.append(
+            Alert(
+                kind="dominated",
+                dimension=None,
+                group=None,
+                ratio=None,
+                share=top_active,
+                action="alert.action.proposal.dominated",
+            )
+        )
     return alerts

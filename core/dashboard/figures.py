@@ -1,5 +1,6 @@
 """Figures drawn from the per-resident frame: representation of groups among participants,
 Duncan's dissimilarity, and how much of the inequality each dimension explains."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,9 +13,14 @@ from core.principal import Principal
 from db.engine import read_session
 
 
-def representation_table(frame: pd.DataFrame, dimension: str, *, k: int = DEFAULT_K,
-                         population: dict | None = None,
-                         taking_part: pd.Series | None = None) -> pd.DataFrame:
+def representation_table(
+    frame: pd.DataFrame,
+    dimension: str,
+    *,
+    k: int = DEFAULT_K,
+    population: dict | None = None,
+    taking_part: pd.Series | None = None,
+) -> pd.DataFrame:
     """Participants (count > 0, or those `taking_part` marks) against the population by
     group: the roster in scope, or `population` (e.g. census shares). Undisclosed residents
     are left out of both sides; suppressed groups keep their row with NaN figures and
@@ -26,38 +32,46 @@ def representation_table(frame: pd.DataFrame, dimension: str, *, k: int = DEFAUL
     table = analytics.representation(participants, population or roster)
     table["participants"] = table["group"].map(lambda g: participants.get(g, 0))
     table["persons"] = table["group"].map(lambda g: roster.get(g, 0))
-    hidden = analytics.suppressed({g: roster.get(g, 0) for g in table["group"]}, k) | \
-        analytics.suppressed({g: participants.get(g, 0) for g in table["group"]}, k)
+    hidden = analytics.suppressed(
+        {g: roster.get(g, 0) for g in table["group"]}, k
+    ) | analytics.suppressed({g: participants.get(g, 0) for g in table["group"]}, k)
     table["suppressed"] = table["group"].isin(hidden)
     figures = ["participant_share", "ratio", "ci_low", "ci_high", "participants"]
     table.loc[table["suppressed"], figures] = float("nan")
     return table
 
 
-def channel_representation(frame: pd.DataFrame, dimension: str, *, k: int = DEFAULT_K,
-                           population: dict | None = None) -> pd.DataFrame:
+def channel_representation(
+    frame: pd.DataFrame, dimension: str, *, k: int = DEFAULT_K, population: dict | None = None
+) -> pd.DataFrame:
     """The representation table twice, once for the residents who took part online and once
     for those who took part offline (column `channel`): does the offline channel reach the
     groups the online one misses?"""
     online = frame["acts"] > frame["offline"]
     offline = frame["offline"] > 0
-    return pd.concat([representation_table(frame, dimension, k=k, population=population,
-                                           taking_part=online).assign(channel="online"),
-                      representation_table(frame, dimension, k=k, population=population,
-                                           taking_part=offline).assign(channel="offline")],
-                     ignore_index=True)
+    return pd.concat(
+        [
+            representation_table(
+                frame, dimension, k=k, population=population, taking_part=online
+            ).assign(channel="online"),
+            representation_table(
+                frame, dimension, k=k, population=population, taking_part=offline
+            ).assign(channel="offline"),
+        ],
+        ignore_index=True,
+    )
 
 
-def dissimilarity(frame: pd.DataFrame, dimension: str, *,
-                  population: dict | None = None) -> float:
+def dissimilarity(frame: pd.DataFrame, dimension: str, *, population: dict | None = None) -> float:
     """Duncan's index of participants against the population for one dimension (a single
     figure over all groups, so no small cell shows)."""
     known = frame[frame[dimension] != UNDISCLOSED]
     participants = known[known["count"] > 0][dimension].value_counts().to_dict()
     if not participants:
         return 0.0
-    return analytics.dissimilarity(participants,
-                                   population or known[dimension].value_counts().to_dict())
+    return analytics.dissimilarity(
+        participants, population or known[dimension].value_counts().to_dict()
+    )
 
 
 def explained_by(frame: pd.DataFrame) -> pd.DataFrame:

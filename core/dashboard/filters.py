@@ -1,5 +1,6 @@
 """What the dashboard is looking at: the filters, their checks, and the SQL conditions they
 put on participation events."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -43,7 +44,7 @@ AMOUNT_MEASURES = {"speaking": "seconds", "volunteer_hours": "hours"}
 
 
 def measure(filters: Filters) -> str:
-    """"seconds" when the filters select speaking time alone (its events carry the seconds
+    """ "seconds" when the filters select speaking time alone (its events carry the seconds
     spoken), "hours" for volunteer hours alone (their events carry the hours given), else
     "acts": each event counts one."""
     if len(filters.kinds) == 1:
@@ -61,17 +62,26 @@ def period_conditions(filters: Filters, timezone: str) -> list:
     if filters.start:
         where.append(ParticipationEvent.at >= local_midnight(filters.start, timezone))
     if filters.end:
-        where.append(ParticipationEvent.at < local_midnight(filters.end + timedelta(days=1),
-                                                            timezone))
+        where.append(
+            ParticipationEvent.at < local_midnight(filters.end + timedelta(days=1), timezone)
+        )
     return where
 
 
-def event_conditions(community_id: int, timezone: str, filters: Filters, *,
-                     with_period: bool = True, with_kinds: bool = True) -> list:
+def event_conditions(
+    community_id: int,
+    timezone: str,
+    filters: Filters,
+    *,
+    with_period: bool = True,
+    with_kinds: bool = True,
+) -> list:
     """WHERE conditions on ParticipationEvent for the filters (the building is applied on
     the roster side, where residents are)."""
-    where = [ParticipationEvent.community_id == community_id,
-             col(ParticipationEvent.resident_id).is_not(None)]
+    where = [
+        ParticipationEvent.community_id == community_id,
+        col(ParticipationEvent.resident_id).is_not(None),
+    ]
     if with_period:
         where += period_conditions(filters, timezone)
     if with_kinds and filters.kinds:
@@ -79,6 +89,8 @@ def event_conditions(community_id: int, timezone: str, filters: Filters, *,
     if filters.channel:
         where.append(ParticipationEvent.channel == filters.channel)
     if filters.object_type and filters.object_id is not None:
-        where += [ParticipationEvent.object_type == filters.object_type,
-                  ParticipationEvent.object_id == filters.object_id]
+        where += [
+            ParticipationEvent.object_type == filters.object_type,
+            ParticipationEvent.object_id == filters.object_id,
+        ]
     return where

@@ -6,6 +6,7 @@ so it is read once and kept per process, keyed by a stamp of the community's res
 (count, newest id, newest change); the event side is one grouped query per filter change over
 the per-resident covering index.
 """
+
 from __future__ import annotations
 
 import threading
@@ -15,8 +16,14 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core.dashboard.filters import (AMOUNT_MEASURES, UNDISCLOSED, Filters, check,
-                                    event_conditions, measure)
+from core.dashboard.filters import (
+    AMOUNT_MEASURES,
+    UNDISCLOSED,
+    Filters,
+    check,
+    event_conditions,
+    measure,
+)
 from core.participation import staff_residents
 from core.permissions import require
 from core.principal import Principal
@@ -41,17 +48,31 @@ def plain_rows(s: Session, statement) -> list[tuple]:
 def _roster(s: Session, community_id: int) -> pd.DataFrame:
     """resident_id, building_id and the demographics (UNDISCLOSED without research consent)
     of every resident of the community, staff included (they are dropped per call)."""
-    stamp = tuple(s.exec(select(func.count(), func.max(Resident.id), func.max(Resident.updated_at))
-                         .where(Resident.community_id == community_id)).one())
+    stamp = tuple(
+        s.exec(
+            select(func.count(), func.max(Resident.id), func.max(Resident.updated_at)).where(
+                Resident.community_id == community_id
+            )
+        ).one()
+    )
     key = (str(s.get_bind().url), community_id)
     cached = _rosters.get(key)
     if cached and cached[0] == stamp:
         return cached[1]
-    rows = plain_rows(s, select(Resident.id, Resident.building_id, Resident.research_consent,
-                                Resident.age_band, Resident.education, Resident.residency_status)
-                      .where(Resident.community_id == community_id).order_by(Resident.id))
-    frame = pd.DataFrame(rows,
-                         columns=["resident_id", "building_id", "consent", *DEMOGRAPHICS])
+    rows = plain_rows(
+        s,
+        select(
+            Resident.id,
+            Resident.building_id,
+            Resident.research_consent,
+            Resident.age_band,
+            Resident.education,
+            Resident.residency_status,
+        )
+        .where(Resident.community_id == community_id)
+        .order_by(Resident.id),
+    )
+    frame = pd.DataFrame(rows, columns=["resident_id", "building_id", "consent", *DEMOGRAPHICS])
     consented = frame["consent"].astype(bool)
     for column in DEMOGRAPHICS:
         frame[column] = frame[column].where(consented & frame[column].notna(), UNDISCLOSED)
@@ -69,19 +90,23 @@ def _in_scope(s: Session, community_id: int, building_id: int | None) -> pd.Data
     scope = roster[~roster["resident_id"].isin(staff)]
     if building_id is not None:
         scope = scope[scope["building_id"] == building_id]
-    codes = dict(s.exec(select(Building.id, Building.code)
-                        .where(Building.community_id == community_id)).all())
+    codes = dict(
+        s.exec(
+            select(Building.id, Building.code).where(Building.community_id == community_id)
+        ).all()
+    )
     scope = scope.assign(building=scope["building_id"].map(codes))
     return scope.reset_index(drop=True)
 
 
-def scope_and_events(s: Session, actor: Principal, filters: Filters
-                     ) -> tuple[pd.DataFrame, list]:
+def scope_and_events(s: Session, actor: Principal, filters: Filters) -> tuple[pd.DataFrame, list]:
     """The residents in scope (see _in_scope) and the WHERE conditions on their events under
     the filters: what every per-resident query of the dashboard starts from."""
     community = s.get(Community, actor.community_id)
-    return (_in_scope(s, community.id, filters.building_id),
-            event_conditions(community.id, community.timezone, filters))
+    return (
+        _in_scope(s, community.id, filters.building_id),
+        event_conditions(community.id, community.timezone, filters),
+    )
 
 
 def person_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
@@ -95,13 +120,20 @@ def person_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     amounts = measure(filters) != "acts"  # seconds or hours: the sum of the events' amounts
     with read_session() as s:
         scope, where = scope_and_events(s, actor, filters)
-        rows = plain_rows(s, select(
-            event.resident_id, func.count(), func.count().filter(event.channel == "offline"),
-            func.coalesce(func.sum(event.amount), 0.0) if amounts else func.count())
-            .where(*where).group_by(event.resident_id))
-    counted = pd.DataFrame(rows,
-                           columns=["resident_id", "acts", "offline", "count"]
-                           ).set_index("resident_id")
+        rows = plain_rows(
+            s,
+            select(
+                event.resident_id,
+                func.count(),
+                func.count().filter(event.channel == "offline"),
+                func.coalesce(func.sum(event.amount), 0.0) if amounts else func.count(),
+            )
+            .where(*where)
+            .group_by(event.resident_id),
+        )
+    counted = pd.DataFrame(rows, columns=["resident_id", "acts", "offline", "count"]).set_index(
+        "resident_id"
+    )
     frame = scope.drop(columns="building_id")
     for column in ("acts", "offline", "count"):
         frame[column] = frame["resident_id"].map(counted[column]).fillna(0)
@@ -122,17 +154,25 @@ def kind_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
     event = ParticipationEvent
     with read_session() as s:
         scope, where = scope_and_events(s, actor, filters)
-        rows = plain_rows(s, select(event.resident_id, event.kind, func.count(),
-                                    func.coalesce(func.sum(event.amount), 0.0))
-                          .where(*where).group_by(event.resident_id, event.kind))
-    counted = pd.DataFrame(rows,
-                           columns=["resident_id", "kind", "acts", "amount"])
+        rows = plain_rows(
+            s,
+            select(
+                event.resident_id,
+                event.kind,
+                func.count(),
+                func.coalesce(func.sum(event.amount), 0.0),
+            )
+            .where(*where)
+            .group_by(event.resident_id, event.kind),
+        )
+    counted = pd.DataFrame(rows, columns=["resident_id", "kind", "acts", "amount"])
     kinds = sorted(counted["kind"].unique())
     matrix = np.zeros((len(scope), len(kinds)))
     row = pd.Index(scope["resident_id"]).get_indexer(counted["resident_id"])
     column = pd.Index(kinds).get_indexer(counted["kind"])
-    value = np.where(counted["kind"].isin(list(AMOUNT_MEASURES)), counted["amount"],
-                     counted["acts"])
+    value = np.where(
+        counted["kind"].isin(list(AMOUNT_MEASURES)), counted["amount"], counted["acts"]
+    )
     inside = row >= 0  # staff and other buildings are not in scope
     matrix[row[inside], column[inside]] = value[inside]
     return pd.DataFrame(matrix, columns=kinds)
@@ -142,6 +182,14 @@ def has_activity(*, actor: Principal) -> bool:
     """Whether any resident of the community has taken part at all."""
     require(actor, "dashboard.view")
     with read_session() as s:
-        return s.exec(select(ParticipationEvent.id).where(
-            ParticipationEvent.community_id == actor.community_id,
-            col(ParticipationEvent.resident_id).is_not(None)).limit(1)).first() is not None
+        return (
+            s.exec(
+                select(ParticipationEvent.id)
+                .where(
+                    ParticipationEvent.community_id == actor.community_id,
+                    col(ParticipationEvent.resident_id).is_not(None),
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )

@@ -1,6 +1,7 @@
 """The data of one view of the dashboard page: the per-resident frame every view needs, and
 the view's own query, run side by side on two connections (both databases answer reads in
 parallel, and the database driver releases Python's lock while it works)."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor

@@ -5,6 +5,7 @@ residents register (or join the waitlist), cancel, and submit written statements
 Attendance and registrations are per roster resident, so someone without an account who
 comes to the hall counts exactly like an account holder in every statistic.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,10 +15,14 @@ from sqlmodel import Session, select
 from core.audit import record
 from core.errors import Conflict, InvalidInput
 from core.hearings import lifecycle
-from core.hearings.lifecycle import HearingStatus, InvitationStatus, RegistrationStatus
 from core.hearings.invitations import invitation_of, take_panel_seat
-from core.hearings.seats import (count_registration, open_seats_left, promote_waitlist,
-                                 registration_of)
+from core.hearings.lifecycle import HearingStatus, InvitationStatus, RegistrationStatus
+from core.hearings.seats import (
+    count_registration,
+    open_seats_left,
+    promote_waitlist,
+    registration_of,
+)
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
@@ -27,8 +32,15 @@ from core.proposals.lifecycle import Mover, ProposalStatus
 from core.rows import community_choice, community_row_for_update
 from core.text import aware_datetime, clean_text, is_whole_number
 from db.engine import write_session
-from db.models import (Building, Hearing, HearingAttendance, HearingProposal,
-                       HearingRegistration, Proposal, Resident)
+from db.models import (
+    Building,
+    Hearing,
+    HearingAttendance,
+    HearingProposal,
+    HearingRegistration,
+    Proposal,
+    Resident,
+)
 from db.models.base import utcnow
 from db.models.hearings import AUDIENCES, CHANNELS, HEARING_KINDS
 
@@ -42,16 +54,30 @@ def hearing_for_update(s: Session, hearing_id, actor: Principal) -> Hearing:
 def _linked_proposals(s: Session, hearing: Hearing, actor: Principal) -> list[Proposal]:
     """The hearing's proposals, each locked for the move its lifecycle may make (in id
     order, so that two hearings sharing proposals never wait for each other in a circle)."""
-    ids = sorted(s.exec(select(HearingProposal.proposal_id)
-                        .where(HearingProposal.hearing_id == hearing.id)).all())
+    ids = sorted(
+        s.exec(
+            select(HearingProposal.proposal_id).where(HearingProposal.hearing_id == hearing.id)
+        ).all()
+    )
     return [proposal_for_update(s, proposal_id, actor) for proposal_id in ids]
 
 
-def create_hearing(*, actor: Principal, kind: str, title: str, description: str = "",
-                   starts_at: datetime, ends_at: datetime, place: str | None = None,
-                   online_url: str | None = None, capacity: int | None = None,
-                   registration_deadline: datetime | None = None, audience: str = "community",
-                   building_id: int | None = None, proposal_ids: list[int] = ()) -> int:
+def create_hearing(
+    *,
+    actor: Principal,
+    kind: str,
+    title: str,
+    description: str = "",
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str | None = None,
+    online_url: str | None = None,
+    capacity: int | None = None,
+    registration_deadline: datetime | None = None,
+    audience: str = "community",
+    building_id: int | None = None,
+    proposal_ids: list[int] = (),
+) -> int:
     """A hearing in draft; returns its id. Times are aware datetimes."""
     require(actor, "hearing.manage")
     if kind not in HEARING_KINDS:
@@ -59,8 +85,10 @@ def create_hearing(*, actor: Principal, kind: str, title: str, description: str 
     if audience not in AUDIENCES:
         raise InvalidInput("field.not_a_choice", field="audience")
     title = clean_text(title, field="title", max_len=120, min_len=4)
-    description = clean_text(description, field="description", max_len=10_000, multiline=True,
-                             required=False) or ""
+    description = (
+        clean_text(description, field="description", max_len=10_000, multiline=True, required=False)
+        or ""
+    )
     place = clean_text(place, field="place", max_len=200, required=False)
     online_url = clean_text(online_url, field="online_url", max_len=500, required=False)
     if online_url and not online_url.lower().startswith(("https://", "http://")):
@@ -72,42 +100,63 @@ def create_hearing(*, actor: Principal, kind: str, title: str, description: str 
     if ends_at <= starts_at:
         raise InvalidInput("hearing.ends_before_start", field="ends_at")
     if registration_deadline is not None:
-        registration_deadline = aware_datetime(registration_deadline,
-                                               field="registration_deadline")
+        registration_deadline = aware_datetime(registration_deadline, field="registration_deadline")
         if registration_deadline > starts_at:
             raise InvalidInput("hearing.deadline_after_start", field="registration_deadline")
-    if capacity is not None and (not is_whole_number(capacity)
-                                 or not 1 <= capacity <= MAX_CAPACITY):
+    if capacity is not None and (
+        not is_whole_number(capacity) or not 1 <= capacity <= MAX_CAPACITY
+    ):
         raise InvalidInput("field.out_of_range", field="capacity", min=1, max=MAX_CAPACITY)
     if audience == "building" and building_id is None:
         raise InvalidInput("field.required", field="building")
     with write_session() as s:
         if building_id is not None:
             community_choice(s, Building, building_id, actor, field="building")
-        hearing = Hearing(community_id=actor.community_id, kind=kind, title=title,
-                          description=description, starts_at=starts_at, ends_at=ends_at,
-                          place=place, online_url=online_url, capacity=capacity,
-                          registration_deadline=registration_deadline, audience=audience,
-                          building_id=building_id if audience == "building" else None,
-                          created_by=actor.user_id)
+        hearing = Hearing(
+            community_id=actor.community_id,
+            kind=kind,
+            title=title,
+            description=description,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place,
+            online_url=online_url,
+            capacity=capacity,
+            registration_deadline=registration_deadline,
+            audience=audience,
+            building_id=building_id if audience == "building" else None,
+            created_by=actor.user_id,
+        )
         s.add(hearing)
         s.flush()
         for proposal_id in dict.fromkeys(proposal_ids):
             proposal = community_choice(s, Proposal, proposal_id, actor, field="proposals")
             s.add(HearingProposal(hearing_id=hearing.id, proposal_id=proposal.id))
-        record(s, actor=actor, action="hearing.create", object_type="hearing",
-               object_id=hearing.id, payload={"kind": kind, "title": title})
+        record(
+            s,
+            actor=actor,
+            action="hearing.create",
+            object_type="hearing",
+            object_id=hearing.id,
+            payload={"kind": kind, "title": title},
+        )
         return hearing.id
 
 
-def move_hearing(*, actor: Principal, hearing_id: int, to_status: str,
-                 reason: str | None = None) -> None:
+def move_hearing(
+    *, actor: Principal, hearing_id: int, to_status: str, reason: str | None = None
+) -> None:
     """Open or close registration, mark the hearing held, or cancel it (with a reason)."""
     require(actor, "hearing.manage")
     if to_status == HearingStatus.MINUTES_PUBLISHED:
         raise Conflict("hearing.use_publish_minutes")
-    reason = clean_text(reason, field="reason", max_len=1000, multiline=True,
-                        required=to_status == HearingStatus.CANCELLED)
+    reason = clean_text(
+        reason,
+        field="reason",
+        max_len=1000,
+        multiline=True,
+        required=to_status == HearingStatus.CANCELLED,
+    )
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
         if not lifecycle.can_move(hearing.status, to_status):
@@ -120,12 +169,20 @@ def move_hearing(*, actor: Principal, hearing_id: int, to_status: str,
             # Opening makes the linked proposals open for discussion "in hearing" while they
             # are being discussed; the others stay where they are.
             for proposal in _linked_proposals(s, hearing, actor):
-                if proposal_lifecycle.can_move(proposal.status, ProposalStatus.IN_HEARING,
-                                               by=Mover.HEARING):
-                    move_proposal(s, proposal, ProposalStatus.IN_HEARING, actor=actor,
-                                  by=Mover.HEARING)
-        record(s, actor=actor, action="hearing.move", object_type="hearing",
-               object_id=hearing.id, payload={"from": previous, "to": to_status})
+                if proposal_lifecycle.can_move(
+                    proposal.status, ProposalStatus.IN_HEARING, by=Mover.HEARING
+                ):
+                    move_proposal(
+                        s, proposal, ProposalStatus.IN_HEARING, actor=actor, by=Mover.HEARING
+                    )
+        record(
+            s,
+            actor=actor,
+            action="hearing.move",
+            object_type="hearing",
+            object_id=hearing.id,
+            payload={"from": previous, "to": to_status},
+        )
 
 
 def _in_scope(hearing: Hearing, resident: Resident) -> bool:
@@ -161,8 +218,14 @@ def register_for_hearing(*, actor: Principal, hearing_id: int) -> str:
         existing.by_invitation = False
         s.flush()
         count_registration(s, hearing, resident.id)
-        record(s, actor=actor, action="hearing.register", object_type="hearing",
-               object_id=hearing.id, payload={"status": status})
+        record(
+            s,
+            actor=actor,
+            action="hearing.register",
+            object_type="hearing",
+            object_id=hearing.id,
+            payload={"status": status},
+        )
         return status
 
 
@@ -174,10 +237,13 @@ def cancel_registration(*, actor: Principal, hearing_id: int) -> None:
         hearing = hearing_for_update(s, hearing_id, actor)
         if hearing.status not in lifecycle.UPCOMING:
             raise Conflict("hearing.registration_closed")
-        row = s.exec(select(HearingRegistration).where(
-            HearingRegistration.hearing_id == hearing.id,
-            HearingRegistration.resident_id == actor.resident_id,
-            HearingRegistration.status != RegistrationStatus.CANCELLED)).first()
+        row = s.exec(
+            select(HearingRegistration).where(
+                HearingRegistration.hearing_id == hearing.id,
+                HearingRegistration.resident_id == actor.resident_id,
+                HearingRegistration.status != RegistrationStatus.CANCELLED,
+            )
+        ).first()
         if row is None:
             raise Conflict("hearing.not_registered")
         had_open_place = row.status == RegistrationStatus.REGISTERED and not row.by_invitation
@@ -189,9 +255,14 @@ def cancel_registration(*, actor: Principal, hearing_id: int) -> None:
                 invitation.answered_at, invitation.answered_by = utcnow(), actor.user_id
         s.flush()
         promoted = promote_waitlist(s, hearing) if had_open_place else None
-        record(s, actor=actor, action="hearing.cancel_registration", object_type="hearing",
-               object_id=hearing.id,
-               payload={"promoted_resident": promoted.resident_id if promoted else None})
+        record(
+            s,
+            actor=actor,
+            action="hearing.cancel_registration",
+            object_type="hearing",
+            object_id=hearing.id,
+            payload={"promoted_resident": promoted.resident_id if promoted else None},
+        )
 
 
 def submit_statement(*, actor: Principal, hearing_id: int, text: str) -> None:
@@ -202,20 +273,30 @@ def submit_statement(*, actor: Principal, hearing_id: int, text: str) -> None:
         hearing = hearing_for_update(s, hearing_id, actor)
         if hearing.status not in lifecycle.UPCOMING:
             raise Conflict("hearing.statements_closed")
-        row = s.exec(select(HearingRegistration).where(
-            HearingRegistration.hearing_id == hearing.id,
-            HearingRegistration.resident_id == actor.resident_id,
-            HearingRegistration.status == RegistrationStatus.REGISTERED)).first()
+        row = s.exec(
+            select(HearingRegistration).where(
+                HearingRegistration.hearing_id == hearing.id,
+                HearingRegistration.resident_id == actor.resident_id,
+                HearingRegistration.status == RegistrationStatus.REGISTERED,
+            )
+        ).first()
         if row is None:
             raise Conflict("hearing.not_registered")
         first = row.statement is None
         row.statement = text
         if first:
-            record_participation(s, community_id=hearing.community_id, kind="statement",
-                                 resident_id=actor.resident_id, user_id=actor.user_id,
-                                 object_type="hearing", object_id=hearing.id)
-        record(s, actor=actor, action="hearing.statement", object_type="hearing",
-               object_id=hearing.id)
+            record_participation(
+                s,
+                community_id=hearing.community_id,
+                kind="statement",
+                resident_id=actor.resident_id,
+                user_id=actor.user_id,
+                object_type="hearing",
+                object_id=hearing.id,
+            )
+        record(
+            s, actor=actor, action="hearing.statement", object_type="hearing", object_id=hearing.id
+        )
 
 
 def check_in(*, actor: Principal, hearing_id: int, resident_id: int, channel: str) -> None:
@@ -234,9 +315,15 @@ def check_in(*, actor: Principal, hearing_id: int, resident_id: int, channel: st
         resident = s.get(Resident, resident_id) if isinstance(resident_id, int) else None
         if resident is None or resident.community_id != hearing.community_id:
             raise InvalidInput("hearing.not_a_resident", field="resident")
-        if s.exec(select(HearingAttendance.id).where(
-                HearingAttendance.hearing_id == hearing.id,
-                HearingAttendance.resident_id == resident.id)).first() is not None:
+        if (
+            s.exec(
+                select(HearingAttendance.id).where(
+                    HearingAttendance.hearing_id == hearing.id,
+                    HearingAttendance.resident_id == resident.id,
+                )
+            ).first()
+            is not None
+        ):
             raise Conflict("hearing.already_checked_in")
         invitation = invitation_of(s, hearing.id, resident.id)
         if invitation is not None and invitation.status in lifecycle.INVITATION_DECLINABLE:
@@ -247,17 +334,40 @@ def check_in(*, actor: Principal, hearing_id: int, resident_id: int, channel: st
             registration = registration_of(s, hearing.id, resident.id)
             if registration is None or registration.status != RegistrationStatus.REGISTERED:
                 raise Conflict("hearing.registration_required")
-        s.add(HearingAttendance(hearing_id=hearing.id, resident_id=resident.id,
-                                channel=channel, checked_in_by=actor.user_id))
-        record_participation(s, community_id=hearing.community_id, kind="attendance",
-                             resident_id=resident.id, channel=channel, object_type="hearing",
-                             object_id=hearing.id)
-        record(s, actor=actor, action="hearing.check_in", object_type="hearing",
-               object_id=hearing.id, payload={"resident": resident.id, "channel": channel})
+        s.add(
+            HearingAttendance(
+                hearing_id=hearing.id,
+                resident_id=resident.id,
+                channel=channel,
+                checked_in_by=actor.user_id,
+            )
+        )
+        record_participation(
+            s,
+            community_id=hearing.community_id,
+            kind="attendance",
+            resident_id=resident.id,
+            channel=channel,
+            object_type="hearing",
+            object_id=hearing.id,
+        )
+        record(
+            s,
+            actor=actor,
+            action="hearing.check_in",
+            object_type="hearing",
+            object_id=hearing.id,
+            payload={"resident": resident.id, "channel": channel},
+        )
 
 
-def publish_minutes(*, actor: Principal, hearing_id: int, minutes: str,
-                    outcomes: dict[int, tuple[str, str | None]] | None = None) -> None:
+def publish_minutes(
+    *,
+    actor: Principal,
+    hearing_id: int,
+    minutes: str,
+    outcomes: dict[int, tuple[str, str | None]] | None = None,
+) -> None:
     """Publish the minutes (Markdown) of a held hearing with an outcome per linked proposal,
     which moves those proposals along their lifecycle (a rejection needs a reason)."""
     require(actor, "hearing.manage")
@@ -266,10 +376,17 @@ def publish_minutes(*, actor: Principal, hearing_id: int, minutes: str,
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
         if not lifecycle.can_move(hearing.status, HearingStatus.MINUTES_PUBLISHED):
-            raise Conflict("hearing.illegal_transition", **{"from": hearing.status},
-                           to=HearingStatus.MINUTES_PUBLISHED)
-        links = {link.proposal_id: link for link in s.exec(
-            select(HearingProposal).where(HearingProposal.hearing_id == hearing.id)).all()}
+            raise Conflict(
+                "hearing.illegal_transition",
+                **{"from": hearing.status},
+                to=HearingStatus.MINUTES_PUBLISHED,
+            )
+        links = {
+            link.proposal_id: link
+            for link in s.exec(
+                select(HearingProposal).where(HearingProposal.hearing_id == hearing.id)
+            ).all()
+        }
         unknown = set(outcomes) - set(links)
         if unknown:
             raise InvalidInput("field.not_a_choice", field="proposals")
@@ -278,21 +395,28 @@ def publish_minutes(*, actor: Principal, hearing_id: int, minutes: str,
             if outcome not in lifecycle.OUTCOMES:
                 raise InvalidInput("field.not_a_choice", field="outcome")
             target = lifecycle.OUTCOMES[outcome]
-            reason = clean_text(reason, field="reason", max_len=2000, multiline=True,
-                                required=target in proposal_lifecycle.REASON_REQUIRED)
+            reason = clean_text(
+                reason,
+                field="reason",
+                max_len=2000,
+                multiline=True,
+                required=target in proposal_lifecycle.REASON_REQUIRED,
+            )
             link = links[proposal_id]
             link.outcome, link.outcome_reason = outcome, reason
             proposal = proposals[proposal_id]
             # Through the proposal's own gate, as far as its lifecycle lets a hearing take
             # it: one already decided (in progress, implemented...) stays where it is.
-            if target and proposal_lifecycle.can_move(proposal.status, target,
-                                                      by=Mover.HEARING):
-                move_proposal(s, proposal, target, actor=actor, by=Mover.HEARING,
-                              reason=reason)
+            if target and proposal_lifecycle.can_move(proposal.status, target, by=Mover.HEARING):
+                move_proposal(s, proposal, target, actor=actor, by=Mover.HEARING, reason=reason)
         hearing.minutes_md = minutes
         hearing.minutes_published_at = utcnow()
         hearing.status = HearingStatus.MINUTES_PUBLISHED
-        record(s, actor=actor, action="hearing.publish_minutes", object_type="hearing",
-               object_id=hearing.id,
-               payload={"outcomes": {str(k): v[0] for k, v in outcomes.items()}})
-
+        record(
+            s,
+            actor=actor,
+            action="hearing.publish_minutes",
+            object_type="hearing",
+            object_id=hearing.id,
+            payload={"outcomes": {str(k): v[0] for k, v in outcomes.items()}},
+        )

@@ -8,6 +8,7 @@ Registrations are registered, waitlisted or cancelled; invitations by lot go inv
 accepted -> attended, invited or accepted -> declined, declined -> accepted while nobody
 has replaced the invitee.
 """
+
 from __future__ import annotations
 
 from core.proposals.lifecycle import ProposalStatus
@@ -15,10 +16,24 @@ from db.models.hearings import HearingStatus, InvitationStatus, RegistrationStat
 
 H = HearingStatus
 
-__all__ = ["CHECK_IN", "DRAW_OPEN", "FINISHED", "HOLDS_PLACE", "HearingStatus",
-           "INVITATION_ACCEPTABLE", "INVITATION_DECLINABLE", "InvitationStatus", "MOVES",
-           "OUTCOMES", "REGISTRATION_OPEN", "RegistrationStatus", "SPEAKING", "UNFINISHED",
-           "UPCOMING", "can_move"]
+__all__ = [
+    "CHECK_IN",
+    "DRAW_OPEN",
+    "FINISHED",
+    "HOLDS_PLACE",
+    "HearingStatus",
+    "INVITATION_ACCEPTABLE",
+    "INVITATION_DECLINABLE",
+    "InvitationStatus",
+    "MOVES",
+    "OUTCOMES",
+    "REGISTRATION_OPEN",
+    "RegistrationStatus",
+    "SPEAKING",
+    "UNFINISHED",
+    "UPCOMING",
+    "can_move",
+]
 
 MOVES: dict[HearingStatus, tuple[HearingStatus, ...]] = {
     H.DRAFT: (H.OPEN, H.CANCELLED),

@@ -6,6 +6,7 @@ building): rows imported by staff or verified, not unverified self-registrations
 can enter the lottery with a made-up account. A draw may be limited to residents who agreed
 to be invited by lot. A missing demographic value is its own group, "unknown".
 """
+
 from __future__ import annotations
 
 import math
@@ -15,7 +16,6 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
-from core.voting.eligibility import verified_clause
 from core.audit import json_digest
 from core.community import newest_census
 from core.errors import InvalidInput
@@ -24,6 +24,7 @@ from core.principal import Principal
 from core.rows import community_row
 from core.sortition import PERSON_ID, Quotas, fair_distribution, proportional_quotas
 from core.sortition import strata_overview as _strata_overview
+from core.voting.eligibility import verified_clause
 from db.engine import read_session
 from db.models import Building, Hearing, Resident
 
@@ -35,11 +36,19 @@ MAX_PANEL = 500
 def pool_frame(s: Session, hearing: Hearing, *, consenting_only: bool) -> pd.DataFrame:
     """person_id plus one column per feature, one row per resident, in resident id order
     (the order matters: the same pool, quotas, k and seed must give the same panel)."""
-    query = (select(Resident.id, Resident.age_band, Resident.gender, Resident.residency_status,
-                    Resident.occupation, Resident.education, Building.code)
-             .join(Building, Building.id == Resident.building_id)
-             .where(Resident.community_id == hearing.community_id,
-                    verified_clause()))
+    query = (
+        select(
+            Resident.id,
+            Resident.age_band,
+            Resident.gender,
+            Resident.residency_status,
+            Resident.occupation,
+            Resident.education,
+            Building.code,
+        )
+        .join(Building, Building.id == Resident.building_id)
+        .where(Resident.community_id == hearing.community_id, verified_clause())
+    )
     if hearing.audience == "building":
         query = query.where(Resident.building_id == hearing.building_id)
     if consenting_only:
@@ -77,10 +86,14 @@ def strata_pool(pool: pd.DataFrame, features) -> dict[str, list[int]]:
     """{stratum: resident ids}, the pool as it is stored with a draw."""
     if pool.empty:
         return {}
-    keys = pool.apply(lambda row: stratum_of(row, features), axis=1) if features else \
-        pd.Series("", index=pool.index)
-    return {key: sorted(int(i) for i in ids) for key, ids in
-            pool[PERSON_ID].groupby(keys, sort=True)}
+    keys = (
+        pool.apply(lambda row: stratum_of(row, features), axis=1)
+        if features
+        else pd.Series("", index=pool.index)
+    )
+    return {
+        key: sorted(int(i) for i in ids) for key, ids in pool[PERSON_ID].groupby(keys, sort=True)
+    }
 
 
 def pool_digest(stored_pool: dict[str, list[int]]) -> str:
@@ -97,8 +110,9 @@ def frame_from_stored(stored_pool: dict[str, list[int]], features) -> pd.DataFra
     return frame.sort_values(PERSON_ID, kind="stable").reset_index(drop=True)
 
 
-def pool_groups(*, actor: Principal, hearing_id: int, features: list[str],
-                consenting_only: bool = False) -> pd.DataFrame:
+def pool_groups(
+    *, actor: Principal, hearing_id: int, features: list[str], consenting_only: bool = False
+) -> pd.DataFrame:
     """How many pool members have each value of each feature: columns feature, value,
     pool_size (the rows of the quota editor)."""
     require(actor, "hearing.manage")
@@ -107,8 +121,15 @@ def pool_groups(*, actor: Principal, hearing_id: int, features: list[str],
     with read_session() as s:
         hearing = community_row(s, Hearing, hearing_id, actor)
         pool = pool_frame(s, hearing, consenting_only=consenting_only)
-    frames = [pool[feature].value_counts().sort_index().rename_axis("value")
-              .reset_index(name="pool_size").assign(feature=feature) for feature in features]
+    frames = [
+        pool[feature]
+        .value_counts()
+        .sort_index()
+        .rename_axis("value")
+        .reset_index(name="pool_size")
+        .assign(feature=feature)
+        for feature in features
+    ]
     if not frames:
         return pd.DataFrame(columns=["feature", "value", "pool_size"])
     return pd.concat(frames, ignore_index=True)[["feature", "value", "pool_size"]]
@@ -119,8 +140,15 @@ class QuotaSuggestion(BaseModel):
     sources: dict[str, str]  # feature -> "census" (with year) or "roster"
 
 
-def census_quotas(*, actor: Principal, hearing_id: int, features: list[str], k: int,
-                  consenting_only: bool = False, slack: int = 1) -> QuotaSuggestion:
+def census_quotas(
+    *,
+    actor: Principal,
+    hearing_id: int,
+    features: list[str],
+    k: int,
+    consenting_only: bool = False,
+    slack: int = 1,
+) -> QuotaSuggestion:
     """Quotas proportional to the population: the census baseline (newest year) for the
     features it covers, the whole roster in scope for the others (buildings, gender...).
     Proportional to the population, not to the pool: when only residents who agreed to be
@@ -163,8 +191,9 @@ class DrawPreview(BaseModel):
     strata: pd.DataFrame
 
 
-def preview_draw(*, actor: Principal, hearing_id: int, k: int, quotas,
-                 consenting_only: bool = False) -> DrawPreview:
+def preview_draw(
+    *, actor: Principal, hearing_id: int, k: int, quotas, consenting_only: bool = False
+) -> DrawPreview:
     """What a draw with these settings would do: each group's pool size, quota and selection
     probability, without drawing. Raises the sortition errors a draw would raise."""
     require(actor, "hearing.manage")
@@ -175,10 +204,13 @@ def preview_draw(*, actor: Principal, hearing_id: int, k: int, quotas,
         pool = pool_frame(s, hearing, consenting_only=consenting_only)
     distribution = fair_distribution(pool, quotas, k)
     strata = _strata_overview(pool, quotas, distribution.probabilities)
-    return DrawPreview(k=k, pool_size=len(pool),
-                       pool_digest=pool_digest(strata_pool(pool, list(quotas))),
-                       minimum_probability=round(distribution.minimum_probability, 6),
-                       strata=strata)
+    return DrawPreview(
+        k=k,
+        pool_size=len(pool),
+        pool_digest=pool_digest(strata_pool(pool, list(quotas))),
+        minimum_probability=round(distribution.minimum_probability, 6),
+        strata=strata,
+    )
 
 
 def rounded(probability: float) -> float:

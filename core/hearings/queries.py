@@ -1,4 +1,5 @@
 """Reading hearings: the list, one hearing in full, and roster look-up for check-in."""
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,19 @@ from core.hearings.lifecycle import HearingStatus, RegistrationStatus
 from core.permissions import can, require
 from core.principal import Principal
 from db.engine import read_session
-from db.models import (Building, Hearing, HearingAttendance, HearingDraw, HearingInvitation,
-                       HearingProposal, HearingRegistration, Proposal, Resident, Testimony,
-                       User)
+from db.models import (
+    Building,
+    Hearing,
+    HearingAttendance,
+    HearingDraw,
+    HearingInvitation,
+    HearingProposal,
+    HearingRegistration,
+    Proposal,
+    Resident,
+    Testimony,
+    User,
+)
 
 
 class HearingSummary(BaseModel):
@@ -70,28 +81,49 @@ class HearingSummary(BaseModel):
     @property
     def moderator_moves(self) -> list[str]:
         """The statuses the moderator's desk offers next (the minutes have their own form)."""
-        return [m for m in lifecycle.MOVES.get(self.status, ())
-                if m != HearingStatus.MINUTES_PUBLISHED]
+        return [
+            m for m in lifecycle.MOVES.get(self.status, ()) if m != HearingStatus.MINUTES_PUBLISHED
+        ]
 
 
 def list_hearings(*, community_id: int, include_drafts: bool = False) -> list[HearingSummary]:
     """Hearings, upcoming first then past (newest first), with registration counts."""
     with read_session() as s:
-        registered = (select(HearingRegistration.hearing_id, func.count().label("n"))
-                      .where(HearingRegistration.status == RegistrationStatus.REGISTERED)
-                      .group_by(HearingRegistration.hearing_id).subquery())
-        attended = (select(HearingAttendance.hearing_id, func.count().label("n"))
-                    .group_by(HearingAttendance.hearing_id).subquery())
-        query = (select(Hearing, func.coalesce(registered.c.n, 0), func.coalesce(attended.c.n, 0))
-                 .join(registered, registered.c.hearing_id == Hearing.id, isouter=True)
-                 .join(attended, attended.c.hearing_id == Hearing.id, isouter=True)
-                 .where(Hearing.community_id == community_id))
+        registered = (
+            select(HearingRegistration.hearing_id, func.count().label("n"))
+            .where(HearingRegistration.status == RegistrationStatus.REGISTERED)
+            .group_by(HearingRegistration.hearing_id)
+            .subquery()
+        )
+        attended = (
+            select(HearingAttendance.hearing_id, func.count().label("n"))
+            .group_by(HearingAttendance.hearing_id)
+            .subquery()
+        )
+        query = (
+            select(Hearing, func.coalesce(registered.c.n, 0), func.coalesce(attended.c.n, 0))
+            .join(registered, registered.c.hearing_id == Hearing.id, isouter=True)
+            .join(attended, attended.c.hearing_id == Hearing.id, isouter=True)
+            .where(Hearing.community_id == community_id)
+        )
         if not include_drafts:
             query = query.where(Hearing.status != HearingStatus.DRAFT)
         rows = s.exec(query.order_by(col(Hearing.starts_at).desc())).all()
-    items = [HearingSummary(id=h.id, kind=h.kind, title=h.title, status=h.status,
-                            starts_at=h.starts_at, ends_at=h.ends_at, place=h.place,
-                            capacity=h.capacity, registered=r, attended=a) for h, r, a in rows]
+    items = [
+        HearingSummary(
+            id=h.id,
+            kind=h.kind,
+            title=h.title,
+            status=h.status,
+            starts_at=h.starts_at,
+            ends_at=h.ends_at,
+            place=h.place,
+            capacity=h.capacity,
+            registered=r,
+            attended=a,
+        )
+        for h, r, a in rows
+    ]
     return items
 
 
@@ -233,76 +265,153 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
     moderator = can(viewer, "hearing.manage")
     with read_session() as s:
         hearing = s.get(Hearing, hearing_id) if isinstance(hearing_id, int) else None
-        if hearing is None or hearing.community_id != viewer.community_id or (
-                hearing.status == HearingStatus.DRAFT and not moderator):
+        if (
+            hearing is None
+            or hearing.community_id != viewer.community_id
+            or (hearing.status == HearingStatus.DRAFT and not moderator)
+        ):
             return None
-        counts = dict(s.exec(select(HearingRegistration.status, func.count())
-                             .where(HearingRegistration.hearing_id == hearing.id)
-                             .group_by(HearingRegistration.status)).all())
-        attendance = dict(s.exec(select(HearingAttendance.resident_id, HearingAttendance.channel)
-                                 .where(HearingAttendance.hearing_id == hearing.id)).all())
-        links = s.exec(select(HearingProposal, Proposal.title, Proposal.status)
-                       .join(Proposal, Proposal.id == HearingProposal.proposal_id)
-                       .where(HearingProposal.hearing_id == hearing.id)).all()
-        mine = s.exec(select(HearingRegistration).where(
-            HearingRegistration.hearing_id == hearing.id,
-            HearingRegistration.resident_id == viewer.resident_id)).first() \
-            if viewer.resident_id else None
+        counts = dict(
+            s.exec(
+                select(HearingRegistration.status, func.count())
+                .where(HearingRegistration.hearing_id == hearing.id)
+                .group_by(HearingRegistration.status)
+            ).all()
+        )
+        attendance = dict(
+            s.exec(
+                select(HearingAttendance.resident_id, HearingAttendance.channel).where(
+                    HearingAttendance.hearing_id == hearing.id
+                )
+            ).all()
+        )
+        links = s.exec(
+            select(HearingProposal, Proposal.title, Proposal.status)
+            .join(Proposal, Proposal.id == HearingProposal.proposal_id)
+            .where(HearingProposal.hearing_id == hearing.id)
+        ).all()
+        mine = (
+            s.exec(
+                select(HearingRegistration).where(
+                    HearingRegistration.hearing_id == hearing.id,
+                    HearingRegistration.resident_id == viewer.resident_id,
+                )
+            ).first()
+            if viewer.resident_id
+            else None
+        )
         building = s.get(Building, hearing.building_id) if hearing.building_id else None
-        speakers = [Speaker(id=t.id, name=t.speaker_name, role=t.speaker_role,
-                            position=t.position, turn_order=t.turn_order,
-                            started_at=t.started_at, seconds=t.seconds_spoken,
-                            summary=t.summary, resident_id=t.resident_id)
-                    for t in s.exec(select(Testimony).where(Testimony.hearing_id == hearing.id)
-                                    .order_by(col(Testimony.turn_order), col(Testimony.id)))]
+        speakers = [
+            Speaker(
+                id=t.id,
+                name=t.speaker_name,
+                role=t.speaker_role,
+                position=t.position,
+                turn_order=t.turn_order,
+                started_at=t.started_at,
+                seconds=t.seconds_spoken,
+                summary=t.summary,
+                resident_id=t.resident_id,
+            )
+            for t in s.exec(
+                select(Testimony)
+                .where(Testimony.hearing_id == hearing.id)
+                .order_by(col(Testimony.turn_order), col(Testimony.id))
+            )
+        ]
         draw = _draw_summary(s, hearing.id)
         invitations = _invitations(s, hearing.id) if moderator and draw else []
-        my_invitation = s.exec(select(HearingInvitation.status).where(
-            HearingInvitation.hearing_id == hearing.id,
-            HearingInvitation.resident_id == viewer.resident_id)).first() \
-            if viewer.resident_id else None
+        my_invitation = (
+            s.exec(
+                select(HearingInvitation.status).where(
+                    HearingInvitation.hearing_id == hearing.id,
+                    HearingInvitation.resident_id == viewer.resident_id,
+                )
+            ).first()
+            if viewer.resident_id
+            else None
+        )
         registrants, walk_ins = [], []
         if moderator:
             accounts = select(User.resident_id).where(User.resident_id.is_not(None))
-            rows = s.exec(select(HearingRegistration, Resident, Building.code,
-                                 col(Resident.id).in_(accounts))
-                          .join(Resident, Resident.id == HearingRegistration.resident_id)
-                          .join(Building, Building.id == Resident.building_id)
-                          .where(HearingRegistration.hearing_id == hearing.id)
-                          .order_by(col(HearingRegistration.created_at))).all()
+            rows = s.exec(
+                select(HearingRegistration, Resident, Building.code, col(Resident.id).in_(accounts))
+                .join(Resident, Resident.id == HearingRegistration.resident_id)
+                .join(Building, Building.id == Resident.building_id)
+                .where(HearingRegistration.hearing_id == hearing.id)
+                .order_by(col(HearingRegistration.created_at))
+            ).all()
             registered_ids = set()
             for registration, resident, code, has_account in rows:
                 registered_ids.add(resident.id)
-                registrants.append(Registrant(
-                    resident_id=resident.id, name=resident.full_name, building=code,
-                    status=registration.status, has_account=bool(has_account),
-                    statement=registration.statement, attended=attendance.get(resident.id)))
+                registrants.append(
+                    Registrant(
+                        resident_id=resident.id,
+                        name=resident.full_name,
+                        building=code,
+                        status=registration.status,
+                        has_account=bool(has_account),
+                        statement=registration.statement,
+                        attended=attendance.get(resident.id),
+                    )
+                )
             others = [rid for rid in attendance if rid not in registered_ids]
             if others:
                 for resident, code, has_account in s.exec(
-                        select(Resident, Building.code, col(Resident.id).in_(accounts))
-                        .join(Building, Building.id == Resident.building_id)
-                        .where(col(Resident.id).in_(others))).all():
-                    walk_ins.append(Registrant(
-                        resident_id=resident.id, name=resident.full_name, building=code,
-                        status="walk_in", has_account=bool(has_account), statement=None,
-                        attended=attendance.get(resident.id)))
+                    select(Resident, Building.code, col(Resident.id).in_(accounts))
+                    .join(Building, Building.id == Resident.building_id)
+                    .where(col(Resident.id).in_(others))
+                ).all():
+                    walk_ins.append(
+                        Registrant(
+                            resident_id=resident.id,
+                            name=resident.full_name,
+                            building=code,
+                            status="walk_in",
+                            has_account=bool(has_account),
+                            statement=None,
+                            attended=attendance.get(resident.id),
+                        )
+                    )
     return HearingDetail(
-        id=hearing.id, kind=hearing.kind, title=hearing.title, status=hearing.status,
-        starts_at=hearing.starts_at, ends_at=hearing.ends_at, place=hearing.place,
-        capacity=hearing.capacity, registered=counts.get(RegistrationStatus.REGISTERED, 0),
-        attended=len(attendance), description=hearing.description,
-        online_url=hearing.online_url, audience=hearing.audience,
+        id=hearing.id,
+        kind=hearing.kind,
+        title=hearing.title,
+        status=hearing.status,
+        starts_at=hearing.starts_at,
+        ends_at=hearing.ends_at,
+        place=hearing.place,
+        capacity=hearing.capacity,
+        registered=counts.get(RegistrationStatus.REGISTERED, 0),
+        attended=len(attendance),
+        description=hearing.description,
+        online_url=hearing.online_url,
+        audience=hearing.audience,
         building=building.name if building else None,
-        registration_deadline=hearing.registration_deadline, minutes_md=hearing.minutes_md,
-        minutes_published_at=hearing.minutes_published_at, cancel_reason=hearing.cancel_reason,
+        registration_deadline=hearing.registration_deadline,
+        minutes_md=hearing.minutes_md,
+        minutes_published_at=hearing.minutes_published_at,
+        cancel_reason=hearing.cancel_reason,
         waitlisted=counts.get(RegistrationStatus.WAITLISTED, 0),
-        proposals=[LinkedProposal(proposal_id=link.proposal_id, title=title, status=status,
-                                  outcome=link.outcome, outcome_reason=link.outcome_reason)
-                   for link, title, status in links],
-        my_status=mine.status if mine else None, my_statement=mine.statement if mine else None,
-        speakers=speakers, registrants=registrants, walk_ins=walk_ins, draw=draw,
-        invitations=invitations, my_invitation=my_invitation)
+        proposals=[
+            LinkedProposal(
+                proposal_id=link.proposal_id,
+                title=title,
+                status=status,
+                outcome=link.outcome,
+                outcome_reason=link.outcome_reason,
+            )
+            for link, title, status in links
+        ],
+        my_status=mine.status if mine else None,
+        my_statement=mine.statement if mine else None,
+        speakers=speakers,
+        registrants=registrants,
+        walk_ins=walk_ins,
+        draw=draw,
+        invitations=invitations,
+        my_invitation=my_invitation,
+    )
 
 
 def _draw_summary(s, hearing_id: int) -> DrawSummary | None:
@@ -310,30 +419,52 @@ def _draw_summary(s, hearing_id: int) -> DrawSummary | None:
     if draw is None:
         return None
     strata = json.loads(draw.strata)
-    return DrawSummary(k=draw.k, seed=draw.seed, consenting_only=draw.consenting_only,
-                       quotas=json.loads(draw.quotas),
-                       pool_size=sum(int(v["pool"]) for v in strata.values()),
-                       pool_digest=draw.pool_digest,
-                       minimum_probability=draw.minimum_probability, strata=strata,
-                       created_at=draw.created_at)
+    return DrawSummary(
+        k=draw.k,
+        seed=draw.seed,
+        consenting_only=draw.consenting_only,
+        quotas=json.loads(draw.quotas),
+        pool_size=sum(int(v["pool"]) for v in strata.values()),
+        pool_digest=draw.pool_digest,
+        minimum_probability=draw.minimum_probability,
+        strata=strata,
+        created_at=draw.created_at,
+    )
 
 
 def _invitations(s, hearing_id: int) -> list[InvitationRow]:
     accounts = select(User.resident_id).where(User.resident_id.is_not(None))
-    replaced = set(s.exec(select(HearingInvitation.replaces_id).where(
-        HearingInvitation.hearing_id == hearing_id,
-        HearingInvitation.replaces_id.is_not(None))).all())
-    rows = s.exec(select(HearingInvitation, Resident, Building.code,
-                         col(Resident.id).in_(accounts))
-                  .join(Resident, Resident.id == HearingInvitation.resident_id)
-                  .join(Building, Building.id == Resident.building_id)
-                  .where(HearingInvitation.hearing_id == hearing_id)
-                  .order_by(col(HearingInvitation.id))).all()
-    return [InvitationRow(id=inv.id, resident_id=r.id, name=r.full_name, building=code,
-                          unit=r.unit, stratum=inv.stratum, status=inv.status,
-                          has_account=bool(has_account), replaces_id=inv.replaces_id,
-                          replaced=inv.id in replaced, answered_at=inv.answered_at)
-            for inv, r, code, has_account in rows]
+    replaced = set(
+        s.exec(
+            select(HearingInvitation.replaces_id).where(
+                HearingInvitation.hearing_id == hearing_id,
+                HearingInvitation.replaces_id.is_not(None),
+            )
+        ).all()
+    )
+    rows = s.exec(
+        select(HearingInvitation, Resident, Building.code, col(Resident.id).in_(accounts))
+        .join(Resident, Resident.id == HearingInvitation.resident_id)
+        .join(Building, Building.id == Resident.building_id)
+        .where(HearingInvitation.hearing_id == hearing_id)
+        .order_by(col(HearingInvitation.id))
+    ).all()
+    return [
+        InvitationRow(
+            id=inv.id,
+            resident_id=r.id,
+            name=r.full_name,
+            building=code,
+            unit=r.unit,
+            stratum=inv.stratum,
+            status=inv.status,
+            has_account=bool(has_account),
+            replaces_id=inv.replaces_id,
+            replaced=inv.id in replaced,
+            answered_at=inv.answered_at,
+        )
+        for inv, r, code, has_account in rows
+    ]
 
 
 def find_residents(*, actor: Principal, query: str, limit: int = 20) -> list[RosterMatch]:
@@ -345,14 +476,27 @@ def find_residents(*, actor: Principal, query: str, limit: int = 20) -> list[Ros
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     with read_session() as s:
         accounts = select(User.resident_id).where(User.resident_id.is_not(None))
-        rows = s.exec(select(Resident, Building.code, col(Resident.id).in_(accounts))
-                      .join(Building, Building.id == Resident.building_id)
-                      .where(Resident.community_id == actor.community_id,
-                             col(Resident.full_name).like(pattern, escape="\\")
-                             | col(Resident.unit).like(pattern, escape="\\"))
-                      .order_by(col(Resident.full_name)).limit(limit)).all()
-    return [RosterMatch(resident_id=r.id, name=r.full_name, building=code, unit=r.unit,
-                        has_account=bool(has_account)) for r, code, has_account in rows]
+        rows = s.exec(
+            select(Resident, Building.code, col(Resident.id).in_(accounts))
+            .join(Building, Building.id == Resident.building_id)
+            .where(
+                Resident.community_id == actor.community_id,
+                col(Resident.full_name).like(pattern, escape="\\")
+                | col(Resident.unit).like(pattern, escape="\\"),
+            )
+            .order_by(col(Resident.full_name))
+            .limit(limit)
+        ).all()
+    return [
+        RosterMatch(
+            resident_id=r.id,
+            name=r.full_name,
+            building=code,
+            unit=r.unit,
+            has_account=bool(has_account),
+        )
+        for r, code, has_account in rows
+    ]
 
 
 class PendingInvitation(BaseModel):
@@ -373,11 +517,17 @@ def my_invitations(*, viewer: Principal) -> list[PendingInvitation]:
     if viewer.resident_id is None:
         return []
     with read_session() as s:
-        rows = s.exec(select(Hearing, HearingInvitation.status)
-                      .join(HearingInvitation, HearingInvitation.hearing_id == Hearing.id)
-                      .where(HearingInvitation.resident_id == viewer.resident_id,
-                             Hearing.community_id == viewer.community_id,
-                             col(Hearing.status).in_(lifecycle.UPCOMING))
-                      .order_by(col(Hearing.starts_at))).all()
-    return [PendingInvitation(hearing_id=h.id, title=h.title, starts_at=h.starts_at,
-                              status=status) for h, status in rows]
+        rows = s.exec(
+            select(Hearing, HearingInvitation.status)
+            .join(HearingInvitation, HearingInvitation.hearing_id == Hearing.id)
+            .where(
+                HearingInvitation.resident_id == viewer.resident_id,
+                Hearing.community_id == viewer.community_id,
+                col(Hearing.status).in_(lifecycle.UPCOMING),
+            )
+            .order_by(col(Hearing.starts_at))
+        ).all()
+    return [
+        PendingInvitation(hearing_id=h.id, title=h.title, starts_at=h.starts_at, status=status)
+        for h, status in rows
+    ]

@@ -2,6 +2,7 @@
 add experts, officials and actors' representatives, order the turns and time them. The
 seconds each resident spoke become a "speaking" participation record, so the dashboard can
 show who holds the floor."""
+
 from __future__ import annotations
 
 from sqlalchemy import func
@@ -20,15 +21,15 @@ from db.engine import write_session
 from db.models import Hearing, HearingAttendance, HearingRegistration, Resident, Testimony
 from db.models.base import utcnow
 
-
 SPEAKER_ROLES = ("resident", "expert", "official", "actor")
 POSITIONS = ("for", "against", "neutral")
 MAX_TURN_SECONDS = 3 * 3600
 
 
 def _next_turn(s: Session, hearing_id: int) -> int:
-    last = s.exec(select(func.max(Testimony.turn_order))
-                  .where(Testimony.hearing_id == hearing_id)).one()
+    last = s.exec(
+        select(func.max(Testimony.turn_order)).where(Testimony.hearing_id == hearing_id)
+    ).one()
     return (last or 0) + 1
 
 
@@ -45,29 +46,54 @@ def sign_up_to_speak(*, actor: Principal, hearing_id: int, position: str) -> int
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
         _speaking_open(hearing)
-        registered = s.exec(select(HearingRegistration.id).where(
-            HearingRegistration.hearing_id == hearing.id,
-            HearingRegistration.resident_id == actor.resident_id,
-            HearingRegistration.status == RegistrationStatus.REGISTERED)).first()
+        registered = s.exec(
+            select(HearingRegistration.id).where(
+                HearingRegistration.hearing_id == hearing.id,
+                HearingRegistration.resident_id == actor.resident_id,
+                HearingRegistration.status == RegistrationStatus.REGISTERED,
+            )
+        ).first()
         if registered is None:
             raise Conflict("hearing.not_registered")
-        if s.exec(select(Testimony.id).where(Testimony.hearing_id == hearing.id,
-                                             Testimony.resident_id == actor.resident_id,
-                                             Testimony.seconds_spoken.is_(None))).first():
+        if s.exec(
+            select(Testimony.id).where(
+                Testimony.hearing_id == hearing.id,
+                Testimony.resident_id == actor.resident_id,
+                Testimony.seconds_spoken.is_(None),
+            )
+        ).first():
             raise Conflict("hearing.already_on_speaker_list")
         resident = s.get(Resident, actor.resident_id)
-        turn = Testimony(hearing_id=hearing.id, resident_id=resident.id,
-                         speaker_name=resident.full_name, speaker_role="resident",
-                         position=position, turn_order=_next_turn(s, hearing.id))
+        turn = Testimony(
+            hearing_id=hearing.id,
+            resident_id=resident.id,
+            speaker_name=resident.full_name,
+            speaker_role="resident",
+            position=position,
+            turn_order=_next_turn(s, hearing.id),
+        )
         s.add(turn)
         s.flush()
-        record(s, actor=actor, action="hearing.sign_up_to_speak", object_type="hearing",
-               object_id=hearing.id, payload={"position": position})
+        record(
+            s,
+            actor=actor,
+            action="hearing.sign_up_to_speak",
+            object_type="hearing",
+            object_id=hearing.id,
+            payload={"position": position},
+        )
         return turn.id
 
 
-def add_speaker(*, actor: Principal, hearing_id: int, speaker_name: str, speaker_role: str,
-                position: str, resident_id: int | None = None) -> int:
+def add_speaker(
+    *,
+    actor: Principal,
+    hearing_id: int,
+    speaker_name: str,
+    speaker_role: str,
+    position: str,
+    resident_id: int | None = None,
+) -> int:
     """A moderator puts someone on the list: an expert, an official, an actor's
     representative, or a roster resident (who may have no account)."""
     require(actor, "hearing.manage")
@@ -83,13 +109,24 @@ def add_speaker(*, actor: Principal, hearing_id: int, speaker_name: str, speaker
             resident = s.get(Resident, resident_id) if isinstance(resident_id, int) else None
             if resident is None or resident.community_id != hearing.community_id:
                 raise InvalidInput("hearing.not_a_resident", field="resident")
-        turn = Testimony(hearing_id=hearing.id, resident_id=resident_id,
-                         speaker_name=speaker_name, speaker_role=speaker_role, position=position,
-                         turn_order=_next_turn(s, hearing.id))
+        turn = Testimony(
+            hearing_id=hearing.id,
+            resident_id=resident_id,
+            speaker_name=speaker_name,
+            speaker_role=speaker_role,
+            position=position,
+            turn_order=_next_turn(s, hearing.id),
+        )
         s.add(turn)
         s.flush()
-        record(s, actor=actor, action="hearing.add_speaker", object_type="hearing",
-               object_id=hearing.id, payload={"role": speaker_role, "position": position})
+        record(
+            s,
+            actor=actor,
+            action="hearing.add_speaker",
+            object_type="hearing",
+            object_id=hearing.id,
+            payload={"role": speaker_role, "position": position},
+        )
         return turn.id
 
 
@@ -108,9 +145,11 @@ def move_speaker(*, actor: Principal, testimony_id: int, step: int) -> None:
         raise InvalidInput("field.not_a_choice", field="step")
     with write_session() as s:
         turn, hearing = _turn(s, testimony_id, actor)
-        waiting = s.exec(select(Testimony).where(Testimony.hearing_id == hearing.id,
-                                                 Testimony.seconds_spoken.is_(None))
-                         .order_by(col(Testimony.turn_order))).all()
+        waiting = s.exec(
+            select(Testimony)
+            .where(Testimony.hearing_id == hearing.id, Testimony.seconds_spoken.is_(None))
+            .order_by(col(Testimony.turn_order))
+        ).all()
         ids = [t.id for t in waiting]
         if turn.id not in ids:
             raise Conflict("hearing.turn_over")
@@ -118,8 +157,10 @@ def move_speaker(*, actor: Principal, testimony_id: int, step: int) -> None:
         other = index + step
         if not 0 <= other < len(waiting):
             return
-        waiting[index].turn_order, waiting[other].turn_order = \
-            waiting[other].turn_order, waiting[index].turn_order
+        waiting[index].turn_order, waiting[other].turn_order = (
+            waiting[other].turn_order,
+            waiting[index].turn_order,
+        )
 
 
 def start_turn(*, actor: Principal, testimony_id: int) -> None:
@@ -133,15 +174,16 @@ def start_turn(*, actor: Principal, testimony_id: int) -> None:
         turn.started_at = utcnow()
 
 
-def end_turn(*, actor: Principal, testimony_id: int, seconds: int | None = None,
-             summary: str | None = None) -> int:
+def end_turn(
+    *, actor: Principal, testimony_id: int, seconds: int | None = None, summary: str | None = None
+) -> int:
     """Close a turn and record how long the person spoke, measured from `start_turn` or
     given in seconds (for turns timed by hand). Returns the seconds recorded."""
     require(actor, "hearing.manage")
-    summary = clean_text(summary, field="summary", max_len=10_000, multiline=True,
-                         required=False)
-    if seconds is not None and (not is_whole_number(seconds)
-                                or not 1 <= seconds <= MAX_TURN_SECONDS):
+    summary = clean_text(summary, field="summary", max_len=10_000, multiline=True, required=False)
+    if seconds is not None and (
+        not is_whole_number(seconds) or not 1 <= seconds <= MAX_TURN_SECONDS
+    ):
         raise InvalidInput("field.out_of_range", field="seconds", min=1, max=MAX_TURN_SECONDS)
     with write_session() as s:
         turn, hearing = _turn(s, testimony_id, actor)
@@ -150,18 +192,35 @@ def end_turn(*, actor: Principal, testimony_id: int, seconds: int | None = None,
         if seconds is None:
             if turn.started_at is None:
                 raise Conflict("hearing.turn_not_started")
-            seconds = max(1, min(MAX_TURN_SECONDS,
-                                 int((utcnow() - turn.started_at).total_seconds())))
+            seconds = max(
+                1, min(MAX_TURN_SECONDS, int((utcnow() - turn.started_at).total_seconds()))
+            )
         turn.seconds_spoken = seconds
         turn.started_at = turn.started_at or utcnow()
         turn.summary = summary
         if turn.resident_id is not None:
-            attended = s.exec(select(HearingAttendance.channel).where(
-                HearingAttendance.hearing_id == hearing.id,
-                HearingAttendance.resident_id == turn.resident_id)).first()
-            record_participation(s, community_id=hearing.community_id, kind="speaking",
-                                 resident_id=turn.resident_id, channel=attended or "offline",
-                                 object_type="hearing", object_id=hearing.id, amount=seconds)
-        record(s, actor=actor, action="hearing.end_turn", object_type="hearing",
-               object_id=hearing.id, payload={"seconds": seconds})
+            attended = s.exec(
+                select(HearingAttendance.channel).where(
+                    HearingAttendance.hearing_id == hearing.id,
+                    HearingAttendance.resident_id == turn.resident_id,
+                )
+            ).first()
+            record_participation(
+                s,
+                community_id=hearing.community_id,
+                kind="speaking",
+                resident_id=turn.resident_id,
+                channel=attended or "offline",
+                object_type="hearing",
+                object_id=hearing.id,
+                amount=seconds,
+            )
+        record(
+            s,
+            actor=actor,
+            action="hearing.end_turn",
+            object_type="hearing",
+            object_id=hearing.id,
+            payload={"seconds": seconds},
+        )
         return seconds

@@ -10,6 +10,7 @@ into them are often typed by users. `t(key, **values)` therefore escapes every v
 not a number or already `Markdown` (see core.markdown); `t.plain(...)` leaves values as they
 are, for the places that show text as it is (table cells, select-box options, file names).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -88,8 +89,9 @@ class Translator:
 
     def __call__(self, key: str, **params) -> Markdown:
         """The message as Markdown, each value escaped so that it shows as typed."""
-        return Markdown(self.plain(key, **{name: _for_markdown(value)
-                                            for name, value in params.items()}))
+        return Markdown(
+            self.plain(key, **{name: _for_markdown(value) for name, value in params.items()})
+        )
 
     def plain(self, key: str, **params) -> str:
         """The message with its values as they are: for text that is not rendered as
@@ -104,12 +106,12 @@ class Translator:
 
     # Formatted numbers and dates hold no user text; as Markdown they pass into messages
     # unescaped (they read the same either way).
-    def datetime(self, value: datetime | None, tz: str = "Asia/Shanghai",
-                 fmt: str = "medium") -> Markdown:
+    def datetime(
+        self, value: datetime | None, tz: str = "Asia/Shanghai", fmt: str = "medium"
+    ) -> Markdown:
         if value is None:
             return Markdown("—")
-        return Markdown(_babel_datetime(value, fmt, tzinfo=ZoneInfo(tz),
-                                        locale=self.babel_locale))
+        return Markdown(_babel_datetime(value, fmt, tzinfo=ZoneInfo(tz), locale=self.babel_locale))
 
     def number(self, value: float, digits: int = 0) -> Markdown:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")

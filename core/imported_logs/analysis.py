@@ -6,6 +6,7 @@ columns are optional and become groups (district, account type...). Such a log o
 people who took part, so its figures describe concentration among participants, and groups
 are compared by their share of the activity against their share of the persons.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,9 @@ from core.errors import InvalidInput
 from core.permissions import require
 from core.principal import Principal
 
-DEMO_LOG = (Path(__file__).resolve().parents[2] / "db" / "data"
-            / "decidim-barcelona-2016-activity.csv")
+DEMO_LOG = (
+    Path(__file__).resolve().parents[2] / "db" / "data" / "decidim-barcelona-2016-activity.csv"
+)
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 2_000_000
 MAX_GROUP_VALUES = 200
@@ -41,15 +43,13 @@ def read_log(*, actor: Principal, data: bytes) -> pd.DataFrame:
     else:
         raise InvalidInput("external.unreadable", field="log_file")
     try:
-        log = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                          nrows=MAX_ROWS + 1)
+        log = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
         raise InvalidInput("external.unreadable", field="log_file") from None
     log.columns = [str(c).strip() for c in log.columns]
     missing = [c for c in ("person_id", "kind") if c not in log.columns]
     if missing:
-        raise InvalidInput("external.missing_columns", field="log_file",
-                           columns=", ".join(missing))
+        raise InvalidInput("external.missing_columns", field="log_file", columns=", ".join(missing))
     if len(log) > MAX_ROWS:
         raise InvalidInput("external.too_many_rows", field="log_file", max=MAX_ROWS)
     log = log[log["person_id"].str.strip() != ""]
@@ -65,12 +65,16 @@ def demo_log(*, actor: Principal) -> pd.DataFrame:
 
 def group_columns(log: pd.DataFrame) -> list[str]:
     """Columns that can group persons: few distinct values, not ids or times."""
-    return [c for c in log.columns if c not in ("person_id", "kind", "time")
-            and 1 < log[c].nunique() <= MAX_GROUP_VALUES]
+    return [
+        c
+        for c in log.columns
+        if c not in ("person_id", "kind", "time") and 1 < log[c].nunique() <= MAX_GROUP_VALUES
+    ]
 
 
-def filtered(log: pd.DataFrame, *, kinds=(), exclude: dict[str, list[str]] | None = None
-             ) -> pd.DataFrame:
+def filtered(
+    log: pd.DataFrame, *, kinds=(), exclude: dict[str, list[str]] | None = None
+) -> pd.DataFrame:
     for column, values in (exclude or {}).items():
         if column not in log.columns:
             raise InvalidInput("field.not_a_choice", field="exclude")
@@ -99,8 +103,9 @@ def voice(log: pd.DataFrame, group: str, *, k: int = 10) -> pd.DataFrame:
     table["persons"] = table["group"].map(sizes)
     hidden = analytics.suppressed(sizes, k)
     table["suppressed"] = table["group"].isin(hidden)
-    table.loc[table["suppressed"], ["participant_share", "ratio", "ci_low", "ci_high"]] = \
-        float("nan")
+    table.loc[table["suppressed"], ["participant_share", "ratio", "ci_low", "ci_high"]] = float(
+        "nan"
+    )
     # The interval is for a share of persons, not of acts: drop it rather than mislead.
     table[["ci_low", "ci_high"]] = table[["ratio", "ratio"]].to_numpy()
     return table
@@ -112,6 +117,10 @@ def explained(log: pd.DataFrame) -> pd.DataFrame:
     for column in group_columns(log):
         people = persons(log, column)
         parts = analytics.theil_decomposition(people["count"].to_numpy(), people[column])
-        rows.append({"dimension": column,
-                     "explained": parts["between"] / parts["total"] if parts["total"] else 0.0})
+        rows.append(
+            {
+                "dimension": column,
+                "explained": parts["between"] / parts["total"] if parts["total"] else 0.0,
+            }
+        )
     return pd.DataFrame(rows, columns=["dimension", "explained"])

@@ -2,6 +2,7 @@
 that it can be analysed again later (by them and by the community's other researchers and
 moderators). The bytes are kept as uploaded, gzip-compressed, with their SHA-256; the same
 file cannot be saved twice in one community."""
+
 from __future__ import annotations
 
 import gzip
@@ -34,8 +35,7 @@ class DatasetSummary(BaseModel):
     uploaded_at: object
 
 
-def save_dataset(*, actor: Principal, name: str, data: bytes,
-                 file_name: str | None = None) -> int:
+def save_dataset(*, actor: Principal, name: str, data: bytes, file_name: str | None = None) -> int:
     """Check the CSV as `read_log` does and keep it; returns the dataset's id."""
     require(actor, "dataset.import")
     name = clean_text(name, field="dataset_name", max_len=80)
@@ -43,22 +43,39 @@ def save_dataset(*, actor: Principal, name: str, data: bytes,
     log = read_log(actor=actor, data=data)
     digest = hashlib.sha256(data).hexdigest()
     with write_session() as s:
-        same = s.exec(select(ExternalDataset.name).where(
-            ExternalDataset.community_id == actor.community_id,
-            ExternalDataset.sha256 == digest)).first()
+        same = s.exec(
+            select(ExternalDataset.name).where(
+                ExternalDataset.community_id == actor.community_id, ExternalDataset.sha256 == digest
+            )
+        ).first()
         if same is not None:
             raise InvalidInput("external.already_saved", field="log_file", name=same)
         dataset = ExternalDataset(
-            community_id=actor.community_id, name=name, file_name=file_name, rows=len(log),
-            persons=int(log["person_id"].nunique()), columns=json.dumps(list(log.columns)),
-            sha256=digest, content=gzip.compress(data, compresslevel=6),
-            uploaded_by=actor.user_id)
+            community_id=actor.community_id,
+            name=name,
+            file_name=file_name,
+            rows=len(log),
+            persons=int(log["person_id"].nunique()),
+            columns=json.dumps(list(log.columns)),
+            sha256=digest,
+            content=gzip.compress(data, compresslevel=6),
+            uploaded_by=actor.user_id,
+        )
         s.add(dataset)
         s.flush()
-        audit.record(s, actor=actor, action="dataset.import", object_type="dataset",
-                     object_id=dataset.id, payload={"name": name, "rows": dataset.rows,
-                                                    "persons": dataset.persons,
-                                                    "sha256": digest})
+        audit.record(
+            s,
+            actor=actor,
+            action="dataset.import",
+            object_type="dataset",
+            object_id=dataset.id,
+            payload={
+                "name": name,
+                "rows": dataset.rows,
+                "persons": dataset.persons,
+                "sha256": digest,
+            },
+        )
         return dataset.id
 
 
@@ -66,17 +83,34 @@ def list_datasets(*, actor: Principal) -> list[DatasetSummary]:
     """The community's saved datasets, newest first."""
     require(actor, "dashboard.view")
     with read_session() as s:
-        rows = s.exec(select(ExternalDataset.id, ExternalDataset.name, ExternalDataset.file_name,
-                             ExternalDataset.rows, ExternalDataset.persons,
-                             User.display_name, ExternalDataset.uploaded_by,
-                             ExternalDataset.uploaded_at)
-                      .join(User, User.id == ExternalDataset.uploaded_by)
-                      .where(ExternalDataset.community_id == actor.community_id)
-                      .order_by(col(ExternalDataset.uploaded_at).desc(),
-                                col(ExternalDataset.id).desc())).all()
-    return [DatasetSummary(id=i, name=n, file_name=f, rows=r, persons=p, uploaded_by=u,
-                           uploaded_by_id=ub, uploaded_at=at)
-            for i, n, f, r, p, u, ub, at in rows]
+        rows = s.exec(
+            select(
+                ExternalDataset.id,
+                ExternalDataset.name,
+                ExternalDataset.file_name,
+                ExternalDataset.rows,
+                ExternalDataset.persons,
+                User.display_name,
+                ExternalDataset.uploaded_by,
+                ExternalDataset.uploaded_at,
+            )
+            .join(User, User.id == ExternalDataset.uploaded_by)
+            .where(ExternalDataset.community_id == actor.community_id)
+            .order_by(col(ExternalDataset.uploaded_at).desc(), col(ExternalDataset.id).desc())
+        ).all()
+    return [
+        DatasetSummary(
+            id=i,
+            name=n,
+            file_name=f,
+            rows=r,
+            persons=p,
+            uploaded_by=u,
+            uploaded_by_id=ub,
+            uploaded_at=at,
+        )
+        for i, n, f, r, p, u, ub, at in rows
+    ]
 
 
 def load_dataset(*, actor: Principal, dataset_id: int) -> pd.DataFrame:
@@ -95,7 +129,12 @@ def delete_dataset(*, actor: Principal, dataset_id: int) -> None:
         dataset = community_row(s, ExternalDataset, dataset_id, actor)
         if dataset.uploaded_by != actor.user_id and actor.role != "admin":
             raise PermissionDenied("dataset.delete")
-        audit.record(s, actor=actor, action="dataset.delete", object_type="dataset",
-                     object_id=dataset.id, payload={"name": dataset.name,
-                                                    "sha256": dataset.sha256})
+        audit.record(
+            s,
+            actor=actor,
+            action="dataset.delete",
+            object_type="dataset",
+            object_id=dataset.id,
+            payload={"name": dataset.name, "sha256": dataset.sha256},
+        )
         s.delete(dataset)

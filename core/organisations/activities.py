@@ -9,6 +9,7 @@ sign-in sheet) and at most a year ahead.
 A deactivated organisation posts no activity and takes no sign-up; cancelling an activity
 or one's place stays open, so that what was planned can be called off.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -18,8 +19,13 @@ from sqlmodel import select
 
 from core.audit import record
 from core.errors import Conflict, InvalidInput
-from core.organisations.common import (activity_for_update, organisation_for_update,
-                                       require_active, require_coordinator, verified_resident)
+from core.organisations.common import (
+    activity_for_update,
+    organisation_for_update,
+    require_active,
+    require_coordinator,
+    verified_resident,
+)
 from core.organisations.lifecycle import SignupStatus
 from core.permissions import require
 from core.principal import Principal
@@ -38,9 +44,17 @@ POST_AFTER = timedelta(days=30)
 POST_AHEAD = timedelta(days=366)
 
 
-def post_activity(*, actor: Principal, organisation_id: int, title: str,
-                  description: str = "", place: str = "", starts_at: datetime,
-                  ends_at: datetime, capacity: int | None = None) -> int:
+def post_activity(
+    *,
+    actor: Principal,
+    organisation_id: int,
+    title: str,
+    description: str = "",
+    place: str = "",
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int | None = None,
+) -> int:
     """An activity of an organisation the actor coordinates; returns its id. Times are
     aware datetimes; `capacity` (people) is optional."""
     require(actor, "organisation.coordinate")
@@ -49,8 +63,16 @@ def post_activity(*, actor: Principal, organisation_id: int, title: str,
         require_coordinator(s, organisation, actor)
         require_active(organisation_actor)
         title = clean_text(title, field="title", max_len=TITLE_MAX, min_len=2)
-        description = clean_text(description, field="description", max_len=DESCRIPTION_MAX,
-                                 multiline=True, required=False) or ""
+        description = (
+            clean_text(
+                description,
+                field="description",
+                max_len=DESCRIPTION_MAX,
+                multiline=True,
+                required=False,
+            )
+            or ""
+        )
         place = clean_text(place, field="place", max_len=PLACE_MAX, required=False) or ""
         starts_at = aware_datetime(starts_at, field="starts_at")
         ends_at = aware_datetime(ends_at, field="ends_at")
@@ -63,18 +85,35 @@ def post_activity(*, actor: Principal, organisation_id: int, title: str,
             raise InvalidInput("activity.too_far_back", field="starts_at", days=30)
         if starts_at > now + POST_AHEAD:
             raise InvalidInput("activity.too_far_ahead", field="starts_at")
-        if capacity is not None and (not is_whole_number(capacity)
-                                     or not 1 <= capacity <= MAX_CAPACITY):
+        if capacity is not None and (
+            not is_whole_number(capacity) or not 1 <= capacity <= MAX_CAPACITY
+        ):
             raise InvalidInput("field.out_of_range", field="capacity", min=1, max=MAX_CAPACITY)
         activity = OrganisationActivity(
-            organisation_id=organisation.id, title=title, description=description, place=place,
-            starts_at=starts_at, ends_at=ends_at, capacity=capacity, created_by=actor.user_id)
+            organisation_id=organisation.id,
+            title=title,
+            description=description,
+            place=place,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            capacity=capacity,
+            created_by=actor.user_id,
+        )
         s.add(activity)
         s.flush()
-        record(s, actor=actor, action="organisation.post_activity", object_type="activity",
-               object_id=activity.id,
-               payload={"organisation": organisation.id, "title": title,
-                        "starts_at": starts_at.isoformat(), "capacity": capacity})
+        record(
+            s,
+            actor=actor,
+            action="organisation.post_activity",
+            object_type="activity",
+            object_id=activity.id,
+            payload={
+                "organisation": organisation.id,
+                "title": title,
+                "starts_at": starts_at.isoformat(),
+                "capacity": capacity,
+            },
+        )
         return activity.id
 
 
@@ -88,18 +127,30 @@ def cancel_activity(*, actor: Principal, activity_id: int, reason: str) -> None:
         reason = clean_text(reason, field="reason", max_len=REASON_MAX)
         if activity.cancelled_at is not None:
             raise Conflict("activity.cancelled")
-        if s.exec(select(VolunteerRecord.id).where(
-                VolunteerRecord.activity_id == activity.id)).first() is not None:
+        if (
+            s.exec(
+                select(VolunteerRecord.id).where(VolunteerRecord.activity_id == activity.id)
+            ).first()
+            is not None
+        ):
             raise Conflict("activity.has_records")
         activity.cancelled_at, activity.cancelled_reason = utcnow(), reason
-        record(s, actor=actor, action="organisation.cancel_activity", object_type="activity",
-               object_id=activity.id, payload={"reason": reason})
+        record(
+            s,
+            actor=actor,
+            action="organisation.cancel_activity",
+            object_type="activity",
+            object_id=activity.id,
+            payload={"reason": reason},
+        )
 
 
 def _signup(s, activity_id: int, resident_id: int) -> ActivitySignup | None:
-    return s.exec(select(ActivitySignup).where(ActivitySignup.activity_id == activity_id,
-                                               ActivitySignup.resident_id == resident_id)
-                  ).first()
+    return s.exec(
+        select(ActivitySignup).where(
+            ActivitySignup.activity_id == activity_id, ActivitySignup.resident_id == resident_id
+        )
+    ).first()
 
 
 def sign_up(*, actor: Principal, activity_id: int) -> None:
@@ -117,17 +168,27 @@ def sign_up(*, actor: Principal, activity_id: int) -> None:
         if row is not None and row.status == SignupStatus.SIGNED_UP:
             raise Conflict("activity.already_signed_up")
         if activity.capacity is not None:
-            taken = s.exec(select(func.count()).select_from(ActivitySignup).where(
-                ActivitySignup.activity_id == activity.id,
-                ActivitySignup.status == SignupStatus.SIGNED_UP)).one()
+            taken = s.exec(
+                select(func.count())
+                .select_from(ActivitySignup)
+                .where(
+                    ActivitySignup.activity_id == activity.id,
+                    ActivitySignup.status == SignupStatus.SIGNED_UP,
+                )
+            ).one()
             if taken >= activity.capacity:
                 raise Conflict("activity.full")
         if row is None:
             row = ActivitySignup(activity_id=activity.id, resident_id=resident.id)
             s.add(row)
         row.user_id, row.status, row.created_at = actor.user_id, SignupStatus.SIGNED_UP, utcnow()
-        record(s, actor=actor, action="organisation.sign_up", object_type="activity",
-               object_id=activity.id)
+        record(
+            s,
+            actor=actor,
+            action="organisation.sign_up",
+            object_type="activity",
+            object_id=activity.id,
+        )
 
 
 def cancel_signup(*, actor: Principal, activity_id: int) -> None:
@@ -141,5 +202,10 @@ def cancel_signup(*, actor: Principal, activity_id: int) -> None:
         if utcnow() >= activity.starts_at:
             raise Conflict("activity.started")
         row.status = SignupStatus.CANCELLED
-        record(s, actor=actor, action="organisation.cancel_signup", object_type="activity",
-               object_id=activity.id)
+        record(
+            s,
+            actor=actor,
+            action="organisation.cancel_signup",
+            object_type="activity",
+            object_id=activity.id,
+        )

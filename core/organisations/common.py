@@ -20,6 +20,7 @@ counted, the record being written or corrected included:
 The resident's roster row is locked (PostgreSQL) before the check, so that two records of
 one person queue; SQLite serialises writers already.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,8 +36,16 @@ from core.principal import Principal
 from core.rows import community_row, community_row_for_update
 from core.text import is_whole_number
 from core.voting.eligibility import is_verified
-from db.models import (Actor, Community, Organisation, OrganisationActivity, OrganisationMember,
-                       Resident, User, VolunteerRecord)
+from db.models import (
+    Actor,
+    Community,
+    Organisation,
+    OrganisationActivity,
+    OrganisationMember,
+    Resident,
+    User,
+    VolunteerRecord,
+)
 
 MAX_DAY_HOURS = 24  # a resident's volunteer hours on one calendar day, all activities together
 # How far around an activity other records are read for the overlap rule: activities last at
@@ -49,15 +58,17 @@ def _locks(s: Session) -> bool:
     return s.get_bind().dialect.name == "postgresql"
 
 
-def organisation_for_update(s: Session, organisation_id, actor: Principal
-                            ) -> tuple[Organisation, Actor]:
+def organisation_for_update(
+    s: Session, organisation_id, actor: Principal
+) -> tuple[Organisation, Actor]:
     """The organisation (locked) and its actor row, or NotFound outside the community."""
     organisation = community_row_for_update(s, Organisation, organisation_id, actor)
     return organisation, s.get(Actor, organisation.actor_id)
 
 
-def activity_for_update(s: Session, activity_id, actor: Principal
-                        ) -> tuple[OrganisationActivity, Organisation, Actor]:
+def activity_for_update(
+    s: Session, activity_id, actor: Principal
+) -> tuple[OrganisationActivity, Organisation, Actor]:
     """The activity (row-locked on PostgreSQL, so that sign-ups and records for it queue;
     SQLite's BEGIN IMMEDIATE serialises writers already) with its organisation and actor."""
     if not is_whole_number(activity_id):
@@ -75,11 +86,17 @@ def activity_for_update(s: Session, activity_id, actor: Principal
 def is_coordinator(s: Session, organisation_id: int, resident_id: int | None) -> bool:
     if resident_id is None:
         return False
-    return s.exec(select(OrganisationMember.id).where(
-        OrganisationMember.organisation_id == organisation_id,
-        OrganisationMember.resident_id == resident_id,
-        OrganisationMember.role == "coordinator",
-        OrganisationMember.status == MembershipStatus.ACCEPTED)).first() is not None
+    return (
+        s.exec(
+            select(OrganisationMember.id).where(
+                OrganisationMember.organisation_id == organisation_id,
+                OrganisationMember.resident_id == resident_id,
+                OrganisationMember.role == "coordinator",
+                OrganisationMember.status == MembershipStatus.ACCEPTED,
+            )
+        ).first()
+        is not None
+    )
 
 
 def require_coordinator(s: Session, organisation: Organisation, actor: Principal) -> None:
@@ -108,17 +125,20 @@ def verified_resident(s: Session, actor: Principal, *, lock: bool = False) -> Re
 
 def account_of(s: Session, resident_id: int) -> int | None:
     """The user id of the live account linked to a roster row, if any."""
-    return s.exec(select(User.id).where(User.resident_id == resident_id,
-                                        col(User.deleted_at).is_(None),
-                                        col(User.active).is_(True))).first()
+    return s.exec(
+        select(User.id).where(
+            User.resident_id == resident_id,
+            col(User.deleted_at).is_(None),
+            col(User.active).is_(True),
+        )
+    ).first()
 
 
 def check_hours(hours, activity: OrganisationActivity) -> float:
     """Hours given at an activity: a real number (not a bool, NaN or infinity), more than
     zero and at most the activity's length rounded up to whole hours (a 2.5-hour activity
     allows 3). Kept to two decimals."""
-    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or \
-            not math.isfinite(hours):
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not math.isfinite(hours):
         raise InvalidInput("volunteer.hours_not_a_number", field="hours")
     minutes = round((activity.ends_at - activity.starts_at).total_seconds() / 60)
     longest = math.ceil(minutes / 60)  # to the minute: 2h00m00.4s is still 2 hours
@@ -128,22 +148,28 @@ def check_hours(hours, activity: OrganisationActivity) -> float:
     return hours
 
 
-def local_days(tz: ZoneInfo, starts_at: datetime, ends_at: datetime
-               ) -> list[tuple[datetime, datetime]]:
+def local_days(
+    tz: ZoneInfo, starts_at: datetime, ends_at: datetime
+) -> list[tuple[datetime, datetime]]:
     """The local calendar days that [starts_at, ends_at) touches, each as [midnight, next
     midnight); an activity ending at midnight does not touch the day after."""
     first = starts_at.astimezone(tz).date()
     last = (ends_at - timedelta(microseconds=1)).astimezone(tz).date()
     days, day = [], first
     while day <= last:
-        days.append((datetime.combine(day, time.min, tzinfo=tz),
-                     datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)))
+        days.append(
+            (
+                datetime.combine(day, time.min, tzinfo=tz),
+                datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz),
+            )
+        )
         day += timedelta(days=1)
     return days
 
 
-def check_hours_fit(s: Session, activity: OrganisationActivity, resident_id: int,
-                    hours: float, *, community_id: int) -> None:
+def check_hours_fit(
+    s: Session, activity: OrganisationActivity, resident_id: int, hours: float, *, community_id: int
+) -> None:
     """Refuse `hours` (hours) for the resident at this activity when, with their other
     records (all organisations; a record of this same activity, being corrected, left out),
     a day they touch would hold more than 24 hours ("volunteer.over_a_day"), or activities
@@ -153,29 +179,41 @@ def check_hours_fit(s: Session, activity: OrganisationActivity, resident_id: int
     days = local_days(tz, activity.starts_at, activity.ends_at)
     # Within the reach: every activity touching the same days (they lie within a day and an
     # hour of this one), and every overlap that matters.
-    others = [tuple(row) for row in s.exec(
-        select(OrganisationActivity.starts_at, OrganisationActivity.ends_at,
-               VolunteerRecord.hours)
-        .join(OrganisationActivity, OrganisationActivity.id == VolunteerRecord.activity_id)
-        .where(VolunteerRecord.resident_id == resident_id,
-               VolunteerRecord.activity_id != activity.id,
-               OrganisationActivity.starts_at < activity.ends_at + OVERLAP_REACH,
-               OrganisationActivity.ends_at > activity.starts_at - OVERLAP_REACH))]
+    others = [
+        tuple(row)
+        for row in s.exec(
+            select(
+                OrganisationActivity.starts_at, OrganisationActivity.ends_at, VolunteerRecord.hours
+            )
+            .join(OrganisationActivity, OrganisationActivity.id == VolunteerRecord.activity_id)
+            .where(
+                VolunteerRecord.resident_id == resident_id,
+                VolunteerRecord.activity_id != activity.id,
+                OrganisationActivity.starts_at < activity.ends_at + OVERLAP_REACH,
+                OrganisationActivity.ends_at > activity.starts_at - OVERLAP_REACH,
+            )
+        )
+    ]
     for day_start, day_end in days:
         already = sum(h for start, end, h in others if start < day_end and end > day_start)
         if already + hours > MAX_DAY_HOURS + EPSILON:
-            raise InvalidInput("volunteer.over_a_day", field="hours", max=MAX_DAY_HOURS,
-                               already=round(already, 2))
+            raise InvalidInput(
+                "volunteer.over_a_day", field="hours", max=MAX_DAY_HOURS, already=round(already, 2)
+            )
     crowded = _overcrowded(activity.starts_at, activity.ends_at, hours, others)
     if crowded is not None:
         span, already = crowded
-        raise InvalidInput("volunteer.overlap", field="hours", span=round(span, 2),
-                           already=round(already, 2))
+        raise InvalidInput(
+            "volunteer.overlap", field="hours", span=round(span, 2), already=round(already, 2)
+        )
 
 
-def _overcrowded(starts_at: datetime, ends_at: datetime, hours: float,
-                 others: list[tuple[datetime, datetime, float]]
-                 ) -> tuple[float, float] | None:
+def _overcrowded(
+    starts_at: datetime,
+    ends_at: datetime,
+    hours: float,
+    others: list[tuple[datetime, datetime, float]],
+) -> tuple[float, float] | None:
     """A group of activities linked by overlaps, this one among them, whose hours exceed the
     time they cover: (that time, the other activities' hours in it), both in hours; None
     when every group fits.
@@ -185,13 +223,20 @@ def _overcrowded(starts_at: datetime, ends_at: datetime, hours: float,
     largest group there, so checking it (narrowest windows first) checks every group."""
     mine = (starts_at, ends_at, hours)
     rows = [mine] + others
-    windows = sorted({(a, b) for a in {r[0] for r in rows if r[0] <= starts_at}
-                      for b in {r[1] for r in rows if r[1] >= ends_at}},
-                     key=lambda w: w[1] - w[0])
+    windows = sorted(
+        {
+            (a, b)
+            for a in {r[0] for r in rows if r[0] <= starts_at}
+            for b in {r[1] for r in rows if r[1] >= ends_at}
+        },
+        key=lambda w: w[1] - w[0],
+    )
     for window_start, window_end in windows:
-        group = next(g for g in _linked(r for r in rows
-                                        if r[0] >= window_start and r[1] <= window_end)
-                     if any(r is mine for r in g))
+        group = next(
+            g
+            for g in _linked(r for r in rows if r[0] >= window_start and r[1] <= window_end)
+            if any(r is mine for r in g)
+        )
         if len(group) < 2:
             continue
         span = (max(r[1] for r in group) - min(r[0] for r in group)).total_seconds() / 3600

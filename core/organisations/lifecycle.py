@@ -6,6 +6,7 @@ requested or accepted -> left (the resident withdraws or leaves); declined or le
 requested again. Staff appointing a coordinator make them accepted whatever they were.
 A sign-up for an activity is signed_up, or cancelled by the resident before it starts.
 """
+
 from __future__ import annotations
 
 from db.models.organisations import MembershipStatus, SignupStatus

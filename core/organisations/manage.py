@@ -5,6 +5,7 @@ An organisation is a responsible actor: creating it creates its Actor row (kind
 "social_organisation" or "volunteer_team"), so the responsibility board lists it and
 proposals can be assigned to it; deactivating it hides it there as well.
 """
+
 from __future__ import annotations
 
 from sqlmodel import Session, select
@@ -28,15 +29,18 @@ CONTACT_MAX = 200
 
 
 def _texts(purpose, contact) -> tuple[str, str]:
-    purpose = clean_text(purpose, field="organisation_purpose", max_len=PURPOSE_MAX, min_len=10,
-                         multiline=True)
-    contact = clean_text(contact, field="organisation_contact", max_len=CONTACT_MAX,
-                         required=False) or ""
+    purpose = clean_text(
+        purpose, field="organisation_purpose", max_len=PURPOSE_MAX, min_len=10, multiline=True
+    )
+    contact = (
+        clean_text(contact, field="organisation_contact", max_len=CONTACT_MAX, required=False) or ""
+    )
     return purpose, contact
 
 
-def _coordinator(s: Session, organisation_id: int, resident_id, actor: Principal
-                 ) -> tuple[Resident, int, OrganisationMember | None]:
+def _coordinator(
+    s: Session, organisation_id: int, resident_id, actor: Principal
+) -> tuple[Resident, int, OrganisationMember | None]:
     """The roster row, account and existing membership of a resident being appointed."""
     if resident_id is None:
         raise InvalidInput("field.required", field="coordinator")
@@ -44,14 +48,24 @@ def _coordinator(s: Session, organisation_id: int, resident_id, actor: Principal
     user_id = account_of(s, resident.id)
     if user_id is None:
         raise InvalidInput("organisation.coordinator_needs_account", field="coordinator")
-    member = s.exec(select(OrganisationMember).where(
-        OrganisationMember.organisation_id == organisation_id,
-        OrganisationMember.resident_id == resident.id)).first()
+    member = s.exec(
+        select(OrganisationMember).where(
+            OrganisationMember.organisation_id == organisation_id,
+            OrganisationMember.resident_id == resident.id,
+        )
+    ).first()
     return resident, user_id, member
 
 
-def create_organisation(*, actor: Principal, name: str, kind: str, purpose: str,
-                        contact: str = "", coordinator_resident_id: int) -> int:
+def create_organisation(
+    *,
+    actor: Principal,
+    name: str,
+    kind: str,
+    purpose: str,
+    contact: str = "",
+    coordinator_resident_id: int,
+) -> int:
     """A social organisation or volunteer team with its first coordinator (a roster
     resident with an account); returns the organisation's id. The name is unique among the
     community's actors."""
@@ -61,30 +75,51 @@ def create_organisation(*, actor: Principal, name: str, kind: str, purpose: str,
         raise InvalidInput("field.not_a_choice", field="organisation_kind")
     purpose, contact = _texts(purpose, contact)
     with write_session() as s:
-        if s.exec(select(Actor.id).where(Actor.community_id == actor.community_id,
-                                         Actor.name == name)).first() is not None:
+        if (
+            s.exec(
+                select(Actor.id).where(Actor.community_id == actor.community_id, Actor.name == name)
+            ).first()
+            is not None
+        ):
             raise Conflict("actor.name_taken", name=name)
         actor_row = Actor(community_id=actor.community_id, name=name, kind=kind)
         s.add(actor_row)
         s.flush()
-        organisation = Organisation(community_id=actor.community_id, actor_id=actor_row.id,
-                                    purpose=purpose, contact=contact, created_by=actor.user_id)
+        organisation = Organisation(
+            community_id=actor.community_id,
+            actor_id=actor_row.id,
+            purpose=purpose,
+            contact=contact,
+            created_by=actor.user_id,
+        )
         s.add(organisation)
         s.flush()
         resident, user_id, _ = _coordinator(s, organisation.id, coordinator_resident_id, actor)
-        s.add(OrganisationMember(organisation_id=organisation.id, resident_id=resident.id,
-                                 user_id=user_id, role="coordinator",
-                                 status=MembershipStatus.ACCEPTED,
-                                 decided_by=actor.user_id, decided_at=utcnow()))
-        record(s, actor=actor, action="organisation.create", object_type="organisation",
-               object_id=organisation.id,
-               payload={"name": name, "kind": kind, "actor": actor_row.id,
-                        "coordinator": resident.id})
+        s.add(
+            OrganisationMember(
+                organisation_id=organisation.id,
+                resident_id=resident.id,
+                user_id=user_id,
+                role="coordinator",
+                status=MembershipStatus.ACCEPTED,
+                decided_by=actor.user_id,
+                decided_at=utcnow(),
+            )
+        )
+        record(
+            s,
+            actor=actor,
+            action="organisation.create",
+            object_type="organisation",
+            object_id=organisation.id,
+            payload={"name": name, "kind": kind, "actor": actor_row.id, "coordinator": resident.id},
+        )
         return organisation.id
 
 
-def edit_organisation(*, actor: Principal, organisation_id: int, purpose: str,
-                      contact: str = "") -> None:
+def edit_organisation(
+    *, actor: Principal, organisation_id: int, purpose: str, contact: str = ""
+) -> None:
     """Change what an organisation is for and how to reach it."""
     require(actor, "organisation.manage")
     purpose, contact = _texts(purpose, contact)
@@ -93,8 +128,14 @@ def edit_organisation(*, actor: Principal, organisation_id: int, purpose: str,
         if (organisation.purpose, organisation.contact) == (purpose, contact):
             return  # nothing changes, nothing to record
         organisation.purpose, organisation.contact = purpose, contact
-        record(s, actor=actor, action="organisation.edit", object_type="organisation",
-               object_id=organisation.id, payload={"purpose": purpose, "contact": contact})
+        record(
+            s,
+            actor=actor,
+            action="organisation.edit",
+            object_type="organisation",
+            object_id=organisation.id,
+            payload={"purpose": purpose, "contact": contact},
+        )
 
 
 def appoint_coordinator(*, actor: Principal, organisation_id: int, resident_id: int) -> None:
@@ -104,19 +145,26 @@ def appoint_coordinator(*, actor: Principal, organisation_id: int, resident_id: 
     with write_session() as s:
         organisation, _ = organisation_for_update(s, organisation_id, actor)
         resident, user_id, member = _coordinator(s, organisation.id, resident_id, actor)
-        if member is not None and member.role == "coordinator" \
-                and member.status == MembershipStatus.ACCEPTED:
+        if (
+            member is not None
+            and member.role == "coordinator"
+            and member.status == MembershipStatus.ACCEPTED
+        ):
             raise Conflict("organisation.already_coordinator")
         if member is None:
-            member = OrganisationMember(organisation_id=organisation.id,
-                                        resident_id=resident.id)
+            member = OrganisationMember(organisation_id=organisation.id, resident_id=resident.id)
             s.add(member)
         member.user_id, member.role = user_id, "coordinator"
         member.status = MembershipStatus.ACCEPTED
         member.decided_by, member.decided_at = actor.user_id, utcnow()
-        record(s, actor=actor, action="organisation.appoint_coordinator",
-               object_type="organisation", object_id=organisation.id,
-               payload={"resident": resident.id})
+        record(
+            s,
+            actor=actor,
+            action="organisation.appoint_coordinator",
+            object_type="organisation",
+            object_id=organisation.id,
+            payload={"resident": resident.id},
+        )
 
 
 def remove_coordinator(*, actor: Principal, organisation_id: int, resident_id: int) -> None:
@@ -125,19 +173,27 @@ def remove_coordinator(*, actor: Principal, organisation_id: int, resident_id: i
     require(actor, "organisation.manage")
     with write_session() as s:
         organisation, _ = organisation_for_update(s, organisation_id, actor)
-        coordinators = s.exec(select(OrganisationMember).where(
-            OrganisationMember.organisation_id == organisation.id,
-            OrganisationMember.role == "coordinator",
-            OrganisationMember.status == MembershipStatus.ACCEPTED)).all()
+        coordinators = s.exec(
+            select(OrganisationMember).where(
+                OrganisationMember.organisation_id == organisation.id,
+                OrganisationMember.role == "coordinator",
+                OrganisationMember.status == MembershipStatus.ACCEPTED,
+            )
+        ).all()
         member = next((m for m in coordinators if m.resident_id == resident_id), None)
         if member is None:
             raise InvalidInput("organisation.not_a_coordinator", field="coordinator")
         if len(coordinators) == 1:
             raise Conflict("organisation.last_coordinator")
         member.role = "member"
-        record(s, actor=actor, action="organisation.remove_coordinator",
-               object_type="organisation", object_id=organisation.id,
-               payload={"resident": member.resident_id})
+        record(
+            s,
+            actor=actor,
+            action="organisation.remove_coordinator",
+            object_type="organisation",
+            object_id=organisation.id,
+            payload={"resident": member.resident_id},
+        )
 
 
 def set_organisation_active(*, actor: Principal, organisation_id: int, active: bool) -> None:
@@ -147,8 +203,13 @@ def set_organisation_active(*, actor: Principal, organisation_id: int, active: b
     with write_session() as s:
         organisation, actor_row = organisation_for_update(s, organisation_id, actor)
         if actor_row.active == bool(active):
-            raise Conflict("organisation.already_active" if active
-                           else "organisation.inactive")
+            raise Conflict("organisation.already_active" if active else "organisation.inactive")
         actor_row.active = bool(active)
-        record(s, actor=actor, action="organisation.set_active", object_type="organisation",
-               object_id=organisation.id, payload={"active": bool(active)})
+        record(
+            s,
+            actor=actor,
+            action="organisation.set_active",
+            object_type="organisation",
+            object_id=organisation.id,
+            payload={"active": bool(active)},
+        )

@@ -14,6 +14,7 @@ standing in front of them, not a way to browse the roster or learn who has an ac
 which display name belongs to whom. Staff, who keep the roster anyway, search by part of a
 name. Erased residents are never found.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -33,8 +34,18 @@ from core.principal import Principal
 from core.rows import community_row
 from core.text import is_whole_number
 from db.engine import read_session
-from db.models import (ActivitySignup, Actor, Building, Community, Organisation,
-                       OrganisationActivity, OrganisationMember, Resident, User, VolunteerRecord)
+from db.models import (
+    ActivitySignup,
+    Actor,
+    Building,
+    Community,
+    Organisation,
+    OrganisationActivity,
+    OrganisationMember,
+    Resident,
+    User,
+    VolunteerRecord,
+)
 from db.models.base import utcnow
 
 PAST_SHOWN = 50  # past activities on an organisation's page, newest first
@@ -76,6 +87,7 @@ class ActivityView(BaseModel):
 
 class Attendee(BaseModel):
     """Someone a coordinator found to record: the roster name and the building code."""
+
     resident_id: int
     name: str | None
     building: str
@@ -149,108 +161,179 @@ def _name():
 
 def _people(query):
     """Join a query on Resident to its building and (live) account."""
-    return (query.join(Building, Building.id == Resident.building_id)
-            .join(User, (User.resident_id == Resident.id) & col(User.deleted_at).is_(None),
-                  isouter=True))
+    return query.join(Building, Building.id == Resident.building_id).join(
+        User, (User.resident_id == Resident.id) & col(User.deleted_at).is_(None), isouter=True
+    )
 
 
-def list_organisations(*, viewer: Principal, include_inactive: bool = False
-                       ) -> list[OrganisationSummary]:
+def list_organisations(
+    *, viewer: Principal, include_inactive: bool = False
+) -> list[OrganisationSummary]:
     """The community's organisations and volunteer teams, by name; inactive ones only for
     staff who ask."""
     require(viewer, "page.organisations")
     if viewer.community_id is None:
         return []
     with read_session() as s:
-        query = (select(Organisation, Actor).join(Actor, Actor.id == Organisation.actor_id)
-                 .where(Organisation.community_id == viewer.community_id)
-                 .order_by(col(Actor.name)))
+        query = (
+            select(Organisation, Actor)
+            .join(Actor, Actor.id == Organisation.actor_id)
+            .where(Organisation.community_id == viewer.community_id)
+            .order_by(col(Actor.name))
+        )
         if not (include_inactive and can(viewer, "organisation.manage")):
             query = query.where(col(Actor.active).is_(True))
         rows = s.exec(query).all()
         ids = [o.id for o, _ in rows]
         if not ids:
             return []
-        members = dict(s.exec(select(OrganisationMember.organisation_id, func.count())
-                              .where(col(OrganisationMember.organisation_id).in_(ids),
-                                     OrganisationMember.status == MembershipStatus.ACCEPTED)
-                              .group_by(OrganisationMember.organisation_id)).all())
+        members = dict(
+            s.exec(
+                select(OrganisationMember.organisation_id, func.count())
+                .where(
+                    col(OrganisationMember.organisation_id).in_(ids),
+                    OrganisationMember.status == MembershipStatus.ACCEPTED,
+                )
+                .group_by(OrganisationMember.organisation_id)
+            ).all()
+        )
         coordinators = defaultdict(list)
         for organisation_id, name in s.exec(
-                select(OrganisationMember.organisation_id, User.display_name)
-                .join(User, User.id == OrganisationMember.user_id, isouter=True)
-                .where(col(OrganisationMember.organisation_id).in_(ids),
-                       OrganisationMember.role == "coordinator",
-                       OrganisationMember.status == MembershipStatus.ACCEPTED)
-                .order_by(col(OrganisationMember.id))).all():
+            select(OrganisationMember.organisation_id, User.display_name)
+            .join(User, User.id == OrganisationMember.user_id, isouter=True)
+            .where(
+                col(OrganisationMember.organisation_id).in_(ids),
+                OrganisationMember.role == "coordinator",
+                OrganisationMember.status == MembershipStatus.ACCEPTED,
+            )
+            .order_by(col(OrganisationMember.id))
+        ).all():
             coordinators[organisation_id].append(name or None)
-        upcoming = dict(s.exec(select(OrganisationActivity.organisation_id, func.count())
-                               .where(col(OrganisationActivity.organisation_id).in_(ids),
-                                      OrganisationActivity.ends_at >= utcnow(),
-                                      col(OrganisationActivity.cancelled_at).is_(None))
-                               .group_by(OrganisationActivity.organisation_id)).all())
-        hours = {o: (float(h), int(v)) for o, h, v in s.exec(
-            select(OrganisationActivity.organisation_id, func.sum(VolunteerRecord.hours),
-                   func.count(func.distinct(VolunteerRecord.resident_id)))
-            .join(VolunteerRecord, VolunteerRecord.activity_id == OrganisationActivity.id)
-            .where(col(OrganisationActivity.organisation_id).in_(ids))
-            .group_by(OrganisationActivity.organisation_id)).all()}
-    return [OrganisationSummary(
-        id=o.id, actor_id=a.id, name=a.name, kind=a.kind, purpose=o.purpose, contact=o.contact,
-        active=a.active, members=members.get(o.id, 0), coordinators=coordinators[o.id],
-        upcoming=upcoming.get(o.id, 0), hours=round(hours.get(o.id, (0.0, 0))[0], 2),
-        volunteers=hours.get(o.id, (0.0, 0))[1]) for o, a in rows]
+        upcoming = dict(
+            s.exec(
+                select(OrganisationActivity.organisation_id, func.count())
+                .where(
+                    col(OrganisationActivity.organisation_id).in_(ids),
+                    OrganisationActivity.ends_at >= utcnow(),
+                    col(OrganisationActivity.cancelled_at).is_(None),
+                )
+                .group_by(OrganisationActivity.organisation_id)
+            ).all()
+        )
+        hours = {
+            o: (float(h), int(v))
+            for o, h, v in s.exec(
+                select(
+                    OrganisationActivity.organisation_id,
+                    func.sum(VolunteerRecord.hours),
+                    func.count(func.distinct(VolunteerRecord.resident_id)),
+                )
+                .join(VolunteerRecord, VolunteerRecord.activity_id == OrganisationActivity.id)
+                .where(col(OrganisationActivity.organisation_id).in_(ids))
+                .group_by(OrganisationActivity.organisation_id)
+            ).all()
+        }
+    return [
+        OrganisationSummary(
+            id=o.id,
+            actor_id=a.id,
+            name=a.name,
+            kind=a.kind,
+            purpose=o.purpose,
+            contact=o.contact,
+            active=a.active,
+            members=members.get(o.id, 0),
+            coordinators=coordinators[o.id],
+            upcoming=upcoming.get(o.id, 0),
+            hours=round(hours.get(o.id, (0.0, 0))[0], 2),
+            volunteers=hours.get(o.id, (0.0, 0))[1],
+        )
+        for o, a in rows
+    ]
 
 
 def get_organisation(*, viewer: Principal, organisation_id: int) -> OrganisationDetail | None:
     """One organisation's page, or None when it is not of the viewer's community (or is
     inactive and the viewer is not staff)."""
     require(viewer, "page.organisations")
-    if not is_whole_number(organisation_id) \
-            or viewer.community_id is None:
+    if not is_whole_number(organisation_id) or viewer.community_id is None:
         return None
     staff = can(viewer, "organisation.manage")
     now = utcnow()
     with read_session() as s:
-        found = s.exec(select(Organisation, Actor, Community.timezone)
-                       .join(Actor, Actor.id == Organisation.actor_id)
-                       .join(Community, Community.id == Organisation.community_id)
-                       .where(Organisation.id == organisation_id,
-                              Organisation.community_id == viewer.community_id)).first()
+        found = s.exec(
+            select(Organisation, Actor, Community.timezone)
+            .join(Actor, Actor.id == Organisation.actor_id)
+            .join(Community, Community.id == Organisation.community_id)
+            .where(
+                Organisation.id == organisation_id, Organisation.community_id == viewer.community_id
+            )
+        ).first()
         if found is None or not (found[1].active or staff):
             return None
         organisation, actor, timezone = found
-        memberships = s.exec(_people(
-            select(OrganisationMember, _name(), Building.code, col(User.id).is_not(None))
-            .join(Resident, Resident.id == OrganisationMember.resident_id))
+        memberships = s.exec(
+            _people(
+                select(OrganisationMember, _name(), Building.code, col(User.id).is_not(None)).join(
+                    Resident, Resident.id == OrganisationMember.resident_id
+                )
+            )
             .where(OrganisationMember.organisation_id == organisation.id)
-            .order_by(col(OrganisationMember.created_at), col(OrganisationMember.id))).all()
-        activities = s.exec(select(OrganisationActivity)
-                            .where(OrganisationActivity.organisation_id == organisation.id)
-                            .order_by(col(OrganisationActivity.starts_at))).all()
-        signups = s.exec(_people(
-            select(ActivitySignup.activity_id, Resident.id, _name(), Building.code,
-                   col(User.id).is_not(None))
-            .join(Resident, Resident.id == ActivitySignup.resident_id)
-            .join(OrganisationActivity, OrganisationActivity.id == ActivitySignup.activity_id))
-            .where(OrganisationActivity.organisation_id == organisation.id,
-                   ActivitySignup.status == SignupStatus.SIGNED_UP)
-            .order_by(col(ActivitySignup.created_at), col(ActivitySignup.id))).all()
-        records = s.exec(_people(
-            select(VolunteerRecord, _name(), Building.code, col(User.id).is_not(None))
-            .join(Resident, Resident.id == VolunteerRecord.resident_id)
-            .join(OrganisationActivity, OrganisationActivity.id == VolunteerRecord.activity_id))
+            .order_by(col(OrganisationMember.created_at), col(OrganisationMember.id))
+        ).all()
+        activities = s.exec(
+            select(OrganisationActivity)
             .where(OrganisationActivity.organisation_id == organisation.id)
-            .order_by(col(VolunteerRecord.id))).all()
+            .order_by(col(OrganisationActivity.starts_at))
+        ).all()
+        signups = s.exec(
+            _people(
+                select(
+                    ActivitySignup.activity_id,
+                    Resident.id,
+                    _name(),
+                    Building.code,
+                    col(User.id).is_not(None),
+                )
+                .join(Resident, Resident.id == ActivitySignup.resident_id)
+                .join(OrganisationActivity, OrganisationActivity.id == ActivitySignup.activity_id)
+            )
+            .where(
+                OrganisationActivity.organisation_id == organisation.id,
+                ActivitySignup.status == SignupStatus.SIGNED_UP,
+            )
+            .order_by(col(ActivitySignup.created_at), col(ActivitySignup.id))
+        ).all()
+        records = s.exec(
+            _people(
+                select(VolunteerRecord, _name(), Building.code, col(User.id).is_not(None))
+                .join(Resident, Resident.id == VolunteerRecord.resident_id)
+                .join(OrganisationActivity, OrganisationActivity.id == VolunteerRecord.activity_id)
+            )
+            .where(OrganisationActivity.organisation_id == organisation.id)
+            .order_by(col(VolunteerRecord.id))
+        ).all()
 
-    mine = next((m for m, *_ in memberships if viewer.resident_id is not None
-                 and m.resident_id == viewer.resident_id), None)
-    coordinates = staff or (mine is not None and mine.role == "coordinator"
-                            and mine.status == MembershipStatus.ACCEPTED
-                            and can(viewer, "organisation.coordinate"))
+    mine = next(
+        (
+            m
+            for m, *_ in memberships
+            if viewer.resident_id is not None and m.resident_id == viewer.resident_id
+        ),
+        None,
+    )
+    coordinates = staff or (
+        mine is not None
+        and mine.role == "coordinator"
+        and mine.status == MembershipStatus.ACCEPTED
+        and can(viewer, "organisation.coordinate")
+    )
     accepted = [m for m, *_ in memberships if m.status == MembershipStatus.ACCEPTED]
-    coordinator_names = [name for m, name, *_ in memberships
-                         if m.status == MembershipStatus.ACCEPTED and m.role == "coordinator"]
+    coordinator_names = [
+        name
+        for m, name, *_ in memberships
+        if m.status == MembershipStatus.ACCEPTED and m.role == "coordinator"
+    ]
 
     signed = defaultdict(int)
     my_signups = set()
@@ -272,12 +355,22 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
 
     def view(a: OrganisationActivity) -> ActivityView:
         return ActivityView(
-            id=a.id, title=a.title, description=a.description, place=a.place,
-            starts_at=a.starts_at, ends_at=a.ends_at, capacity=a.capacity,
-            cancelled_at=a.cancelled_at, cancelled_reason=a.cancelled_reason,
-            signed_up=signed[a.id], attended=attended[a.id], hours=round(hours[a.id], 2),
-            my_signup=a.id in my_signups, my_hours=my_hours.get(a.id),
-            recordable=hours_recordable(a, now))
+            id=a.id,
+            title=a.title,
+            description=a.description,
+            place=a.place,
+            starts_at=a.starts_at,
+            ends_at=a.ends_at,
+            capacity=a.capacity,
+            cancelled_at=a.cancelled_at,
+            cancelled_reason=a.cancelled_reason,
+            signed_up=signed[a.id],
+            attended=attended[a.id],
+            hours=round(hours[a.id], 2),
+            my_signup=a.id in my_signups,
+            my_hours=my_hours.get(a.id),
+            recordable=hours_recordable(a, now),
+        )
 
     tz = ZoneInfo(timezone)
     by_month: dict[str, float] = {}
@@ -289,42 +382,99 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
     past = [view(a) for a in reversed(activities) if a.ends_at < now][:PAST_SHOWN]
 
     def member(m: OrganisationMember, name, code, has_account) -> MemberView:
-        return MemberView(resident_id=m.resident_id, name=name or None, building=code,
-                          has_account=bool(has_account), request_id=m.id, role=m.role,
-                          status=m.status, message=m.message, since=m.decided_at or m.created_at)
+        return MemberView(
+            resident_id=m.resident_id,
+            name=name or None,
+            building=code,
+            has_account=bool(has_account),
+            request_id=m.id,
+            role=m.role,
+            status=m.status,
+            message=m.message,
+            since=m.decided_at or m.created_at,
+        )
 
     total_hours = sum(r.hours for r, *_ in records)
     return OrganisationDetail(
-        id=organisation.id, actor_id=actor.id, name=actor.name, kind=actor.kind,
-        purpose=organisation.purpose, contact=organisation.contact, active=actor.active,
-        members=len(accepted), coordinators=[n or None for n in coordinator_names],
+        id=organisation.id,
+        actor_id=actor.id,
+        name=actor.name,
+        kind=actor.kind,
+        purpose=organisation.purpose,
+        contact=organisation.contact,
+        active=actor.active,
+        members=len(accepted),
+        coordinators=[n or None for n in coordinator_names],
         upcoming=sum(1 for a in upcoming if a.cancelled_at is None),
-        hours=round(total_hours, 2), volunteers=len(by_person),
-        upcoming_activities=upcoming, past_activities=past,
+        hours=round(total_hours, 2),
+        volunteers=len(by_person),
+        upcoming_activities=upcoming,
+        past_activities=past,
         hours_by_month=[{"month": m, "hours": round(h, 2)} for m, h in sorted(by_month.items())],
-        my_status=mine.status if mine else None, my_role=mine.role if mine else None,
+        my_status=mine.status if mine else None,
+        my_role=mine.role if mine else None,
         coordinates=coordinates,
-        pending=[member(*row) for row in memberships
-                 if row[0].status == MembershipStatus.REQUESTED]
-        if coordinates else [],
-        members_list=[member(*row) for row in memberships
-                      if row[0].status == MembershipStatus.ACCEPTED]
-        if coordinates else [],
-        signups=[SignupView(activity_id=a, resident_id=rid, name=name or None, building=code,
-                            has_account=bool(acc)) for a, rid, name, code, acc in signups]
-        if coordinates else [],
-        records=[RecordView(activity_id=r.activity_id, resident_id=r.resident_id,
-                            name=name or None, building=code, has_account=bool(acc),
-                            hours=r.hours, channel=r.channel) for r, name, code, acc in records]
-        if coordinates else [],
-        totals=sorted((VolunteerTotal(resident_id=rid, name=v[0] or None, building=v[1],
-                                      has_account=bool(v[2]), activities=v[3],
-                                      hours=round(v[4], 2)) for rid, v in by_person.items()),
-                      key=lambda v: (-v.hours, v.resident_id)) if coordinates else [])
+        pending=[member(*row) for row in memberships if row[0].status == MembershipStatus.REQUESTED]
+        if coordinates
+        else [],
+        members_list=[
+            member(*row) for row in memberships if row[0].status == MembershipStatus.ACCEPTED
+        ]
+        if coordinates
+        else [],
+        signups=[
+            SignupView(
+                activity_id=a,
+                resident_id=rid,
+                name=name or None,
+                building=code,
+                has_account=bool(acc),
+            )
+            for a, rid, name, code, acc in signups
+        ]
+        if coordinates
+        else [],
+        records=[
+            RecordView(
+                activity_id=r.activity_id,
+                resident_id=r.resident_id,
+                name=name or None,
+                building=code,
+                has_account=bool(acc),
+                hours=r.hours,
+                channel=r.channel,
+            )
+            for r, name, code, acc in records
+        ]
+        if coordinates
+        else [],
+        totals=sorted(
+            (
+                VolunteerTotal(
+                    resident_id=rid,
+                    name=v[0] or None,
+                    building=v[1],
+                    has_account=bool(v[2]),
+                    activities=v[3],
+                    hours=round(v[4], 2),
+                )
+                for rid, v in by_person.items()
+            ),
+            key=lambda v: (-v.hours, v.resident_id),
+        )
+        if coordinates
+        else [],
+    )
 
 
-def find_people(*, actor: Principal, organisation_id: int, query: str,
-                building: str | None = None, limit: int = 20) -> list[Attendee]:
+def find_people(
+    *,
+    actor: Principal,
+    organisation_id: int,
+    query: str,
+    building: str | None = None,
+    limit: int = 20,
+) -> list[Attendee]:
     """Roster residents a coordinator may record as having come in person. A coordinator who
     is not staff: those whose roster name is exactly `query` (spacing and letter case aside),
     in the building `building` (its code or name) when given; at most ATTENDEE_MATCHES, as
@@ -343,19 +493,26 @@ def _by_full_name(s, community_id: int | None, query, building) -> list[Attendee
     name = _normalised(query, 100)
     if not name or community_id is None:
         return []
-    statement = (select(Resident.id, Resident.full_name, Building.code)
-                 .join(Building, Building.id == Resident.building_id)
-                 .where(Resident.community_id == community_id,
-                        col(Resident.erased_at).is_(None),
-                        func.lower(Resident.full_name) == name.lower()))
+    statement = (
+        select(Resident.id, Resident.full_name, Building.code)
+        .join(Building, Building.id == Resident.building_id)
+        .where(
+            Resident.community_id == community_id,
+            col(Resident.erased_at).is_(None),
+            func.lower(Resident.full_name) == name.lower(),
+        )
+    )
     where = _normalised(building, 100)
     if where:
-        statement = statement.where((func.lower(Building.code) == where.lower())
-                                    | (Building.name == where))
-    rows = s.exec(statement.order_by(col(Building.code), col(Resident.id))
-                  .limit(ATTENDEE_MATCHES)).all()
-    return [Attendee(resident_id=rid, name=full_name, building=code)
-            for rid, full_name, code in rows]
+        statement = statement.where(
+            (func.lower(Building.code) == where.lower()) | (Building.name == where)
+        )
+    rows = s.exec(
+        statement.order_by(col(Building.code), col(Resident.id)).limit(ATTENDEE_MATCHES)
+    ).all()
+    return [
+        Attendee(resident_id=rid, name=full_name, building=code) for rid, full_name, code in rows
+    ]
 
 
 def _normalised(text, max_len: int) -> str:
@@ -366,8 +523,7 @@ def _normalised(text, max_len: int) -> str:
     return text if len(text) <= max_len else ""
 
 
-def find_coordinator_candidates(*, actor: Principal, query: str, limit: int = 20
-                                ) -> list[Person]:
+def find_coordinator_candidates(*, actor: Principal, query: str, limit: int = 20) -> list[Person]:
     """Roster residents with an account whose name contains the query (staff appointing a
     coordinator)."""
     require(actor, "organisation.manage")
@@ -375,23 +531,34 @@ def find_coordinator_candidates(*, actor: Principal, query: str, limit: int = 20
         return _search(s, actor.community_id, query, limit=limit, accounts_only=True)
 
 
-def _search(s, community_id: int | None, query: str, *, limit: int,
-            accounts_only: bool = False, building: str | None = None) -> list[Person]:
+def _search(
+    s,
+    community_id: int | None,
+    query: str,
+    *,
+    limit: int,
+    accounts_only: bool = False,
+    building: str | None = None,
+) -> list[Person]:
     query = (query or "").strip()[:40] if isinstance(query, str) else ""
     if not query or community_id is None:
         return []
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    matches = (col(Resident.full_name).like(pattern, escape="\\")
-               | col(User.display_name).like(pattern, escape="\\"))
-    statement = _people(select(Resident.id, _name(), Building.code, col(User.id).is_not(None))
-                        ).where(Resident.community_id == community_id,
-                                col(Resident.erased_at).is_(None), matches)
+    matches = col(Resident.full_name).like(pattern, escape="\\") | col(User.display_name).like(
+        pattern, escape="\\"
+    )
+    statement = _people(
+        select(Resident.id, _name(), Building.code, col(User.id).is_not(None))
+    ).where(Resident.community_id == community_id, col(Resident.erased_at).is_(None), matches)
     if accounts_only:
         statement = statement.where(col(User.id).is_not(None), col(User.active).is_(True))
     where = _normalised(building, 100)
     if where:
-        statement = statement.where((func.lower(Building.code) == where.lower())
-                                    | (Building.name == where))
+        statement = statement.where(
+            (func.lower(Building.code) == where.lower()) | (Building.name == where)
+        )
     rows = s.exec(statement.order_by(_name(), col(Resident.id)).limit(limit)).all()
-    return [Person(resident_id=rid, name=name or None, building=code,
-                   has_account=bool(has_account)) for rid, name, code, has_account in rows]
+    return [
+        Person(resident_id=rid, name=name or None, building=code, has_account=bool(has_account))
+        for rid, name, code, has_account in rows
+    ]

@@ -5,6 +5,7 @@ and merge duplicates.
 
 A proposal's status changes only in move_proposal, the lifecycle's one gate: these commands
 call it, and so do hearings and surveys inside their own transactions."""
+
 from __future__ import annotations
 
 import math
@@ -18,14 +19,24 @@ from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.participation import record_participation
 from core.permissions import can, require
 from core.principal import SYSTEM, Principal
-from core.rows import community_choice, community_row_for_update
 from core.proposals import lifecycle
 from core.proposals.lifecycle import Mover, ProposalStatus
 from core.proposals.photos import prepare_photo, store_photo
+from core.rows import community_choice, community_row_for_update
 from core.text import clean_text, is_whole_number
 from db.engine import write_session
-from db.models import (Actor, Building, Community, ProgressUpdate, Proposal, ProposalFollow,
-                       ProposalStatusChange, Resident, Support, User)
+from db.models import (
+    Actor,
+    Building,
+    Community,
+    ProgressUpdate,
+    Proposal,
+    ProposalFollow,
+    ProposalStatusChange,
+    Resident,
+    Support,
+    User,
+)
 from db.models.base import utcnow
 from db.models.proposals import CATEGORIES, PROPOSAL_KINDS
 
@@ -46,8 +57,12 @@ def proposal_for_update(s: Session, proposal_id, actor: Principal) -> Proposal:
 
 # Who may act as each mover (beyond the lifecycle's table): the author only on their own
 # proposal, the support threshold only as the system, the others by their permission.
-_MOVER_PERMISSIONS = {Mover.MODERATOR: "proposal.moderate", Mover.MERGE: "proposal.moderate",
-                      Mover.HEARING: "hearing.manage", Mover.SURVEY: "survey.manage"}
+_MOVER_PERMISSIONS = {
+    Mover.MODERATOR: "proposal.moderate",
+    Mover.MERGE: "proposal.moderate",
+    Mover.HEARING: "hearing.manage",
+    Mover.SURVEY: "survey.manage",
+}
 # Moves recorded in the public log by the gate itself; the others are part of an intent
 # whose own event records them (proposal.submit, .withdraw, .support, .merge and
 # survey.make_proposal).
@@ -62,8 +77,15 @@ def _may_act_as(actor: Principal, by: Mover, proposal: Proposal) -> bool:
     return by in _MOVER_PERMISSIONS and can(actor, _MOVER_PERMISSIONS[by])
 
 
-def move_proposal(s: Session, proposal: Proposal, to_status: str, *, actor: Principal,
-                  by: Mover, reason: str | None = None) -> None:
+def move_proposal(
+    s: Session,
+    proposal: Proposal,
+    to_status: str,
+    *,
+    actor: Principal,
+    by: Mover,
+    reason: str | None = None,
+) -> None:
     """Move `proposal` to `to_status` in the caller's transaction: the only place a
     proposal's status changes. `proposal` is locked by the caller (proposal_for_update); a
     new one, not yet in the database, enters the lifecycle (from no status).
@@ -86,18 +108,30 @@ def move_proposal(s: Session, proposal: Proposal, to_status: str, *, actor: Prin
     if proposal.id is None:
         s.add(proposal)
         s.flush()
-    s.add(ProposalStatusChange(proposal_id=proposal.id, from_status=from_status,
-                               to_status=to_status, reason=reason, by_user_id=actor.user_id,
-                               at=now))
+    s.add(
+        ProposalStatusChange(
+            proposal_id=proposal.id,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            by_user_id=actor.user_id,
+            at=now,
+        )
+    )
     proposal.status = to_status
     proposal.updated_at = now
     if to_status in lifecycle.CLOCK_STARTS:
         proposal.clock_started_at = now
     if by in _AUDITED_BY_THE_GATE:
         payload = {"from": from_status, "to": to_status}
-        record(s, actor=actor, action="proposal.status", object_type="proposal",
-               object_id=proposal.id,
-               payload=payload if by is Mover.MODERATOR else payload | {"by": by})
+        record(
+            s,
+            actor=actor,
+            action="proposal.status",
+            object_type="proposal",
+            object_id=proposal.id,
+            payload=payload if by is Mover.MODERATOR else payload | {"by": by},
+        )
 
 
 def _reason(reason, *, required: bool) -> str | None:
@@ -107,8 +141,11 @@ def _reason(reason, *, required: bool) -> str | None:
 def support_threshold(s: Session, proposal: Proposal) -> int:
     """Supports needed to reach review: the community's share of the roster in scope."""
     community = s.get(Community, proposal.community_id)
-    roster = select(func.count()).select_from(Resident).where(
-        Resident.community_id == proposal.community_id)
+    roster = (
+        select(func.count())
+        .select_from(Resident)
+        .where(Resident.community_id == proposal.community_id)
+    )
     if proposal.building_id is not None:
         roster = roster.where(Resident.building_id == proposal.building_id)
     return max(1, math.ceil(round(community.support_threshold * s.exec(roster).one(), 9)))
@@ -128,8 +165,16 @@ def clean_proposal(*, kind, category, title, body) -> tuple[str, str]:
     return title, body
 
 
-def submit_proposal(*, actor: Principal, kind: str, title: str, body: str, category: str,
-                    building_id: int | None = None, photo: bytes | None = None) -> int:
+def submit_proposal(
+    *,
+    actor: Principal,
+    kind: str,
+    title: str,
+    body: str,
+    category: str,
+    building_id: int | None = None,
+    photo: bytes | None = None,
+) -> int:
     """A resident's proposal (an idea) or need (a problem to solve); returns its id."""
     require(actor, "proposal.create")
     title, body = clean_proposal(kind=kind, category=category, title=title, body=body)
@@ -138,16 +183,35 @@ def submit_proposal(*, actor: Principal, kind: str, title: str, body: str, categ
         if building_id is not None:
             community_choice(s, Building, building_id, actor, field="building")
         photo_name = store_photo(*prepared) if prepared else None
-        proposal = Proposal(community_id=actor.community_id, kind=kind, title=title, body=body,
-                            category=category, building_id=building_id, author_id=actor.user_id,
-                            photo_path=photo_name)
+        proposal = Proposal(
+            community_id=actor.community_id,
+            kind=kind,
+            title=title,
+            body=body,
+            category=category,
+            building_id=building_id,
+            author_id=actor.user_id,
+            photo_path=photo_name,
+        )
         move_proposal(s, proposal, ProposalStatus.SUBMITTED, actor=actor, by=Mover.AUTHOR)
         s.add(ProposalFollow(proposal_id=proposal.id, user_id=actor.user_id))
-        record_participation(s, community_id=actor.community_id, kind=kind,
-                             resident_id=actor.resident_id, user_id=actor.user_id,
-                             object_type="proposal", object_id=proposal.id)
-        record(s, actor=actor, action="proposal.submit", object_type="proposal",
-               object_id=proposal.id, payload={"kind": kind, "title": title})
+        record_participation(
+            s,
+            community_id=actor.community_id,
+            kind=kind,
+            resident_id=actor.resident_id,
+            user_id=actor.user_id,
+            object_type="proposal",
+            object_id=proposal.id,
+        )
+        record(
+            s,
+            actor=actor,
+            action="proposal.submit",
+            object_type="proposal",
+            object_id=proposal.id,
+            payload={"kind": kind, "title": title},
+        )
         return proposal.id
 
 
@@ -162,26 +226,56 @@ def support_proposal(*, actor: Principal, proposal_id: int) -> SupportResult:
             raise Conflict("support.closed")
         if proposal.author_id == actor.user_id:
             raise Conflict("support.own_proposal")
-        exists = s.exec(select(Support.id).where(Support.proposal_id == proposal.id,
-                                                 Support.resident_id == actor.resident_id)).first()
+        exists = s.exec(
+            select(Support.id).where(
+                Support.proposal_id == proposal.id, Support.resident_id == actor.resident_id
+            )
+        ).first()
         if exists is not None:
             raise Conflict("support.already")
-        s.add(Support(proposal_id=proposal.id, resident_id=actor.resident_id,
-                      user_id=actor.user_id, channel="online"))
+        s.add(
+            Support(
+                proposal_id=proposal.id,
+                resident_id=actor.resident_id,
+                user_id=actor.user_id,
+                channel="online",
+            )
+        )
         proposal.support_count += 1
         threshold = support_threshold(s, proposal)
-        moved = lifecycle.can_move(proposal.status, ProposalStatus.UNDER_REVIEW,
-                                   by=Mover.SUPPORT) and proposal.support_count >= threshold
+        moved = (
+            lifecycle.can_move(proposal.status, ProposalStatus.UNDER_REVIEW, by=Mover.SUPPORT)
+            and proposal.support_count >= threshold
+        )
         if moved:
-            move_proposal(s, proposal, ProposalStatus.UNDER_REVIEW, actor=SYSTEM,
-                          by=Mover.SUPPORT, reason="support_threshold")
-        record_participation(s, community_id=proposal.community_id, kind="support",
-                             resident_id=actor.resident_id, user_id=actor.user_id,
-                             object_type="proposal", object_id=proposal.id)
-        record(s, actor=actor, action="proposal.support", object_type="proposal",
-               object_id=proposal.id, payload={"moved_to_review": moved})
-        return SupportResult(support_count=proposal.support_count, threshold=threshold,
-                             moved_to_review=moved)
+            move_proposal(
+                s,
+                proposal,
+                ProposalStatus.UNDER_REVIEW,
+                actor=SYSTEM,
+                by=Mover.SUPPORT,
+                reason="support_threshold",
+            )
+        record_participation(
+            s,
+            community_id=proposal.community_id,
+            kind="support",
+            resident_id=actor.resident_id,
+            user_id=actor.user_id,
+            object_type="proposal",
+            object_id=proposal.id,
+        )
+        record(
+            s,
+            actor=actor,
+            action="proposal.support",
+            object_type="proposal",
+            object_id=proposal.id,
+            payload={"moved_to_review": moved},
+        )
+        return SupportResult(
+            support_count=proposal.support_count, threshold=threshold, moved_to_review=moved
+        )
 
 
 def withdraw_support(*, actor: Principal, proposal_id: int) -> int:
@@ -191,14 +285,22 @@ def withdraw_support(*, actor: Principal, proposal_id: int) -> int:
         proposal = proposal_for_update(s, proposal_id, actor)
         if proposal.status not in lifecycle.SUPPORTABLE:
             raise Conflict("support.closed")
-        support = s.exec(select(Support).where(Support.proposal_id == proposal.id,
-                                               Support.resident_id == actor.resident_id)).first()
+        support = s.exec(
+            select(Support).where(
+                Support.proposal_id == proposal.id, Support.resident_id == actor.resident_id
+            )
+        ).first()
         if support is None:
             raise Conflict("support.none")
         s.delete(support)
         proposal.support_count -= 1
-        record(s, actor=actor, action="proposal.unsupport", object_type="proposal",
-               object_id=proposal.id)
+        record(
+            s,
+            actor=actor,
+            action="proposal.unsupport",
+            object_type="proposal",
+            object_id=proposal.id,
+        )
         return proposal.support_count
 
 
@@ -207,16 +309,24 @@ def follow_proposal(*, actor: Principal, proposal_id: int, follow: bool = True) 
     require(actor, "proposal.follow")
     with write_session() as s:
         proposal = proposal_for_update(s, proposal_id, actor)
-        row = s.exec(select(ProposalFollow).where(ProposalFollow.proposal_id == proposal.id,
-                                                  ProposalFollow.user_id == actor.user_id)).first()
+        row = s.exec(
+            select(ProposalFollow).where(
+                ProposalFollow.proposal_id == proposal.id, ProposalFollow.user_id == actor.user_id
+            )
+        ).first()
         if follow and row is None:
             s.add(ProposalFollow(proposal_id=proposal.id, user_id=actor.user_id))
         elif not follow and row is not None:
             s.delete(row)
         else:
             return
-        record(s, actor=actor, action="proposal.follow" if follow else "proposal.unfollow",
-               object_type="proposal", object_id=proposal.id)
+        record(
+            s,
+            actor=actor,
+            action="proposal.follow" if follow else "proposal.unfollow",
+            object_type="proposal",
+            object_id=proposal.id,
+        )
 
 
 def withdraw_proposal(*, actor: Principal, proposal_id: int, reason: str | None = None) -> None:
@@ -226,14 +336,21 @@ def withdraw_proposal(*, actor: Principal, proposal_id: int, reason: str | None 
         proposal = proposal_for_update(s, proposal_id, actor)
         if proposal.author_id != actor.user_id:
             raise PermissionDenied("proposal.withdraw")
-        move_proposal(s, proposal, ProposalStatus.WITHDRAWN, actor=actor, by=Mover.AUTHOR,
-                      reason=reason)
-        record(s, actor=actor, action="proposal.withdraw", object_type="proposal",
-               object_id=proposal.id)
+        move_proposal(
+            s, proposal, ProposalStatus.WITHDRAWN, actor=actor, by=Mover.AUTHOR, reason=reason
+        )
+        record(
+            s,
+            actor=actor,
+            action="proposal.withdraw",
+            object_type="proposal",
+            object_id=proposal.id,
+        )
 
 
-def change_status(*, actor: Principal, proposal_id: int, to_status: str,
-                  reason: str | None = None) -> None:
+def change_status(
+    *, actor: Principal, proposal_id: int, to_status: str, reason: str | None = None
+) -> None:
     """A moderator moves a proposal along the lifecycle (rejections need a reason)."""
     require(actor, "proposal.moderate")
     reason = _reason(reason, required=to_status in lifecycle.REASON_REQUIRED)
@@ -243,8 +360,9 @@ def change_status(*, actor: Principal, proposal_id: int, to_status: str,
         move_proposal(s, proposal, to_status, actor=actor, by=Mover.MODERATOR, reason=reason)
 
 
-def assign_actor(*, actor: Principal, proposal_id: int, responsible_id: int,
-                 reason: str | None = None) -> None:
+def assign_actor(
+    *, actor: Principal, proposal_id: int, responsible_id: int, reason: str | None = None
+) -> None:
     """Name the responsible actor; a reassignment needs a reason and restarts the clock."""
     require(actor, "proposal.moderate")
     with write_session() as s:
@@ -265,23 +383,46 @@ def assign_actor(*, actor: Principal, proposal_id: int, responsible_id: int,
         if reassign or proposal.status != ProposalStatus.SUBMITTED:
             proposal.clock_started_at = now
         proposal.updated_at = now
-        s.add(ProposalStatusChange(proposal_id=proposal.id, from_status=proposal.status,
-                                   to_status=proposal.status, by_user_id=actor.user_id,
-                                   reason=reason, at=now, actor_id=target.id))
-        record(s, actor=actor, action="proposal.assign", object_type="proposal",
-               object_id=proposal.id, payload={"from": previous, "to": target.id})
+        s.add(
+            ProposalStatusChange(
+                proposal_id=proposal.id,
+                from_status=proposal.status,
+                to_status=proposal.status,
+                by_user_id=actor.user_id,
+                reason=reason,
+                at=now,
+                actor_id=target.id,
+            )
+        )
+        record(
+            s,
+            actor=actor,
+            action="proposal.assign",
+            object_type="proposal",
+            object_id=proposal.id,
+            payload={"from": previous, "to": target.id},
+        )
 
 
-def answer_proposal(*, actor: Principal, proposal_id: int, answer: str,
-                    cost_estimate: float | None = None, timeline: str | None = None) -> None:
+def answer_proposal(
+    *,
+    actor: Principal,
+    proposal_id: int,
+    answer: str,
+    cost_estimate: float | None = None,
+    timeline: str | None = None,
+) -> None:
     """The official answer on behalf of the responsible actor (text, cost, timeline)."""
     require(actor, "proposal.moderate")
     answer = clean_text(answer, field="answer", max_len=5000, min_len=5, multiline=True)
     timeline = clean_text(timeline, field="timeline", max_len=200, required=False)
     if cost_estimate is not None:
-        if not isinstance(cost_estimate, (int, float)) or isinstance(cost_estimate, bool) \
-                or cost_estimate != cost_estimate \
-                or not 0 <= cost_estimate <= 1e12:
+        if (
+            not isinstance(cost_estimate, (int, float))
+            or isinstance(cost_estimate, bool)
+            or cost_estimate != cost_estimate
+            or not 0 <= cost_estimate <= 1e12
+        ):
             raise InvalidInput("field.out_of_range", field="cost_estimate", min=0, max=10**12)
     with write_session() as s:
         proposal = proposal_for_update(s, proposal_id, actor)
@@ -291,27 +432,39 @@ def answer_proposal(*, actor: Principal, proposal_id: int, answer: str,
         proposal.cost_estimate = float(cost_estimate) if cost_estimate is not None else None
         proposal.timeline = timeline
         proposal.answered_at = proposal.updated_at = utcnow()
-        record(s, actor=actor, action="proposal.answer", object_type="proposal",
-               object_id=proposal.id)
+        record(
+            s, actor=actor, action="proposal.answer", object_type="proposal", object_id=proposal.id
+        )
 
 
 def post_progress(*, actor: Principal, proposal_id: int, text: str, progress_pct) -> None:
     """A progress report on an accepted proposal, with the share done (0-100)."""
     require(actor, "proposal.moderate")
     text = clean_text(text, field="progress_text", max_len=2000, multiline=True)
-    if not is_whole_number(progress_pct) \
-            or not 0 <= progress_pct <= 100:
+    if not is_whole_number(progress_pct) or not 0 <= progress_pct <= 100:
         raise InvalidInput("field.out_of_range", field="progress_pct", min=0, max=100)
     with write_session() as s:
         proposal = proposal_for_update(s, proposal_id, actor)
         if proposal.status not in lifecycle.REPORTS_PROGRESS:
             raise Conflict("proposal.progress_not_started")
-        s.add(ProgressUpdate(proposal_id=proposal.id, text=text, progress_pct=progress_pct,
-                             by_user_id=actor.user_id))
+        s.add(
+            ProgressUpdate(
+                proposal_id=proposal.id,
+                text=text,
+                progress_pct=progress_pct,
+                by_user_id=actor.user_id,
+            )
+        )
         proposal.progress_pct = progress_pct
         proposal.updated_at = utcnow()
-        record(s, actor=actor, action="proposal.progress", object_type="proposal",
-               object_id=proposal.id, payload={"progress_pct": progress_pct})
+        record(
+            s,
+            actor=actor,
+            action="proposal.progress",
+            object_type="proposal",
+            object_id=proposal.id,
+            payload={"progress_pct": progress_pct},
+        )
 
 
 def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason: str) -> int:
@@ -327,8 +480,9 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
         source = proposal_for_update(s, proposal_id, actor)
         target = proposal_for_update(s, into_id, actor)
         if not lifecycle.can_move(source.status, ProposalStatus.MERGED, by=Mover.MERGE):
-            raise Conflict("proposal.illegal_transition", **{"from": source.status},
-                           to=ProposalStatus.MERGED)
+            raise Conflict(
+                "proposal.illegal_transition", **{"from": source.status}, to=ProposalStatus.MERGED
+            )
         if target.status in lifecycle.DISCUSSION_CLOSED:
             raise Conflict("proposal.merge_target_closed")
         have = set(s.exec(select(Support.resident_id).where(Support.proposal_id == target.id)))
@@ -340,10 +494,12 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
             else:
                 support.proposal_id = target.id
                 have.add(support.resident_id)
-        following = set(s.exec(select(ProposalFollow.user_id)
-                               .where(ProposalFollow.proposal_id == target.id)))
-        for follow in s.exec(select(ProposalFollow)
-                             .where(ProposalFollow.proposal_id == source.id)).all():
+        following = set(
+            s.exec(select(ProposalFollow.user_id).where(ProposalFollow.proposal_id == target.id))
+        )
+        for follow in s.exec(
+            select(ProposalFollow).where(ProposalFollow.proposal_id == source.id)
+        ).all():
             if follow.user_id in following:
                 s.delete(follow)
             else:
@@ -351,12 +507,24 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
         source.support_count = 0
         target.support_count = len(have)
         source.merged_into_id = target.id
-        move_proposal(s, source, ProposalStatus.MERGED, actor=actor, by=Mover.MERGE,
-                      reason=reason)
-        if lifecycle.can_move(target.status, ProposalStatus.UNDER_REVIEW, by=Mover.SUPPORT) \
-                and target.support_count >= support_threshold(s, target):
-            move_proposal(s, target, ProposalStatus.UNDER_REVIEW, actor=SYSTEM,
-                          by=Mover.SUPPORT, reason="support_threshold")
-        record(s, actor=actor, action="proposal.merge", object_type="proposal",
-               object_id=source.id, payload={"into": target.id})
+        move_proposal(s, source, ProposalStatus.MERGED, actor=actor, by=Mover.MERGE, reason=reason)
+        if lifecycle.can_move(
+            target.status, ProposalStatus.UNDER_REVIEW, by=Mover.SUPPORT
+        ) and target.support_count >= support_threshold(s, target):
+            move_proposal(
+                s,
+                target,
+                ProposalStatus.UNDER_REVIEW,
+                actor=SYSTEM,
+                by=Mover.SUPPORT,
+                reason="support_threshold",
+            )
+        record(
+            s,
+            actor=actor,
+            action="proposal.merge",
+            object_type="proposal",
+            object_id=source.id,
+            payload={"into": target.id},
+        )
         return target.support_count

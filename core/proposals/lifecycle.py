@@ -9,6 +9,7 @@ Every move goes through core.proposals.commands.move_proposal, which checks it a
 MOVES for the one making it (the Mover), whoever asks: the proposals' own commands, a
 hearing, a survey.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -17,10 +18,26 @@ from db.models.proposals import ProposalStatus
 
 S = ProposalStatus
 
-__all__ = ["ADOPTED", "AUTHOR_CAN_WITHDRAW", "AWAITING_MODERATOR", "CLOCK_STARTS",
-           "DISCUSSION_CLOSED", "HEARING_TARGETS", "MERGEABLE", "MODERATOR_MOVES", "MOVES",
-           "Mover", "OPEN", "ProposalStatus", "REASON_REQUIRED", "REPORTS_PROGRESS",
-           "SUPPORTABLE", "TERMINAL", "can_move", "moderator_can_move"]
+__all__ = [
+    "ADOPTED",
+    "AUTHOR_CAN_WITHDRAW",
+    "AWAITING_MODERATOR",
+    "CLOCK_STARTS",
+    "DISCUSSION_CLOSED",
+    "HEARING_TARGETS",
+    "MERGEABLE",
+    "MODERATOR_MOVES",
+    "MOVES",
+    "Mover",
+    "OPEN",
+    "ProposalStatus",
+    "REASON_REQUIRED",
+    "REPORTS_PROGRESS",
+    "SUPPORTABLE",
+    "TERMINAL",
+    "can_move",
+    "moderator_can_move",
+]
 
 
 class Mover(StrEnum):
@@ -61,8 +78,7 @@ CLOCK_STARTS = (S.UNDER_REVIEW,)
 TERMINAL = (S.REJECTED, S.IMPLEMENTED, S.WITHDRAWN, S.MERGED, S.ARCHIVED)
 # What the responsibility board counts as held by its actor: past the residents' support
 # and not finished.
-OPEN = (S.UNDER_REVIEW, S.OPEN_FOR_DISCUSSION, S.IN_HEARING, S.VOTING, S.ACCEPTED,
-        S.IN_PROGRESS)
+OPEN = (S.UNDER_REVIEW, S.OPEN_FOR_DISCUSSION, S.IN_HEARING, S.VOTING, S.ACCEPTED, S.IN_PROGRESS)
 # Decided in its favour: counted as adopted, and progress can be reported on it.
 ADOPTED = (S.ACCEPTED, S.IN_PROGRESS, S.IMPLEMENTED)
 REPORTS_PROGRESS = ADOPTED
@@ -81,8 +97,11 @@ MOVES: dict[Mover, dict[ProposalStatus | None, tuple[ProposalStatus, ...]]] = {
     # A hearing acts for the moderator who runs it and can do no more than they could, only
     # towards its targets: a proposal already decided (accepted, in progress, rejected...)
     # stays where it is whatever the minutes say.
-    Mover.HEARING: {s: targets for s, moves in MODERATOR_MOVES.items()
-                    if (targets := tuple(t for t in moves if t in HEARING_TARGETS))},
+    Mover.HEARING: {
+        s: targets
+        for s, moves in MODERATOR_MOVES.items()
+        if (targets := tuple(t for t in moves if t in HEARING_TARGETS))
+    },
     Mover.SURVEY: {None: (S.SUBMITTED,)},
 }
 

@@ -1,5 +1,6 @@
 """Proposal photos: validated, re-encoded (which drops EXIF and GPS data) and stored under a
 generated name, so nothing the uploader chose (name, path, metadata) reaches the disk."""
+
 from __future__ import annotations
 
 import io
@@ -54,12 +55,19 @@ def prepare_photo(data: bytes) -> tuple[bytes, str]:
                     image = image.convert("RGB")
                 image.info.pop("comment", None)  # Pillow would copy a JPEG comment over
                 out = io.BytesIO()
-                image.save(out, format=fmt, quality=85) if fmt == "JPEG" else \
-                    image.save(out, format=fmt)
+                image.save(out, format=fmt, quality=85) if fmt == "JPEG" else image.save(
+                    out, format=fmt
+                )
     except InvalidInput:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
         raise InvalidInput("photo.not_an_image", field="photo") from None
     return out.getvalue(), FORMATS[fmt]
 

@@ -1,5 +1,6 @@
 """Reading proposals and needs: the filtered, searchable list, one proposal in full, and
 the updates on proposals a user follows."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,8 +13,17 @@ from core.principal import Principal
 from core.proposals import lifecycle
 from core.proposals.lifecycle import Mover, ProposalStatus
 from db.engine import read_session
-from db.models import (Actor, Building, ProgressUpdate, Proposal, ProposalFollow,
-                       ProposalStatusChange, Support, Survey, User)
+from db.models import (
+    Actor,
+    Building,
+    ProgressUpdate,
+    Proposal,
+    ProposalFollow,
+    ProposalStatusChange,
+    Support,
+    Survey,
+    User,
+)
 
 PAGE_SIZE = 20
 SORTS = {
@@ -139,8 +149,10 @@ def _like_terms(search: str) -> list[str]:
     common two-character words such as 电梯); every term must match title or body.
     """
     terms = [term[:50] for term in search.split() if term][:5]
-    return ["%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            for term in terms]
+    return [
+        "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        for term in terms
+    ]
 
 
 class ProposalPage(BaseModel):
@@ -150,15 +162,26 @@ class ProposalPage(BaseModel):
     pages: int
 
 
-def list_proposals(*, community_id: int, status: str | None = None, kind: str | None = None,
-                   category: str | None = None, building_id: int | None = None,
-                   actor_id: int | None = None, search: str | None = None,
-                   sort: str = "newest", page: int = 1, page_size: int = PAGE_SIZE) -> ProposalPage:
+def list_proposals(
+    *,
+    community_id: int,
+    status: str | None = None,
+    kind: str | None = None,
+    category: str | None = None,
+    building_id: int | None = None,
+    actor_id: int | None = None,
+    search: str | None = None,
+    sort: str = "newest",
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> ProposalPage:
     """One page of proposals matching the filters and search terms, with the total count."""
     filters = [Proposal.community_id == community_id]
     for pattern in _like_terms(search or ""):
-        filters.append(col(Proposal.title).ilike(pattern, escape="\\")
-                       | col(Proposal.body).ilike(pattern, escape="\\"))
+        filters.append(
+            col(Proposal.title).ilike(pattern, escape="\\")
+            | col(Proposal.body).ilike(pattern, escape="\\")
+        )
     if actor_id:
         filters.append(Proposal.actor_id == actor_id)
     if status:
@@ -179,14 +202,27 @@ def list_proposals(*, community_id: int, status: str | None = None, kind: str | 
             .join(Building, Proposal.building_id == Building.id, isouter=True)
             .join(Actor, Proposal.actor_id == Actor.id, isouter=True)
             .join(User, Proposal.author_id == User.id)
-            .where(*filters).order_by(*order)
-            .offset((page - 1) * page_size).limit(page_size)
+            .where(*filters)
+            .order_by(*order)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
         ).all()
-        items = [ProposalSummary(
-            id=p.id, kind=p.kind, title=p.title, category=p.category, status=p.status,
-            building=code, actor=actor_name, author=author, support_count=p.support_count,
-            comment_count=p.comment_count, created_at=p.created_at)
-            for p, code, actor_name, author in rows]
+        items = [
+            ProposalSummary(
+                id=p.id,
+                kind=p.kind,
+                title=p.title,
+                category=p.category,
+                status=p.status,
+                building=code,
+                actor=actor_name,
+                author=author,
+                support_count=p.support_count,
+                comment_count=p.comment_count,
+                created_at=p.created_at,
+            )
+            for p, code, actor_name, author in rows
+        ]
     return ProposalPage(items=items, total=total, page=page, pages=pages)
 
 
@@ -196,13 +232,23 @@ def status_history(proposal_id: int) -> list[StatusChange]:
 
 
 def _history(s, proposal_id: int) -> list[StatusChange]:
-    rows = s.exec(select(ProposalStatusChange, Actor.name)
-                  .join(Actor, ProposalStatusChange.actor_id == Actor.id, isouter=True)
-                  .where(ProposalStatusChange.proposal_id == proposal_id)
-                  .order_by(col(ProposalStatusChange.at), col(ProposalStatusChange.id))).all()
-    return [StatusChange(from_status=r.from_status, to_status=r.to_status, reason=r.reason,
-                         at=r.at, by_system=r.by_user_id is None and r.from_status is not None,
-                         actor=name) for r, name in rows]
+    rows = s.exec(
+        select(ProposalStatusChange, Actor.name)
+        .join(Actor, ProposalStatusChange.actor_id == Actor.id, isouter=True)
+        .where(ProposalStatusChange.proposal_id == proposal_id)
+        .order_by(col(ProposalStatusChange.at), col(ProposalStatusChange.id))
+    ).all()
+    return [
+        StatusChange(
+            from_status=r.from_status,
+            to_status=r.to_status,
+            reason=r.reason,
+            at=r.at,
+            by_system=r.by_user_id is None and r.from_status is not None,
+            actor=name,
+        )
+        for r, name in rows
+    ]
 
 
 def get_proposal(*, viewer: Principal, proposal_id: int) -> ProposalDetail | None:
@@ -221,30 +267,67 @@ def get_proposal(*, viewer: Principal, proposal_id: int) -> ProposalDetail | Non
         if row is None:
             return None
         p, code, actor_name, author, survey_title = row
-        progress = s.exec(select(ProgressUpdate).where(ProgressUpdate.proposal_id == p.id)
-                          .order_by(col(ProgressUpdate.created_at))).all()
-        supported = viewer.resident_id is not None and s.exec(
-            select(Support.id).where(Support.proposal_id == p.id,
-                                     Support.resident_id == viewer.resident_id)).first() is not None
-        following = viewer.user_id is not None and s.exec(
-            select(ProposalFollow.id).where(ProposalFollow.proposal_id == p.id,
-                                            ProposalFollow.user_id == viewer.user_id)).first() is not None
+        progress = s.exec(
+            select(ProgressUpdate)
+            .where(ProgressUpdate.proposal_id == p.id)
+            .order_by(col(ProgressUpdate.created_at))
+        ).all()
+        supported = (
+            viewer.resident_id is not None
+            and s.exec(
+                select(Support.id).where(
+                    Support.proposal_id == p.id, Support.resident_id == viewer.resident_id
+                )
+            ).first()
+            is not None
+        )
+        following = (
+            viewer.user_id is not None
+            and s.exec(
+                select(ProposalFollow.id).where(
+                    ProposalFollow.proposal_id == p.id, ProposalFollow.user_id == viewer.user_id
+                )
+            ).first()
+            is not None
+        )
         return ProposalDetail(
-            id=p.id, kind=p.kind, title=p.title, category=p.category, status=p.status,
-            building=code, actor=actor_name, author=author, support_count=p.support_count,
-            comment_count=p.comment_count, created_at=p.created_at, body=p.body,
-            building_id=p.building_id, actor_id=p.actor_id, author_id=p.author_id,
-            photo=p.photo_path, answer_text=p.answer_text, cost_estimate=p.cost_estimate,
-            timeline=p.timeline, answered_at=p.answered_at, progress_pct=p.progress_pct,
-            merged_into_id=p.merged_into_id, clock_started_at=p.clock_started_at,
+            id=p.id,
+            kind=p.kind,
+            title=p.title,
+            category=p.category,
+            status=p.status,
+            building=code,
+            actor=actor_name,
+            author=author,
+            support_count=p.support_count,
+            comment_count=p.comment_count,
+            created_at=p.created_at,
+            body=p.body,
+            building_id=p.building_id,
+            actor_id=p.actor_id,
+            author_id=p.author_id,
+            photo=p.photo_path,
+            answer_text=p.answer_text,
+            cost_estimate=p.cost_estimate,
+            timeline=p.timeline,
+            answered_at=p.answered_at,
+            progress_pct=p.progress_pct,
+            merged_into_id=p.merged_into_id,
+            clock_started_at=p.clock_started_at,
             history=_history(s, p.id),
-            progress=[Progress(text=u.text, progress_pct=u.progress_pct, created_at=u.created_at)
-                      for u in progress],
-            threshold=support_threshold(s, p), supported=supported, following=following,
+            progress=[
+                Progress(text=u.text, progress_pct=u.progress_pct, created_at=u.created_at)
+                for u in progress
+            ],
+            threshold=support_threshold(s, p),
+            supported=supported,
+            following=following,
             survey_id=p.survey_id if survey_title is not None else None,
             survey_title=survey_title,
-            can_withdraw=viewer.user_id is not None and viewer.user_id == p.author_id
-            and lifecycle.can_move(p.status, ProposalStatus.WITHDRAWN, by=Mover.AUTHOR))
+            can_withdraw=viewer.user_id is not None
+            and viewer.user_id == p.author_id
+            and lifecycle.can_move(p.status, ProposalStatus.WITHDRAWN, by=Mover.AUTHOR),
+        )
 
 
 def followed_updates(*, viewer: Principal, limit: int = 10) -> list[FollowedUpdate]:
@@ -253,32 +336,64 @@ def followed_updates(*, viewer: Principal, limit: int = 10) -> list[FollowedUpda
     if viewer.user_id is None:
         return []
     with read_session() as s:
-        followed = select(ProposalFollow.proposal_id).where(ProposalFollow.user_id == viewer.user_id)
+        followed = select(ProposalFollow.proposal_id).where(
+            ProposalFollow.user_id == viewer.user_id
+        )
         changes = s.exec(
             select(ProposalStatusChange, Proposal.title, Proposal.status, Actor.name)
             .join(Proposal, Proposal.id == ProposalStatusChange.proposal_id)
             .join(Actor, Actor.id == ProposalStatusChange.actor_id, isouter=True)
-            .where(col(ProposalStatusChange.proposal_id).in_(followed),
-                   ProposalStatusChange.from_status.is_not(None),
-                   (ProposalStatusChange.by_user_id != viewer.user_id)
-                   | ProposalStatusChange.by_user_id.is_(None))
-            .order_by(col(ProposalStatusChange.at).desc()).limit(limit)).all()
-        answers = s.exec(select(Proposal).where(col(Proposal.id).in_(followed),
-                                                Proposal.answered_at.is_not(None))
-                         .order_by(col(Proposal.answered_at).desc()).limit(limit)).all()
+            .where(
+                col(ProposalStatusChange.proposal_id).in_(followed),
+                ProposalStatusChange.from_status.is_not(None),
+                (ProposalStatusChange.by_user_id != viewer.user_id)
+                | ProposalStatusChange.by_user_id.is_(None),
+            )
+            .order_by(col(ProposalStatusChange.at).desc())
+            .limit(limit)
+        ).all()
+        answers = s.exec(
+            select(Proposal)
+            .where(col(Proposal.id).in_(followed), Proposal.answered_at.is_not(None))
+            .order_by(col(Proposal.answered_at).desc())
+            .limit(limit)
+        ).all()
         progress = s.exec(
             select(ProgressUpdate, Proposal.title, Proposal.status)
             .join(Proposal, Proposal.id == ProgressUpdate.proposal_id)
-            .where(col(ProgressUpdate.proposal_id).in_(followed),
-                   ProgressUpdate.by_user_id != viewer.user_id)
-            .order_by(col(ProgressUpdate.created_at).desc()).limit(limit)).all()
-    updates = [FollowedUpdate(proposal_id=c.proposal_id, title=title, status=status, at=c.at,
-                              what="assigned" if actor else "status",
-                              detail=actor or c.to_status)
-               for c, title, status, actor in changes]
-    updates += [FollowedUpdate(proposal_id=p.id, title=p.title, status=p.status,
-                               at=p.answered_at, what="answer") for p in answers]
-    updates += [FollowedUpdate(proposal_id=u.proposal_id, title=title, status=status,
-                               at=u.created_at, what="progress", detail=str(u.progress_pct))
-                for u, title, status in progress]
+            .where(
+                col(ProgressUpdate.proposal_id).in_(followed),
+                ProgressUpdate.by_user_id != viewer.user_id,
+            )
+            .order_by(col(ProgressUpdate.created_at).desc())
+            .limit(limit)
+        ).all()
+    updates = [
+        FollowedUpdate(
+            proposal_id=c.proposal_id,
+            title=title,
+            status=status,
+            at=c.at,
+            what="assigned" if actor else "status",
+            detail=actor or c.to_status,
+        )
+        for c, title, status, actor in changes
+    ]
+    updates += [
+        FollowedUpdate(
+            proposal_id=p.id, title=p.title, status=p.status, at=p.answered_at, what="answer"
+        )
+        for p in answers
+    ]
+    updates += [
+        FollowedUpdate(
+            proposal_id=u.proposal_id,
+            title=title,
+            status=status,
+            at=u.created_at,
+            what="progress",
+            detail=str(u.progress_pct),
+        )
+        for u, title, status in progress
+    ]
     return sorted(updates, key=lambda u: u.at, reverse=True)[:limit]

@@ -1,4 +1,5 @@
 """Checks on what the caller gives: the pool, the panel size and the quotas."""
+
 from __future__ import annotations
 
 import numbers
@@ -31,8 +32,9 @@ def check_pool(pool: pd.DataFrame, k: int) -> None:
         raise SortitionError("sortition.missing_person_id")
     duplicated = pool[PERSON_ID].duplicated()
     if duplicated.any():
-        raise SortitionError("sortition.duplicate_person",
-                             person_id=pool.loc[duplicated, PERSON_ID].tolist()[0])
+        raise SortitionError(
+            "sortition.duplicate_person", person_id=pool.loc[duplicated, PERSON_ID].tolist()[0]
+        )
     if len(pool) < k:
         raise SortitionError("sortition.pool_too_small", k=k, pool=len(pool))
 
@@ -48,10 +50,13 @@ def check_quotas(pool: pd.DataFrame, quotas: Quotas) -> Quotas:
             raise SortitionError("sortition.bad_quota", feature=feature, value=None)
         checked[feature] = {}
         for value, bound in bounds.items():
-            ok = isinstance(bound, (tuple, list)) and len(bound) == 2 and \
-                all(is_int(b) for b in bound) and 0 <= bound[0] <= bound[1]
+            ok = (
+                isinstance(bound, (tuple, list))
+                and len(bound) == 2
+                and all(is_int(b) for b in bound)
+                and 0 <= bound[0] <= bound[1]
+            )
             if not ok:
                 raise SortitionError("sortition.bad_quota", feature=feature, value=value)
             checked[feature][value] = (int(bound[0]), int(bound[1]))
     return checked
-

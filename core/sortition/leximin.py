@@ -1,4 +1,5 @@
 """The leximin-fair mixture of compositions: steps 1 to 4 of the package docstring."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,21 +8,20 @@ from scipy.optimize import linprog
 
 from core.sortition.polytope import Types, composition
 
-FIX_SLACK = 1e-9        # fixed levels may fall this much below their value (LP round-off)
+FIX_SLACK = 1e-9  # fixed levels may fall this much below their value (LP round-off)
 PRICE_TOLERANCE = 1e-9  # a composition must beat the dual bound by this much to be added
 MAX_COLUMNS_PER_LEVEL = 2_000  # a safety cap on the fallback's pricing rounds per level
-PEEL_TOLERANCE = 1e-9   # persons x weight: remainders this small count as zero
-FIT_TOLERANCE = 1e-8    # persons per type: deviation from the target accepted
+PEEL_TOLERANCE = 1e-9  # persons x weight: remainders this small count as zero
+FIT_TOLERANCE = 1e-8  # persons per type: deviation from the target accepted
 TIGHT = dict(primal_feasibility_tolerance=1e-10, dual_feasibility_tolerance=1e-10)
 RELEASED_STEPS = (16, 128)  # last peeling steps reweighed when peeling gets stuck, per try
-FIT_ROUNDS = 40         # pricing rounds per try before leaving it to the exact fallback
+FIT_ROUNDS = 40  # pricing rounds per try before leaving it to the exact fallback
 
 
 # ---- step 1: leximin over the LP relaxation (an upper bound, usually attained) ----
 
 
-def _fix_level(fixed: np.ndarray, z: float, duals: np.ndarray, sizes: np.ndarray,
-               k: int) -> bool:
+def _fix_level(fixed: np.ndarray, z: float, duals: np.ndarray, sizes: np.ndarray, k: int) -> bool:
     """Fix the unfixed types that must stay at level z; False if none can be identified."""
     free = np.isnan(fixed)
     seats_left = k - np.nansum(fixed * sizes)
@@ -33,8 +33,9 @@ def _fix_level(fixed: np.ndarray, z: float, duals: np.ndarray, sizes: np.ndarray
     return bool(tight.any())
 
 
-def relaxed_leximin(types: Types, k: int, leximin: bool,
-                     max_levels: int | None) -> tuple[np.ndarray | None, int]:
+def relaxed_leximin(
+    types: Types, k: int, leximin: bool, max_levels: int | None
+) -> tuple[np.ndarray | None, int]:
     """Leximin expected persons per type over the fractional compositions (quotas and
     0 <= y_t <= n_t, sum k), level by level with linprog; returns (y, levels solved), y None
     if the first LP failed."""
@@ -49,14 +50,23 @@ def relaxed_leximin(types: Types, k: int, leximin: bool,
         if quota_count:
             blocks += [[quota, None], [-quota, None]]
         a_ub = sparse.block_array(blocks, format="csc")
-        b_ub = np.concatenate([np.where(free, 0.0, -(np.nan_to_num(fixed) - FIX_SLACK)),
-                               types.upper, -types.lower])
+        b_ub = np.concatenate(
+            [np.where(free, 0.0, -(np.nan_to_num(fixed) - FIX_SLACK)), types.upper, -types.lower]
+        )
         a_eq = sparse.csr_array(np.concatenate([np.ones(count), [0.0]])[None, :])
         objective = np.zeros(count + 1)
         objective[-1] = -1.0
         bounds = np.column_stack([np.zeros(count + 1), np.concatenate([sizes, [1.0]])])
-        result = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[k], bounds=bounds,
-                         method="highs", options=TIGHT)
+        result = linprog(
+            objective,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=a_eq,
+            b_eq=[k],
+            bounds=bounds,
+            method="highs",
+            options=TIGHT,
+        )
         if result.status != 0:  # numerical trouble: keep the last level's solution
             break
         levels += 1
@@ -71,8 +81,9 @@ def relaxed_leximin(types: Types, k: int, leximin: bool,
 # ---- step 2: peel integer compositions off that target (greedy Caratheodory) ----
 
 
-def _repair(types: Types, x: np.ndarray, x_lower, x_upper, row_lower,
-            row_upper) -> np.ndarray | None:
+def _repair(
+    types: Types, x: np.ndarray, x_lower, x_upper, row_lower, row_upper
+) -> np.ndarray | None:
     """Move persons between types, one at a time, until x is within the bounds given (the
     previous step's composition usually needs one or two moves); None if that gets stuck."""
     x = x.copy()
@@ -89,16 +100,20 @@ def _repair(types: Types, x: np.ndarray, x_lower, x_upper, row_lower,
             return None
         # change of each quota's excess if its count goes one up or one down; moving a person
         # from s to t changes the quotas s has and t has not, and those t has and s has not
-        up = np.maximum(row_lower - sums - 1, 0) + np.maximum(sums + 1 - row_upper, 0) \
-            - row_excess
-        down = np.maximum(row_lower - sums + 1, 0) + np.maximum(sums - 1 - row_upper, 0) \
-            - row_excess
-        change = ((down @ quota[:, sources])[:, None] + (up @ quota[:, targets])[None, :]
-                  - quota[:, sources].T @ ((up + down)[:, None] * quota[:, targets]))
+        up = np.maximum(row_lower - sums - 1, 0) + np.maximum(sums + 1 - row_upper, 0) - row_excess
+        down = (
+            np.maximum(row_lower - sums + 1, 0) + np.maximum(sums - 1 - row_upper, 0) - row_excess
+        )
+        change = (
+            (down @ quota[:, sources])[:, None]
+            + (up @ quota[:, targets])[None, :]
+            - quota[:, sources].T @ ((up + down)[:, None] * quota[:, targets])
+        )
         # a type outside its bounds weighs 3 quota units: a move that fixes it may push one
         # quota over and another under, to be repaired by the next moves
-        change -= 3 * ((x[sources] > x_upper[sources])[:, None] * 1
-                       + (x[targets] < x_lower[targets]))
+        change -= 3 * (
+            (x[sources] > x_upper[sources])[:, None] * 1 + (x[targets] < x_lower[targets])
+        )
         best = np.unravel_index(np.argmin(change), change.shape)
         if change[best] >= 0:
             return None
@@ -112,10 +127,12 @@ def _face(types: Types, rest: np.ndarray, mass: float) -> dict[str, np.ndarray]:
     every constraint tight there becomes an equality."""
     sizes, sums = types.sizes.astype(float), types.rows @ rest
     lower, upper = types.lower, types.upper
-    return dict(x_lower=np.where(rest >= sizes * mass - PEEL_TOLERANCE, sizes, 0.0),
-                x_upper=np.where(rest <= PEEL_TOLERANCE, 0.0, sizes),
-                row_lower=np.where(upper * mass - sums <= PEEL_TOLERANCE, upper, lower),
-                row_upper=np.where(sums - lower * mass <= PEEL_TOLERANCE, lower, upper))
+    return dict(
+        x_lower=np.where(rest >= sizes * mass - PEEL_TOLERANCE, sizes, 0.0),
+        x_upper=np.where(rest <= PEEL_TOLERANCE, 0.0, sizes),
+        row_lower=np.where(upper * mass - sums <= PEEL_TOLERANCE, upper, lower),
+        row_upper=np.where(sums - lower * mass <= PEEL_TOLERANCE, lower, upper),
+    )
 
 
 def peel(types: Types, k: int, target: np.ndarray) -> tuple[list, float]:
@@ -139,9 +156,12 @@ def peel(types: Types, k: int, target: np.ndarray) -> tuple[list, float]:
                 break
         used = x.astype(float)
         step = mass
-        for room, use in ((rest, used), (sizes * mass - rest, sizes - used),
-                          (sums - lower * mass, quota @ used - lower),
-                          (upper * mass - sums, upper - quota @ used)):
+        for room, use in (
+            (rest, used),
+            (sizes * mass - rest, sizes - used),
+            (sums - lower * mass, quota @ used - lower),
+            (upper * mass - sums, upper - quota @ used),
+        ):
             moving = use > 1e-12
             if moving.any():
                 step = min(step, float((np.maximum(room[moving], 0) / use[moving]).min()))
@@ -156,8 +176,14 @@ def peel(types: Types, k: int, target: np.ndarray) -> tuple[list, float]:
 # ---- step 3: if peeling got stuck, reweigh by column generation ----
 
 
-def _fit(types: Types, k: int, columns: list[np.ndarray], target: np.ndarray,
-         face: dict[str, np.ndarray], tolerance: float):
+def _fit(
+    types: Types,
+    k: int,
+    columns: list[np.ndarray],
+    target: np.ndarray,
+    face: dict[str, np.ndarray],
+    tolerance: float,
+):
     """Weights on compositions whose mixture matches `target` (persons per type) within
     `tolerance` persons per type: min eps with |E[x_t] - target_t| <= eps, adding the
     compositions that MILP pricing finds on the `face` holding `target` (every composition of
@@ -176,8 +202,16 @@ def _fit(types: Types, k: int, columns: list[np.ndarray], target: np.ndarray,
         objective = np.zeros(count + 1)
         objective[-1] = 1.0
         bounds = np.column_stack([np.zeros(count + 1), np.full(count + 1, np.inf)])
-        result = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0],
-                         bounds=bounds, method="highs", options=TIGHT)
+        result = linprog(
+            objective,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=a_eq,
+            b_eq=[1.0],
+            bounds=bounds,
+            method="highs",
+            options=TIGHT,
+        )
         if result.status != 0:
             return None
         if result.x[-1] <= tolerance:
@@ -186,8 +220,11 @@ def _fit(types: Types, k: int, columns: list[np.ndarray], target: np.ndarray,
         values = marginals[count_types:] - marginals[:count_types]
         # a new composition's reduced cost is -(values @ x) - the equality's marginal
         column = composition(types, k, values, **face)
-        if column is None or values @ column + result.eqlin.marginals[0] <= PRICE_TOLERANCE \
-                or column.tobytes() in seen:
+        if (
+            column is None
+            or values @ column + result.eqlin.marginals[0] <= PRICE_TOLERANCE
+            or column.tobytes() in seen
+        ):
             return None
         seen.add(column.tobytes())
         columns.append(column)
@@ -200,13 +237,12 @@ def refit(types: Types, k: int, steps: list, target: np.ndarray):
     compositions), or (None, None): then the exact fallback decides."""
     for released in RELEASED_STEPS:
         released = min(released, len(steps))
-        kept = steps[:len(steps) - released]
+        kept = steps[: len(steps) - released]
         rest = target - sum((w * x for w, x in kept), np.zeros(len(target)))
         mass = 1.0 - sum(w for w, _ in kept)
-        columns = list({x.tobytes(): x for _, x in steps[len(kept):]}.values())
+        columns = list({x.tobytes(): x for _, x in steps[len(kept) :]}.values())
         face = _face(types, rest, mass)
-        fitted = _fit(types, k, columns, np.maximum(rest, 0) / mass, face,
-                      FIT_TOLERANCE / mass)
+        fitted = _fit(types, k, columns, np.maximum(rest, 0) / mass, face, FIT_TOLERANCE / mass)
         if fitted is not None:
             weights = np.concatenate([[w for w, _ in kept], mass * fitted[0]])
             compositions = np.array([x for _, x in kept] + list(fitted[1]))
@@ -230,18 +266,18 @@ def _master(columns: np.ndarray, sizes: np.ndarray, fixed: np.ndarray):
     a_eq = sparse.csr_array(np.concatenate([np.ones(count), [0.0]])[None, :])
     objective = np.zeros(count + 1)
     objective[-1] = -1.0
-    bounds = np.column_stack([np.zeros(count + 1), np.concatenate([np.full(count, np.inf),
-                                                                   [1.0]])])
-    result = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds,
-                     method="highs")
+    bounds = np.column_stack([np.zeros(count + 1), np.concatenate([np.full(count, np.inf), [1.0]])])
+    result = linprog(
+        objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=bounds, method="highs"
+    )
     if result.status != 0:
         return None
-    return (result.x[-1], result.x[:-1], -result.ineqlin.marginals,
-            -result.eqlin.marginals[0])
+    return (result.x[-1], result.x[:-1], -result.ineqlin.marginals, -result.eqlin.marginals[0])
 
 
-def column_generation(types: Types, k: int, columns: list[np.ndarray], leximin: bool,
-                       max_levels: int | None):
+def column_generation(
+    types: Types, k: int, columns: list[np.ndarray], leximin: bool, max_levels: int | None
+):
     """Leximin over mixtures of whole compositions (Flanigan et al.'s algorithm on types):
     per level, an LP master over the compositions known and MILP pricing of new ones."""
     sizes = types.sizes.astype(float)

@@ -1,4 +1,5 @@
 """The public entry points: the fair distribution over panels, and drawing one panel."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,8 +7,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.sortition.inputs import (PERSON_ID, Quotas, SortitionError, check_k, check_pool,
-                                   check_quotas)
+from core.sortition.inputs import (
+    PERSON_ID,
+    Quotas,
+    SortitionError,
+    check_k,
+    check_pool,
+    check_quotas,
+)
 from core.sortition.leximin import PEEL_TOLERANCE, column_generation, peel, refit, relaxed_leximin
 from core.sortition.polytope import composition, diagnose, group_types
 
@@ -47,17 +54,23 @@ class PanelDistribution:
         """One panel drawn from this distribution; the same seed always gives the same panel."""
         rng = np.random.default_rng(seed)
         chosen = int(rng.choice(len(self.weights), p=self.weights))
-        picked = [rng.choice(self.positions[t], size=int(x), replace=False)
-                  for t, x in enumerate(self.compositions[chosen]) if x > 0]
+        picked = [
+            rng.choice(self.positions[t], size=int(x), replace=False)
+            for t, x in enumerate(self.compositions[chosen])
+            if x > 0
+        ]
         rows = np.sort(np.concatenate(picked)) if picked else np.array([], dtype=int)
         return PanelResult(panel=self.person_ids[rows].tolist(), probabilities=self.probabilities)
 
 
-
-
-
-def fair_distribution(pool: pd.DataFrame, quotas: Quotas, k: int, *, leximin: bool = True,
-                      max_levels: int | None = None) -> PanelDistribution:
+def fair_distribution(
+    pool: pd.DataFrame,
+    quotas: Quotas,
+    k: int,
+    *,
+    leximin: bool = True,
+    max_levels: int | None = None,
+) -> PanelDistribution:
     """The leximin-fair (or, with leximin=False, maximin-fair) distribution over panels of k
     persons from `pool` meeting `quotas`, before drawing: what the moderator can inspect.
 
@@ -71,8 +84,7 @@ def fair_distribution(pool: pd.DataFrame, quotas: Quotas, k: int, *, leximin: bo
     for feature, bounds in quotas.items():
         total = sum(low for low, _ in bounds.values())
         if total > k:
-            raise SortitionError("sortition.minimums_exceed_k", feature=feature, total=total,
-                                 k=k)
+            raise SortitionError("sortition.minimums_exceed_k", feature=feature, total=total, k=k)
     types = group_types(pool, quotas)
     diagnose(types, k)
     sizes = types.sizes
@@ -86,8 +98,9 @@ def fair_distribution(pool: pd.DataFrame, quotas: Quotas, k: int, *, leximin: bo
         weights, compositions = refit(types, k, steps, target) if steps else (None, None)
         if weights is None:
             columns = [x for _, x in steps] or [composition(types, k)]
-            (weights, compositions), levels = column_generation(types, k, columns, leximin,
-                                                                 max_levels)
+            (weights, compositions), levels = column_generation(
+                types, k, columns, leximin, max_levels
+            )
 
     weights = np.where(weights > 1e-12, weights, 0.0)
     used = weights > 0
@@ -97,20 +110,27 @@ def fair_distribution(pool: pd.DataFrame, quotas: Quotas, k: int, *, leximin: bo
     for t, rows in enumerate(types.positions):
         person[rows] = type_probabilities[t]
     person_ids = pool[PERSON_ID].to_numpy()
-    probabilities = pd.Series(person, index=pd.Index(person_ids, name=PERSON_ID),
-                              name="probability")
-    return PanelDistribution(k=k, person_ids=person_ids, positions=tuple(types.positions),
-                             compositions=compositions, weights=weights,
-                             probabilities=probabilities, levels=levels,
-                             type_probabilities=type_probabilities)
+    probabilities = pd.Series(
+        person, index=pd.Index(person_ids, name=PERSON_ID), name="probability"
+    )
+    return PanelDistribution(
+        k=k,
+        person_ids=person_ids,
+        positions=tuple(types.positions),
+        compositions=compositions,
+        weights=weights,
+        probabilities=probabilities,
+        levels=levels,
+        type_probabilities=type_probabilities,
+    )
 
 
-def select_panel(pool: pd.DataFrame, quotas: Quotas, k: int,
-                 seed: int | None = None) -> PanelResult:
+def select_panel(
+    pool: pd.DataFrame, quotas: Quotas, k: int, seed: int | None = None
+) -> PanelResult:
     """Draw k person ids from `pool` meeting `quotas` from the leximin-fair distribution.
 
     Same arguments as fair_distribution; `seed` makes the draw reproducible (None: fresh
     randomness). `.probabilities` are the selection probabilities in [0, 1] under that
     distribution, indexed by person_id; they sum to k."""
     return fair_distribution(pool, quotas, k).draw(seed)
-

@@ -1,5 +1,6 @@
 """Types (pool members with the same quota-feature values) and the polytope of panel
 compositions they span: one whole composition by MILP, and the diagnosis of infeasible quotas."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,13 +16,13 @@ from core.sortition.inputs import Quotas, SortitionError
 class Types:
     """Pool members grouped by their values of the quota features."""
 
-    sizes: np.ndarray            # n_t, persons per type
+    sizes: np.ndarray  # n_t, persons per type
     positions: list[np.ndarray]  # pool row positions of each type's members
-    rows: np.ndarray             # one constraint row per quota: 1 where the type has the value
-    lower: np.ndarray            # quota minimums (persons)
-    upper: np.ndarray            # quota maximums (persons)
+    rows: np.ndarray  # one constraint row per quota: 1 where the type has the value
+    lower: np.ndarray  # quota minimums (persons)
+    upper: np.ndarray  # quota maximums (persons)
     labels: list[tuple[str, object]]  # (feature, value) of each quota row
-    available: np.ndarray        # pool members having each quota's value
+    available: np.ndarray  # pool members having each quota's value
 
 
 def group_types(pool: pd.DataFrame, quotas: Quotas) -> Types:
@@ -43,14 +44,28 @@ def group_types(pool: pd.DataFrame, quotas: Quotas) -> Types:
             upper.append(high)
             labels.append((feature, value))
     rows = np.array(rows, dtype=float).reshape(len(labels), len(sizes))
-    return Types(sizes=sizes, positions=positions, rows=rows, lower=np.array(lower, float),
-                  upper=np.array(upper, float), labels=labels,
-                  available=rows @ sizes if labels else np.zeros(0))
+    return Types(
+        sizes=sizes,
+        positions=positions,
+        rows=rows,
+        lower=np.array(lower, float),
+        upper=np.array(upper, float),
+        labels=labels,
+        available=rows @ sizes if labels else np.zeros(0),
+    )
 
 
-def composition(types: Types, k: int, objective: np.ndarray | None = None, *,
-                 x_lower=None, x_upper=None, row_lower=None, row_upper=None,
-                 relaxed: frozenset[int] = frozenset()) -> np.ndarray | None:
+def composition(
+    types: Types,
+    k: int,
+    objective: np.ndarray | None = None,
+    *,
+    x_lower=None,
+    x_upper=None,
+    row_lower=None,
+    row_upper=None,
+    relaxed: frozenset[int] = frozenset(),
+) -> np.ndarray | None:
     """A composition (persons per type, summing to k, within the per-type and per-quota
     bounds given, by default 0..n_t and the quotas) maximising objective @ x (MILP), or None
     if there is none. Quota rows in `relaxed` are ignored."""
@@ -61,11 +76,16 @@ def composition(types: Types, k: int, objective: np.ndarray | None = None, *,
     matrix = np.vstack([np.ones((1, count)), types.rows[keep]])
     lower = np.concatenate([[k], row_lower[keep]])
     upper = np.concatenate([[k], row_upper[keep]])
-    bounds = Bounds(np.zeros(count) if x_lower is None else x_lower,
-                    types.sizes if x_upper is None else x_upper)
-    result = milp(c=np.zeros(count) if objective is None else -objective,
-                  constraints=LinearConstraint(matrix, lower, upper),
-                  integrality=np.ones(count), bounds=bounds, options={"mip_rel_gap": 1e-9})
+    bounds = Bounds(
+        np.zeros(count) if x_lower is None else x_lower, types.sizes if x_upper is None else x_upper
+    )
+    result = milp(
+        c=np.zeros(count) if objective is None else -objective,
+        constraints=LinearConstraint(matrix, lower, upper),
+        integrality=np.ones(count),
+        bounds=bounds,
+        options={"mip_rel_gap": 1e-9},
+    )
     if result.status == 2:
         return None
     if result.x is None:
@@ -75,12 +95,17 @@ def composition(types: Types, k: int, objective: np.ndarray | None = None, *,
 
 def diagnose(types: Types, k: int) -> None:
     """Raise the SortitionError that names why no composition exists (if none does)."""
+
     def infeasible(r: int) -> SortitionError:
         feature, value = types.labels[r]
         return SortitionError(
-            "sortition.quota_infeasible", feature=feature, value=value,
-            minimum=int(types.lower[r]), maximum=int(types.upper[r]),
-            available=int(types.available[r]))
+            "sortition.quota_infeasible",
+            feature=feature,
+            value=value,
+            minimum=int(types.lower[r]),
+            maximum=int(types.upper[r]),
+            available=int(types.available[r]),
+        )
 
     for r in range(len(types.labels)):
         if types.lower[r] > types.available[r]:
@@ -88,11 +113,12 @@ def diagnose(types: Types, k: int) -> None:
     for feature in dict.fromkeys(feature for feature, _ in types.labels):
         quota_rows = [r for r, (f, _) in enumerate(types.labels) if f == feature]
         covered = types.rows[quota_rows].any(axis=0)
-        capacity = int(np.minimum(types.upper[quota_rows], types.available[quota_rows]).sum()
-                       + types.sizes[~covered].sum())
+        capacity = int(
+            np.minimum(types.upper[quota_rows], types.available[quota_rows]).sum()
+            + types.sizes[~covered].sum()
+        )
         if capacity < k:
-            raise SortitionError("sortition.maximums_below_k", feature=feature, total=capacity,
-                                 k=k)
+            raise SortitionError("sortition.maximums_below_k", feature=feature, total=capacity, k=k)
     if composition(types, k) is not None:
         return
     for r in range(len(types.labels)):
@@ -104,4 +130,3 @@ def diagnose(types: Types, k: int) -> None:
         if composition(types, k, relaxed=frozenset(relaxed)) is not None:
             raise infeasible(r)
     raise SortitionError("sortition.quotas_infeasible")  # unreachable: no quotas left
-

@@ -11,6 +11,7 @@ Answers are given as {question id: value}: an option id (single choice), a list 
 ids (multiple choice), a whole number 1-5 (rating), every option id in order, first first
 (ranking), or a text (short text). An optional question may be left out.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import delete
@@ -22,8 +23,15 @@ from core.errors import Conflict, InvalidInput
 from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
-from core.surveys.common import (building_ids, in_scope, is_verified, load_survey,
-                                 questions_of, roster_row, taking_answers)
+from core.surveys.common import (
+    building_ids,
+    in_scope,
+    is_verified,
+    load_survey,
+    questions_of,
+    roster_row,
+    taking_answers,
+)
 from core.text import clean_text, is_whole_number
 from db.engine import write_session
 from db.models import Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse, User
@@ -31,12 +39,15 @@ from db.models.base import utcnow
 
 TEXT_MAX = 1000
 RATINGS = (1, 2, 3, 4, 5)
-TEXT_ERRORS = {"field.too_long": "survey.text_too_long",
-               "field.bad_characters": "survey.text_bad_characters",
-               "field.required": "survey.answer_required"}
+TEXT_ERRORS = {
+    "field.too_long": "survey.text_too_long",
+    "field.bad_characters": "survey.text_bad_characters",
+    "field.required": "survey.answer_required",
+}
 
 
 # --- checking answers ---------------------------------------------------------------------
+
 
 def _empty(value) -> bool:
     return value is None or (isinstance(value, (str, list, tuple, set)) and len(value) == 0)
@@ -50,8 +61,9 @@ def _text(value, n: int, required: bool) -> str | None:
     try:
         return clean_text(value, field="answers", max_len=TEXT_MAX, required=required)
     except InvalidInput as error:
-        raise _bad(TEXT_ERRORS.get(error.key, "survey.text_bad_characters"), n,
-                   max=TEXT_MAX) from None
+        raise _bad(
+            TEXT_ERRORS.get(error.key, "survey.text_bad_characters"), n, max=TEXT_MAX
+        ) from None
 
 
 def _rows(question: SurveyQuestion, options: list[SurveyOption], value) -> list[dict]:
@@ -87,8 +99,9 @@ def _rows(question: SurveyQuestion, options: list[SurveyOption], value) -> list[
     return [dict(one, option_id=i) for i in sorted(chosen)]
 
 
-def clean_answers(questions: list[tuple[SurveyQuestion, list[SurveyOption]]],
-                  answers) -> list[dict]:
+def clean_answers(
+    questions: list[tuple[SurveyQuestion, list[SurveyOption]]], answers
+) -> list[dict]:
     """The SurveyAnswer rows (without response id) for `answers`, or InvalidInput: every
     required question answered, every value of its question's kind, nothing else."""
     if not isinstance(answers, dict) or not all(is_whole_number(k) for k in answers):
@@ -108,14 +121,19 @@ def clean_answers(questions: list[tuple[SurveyQuestion, list[SurveyOption]]],
     return rows
 
 
-def answers_of(s: Session, response_id: int,
-               questions: list[tuple[SurveyQuestion, list[SurveyOption]]]) -> dict:
+def answers_of(
+    s: Session, response_id: int, questions: list[tuple[SurveyQuestion, list[SurveyOption]]]
+) -> dict:
     """A stored response in the shape `clean_answers` takes (to show and edit it)."""
     kinds = {q.id: q.kind for q, _ in questions}
     found: dict[int, object] = {}
-    rows = s.exec(select(SurveyAnswer).where(SurveyAnswer.response_id == response_id)
-                  .order_by(col(SurveyAnswer.question_id), col(SurveyAnswer.rank),
-                            col(SurveyAnswer.option_id))).all()
+    rows = s.exec(
+        select(SurveyAnswer)
+        .where(SurveyAnswer.response_id == response_id)
+        .order_by(
+            col(SurveyAnswer.question_id), col(SurveyAnswer.rank), col(SurveyAnswer.option_id)
+        )
+    ).all()
     for a in rows:
         kind = kinds.get(a.question_id)
         if kind == "single":
@@ -131,24 +149,48 @@ def answers_of(s: Session, response_id: int,
 
 # --- writing ------------------------------------------------------------------------------
 
+
 def _existing(s: Session, survey_id: int, resident_id: int) -> SurveyResponse | None:
-    return s.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey_id,
-                                               SurveyResponse.resident_id == resident_id)).first()
+    return s.exec(
+        select(SurveyResponse).where(
+            SurveyResponse.survey_id == survey_id, SurveyResponse.resident_id == resident_id
+        )
+    ).first()
 
 
-def _add_response(s: Session, survey: Survey, resident_id: int, rows: list[dict], *,
-                  user_id: int | None, channel: str, entered_by: int | None) -> int:
-    response = SurveyResponse(survey_id=survey.id, resident_id=resident_id, user_id=user_id,
-                              channel=channel, entered_by=entered_by)
+def _add_response(
+    s: Session,
+    survey: Survey,
+    resident_id: int,
+    rows: list[dict],
+    *,
+    user_id: int | None,
+    channel: str,
+    entered_by: int | None,
+) -> int:
+    response = SurveyResponse(
+        survey_id=survey.id,
+        resident_id=resident_id,
+        user_id=user_id,
+        channel=channel,
+        entered_by=entered_by,
+    )
     s.add(response)
     try:  # the (survey, resident) key: a second answer sent at the same moment fails here
         s.flush()
     except IntegrityError:
         raise Conflict("survey.already_answered") from None
     s.add_all([SurveyAnswer(response_id=response.id, **row) for row in rows])
-    record_participation(s, community_id=survey.community_id, kind="survey_answer",
-                         resident_id=resident_id, user_id=user_id, channel=channel,
-                         object_type="survey", object_id=survey.id)
+    record_participation(
+        s,
+        community_id=survey.community_id,
+        kind="survey_answer",
+        resident_id=resident_id,
+        user_id=user_id,
+        channel=channel,
+        object_type="survey",
+        object_id=survey.id,
+    )
     return response.id
 
 
@@ -200,13 +242,16 @@ def answer_survey(*, actor: Principal, survey_id: int, answers: dict) -> int:
         resident = _answering_resident(s, survey, actor)
         existing = _existing(s, survey.id, resident.id)
         if existing is not None:
-            raise Conflict("survey.answered_on_paper" if existing.channel == "offline"
-                           else "survey.already_answered")
+            raise Conflict(
+                "survey.answered_on_paper"
+                if existing.channel == "offline"
+                else "survey.already_answered"
+            )
         rows = clean_answers(questions_of(s, survey.id), answers)
-        response_id = _add_response(s, survey, resident.id, rows, user_id=actor.user_id,
-                                    channel="online", entered_by=None)
-        record(s, actor=actor, action="survey.answer", object_type="survey",
-               object_id=survey.id)
+        response_id = _add_response(
+            s, survey, resident.id, rows, user_id=actor.user_id, channel="online", entered_by=None
+        )
+        record(s, actor=actor, action="survey.answer", object_type="survey", object_id=survey.id)
         return response_id
 
 
@@ -224,12 +269,12 @@ def edit_answer(*, actor: Principal, survey_id: int, answers: dict) -> None:
         if response.channel == "offline":
             raise Conflict("survey.answered_on_paper")
         _replace_answers(s, response, clean_answers(questions_of(s, survey.id), answers))
-        record(s, actor=actor, action="survey.edit_answer", object_type="survey",
-               object_id=survey.id)
+        record(
+            s, actor=actor, action="survey.edit_answer", object_type="survey", object_id=survey.id
+        )
 
 
-def enter_paper_answer(*, actor: Principal, survey_id: int, resident_id: int,
-                       answers: dict) -> int:
+def enter_paper_answer(*, actor: Principal, survey_id: int, resident_id: int, answers: dict) -> int:
     """A moderator enters a roster resident's answer given on paper (or in person);
     returns the response id. Whoever answered online cannot also answer on paper."""
     require(actor, "survey.manage")
@@ -238,20 +283,32 @@ def enter_paper_answer(*, actor: Principal, survey_id: int, resident_id: int,
         resident = _paper_resident(s, survey, resident_id)
         existing = _existing(s, survey.id, resident.id)
         if existing is not None:
-            raise Conflict("survey.already_answered_online" if existing.channel == "online"
-                           else "survey.already_answered_on_paper")
+            raise Conflict(
+                "survey.already_answered_online"
+                if existing.channel == "online"
+                else "survey.already_answered_on_paper"
+            )
         rows = clean_answers(questions_of(s, survey.id), answers)
         user_id = s.exec(select(User.id).where(User.resident_id == resident.id)).first()
-        response_id = _add_response(s, survey, resident.id, rows, user_id=user_id,
-                                    channel="offline", entered_by=actor.user_id)
+        response_id = _add_response(
+            s,
+            survey,
+            resident.id,
+            rows,
+            user_id=user_id,
+            channel="offline",
+            entered_by=actor.user_id,
+        )
         # Not who: the public log does not say which residents answered.
-        record(s, actor=actor, action="survey.paper_answer", object_type="survey",
-               object_id=survey.id)
+        record(
+            s, actor=actor, action="survey.paper_answer", object_type="survey", object_id=survey.id
+        )
         return response_id
 
 
-def correct_paper_answer(*, actor: Principal, survey_id: int, resident_id: int,
-                         answers: dict) -> None:
+def correct_paper_answer(
+    *, actor: Principal, survey_id: int, resident_id: int, answers: dict
+) -> None:
     """A moderator replaces the answers of a paper answer entered by mistake, while the
     survey takes answers; it stays a paper answer (channel "offline") and keeps who entered
     it. An online answer is its resident's own to change."""
@@ -266,5 +323,10 @@ def correct_paper_answer(*, actor: Principal, survey_id: int, resident_id: int,
             raise Conflict("survey.answered_online_not_paper")
         _replace_answers(s, response, clean_answers(questions_of(s, survey.id), answers))
         # Not who, as for entering one: the public log does not name who answered.
-        record(s, actor=actor, action="survey.correct_paper_answer", object_type="survey",
-               object_id=survey.id)
+        record(
+            s,
+            actor=actor,
+            action="survey.correct_paper_answer",
+            object_type="survey",
+            object_id=survey.id,
+        )

@@ -3,6 +3,7 @@
 A survey and its questions can change until the first answer arrives, and never once it is
 closed: after that, answers would no longer match the questions people were asked.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,8 +17,14 @@ from core.permissions import require
 from core.principal import Principal
 from core.rows import community_choice
 from core.surveys import lifecycle
-from core.surveys.common import (CHOICE_KINDS, QUESTION_KINDS, SCOPES, has_responses,
-                                 load_survey, status_of)
+from core.surveys.common import (
+    CHOICE_KINDS,
+    QUESTION_KINDS,
+    SCOPES,
+    has_responses,
+    load_survey,
+    status_of,
+)
 from core.surveys.lifecycle import SurveyStatus
 from core.text import aware_datetime, clean_text, is_whole_number
 from db.engine import write_session
@@ -34,12 +41,14 @@ MAX_QUESTIONS = 30
 
 # --- checking what the moderator typed ----------------------------------------------------
 
+
 def _details(title, intro, scope, opens_at, closes_at) -> tuple:
     title = clean_text(title, field="title", max_len=TITLE_MAX, min_len=4)
     if isinstance(intro, str) and len(intro) > INTRO_MAX * 2:
         raise InvalidInput("field.too_long", field="intro", max=INTRO_MAX)
-    intro = clean_text(intro, field="intro", max_len=INTRO_MAX, multiline=True,
-                       required=False) or ""
+    intro = (
+        clean_text(intro, field="intro", max_len=INTRO_MAX, multiline=True, required=False) or ""
+    )
     if scope not in SCOPES:
         raise InvalidInput("field.not_a_choice", field="scope")
     opens_at = aware_datetime(opens_at, field="opens_at")
@@ -64,8 +73,10 @@ def _buildings(s: Session, scope: str, building_ids, actor: Principal) -> list[B
         return []
     if not building_ids:
         raise InvalidInput("survey.no_buildings", field="building")
-    chosen = [community_choice(s, Building, b, actor, field="building")
-              for b in dict.fromkeys(building_ids)]
+    chosen = [
+        community_choice(s, Building, b, actor, field="building")
+        for b in dict.fromkeys(building_ids)
+    ]
     return chosen
 
 
@@ -103,48 +114,77 @@ def _editable(s: Session, survey: Survey) -> None:
 
 def _question_for_update(s: Session, question_id, actor: Principal):
     """(question, its survey) if the survey is the actor's community's, else NotFound."""
-    question = s.get(SurveyQuestion, question_id) \
-        if is_whole_number(question_id) else None
+    question = s.get(SurveyQuestion, question_id) if is_whole_number(question_id) else None
     if question is None:
         raise NotFound("error.not_found")
     return question, load_survey(s, question.survey_id, actor, lock=True)
 
 
 def _add_options(s: Session, question_id: int, labels: list[str]) -> None:
-    s.add_all([SurveyOption(question_id=question_id, position=position, label=label)
-               for position, label in enumerate(labels, start=1)])
+    s.add_all(
+        [
+            SurveyOption(question_id=question_id, position=position, label=label)
+            for position, label in enumerate(labels, start=1)
+        ]
+    )
 
 
 # --- the survey ---------------------------------------------------------------------------
 
-def create_survey(*, actor: Principal, title: str, opens_at: datetime, closes_at: datetime,
-                  intro: str = "", scope: str = "community",
-                  building_ids: list[int] | None = None) -> int:
+
+def create_survey(
+    *,
+    actor: Principal,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    intro: str = "",
+    scope: str = "community",
+    building_ids: list[int] | None = None,
+) -> int:
     """A draft survey for the whole community or some buildings; returns its id. Questions
     are added next, then it is opened."""
     require(actor, "survey.manage")
-    title, intro, scope, opens_at, closes_at = _details(title, intro, scope, opens_at,
-                                                        closes_at)
+    title, intro, scope, opens_at, closes_at = _details(title, intro, scope, opens_at, closes_at)
     with write_session() as s:
         buildings = _buildings(s, scope, building_ids, actor)
-        survey = Survey(community_id=actor.community_id, title=title, intro=intro, scope=scope,
-                        opens_at=opens_at, closes_at=closes_at, created_by=actor.user_id)
+        survey = Survey(
+            community_id=actor.community_id,
+            title=title,
+            intro=intro,
+            scope=scope,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            created_by=actor.user_id,
+        )
         s.add(survey)
         s.flush()
         s.add_all([SurveyBuilding(survey_id=survey.id, building_id=b.id) for b in buildings])
-        record(s, actor=actor, action="survey.create", object_type="survey",
-               object_id=survey.id, payload={"title": title, "scope": scope,
-                                             "buildings": [b.code for b in buildings]})
+        record(
+            s,
+            actor=actor,
+            action="survey.create",
+            object_type="survey",
+            object_id=survey.id,
+            payload={"title": title, "scope": scope, "buildings": [b.code for b in buildings]},
+        )
         return survey.id
 
 
-def update_survey(*, actor: Principal, survey_id: int, title: str, opens_at: datetime,
-                  closes_at: datetime, intro: str = "", scope: str = "community",
-                  building_ids: list[int] | None = None) -> None:
+def update_survey(
+    *,
+    actor: Principal,
+    survey_id: int,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    intro: str = "",
+    scope: str = "community",
+    building_ids: list[int] | None = None,
+) -> None:
     """Change a survey's details while it has no answers (a draft, or open with none yet)."""
     require(actor, "survey.manage")
-    title, intro, scope, opens_at, closes_at = _details(title, intro, scope, opens_at,
-                                                        closes_at)
+    title, intro, scope, opens_at, closes_at = _details(title, intro, scope, opens_at, closes_at)
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True)
         _editable(s, survey)
@@ -153,9 +193,14 @@ def update_survey(*, actor: Principal, survey_id: int, title: str, opens_at: dat
         survey.opens_at, survey.closes_at, survey.updated_at = opens_at, closes_at, utcnow()
         s.execute(delete(SurveyBuilding).where(SurveyBuilding.survey_id == survey.id))
         s.add_all([SurveyBuilding(survey_id=survey.id, building_id=b.id) for b in buildings])
-        record(s, actor=actor, action="survey.update", object_type="survey",
-               object_id=survey.id, payload={"title": title, "scope": scope,
-                                             "buildings": [b.code for b in buildings]})
+        record(
+            s,
+            actor=actor,
+            action="survey.update",
+            object_type="survey",
+            object_id=survey.id,
+            payload={"title": title, "scope": scope, "buildings": [b.code for b in buildings]},
+        )
 
 
 def open_survey(*, actor: Principal, survey_id: int) -> None:
@@ -167,8 +212,12 @@ def open_survey(*, actor: Principal, survey_id: int) -> None:
             raise Conflict("survey.not_draft")
         if survey.closes_at <= utcnow():
             raise Conflict("survey.closes_in_past")
-        if s.exec(select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey.id)
-                  .limit(1)).first() is None:
+        if (
+            s.exec(
+                select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey.id).limit(1)
+            ).first()
+            is None
+        ):
             raise Conflict("survey.no_questions")
         survey.status, survey.opened_at = SurveyStatus.OPEN, utcnow()
         survey.updated_at = survey.opened_at
@@ -185,14 +234,21 @@ def close_survey(*, actor: Principal, survey_id: int) -> None:
             raise Conflict("survey.not_running")
         survey.status, survey.closed_at = SurveyStatus.CLOSED, utcnow()
         survey.updated_at = survey.closed_at
-        record(s, actor=actor, action="survey.close", object_type="survey",
-               object_id=survey.id)
+        record(s, actor=actor, action="survey.close", object_type="survey", object_id=survey.id)
 
 
 # --- questions ----------------------------------------------------------------------------
 
-def add_question(*, actor: Principal, survey_id: int, kind: str, prompt: str,
-                 options: list[str] | None = None, required: bool = True) -> int:
+
+def add_question(
+    *,
+    actor: Principal,
+    survey_id: int,
+    kind: str,
+    prompt: str,
+    options: list[str] | None = None,
+    required: bool = True,
+) -> int:
     """A question at the end of the survey; returns its id. `options`: the labels of a
     single choice, multiple choice or ranking question (2 to 20); none for a rating (1-5)
     or a short text."""
@@ -201,23 +257,44 @@ def add_question(*, actor: Principal, survey_id: int, kind: str, prompt: str,
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True)
         _editable(s, survey)
-        last = s.exec(select(SurveyQuestion.position).where(SurveyQuestion.survey_id == survey.id)
-                      .order_by(col(SurveyQuestion.position).desc()).limit(1)).first() or 0
+        last = (
+            s.exec(
+                select(SurveyQuestion.position)
+                .where(SurveyQuestion.survey_id == survey.id)
+                .order_by(col(SurveyQuestion.position).desc())
+                .limit(1)
+            ).first()
+            or 0
+        )
         if last >= MAX_QUESTIONS:
             raise Conflict("survey.too_many_questions", max=MAX_QUESTIONS)
-        question = SurveyQuestion(survey_id=survey.id, position=last + 1, kind=kind,
-                                  prompt=prompt, required=required)
+        question = SurveyQuestion(
+            survey_id=survey.id, position=last + 1, kind=kind, prompt=prompt, required=required
+        )
         s.add(question)
         s.flush()
         _add_options(s, question.id, labels)
         survey.updated_at = utcnow()
-        record(s, actor=actor, action="survey.add_question", object_type="survey",
-               object_id=survey.id, payload={"position": question.position, "kind": kind})
+        record(
+            s,
+            actor=actor,
+            action="survey.add_question",
+            object_type="survey",
+            object_id=survey.id,
+            payload={"position": question.position, "kind": kind},
+        )
         return question.id
 
 
-def edit_question(*, actor: Principal, question_id: int, kind: str, prompt: str,
-                  options: list[str] | None = None, required: bool = True) -> None:
+def edit_question(
+    *,
+    actor: Principal,
+    question_id: int,
+    kind: str,
+    prompt: str,
+    options: list[str] | None = None,
+    required: bool = True,
+) -> None:
     """Rewrite a question (kind, prompt, options, required) while the survey has no
     answers; its options are replaced."""
     require(actor, "survey.manage")
@@ -229,8 +306,14 @@ def edit_question(*, actor: Principal, question_id: int, kind: str, prompt: str,
         s.execute(delete(SurveyOption).where(SurveyOption.question_id == question.id))
         _add_options(s, question.id, labels)
         survey.updated_at = utcnow()
-        record(s, actor=actor, action="survey.edit_question", object_type="survey",
-               object_id=survey.id, payload={"position": question.position, "kind": kind})
+        record(
+            s,
+            actor=actor,
+            action="survey.edit_question",
+            object_type="survey",
+            object_id=survey.id,
+            payload={"position": question.position, "kind": kind},
+        )
 
 
 def remove_question(*, actor: Principal, question_id: int) -> None:
@@ -243,12 +326,20 @@ def remove_question(*, actor: Principal, question_id: int) -> None:
         s.execute(delete(SurveyOption).where(SurveyOption.question_id == question.id))
         s.delete(question)
         s.flush()
-        later = s.exec(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey.id,
-                                                    col(SurveyQuestion.position) > position)
-                       .order_by(col(SurveyQuestion.position))).all()
+        later = s.exec(
+            select(SurveyQuestion)
+            .where(SurveyQuestion.survey_id == survey.id, col(SurveyQuestion.position) > position)
+            .order_by(col(SurveyQuestion.position))
+        ).all()
         for q in later:  # one at a time, upwards: the (survey, position) key stays unique
             q.position -= 1
             s.flush()
         survey.updated_at = utcnow()
-        record(s, actor=actor, action="survey.remove_question", object_type="survey",
-               object_id=survey.id, payload={"position": position})
+        record(
+            s,
+            actor=actor,
+            action="survey.remove_question",
+            object_type="survey",
+            object_id=survey.id,
+            payload={"position": position},
+        )

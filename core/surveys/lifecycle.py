@@ -4,6 +4,7 @@ draft -> open (answers taken between opens_at and closes_at) -> closed, by a mod
 by the end of its window: an open survey whose closing time has passed counts as closed
 whether or not the close is stored yet (common.status_of).
 """
+
 from __future__ import annotations
 
 from db.models.surveys import SurveyStatus

@@ -5,6 +5,7 @@ make it up. A breakdown (the cross-tabulation) hides its groups of fewer than k 
 because the question's totals are public, as many more as it takes for the hidden groups to
 be at least two that together number at least k: then neither "total minus the groups
 shown" nor a second hidden group gives a small group away."""
+
 from __future__ import annotations
 
 from core.dashboard.filters import DEFAULT_K

@@ -3,6 +3,7 @@ survey in full with its questions, the viewer's own answer and the proposals mad
 
 The status shown is the one the window makes (an open survey past its closing time is
 closed); meeting such a survey stores its close."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,8 +16,16 @@ from core.permissions import can, require
 from core.principal import Principal
 from core.surveys import lifecycle
 from core.surveys.answering import answers_of
-from core.surveys.common import (close_lapsed, in_scope, is_verified, lapsed, questions_of,
-                                 roster_row, status_of, survey_or_none)
+from core.surveys.common import (
+    close_lapsed,
+    in_scope,
+    is_verified,
+    lapsed,
+    questions_of,
+    roster_row,
+    status_of,
+    survey_or_none,
+)
 from core.surveys.lifecycle import SurveyStatus
 from core.text import is_whole_number
 from db.engine import read_session
@@ -117,29 +126,60 @@ def list_surveys(*, viewer: Principal, limit: int = LIST_LIMIT) -> list[SurveySu
             query = query.where(Survey.status != SurveyStatus.DRAFT)
         surveys = s.exec(query.order_by(col(Survey.closes_at).desc()).limit(limit)).all()
         ids = [x.id for x in surveys]
-        counts = dict(s.exec(select(SurveyResponse.survey_id, func.count())
-                             .where(col(SurveyResponse.survey_id).in_(ids))
-                             .group_by(SurveyResponse.survey_id)).all()) if ids else {}
+        counts = (
+            dict(
+                s.exec(
+                    select(SurveyResponse.survey_id, func.count())
+                    .where(col(SurveyResponse.survey_id).in_(ids))
+                    .group_by(SurveyResponse.survey_id)
+                ).all()
+            )
+            if ids
+            else {}
+        )
         places: dict[int, list[tuple[int, str]]] = {}
-        for survey_id, building_id, name in (s.exec(
+        for survey_id, building_id, name in (
+            s.exec(
                 select(SurveyBuilding.survey_id, Building.id, Building.name)
                 .join(Building, Building.id == SurveyBuilding.building_id)
                 .where(col(SurveyBuilding.survey_id).in_(ids))
-                .order_by(col(Building.code))).all() if ids else []):
+                .order_by(col(Building.code))
+            ).all()
+            if ids
+            else []
+        ):
             places.setdefault(survey_id, []).append((building_id, name))
         resident = roster_row(s, viewer.resident_id)
-        mine = dict(s.exec(select(SurveyResponse.survey_id, SurveyResponse.channel)
-                           .where(SurveyResponse.resident_id == resident.id,
-                                  col(SurveyResponse.survey_id).in_(ids))).all()) \
-            if resident is not None and ids else {}
+        mine = (
+            dict(
+                s.exec(
+                    select(SurveyResponse.survey_id, SurveyResponse.channel).where(
+                        SurveyResponse.resident_id == resident.id,
+                        col(SurveyResponse.survey_id).in_(ids),
+                    )
+                ).all()
+            )
+            if resident is not None and ids
+            else {}
+        )
     close_lapsed([x.id for x in surveys if lapsed(x)])
     verified = is_verified(resident)
-    summaries = [SurveySummary(
-        id=x.id, title=x.title, status=status_of(x), scope=x.scope,
-        buildings=[name for _, name in places.get(x.id, [])], opens_at=x.opens_at,
-        closes_at=x.closes_at, responses=counts.get(x.id, 0), accepting=_accepting(x),
-        for_me=verified and in_scope(x, [b for b, _ in places.get(x.id, [])], resident),
-        answered=mine.get(x.id)) for x in surveys]
+    summaries = [
+        SurveySummary(
+            id=x.id,
+            title=x.title,
+            status=status_of(x),
+            scope=x.scope,
+            buildings=[name for _, name in places.get(x.id, [])],
+            opens_at=x.opens_at,
+            closes_at=x.closes_at,
+            responses=counts.get(x.id, 0),
+            accepting=_accepting(x),
+            for_me=verified and in_scope(x, [b for b, _ in places.get(x.id, [])], resident),
+            answered=mine.get(x.id),
+        )
+        for x in surveys
+    ]
     return sorted(summaries, key=_order)
 
 
@@ -157,45 +197,74 @@ def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
         survey = survey_or_none(s, survey_id, viewer, staff=can(viewer, "survey.manage"))
         if survey is None:
             return None
-        places = s.exec(select(Building.id, Building.name)
-                        .join(SurveyBuilding, SurveyBuilding.building_id == Building.id)
-                        .where(SurveyBuilding.survey_id == survey.id)
-                        .order_by(col(Building.code))).all()
+        places = s.exec(
+            select(Building.id, Building.name)
+            .join(SurveyBuilding, SurveyBuilding.building_id == Building.id)
+            .where(SurveyBuilding.survey_id == survey.id)
+            .order_by(col(Building.code))
+        ).all()
         questions = questions_of(s, survey.id)
-        counts = dict(s.exec(select(SurveyResponse.channel, func.count())
-                             .where(SurveyResponse.survey_id == survey.id)
-                             .group_by(SurveyResponse.channel)).all())
+        counts = dict(
+            s.exec(
+                select(SurveyResponse.channel, func.count())
+                .where(SurveyResponse.survey_id == survey.id)
+                .group_by(SurveyResponse.channel)
+            ).all()
+        )
         resident = roster_row(s, viewer.resident_id)
-        mine = s.exec(select(SurveyResponse.id, SurveyResponse.channel)
-                      .where(SurveyResponse.survey_id == survey.id,
-                             SurveyResponse.resident_id == resident.id)).first() \
-            if resident is not None else None
+        mine = (
+            s.exec(
+                select(SurveyResponse.id, SurveyResponse.channel).where(
+                    SurveyResponse.survey_id == survey.id, SurveyResponse.resident_id == resident.id
+                )
+            ).first()
+            if resident is not None
+            else None
+        )
         my_answers = answers_of(s, mine[0], questions) if mine else None
-        proposals = s.exec(select(Proposal.id, Proposal.title, Proposal.status)
-                           .where(Proposal.survey_id == survey.id,
-                                  Proposal.community_id == survey.community_id)
-                           .order_by(col(Proposal.id))).all()
+        proposals = s.exec(
+            select(Proposal.id, Proposal.title, Proposal.status)
+            .where(Proposal.survey_id == survey.id, Proposal.community_id == survey.community_id)
+            .order_by(col(Proposal.id))
+        ).all()
         status = status_of(survey)
         editable = status != SurveyStatus.CLOSED and not sum(counts.values())
     if status != survey.status:  # open, past its window: store the close
         close_lapsed([survey.id])
     verified = is_verified(resident)
     return SurveyDetail(
-        id=survey.id, title=survey.title, status=status, scope=survey.scope,
-        buildings=[name for _, name in places], opens_at=survey.opens_at,
-        closes_at=survey.closes_at, responses=sum(counts.values()),
+        id=survey.id,
+        title=survey.title,
+        status=status,
+        scope=survey.scope,
+        buildings=[name for _, name in places],
+        opens_at=survey.opens_at,
+        closes_at=survey.closes_at,
+        responses=sum(counts.values()),
         accepting=_accepting(survey),
         for_me=verified and in_scope(survey, [b for b, _ in places], resident),
-        answered=mine[1] if mine else None, intro=survey.intro,
+        answered=mine[1] if mine else None,
+        intro=survey.intro,
         building_ids=[b for b, _ in places],
-        questions=[QuestionView(id=q.id, position=q.position, kind=q.kind, prompt=q.prompt,
-                                required=q.required,
-                                options=[OptionView(id=o.id, label=o.label) for o in options])
-                   for q, options in questions],
-        verified=verified, my_answers=my_answers, editable=editable,
+        questions=[
+            QuestionView(
+                id=q.id,
+                position=q.position,
+                kind=q.kind,
+                prompt=q.prompt,
+                required=q.required,
+                options=[OptionView(id=o.id, label=o.label) for o in options],
+            )
+            for q, options in questions
+        ],
+        verified=verified,
+        my_answers=my_answers,
+        editable=editable,
         offline=counts.get("offline", 0),
-        proposals=[LinkedProposal(id=i, title=title, status=status)
-                   for i, title, status in proposals])
+        proposals=[
+            LinkedProposal(id=i, title=title, status=status) for i, title, status in proposals
+        ],
+    )
 
 
 def paper_answer_of(*, viewer: Principal, survey_id: int, resident_id: int) -> dict | None:
@@ -208,13 +277,25 @@ def paper_answer_of(*, viewer: Principal, survey_id: int, resident_id: int) -> d
         survey = survey_or_none(s, survey_id, viewer, staff=True)
         if survey is None:
             return None
-        response_id = s.exec(select(SurveyResponse.id).where(
-            SurveyResponse.survey_id == survey.id, SurveyResponse.resident_id == resident_id,
-            SurveyResponse.channel == "offline")).first()
+        response_id = s.exec(
+            select(SurveyResponse.id).where(
+                SurveyResponse.survey_id == survey.id,
+                SurveyResponse.resident_id == resident_id,
+                SurveyResponse.channel == "offline",
+            )
+        ).first()
         if response_id is None:
             return None
         return answers_of(s, response_id, questions_of(s, survey.id))
 
 
-__all__ = ["LinkedProposal", "OptionView", "QuestionView", "SurveyDetail", "SurveySummary",
-           "get_survey", "list_surveys", "paper_answer_of"]
+__all__ = [
+    "LinkedProposal",
+    "OptionView",
+    "QuestionView",
+    "SurveyDetail",
+    "SurveySummary",
+    "get_survey",
+    "list_surveys",
+    "paper_answer_of",
+]

@@ -9,6 +9,7 @@ give none away. The demographic groups (age band, residency, occupation) count o
 residents who consented to research, while buildings count everyone. Free-text answers are
 for moderators only, never with names, in an order that does not follow who answered when.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,8 +33,11 @@ from db.models import Building, Resident, Survey, SurveyAnswer, SurveyResponse
 from db.models.people import AGE_BANDS, OCCUPATIONS, RESIDENCY_STATUSES
 
 CROSS_DIMENSIONS = ("building", "age_band", "residency_status", "occupation")
-DEMOGRAPHIC_ORDER = {"age_band": AGE_BANDS, "residency_status": RESIDENCY_STATUSES,
-                     "occupation": OCCUPATIONS}
+DEMOGRAPHIC_ORDER = {
+    "age_band": AGE_BANDS,
+    "residency_status": RESIDENCY_STATUSES,
+    "occupation": OCCUPATIONS,
+}
 
 
 class OptionResult(BaseModel):
@@ -103,22 +107,38 @@ def _visible_survey(s: Session, viewer: Principal, survey_id) -> Survey:
 
 
 def _answers(s: Session, survey_id: int) -> pd.DataFrame:
-    rows = s.exec(select(SurveyAnswer.response_id, SurveyAnswer.question_id,
-                         SurveyAnswer.option_id, SurveyAnswer.rank, SurveyAnswer.rating)
-                  .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-                  .where(SurveyResponse.survey_id == survey_id,
-                         col(SurveyAnswer.text).is_(None))).all()
-    return pd.DataFrame([tuple(r) for r in rows],
-                        columns=["response_id", "question_id", "option_id", "rank", "rating"])
+    rows = s.exec(
+        select(
+            SurveyAnswer.response_id,
+            SurveyAnswer.question_id,
+            SurveyAnswer.option_id,
+            SurveyAnswer.rank,
+            SurveyAnswer.rating,
+        )
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .where(SurveyResponse.survey_id == survey_id, col(SurveyAnswer.text).is_(None))
+    ).all()
+    return pd.DataFrame(
+        [tuple(r) for r in rows],
+        columns=["response_id", "question_id", "option_id", "rank", "rating"],
+    )
 
 
 def _question_result(question, options, answers: pd.DataFrame, texts: int) -> QuestionResult:
     mine = answers[answers["question_id"] == question.id]
     answered = texts if question.kind == "text" else int(mine["response_id"].nunique())
     if not publishable(answered):
-        return QuestionResult(question_id=question.id, position=question.position,
-                              kind=question.kind, prompt=question.prompt, shown=False,
-                              answered=None, options=[], ratings=[], mean=None)
+        return QuestionResult(
+            question_id=question.id,
+            position=question.position,
+            kind=question.kind,
+            prompt=question.prompt,
+            shown=False,
+            answered=None,
+            options=[],
+            ratings=[],
+            mean=None,
+        )
     ratings, mean, results = [], None, []
     if question.kind == "rating":
         values = mine["rating"].astype(int)
@@ -127,16 +147,28 @@ def _question_result(question, options, answers: pd.DataFrame, texts: int) -> Qu
     for option in options:
         chosen = mine[mine["option_id"] == option.id]
         count = int(chosen["response_id"].nunique())
-        result = OptionResult(option_id=option.id, label=option.label, count=count,
-                              share=count / answered if answered else 0.0)
+        result = OptionResult(
+            option_id=option.id,
+            label=option.label,
+            count=count,
+            share=count / answered if answered else 0.0,
+        )
         if question.kind == "ranking":
             ranks = chosen["rank"].astype(int)
             result.mean_rank = float(ranks.mean()) if count else None
             result.points = int((len(options) - ranks).sum())
         results.append(result)
-    return QuestionResult(question_id=question.id, position=question.position,
-                          kind=question.kind, prompt=question.prompt, shown=True,
-                          answered=answered, options=results, ratings=ratings, mean=mean)
+    return QuestionResult(
+        question_id=question.id,
+        position=question.position,
+        kind=question.kind,
+        prompt=question.prompt,
+        shown=True,
+        answered=answered,
+        options=results,
+        ratings=ratings,
+        mean=mean,
+    )
 
 
 def survey_results(*, viewer: Principal, survey_id: int) -> SurveyResults:
@@ -154,44 +186,63 @@ def survey_results(*, viewer: Principal, survey_id: int) -> SurveyResults:
     respondents = sum(channels.values())
     shown = publishable(respondents)
     return SurveyResults(
-        survey_id=survey.id, title=survey.title, status=status_of(survey), k=K,
+        survey_id=survey.id,
+        title=survey.title,
+        status=status_of(survey),
+        k=K,
         respondents=respondents if shown else None,
         offline=channels.get("offline", 0) if shown else None,
-        questions=[_question_result(q, options, answers, texts.get(q.id, 0))
-                   for q, options in questions])
+        questions=[
+            _question_result(q, options, answers, texts.get(q.id, 0)) for q, options in questions
+        ],
+    )
 
 
 def _channel_counts(s: Session, survey_id: int) -> dict[str, int]:
-    return dict(s.exec(select(SurveyResponse.channel, func.count())
-                       .where(SurveyResponse.survey_id == survey_id)
-                       .group_by(SurveyResponse.channel)).all())
+    return dict(
+        s.exec(
+            select(SurveyResponse.channel, func.count())
+            .where(SurveyResponse.survey_id == survey_id)
+            .group_by(SurveyResponse.channel)
+        ).all()
+    )
 
 
 def _text_counts(s: Session, survey_id: int) -> dict[int, int]:
-    return dict(s.exec(select(SurveyAnswer.question_id, func.count())
-                       .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-                       .where(SurveyResponse.survey_id == survey_id,
-                              col(SurveyAnswer.text).is_not(None))
-                       .group_by(SurveyAnswer.question_id)).all())
+    return dict(
+        s.exec(
+            select(SurveyAnswer.question_id, func.count())
+            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .where(SurveyResponse.survey_id == survey_id, col(SurveyAnswer.text).is_not(None))
+            .group_by(SurveyAnswer.question_id)
+        ).all()
+    )
 
 
 # --- cross-tabulation ---------------------------------------------------------------------
+
 
 def _groups(s: Session, survey_id: int, dimension: str) -> dict[int, str]:
     """{response id: group} of the responses that count in `dimension`: every one by
     building; only research-consenting residents with the value given for the others."""
     if dimension == "building":
-        rows = s.exec(select(SurveyResponse.id, Building.name)
-                      .join(Resident, Resident.id == SurveyResponse.resident_id)
-                      .join(Building, Building.id == Resident.building_id)
-                      .where(SurveyResponse.survey_id == survey_id)).all()
+        rows = s.exec(
+            select(SurveyResponse.id, Building.name)
+            .join(Resident, Resident.id == SurveyResponse.resident_id)
+            .join(Building, Building.id == Resident.building_id)
+            .where(SurveyResponse.survey_id == survey_id)
+        ).all()
         return dict(rows)
     value = getattr(Resident, dimension)
-    rows = s.exec(select(SurveyResponse.id, value)
-                  .join(Resident, Resident.id == SurveyResponse.resident_id)
-                  .where(SurveyResponse.survey_id == survey_id,
-                         col(Resident.research_consent).is_(True),
-                         col(value).is_not(None))).all()
+    rows = s.exec(
+        select(SurveyResponse.id, value)
+        .join(Resident, Resident.id == SurveyResponse.resident_id)
+        .where(
+            SurveyResponse.survey_id == survey_id,
+            col(Resident.research_consent).is_(True),
+            col(value).is_not(None),
+        )
+    ).all()
     return dict(rows)
 
 
@@ -202,8 +253,7 @@ def _group_order(dimension: str, groups) -> list[str]:
     return [g for g in known if g in groups] + sorted(g for g in groups if g not in known)
 
 
-def cross_tab(*, viewer: Principal, survey_id: int, question_id: int,
-              dimension: str) -> CrossTab:
+def cross_tab(*, viewer: Principal, survey_id: int, question_id: int, dimension: str) -> CrossTab:
     """One question's answers per group of `dimension` (building, age_band,
     residency_status, occupation): per group the share choosing each option, the mean
     rating or each option's mean rank. Groups under k persons are suppressed, and more
@@ -231,24 +281,34 @@ def cross_tab(*, viewer: Principal, survey_id: int, question_id: int,
     rows = []
     for group in _group_order(dimension, sizes):
         if group in hidden:
-            rows.append(CrossTabRow(group=group, persons=None, suppressed=True,
-                                    values=[None] * len(columns)))
+            rows.append(
+                CrossTabRow(
+                    group=group, persons=None, suppressed=True, values=[None] * len(columns)
+                )
+            )
             continue
         part, n = mine[mine["group"] == group], int(sizes[group])
         if question.kind == "rating":
             values = [float(part["rating"].mean())]
         elif question.kind == "ranking":
-            values = [float(part.loc[part["option_id"] == o.id, "rank"].mean())
-                      for o in options]
+            values = [float(part.loc[part["option_id"] == o.id, "rank"].mean()) for o in options]
         else:
-            values = [part.loc[part["option_id"] == o.id, "response_id"].nunique() / n
-                      for o in options]
+            values = [
+                part.loc[part["option_id"] == o.id, "response_id"].nunique() / n for o in options
+            ]
         rows.append(CrossTabRow(group=group, persons=n, suppressed=False, values=values))
-    return CrossTab(question_id=question.id, dimension=dimension, measure=measure,
-                    columns=columns, k=K, rows=rows)
+    return CrossTab(
+        question_id=question.id,
+        dimension=dimension,
+        measure=measure,
+        columns=columns,
+        k=K,
+        rows=rows,
+    )
 
 
 # --- free text ----------------------------------------------------------------------------
+
 
 def _shuffle_key(survey_id: int, answer_id: int) -> str:
     """A keyed hash of the answer's id: an order that stays the same from one view to the
@@ -268,13 +328,18 @@ def text_answers(*, viewer: Principal, survey_id: int) -> list[TextAnswer]:
         if survey.status == SurveyStatus.DRAFT:  # (a draft never lapses)
             raise NotFound("error.not_found")
         questions = {q.id: q for q, _ in questions_of(s, survey.id) if q.kind == "text"}
-        rows = s.exec(select(SurveyAnswer.id, SurveyAnswer.question_id, SurveyAnswer.text)
-                      .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-                      .where(SurveyResponse.survey_id == survey.id,
-                             col(SurveyAnswer.text).is_not(None))).all()
+        rows = s.exec(
+            select(SurveyAnswer.id, SurveyAnswer.question_id, SurveyAnswer.text)
+            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .where(SurveyResponse.survey_id == survey.id, col(SurveyAnswer.text).is_not(None))
+        ).all()
     ordered = sorted(rows, key=lambda r: (questions[r[1]].position, _shuffle_key(survey.id, r[0])))
-    return [TextAnswer(question_id=q, position=questions[q].position,
-                       prompt=questions[q].prompt, text=text) for _, q, text in ordered]
+    return [
+        TextAnswer(
+            question_id=q, position=questions[q].position, prompt=questions[q].prompt, text=text
+        )
+        for _, q, text in ordered
+    ]
 
 
 def text_answers_csv(*, viewer: Principal, survey_id: int) -> bytes:
@@ -282,6 +347,8 @@ def text_answers_csv(*, viewer: Principal, survey_id: int) -> bytes:
     and cells a spreadsheet would run as formulas made inert."""
     require(viewer, "survey.read_text")
     answers = text_answers(viewer=viewer, survey_id=survey_id)
-    frame = pd.DataFrame([{"question": a.position, "prompt": a.prompt, "answer": a.text}
-                          for a in answers], columns=["question", "prompt", "answer"])
+    frame = pd.DataFrame(
+        [{"question": a.position, "prompt": a.prompt, "answer": a.text} for a in answers],
+        columns=["question", "prompt", "answer"],
+    )
     return csv_bytes(frame)

@@ -10,6 +10,7 @@ The voter gets a receipt code once; the ballot keeps only the code's SHA-256, wh
 bulletin board shows after the close. Where the poll allows it, a voter replaces their ballot
 with the receipt code: the roll never points at the ballot.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,15 +28,21 @@ from core.participation import record_participation
 from core.permissions import require
 from core.principal import Principal
 from core.text import is_whole_number
-from core.voting.codes import (code_hash, legacy_voter_pseudonym, new_code, normalised_code,
-                               voter_pseudonym)
+from core.voting.codes import (
+    code_hash,
+    legacy_voter_pseudonym,
+    new_code,
+    normalised_code,
+    voter_pseudonym,
+)
 from core.voting.eligibility import is_verified, may_vote
 from core.voting.lifecycle import PollStatus
-from db.engine import read_session, write_connection
 from core.voting.mixing import mix_after_commit, mix_due
+from db.engine import read_session, write_connection
 from db.models import Ballot, PendingBallot, Poll, PollOption, Resident, User, VoterRoll
 from db.models.base import utcnow
 from db.prepared import Prepared
+
 
 def new_receipt() -> str:
     """12 random characters in three groups of four, e.g. 'K7QM-2XPA-9TDE' (60 bits)."""
@@ -79,8 +86,10 @@ def clean_choice(poll: Poll, options, choice) -> list[int]:
     if any(not is_whole_number(i) or i not in ids for i in chosen):
         raise InvalidInput("ballot.unknown_option", field="choice")
     if len(set(chosen)) != len(chosen):
-        raise InvalidInput("ballot.duplicate_rank" if poll.method == "ranked"
-                           else "ballot.duplicate_option", field="choice")
+        raise InvalidInput(
+            "ballot.duplicate_rank" if poll.method == "ranked" else "ballot.duplicate_option",
+            field="choice",
+        )
     if not chosen:
         raise InvalidInput("ballot.empty", field="choice")
     if poll.method == "approval" and poll.max_choices and len(chosen) > poll.max_choices:
@@ -89,18 +98,30 @@ def clean_choice(poll: Poll, options, choice) -> list[int]:
         cost = {o.id: o.cost or 0 for o in options}
         total = sum(cost[i] for i in chosen)
         if total > (poll.budget or 0):
-            raise InvalidInput("ballot.over_budget", field="choice", total=int(total),
-                               budget=int(poll.budget))
+            raise InvalidInput(
+                "ballot.over_budget", field="choice", total=int(total), budget=int(poll.budget)
+            )
     return chosen if poll.method == "ranked" else sorted(chosen)
 
 
 # The poll's columns a vote needs, as a plain row (no ORM object: this runs on every ballot).
 # FOR SHARE on PostgreSQL: ballots go in side by side, while closing (FOR UPDATE) waits for
 # those in flight, so the roll and the ballots are counted together.
-_POLL = select(Poll.id, Poll.community_id, Poll.status, Poll.opens_at, Poll.closes_at,
-               Poll.method, Poll.max_choices, Poll.budget, Poll.knapsack, Poll.building_id,
-               Poll.registered_before_open, Poll.secret, Poll.allow_change) \
-    .where(Poll.id == bindparam("poll_id"))
+_POLL = select(
+    Poll.id,
+    Poll.community_id,
+    Poll.status,
+    Poll.opens_at,
+    Poll.closes_at,
+    Poll.method,
+    Poll.max_choices,
+    Poll.budget,
+    Poll.knapsack,
+    Poll.building_id,
+    Poll.registered_before_open,
+    Poll.secret,
+    Poll.allow_change,
+).where(Poll.id == bindparam("poll_id"))
 _POLL_READ = Prepared(_POLL, name="Poll")
 _POLL_SHARED = Prepared(_POLL.with_for_update(read=True), name="Poll")
 
@@ -109,7 +130,8 @@ def _open_poll(db: Connection, poll_id, actor: Principal):
     if not is_whole_number(poll_id):
         raise NotFound("error.not_found")
     poll = (_POLL_SHARED if db.dialect.name == "postgresql" else _POLL_READ).first(
-        db, poll_id=poll_id)
+        db, poll_id=poll_id
+    )
     if poll is None or poll.community_id != actor.community_id:
         raise NotFound("error.not_found")
     now = utcnow()
@@ -124,12 +146,23 @@ def _open_poll(db: Connection, poll_id, actor: Principal):
 # cursor (db/prepared.py: SQLAlchemy's own work per statement cost more than the queries):
 # the roster columns that decide eligibility and make the voter's pseudonym, and the
 # options' ids and costs.
-_VOTER = Prepared(select(Resident.id, Resident.community_id, Resident.building_id,
-                         Resident.full_name, Resident.unit, Resident.source,
-                         Resident.erased_at, Resident.created_at)
-                  .where(Resident.id == bindparam("resident_id")), name="Resident")
-_OPTIONS = Prepared(select(PollOption.id, PollOption.cost)
-                    .where(PollOption.poll_id == bindparam("poll_id")), name="Option")
+_VOTER = Prepared(
+    select(
+        Resident.id,
+        Resident.community_id,
+        Resident.building_id,
+        Resident.full_name,
+        Resident.unit,
+        Resident.source,
+        Resident.erased_at,
+        Resident.created_at,
+    ).where(Resident.id == bindparam("resident_id")),
+    name="Resident",
+)
+_OPTIONS = Prepared(
+    select(PollOption.id, PollOption.cost).where(PollOption.poll_id == bindparam("poll_id")),
+    name="Option",
+)
 
 
 def _voter(db: Connection, resident_id):
@@ -147,17 +180,21 @@ def _options(db: Connection, poll) -> list:
 # resident, poll + pseudonym), joined by UNION ALL into one statement; as one query with OR,
 # SQLite walked every roll entry of the poll, so that each ballot took longer than the one
 # before.
-_OWN_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash, literal(0).label("rank")) \
-    .where(VoterRoll.poll_id == bindparam("poll_id"),
-           VoterRoll.resident_id == bindparam("resident_id"))
-_ERASED_NAMESAKE_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash,
-                                literal(1).label("rank")) \
-    .join(Resident, Resident.id == VoterRoll.resident_id) \
-    .where(VoterRoll.poll_id == bindparam("poll_id"),
-           or_(VoterRoll.voter_key == bindparam("key"), VoterRoll.voter_key == bindparam("legacy")),
-           col(Resident.erased_at).is_not(None))
-_ON_ROLL = Prepared(union_all(_OWN_ENTRY, _ERASED_NAMESAKE_ENTRY).order_by("rank").limit(1),
-                    name="RollEntry")
+_OWN_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash, literal(0).label("rank")).where(
+    VoterRoll.poll_id == bindparam("poll_id"), VoterRoll.resident_id == bindparam("resident_id")
+)
+_ERASED_NAMESAKE_ENTRY = (
+    select(VoterRoll.channel, VoterRoll.submission_hash, literal(1).label("rank"))
+    .join(Resident, Resident.id == VoterRoll.resident_id)
+    .where(
+        VoterRoll.poll_id == bindparam("poll_id"),
+        or_(VoterRoll.voter_key == bindparam("key"), VoterRoll.voter_key == bindparam("legacy")),
+        col(Resident.erased_at).is_not(None),
+    )
+)
+_ON_ROLL = Prepared(
+    union_all(_OWN_ENTRY, _ERASED_NAMESAKE_ENTRY).order_by("rank").limit(1), name="RollEntry"
+)
 
 
 def _on_roll(db: Connection, poll, resident, key: str | None):
@@ -165,8 +202,13 @@ def _on_roll(db: Connection, poll, resident, key: str | None):
     roster row, or, for someone who deleted an account that had voted and came back under a
     new one, by the keyed pseudonym `key` left on the roll (only erased rows are matched so,
     so living namesakes both vote), also as rolls from before migration 0009 keep it."""
-    return _ON_ROLL.first(db, poll_id=poll.id, resident_id=resident.id, key=key,
-                          legacy=legacy_voter_pseudonym(resident))
+    return _ON_ROLL.first(
+        db,
+        poll_id=poll.id,
+        resident_id=resident.id,
+        key=key,
+        legacy=legacy_voter_pseudonym(resident),
+    )
 
 
 # The rows of a vote go in as plain INSERTs: never read back in the command.
@@ -175,32 +217,68 @@ _ADD_BALLOT = Prepared(Ballot.__table__.insert())
 _ADD_PENDING = Prepared(PendingBallot.__table__.insert())
 
 
-def _add_ballot(db: Connection, poll, resident, *, key: str | None,
-                user_id: int | None, channel: str, choice: list[int], entered_by: int | None,
-                submission: str | None) -> str:
+def _add_ballot(
+    db: Connection,
+    poll,
+    resident,
+    *,
+    key: str | None,
+    user_id: int | None,
+    channel: str,
+    choice: list[int],
+    entered_by: int | None,
+    submission: str | None,
+) -> str:
     code = new_paper_receipt() if channel == "offline" else new_receipt()
     try:  # the roll's unique constraint: a concurrent second ballot fails here
-        _ADD_TO_ROLL.execute(db, poll_id=poll.id, resident_id=resident.id, voter_key=key,
-                             user_id=user_id, channel=channel, entered_by=entered_by,
-                             submission_hash=_submission_hash(submission), voted_at=utcnow())
+        _ADD_TO_ROLL.execute(
+            db,
+            poll_id=poll.id,
+            resident_id=resident.id,
+            voter_key=key,
+            user_id=user_id,
+            channel=channel,
+            entered_by=entered_by,
+            submission_hash=_submission_hash(submission),
+            voted_at=utcnow(),
+        )
     except IntegrityError:
         raise Conflict("ballot.already_voted") from None
     if poll.secret:  # mixed into the ballot table later, in a transaction of its own
-        _ADD_PENDING.execute(db, id=secrets.token_hex(16), poll_id=poll.id,
-                             choice=canonical_json(choice), receipt_hash=receipt_hash(code),
-                             replaces=False)
+        _ADD_PENDING.execute(
+            db,
+            id=secrets.token_hex(16),
+            poll_id=poll.id,
+            choice=canonical_json(choice),
+            receipt_hash=receipt_hash(code),
+            replaces=False,
+        )
     else:
-        _ADD_BALLOT.execute(db, id=secrets.token_hex(16), poll_id=poll.id,
-                            choice=canonical_json(choice), receipt_hash=receipt_hash(code),
-                            resident_id=resident.id, cast_at=utcnow())
-    record_participation(db, community_id=poll.community_id, kind="vote",
-                         resident_id=resident.id, user_id=user_id, channel=channel,
-                         object_type="poll", object_id=poll.id)
+        _ADD_BALLOT.execute(
+            db,
+            id=secrets.token_hex(16),
+            poll_id=poll.id,
+            choice=canonical_json(choice),
+            receipt_hash=receipt_hash(code),
+            resident_id=resident.id,
+            cast_at=utcnow(),
+        )
+    record_participation(
+        db,
+        community_id=poll.community_id,
+        kind="vote",
+        resident_id=resident.id,
+        user_id=user_id,
+        channel=channel,
+        object_type="poll",
+        object_id=poll.id,
+    )
     return code
 
 
-def cast_ballot(*, actor: Principal, poll_id: int, choice,
-                submission: str | None = None) -> str | None:
+def cast_ballot(
+    *, actor: Principal, poll_id: int, choice, submission: str | None = None
+) -> str | None:
     """Vote online; returns the receipt code (shown once), or None when this very
     submission was already counted (a double click or a rerun)."""
     require(actor, "poll.vote")
@@ -216,12 +294,21 @@ def cast_ballot(*, actor: Principal, poll_id: int, choice,
         if existing is not None:
             if submission and existing.submission_hash == _submission_hash(submission):
                 return None
-            raise Conflict("ballot.voted_on_paper" if existing.channel == "offline"
-                           else "ballot.already_voted")
+            raise Conflict(
+                "ballot.voted_on_paper" if existing.channel == "offline" else "ballot.already_voted"
+            )
         chosen = clean_choice(poll, _options(db, poll), choice)
-        code = _add_ballot(db, poll, resident, key=key, user_id=actor.user_id,
-                           channel="online", choice=chosen, entered_by=None,
-                           submission=submission)
+        code = _add_ballot(
+            db,
+            poll,
+            resident,
+            key=key,
+            user_id=actor.user_id,
+            channel="online",
+            choice=chosen,
+            entered_by=None,
+            submission=submission,
+        )
         record(db, actor=actor, action="poll.vote", object_type="poll", object_id=poll.id)
         due = poll.secret and mix_due(db, poll.id)
     if due:
@@ -229,9 +316,13 @@ def cast_ballot(*, actor: Principal, poll_id: int, choice,
     return code
 
 
-_ONLINE_ENTRY = Prepared(select(VoterRoll.id).where(
-    VoterRoll.poll_id == bindparam("poll_id"), VoterRoll.resident_id == bindparam("resident_id"),
-    VoterRoll.channel == "online"))
+_ONLINE_ENTRY = Prepared(
+    select(VoterRoll.id).where(
+        VoterRoll.poll_id == bindparam("poll_id"),
+        VoterRoll.resident_id == bindparam("resident_id"),
+        VoterRoll.channel == "online",
+    )
+)
 
 
 def change_ballot(*, actor: Principal, poll_id: int, receipt: str, choice) -> None:
@@ -243,14 +334,15 @@ def change_ballot(*, actor: Principal, poll_id: int, receipt: str, choice) -> No
             raise Conflict("ballot.no_changes")
         if is_paper_receipt(receipt):
             raise Conflict("ballot.paper_is_final")
-        if not isinstance(actor.resident_id, int) or _ONLINE_ENTRY.first(
-                db, poll_id=poll.id, resident_id=actor.resident_id) is None:
+        if (
+            not isinstance(actor.resident_id, int)
+            or _ONLINE_ENTRY.first(db, poll_id=poll.id, resident_id=actor.resident_id) is None
+        ):
             raise Conflict("ballot.not_voted")
         chosen = canonical_json(clean_choice(poll, _options(db, poll), choice))
         if not _replace_choice(db, poll, receipt_hash(receipt or ""), chosen):
             raise InvalidInput("ballot.bad_receipt", field="receipt")
-        record(db, actor=actor, action="poll.change_vote", object_type="poll",
-               object_id=poll.id)
+        record(db, actor=actor, action="poll.change_vote", object_type="poll", object_id=poll.id)
         due = poll.secret and mix_due(db, poll.id)
     if due:
         mix_after_commit(poll_id)
@@ -263,26 +355,37 @@ def _replace_choice(db: Connection, poll, hashed: str, chosen: str) -> bool:
     version would carry that transaction's id): the change goes in as a pending row that the
     next mixing step applies. One that is still pending is simply rewritten."""
     if not poll.secret:
-        done = db.execute(update(Ballot).where(Ballot.poll_id == poll.id,
-                                               Ballot.receipt_hash == hashed)
-                          .values(choice=chosen, cast_at=utcnow()))
+        done = db.execute(
+            update(Ballot)
+            .where(Ballot.poll_id == poll.id, Ballot.receipt_hash == hashed)
+            .values(choice=chosen, cast_at=utcnow())
+        )
         return done.rowcount == 1
-    done = db.execute(update(PendingBallot).where(PendingBallot.poll_id == poll.id,
-                                                  PendingBallot.receipt_hash == hashed)
-                      .values(choice=chosen))
+    done = db.execute(
+        update(PendingBallot)
+        .where(PendingBallot.poll_id == poll.id, PendingBallot.receipt_hash == hashed)
+        .values(choice=chosen)
+    )
     if done.rowcount == 1:
         return True
-    if db.execute(select(Ballot.id).where(Ballot.poll_id == poll.id,
-                                          Ballot.receipt_hash == hashed)).first() is None:
+    if (
+        db.execute(
+            select(Ballot.id).where(Ballot.poll_id == poll.id, Ballot.receipt_hash == hashed)
+        ).first()
+        is None
+    ):
         return False
     # Two changes at once (PostgreSQL): both found no pending row; the second one's INSERT
     # waits for the first and then takes its place. The mixed ballot row itself is never
     # locked: a lock would write this transaction's id on it.
     insert = _DIALECT_INSERT[db.dialect.name](PendingBallot).values(
-        id=secrets.token_hex(16), poll_id=poll.id, choice=chosen, receipt_hash=hashed,
-        replaces=True)
-    db.execute(insert.on_conflict_do_update(index_elements=[PendingBallot.receipt_hash],
-                                            set_={"choice": insert.excluded.choice}))
+        id=secrets.token_hex(16), poll_id=poll.id, choice=chosen, receipt_hash=hashed, replaces=True
+    )
+    db.execute(
+        insert.on_conflict_do_update(
+            index_elements=[PendingBallot.receipt_hash], set_={"choice": insert.excluded.choice}
+        )
+    )
     return True
 
 
@@ -303,14 +406,25 @@ def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choi
         key = voter_pseudonym(resident)
         existing = _on_roll(db, poll, resident, key)
         if existing is not None:
-            raise Conflict("ballot.already_voted_online" if existing.channel == "online"
-                           else "ballot.already_voted")
+            raise Conflict(
+                "ballot.already_voted_online"
+                if existing.channel == "online"
+                else "ballot.already_voted"
+            )
         chosen = clean_choice(poll, _options(db, poll), choice)
         user_id = db.execute(select(User.id).where(User.resident_id == resident.id)).scalar()
-        code = _add_ballot(db, poll, resident, key=key, user_id=user_id, channel="offline",
-                           choice=chosen, entered_by=actor.user_id, submission=None)
-        record(db, actor=actor, action="poll.paper_ballot", object_type="poll",
-               object_id=poll.id)
+        code = _add_ballot(
+            db,
+            poll,
+            resident,
+            key=key,
+            user_id=user_id,
+            channel="offline",
+            choice=chosen,
+            entered_by=actor.user_id,
+            submission=None,
+        )
+        record(db, actor=actor, action="poll.paper_ballot", object_type="poll", object_id=poll.id)
         due = poll.secret and mix_due(db, poll.id)
     if due:
         mix_after_commit(poll_id)
@@ -325,8 +439,16 @@ def find_ballot(*, poll_id: int, receipt: str) -> list[int] | None:
             raise NotFound("error.not_found")
         hashed = receipt_hash(receipt or "")
         # A pending change (or a ballot not mixed yet) is the choice that will count.
-        choice = s.exec(select(PendingBallot.choice).where(
-            PendingBallot.poll_id == poll_id, PendingBallot.receipt_hash == hashed)).first() \
-            or s.exec(select(Ballot.choice).where(
-                Ballot.poll_id == poll_id, Ballot.receipt_hash == hashed)).first()
+        choice = (
+            s.exec(
+                select(PendingBallot.choice).where(
+                    PendingBallot.poll_id == poll_id, PendingBallot.receipt_hash == hashed
+                )
+            ).first()
+            or s.exec(
+                select(Ballot.choice).where(
+                    Ballot.poll_id == poll_id, Ballot.receipt_hash == hashed
+                )
+            ).first()
+        )
     return json.loads(choice) if choice else None

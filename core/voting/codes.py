@@ -1,6 +1,7 @@
 """Codes people copy by hand (ballot receipts, activation codes): random characters without
 look-alikes (no 0/O, 1/I), in dash-separated groups; stored only as a SHA-256 of the
 characters, so case and dashes typed do not matter."""
+
 from __future__ import annotations
 
 import hashlib

@@ -8,6 +8,7 @@ is one roster row and votes once, online or on paper.
 A poll covers the community or one building, and may be limited to residents on the roster
 before it opened.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, or_
@@ -28,7 +29,8 @@ def eligible_query(poll: Poll):
     voted = select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll.id)
     query = select(Resident.id).where(
         Resident.community_id == poll.community_id,
-        or_(verified_clause(), (Resident.source == "roster") & col(Resident.id).in_(voted)))
+        or_(verified_clause(), (Resident.source == "roster") & col(Resident.id).in_(voted)),
+    )
     if poll.building_id is not None:
         query = query.where(Resident.building_id == poll.building_id)
     if poll.registered_before_open:
@@ -49,9 +51,12 @@ def is_eligible(s: Session, poll: Poll, resident_id: int | None) -> bool:
 def may_vote(poll: Poll, resident) -> bool:
     """`is_eligible` for a roster row already read (a Resident, or a row of its columns):
     the rule of `eligible_query`, applied in Python, so casting a ballot needs no query."""
-    return (resident.community_id == poll.community_id and is_verified(resident)
-            and (poll.building_id is None or resident.building_id == poll.building_id)
-            and (not poll.registered_before_open or resident.created_at < poll.opens_at))
+    return (
+        resident.community_id == poll.community_id
+        and is_verified(resident)
+        and (poll.building_id is None or resident.building_id == poll.building_id)
+        and (not poll.registered_before_open or resident.created_at < poll.opens_at)
+    )
 
 
 def is_verified(resident) -> bool:

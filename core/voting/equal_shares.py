@@ -48,6 +48,7 @@ that can be computed. A round therefore says up to which share its outcome prova
 same, and Add1 skips the rounds in between; and the next round starts from the last step of
 the one before whose decisions, and all before it, still hold at its share.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -60,14 +61,19 @@ from fractions import Fraction
 @dataclass(frozen=True)
 class Rule:
     """A version of the count, as the module docstring says."""
+
     name: str  # as a tally names it
     whole_shares: bool  # shares floor(B/n) + k; else B/n + k, exactly
     cheaper_first: bool  # equal counts: lowest cost, then (in rounds) most votes; else first
 
 
-RULES = {rule.name: rule for rule in (
-    Rule("equal-shares-1", whole_shares=False, cheaper_first=False),
-    Rule("equal-shares-2", whole_shares=True, cheaper_first=True))}
+RULES = {
+    rule.name: rule
+    for rule in (
+        Rule("equal-shares-1", whole_shares=False, cheaper_first=False),
+        Rule("equal-shares-2", whole_shares=True, cheaper_first=True),
+    )
+}
 CURRENT = RULES["equal-shares-2"]
 
 
@@ -80,8 +86,9 @@ class EqualSharesOutcome:
     voters: int  # ballots that approve at least one project
 
 
-def equal_shares_outcome(costs: dict[str, int], budget: int, approvals: list[set[str]], *,
-                         rule: Rule = CURRENT) -> EqualSharesOutcome:
+def equal_shares_outcome(
+    costs: dict[str, int], budget: int, approvals: list[set[str]], *, rule: Rule = CURRENT
+) -> EqualSharesOutcome:
     """The Method of Equal Shares with Add1 and completion by approval count, as the module
     docstring says, by `rule`. `costs` are positive whole currency units and give the option
     order; `budget` is positive; every approved name is in `costs` (rules.equal_shares
@@ -111,14 +118,18 @@ def equal_shares_outcome(costs: dict[str, int], budget: int, approvals: list[set
             completed.append(j)
             left -= poll.cost[j]
     funded = set(chosen) | set(completed)
-    return EqualSharesOutcome(funded=[poll.names[j] for j in sorted(funded)],
-                              by_shares=[poll.names[j] for j in chosen],
-                              by_approvals=[poll.names[j] for j in completed],
-                              share=share, voters=poll.voters)
+    return EqualSharesOutcome(
+        funded=[poll.names[j] for j in sorted(funded)],
+        by_shares=[poll.names[j] for j in chosen],
+        by_approvals=[poll.names[j] for j in completed],
+        share=share,
+        voters=poll.voters,
+    )
 
 
-def equal_shares_round(costs: dict[str, int], approvals: list[set[str]],
-                       share: int | Fraction, *, rule: Rule = CURRENT) -> list[str]:
+def equal_shares_round(
+    costs: dict[str, int], approvals: list[set[str]], share: int | Fraction, *, rule: Rule = CURRENT
+) -> list[str]:
     """One round without completion: every voter who approves something holds `share`
     (currency units). The projects funded, in the order chosen."""
     poll = _Poll(costs, approvals, rule)
@@ -129,6 +140,7 @@ def equal_shares_round(costs: dict[str, int], approvals: list[set[str]],
 class _Price:
     """A project's price at the round's share s, times `scale`: rest / payers at s, changing by
     rest_slope / payers per unit of share while the same supporters pay all they hold."""
+
     rest: int  # the cost less what the supporters who pay all they hold pay
     rest_slope: int
     payers: int  # supporters who pay the price itself
@@ -171,6 +183,7 @@ class _Poll:
 @dataclass(frozen=True)
 class _Step:
     """A round's state before one of its steps (each list and dict its own copy)."""
+
     share: Fraction
     room: tuple[int, int] | None
     chosen: tuple[int, ...]
@@ -215,8 +228,10 @@ class _Round:
             self.slope, self.holding = list(step.slope), list(step.holding)
             self.room = step.room and (step.room[0] - rise * step.room[1], step.room[1])
             self.chosen = list(step.chosen)
-            self.bound = {j: (rest + rest_slope * rise, rest_slope, whole)
-                          for j, (rest, rest_slope, whole) in step.bound.items()}
+            self.bound = {
+                j: (rest + rest_slope * rise, rest_slope, whole)
+                for j, (rest, rest_slope, whole) in step.bound.items()
+            }
         self.tracking = self.room is None or self.room[0] > self.room[1]
         self.heap = [(Fraction(rest, whole), j) for j, (rest, _, whole) in self.bound.items()]
         heapq.heapify(self.heap)
@@ -227,8 +242,7 @@ class _Round:
         for k in range(len(self.steps) - 1, -1, -1):
             step = self.steps[k]
             rise = share - step.share
-            if rise.denominator == 1 and (step.room is None
-                                          or rise * step.room[1] < step.room[0]):
+            if rise.denominator == 1 and (step.room is None or rise * step.room[1] < step.room[0]):
                 round_ = _Round(self.poll, share, step)
                 round_.steps = self.steps[:k]
                 return round_
@@ -244,9 +258,19 @@ class _Round:
         poll, bound, heap, chosen = self.poll, self.bound, self.heap, self.chosen
         while heap:
             if self.tracking:
-                self.steps.append(_Step(self.s, self.room, tuple(chosen), self.scale,
-                                        list(self.value), list(self.slope), self.zero,
-                                        list(self.holding), dict(bound)))
+                self.steps.append(
+                    _Step(
+                        self.s,
+                        self.room,
+                        tuple(chosen),
+                        self.scale,
+                        list(self.value),
+                        list(self.slope),
+                        self.zero,
+                        list(self.holding),
+                        dict(bound),
+                    )
+                )
             best: tuple[Fraction, int, _Price] | None = None
             evaluated = []
             while heap and (best is None or heap[0][0] <= best[0]):
@@ -259,8 +283,12 @@ class _Round:
                 bound[j] = (price.rest, price.rest_slope, whole)
                 low = Fraction(price.rest, whole)
                 evaluated.append((low, j))
-                if (best is None or low < best[0]
-                        or low == best[0] and poll.tie_order(j) < poll.tie_order(best[1])):
+                if (
+                    best is None
+                    or low < best[0]
+                    or low == best[0]
+                    and poll.tie_order(j) < poll.tie_order(best[1])
+                ):
                     best = (low, j, price)
             if best is None:
                 break

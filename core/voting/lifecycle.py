@@ -4,6 +4,7 @@ ask about instead of listing statuses themselves.
 draft -> open (ballots between opens_at and closes_at) -> closed (the tally frozen and
 public); a draft or open poll can be cancelled (with a reason).
 """
+
 from __future__ import annotations
 
 from db.models.voting import PollStatus

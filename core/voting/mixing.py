@@ -22,6 +22,7 @@ write-ahead log (db/engine.py: 250 pages, cut back to 1 MB) holds the pages of a
 dozen ballots, as long as no reader holds an old snapshot (db/wal.py truncates the log
 within seconds of such a reader's end). docs/SECURITY.md states the threat model.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,30 +48,38 @@ _shuffle = secrets.SystemRandom().shuffle
 
 # Only new ballots count towards a batch: a change to a mixed ballot is not another voter to
 # hide among, so a batch of changes plus one new ballot would single that ballot out.
-_PENDING_COUNT = Prepared(select(func.count().label("n")).select_from(PendingBallot)
-                          .where(PendingBallot.poll_id == bindparam("poll_id"),
-                                 PendingBallot.replaces.is_(False)))
+_PENDING_COUNT = Prepared(
+    select(func.count().label("n"))
+    .select_from(PendingBallot)
+    .where(PendingBallot.poll_id == bindparam("poll_id"), PendingBallot.replaces.is_(False))
+)
 
 
 def pending_count(s: Session | Connection, poll_id: int) -> int:
     return _PENDING_COUNT.first(connection_of(s), poll_id=poll_id).n
 
 
-_PENDING_ROWS = select(PendingBallot.id, PendingBallot.choice, PendingBallot.receipt_hash,
-                      PendingBallot.replaces).where(PendingBallot.poll_id == bindparam("poll_id"))
-_PENDING = {"wait": Prepared(_PENDING_ROWS.with_for_update(), name="Pending"),
-            "skip": Prepared(_PENDING_ROWS.with_for_update(skip_locked=True), name="Pending"),
-            "sqlite": Prepared(_PENDING_ROWS, name="Pending")}
+_PENDING_ROWS = select(
+    PendingBallot.id, PendingBallot.choice, PendingBallot.receipt_hash, PendingBallot.replaces
+).where(PendingBallot.poll_id == bindparam("poll_id"))
+_PENDING = {
+    "wait": Prepared(_PENDING_ROWS.with_for_update(), name="Pending"),
+    "skip": Prepared(_PENDING_ROWS.with_for_update(skip_locked=True), name="Pending"),
+    "sqlite": Prepared(_PENDING_ROWS, name="Pending"),
+}
 _MOVE = Prepared(Ballot.__table__.insert())
 # (Parameters of an UPDATE may not be named like a column of its table.)
-_CHANGE = Prepared(update(Ballot).where(Ballot.poll_id == bindparam("poll"),
-                                        Ballot.receipt_hash == bindparam("receipt"))
-                   .values(choice=bindparam("new_choice")))
+_CHANGE = Prepared(
+    update(Ballot)
+    .where(Ballot.poll_id == bindparam("poll"), Ballot.receipt_hash == bindparam("receipt"))
+    .values(choice=bindparam("new_choice"))
+)
 _DROP_PENDING = Prepared(delete(PendingBallot).where(PendingBallot.id == bindparam("id")))
 
 
-def _new_ballot_rows(s: Session | Connection, poll_id: int, *, at_least: int = 1,
-                     wait: bool = True) -> int:
+def _new_ballot_rows(
+    s: Session | Connection, poll_id: int, *, at_least: int = 1, wait: bool = True
+) -> int:
     """Move the poll's pending ballots into Ballot, in random order, and apply pending
     changes to mixed ballots; returns how many pending rows were mixed (0 when fewer than
     `at_least` could be had). Exactly the rows read are moved and deleted: on PostgreSQL
@@ -82,12 +91,30 @@ def _new_ballot_rows(s: Session | Connection, poll_id: int, *, at_least: int = 1
     if not rows or sum(not r.replaces for r in rows) < at_least:
         return 0
     _shuffle(rows)
-    _MOVE.many(db, [dict(id=secrets.token_hex(16), poll_id=poll_id, choice=r.choice,
-                         receipt_hash=r.receipt_hash, resident_id=None, cast_at=None)
-                    for r in rows if not r.replaces])
+    _MOVE.many(
+        db,
+        [
+            dict(
+                id=secrets.token_hex(16),
+                poll_id=poll_id,
+                choice=r.choice,
+                receipt_hash=r.receipt_hash,
+                resident_id=None,
+                cast_at=None,
+            )
+            for r in rows
+            if not r.replaces
+        ],
+    )
     # A change applies to the mixed ballot under its receipt.
-    _CHANGE.many(db, [dict(poll=poll_id, receipt=r.receipt_hash, new_choice=r.choice)
-                      for r in rows if r.replaces])
+    _CHANGE.many(
+        db,
+        [
+            dict(poll=poll_id, receipt=r.receipt_hash, new_choice=r.choice)
+            for r in rows
+            if r.replaces
+        ],
+    )
     _DROP_PENDING.many(db, [dict(id=r.id) for r in rows])
     return len(rows)
 
@@ -108,14 +135,18 @@ def counted_choices(s: Session | Connection, poll_id: int) -> list[str]:
     """The choice (canonical JSON) of every ballot of the poll as it will count: mixed ones,
     with pending changes applied, and pending ones. In no particular order."""
     db = connection_of(s)
-    pending = db.execute(select(PendingBallot.receipt_hash, PendingBallot.choice,
-                                PendingBallot.replaces)
-                         .where(PendingBallot.poll_id == poll_id)).all()
+    pending = db.execute(
+        select(PendingBallot.receipt_hash, PendingBallot.choice, PendingBallot.replaces).where(
+            PendingBallot.poll_id == poll_id
+        )
+    ).all()
     changed = {p.receipt_hash: p.choice for p in pending if p.replaces}
-    mixed = db.execute(select(Ballot.receipt_hash, Ballot.choice)
-                       .where(Ballot.poll_id == poll_id)).all()
-    return [changed.get(b.receipt_hash, b.choice) for b in mixed] + \
-        [p.choice for p in pending if not p.replaces]
+    mixed = db.execute(
+        select(Ballot.receipt_hash, Ballot.choice).where(Ballot.poll_id == poll_id)
+    ).all()
+    return [changed.get(b.receipt_hash, b.choice) for b in mixed] + [
+        p.choice for p in pending if not p.replaces
+    ]
 
 
 def mix_due(s: Session | Connection, poll_id: int) -> bool:
@@ -131,8 +162,7 @@ def mix_after_commit(poll_id: int) -> None:
     try:
         mix_if_due(poll_id)
     except Exception:  # noqa: BLE001 - logged; the ballots stay pending, nothing is lost
-        log.exception("mixing poll %s failed; its pending ballots wait for the next step",
-                      poll_id)
+        log.exception("mixing poll %s failed; its pending ballots wait for the next step", poll_id)
 
 
 def mix_if_due(poll_id: int) -> int:
@@ -150,8 +180,10 @@ def mix_if_due(poll_id: int) -> int:
 # A fresh random key (32 hex digits, like secrets.token_hex(16)) made by the database itself
 # from its strong random source, so that a poll of 300,000 ballots is rewritten in three
 # statements instead of 300,000 round trips.
-_RANDOM_KEY = {"sqlite": "lower(hex(randomblob(16)))",
-               "postgresql": "replace(gen_random_uuid()::text, '-', '')"}
+_RANDOM_KEY = {
+    "sqlite": "lower(hex(randomblob(16)))",
+    "postgresql": "replace(gen_random_uuid()::text, '-', '')",
+}
 
 
 def seal_poll(s: Session | Connection, poll_id: int) -> int:
@@ -163,14 +195,22 @@ def seal_poll(s: Session | Connection, poll_id: int) -> int:
     _new_ballot_rows(s, poll_id)
     db = connection_of(s)
     key = _RANDOM_KEY[db.dialect.name]
-    db.execute(text("CREATE TEMPORARY TABLE sealing AS SELECT choice, receipt_hash, "
-                    "resident_id, cast_at FROM ballot WHERE poll_id = :p"), {"p": poll_id})
+    db.execute(
+        text(
+            "CREATE TEMPORARY TABLE sealing AS SELECT choice, receipt_hash, "
+            "resident_id, cast_at FROM ballot WHERE poll_id = :p"
+        ),
+        {"p": poll_id},
+    )
     db.execute(delete(Ballot).where(Ballot.poll_id == poll_id))
-    inserted = db.execute(text(
-        "INSERT INTO ballot (id, poll_id, choice, receipt_hash, resident_id, cast_at) "
-        f"SELECT k, :p, choice, receipt_hash, resident_id, cast_at FROM (SELECT {key} AS k, "
-        "choice, receipt_hash, resident_id, cast_at FROM sealing) AS fresh ORDER BY k"),
-        {"p": poll_id})
+    inserted = db.execute(
+        text(
+            "INSERT INTO ballot (id, poll_id, choice, receipt_hash, resident_id, cast_at) "
+            f"SELECT k, :p, choice, receipt_hash, resident_id, cast_at FROM (SELECT {key} AS k, "
+            "choice, receipt_hash, resident_id, cast_at FROM sealing) AS fresh ORDER BY k"
+        ),
+        {"p": poll_id},
+    )
     # Dropped in the transaction (an error rolls its creation back with everything else).
     db.execute(text("DROP TABLE sealing"))
     return inserted.rowcount
@@ -207,7 +247,9 @@ def scrub_storage() -> bool:
         return True
     if truncate(engine, wait_ms=CLOSE_WAIT_MS):
         return True
-    log.warning("the write-ahead log could not be truncated at a close (a reader holds it); "
-                "it is truncated in the background once the reader ends")
+    log.warning(
+        "the write-ahead log could not be truncated at a close (a reader holds it); "
+        "it is truncated in the background once the reader ends"
+    )
     truncate_soon(engine)
     return False

@@ -4,6 +4,7 @@ tally and puts its hash in the audit log) or cancel them with a reason.
 draft -> open -> closed; draft or open -> cancelled. A poll can only be closed once its window
 has ended, so nobody can stop a vote early to freeze a favourable count.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,8 @@ from core.principal import Principal
 from core.rows import community_choice, community_row, community_row_for_update
 from core.text import aware_datetime, clean_text, is_whole_number
 from core.voting import lifecycle, tally
-from core.voting.lifecycle import PollStatus
 from core.voting.eligibility import eligible_count
+from core.voting.lifecycle import PollStatus
 from core.voting.mixing import counted_choices, scrub_after_commit, seal_poll
 from db.engine import read_session, write_session
 from db.models import Building, Poll, PollOption, Proposal
@@ -45,8 +46,9 @@ def options_from_text(text: str, method: str) -> list[dict]:
             try:
                 amount = int(cost.strip().replace(",", ""))
             except ValueError:
-                raise InvalidInput("votes.bad_option_line", field="options",
-                                   line=line.strip()[:60]) from None
+                raise InvalidInput(
+                    "votes.bad_option_line", field="options", line=line.strip()[:60]
+                ) from None
             options.append({"label": name.strip(), "cost": amount})
         else:
             options.append({"label": line.strip()})
@@ -54,8 +56,12 @@ def options_from_text(text: str, method: str) -> list[dict]:
 
 
 def _share(value, field: str) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or \
-            not math.isfinite(value) or not 0.0 <= value <= 1.0:
+    if (
+        not isinstance(value, (int, float))
+        or isinstance(value, bool)
+        or not math.isfinite(value)
+        or not 0.0 <= value <= 1.0
+    ):
         raise InvalidInput("poll.bad_share", field=field)
     return float(value)
 
@@ -66,13 +72,26 @@ def _amount(value, field: str) -> int:
     return value
 
 
-def create_poll(*, actor: Principal, title: str, method: str, opens_at: datetime,
-                closes_at: datetime, options: list[dict] | None = None, description: str = "",
-                building_id: int | None = None, secret: bool = True, quorum: float = 0.0,
-                threshold: float = 0.5, max_choices: int | None = None,
-                budget: int | None = None, knapsack: bool = False,
-                allow_change: bool = False, registered_before_open: bool = False,
-                proposal_id: int | None = None) -> int:
+def create_poll(
+    *,
+    actor: Principal,
+    title: str,
+    method: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    options: list[dict] | None = None,
+    description: str = "",
+    building_id: int | None = None,
+    secret: bool = True,
+    quorum: float = 0.0,
+    threshold: float = 0.5,
+    max_choices: int | None = None,
+    budget: int | None = None,
+    knapsack: bool = False,
+    allow_change: bool = False,
+    registered_before_open: bool = False,
+    proposal_id: int | None = None,
+) -> int:
     """A poll in draft with its options; returns its id.
 
     options: [{"label", "description"?, "cost"? (budget polls)}]; majority polls get yes /
@@ -81,8 +100,10 @@ def create_poll(*, actor: Principal, title: str, method: str, opens_at: datetime
     if method not in POLL_METHODS:
         raise InvalidInput("field.not_a_choice", field="poll_method")
     title = clean_text(title, field="title", max_len=120, min_len=4)
-    description = clean_text(description, field="description", max_len=10_000,
-                             multiline=True, required=False) or ""
+    description = (
+        clean_text(description, field="description", max_len=10_000, multiline=True, required=False)
+        or ""
+    )
     opens_at = aware_datetime(opens_at, field="opens_at")
     closes_at = aware_datetime(closes_at, field="closes_at")
     if closes_at <= opens_at:
@@ -93,17 +114,17 @@ def create_poll(*, actor: Principal, title: str, method: str, opens_at: datetime
     if threshold >= 1.0:
         raise InvalidInput("poll.bad_share", field="threshold")
     if method == "majority":
-        cleaned = [{"label": code, "code": code, "description": None, "cost": None}
-                   for code in MAJORITY_CODES]
+        cleaned = [
+            {"label": code, "code": code, "description": None, "cost": None}
+            for code in MAJORITY_CODES
+        ]
     else:
         cleaned = _clean_options(options or [], method)
     if method == "approval":
         if max_choices is None:
             max_choices = len(cleaned)
-        if not is_whole_number(max_choices) or \
-                not 1 <= max_choices <= len(cleaned):
-            raise InvalidInput("field.out_of_range", field="max_choices", min=1,
-                               max=len(cleaned))
+        if not is_whole_number(max_choices) or not 1 <= max_choices <= len(cleaned):
+            raise InvalidInput("field.out_of_range", field="max_choices", min=1, max=len(cleaned))
     else:
         max_choices = None
     if method == "budget":
@@ -117,19 +138,37 @@ def create_poll(*, actor: Principal, title: str, method: str, opens_at: datetime
             community_choice(s, Building, building_id, actor, field="building")
         if proposal_id is not None:
             community_choice(s, Proposal, proposal_id, actor, field="proposals")
-        poll = Poll(community_id=actor.community_id, title=title, description=description,
-                    method=method, opens_at=opens_at, closes_at=closes_at,
-                    building_id=building_id, quorum=quorum, threshold=threshold,
-                    secret=bool(secret), max_choices=max_choices, budget=budget,
-                    knapsack=bool(knapsack), allow_change=bool(allow_change),
-                    registered_before_open=bool(registered_before_open),
-                    proposal_id=proposal_id, created_by=actor.user_id)
+        poll = Poll(
+            community_id=actor.community_id,
+            title=title,
+            description=description,
+            method=method,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            building_id=building_id,
+            quorum=quorum,
+            threshold=threshold,
+            secret=bool(secret),
+            max_choices=max_choices,
+            budget=budget,
+            knapsack=bool(knapsack),
+            allow_change=bool(allow_change),
+            registered_before_open=bool(registered_before_open),
+            proposal_id=proposal_id,
+            created_by=actor.user_id,
+        )
         s.add(poll)
         s.flush()
         for position, option in enumerate(cleaned):
             s.add(PollOption(poll_id=poll.id, position=position, **option))
-        record(s, actor=actor, action="poll.create", object_type="poll", object_id=poll.id,
-               payload={"method": method, "title": title, "secret": bool(secret)})
+        record(
+            s,
+            actor=actor,
+            action="poll.create",
+            object_type="poll",
+            object_id=poll.id,
+            payload={"method": method, "title": title, "secret": bool(secret)},
+        )
         return poll.id
 
 
@@ -146,11 +185,15 @@ def _clean_options(options: list[dict], method: str) -> list[dict]:
         if label.casefold() in seen:
             raise InvalidInput("poll.duplicate_options", field="options")
         seen.add(label.casefold())
-        description = clean_text(option.get("description"), field="description",
-                                 max_len=2000, multiline=True, required=False)
+        description = clean_text(
+            option.get("description"),
+            field="description",
+            max_len=2000,
+            multiline=True,
+            required=False,
+        )
         cost = _amount(option.get("cost"), "cost") if method == "budget" else None
-        cleaned.append({"label": label, "description": description, "cost": cost,
-                        "code": None})
+        cleaned.append({"label": label, "description": description, "cost": cost, "code": None})
     return cleaned
 
 
@@ -159,8 +202,7 @@ def open_poll(*, actor: Principal, poll_id: int) -> None:
     with write_session() as s:
         poll = community_row_for_update(s, Poll, poll_id, actor)
         if not lifecycle.can_move(poll.status, PollStatus.OPEN):
-            raise Conflict("poll.illegal_transition", **{"from": poll.status},
-                           to=PollStatus.OPEN)
+            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to=PollStatus.OPEN)
         if poll.closes_at <= utcnow():
             raise Conflict("poll.closes_in_past")
         poll.status = PollStatus.OPEN
@@ -171,8 +213,9 @@ def _poll_to_seal(s: Session, poll_id, actor: Principal) -> Poll:
     """The poll, locked for closing or cancelling: FOR NO KEY UPDATE on PostgreSQL waits for
     ballots in flight (they hold FOR SHARE) but not for a mixing step or the scrub inserting
     rows that reference the poll, which would otherwise deadlock with seal_poll."""
-    return community_row(s, Poll, poll_id, actor, lock=s.get_bind().dialect.name ==
-                         "postgresql", key_share=True)
+    return community_row(
+        s, Poll, poll_id, actor, lock=s.get_bind().dialect.name == "postgresql", key_share=True
+    )
 
 
 def cancel_poll(*, actor: Principal, poll_id: int, reason: str) -> None:
@@ -181,36 +224,61 @@ def cancel_poll(*, actor: Principal, poll_id: int, reason: str) -> None:
     with write_session() as s:
         poll = _poll_to_seal(s, poll_id, actor)
         if not lifecycle.can_move(poll.status, PollStatus.CANCELLED):
-            raise Conflict("poll.illegal_transition", **{"from": poll.status},
-                           to=PollStatus.CANCELLED)
+            raise Conflict(
+                "poll.illegal_transition", **{"from": poll.status}, to=PollStatus.CANCELLED
+            )
         poll.status, poll.cancel_reason = PollStatus.CANCELLED, reason
         seal_poll(s, poll.id)  # no pending ballot outlives its poll
-        record(s, actor=actor, action="poll.cancel", object_type="poll", object_id=poll.id,
-               payload={"reason": reason})
+        record(
+            s,
+            actor=actor,
+            action="poll.cancel",
+            object_type="poll",
+            object_id=poll.id,
+            payload={"reason": reason},
+        )
     scrub_after_commit()
 
 
 def options_of(s: Session, poll_id: int) -> list[PollOption]:
-    return list(s.exec(select(PollOption).where(PollOption.poll_id == poll_id)
-                       .order_by(col(PollOption.position), col(PollOption.id))).all())
+    return list(
+        s.exec(
+            select(PollOption)
+            .where(PollOption.poll_id == poll_id)
+            .order_by(col(PollOption.position), col(PollOption.id))
+        ).all()
+    )
 
 
 def option_dicts(options: list[PollOption]) -> list[dict]:
-    return [{"id": o.id, "label": o.label, "code": o.code,
-             "cost": int(o.cost) if o.cost is not None else None} for o in options]
+    return [
+        {
+            "id": o.id,
+            "label": o.label,
+            "code": o.code,
+            "cost": int(o.cost) if o.cost is not None else None,
+        }
+        for o in options
+    ]
 
 
-def count_poll(s: Session, poll: Poll, *, eligible: int,
-               stored: list[str] | None = None) -> dict:
+def count_poll(s: Session, poll: Poll, *, eligible: int, stored: list[str] | None = None) -> dict:
     """The tally of the poll's ballots (`stored`: their choices as counted_choices gives
     them, when the caller has read them already)."""
     parsed: dict[str, list[int]] = {}  # ballots repeat a few choices: parse each once
-    choices = [parsed[c] if c in parsed else parsed.setdefault(c, json.loads(c))
-               for c in (counted_choices(s, poll.id) if stored is None else stored)]
-    return tally.count(method=poll.method, options=option_dicts(options_of(s, poll.id)),
-                       choices=choices, eligible=eligible, quorum=poll.quorum,
-                       threshold=poll.threshold,
-                       budget=int(poll.budget) if poll.budget is not None else None)
+    choices = [
+        parsed[c] if c in parsed else parsed.setdefault(c, json.loads(c))
+        for c in (counted_choices(s, poll.id) if stored is None else stored)
+    ]
+    return tally.count(
+        method=poll.method,
+        options=option_dicts(options_of(s, poll.id)),
+        choices=choices,
+        eligible=eligible,
+        quorum=poll.quorum,
+        threshold=poll.threshold,
+        budget=int(poll.budget) if poll.budget is not None else None,
+    )
 
 
 def freeze_tally(s: Session, poll: Poll, result: dict | None = None) -> str:
@@ -237,8 +305,7 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
     with read_session() as s:
         poll = community_row(s, Poll, poll_id, actor)
         if not lifecycle.can_move(poll.status, PollStatus.CLOSED):
-            raise Conflict("poll.illegal_transition", **{"from": poll.status},
-                           to=PollStatus.CLOSED)
+            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to=PollStatus.CLOSED)
         if utcnow() < poll.closes_at:
             raise Conflict("poll.still_running")
         counted = sorted(counted_choices(s, poll.id))
@@ -246,8 +313,7 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
     with write_session() as s:
         poll = _poll_to_seal(s, poll_id, actor)
         if not lifecycle.can_move(poll.status, PollStatus.CLOSED):
-            raise Conflict("poll.illegal_transition", **{"from": poll.status},
-                           to=PollStatus.CLOSED)
+            raise Conflict("poll.illegal_transition", **{"from": poll.status}, to=PollStatus.CLOSED)
         # Mix what is still pending and rewrite every ballot in random order, in this
         # transaction: from here on no ballot can be placed by when, or with whom, it was cast.
         ballots = seal_poll(s, poll.id)
@@ -256,8 +322,13 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
         # as many), count again, now that the lock keeps anything else from landing.
         same = ballots == len(counted) and sorted(counted_choices(s, poll.id)) == counted
         digest = freeze_tally(s, poll, result if same else None)
-        record(s, actor=actor, action="poll.close", object_type="poll", object_id=poll.id,
-               payload={"tally_hash": digest, "ballots": ballots,
-                        "eligible": poll.eligible})
+        record(
+            s,
+            actor=actor,
+            action="poll.close",
+            object_type="poll",
+            object_id=poll.id,
+            payload={"tally_hash": digest, "ballots": ballots, "eligible": poll.eligible},
+        )
     scrub_after_commit()
     return digest

@@ -1,5 +1,6 @@
 """Reading polls: the list, one poll with the viewer's standing, its results once closed,
 turnout by building and channel, and the bulletin board of ballots by receipt."""
+
 from __future__ import annotations
 
 import json
@@ -68,20 +69,39 @@ class PollSummary(BaseModel):
 
 def list_polls(*, community_id: int, include_drafts: bool = False) -> list[PollSummary]:
     with read_session() as s:
-        voters = (select(VoterRoll.poll_id, func.count().label("n"))
-                  .group_by(VoterRoll.poll_id).subquery())
-        options = (select(PollOption.poll_id, func.count().label("n"))
-                   .group_by(PollOption.poll_id).subquery())
-        query = (select(Poll, func.coalesce(options.c.n, 0), func.coalesce(voters.c.n, 0))
-                 .join(voters, voters.c.poll_id == Poll.id, isouter=True)
-                 .join(options, options.c.poll_id == Poll.id, isouter=True)
-                 .where(Poll.community_id == community_id))
+        voters = (
+            select(VoterRoll.poll_id, func.count().label("n"))
+            .group_by(VoterRoll.poll_id)
+            .subquery()
+        )
+        options = (
+            select(PollOption.poll_id, func.count().label("n"))
+            .group_by(PollOption.poll_id)
+            .subquery()
+        )
+        query = (
+            select(Poll, func.coalesce(options.c.n, 0), func.coalesce(voters.c.n, 0))
+            .join(voters, voters.c.poll_id == Poll.id, isouter=True)
+            .join(options, options.c.poll_id == Poll.id, isouter=True)
+            .where(Poll.community_id == community_id)
+        )
         if not include_drafts:
             query = query.where(Poll.status != PollStatus.DRAFT)
         rows = s.exec(query.order_by(col(Poll.closes_at).desc())).all()
-    return [PollSummary(id=p.id, title=p.title, method=p.method, status=p.status,
-                        secret=p.secret, opens_at=p.opens_at, closes_at=p.closes_at,
-                        options=o, voters=v) for p, o, v in rows]
+    return [
+        PollSummary(
+            id=p.id,
+            title=p.title,
+            method=p.method,
+            status=p.status,
+            secret=p.secret,
+            opens_at=p.opens_at,
+            closes_at=p.closes_at,
+            options=o,
+            voters=v,
+        )
+        for p, o, v in rows
+    ]
 
 
 class OptionView(BaseModel):
@@ -124,54 +144,102 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
     manager = can(viewer, "poll.manage")
     with read_session() as s:
         poll = s.get(Poll, poll_id) if isinstance(poll_id, int) else None
-        if poll is None or poll.community_id != viewer.community_id or (
-                poll.status == PollStatus.DRAFT and not manager):
+        if (
+            poll is None
+            or poll.community_id != viewer.community_id
+            or (poll.status == PollStatus.DRAFT and not manager)
+        ):
             return None
         options = options_of(s, poll.id)
-        voters = s.exec(select(func.count()).select_from(VoterRoll)
-                        .where(VoterRoll.poll_id == poll.id)).one()
+        voters = s.exec(
+            select(func.count()).select_from(VoterRoll).where(VoterRoll.poll_id == poll.id)
+        ).one()
         eligible = poll.eligible if poll.eligible is not None else eligible_count(s, poll)
         resident = s.get(Resident, viewer.resident_id) if viewer.resident_id else None
-        voted = s.exec(select(VoterRoll.channel).where(
-            VoterRoll.poll_id == poll.id, VoterRoll.resident_id == resident.id)).first() \
-            if resident else None
+        voted = (
+            s.exec(
+                select(VoterRoll.channel).where(
+                    VoterRoll.poll_id == poll.id, VoterRoll.resident_id == resident.id
+                )
+            ).first()
+            if resident
+            else None
+        )
         building = s.get(Building, poll.building_id) if poll.building_id else None
-        by_building = s.exec(select(Building.code, func.count())
-                             .select_from(VoterRoll)
-                             .join(Resident, Resident.id == VoterRoll.resident_id)
-                             .join(Building, Building.id == Resident.building_id)
-                             .where(VoterRoll.poll_id == poll.id)
-                             .group_by(Building.code)).all()
-        eligible_by_building = dict(s.exec(
-            select(Building.code, func.count()).select_from(Resident)
+        by_building = s.exec(
+            select(Building.code, func.count())
+            .select_from(VoterRoll)
+            .join(Resident, Resident.id == VoterRoll.resident_id)
             .join(Building, Building.id == Resident.building_id)
-            .where(col(Resident.id).in_(eligible_query(poll)))
-            .group_by(Building.code)).all())
-        by_channel = s.exec(select(VoterRoll.channel, func.count())
-                            .where(VoterRoll.poll_id == poll.id)
-                            .group_by(VoterRoll.channel)).all()
-        can_vote = (poll.status == PollStatus.OPEN and voted is None and is_verified(resident)
-                    and is_eligible(s, poll, resident.id if resident else None))
+            .where(VoterRoll.poll_id == poll.id)
+            .group_by(Building.code)
+        ).all()
+        eligible_by_building = dict(
+            s.exec(
+                select(Building.code, func.count())
+                .select_from(Resident)
+                .join(Building, Building.id == Resident.building_id)
+                .where(col(Resident.id).in_(eligible_query(poll)))
+                .group_by(Building.code)
+            ).all()
+        )
+        by_channel = s.exec(
+            select(VoterRoll.channel, func.count())
+            .where(VoterRoll.poll_id == poll.id)
+            .group_by(VoterRoll.channel)
+        ).all()
+        can_vote = (
+            poll.status == PollStatus.OPEN
+            and voted is None
+            and is_verified(resident)
+            and is_eligible(s, poll, resident.id if resident else None)
+        )
     show_tally = poll.status == PollStatus.CLOSED and poll.tally is not None
     return PollDetail(
-        id=poll.id, title=poll.title, method=poll.method, status=poll.status,
-        secret=poll.secret, opens_at=poll.opens_at, closes_at=poll.closes_at,
-        options=len(options), voters=voters, description=poll.description,
-        building=building.name if building else None, quorum=poll.quorum,
-        threshold=poll.threshold, max_choices=poll.max_choices,
-        budget=int(poll.budget) if poll.budget is not None else None, knapsack=poll.knapsack,
-        allow_change=poll.allow_change, registered_before_open=poll.registered_before_open,
+        id=poll.id,
+        title=poll.title,
+        method=poll.method,
+        status=poll.status,
+        secret=poll.secret,
+        opens_at=poll.opens_at,
+        closes_at=poll.closes_at,
+        options=len(options),
+        voters=voters,
+        description=poll.description,
+        building=building.name if building else None,
+        quorum=poll.quorum,
+        threshold=poll.threshold,
+        max_choices=poll.max_choices,
+        budget=int(poll.budget) if poll.budget is not None else None,
+        knapsack=poll.knapsack,
+        allow_change=poll.allow_change,
+        registered_before_open=poll.registered_before_open,
         cancel_reason=poll.cancel_reason,
-        option_list=[OptionView(id=o.id, label=o.label, description=o.description,
-                                code=o.code, cost=int(o.cost) if o.cost is not None else None)
-                     for o in options],
-        eligible=eligible, can_vote=can_vote, voted=voted, verified=is_verified(resident),
+        option_list=[
+            OptionView(
+                id=o.id,
+                label=o.label,
+                description=o.description,
+                code=o.code,
+                cost=int(o.cost) if o.cost is not None else None,
+            )
+            for o in options
+        ],
+        eligible=eligible,
+        can_vote=can_vote,
+        voted=voted,
+        verified=is_verified(resident),
         tally=json.loads(poll.tally) if show_tally else None,
         tally_hash=poll.tally_hash if show_tally else None,
-        turnout=[Turnout(group=code, kind="building", voters=dict(by_building).get(code, 0),
-                         eligible=n) for code, n in sorted(eligible_by_building.items())]
-        + [Turnout(group=channel, kind="channel", voters=n, eligible=None)
-           for channel, n in by_channel])
+        turnout=[
+            Turnout(group=code, kind="building", voters=dict(by_building).get(code, 0), eligible=n)
+            for code, n in sorted(eligible_by_building.items())
+        ]
+        + [
+            Turnout(group=channel, kind="channel", voters=n, eligible=None)
+            for channel, n in by_channel
+        ],
+    )
 
 
 class BoardEntry(BaseModel):
@@ -184,12 +252,17 @@ def bulletin_board(*, viewer: Principal, poll_id: int) -> list[BoardEntry] | Non
     their own and to recount. None while the poll is not closed."""
     with read_session() as s:
         poll = s.get(Poll, poll_id) if isinstance(poll_id, int) else None
-        if poll is None or poll.community_id != viewer.community_id \
-                or poll.status != PollStatus.CLOSED:
+        if (
+            poll is None
+            or poll.community_id != viewer.community_id
+            or poll.status != PollStatus.CLOSED
+        ):
             return None
-        rows = s.exec(select(Ballot.receipt_hash, Ballot.choice)
-                      .where(Ballot.poll_id == poll.id)
-                      .order_by(col(Ballot.receipt_hash))).all()
+        rows = s.exec(
+            select(Ballot.receipt_hash, Ballot.choice)
+            .where(Ballot.poll_id == poll.id)
+            .order_by(col(Ballot.receipt_hash))
+        ).all()
     return [BoardEntry(receipt=r or "", choice=json.loads(c)) for r, c in rows]
 
 
@@ -207,9 +280,14 @@ def recount(*, viewer: Principal, poll_id: int) -> bool:
     rule = tally.rule_of(json.loads(poll.tally or "{}"))
     if rule is None:
         return False
-    result = tally.count(method=poll.method, options=options,
-                         choices=[entry.choice for entry in board], eligible=poll.eligible,
-                         quorum=poll.quorum, threshold=poll.threshold,
-                         budget=int(poll.budget) if poll.budget is not None else None,
-                         equal_shares_rule=rule)
+    result = tally.count(
+        method=poll.method,
+        options=options,
+        choices=[entry.choice for entry in board],
+        eligible=poll.eligible,
+        quorum=poll.quorum,
+        threshold=poll.threshold,
+        budget=int(poll.budget) if poll.budget is not None else None,
+        equal_shares_rule=rule,
+    )
     return tally.digest(result) == poll.tally_hash

@@ -11,6 +11,7 @@ reproducible.
   completed by raising the voters' shares one unit at a time, then by approval count.
 - greedy_budget: "most votes first" until the budget is spent, for comparison.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -34,8 +35,9 @@ class MajorityResult:
     passed: bool
 
 
-def majority(choices: list[str], *, eligible: int, quorum: float = 0.0,
-             threshold: float = 0.5) -> MajorityResult:
+def majority(
+    choices: list[str], *, eligible: int, quorum: float = 0.0, threshold: float = 0.5
+) -> MajorityResult:
     """Passed when the quorum is met and yes > threshold x (yes + no); abstentions count for
     the quorum only."""
     if not is_whole_number(eligible) or eligible < len(choices):
@@ -50,9 +52,15 @@ def majority(choices: list[str], *, eligible: int, quorum: float = 0.0,
     yes, no, abstain = (sum(1 for c in choices if c == v) for v in (YES, NO, ABSTAIN))
     turnout = len(choices) / eligible if eligible else 0.0
     quorum_met = eligible > 0 and len(choices) >= quorum * eligible - 1e-12
-    return MajorityResult(yes=yes, no=no, abstain=abstain, eligible=eligible, turnout=turnout,
-                          quorum_met=quorum_met,
-                          passed=quorum_met and yes > threshold * (yes + no))
+    return MajorityResult(
+        yes=yes,
+        no=no,
+        abstain=abstain,
+        eligible=eligible,
+        turnout=turnout,
+        quorum_met=quorum_met,
+        passed=quorum_met and yes > threshold * (yes + no),
+    )
 
 
 def approval(ballots: list[set[str]], options: list[str]) -> list[tuple[str, int]]:
@@ -78,7 +86,7 @@ def pairwise(ballots: list[list[str]], options: list[str]) -> list[list[int]]:
         ranked = [index[o] for o in ballot]
         unranked = [i for i in range(n) if i not in set(ranked)]
         for position, i in enumerate(ranked):
-            for j in ranked[position + 1:] + unranked:
+            for j in ranked[position + 1 :] + unranked:
                 d[i][j] += 1
     return d
 
@@ -138,19 +146,22 @@ def instant_runoff(ballots: list[list[str]], options: list[str]) -> RunoffResult
         live = sum(counts.values())
         leader = max(remaining, key=lambda o: (counts[o], -index[o]))
         if live == 0:
-            return RunoffResult(winner=None, rounds=rounds, eliminated=eliminated,
-                                exhausted=exhausted)
+            return RunoffResult(
+                winner=None, rounds=rounds, eliminated=eliminated, exhausted=exhausted
+            )
         if 2 * counts[leader] > live or len(remaining) == 1:
-            return RunoffResult(winner=leader, rounds=rounds, eliminated=eliminated,
-                                exhausted=exhausted)
+            return RunoffResult(
+                winner=leader, rounds=rounds, eliminated=eliminated, exhausted=exhausted
+            )
         loser = min(remaining, key=lambda o: (counts[o], -index[o]))
         remaining.remove(loser)
         eliminated.append(loser)
     return RunoffResult(winner=None, rounds=rounds, eliminated=eliminated, exhausted=exhausted)
 
 
-def equal_shares(costs: dict[str, int], budget: int, approvals: list[set[str]], *,
-                 rule: str = CURRENT.name) -> list[str]:
+def equal_shares(
+    costs: dict[str, int], budget: int, approvals: list[set[str]], *, rule: str = CURRENT.name
+) -> list[str]:
     """The projects funded by the Method of Equal Shares with cost utilities, as
     equalshares.net computes it: every voter starts with an equal whole share of the budget
     (floor(budget / voters)), raised one unit at a time while the outcome stays within the
@@ -168,7 +179,7 @@ def equal_shares(costs: dict[str, int], budget: int, approvals: list[set[str]], 
 
 
 def greedy_budget(costs: dict[str, int], budget: int, approvals: list[set[str]]) -> list[str]:
-    """"Most votes first": projects by approvals (ties in the order of `costs`), each funded
+    """ "Most votes first": projects by approvals (ties in the order of `costs`), each funded
     if it still fits in what is left of the budget; in the order of `costs`."""
     _check_budget(costs, budget, approvals)
     funded = set(_greedy(costs, budget, approvals))

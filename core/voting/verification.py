@@ -8,6 +8,7 @@ the same building whose name or flat match. Either way the account's placeholder
 into the roster row, so an account and a paper ballot for the same person meet on one roll
 entry. Codes are stored hashed; issuing again replaces a resident's unused code.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,10 +26,22 @@ from core.text import is_whole_number
 from core.voting.codes import code_hash, identity_name, identity_unit, new_code
 from core.voting.eligibility import is_verified, verified_clause
 from db.engine import read_session, write_session
-from db.models import (ActivationCode, Ballot, Building, HearingAttendance, HearingInvitation,
-                       HearingRegistration, ParticipationEvent, Resident, Support, Testimony,
-                       User, VoterRoll)
+from db.models import (
+    ActivationCode,
+    Ballot,
+    Building,
+    HearingAttendance,
+    HearingInvitation,
+    HearingRegistration,
+    ParticipationEvent,
+    Resident,
+    Support,
+    Testimony,
+    User,
+    VoterRoll,
+)
 from db.models.base import utcnow
+
 
 class IssuedCode(BaseModel):
     resident_id: int
@@ -37,33 +50,57 @@ class IssuedCode(BaseModel):
     code: str
 
 
-def issue_activation_codes(*, actor: Principal, building_id: int,
-                           progress=None) -> list[IssuedCode]:
+def issue_activation_codes(
+    *, actor: Principal, building_id: int, progress=None
+) -> list[IssuedCode]:
     """New codes for every roster resident of the building who has no account yet (shown
     once, for printing)."""
     require(actor, "resident.verify")
     with write_session() as s:
         building = community_choice(s, Building, building_id, actor, field="building")
         accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
-        residents = s.exec(select(Resident).where(
-            Resident.building_id == building.id, Resident.source == "roster",
-            col(Resident.id).not_in(accounts)).order_by(col(Resident.unit),
-                                                        col(Resident.full_name))).all()
+        residents = s.exec(
+            select(Resident)
+            .where(
+                Resident.building_id == building.id,
+                Resident.source == "roster",
+                col(Resident.id).not_in(accounts),
+            )
+            .order_by(col(Resident.unit), col(Resident.full_name))
+        ).all()
         ids = [r.id for r in residents]
         if ids:
-            s.execute(ActivationCode.__table__.delete().where(
-                ActivationCode.resident_id.in_(ids), ActivationCode.used_at.is_(None)))
+            s.execute(
+                ActivationCode.__table__.delete().where(
+                    ActivationCode.resident_id.in_(ids), ActivationCode.used_at.is_(None)
+                )
+            )
         issued = []
         for index, resident in enumerate(residents):
             code = new_code(5, 5)
-            s.add(ActivationCode(community_id=actor.community_id, resident_id=resident.id,
-                                 code_hash=code_hash(code), issued_by=actor.user_id))
-            issued.append(IssuedCode(resident_id=resident.id, name=resident.full_name,
-                                     unit=resident.unit, code=code))
+            s.add(
+                ActivationCode(
+                    community_id=actor.community_id,
+                    resident_id=resident.id,
+                    code_hash=code_hash(code),
+                    issued_by=actor.user_id,
+                )
+            )
+            issued.append(
+                IssuedCode(
+                    resident_id=resident.id, name=resident.full_name, unit=resident.unit, code=code
+                )
+            )
             if progress and index % 50 == 0:
                 progress((index + 1) / len(residents))
-        record(s, actor=actor, action="resident.issue_codes", object_type="building",
-               object_id=building.id, payload={"codes": len(issued)})
+        record(
+            s,
+            actor=actor,
+            action="resident.issue_codes",
+            object_type="building",
+            object_id=building.id,
+            payload={"codes": len(issued)},
+        )
         return issued
 
 
@@ -72,8 +109,9 @@ def redeem_activation_code(*, actor: Principal, code: str) -> None:
     before (registrations, attendance, speaking, participation) moves to that row."""
     require(actor, "account.edit_profile", actor.user_id)
     with write_session() as s:
-        row = s.exec(select(ActivationCode).where(
-            ActivationCode.code_hash == code_hash(code or ""))).first()
+        row = s.exec(
+            select(ActivationCode).where(ActivationCode.code_hash == code_hash(code or ""))
+        ).first()
         if row is None or row.used_at is not None or row.community_id != actor.community_id:
             raise InvalidInput("verification.bad_code", field="activation_code")
         user = s.get(User, actor.user_id)
@@ -82,8 +120,7 @@ def redeem_activation_code(*, actor: Principal, code: str) -> None:
             raise Conflict("verification.already_verified")
         _link(s, user, old, s.get(Resident, row.resident_id))
         row.used_at, row.used_by = utcnow(), user.id
-        record(s, actor=actor, action="resident.activate", object_type="user",
-               object_id=user.id)
+        record(s, actor=actor, action="resident.activate", object_type="user", object_id=user.id)
 
 
 def _link(s: Session, user: User, old: Resident | None, roster: Resident) -> None:
@@ -94,8 +131,11 @@ def _link(s: Session, user: User, old: Resident | None, roster: Resident) -> Non
         raise Conflict("verification.roster_row_taken")
     if old is not None:
         both = select(VoterRoll.poll_id).where(VoterRoll.resident_id == roster.id)
-        if s.exec(select(VoterRoll.id).where(VoterRoll.resident_id == old.id,
-                                             col(VoterRoll.poll_id).in_(both))).first():
+        if s.exec(
+            select(VoterRoll.id).where(
+                VoterRoll.resident_id == old.id, col(VoterRoll.poll_id).in_(both)
+            )
+        ).first():
             raise Conflict("verification.voted_twice")
     user.resident_id = None
     s.flush()
@@ -113,18 +153,19 @@ def _merge_into(s: Session, old: Resident, roster: Resident) -> None:
     """Move a self-registered placeholder's rows onto the roster row, then delete it."""
     # One row per person and hearing, proposal or poll: where both have one, the roster's
     # stays (a placeholder is unverified, so it never voted or was drawn by lot).
-    for model, per in ((HearingRegistration, "hearing_id"), (HearingAttendance, "hearing_id"),
-                       (HearingInvitation, "hearing_id"), (Support, "proposal_id"),
-                       (VoterRoll, "poll_id")):
+    for model, per in (
+        (HearingRegistration, "hearing_id"),
+        (HearingAttendance, "hearing_id"),
+        (HearingInvitation, "hearing_id"),
+        (Support, "proposal_id"),
+        (VoterRoll, "poll_id"),
+    ):
         column = getattr(model, per)
         taken = select(column).where(model.resident_id == roster.id)
-        s.execute(model.__table__.delete().where(model.resident_id == old.id,
-                                                 column.in_(taken)))
-        s.execute(update(model).where(model.resident_id == old.id)
-                  .values(resident_id=roster.id))
+        s.execute(model.__table__.delete().where(model.resident_id == old.id, column.in_(taken)))
+        s.execute(update(model).where(model.resident_id == old.id).values(resident_id=roster.id))
     for model in (Testimony, ParticipationEvent, Ballot):
-        s.execute(update(model).where(model.resident_id == old.id)
-                  .values(resident_id=roster.id))
+        s.execute(update(model).where(model.resident_id == old.id).values(resident_id=roster.id))
     # The person's own choices go with them.
     roster.research_consent = old.research_consent
     roster.research_consent_at = old.research_consent_at
@@ -147,21 +188,38 @@ def _candidates(s: Session, placeholder: Resident) -> list[Resident]:
     closest matches first."""
     name, unit = identity_name(placeholder.full_name), identity_unit(placeholder.unit)
     accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
-    rows = s.exec(select(Resident).where(
-        Resident.community_id == placeholder.community_id,
-        Resident.building_id == placeholder.building_id, Resident.source == "roster",
-        col(Resident.erased_at).is_(None), col(Resident.id).not_in(accounts))
-        .order_by(col(Resident.unit), col(Resident.full_name), col(Resident.id))).all()
-    matching = [(bool(name) and identity_name(r.full_name) == name,
-                 bool(unit) and identity_unit(r.unit) == unit, r) for r in rows]
+    rows = s.exec(
+        select(Resident)
+        .where(
+            Resident.community_id == placeholder.community_id,
+            Resident.building_id == placeholder.building_id,
+            Resident.source == "roster",
+            col(Resident.erased_at).is_(None),
+            col(Resident.id).not_in(accounts),
+        )
+        .order_by(col(Resident.unit), col(Resident.full_name), col(Resident.id))
+    ).all()
+    matching = [
+        (
+            bool(name) and identity_name(r.full_name) == name,
+            bool(unit) and identity_unit(r.unit) == unit,
+            r,
+        )
+        for r in rows
+    ]
     # Best first: same name and flat, then same name, then same flat.
-    return [r for same_name, same_unit, r in sorted(
-        (m for m in matching if m[0] or m[1]), key=lambda m: (not m[0], not m[1]))]
+    return [
+        r
+        for same_name, same_unit, r in sorted(
+            (m for m in matching if m[0] or m[1]), key=lambda m: (not m[0], not m[1])
+        )
+    ]
 
 
 def _placeholder(s: Session, actor: Principal, user_id) -> tuple[User, Resident]:
-    user = s.get(User, user_id) if isinstance(user_id, int) and not isinstance(
-        user_id, bool) else None
+    user = (
+        s.get(User, user_id) if isinstance(user_id, int) and not isinstance(user_id, bool) else None
+    )
     if user is None or user.community_id != actor.community_id or user.resident_id is None:
         raise NotFound("error.not_found")
     resident = s.get(Resident, user.resident_id)
@@ -177,10 +235,16 @@ def roster_candidates(*, actor: Principal, user_id: int) -> list[RosterCandidate
     with read_session() as s:
         _user, placeholder = _placeholder(s, actor, user_id)
         name, unit = identity_name(placeholder.full_name), identity_unit(placeholder.unit)
-        return [RosterCandidate(resident_id=r.id, name=r.full_name, unit=r.unit,
-                                same_name=bool(name) and identity_name(r.full_name) == name,
-                                same_unit=bool(unit) and identity_unit(r.unit) == unit)
-                for r in _candidates(s, placeholder)]
+        return [
+            RosterCandidate(
+                resident_id=r.id,
+                name=r.full_name,
+                unit=r.unit,
+                same_name=bool(name) and identity_name(r.full_name) == name,
+                same_unit=bool(unit) and identity_unit(r.unit) == unit,
+            )
+            for r in _candidates(s, placeholder)
+        ]
 
 
 def confirm_resident(*, actor: Principal, user_id: int, resident_id: int) -> None:
@@ -190,18 +254,24 @@ def confirm_resident(*, actor: Principal, user_id: int, resident_id: int) -> Non
     with write_session() as s:
         user, placeholder = _placeholder(s, actor, user_id)
         valid = is_whole_number(resident_id)
-        roster = next((r for r in _candidates(s, placeholder) if r.id == resident_id), None) \
-            if valid else None
+        roster = (
+            next((r for r in _candidates(s, placeholder) if r.id == resident_id), None)
+            if valid
+            else None
+        )
         if roster is None:
-            if valid and s.exec(select(User.id).where(
-                    User.resident_id == resident_id, User.community_id == actor.community_id)
-                    ).first():
+            if (
+                valid
+                and s.exec(
+                    select(User.id).where(
+                        User.resident_id == resident_id, User.community_id == actor.community_id
+                    )
+                ).first()
+            ):
                 raise Conflict("verification.roster_row_taken")
             raise InvalidInput("verification.not_a_candidate", field="resident")
         _link(s, user, placeholder, roster)
-        record(s, actor=actor, action="resident.confirm", object_type="user",
-               object_id=user.id)
-
+        record(s, actor=actor, action="resident.confirm", object_type="user", object_id=user.id)
 
 
 class UnverifiedAccount(BaseModel):
@@ -217,12 +287,22 @@ def unverified_accounts(*, actor: Principal, limit: int = 200) -> list[Unverifie
     """Self-registered residents nobody has verified yet, oldest first."""
     require(actor, "resident.verify")
     with read_session() as s:
-        rows = s.exec(select(User, Building.code, Resident.unit)
-                      .join(Resident, Resident.id == User.resident_id)
-                      .join(Building, Building.id == Resident.building_id)
-                      .where(User.community_id == actor.community_id, User.active,
-                             ~verified_clause())
-                      .order_by(col(User.created_at)).limit(limit)).all()
-    return [UnverifiedAccount(user_id=u.id, username=u.username, display_name=u.display_name,
-                              building=code, unit=unit, created_at=u.created_at)
-            for u, code, unit in rows]
+        rows = s.exec(
+            select(User, Building.code, Resident.unit)
+            .join(Resident, Resident.id == User.resident_id)
+            .join(Building, Building.id == Resident.building_id)
+            .where(User.community_id == actor.community_id, User.active, ~verified_clause())
+            .order_by(col(User.created_at))
+            .limit(limit)
+        ).all()
+    return [
+        UnverifiedAccount(
+            user_id=u.id,
+            username=u.username,
+            display_name=u.display_name,
+            building=code,
+            unit=unit,
+            created_at=u.created_at,
+        )
+        for u, code, unit in rows
+    ]

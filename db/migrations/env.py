@@ -1,4 +1,5 @@
 """Alembic environment: migrates the database named by DATABASE_URL (or the default file)."""
+
 from alembic import context
 from sqlmodel import SQLModel
 
@@ -11,8 +12,12 @@ target_metadata = SQLModel.metadata
 def run_migrations_offline() -> None:
     from db.engine import database_url
 
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+    context.configure(
+        url=database_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

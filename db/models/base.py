@@ -3,22 +3,29 @@
 Timestamps are timezone-aware UTC datetimes (SQLModel's UTCDateTime stores them as UTC on
 both databases and returns them aware). Display code converts to the community's time zone.
 """
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlmodel import Field
 
 
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def created_at_field() -> datetime:
     return Field(default_factory=utcnow, nullable=False, index=True)
 
 
-def fk(target: str, *, nullable: bool = False, index: bool = True, unique: bool = False,
-       ondelete: str | None = None):
+def fk(
+    target: str,
+    *,
+    nullable: bool = False,
+    index: bool = True,
+    unique: bool = False,
+    ondelete: str | None = None,
+):
     """A foreign key column; `ondelete` only where deleting the parent must cascade."""
     return Field(
         default=None if nullable else ...,

@@ -1,4 +1,5 @@
 """Communities, their buildings, the actors responsible for issues, census baselines."""
+
 from datetime import datetime
 
 from sqlmodel import Field, SQLModel, UniqueConstraint

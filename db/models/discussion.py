@@ -1,4 +1,5 @@
 """Threaded comments with revisions, reactions and flags."""
+
 from datetime import datetime
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
@@ -10,7 +11,9 @@ class Comment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: int = fk("proposal.id")
     parent_id: int | None = fk("comment.id", nullable=True)
-    depth: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # 0 for a top-level comment, parent's depth + 1 for a reply
+    depth: int = Field(
+        default=0, sa_column_kwargs={"server_default": "0"}
+    )  # 0 for a top-level comment, parent's depth + 1 for a reply
     author_id: int = fk("user.id")
     body: str = Field(max_length=5000)
     agree_count: int = Field(default=0)

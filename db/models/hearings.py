@@ -1,4 +1,5 @@
 """Hearings (听证会), argumentation meetings (论证会), forums (座谈会) and consultations."""
+
 from datetime import datetime
 from enum import StrEnum
 

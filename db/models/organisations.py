@@ -1,6 +1,7 @@
 """Community organisations and volunteer teams: responsible actors (an Actor row, so the
 responsibility board lists them) with a public page, members, coordinators, activities,
 sign-ups, attendance and volunteer hours."""
+
 from datetime import datetime
 from enum import StrEnum
 

@@ -1,4 +1,5 @@
 """Residents (the roster), user accounts, login throttling and web sessions."""
+
 from datetime import datetime
 
 from sqlalchemy import Index
@@ -42,8 +43,9 @@ class Resident(SQLModel, table=True):
     source: str = Field(default="roster", max_length=20)
     verified_at: datetime | None = Field(default=None)
     created_at: datetime = created_at_field()
-    updated_at: datetime = Field(default_factory=utcnow, nullable=False,
-                                 sa_column_kwargs={"onupdate": utcnow})
+    updated_at: datetime = Field(
+        default_factory=utcnow, nullable=False, sa_column_kwargs={"onupdate": utcnow}
+    )
     # Set when the person deleted their account: their personal data here was blanked.
     erased_at: datetime | None = Field(default=None)
 

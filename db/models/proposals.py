@@ -1,4 +1,5 @@
 """Proposals and needs, their status history, supports, follows and progress updates."""
+
 from datetime import datetime
 from enum import StrEnum
 

@@ -1,5 +1,6 @@
 """Append-only facts: participation events (for the dashboard), the public audit log, and
 activity logs imported from elsewhere for research."""
+
 from datetime import datetime
 
 from sqlalchemy import Column, LargeBinary, UniqueConstraint
@@ -35,10 +36,24 @@ class ParticipationEvent(SQLModel, table=True):
         # Covering indexes for the dashboard: per-resident counts scan the first in resident
         # order without touching the table; trends count time ranges of one kind in the
         # second. Both carry every column a dashboard filter reads.
-        Index("ix_participation_per_resident", "community_id", "resident_id", "kind",
-              "channel", "at", "amount"),
-        Index("ix_participation_kind_time", "community_id", "kind", "at", "resident_id",
-              "channel", "amount"),
+        Index(
+            "ix_participation_per_resident",
+            "community_id",
+            "resident_id",
+            "kind",
+            "channel",
+            "at",
+            "amount",
+        ),
+        Index(
+            "ix_participation_kind_time",
+            "community_id",
+            "kind",
+            "at",
+            "resident_id",
+            "channel",
+            "amount",
+        ),
         Index("ix_participation_object", "object_type", "object_id"),
         Index("ix_participation_resident_at", "resident_id", "at"),
     )

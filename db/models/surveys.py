@@ -1,5 +1,6 @@
 """Needs surveys: moderators ask residents of the community or some buildings a few
 questions; each roster resident answers once (online, or on paper entered by a moderator)."""
+
 from datetime import datetime
 from enum import StrEnum
 

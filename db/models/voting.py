@@ -12,6 +12,7 @@ together with at least a batch of other voters' ballots, in random order (core/v
 no Ballot row is ever written by the transaction that wrote a roll entry (on PostgreSQL such
 rows would share `xmin`; on SQLite their pages would sit together in the write-ahead log).
 """
+
 from datetime import datetime
 from enum import StrEnum
 
@@ -80,8 +81,10 @@ class PollOption(SQLModel, table=True):
 
 
 class VoterRoll(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("poll_id", "resident_id"),
-                      Index("ix_voterroll_poll_voter_key", "poll_id", "voter_key"))
+    __table_args__ = (
+        UniqueConstraint("poll_id", "resident_id"),
+        Index("ix_voterroll_poll_voter_key", "poll_id", "voter_key"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     poll_id: int = fk("poll.id", index=False)  # the unique key (poll, resident) serves it
     resident_id: int = fk("resident.id")

@@ -2,6 +2,7 @@
 passwords), throttling that slows a guesser without locking the owner out (device cookies
 that cannot be forged, reused for another account or kept past their age), one answer for
 unknown and known names, session timeouts, logout, and the hashes stored."""
+
 import secrets
 import statistics
 import time
@@ -26,12 +27,19 @@ STRONG = "walnut-lantern-river-"  # long enough to pass zxcvbn, padded below
 
 
 def account(community, username: str, password: str) -> int:
-    return register(community_id=community["id"], username=username, display_name="测试居民",
-                    password=password, building_id=community["buildings"][0])
+    return register(
+        community_id=community["id"],
+        username=username,
+        display_name="测试居民",
+        password=password,
+        building_id=community["buildings"][0],
+    )
 
 
-@pytest.mark.parametrize("length, accepted", [(7, False), (8, True), (64, True), (1000, True),
-                                              (1024, True), (1025, False)])
+@pytest.mark.parametrize(
+    "length, accepted",
+    [(7, False), (8, True), (64, True), (1000, True), (1024, True), (1025, False)],
+)
 def test_password_length(length, accepted):
     password = (STRONG * 60)[:length] if length > 8 else "q7#Zp2!x"[:length]
     if accepted:
@@ -41,8 +49,19 @@ def test_password_length(length, accepted):
             check_password_policy(password)
 
 
-@pytest.mark.parametrize("common", ["password1", "123456789", "qwertyuiop", "iloveyou1",
-                                    "1q2w3e4r5t", "woaini1314", "5201314520", " WoAiNi1314 "])
+@pytest.mark.parametrize(
+    "common",
+    [
+        "password1",
+        "123456789",
+        "qwertyuiop",
+        "iloveyou1",
+        "1q2w3e4r5t",
+        "woaini1314",
+        "5201314520",
+        " WoAiNi1314 ",
+    ],
+)
 def test_common_passwords_are_refused(common):
     with pytest.raises(InvalidInput) as error:
         check_password_policy(common)
@@ -62,16 +81,16 @@ def test_the_eleventh_wrong_attempt_in_a_minute_is_refused_but_the_owner_gets_in
     account(community, "target", STRONG * 2)
     for _ in range(MAX_FAILURES_PER_PAIR):
         with pytest.raises(LoginFailed):
-            log_in(username="target", password="guess-" + secrets.token_hex(4),
-                   source="203.0.113.9")
+            log_in(
+                username="target", password="guess-" + secrets.token_hex(4), source="203.0.113.9"
+            )
     assert MAX_FAILURES_PER_PAIR == 10
     with pytest.raises(LoginThrottled):
         log_in(username="target", password=STRONG * 2, source="203.0.113.9")
     assert log_in(username="target", password=STRONG * 2, source="198.51.100.4")[0]
 
 
-def test_only_a_genuine_device_cookie_for_the_account_escapes_its_lockout(community,
-                                                                          monkeypatch):
+def test_only_a_genuine_device_cookie_for_the_account_escapes_its_lockout(community, monkeypatch):
     import core.accounts.login as login
     from core.accounts import devices
 
@@ -79,28 +98,39 @@ def test_only_a_genuine_device_cookie_for_the_account_escapes_its_lockout(commun
     account(community, "owner", STRONG * 2)
     account(community, "neighbour", STRONG * 3)
     home = devices.cookie_after_login(
-        log_in(username="owner", password=STRONG * 2)[0].session_id, None)
+        log_in(username="owner", password=STRONG * 2)[0].session_id, None
+    )
     neighbours = devices.cookie_after_login(
-        log_in(username="neighbour", password=STRONG * 3)[0].session_id, None)
+        log_in(username="neighbour", password=STRONG * 3)[0].session_id, None
+    )
     with monkeypatch.context() as m:  # signed a day more than TTL ago
-        m.setattr(TimestampSigner, "get_timestamp",
-                  lambda self: int(time.time() - devices.TTL.total_seconds() - 86400))
+        m.setattr(
+            TimestampSigner,
+            "get_timestamp",
+            lambda self: int(time.time() - devices.TTL.total_seconds() - 86400),
+        )
         expired = devices.cookie_after_login(
-            log_in(username="owner", password=STRONG * 2)[0].session_id, None)
+            log_in(username="owner", password=STRONG * 2)[0].session_id, None
+        )
     with monkeypatch.context() as m:
         m.setenv("YISHITING_SECRET_KEY", "an-attacker-key")
         forged = devices.cookie_after_login(
-            log_in(username="owner", password=STRONG * 2)[0].session_id, None)
+            log_in(username="owner", password=STRONG * 2)[0].session_id, None
+        )
     for n in range(3):  # the account is now locked for untrusted browsers
         with pytest.raises(LoginFailed):
-            log_in(username="owner", password="guess-" + secrets.token_hex(4),
-                   source=f"203.0.113.{n}")
+            log_in(
+                username="owner", password="guess-" + secrets.token_hex(4), source=f"203.0.113.{n}"
+            )
     for cookie in (None, "", "junk", neighbours, expired, forged, home[:-4] + "AAAA"):
         with pytest.raises(LoginThrottled):
-            log_in(username="owner", password=STRONG * 2, source="198.51.100.4",
-                   device=cookie)
-    assert log_in(username="owner", password=STRONG * 2, source="198.51.100.4",
-                  device=home)[0].username == "owner"
+            log_in(username="owner", password=STRONG * 2, source="198.51.100.4", device=cookie)
+    assert (
+        log_in(username="owner", password=STRONG * 2, source="198.51.100.4", device=home)[
+            0
+        ].username
+        == "owner"
+    )
 
 
 def test_unknown_names_get_the_same_answer_in_the_same_time(community):
@@ -109,8 +139,11 @@ def test_unknown_names_get_the_same_answer_in_the_same_time(community):
     def attempt(username: str) -> tuple[str, float]:
         start = time.perf_counter()
         with pytest.raises(LoginFailed) as error:
-            log_in(username=username, password="not-the-password",
-                   source=f"192.0.2.{secrets.randbelow(200)}")
+            log_in(
+                username=username,
+                password="not-the-password",
+                source=f"192.0.2.{secrets.randbelow(200)}",
+            )
         return error.value.key, time.perf_counter() - start
 
     known = [attempt("real.user") for _ in range(3)]
@@ -127,10 +160,16 @@ def test_sessions_end_when_idle_or_too_old_and_at_logout(community):
         old, _ = start_session(s, user_id=user_id)
         fresh, _ = start_session(s, user_id=user_id)
     with write_session() as s:
-        s.execute(update(WebSession).where(WebSession.id == idle)
-                  .values(last_seen_at=utcnow() - timedelta(minutes=31)))
-        s.execute(update(WebSession).where(WebSession.id == old)
-                  .values(created_at=utcnow() - timedelta(hours=12, minutes=1)))
+        s.execute(
+            update(WebSession)
+            .where(WebSession.id == idle)
+            .values(last_seen_at=utcnow() - timedelta(minutes=31))
+        )
+        s.execute(
+            update(WebSession)
+            .where(WebSession.id == old)
+            .values(created_at=utcnow() - timedelta(hours=12, minutes=1))
+        )
     assert resume(idle) is None and resume(old) is None
     principal = resume(fresh)
     assert principal is not None

@@ -7,6 +7,7 @@ one transaction wrote to the WAL (SQLite), and read ballots' physical order as v
 After the close each must do no better than chance; while the poll is open, at most the
 pending ballots (fewer than MIX_BATCH) are exposed. Runs on both databases (tests/pg).
 """
+
 from __future__ import annotations
 
 import os
@@ -66,15 +67,22 @@ def _rank_correlation(order_a: list, order_b: list) -> float:
 
 # ---------------------------------------------------------------- PostgreSQL
 
+
 def _xmin_pairs(s, table: str) -> list[tuple[int, str]]:
     """(resident id, receipt hash) of every roll entry and ballot written together."""
-    return list(s.execute(text(
-        f"SELECT v.resident_id, b.receipt_hash FROM {table} b JOIN voterroll v "
-        "ON v.xmin = b.xmin AND v.poll_id = b.poll_id")))
+    return list(
+        s.execute(
+            text(
+                f"SELECT v.resident_id, b.receipt_hash FROM {table} b JOIN voterroll v "
+                "ON v.xmin = b.xmin AND v.poll_id = b.poll_id"
+            )
+        )
+    )
 
 
 def test_postgresql_system_columns_and_dumps_do_not_link_voters_to_ballots(
-        people, community, quick_accounts):
+    people, community, quick_accounts
+):
     if _dialect() != "postgresql":
         pytest.skip("PostgreSQL only (xmin, ctid, pg_dump): the SQLite attack is below")
     poll_id, truth = _vote(people, community)
@@ -92,18 +100,27 @@ def test_postgresql_system_columns_and_dumps_do_not_link_voters_to_ballots(
     _close(people, poll_id)
     with read_session() as s:
         for table in ("voterroll", "participationevent", "auditevent"):
-            joined = s.execute(text(
-                f"SELECT count(*) FROM ballot b JOIN {table} t ON t.xmin = b.xmin "
-                "WHERE b.poll_id = :p AND t.xmin <> (SELECT xmin FROM poll WHERE id = :p)"),
-                {"p": poll_id}).scalar_one()
+            joined = s.execute(
+                text(
+                    f"SELECT count(*) FROM ballot b JOIN {table} t ON t.xmin = b.xmin "
+                    "WHERE b.poll_id = :p AND t.xmin <> (SELECT xmin FROM poll WHERE id = :p)"
+                ),
+                {"p": poll_id},
+            ).scalar_one()
             assert joined == 0, table
         assert _xmin_pairs(s, "ballot") == [] and _xmin_pairs(s, "pendingballot") == []
-        xids = s.execute(text("SELECT count(DISTINCT xmin::text) FROM ballot "
-                              "WHERE poll_id = :p"), {"p": poll_id}).scalar_one()
+        xids = s.execute(
+            text("SELECT count(DISTINCT xmin::text) FROM ballot WHERE poll_id = :p"), {"p": poll_id}
+        ).scalar_one()
         assert xids == 1  # one transaction rewrote them all
         assert s.execute(text("SELECT count(*) FROM pendingballot")).scalar_one() == 0
-        physical = [h for (h,) in s.execute(text(
-            "SELECT receipt_hash FROM ballot WHERE poll_id = :p ORDER BY ctid"), {"p": poll_id})]
+        physical = [
+            h
+            for (h,) in s.execute(
+                text("SELECT receipt_hash FROM ballot WHERE poll_id = :p ORDER BY ctid"),
+                {"p": poll_id},
+            )
+        ]
     assert sorted(physical) == sorted(cast_order)
     assert abs(_rank_correlation(physical, cast_order)) < 0.5
     with get_engine().connect() as conn:  # CLUSTER keeps xmin: nothing to join still
@@ -111,21 +128,38 @@ def test_postgresql_system_columns_and_dumps_do_not_link_voters_to_ballots(
         conn.commit()
         assert _xmin_pairs(conn, "ballot") == []
     pg_dump = shutil.which("pg_dump") or next(
-        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"))), None)
+        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"))), None
+    )
     if pg_dump is None:
         pytest.fail("pg_dump is not installed beside the PostgreSQL server")
     url = get_engine().url
     dump = subprocess.run(
-        [pg_dump, "--data-only", "--table=ballot", "--table=voterroll", "-h", url.host,
-         "-p", str(url.port), "-U", url.username, url.database],
-        capture_output=True, text=True, check=True, timeout=120,
-        env={**os.environ, "PGPASSWORD": url.password or ""}).stdout
+        [
+            pg_dump,
+            "--data-only",
+            "--table=ballot",
+            "--table=voterroll",
+            "-h",
+            url.host,
+            "-p",
+            str(url.port),
+            "-U",
+            url.username,
+            url.database,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env={**os.environ, "PGPASSWORD": url.password or ""},
+    ).stdout
     dumped = [h for h in re.findall(r"\b[0-9a-f]{64}\b", dump) if h in truth]
     assert sorted(dumped) == sorted(cast_order)
     assert abs(_rank_correlation(dumped, cast_order)) < 0.5
 
 
 # ---------------------------------------------------------------- SQLite
+
 
 def _wal_transactions(wal: bytes) -> list[bytes]:
     """The WAL's frames grouped into transactions (a frame with a database size after the
@@ -138,7 +172,7 @@ def _wal_transactions(wal: bytes) -> list[bytes]:
     current: dict[int, list[bytes]] = {}
     offset = 32
     while offset + 24 + page_size <= len(wal):
-        header, page = wal[offset:offset + 24], wal[offset + 24:offset + 24 + page_size]
+        header, page = wal[offset : offset + 24], wal[offset + 24 : offset + 24 + page_size]
         salt = int.from_bytes(header[8:12], "big")
         current.setdefault(salt, []).append(page)
         if int.from_bytes(header[4:8], "big"):  # database size: a commit frame
@@ -175,13 +209,20 @@ def _copy_of_the_files(tmp_path, name: str) -> tuple[bytes, bytes]:
 
 
 def test_sqlite_files_and_wal_of_a_running_server_do_not_pair_voters_with_ballots(
-        people, community, quick_accounts, tmp_path):
+    people, community, quick_accounts, tmp_path
+):
     if _dialect() != "sqlite":
         pytest.skip("SQLite only (database file and WAL): the PostgreSQL attack is above")
     poll_id, truth = _vote(people, community)
     with read_session() as s:
-        voter_keys = {k: r for k, r in s.exec(select(VoterRoll.voter_key, VoterRoll.resident_id)
-                                               .where(VoterRoll.poll_id == poll_id))}
+        voter_keys = {
+            k: r
+            for k, r in s.exec(
+                select(VoterRoll.voter_key, VoterRoll.resident_id).where(
+                    VoterRoll.poll_id == poll_id
+                )
+            )
+        }
     assert len(voter_keys) == VOTERS  # the attacker can tell the voters apart
     _db, wal = _copy_of_the_files(tmp_path, "open")
     pairs = _pair_from_wal(wal, voter_keys, set(truth))
@@ -210,7 +251,8 @@ def test_sqlite_files_and_wal_of_a_running_server_do_not_pair_voters_with_ballot
 
 
 def test_sqlite_a_reader_held_open_while_people_vote_exposes_them_only_until_it_ends(
-        people, community, quick_accounts, tmp_path, monkeypatch):
+    people, community, quick_accounts, tmp_path, monkeypatch
+):
     """The review's finding: a read transaction left open (a hand-opened `sqlite3` shell with
     BEGIN, a long export) keeps the write-ahead log from restarting, so a copy of the files
     paired every ballot cast meanwhile, also after the close. It still does while that reader
@@ -229,8 +271,14 @@ def test_sqlite_a_reader_held_open_while_people_vote_exposes_them_only_until_it_
     reader.execute("SELECT count(*) FROM ballot").fetchone()  # holds its snapshot from now
     poll_id, truth = _vote(people, community)
     with read_session() as s:
-        voter_keys = {k: r for k, r in s.exec(select(VoterRoll.voter_key, VoterRoll.resident_id)
-                                               .where(VoterRoll.poll_id == poll_id))}
+        voter_keys = {
+            k: r
+            for k, r in s.exec(
+                select(VoterRoll.voter_key, VoterRoll.resident_id).where(
+                    VoterRoll.poll_id == poll_id
+                )
+            )
+        }
     started = time.monotonic()
     _close(people, poll_id)
     assert time.monotonic() - started < 10  # not 30 s of writers kept waiting
@@ -239,8 +287,9 @@ def test_sqlite_a_reader_held_open_while_people_vote_exposes_them_only_until_it_
     reader.execute("COMMIT")
     reader.close()
     deadline = time.monotonic() + 10
-    while _copy_of_the_files(tmp_path, f"after{time.monotonic()}")[1] and \
-            time.monotonic() < deadline:
+    while (
+        _copy_of_the_files(tmp_path, f"after{time.monotonic()}")[1] and time.monotonic() < deadline
+    ):
         time.sleep(0.1)
     _db, wal = _copy_of_the_files(tmp_path, "released")
     assert wal == b""

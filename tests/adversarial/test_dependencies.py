@@ -8,6 +8,7 @@ also under REQUIRE_FULL_STACK=1 (a network a CI machine cannot have is not a mis
 of the stack), so it uses pytest.skip rather than skip_or_fail. The verdict's rules are
 checked on pip-audit's outputs as seen here and elsewhere.
 """
+
 import json
 
 import pytest
@@ -24,8 +25,7 @@ def report(*packages) -> str:
 
 
 def audited(name, *ids):
-    return {"name": name, "version": "1.0", "vulns": [{"id": i, "fix_versions": []}
-                                                     for i in ids]}
+    return {"name": name, "version": "1.0", "vulns": [{"id": i, "fix_versions": []} for i in ids]}
 
 
 def skipped(name):
@@ -42,8 +42,11 @@ def test_no_known_vulnerabilities_in_the_pinned_requirements():
 
 def test_every_pinned_package_is_in_the_set():
     names = pinned(REQUIREMENTS)
-    lines = [line for line in REQUIREMENTS.read_text().splitlines()
-             if line.strip() and not line.strip().startswith("#")]
+    lines = [
+        line
+        for line in REQUIREMENTS.read_text().splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
     assert len(names) == len(lines) > 50 and "streamlit" in names and "jinja2" in names
 
 
@@ -69,19 +72,25 @@ def _pins(path) -> dict[str, str]:
     return pins
 
 
-@pytest.mark.parametrize("stdout, stderr, why", [
-    # PyPI unreachable (this machine): every package skipped, "No known vulnerabilities".
-    (report(*map(skipped, NAMES)), "No known vulnerabilities found\n", "not found on PyPI"),
-    # Some reached, some not: a partial audit is not a clean one.
-    (report(audited("alembic"), audited("streamlit"), skipped("jinja2")), "", "not found"),
-    # OSV unreachable: a traceback and no report.
-    ("", "Traceback ...\nrequests.exceptions.ConnectionError: Failed to resolve "
-     "'api.osv.dev'\n", "ConnectionError"),
-    ("", "", "no output"),
-    ("No known vulnerabilities found", "", "no report"),
-    (report(), "", "missing from pip-audit's report"),  # nothing listed at all
-    (report(audited("alembic"), audited("streamlit")), "", "missing"),  # one left out
-])
+@pytest.mark.parametrize(
+    "stdout, stderr, why",
+    [
+        # PyPI unreachable (this machine): every package skipped, "No known vulnerabilities".
+        (report(*map(skipped, NAMES)), "No known vulnerabilities found\n", "not found on PyPI"),
+        # Some reached, some not: a partial audit is not a clean one.
+        (report(audited("alembic"), audited("streamlit"), skipped("jinja2")), "", "not found"),
+        # OSV unreachable: a traceback and no report.
+        (
+            "",
+            "Traceback ...\nrequests.exceptions.ConnectionError: Failed to resolve 'api.osv.dev'\n",
+            "ConnectionError",
+        ),
+        ("", "", "no output"),
+        ("No known vulnerabilities found", "", "no report"),
+        (report(), "", "missing from pip-audit's report"),  # nothing listed at all
+        (report(audited("alembic"), audited("streamlit")), "", "missing"),  # one left out
+    ],
+)
 def test_what_was_not_audited_is_never_clean(stdout, stderr, why):
     verdict = read_report(stdout, stderr, NAMES)
     assert not verdict.complete and verdict.vulnerable == {}
@@ -89,12 +98,16 @@ def test_what_was_not_audited_is_never_clean(stdout, stderr, why):
 
 
 def test_findings_are_reported_even_from_a_partial_audit():
-    verdict = read_report(report(audited("jinja2", "GHSA-1", "PYSEC-2"), skipped("alembic"),
-                                 audited("streamlit")), "", NAMES)
+    verdict = read_report(
+        report(audited("jinja2", "GHSA-1", "PYSEC-2"), skipped("alembic"), audited("streamlit")),
+        "",
+        NAMES,
+    )
     assert verdict.vulnerable == {"jinja2": ["GHSA-1", "PYSEC-2"]} and not verdict.complete
 
 
 def test_a_full_clean_audit_is_clean():
-    verdict = read_report(report(audited("Alembic"), audited("streamlit"), audited("Jinja2")),
-                          "", NAMES)
+    verdict = read_report(
+        report(audited("Alembic"), audited("streamlit"), audited("Jinja2")), "", NAMES
+    )
     assert verdict.complete and verdict.vulnerable == {}

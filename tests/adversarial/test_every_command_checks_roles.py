@@ -4,6 +4,7 @@ permission, whatever the other arguments are, and nothing is written.
 
 The commands are found by reading core's source (every function whose body begins by calling
 `require(actor, "...")`), so a new command is covered the day it is written."""
+
 import ast
 import importlib
 import inspect
@@ -30,26 +31,38 @@ def guarded_commands() -> list[tuple[str, str, str, bool]]:
         for node in ast.parse(path.read_text("utf-8")).body:
             if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
                 continue
-            body = [s for s in node.body if not (isinstance(s, ast.Expr) and
-                                                  isinstance(s.value, ast.Constant))]
+            body = [
+                s
+                for s in node.body
+                if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+            ]
             first = body[0] if body else None
             call = first.value if isinstance(first, ast.Expr) else None
-            if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "require" \
-                    and len(call.args) >= 2 and isinstance(call.args[1], ast.Constant):
+            if (
+                isinstance(call, ast.Call)
+                and getattr(call.func, "id", None) == "require"
+                and len(call.args) >= 2
+                and isinstance(call.args[1], ast.Constant)
+            ):
                 own = len(call.args) > 2 and ast.unparse(call.args[2]) == "actor.user_id"
-                found.append((module.removesuffix(".__init__"), node.name, call.args[1].value,
-                              own))
+                found.append((module.removesuffix(".__init__"), node.name, call.args[1].value, own))
     return found
 
 
 COMMANDS = guarded_commands()
+
+
 def refused(role: str, permission: str, own: bool) -> bool:
     caller = Principal(user_id=None if role == "anonymous" else 9, role=role, community_id=1)
     return not can(caller, permission, caller.user_id if own else None)
 
 
-CASES = [(module, name, permission, role) for module, name, permission, own in COMMANDS
-         for role in ROLES if refused(role, permission, own)]
+CASES = [
+    (module, name, permission, role)
+    for module, name, permission, own in COMMANDS
+    for role in ROLES
+    if refused(role, permission, own)
+]
 
 
 def test_the_commands_are_found():
@@ -60,8 +73,10 @@ def test_the_commands_are_found():
 
 def row_counts() -> dict[str, int]:
     with read_session() as s:
-        return {table.name: s.exec(select(func.count()).select_from(table)).one()
-                for table in SQLModel.metadata.sorted_tables}
+        return {
+            table.name: s.exec(select(func.count()).select_from(table)).one()
+            for table in SQLModel.metadata.sorted_tables
+        }
 
 
 def test_every_refused_role_is_refused_and_nothing_is_written(people):
@@ -73,12 +88,18 @@ def test_every_refused_role_is_refused_and_nothing_is_written(people):
     for module, name, _permission, role in CASES:
         command = getattr(importlib.import_module(module), name)
         account = people.get(role)
-        caller = Principal(user_id=account.user_id if account else None, role=role,
-                           community_id=people["admin"].community_id,
-                           resident_id=account.resident_id if account else None)
+        caller = Principal(
+            user_id=account.user_id if account else None,
+            role=role,
+            community_id=people["admin"].community_id,
+            resident_id=account.resident_id if account else None,
+        )
         parameters = inspect.signature(command).parameters
-        arguments = {p: 1 for p, spec in parameters.items()
-                     if spec.kind is spec.KEYWORD_ONLY and spec.default is spec.empty}
+        arguments = {
+            p: 1
+            for p, spec in parameters.items()
+            if spec.kind is spec.KEYWORD_ONLY and spec.default is spec.empty
+        }
         for who in ("actor", "viewer"):
             if who in parameters:
                 arguments[who] = caller

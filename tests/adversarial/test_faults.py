@@ -1,6 +1,7 @@
 """Faults survived: a process killed with SIGKILL in the middle of a stream of writes, a
 poll closed while ballots are in flight, and a backup taken during writes. Every write that
 was acknowledged is there afterwards, the database is sound and the audit chain verifies."""
+
 import json
 import os
 import signal
@@ -17,9 +18,9 @@ from sqlmodel import select
 
 from core.admin import add_building
 from core.audit import verify
-from core.voting.mixing import ballot_count
 from core.errors import DomainError
 from core.voting.ballots import cast_ballot
+from core.voting.mixing import ballot_count
 from core.voting.polls import close_poll
 from db.engine import database_url, dispose_engines, get_engine, read_session, write_session
 from db.models import Building, Poll, VoterRoll
@@ -49,9 +50,13 @@ def buildings(prefix: str) -> set[str]:
 def test_sigkill_in_the_middle_of_writes_loses_nothing_acknowledged(people):
     admin = people["admin"]
     dispose_engines()
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(admin.user_id),
-                               str(admin.community_id)], cwd=ROOT, stdout=subprocess.PIPE,
-                              text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(admin.user_id), str(admin.community_id)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     acknowledged = []
     try:
         deadline = time.monotonic() + 60
@@ -100,8 +105,9 @@ def test_closing_a_poll_while_ballots_are_in_flight(people, community):
                     raise
                 time.sleep(0.02)
 
-    threads = [threading.Thread(target=vote, args=(v, 1.2 + 0.05 * i))
-               for i, v in enumerate(crowd)] + [threading.Thread(target=close)]
+    threads = [
+        threading.Thread(target=vote, args=(v, 1.2 + 0.05 * i)) for i, v in enumerate(crowd)
+    ] + [threading.Thread(target=close)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -111,8 +117,9 @@ def test_closing_a_poll_while_ballots_are_in_flight(people, community):
     late = outcomes.count("ballot.closed") + outcomes.count("ballot.not_open")  # too late
     assert cast + late == len(crowd) and cast > 0 and late > 0, outcomes
     with read_session() as s:
-        roll = s.exec(select(func.count()).select_from(VoterRoll)
-                      .where(VoterRoll.poll_id == poll_id)).one()
+        roll = s.exec(
+            select(func.count()).select_from(VoterRoll).where(VoterRoll.poll_id == poll_id)
+        ).one()
         ballots = ballot_count(s, poll_id)
         tally = json.loads(s.get(Poll, poll_id).tally)
     assert roll == ballots == cast == tally["ballots"]

@@ -1,5 +1,6 @@
 """Editing the Streamlit session state to claim another role gives nothing: who the user is
 comes from the server-side session record, never from values kept in the browser session."""
+
 import pytest
 
 from core.i18n import Translator
@@ -7,9 +8,13 @@ from core.principal import Principal
 
 T = Translator("en")
 NOT_ON_POSTGRESQL = True  # AppTest on the SQLite demo: tests/pg does not repeat it
-FORGED = {"role": "admin", "user_id": 1, "principal": Principal(user_id=1, role="admin",
-                                                                 community_id=1),
-          "is_admin": True, "session_id": "forged-session-id-0000"}
+FORGED = {
+    "role": "admin",
+    "user_id": 1,
+    "principal": Principal(user_id=1, role="admin", community_id=1),
+    "is_admin": True,
+    "session_id": "forged-session-id-0000",
+}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "resident"])

@@ -6,6 +6,7 @@ which self-registration never asked for); (b) someone registers under a roster r
 name, is confirmed without being linked to the roster row and votes, and a moderator then
 enters a paper ballot for that roster row. Both databases (tests/pg).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -28,8 +29,12 @@ from tests.core.test_voting import option_ids, poll
 
 def _roster_row(community, name="周阿姨", unit="502") -> int:
     with write_session() as s:
-        row = Resident(community_id=community["id"], building_id=community["buildings"][0],
-                       full_name=name, unit=unit)
+        row = Resident(
+            community_id=community["id"],
+            building_id=community["buildings"][0],
+            full_name=name,
+            unit=unit,
+        )
         s.add(row)
         s.flush()
         return row.id
@@ -45,8 +50,9 @@ def _sign_up(community, username, name="周阿姨", unit="502") -> Principal:
 
 def _confirmed(moderator, principal, roster_id) -> Principal:
     """The moderator links the account to its roster row; the principal as it is then."""
-    assert roster_id in [c.resident_id for c in
-                         roster_candidates(actor=moderator, user_id=principal.user_id)]
+    assert roster_id in [
+        c.resident_id for c in roster_candidates(actor=moderator, user_id=principal.user_id)
+    ]
     confirm_resident(actor=moderator, user_id=principal.user_id, resident_id=roster_id)
     return replace(principal, resident_id=roster_id)
 
@@ -82,8 +88,7 @@ def test_deleting_the_account_and_coming_back_does_not_give_a_second_vote(people
         cast_ballot(actor=again, poll_id=poll_id, choice=[option])
     assert refused.value.key == "ballot.already_voted"
     with pytest.raises(Conflict):
-        enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=new_row,
-                           choice=[option])
+        enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=new_row, choice=[option])
     assert _votes(poll_id) == (1, 1)
 
 
@@ -97,15 +102,14 @@ def test_an_account_and_a_paper_ballot_for_the_same_roster_row_count_once(people
     online = _confirmed(moderator, _sign_up(community, "zhou_online"), roster_id)
     assert cast_ballot(actor=online, poll_id=poll_id, choice=[option])
     with pytest.raises(Conflict) as refused:
-        enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=roster_id,
-                           choice=[option])
+        enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=roster_id, choice=[option])
     assert refused.value.key == "ballot.already_voted_online"
     # Paper first: a second roster resident votes on paper, then gets an account.
     paper_row = _roster_row(community, name="钱大爷", unit="601")
-    assert enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=paper_row,
-                              choice=[option])
-    later = _confirmed(moderator, _sign_up(community, "qian", name="钱大爷", unit="601"),
-                       paper_row)
+    assert enter_paper_ballot(
+        actor=moderator, poll_id=poll_id, resident_id=paper_row, choice=[option]
+    )
+    later = _confirmed(moderator, _sign_up(community, "qian", name="钱大爷", unit="601"), paper_row)
     with pytest.raises(Conflict) as refused:
         cast_ballot(actor=later, poll_id=poll_id, choice=[option])
     assert refused.value.key == "ballot.voted_on_paper"
@@ -162,8 +166,9 @@ def test_importing_the_roster_again_does_not_give_anyone_a_second_row(people, co
     assert import_roster(actor=admin, data=data).imported == 2
     with read_session() as s:
         row = s.exec(select(Resident.id).where(Resident.full_name == "王小明")).one()
-    online = _confirmed(moderator, _sign_up(community, "xiaoming", name="王小明", unit="3-201"),
-                        row)
+    online = _confirmed(
+        moderator, _sign_up(community, "xiaoming", name="王小明", unit="3-201"), row
+    )
     poll_id = poll(moderator)
     option = option_ids(poll_id)[0]
     assert cast_ballot(actor=online, poll_id=poll_id, choice=[option])
@@ -185,11 +190,13 @@ def test_a_paper_receipt_never_changes_the_ballot(people, community):
     moderator = people["moderator"]
     poll_id = poll(moderator, allow_change=True)
     a, b, _c = option_ids(poll_id)
-    paper = enter_paper_ballot(actor=moderator, poll_id=poll_id,
-                               resident_id=_roster_row(community), choice=[a])
+    paper = enter_paper_ballot(
+        actor=moderator, poll_id=poll_id, resident_id=_roster_row(community), choice=[a]
+    )
     online_row = _roster_row(community, name="孙先生", unit="701")
-    holder = _confirmed(moderator, _sign_up(community, "sun", name="孙先生", unit="701"),
-                        online_row)
+    holder = _confirmed(
+        moderator, _sign_up(community, "sun", name="孙先生", unit="701"), online_row
+    )
     assert cast_ballot(actor=holder, poll_id=poll_id, choice=[a])
     with pytest.raises(Conflict) as refused:
         change_ballot(actor=holder, poll_id=poll_id, receipt=paper, choice=[b])
@@ -198,8 +205,7 @@ def test_a_paper_receipt_never_changes_the_ballot(people, community):
     with pytest.raises(InvalidInput):
         change_ballot(actor=holder, poll_id=poll_id, receipt=paper[1:], choice=[b])
     with pytest.raises(InvalidInput):
-        change_ballot(actor=holder, poll_id=poll_id, receipt=paper.replace("-", "")[1:],
-                      choice=[b])
+        change_ballot(actor=holder, poll_id=poll_id, receipt=paper.replace("-", "")[1:], choice=[b])
     assert find_ballot(poll_id=poll_id, receipt=paper) == [a]
     assert find_ballot(poll_id=poll_id, receipt=paper.lower().replace("-", " ")) == [a]
 
@@ -259,20 +265,19 @@ def test_a_roll_entry_keyed_before_the_upgrade_is_still_recognised(people, commu
     poll_id = poll(moderator)
     option = option_ids(poll_id)[0]
     row = _roster_row(community, name="冯先生", unit="3-201")
-    first = _confirmed(moderator, _sign_up(community, "feng1", name="冯先生", unit="3-201"),
-                       row)
+    first = _confirmed(moderator, _sign_up(community, "feng1", name="冯先生", unit="3-201"), row)
     assert cast_ballot(actor=first, poll_id=poll_id, choice=[option])
     # The key as the code before migration 0009 computed it (separators kept, no NFKC).
-    identity = f"{community['id']}|{community['buildings'][0]}|" \
-               f"{''.join(unicodedata.normalize('NFKC', '冯先生').casefold().split())}|3-201"
+    identity = (
+        f"{community['id']}|{community['buildings'][0]}|"
+        f"{''.join(unicodedata.normalize('NFKC', '冯先生').casefold().split())}|3-201"
+    )
     legacy = hmac.new(secret_key().encode(), identity.encode(), hashlib.sha256).hexdigest()
     with write_session() as s:
-        s.exec(update(VoterRoll).where(VoterRoll.poll_id == poll_id)
-               .values(voter_key=legacy))
+        s.exec(update(VoterRoll).where(VoterRoll.poll_id == poll_id).values(voter_key=legacy))
     delete_account(actor=first, confirm_username="feng1")
     back = _roster_row(community, name="冯先生", unit="3-201")
-    again = _confirmed(moderator, _sign_up(community, "feng2", name="冯先生", unit="3-201"),
-                       back)
+    again = _confirmed(moderator, _sign_up(community, "feng2", name="冯先生", unit="3-201"), back)
     with pytest.raises(Conflict) as refused:
         cast_ballot(actor=again, poll_id=poll_id, choice=[option])
     assert refused.value.key == "ballot.already_voted"

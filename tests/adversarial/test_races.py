@@ -1,6 +1,7 @@
 """Many people acting on the same rows at the same instant (threads released together by a
 barrier, each with its own connection): exactly the allowed writes happen. Run on SQLite
 here and on PostgreSQL through tests/pg."""
+
 import threading
 
 import pytest
@@ -54,8 +55,9 @@ def test_many_voters_at_once_each_count_once(people, community, voters):
     poll_id = poll(people["moderator"])
     option = option_ids(poll_id)[0]
     crowd = [verified(community, f"voter{i}") for i in range(voters)]
-    results = race([lambda v=v: cast_ballot(actor=v, poll_id=poll_id, choice=[option])
-                    for v in crowd])
+    results = race(
+        [lambda v=v: cast_ballot(actor=v, poll_id=poll_id, choice=[option]) for v in crowd]
+    )
     assert all(isinstance(r, str) and len(r) == 14 for r in results), results  # receipts
     assert count(VoterRoll, VoterRoll.poll_id == poll_id) == voters
     with read_session() as s:
@@ -76,11 +78,18 @@ def test_a_crowd_of_supporters_and_double_clicks(people, community, proposal_id)
 def test_registrants_never_exceed_the_capacity(people, community):
     hearing_id = opened(people["moderator"], capacity=5)
     crowd = [make_user(community, f"guest{i}") for i in range(12)]
-    results = race([lambda v=v: register_for_hearing(actor=v, hearing_id=hearing_id)
-                    for v in crowd])
+    results = race(
+        [lambda v=v: register_for_hearing(actor=v, hearing_id=hearing_id) for v in crowd]
+    )
     assert results.count("registered") == 5 and results.count("waitlisted") == 7, results
-    assert count(HearingRegistration, HearingRegistration.hearing_id == hearing_id,
-                 HearingRegistration.status == "registered") == 5
+    assert (
+        count(
+            HearingRegistration,
+            HearingRegistration.hearing_id == hearing_id,
+            HearingRegistration.status == "registered",
+        )
+        == 5
+    )
 
 
 def test_closing_while_a_mixing_step_holds_the_pending_ballots(people, community):
@@ -107,17 +116,25 @@ def test_closing_while_a_mixing_step_holds_the_pending_ballots(people, community
         s.get(Poll, poll_id).closes_at = utcnow()
     outcome = []
     with get_engine().connect() as mixer:
-        rows = mixer.execute(text("SELECT id, choice, receipt_hash FROM pendingballot "
-                                  "WHERE poll_id = :p FOR UPDATE SKIP LOCKED"),
-                             {"p": poll_id}).all()
-        closer = threading.Thread(target=lambda: outcome.append(
-            close_poll(actor=people["moderator"], poll_id=poll_id)))
+        rows = mixer.execute(
+            text(
+                "SELECT id, choice, receipt_hash FROM pendingballot "
+                "WHERE poll_id = :p FOR UPDATE SKIP LOCKED"
+            ),
+            {"p": poll_id},
+        ).all()
+        closer = threading.Thread(
+            target=lambda: outcome.append(close_poll(actor=people["moderator"], poll_id=poll_id))
+        )
         closer.start()
         time.sleep(1)  # the close now holds the poll and waits for these rows
         for i, (row_id, choice, receipt) in enumerate(rows):
-            mixer.execute(text("INSERT INTO ballot (id, poll_id, choice, receipt_hash) "
-                               "VALUES (:i, :p, :c, :r)"),
-                          {"i": f"{i:032x}", "p": poll_id, "c": choice, "r": receipt})
+            mixer.execute(
+                text(
+                    "INSERT INTO ballot (id, poll_id, choice, receipt_hash) VALUES (:i, :p, :c, :r)"
+                ),
+                {"i": f"{i:032x}", "p": poll_id, "c": choice, "r": receipt},
+            )
             mixer.execute(text("DELETE FROM pendingballot WHERE id = :i"), {"i": row_id})
         mixer.commit()
     closer.join(60)
@@ -131,7 +148,7 @@ def test_two_changes_of_one_mixed_ballot_at_once(people, community):
     no pending row and both inserted one; the second died on the unique receipt with a raw
     IntegrityError. One of the two choices counts, and both voters get an answer."""
     from core.voting.ballots import change_ballot, find_ballot
-    from core.voting.mixing import mix_if_due, MIX_BATCH
+    from core.voting.mixing import MIX_BATCH, mix_if_due
 
     poll_id = poll(people["moderator"], allow_change=True, secret=True)
     a, b, c = option_ids(poll_id)
@@ -140,10 +157,12 @@ def test_two_changes_of_one_mixed_ballot_at_once(people, community):
     for i in range(MIX_BATCH - 1):
         cast_ballot(actor=verified(community, f"mixed{i}"), poll_id=poll_id, choice=[a])
     mix_if_due(poll_id)
-    results = race([lambda: change_ballot(actor=voter, poll_id=poll_id, receipt=code,
-                                          choice=[b]),
-                    lambda: change_ballot(actor=voter, poll_id=poll_id, receipt=code,
-                                          choice=[c])])
+    results = race(
+        [
+            lambda: change_ballot(actor=voter, poll_id=poll_id, receipt=code, choice=[b]),
+            lambda: change_ballot(actor=voter, poll_id=poll_id, receipt=code, choice=[c]),
+        ]
+    )
     assert results == [None, None], results
     assert find_ballot(poll_id=poll_id, receipt=code) in ([b], [c])
     with read_session() as s:
@@ -158,8 +177,12 @@ def test_two_confirmations_of_one_roster_row_at_once(people, community):
     from db.models import Resident, User
 
     with write_session() as s:
-        row = Resident(community_id=community["id"], building_id=community["buildings"][0],
-                       full_name="褚女士", unit="905")
+        row = Resident(
+            community_id=community["id"],
+            building_id=community["buildings"][0],
+            full_name="褚女士",
+            unit="905",
+        )
         s.add(row)
         s.flush()
         row_id = row.id
@@ -169,7 +192,13 @@ def test_two_confirmations_of_one_roster_row_at_once(people, community):
         with write_session() as s:
             s.get(Resident, principal.resident_id).full_name = "褚女士"
         accounts.append(principal)
-    results = race([lambda p=p: confirm_resident(actor=people["moderator"], user_id=p.user_id,
-                                                 resident_id=row_id) for p in accounts])
+    results = race(
+        [
+            lambda p=p: confirm_resident(
+                actor=people["moderator"], user_id=p.user_id, resident_id=row_id
+            )
+            for p in accounts
+        ]
+    )
     assert sorted(results, key=str) == [None, "verification.roster_row_taken"], results
     assert count(User, User.resident_id == row_id) == 1

@@ -1,5 +1,6 @@
 """The server decides who someone is: editing the browser session's state to claim a role
 changes nothing, and data cached for one community or session never reaches another."""
+
 import pytest
 
 from core.dashboard import Filters, person_counts
@@ -15,11 +16,15 @@ def test_a_second_community_never_sees_the_first_ones_cached_roster(people, comm
     first = person_counts(actor=people["researcher"], filters=Filters())
     other = other_community()
     with write_session() as s:
-        s.add(Resident(community_id=other["id"], building_id=other["buildings"][0],
-                       full_name="外社区居民"))
+        s.add(
+            Resident(
+                community_id=other["id"], building_id=other["buildings"][0], full_name="外社区居民"
+            )
+        )
     other_id = other["id"]
-    researcher = Principal(user_id=people["researcher"].user_id, role="researcher",
-                           community_id=other_id)
+    researcher = Principal(
+        user_id=people["researcher"].user_id, role="researcher", community_id=other_id
+    )
     second = person_counts(actor=researcher, filters=Filters())
     assert len(second) == 1 and set(second["resident_id"]).isdisjoint(first["resident_id"])
     again = person_counts(actor=people["researcher"], filters=Filters())

@@ -1,4 +1,5 @@
 """components/dates.py: times picked in forms, in the community's time zone."""
+
 from datetime import date, time, timedelta
 
 from components.dates import default_start, local_datetime

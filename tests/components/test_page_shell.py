@@ -1,4 +1,5 @@
 """components/page_shell.py: every HTML page names the server's address, nothing else changes."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,24 +19,47 @@ def downstream(status=200, content_type=b"text/html; charset=utf-8", body=PAGE, 
 
     async def app(scope, receive, send):
         seen["headers"] = dict(scope.get("headers") or [])
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", content_type),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"etag", b'"abc"'), (b"last-modified", b"yesterday"),
-                                (b"accept-ranges", b"bytes")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", content_type),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"etag", b'"abc"'),
+                    (b"last-modified", b"yesterday"),
+                    (b"accept-ranges", b"bytes"),
+                ],
+            }
+        )
         size = -(-len(body) // chunks) if body else 1
-        parts = [body[i:i + size] for i in range(0, len(body), size)] or [b""]
+        parts = [body[i : i + size] for i in range(0, len(body), size)] or [b""]
         for i, part in enumerate(parts):
-            await send({"type": "http.response.body", "body": part,
-                        "more_body": i < len(parts) - 1})
+            await send(
+                {"type": "http.response.body", "body": part, "more_body": i < len(parts) - 1}
+            )
+
     return app, seen
 
 
-def call(app, *, method="GET", accept=b"text/html,application/xhtml+xml", encoding=b"",
-         kind="http", path="/proposals", root_path=""):
+def call(
+    app,
+    *,
+    method="GET",
+    accept=b"text/html,application/xhtml+xml",
+    encoding=b"",
+    kind="http",
+    path="/proposals",
+    root_path="",
+):
     headers = [(b"accept", accept)] + ([(b"accept-encoding", encoding)] if encoding else [])
-    scope = {"type": kind, "method": method, "path": path, "headers": headers,
-             "root_path": root_path}
+    scope = {
+        "type": kind,
+        "method": method,
+        "path": path,
+        "headers": headers,
+        "root_path": root_path,
+    }
     sent = []
 
     async def receive():
@@ -93,14 +117,19 @@ def test_compressed_for_browsers_that_accept_gzip_and_asked_plain_downstream():
     assert b"accept-encoding" not in seen["headers"]  # so the page below comes uncompressed
 
 
-@pytest.mark.parametrize("case", [
-    dict(call=dict(accept=b"*/*"), app=dict(content_type=b"application/javascript")),  # a bundle
-    dict(call=dict(), app=dict(content_type=b"application/json", body=b"{}")),  # JSON
-    dict(call=dict(), app=dict(status=304, body=b"")),  # not modified: no body to change
-    dict(call=dict(method="POST"), app=dict()),  # the login cookie routes
-    dict(call=dict(path="/_stcore/host-config"), app=dict()),  # Streamlit's own endpoints
-    dict(call=dict(), app=dict(status=404)),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        dict(
+            call=dict(accept=b"*/*"), app=dict(content_type=b"application/javascript")
+        ),  # a bundle
+        dict(call=dict(), app=dict(content_type=b"application/json", body=b"{}")),  # JSON
+        dict(call=dict(), app=dict(status=304, body=b"")),  # not modified: no body to change
+        dict(call=dict(method="POST"), app=dict()),  # the login cookie routes
+        dict(call=dict(path="/_stcore/host-config"), app=dict()),  # Streamlit's own endpoints
+        dict(call=dict(), app=dict(status=404)),
+    ],
+)
 def test_everything_else_passes_through_untouched(case):
     app, _ = downstream(**case["app"])
     start, headers, body = call(app, **case["call"])
@@ -109,8 +138,9 @@ def test_everything_else_passes_through_untouched(case):
     assert headers[b"etag"] == b'"abc"'
 
 
-@pytest.mark.parametrize("base_path, root", [("", '"/"'), ("/yishiting/", '"/yishiting/"'),
-                                              ("a/b", '"/a/b/"')])
+@pytest.mark.parametrize(
+    "base_path, root", [("", '"/"'), ("/yishiting/", '"/yishiting/"'), ("a/b", '"/a/b/"')]
+)
 def test_the_address_is_the_sites_root_under_the_configured_base_path(base_path, root):
     script = base_url_script(base_path).decode()
     assert f"new URL({root},location.origin)" in script

@@ -4,6 +4,7 @@ pabutools. Copied from `git show 30196ec:core/voting/rules.py` with `_UntilOverB
 `_greedy` and `approval`; changed only where marked, so the tests compare core against the very
 code that counted those polls. pabutools is in the dev set only, never imported by the app.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -31,21 +32,29 @@ def equal_shares(costs: dict[str, int], budget: int, approvals: list[set[str]]) 
     election = pytest.importorskip("pabutools.election")
     rules = pytest.importorskip("pabutools.rules")
     # (30196ec imported these at module level and checked the poll with _check_budget.)
-    Project, ApprovalBallot, ApprovalProfile = (election.Project, election.ApprovalBallot,
-                                                election.ApprovalProfile)
+    Project, ApprovalBallot, ApprovalProfile = (
+        election.Project,
+        election.ApprovalBallot,
+        election.ApprovalProfile,
+    )
     Cost_Sat, method_of_equal_shares = election.Cost_Sat, rules.method_of_equal_shares
 
     # Project names sort like `costs`, so pabutools' lexicographic tie-breaking follows it.
     width = len(str(len(costs)))
-    projects = {name: Project(f"{i:0{width}d}", int(cost))
-                for i, (name, cost) in enumerate(costs.items())}
-    profile = ApprovalProfile([ApprovalBallot(projects[o] for o in ballot)
-                               for ballot in approvals if ballot])
+    projects = {
+        name: Project(f"{i:0{width}d}", int(cost)) for i, (name, cost) in enumerate(costs.items())
+    }
+    profile = ApprovalProfile(
+        [ApprovalBallot(projects[o] for o in ballot) for ballot in approvals if ballot]
+    )
     funded: set[str] = set()
     if len(profile):
         outcome = method_of_equal_shares(
             _until_over_budget(election.Instance)(projects.values(), budget_limit=int(budget)),
-            profile, sat_class=Cost_Sat, voter_budget_increment=1)
+            profile,
+            sat_class=Cost_Sat,
+            voter_budget_increment=1,
+        )
         names = {p.name: name for name, p in projects.items()}
         funded = {names[p.name] for p in outcome}
     funded |= set(_greedy(costs, budget, approvals, start=funded))
@@ -66,8 +75,9 @@ def _until_over_budget(Instance):
     return _UntilOverBudget
 
 
-def _greedy(costs: dict[str, int], budget: int, approvals: list[set[str]],
-            start: set[str] = frozenset()) -> list[str]:
+def _greedy(
+    costs: dict[str, int], budget: int, approvals: list[set[str]], start: set[str] = frozenset()
+) -> list[str]:
     names = list(costs)
     counts = approval(approvals, names)
     left = budget - sum(costs[name] for name in start)

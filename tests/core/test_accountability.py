@@ -1,14 +1,18 @@
 """The responsibility board: what each actor holds, since when, its median response and
 completion times, and what is overdue against the service levels (which admins set)."""
+
 from datetime import timedelta
 
 import pytest
 
-from core.accountability import (DEFAULT_FIRST_ANSWER_DAYS, responsibility_board,
-                                 service_levels, set_service_level)
+from core.accountability import (
+    DEFAULT_FIRST_ANSWER_DAYS,
+    responsibility_board,
+    service_levels,
+    set_service_level,
+)
 from core.errors import InvalidInput, PermissionDenied
-from core.proposals.commands import (answer_proposal, assign_actor, change_status,
-                                     submit_proposal)
+from core.proposals.commands import answer_proposal, assign_actor, change_status, submit_proposal
 from db.engine import write_session
 from db.models import Proposal
 from db.models.base import utcnow
@@ -18,8 +22,9 @@ pytestmark = pytest.mark.usefixtures("quick_accounts")
 
 
 def proposal(people, title: str, category: str = "facilities") -> int:
-    return submit_proposal(actor=people["resident"], kind="need", title=title, body=BODY,
-                           category=category)
+    return submit_proposal(
+        actor=people["resident"], kind="need", title=title, body=BODY, category=category
+    )
 
 
 def age(proposal_id: int, days: float) -> None:
@@ -37,7 +42,9 @@ def board_of(community, actor_index: int = 0):
 
 def test_the_board_shows_holdings_waits_and_overdue_items(people, community):
     moderator, office = people["moderator"], community["actors"][0]
-    late, answered, fresh = (proposal(people, t) for t in ("楼道灯坏了", "单元门禁失灵", "花坛杂草"))
+    late, answered, fresh = (
+        proposal(people, t) for t in ("楼道灯坏了", "单元门禁失灵", "花坛杂草")
+    )
     for pid in (late, answered, fresh):
         change_status(actor=moderator, proposal_id=pid, to_status="under_review")
         assign_actor(actor=moderator, proposal_id=pid, responsible_id=office)
@@ -53,8 +60,12 @@ def test_the_board_shows_holdings_waits_and_overdue_items(people, community):
     waits = {i.proposal_id: i.waiting_days for i in mine.items}
     assert waits[answered] < 1  # answered just now: waiting since the answer
     # A reassignment restarts the clock and moves the item to the other actor.
-    assign_actor(actor=moderator, proposal_id=late, responsible_id=community["actors"][1],
-                 reason="属于物业职责")
+    assign_actor(
+        actor=moderator,
+        proposal_id=late,
+        responsible_id=community["actors"][1],
+        reason="属于物业职责",
+    )
     assert board_of(community).open_items == 2
     assert board_of(community, 1).items[0].overdue is None
 
@@ -66,20 +77,29 @@ def test_service_levels_decide_what_is_overdue(people, community):
     assign_actor(actor=moderator, proposal_id=pid, responsible_id=community["actors"][0])
     age(pid, 4)
     assert board_of(community).overdue == 0
-    assert service_levels(community_id=community["id"])["facilities"] == \
-        (DEFAULT_FIRST_ANSWER_DAYS, 90)
-    set_service_level(actor=people["admin"], category="facilities", first_answer_days=3,
-                      completion_days=30)
+    assert service_levels(community_id=community["id"])["facilities"] == (
+        DEFAULT_FIRST_ANSWER_DAYS,
+        90,
+    )
+    set_service_level(
+        actor=people["admin"], category="facilities", first_answer_days=3, completion_days=30
+    )
     assert board_of(community).items[0].overdue == "answer"
     assert service_levels(community_id=community["id"])["facilities"] == (3, 30)
     for first, complete in ((0, 30), (3, 1), (3, 10_000), (True, 30), ("3", 30), (3.5, 30)):
         with pytest.raises(InvalidInput):
-            set_service_level(actor=people["admin"], category="facilities",
-                              first_answer_days=first, completion_days=complete)
+            set_service_level(
+                actor=people["admin"],
+                category="facilities",
+                first_answer_days=first,
+                completion_days=complete,
+            )
     with pytest.raises(InvalidInput):
-        set_service_level(actor=people["admin"], category="nonsense", first_answer_days=3,
-                          completion_days=30)
+        set_service_level(
+            actor=people["admin"], category="nonsense", first_answer_days=3, completion_days=30
+        )
     with pytest.raises(PermissionDenied):
-        set_service_level(actor=moderator, category="facilities", first_answer_days=3,
-                          completion_days=30)
+        set_service_level(
+            actor=moderator, category="facilities", first_answer_days=3, completion_days=30
+        )
     assert service_levels(community_id=community["id"])["facilities"] == (3, 30)

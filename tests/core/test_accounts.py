@@ -1,4 +1,5 @@
 """Registration, login and throttling, password change, profile."""
+
 import logging
 import secrets
 from datetime import timedelta
@@ -21,28 +22,45 @@ PASSWORD = "correct-horse-battery"
 
 def counts() -> tuple[int, int]:
     with read_session() as s:
-        return (s.exec(select(func.count()).select_from(User)).one(),
-                s.exec(select(func.count()).select_from(Resident)).one())
+        return (
+            s.exec(select(func.count()).select_from(User)).one(),
+            s.exec(select(func.count()).select_from(Resident)).one(),
+        )
 
 
 def new(community, username="wang.fang", **overrides):
-    values = dict(community_id=community["id"], username=username, display_name="王芳",
-                  password=PASSWORD, building_id=community["buildings"][1])
+    values = dict(
+        community_id=community["id"],
+        username=username,
+        display_name="王芳",
+        password=PASSWORD,
+        building_id=community["buildings"][1],
+    )
     values.update(overrides)
     return register(**values)
 
 
 def test_register_creates_account_and_roster_row(community):
-    user_id = new(community, demographics={"age_band": "60-74", "residency_status": "renter",
-                                           "years_in_community": "12"}, research_consent=True)
+    user_id = new(
+        community,
+        demographics={
+            "age_band": "60-74",
+            "residency_status": "renter",
+            "years_in_community": "12",
+        },
+        research_consent=True,
+    )
     with read_session() as s:
         user = s.get(User, user_id)
         resident = s.get(Resident, user.resident_id)
     assert user.username == "wang.fang" and user.role == "resident"
     assert user.password_hash.startswith("$argon2id$")
     assert resident.building_id == community["buildings"][1]
-    assert (resident.age_band, resident.residency_status, resident.years_in_community) == \
-        ("60-74", "renter", 12)
+    assert (resident.age_band, resident.residency_status, resident.years_in_community) == (
+        "60-74",
+        "renter",
+        12,
+    )
     assert resident.research_consent and resident.research_consent_at is not None
     assert resident.source == "self_registered" and resident.verified_at is None
 
@@ -57,21 +75,24 @@ def test_duplicate_usernames_are_refused_whatever_the_case_or_width(community, t
     assert counts() == before
 
 
-@pytest.mark.parametrize("overrides, key", [
-    ({"display_name": ""}, "field.required"),
-    ({"display_name": "\u200b\u200b"}, "field.required"),
-    ({"display_name": "x" * 41}, "field.too_long"),
-    ({"username": ""}, "field.required"),
-    ({"username": "аdmin"}, "username.invalid"),
-    ({"password": "12345678"}, "password.too_guessable"),
-    ({"building_id": 99999}, "field.not_a_choice"),
-    ({"building_id": "1"}, "field.not_a_choice"),
-    ({"demographics": {"age_band": "teen"}}, "field.not_a_choice"),
-    ({"demographics": {"years_in_community": "-3"}}, "field.out_of_range"),
-    ({"demographics": {"years_in_community": "nan"}}, "field.out_of_range"),
-    ({"demographics": {"salary": "1"}}, "field.unknown"),
-    ({"locale": "fr"}, "field.not_a_choice"),
-])
+@pytest.mark.parametrize(
+    "overrides, key",
+    [
+        ({"display_name": ""}, "field.required"),
+        ({"display_name": "\u200b\u200b"}, "field.required"),
+        ({"display_name": "x" * 41}, "field.too_long"),
+        ({"username": ""}, "field.required"),
+        ({"username": "аdmin"}, "username.invalid"),
+        ({"password": "12345678"}, "password.too_guessable"),
+        ({"building_id": 99999}, "field.not_a_choice"),
+        ({"building_id": "1"}, "field.not_a_choice"),
+        ({"demographics": {"age_band": "teen"}}, "field.not_a_choice"),
+        ({"demographics": {"years_in_community": "-3"}}, "field.out_of_range"),
+        ({"demographics": {"years_in_community": "nan"}}, "field.out_of_range"),
+        ({"demographics": {"salary": "1"}}, "field.unknown"),
+        ({"locale": "fr"}, "field.not_a_choice"),
+    ],
+)
 def test_bad_registrations_write_nothing(community, overrides, key):
     before = counts()
     with pytest.raises(InvalidInput) as raised:
@@ -105,9 +126,11 @@ def clock(monkeypatch):
 
     now = [utcnow()]
     monkeypatch.setattr(login, "utcnow", lambda: now[0])
-    monkeypatch.setattr(login, "verify_password",
-                        lambda password, stored: (stored is not None and password == PASSWORD,
-                                                  None))
+    monkeypatch.setattr(
+        login,
+        "verify_password",
+        lambda password, stored: (stored is not None and password == PASSWORD, None),
+    )
 
     class Clock:
         def advance(self, **delta):
@@ -123,7 +146,8 @@ def device_of(principal) -> str:
 
 @pytest.mark.parametrize("username", ["wang.fang", "ghost.user"])
 def test_throttle_per_account_and_source_is_temporary_and_same_for_unknown_names(
-        community, username):
+    community, username
+):
     new(community)
     for _ in range(MAX_FAILURES_PER_PAIR):
         with pytest.raises(LoginFailed):
@@ -136,8 +160,10 @@ def test_throttle_per_account_and_source_is_temporary_and_same_for_unknown_names
     # ...and the lock lifts once the minute has passed.
     backdate_attempts(2)
     if username == "wang.fang":
-        assert log_in(username=username, password=PASSWORD,
-                      source="10.0.0.66")[0].username == "wang.fang"
+        assert (
+            log_in(username=username, password=PASSWORD, source="10.0.0.66")[0].username
+            == "wang.fang"
+        )
 
 
 def test_throttle_per_account_from_everywhere(community, monkeypatch):
@@ -192,8 +218,11 @@ def test_a_spray_from_one_address_is_refused_after_ten_names(community, clock):
     outcomes = []
     for index in range(120):
         try:
-            log_in(username=f"victim{index}" if index < 3 else f"resident{index}",
-                   password="woaini1314", source="203.0.113.5")
+            log_in(
+                username=f"victim{index}" if index < 3 else f"resident{index}",
+                password="woaini1314",
+                source="203.0.113.5",
+            )
         except (LoginFailed, LoginThrottled) as error:
             outcomes.append(type(error).__name__)
         try:  # the attacker's own account, between guesses: never clears anything
@@ -224,8 +253,9 @@ def test_a_spray_gets_no_further_with_a_trusted_device_for_the_own_account(commu
         except LoginFailed:
             pass
         # The attacker's own device still logs in, and still clears nothing.
-        assert log_in(username="mallory", password=PASSWORD, source="203.0.113.5",
-                      device=own_device)[0]
+        assert log_in(
+            username="mallory", password=PASSWORD, source="203.0.113.5", device=own_device
+        )[0]
     assert refused == 40 - login.MAX_NAMES_PER_SOURCE
 
 
@@ -247,8 +277,9 @@ def hammer(username: str, addresses: list[str], clock, minutes: int = 15) -> Non
         for address in addresses:
             for _ in range(10):
                 try:
-                    log_in(username=username, password="guess-" + secrets.token_hex(3),
-                           source=address)
+                    log_in(
+                        username=username, password="guess-" + secrets.token_hex(3), source=address
+                    )
                 except (LoginFailed, LoginThrottled):
                     pass
             try:
@@ -269,19 +300,31 @@ def test_guessing_from_one_address_no_longer_locks_the_owner_out(community, cloc
 
 
 def test_owner_with_a_device_cookie_gets_in_while_guessing_from_many_addresses_locks_the_account(
-        community, clock):
+    community, clock
+):
     import core.accounts.login as login
 
     new(community, "mallory")
     home = device_of(new_and_log_in(community, "admin", role="admin"))
     hammer("admin", [f"203.0.113.{n}" for n in range(1, 5)], clock)
     with read_session() as s:
-        assert s.exec(select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.username_key == "admin", LoginAttempt.success.is_(False),
-            LoginAttempt.at > login.utcnow() - login.WINDOW)).one() >= 100
+        assert (
+            s.exec(
+                select(func.count())
+                .select_from(LoginAttempt)
+                .where(
+                    LoginAttempt.username_key == "admin",
+                    LoginAttempt.success.is_(False),
+                    LoginAttempt.at > login.utcnow() - login.WINDOW,
+                )
+            ).one()
+            >= 100
+        )
     # From a clean address, on the device where the admin has logged in before: in.
-    assert log_in(username="admin", password=PASSWORD, source="198.51.100.4",
-                  device=home)[0].role == "admin"
+    assert (
+        log_in(username="admin", password=PASSWORD, source="198.51.100.4", device=home)[0].role
+        == "admin"
+    )
     # From a clean address without it (a borrowed phone): refused while the attack goes
     # on, as every untrusted attempt is, or a botnet could guess on; it lifts by itself.
     with pytest.raises(LoginThrottled) as refused:
@@ -323,13 +366,16 @@ def test_the_device_cookie_keeps_its_id_and_names_the_newest_accounts(community,
     assert first.accounts == ("wang.fang",) and len(first.id) >= 24
     # A second account on the same browser: the same device, newest account first.
     second_cookie = devices.cookie_after_login(
-        new_and_log_in(community, "li.ming").session_id, first_cookie)
-    assert devices.read(second_cookie) == devices.Device(id=first.id,
-                                                        accounts=("li.ming", "wang.fang"))
+        new_and_log_in(community, "li.ming").session_id, first_cookie
+    )
+    assert devices.read(second_cookie) == devices.Device(
+        id=first.id, accounts=("li.ming", "wang.fang")
+    )
     monkeypatch.setattr(devices, "MAX_ACCOUNTS", 1)
     again = log_in(username="wang.fang", password=PASSWORD)[0]
-    assert devices.read(devices.cookie_after_login(again.session_id, second_cookie)) == \
-        devices.Device(id=first.id, accounts=("wang.fang",))
+    assert devices.read(
+        devices.cookie_after_login(again.session_id, second_cookie)
+    ) == devices.Device(id=first.id, accounts=("wang.fang",))
     assert devices.cookie_after_login("no-such-session", second_cookie) is None
     monkeypatch.setenv("YISHITING_SECRET_KEY", "another-key")
     assert devices.read(second_cookie) is None
@@ -364,8 +410,13 @@ def test_change_password_logs_out_other_sessions(community):
 def test_update_profile_and_consent(community):
     new(community)
     me, _ = log_in(username="wang.fang", password=PASSWORD)
-    update_profile(actor=me, display_name=" 王芳芳 ", locale="en",
-                   demographics={"education": "bachelor"}, research_consent=True)
+    update_profile(
+        actor=me,
+        display_name=" 王芳芳 ",
+        locale="en",
+        demographics={"education": "bachelor"},
+        research_consent=True,
+    )
     account = get_account(actor=me)
     assert account.display_name == "王芳芳" and account.locale == "en"
     assert account.demographics["education"] == "bachelor" and account.research_consent
@@ -391,9 +442,20 @@ def test_failed_and_throttled_logins_and_refused_permissions_are_logged(communit
     with pytest.raises(PermissionDenied):
         require(ANONYMOUS, "poll.manage")
     events = [(r.getMessage(), r.fields) for r in caplog.records if r.name.startswith("yishiting")]
-    assert events.count(("login.failed", {"username": "wang.fang", "source": "10.0.0.66",
-                                          "trusted_device": False})) == MAX_FAILURES_PER_PAIR
-    assert ("login.throttled", {"username": "wang.fang", "source": "10.0.0.66",
-                                "minutes": 1}) in events
-    assert ("permission.refused", {"action": "poll.manage", "role": "anonymous",
-                                   "user": None}) in events
+    assert (
+        events.count(
+            (
+                "login.failed",
+                {"username": "wang.fang", "source": "10.0.0.66", "trusted_device": False},
+            )
+        )
+        == MAX_FAILURES_PER_PAIR
+    )
+    assert (
+        "login.throttled",
+        {"username": "wang.fang", "source": "10.0.0.66", "minutes": 1},
+    ) in events
+    assert (
+        "permission.refused",
+        {"action": "poll.manage", "role": "anonymous", "user": None},
+    ) in events

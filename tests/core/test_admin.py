@@ -1,8 +1,9 @@
 """Administration: roles, activation, buildings and actors, refused for non-admins."""
+
 import pytest
 
 from core.accounts import sessions
-from core.admin import add_actor, add_building, list_users, set_active, set_role, set_actor_active
+from core.admin import add_actor, add_building, list_users, set_active, set_actor_active, set_role
 from core.community import list_actors, list_buildings
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tests.conftest import user_row

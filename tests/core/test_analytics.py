@@ -1,5 +1,6 @@
 """The participation measures: hand-computed cases, a naive reference on random data, the
 exact Theil decomposition, the chance baseline, and the command line on a real log."""
+
 import itertools
 import json
 import math
@@ -11,12 +12,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import analytics
-from core.analytics import (dissimilarity, effective_participants, gini, headline, lorenz,
-                            participation_rate, poisson_gini, representation, theil,
-                            theil_decomposition, top_share, wilson)
+from core.analytics import (
+    dissimilarity,
+    effective_participants,
+    gini,
+    headline,
+    lorenz,
+    participation_rate,
+    poisson_gini,
+    representation,
+    theil,
+    theil_decomposition,
+    top_share,
+    wilson,
+)
 
 DATABASE_FREE = True  # not rerun on PostgreSQL (tests/pg)
-DECIDIM = Path(__file__).resolve().parents[2] / "db" / "data" / "decidim-barcelona-2016-activity.csv"
+DECIDIM = (
+    Path(__file__).resolve().parents[2] / "db" / "data" / "decidim-barcelona-2016-activity.csv"
+)
 
 
 def naive_gini(x):
@@ -73,10 +87,12 @@ def test_representation_and_dissimilarity_by_hand():
     assert row.ci_low == pytest.approx(low / 0.25) and row.ci_high == pytest.approx(high / 0.25)
     assert table.set_index("group").loc["40-59"].ratio == 0.0
     # Counts work as well as shares for the population.
-    assert representation({"a": 1}, {"a": 10, "b": 30}).set_index("group").loc["a"].ratio == \
-        pytest.approx(4.0)
-    assert dissimilarity({"60+": 30, "18-39": 10},
-                         {"60+": 0.25, "18-39": 0.5, "40-59": 0.25}) == pytest.approx(0.5)
+    assert representation({"a": 1}, {"a": 10, "b": 30}).set_index("group").loc[
+        "a"
+    ].ratio == pytest.approx(4.0)
+    assert dissimilarity(
+        {"60+": 30, "18-39": 10}, {"60+": 0.25, "18-39": 0.5, "40-59": 0.25}
+    ) == pytest.approx(0.5)
 
 
 def test_wilson_interval_known_value():
@@ -104,7 +120,7 @@ def test_gini_and_theil_agree_with_naive_formulas(x):
 
 @given(counts, st.lists(st.sampled_from("abc"), min_size=40, max_size=40))
 def test_theil_decomposition_adds_up(x, labels):
-    parts = theil_decomposition(x, labels[:len(x)])
+    parts = theil_decomposition(x, labels[: len(x)])
     assert parts["within"] + parts["between"] == pytest.approx(parts["total"], abs=1e-9)
     assert parts["within"] >= -1e-12 and parts["between"] >= -1e-12
 
@@ -129,8 +145,19 @@ def test_command_line_on_the_decidim_barcelona_log(capsys):
     assert analytics.main([str(DECIDIM), "--json"]) == 0
     everyone = json.loads(capsys.readouterr().out)
     assert everyone["persons"] == 3792 and everyone["activity"] == 29052
-    assert analytics.main([str(DECIDIM), "--exclude", "account_type=staff,official",
-                           "--kind", "comment", "--json"]) == 0
+    assert (
+        analytics.main(
+            [
+                str(DECIDIM),
+                "--exclude",
+                "account_type=staff,official",
+                "--kind",
+                "comment",
+                "--json",
+            ]
+        )
+        == 0
+    )
     citizens = json.loads(capsys.readouterr().out)
     assert citizens["activity"] < 18192 / 2 + 1000  # staff wrote about half of the comments
     assert citizens["gini"] < everyone["gini"]

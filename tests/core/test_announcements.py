@@ -1,14 +1,21 @@
 """Announcements: publishing, pinning and withdrawing (staff only, validated, audited, nothing
 half-written), and reading them: filters, order, withdrawn ones, the home page's pinned list."""
+
 import json
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from core.announcements import (HOME_LIMIT, get_announcement, list_announcements,
-                                pinned_for_home, publish_announcement, set_pinned,
-                                withdraw_announcement)
+from core.announcements import (
+    HOME_LIMIT,
+    get_announcement,
+    list_announcements,
+    pinned_for_home,
+    publish_announcement,
+    set_pinned,
+    withdraw_announcement,
+)
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.principal import Principal
 from db.engine import read_session
@@ -29,17 +36,31 @@ def publish(actor: Principal, title: str = "停车位划分议事会", **overrid
 def snapshot() -> tuple:
     """Everything an announcement command may write."""
     with read_session() as s:
-        rows = [(a.id, a.kind, a.title, a.body, a.building_id, a.pinned, a.withdrawn_at,
-                 a.withdrawn_reason)
-                for a in s.exec(select(Announcement).order_by(col(Announcement.id)))]
+        rows = [
+            (
+                a.id,
+                a.kind,
+                a.title,
+                a.body,
+                a.building_id,
+                a.pinned,
+                a.withdrawn_at,
+                a.withdrawn_reason,
+            )
+            for a in s.exec(select(Announcement).order_by(col(Announcement.id)))
+        ]
         events = s.exec(select(func.count()).select_from(AuditEvent)).one()
     return rows, events
 
 
 def audit_events(action: str) -> list[tuple[str, dict]]:
     with read_session() as s:
-        return [(e.object_id, json.loads(e.payload)) for e in s.exec(
-            select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.seq)))]
+        return [
+            (e.object_id, json.loads(e.payload))
+            for e in s.exec(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.seq))
+            )
+        ]
 
 
 @pytest.fixture
@@ -58,19 +79,44 @@ def neighbour(community) -> Principal:
 
 # --- publishing ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["moderator", "admin"])
 def test_staff_publish_and_it_is_audited(people, community, role):
     building = community["buildings"][1]
-    announcement_id = publish(people[role], kind="decision", title="  停车 方案\u200b  ",
-                              building_id=building, pinned=True)
+    announcement_id = publish(
+        people[role],
+        kind="decision",
+        title="  停车 方案\u200b  ",
+        building_id=building,
+        pinned=True,
+    )
     with read_session() as s:
         row = s.get(Announcement, announcement_id)
-    assert (row.kind, row.title, row.body, row.building_id, row.pinned, row.author_id,
-            row.community_id, row.withdrawn_at) == (
-        "decision", "停车 方案", BODY, building, True, people[role].user_id, community["id"],
-        None)
-    assert audit_events("announcement.publish") == [(str(announcement_id), {
-        "title": "停车 方案", "kind": "decision", "building": "B2", "pinned": True})]
+    assert (
+        row.kind,
+        row.title,
+        row.body,
+        row.building_id,
+        row.pinned,
+        row.author_id,
+        row.community_id,
+        row.withdrawn_at,
+    ) == (
+        "decision",
+        "停车 方案",
+        BODY,
+        building,
+        True,
+        people[role].user_id,
+        community["id"],
+        None,
+    )
+    assert audit_events("announcement.publish") == [
+        (
+            str(announcement_id),
+            {"title": "停车 方案", "kind": "decision", "building": "B2", "pinned": True},
+        )
+    ]
 
 
 @pytest.mark.parametrize("role", ["resident", "researcher"])
@@ -131,6 +177,7 @@ def test_a_body_of_exactly_the_maximum_is_accepted(people):
 
 # --- pinning and withdrawing -----------------------------------------------------------------
 
+
 def test_pin_and_unpin(people):
     moderator = people["moderator"]
     announcement_id = publish(moderator)
@@ -141,20 +188,24 @@ def test_pin_and_unpin(people):
     assert snapshot() == before  # already pinned: nothing changes, nothing recorded
     set_pinned(actor=moderator, announcement_id=announcement_id, pinned=False)
     assert not get_announcement(viewer=moderator, announcement_id=announcement_id).pinned
-    assert audit_events("announcement.pin") == [(str(announcement_id), {"pinned": True}),
-                                                (str(announcement_id), {"pinned": False})]
+    assert audit_events("announcement.pin") == [
+        (str(announcement_id), {"pinned": True}),
+        (str(announcement_id), {"pinned": False}),
+    ]
 
 
 def test_withdraw_keeps_the_reason_and_unpins(people):
     moderator = people["moderator"]
     announcement_id = publish(moderator, pinned=True)
-    withdraw_announcement(actor=moderator, announcement_id=announcement_id,
-                          reason="  时间改了，另行通知  ")
+    withdraw_announcement(
+        actor=moderator, announcement_id=announcement_id, reason="  时间改了，另行通知  "
+    )
     shown = get_announcement(viewer=moderator, announcement_id=announcement_id)
     assert shown.withdrawn_at is not None and not shown.pinned
     assert shown.withdrawn_reason == "时间改了，另行通知"
     assert audit_events("announcement.withdraw") == [
-        (str(announcement_id), {"reason": "时间改了，另行通知"})]
+        (str(announcement_id), {"reason": "时间改了，另行通知"})
+    ]
 
 
 def test_withdrawing_twice_or_pinning_a_withdrawn_one_is_a_conflict(people):
@@ -171,15 +222,22 @@ def test_withdrawing_twice_or_pinning_a_withdrawn_one_is_a_conflict(people):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("reason, key", [(None, "field.required"), ("  ", "field.required"),
-                                         ("x" * 501, "field.too_long"),
-                                         ("理由\u202e", "field.bad_characters")])
+@pytest.mark.parametrize(
+    "reason, key",
+    [
+        (None, "field.required"),
+        ("  ", "field.required"),
+        ("x" * 501, "field.too_long"),
+        ("理由\u202e", "field.bad_characters"),
+    ],
+)
 def test_withdrawing_needs_a_reason(people, reason, key):
     announcement_id = publish(people["moderator"])
     before = snapshot()
     with pytest.raises(InvalidInput) as raised:
-        withdraw_announcement(actor=people["moderator"], announcement_id=announcement_id,
-                              reason=reason)
+        withdraw_announcement(
+            actor=people["moderator"], announcement_id=announcement_id, reason=reason
+        )
     assert (raised.value.key, raised.value.field) == (key, "reason")
     assert snapshot() == before
 
@@ -191,14 +249,16 @@ def test_unknown_or_foreign_announcements_are_not_found(people, elsewhere):
         with pytest.raises(NotFound):
             set_pinned(actor=people["moderator"], announcement_id=missing, pinned=True)
         with pytest.raises(NotFound):
-            withdraw_announcement(actor=people["moderator"], announcement_id=missing,
-                                  reason="不是我们的")
+            withdraw_announcement(
+                actor=people["moderator"], announcement_id=missing, reason="不是我们的"
+            )
         assert get_announcement(viewer=people["moderator"], announcement_id=missing) is None
     assert snapshot() == before
     assert list_announcements(viewer=people["resident"]) == []
 
 
 # --- reading ---------------------------------------------------------------------------------
+
 
 def test_pinned_first_then_newest_first(people):
     moderator = people["moderator"]
@@ -219,8 +279,7 @@ def test_filter_by_building_keeps_community_wide_ones(people, community):
     second = publish(moderator, title="二号楼", building_id=b2)
     resident = people["resident"]
     assert [a.id for a in list_announcements(viewer=resident)] == [second, first, everyone]
-    assert [a.id for a in list_announcements(viewer=resident, building_id=b1)] == [first,
-                                                                                  everyone]
+    assert [a.id for a in list_announcements(viewer=resident, building_id=b1)] == [first, everyone]
     shown = list_announcements(viewer=resident, building_id=b2)
     assert [a.id for a in shown] == [second, everyone]
     assert (shown[0].building_code, shown[0].building_name) == ("B2", "2号楼")
@@ -232,7 +291,8 @@ def test_filter_by_kind(people):
     publish(moderator, kind="event")
     result = publish(moderator, kind="result")
     assert [a.id for a in list_announcements(viewer=people["resident"], kind="decision")] == [
-        decision]
+        decision
+    ]
     assert [a.id for a in list_announcements(viewer=visitor(people), kind="result")] == [result]
     assert list_announcements(viewer=people["resident"], kind="notice") == []
     with pytest.raises(InvalidInput):
@@ -245,8 +305,7 @@ def test_withdrawn_ones_only_for_staff_who_ask(people):
     gone = publish(moderator, title="撤回")
     withdraw_announcement(actor=moderator, announcement_id=gone, reason="发错了")
     for viewer in (people["resident"], people["researcher"], visitor(people)):
-        assert [a.id for a in list_announcements(viewer=viewer, include_withdrawn=True)] == [
-            kept]
+        assert [a.id for a in list_announcements(viewer=viewer, include_withdrawn=True)] == [kept]
         assert get_announcement(viewer=viewer, announcement_id=gone) is None
     assert [a.id for a in list_announcements(viewer=moderator)] == [kept]
     shown = list_announcements(viewer=people["admin"], include_withdrawn=True)
@@ -262,8 +321,7 @@ def test_a_visitor_without_a_community_sees_the_default_one(people):
     assert get_announcement(viewer=nobody, announcement_id=announcement_id).id == announcement_id
 
 
-def test_home_shows_pinned_ones_for_everyone_and_the_viewers_building(people, community,
-                                                                      neighbour):
+def test_home_shows_pinned_ones_for_everyone_and_the_viewers_building(people, community, neighbour):
     moderator = people["moderator"]
     b1, b2 = community["buildings"][:2]
     publish(moderator, title="未置顶")

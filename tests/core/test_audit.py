@@ -1,5 +1,6 @@
 """The audit chain records commands, the database refuses to change it, and tampering by
 someone who gets round that is detected."""
+
 import json
 from datetime import timedelta
 
@@ -10,11 +11,11 @@ from sqlmodel import col, select
 
 from core.admin import add_building
 from core.audit import main, verify
-from core.public_log import actions, chain_head, list_events, verify_chain
 from core.errors import InvalidInput, PermissionDenied
-from db.models.base import utcnow
+from core.public_log import actions, chain_head, list_events, verify_chain
 from db.engine import read_session, write_session
 from db.models import AuditEvent
+from db.models.base import utcnow
 
 
 def test_commands_append_a_verifiable_chain(people, capsys):
@@ -40,12 +41,12 @@ def _drop_the_triggers(s) -> None:
 def test_the_database_refuses_to_change_or_remove_an_event(people):
     with read_session() as s:
         first = s.exec(select(AuditEvent.seq).order_by(col(AuditEvent.seq))).first()
-    for statement in (update(AuditEvent).where(AuditEvent.seq == first)
-                      .values(payload='{"forged":true}'),
-                      delete(AuditEvent).where(AuditEvent.seq == first)):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with write_session() as s:
-                s.execute(statement)
+    for statement in (
+        update(AuditEvent).where(AuditEvent.seq == first).values(payload='{"forged":true}'),
+        delete(AuditEvent).where(AuditEvent.seq == first),
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), write_session() as s:
+            s.execute(statement)
     with read_session() as s:
         assert verify(s) is None
 
@@ -55,8 +56,9 @@ def test_tampering_is_found(people):
         second = s.exec(select(AuditEvent).order_by(col(AuditEvent.seq)).offset(1)).first().seq
     with write_session() as s:
         _drop_the_triggers(s)
-        s.execute(update(AuditEvent).where(AuditEvent.seq == second)
-                  .values(payload='{"forged":true}'))
+        s.execute(
+            update(AuditEvent).where(AuditEvent.seq == second).values(payload='{"forged":true}')
+        )
     with read_session() as s:
         assert verify(s) == second
     assert main(["verify"]) == 1
@@ -91,8 +93,9 @@ def test_the_public_log_pages_filters_and_head(people):
     # Residents' registrations are in the chain and the count, not in the list.
     assert list_events(actor=ANONYMOUS, action="account.register").events == []
     assert "account.register" not in actions(actor=ANONYMOUS)
-    assert {e.action for e in list_events(actor=ANONYMOUS, object_type="building").events} \
-        == {"building.add"}
+    assert {e.action for e in list_events(actor=ANONYMOUS, object_type="building").events} == {
+        "building.add"
+    }
     assert "building.add" in actions(actor=ANONYMOUS)
     head = chain_head(actor=ANONYMOUS)
     assert head.seq == first.seq and head.fingerprint == first.fingerprint
@@ -108,19 +111,20 @@ def test_the_public_log_pages_filters_and_head(people):
 
 
 def test_a_reader_cannot_tie_a_residents_entries_to_each_other_or_to_the_person(
-        people, proposal_id, monkeypatch):
+    people, proposal_id, monkeypatch
+):
     """Issue 17: the public log showed "resident · login · user 305", a comment 23 s later,
     then "account deleted · user 305"; with the public comment's time, that named the
     resident behind the id. Here a reader takes everything the public log shows (the page's
     table and its download hold exactly these fields) and tries to link again."""
     from core.accounts.login import log_in
     from core.audit import record
-    from core.public_log import PERSON_KEYS, acts_in_public
     from core.data_rights import delete_account
     from core.discussion import add_comment
     from core.moderation import block_user
     from core.principal import ANONYMOUS
     from core.proposals.commands import support_proposal
+    from core.public_log import PERSON_KEYS, acts_in_public
     from db.models import User
 
     with read_session() as s:
@@ -131,10 +135,21 @@ def test_a_reader_cannot_tie_a_residents_entries_to_each_other_or_to_the_person(
     block_user(actor=people["moderator"], username="resident2", days=1, reason="刷屏")
     with write_session() as s:  # a staff entry naming a roster row, as check-ins do, and
         # the resident's activation of their own account with a letter's code
-        record(s, actor=people["moderator"], action="hearing.check_in", object_type="hearing",
-               object_id=1, payload={"resident": resident.resident_id, "channel": "offline"})
-        record(s, actor=resident, action="resident.activate", object_type="user",
-               object_id=resident.user_id)
+        record(
+            s,
+            actor=people["moderator"],
+            action="hearing.check_in",
+            object_type="hearing",
+            object_id=1,
+            payload={"resident": resident.resident_id, "channel": "offline"},
+        )
+        record(
+            s,
+            actor=resident,
+            action="resident.activate",
+            object_type="user",
+            object_id=resident.user_id,
+        )
     delete_account(actor=resident, confirm_username="resident1")
 
     shown = list_events(actor=ANONYMOUS, limit=500).events
@@ -148,8 +163,9 @@ def test_a_reader_cannot_tie_a_residents_entries_to_each_other_or_to_the_person(
     assert any(e.object_id == str(comment_id) for e in residents)
     for e in residents:
         assert (e.seq, e.at, e.fingerprint, e.actor_name) == (None, None, None, None)
-    assert [(e.action, e.object_id) for e in residents] == \
-        sorted((e.action, e.object_id) for e in residents)  # by kind, not by time
+    assert [(e.action, e.object_id) for e in residents] == sorted(
+        (e.action, e.object_id) for e in residents
+    )  # by kind, not by time
     # No entry, staff ones included, names a user row or a roster row.
     assert all(e.object_id is None for e in shown if e.object_type == "user")
     assert not any(PERSON_KEYS & set(e.payload) for e in shown)

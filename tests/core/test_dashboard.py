@@ -1,14 +1,26 @@
 """The dashboard's data: per-resident counts under every filter (zeros included, staff out,
 demographics only with consent), small-group suppression, the building heatmap, and
 imported logs."""
+
 from datetime import timedelta
 
 import pytest
 
 from core import analytics
-from core.dashboard import (UNDISCLOSED, Filters, building_activity, channel_representation,
-                            dissimilarity, explained_by, has_activity, kind_counts, measure,
-                            person_counts, representation_table, trends)
+from core.dashboard import (
+    UNDISCLOSED,
+    Filters,
+    building_activity,
+    channel_representation,
+    dissimilarity,
+    explained_by,
+    has_activity,
+    kind_counts,
+    measure,
+    person_counts,
+    representation_table,
+    trends,
+)
 from core.errors import InvalidInput, PermissionDenied
 from core.imported_logs.analysis import DEMO_LOG, filtered, group_columns, persons, read_log, voice
 from core.participation import record_participation
@@ -26,22 +38,42 @@ def town(community, people):
     ids = []
     with write_session() as s:
         for i in range(12):
-            r = Resident(community_id=community["id"], building_id=community["buildings"][i % 2],
-                         full_name=f"居民{i}", age_band="60-74" if i < 6 else "18-29",
-                         research_consent=i % 2 == 0)
+            r = Resident(
+                community_id=community["id"],
+                building_id=community["buildings"][i % 2],
+                full_name=f"居民{i}",
+                age_band="60-74" if i < 6 else "18-29",
+                research_consent=i % 2 == 0,
+            )
             s.add(r)
             s.flush()
             ids.append(r.id)
         now = utcnow()
         for n, rid in enumerate(ids[:4]):  # four active residents, the first very active
             for _ in range(10 if n == 0 else 1):
-                record_participation(s, community_id=community["id"], kind="comment",
-                                     resident_id=rid, at=now - timedelta(days=3))
-        record_participation(s, community_id=community["id"], kind="vote", resident_id=ids[5],
-                             channel="offline", at=now - timedelta(days=40),
-                             object_type="poll", object_id=7)
-        record_participation(s, community_id=community["id"], kind="comment",
-                             resident_id=people["moderator"].resident_id)
+                record_participation(
+                    s,
+                    community_id=community["id"],
+                    kind="comment",
+                    resident_id=rid,
+                    at=now - timedelta(days=3),
+                )
+        record_participation(
+            s,
+            community_id=community["id"],
+            kind="vote",
+            resident_id=ids[5],
+            channel="offline",
+            at=now - timedelta(days=40),
+            object_type="poll",
+            object_id=7,
+        )
+        record_participation(
+            s,
+            community_id=community["id"],
+            kind="comment",
+            resident_id=people["moderator"].resident_id,
+        )
     return ids
 
 
@@ -76,8 +108,7 @@ def test_every_filter(people, town, community):
         person_counts(actor=people["resident"], filters=Filters())
 
 
-def test_representation_only_counts_consenting_residents_and_suppresses_small_groups(
-        people, town):
+def test_representation_only_counts_consenting_residents_and_suppresses_small_groups(people, town):
     frame = person_counts(actor=people["researcher"], filters=Filters())
     table = representation_table(frame, "age_band", k=2).set_index("group")
     # Consenting: town[0, 2, 4] are 60-74 (0 and 2 active), town[6, 8, 10] are 18-29 (none).
@@ -120,10 +151,22 @@ def test_counts_by_kind_add_up_to_the_counts(people, town):
 def test_speaking_time_is_measured_in_seconds(people, town, community):
     actor = people["researcher"]
     with write_session() as s:
-        record_participation(s, community_id=community["id"], kind="speaking",
-                             resident_id=town[2], amount=185.0, channel="offline")
-        record_participation(s, community_id=community["id"], kind="speaking",
-                             resident_id=town[3], amount=15.0, channel="offline")
+        record_participation(
+            s,
+            community_id=community["id"],
+            kind="speaking",
+            resident_id=town[2],
+            amount=185.0,
+            channel="offline",
+        )
+        record_participation(
+            s,
+            community_id=community["id"],
+            kind="speaking",
+            resident_id=town[3],
+            amount=15.0,
+            channel="offline",
+        )
     spoken = person_counts(actor=actor, filters=Filters(kinds=["speaking"]))
     assert spoken["count"].sum() == 200.0 and spoken["acts"].sum() == 2
     assert analytics.top_share(spoken["count"].to_numpy(), 0.05) == pytest.approx(185 / 200)
@@ -138,9 +181,16 @@ def test_volunteer_hours_are_measured_in_hours(people, town, community):
     with write_session() as s:
         for rid, hours in ((town[2], 6.5), (town[3], 1.5), (town[2], 2.0)):
             for kind, amount in (("organisation_activity", 1.0), ("volunteer_hours", hours)):
-                record_participation(s, community_id=community["id"], kind=kind,
-                                     resident_id=rid, amount=amount, channel="offline",
-                                     object_type="organisation_activity", object_id=1)
+                record_participation(
+                    s,
+                    community_id=community["id"],
+                    kind=kind,
+                    resident_id=rid,
+                    amount=amount,
+                    channel="offline",
+                    object_type="organisation_activity",
+                    object_id=1,
+                )
     assert measure(Filters(kinds=["volunteer_hours"])) == "hours"
     assert measure(Filters(kinds=["volunteer_hours", "speaking"])) == "acts"
     given = person_counts(actor=actor, filters=Filters(kinds=["volunteer_hours"]))
@@ -170,12 +220,12 @@ def test_trends_count_every_event_once_in_local_periods(people, town, community)
     assert granularity == "day" and series["value"].sum() == 14
     assert set(series["kind"]) == {"comment", "vote"}
     today = utcnow().date()
-    granularity, series = trends(actor=actor, filters=Filters(
-        start=today - timedelta(days=365), end=today))
+    granularity, series = trends(
+        actor=actor, filters=Filters(start=today - timedelta(days=365), end=today)
+    )
     assert granularity == "week" and series["value"].sum() == 14
     assert all(day.weekday() == 0 for day in series["period"])  # weeks start on Monday
-    _, series = trends(actor=actor, filters=Filters(start=today - timedelta(days=800),
-                                                    end=today))
+    _, series = trends(actor=actor, filters=Filters(start=today - timedelta(days=800), end=today))
     assert series["value"].sum() == 14 and series["period"].iloc[0].day == 1  # months
     # A building or one occasion takes the other road (few events, counted here): same sums.
     building = community["buildings"][0]
@@ -184,8 +234,10 @@ def test_trends_count_every_event_once_in_local_periods(people, town, community)
     assert series["value"].sum() == expected
     _, series = trends(actor=actor, filters=Filters(object_type="poll", object_id=7))
     assert series["value"].sum() == 1 and list(series["kind"].unique()) == ["vote"]
-    _, series = trends(actor=actor, filters=Filters(object_type="poll", object_id=7,
-                                                    building_id=community["buildings"][0]))
+    _, series = trends(
+        actor=actor,
+        filters=Filters(object_type="poll", object_id=7, building_id=community["buildings"][0]),
+    )
     assert series.empty  # the voter lives in the other building
     _, nothing = trends(actor=actor, filters=Filters(kinds=["need"]))
     assert nothing.empty
@@ -210,8 +262,12 @@ def test_a_changed_resident_shows_at_once_despite_the_cached_roster(people, town
 def test_has_activity(people, community):
     assert not has_activity(actor=people["researcher"])
     with write_session() as s:
-        record_participation(s, community_id=community["id"], kind="comment",
-                             resident_id=people["resident"].resident_id)
+        record_participation(
+            s,
+            community_id=community["id"],
+            kind="comment",
+            resident_id=people["resident"].resident_id,
+        )
     assert has_activity(actor=people["researcher"])
 
 
@@ -226,8 +282,11 @@ def test_imported_logs(people):
     assert persons(citizens)["count"].sum() == len(citizens)
     gbk = "person_id,kind,区\n甲,comment,东\n乙,proposal,西\n".encode("gb18030")
     assert list(read_log(actor=actor, data=gbk)["区"]) == ["东", "西"]
-    for data, key in ((b"", "external.empty"), (b"who,what\n1,2\n", "external.missing_columns"),
-                      (b"\xff\xfe\x00garbage\x81", "external.unreadable")):
+    for data, key in (
+        (b"", "external.empty"),
+        (b"who,what\n1,2\n", "external.missing_columns"),
+        (b"\xff\xfe\x00garbage\x81", "external.unreadable"),
+    ):
         with pytest.raises(InvalidInput) as raised:
             read_log(actor=actor, data=data)
         assert raised.value.key == key
@@ -242,17 +301,24 @@ def test_influence_of_the_most_active_tenth(people, town, community):
 
     ids = []
     for author in ("resident", "resident2"):
-        ids.append(submit_proposal(actor=people[author], kind="proposal", title="增设休息座椅",
-                                   body="小区里老人多，希望在花园里增设几张座椅方便休息。",
-                                   category="environment"))
+        ids.append(
+            submit_proposal(
+                actor=people[author],
+                kind="proposal",
+                title="增设休息座椅",
+                body="小区里老人多，希望在花园里增设几张座椅方便休息。",
+                category="environment",
+            )
+        )
     with write_session() as s:
         for pid in ids:
             s.get(Proposal, pid).status = "accepted"
         # Make the first author the most active resident of all.
         user = s.get(User, people["resident"].user_id)
         for _ in range(30):
-            record_participation(s, community_id=community["id"], kind="support",
-                                 resident_id=user.resident_id)
+            record_participation(
+                s, community_id=community["id"], kind="support", resident_id=user.resident_id
+            )
     frame = person_counts(actor=people["researcher"], filters=Filters())
     power = influence(actor=people["researcher"], frame=frame)
     # 14 residents: the top 10% are the 2 most active (resident, town[0]).
@@ -265,21 +331,36 @@ def test_alerts_when_a_hearing_draws_one_group_only(people, community):
     with write_session() as s:
         residents = []
         for i in range(60):
-            r = Resident(community_id=community["id"], building_id=community["buildings"][0],
-                         full_name=f"听众{i}", age_band="60-74" if i < 20 else "18-29",
-                         research_consent=True)
+            r = Resident(
+                community_id=community["id"],
+                building_id=community["buildings"][0],
+                full_name=f"听众{i}",
+                age_band="60-74" if i < 20 else "18-29",
+                research_consent=True,
+            )
             s.add(r)
             s.flush()
             residents.append(r.id)
         for rid in residents[:12]:  # twelve registrants, all aged 60-74
-            record_participation(s, community_id=community["id"], kind="hearing_registration",
-                                 resident_id=rid, object_type="hearing", object_id=5)
-    alerts = {(a.kind, a.group): a for a in representation_alerts(
-        actor=people["moderator"], object_type="hearing", object_id=5)}
+            record_participation(
+                s,
+                community_id=community["id"],
+                kind="hearing_registration",
+                resident_id=rid,
+                object_type="hearing",
+                object_id=5,
+            )
+    alerts = {
+        (a.kind, a.group): a
+        for a in representation_alerts(
+            actor=people["moderator"], object_type="hearing", object_id=5
+        )
+    }
     assert alerts[("over", "60-74")].ratio == pytest.approx(3.0)
     assert alerts[("under", "18-29")].action == "alert.action.hearing.under"
-    assert representation_alerts(actor=people["moderator"], object_type="hearing",
-                                 object_id=6) == []  # nobody: too few to judge
+    assert (
+        representation_alerts(actor=people["moderator"], object_type="hearing", object_id=6) == []
+    )  # nobody: too few to judge
     with pytest.raises(PermissionDenied):
         representation_alerts(actor=people["researcher"], object_type="hearing", object_id=5)
 
@@ -290,18 +371,31 @@ def test_a_discussion_dominated_by_a_few_alerts_at_the_community_level(people, c
 
     with write_session() as s:  # 20 commenters on proposal 9; two of them write 60 of 78
         for i in range(20):
-            r = Resident(community_id=community["id"], building_id=community["buildings"][0],
-                         full_name=f"评论者{i}")
+            r = Resident(
+                community_id=community["id"],
+                building_id=community["buildings"][0],
+                full_name=f"评论者{i}",
+            )
             s.add(r)
             s.flush()
             for _ in range(30 if i < 2 else 1):
-                record_participation(s, community_id=community["id"], kind="comment",
-                                     resident_id=r.id, object_type="proposal", object_id=9)
+                record_participation(
+                    s,
+                    community_id=community["id"],
+                    kind="comment",
+                    resident_id=r.id,
+                    object_type="proposal",
+                    object_id=9,
+                )
 
     def dominated():
-        return [a for a in representation_alerts(actor=people["moderator"],
-                                                 object_type="proposal", object_id=9)
-                if a.kind == "dominated"]
+        return [
+            a
+            for a in representation_alerts(
+                actor=people["moderator"], object_type="proposal", object_id=9
+            )
+            if a.kind == "dominated"
+        ]
 
     [alert] = dominated()
     assert alert.share == pytest.approx(60 / 78) and alert.action.endswith("dominated")
@@ -338,15 +432,15 @@ def test_exports_are_pseudonymised_and_safe_in_spreadsheets(people, town):
 
 
 def test_imported_logs_are_kept_as_datasets(people):
-    from core.imported_logs.saved import (delete_dataset, list_datasets, load_dataset,
-                                        save_dataset)
     from core.errors import NotFound
+    from core.imported_logs.saved import delete_dataset, list_datasets, load_dataset, save_dataset
     from core.principal import Principal
 
     researcher, admin = people["researcher"], people["admin"]
-    data = "person_id,kind,district\np1,comment,A\np2,comment,B\np1,proposal,A\n".encode()
-    dataset_id = save_dataset(actor=researcher, name="  区里的意见  ", data=data,
-                              file_name="log.csv")
+    data = b"person_id,kind,district\np1,comment,A\np2,comment,B\np1,proposal,A\n"
+    dataset_id = save_dataset(
+        actor=researcher, name="  区里的意见  ", data=data, file_name="log.csv"
+    )
     [saved] = list_datasets(actor=people["moderator"])  # moderators see the dashboard too
     assert (saved.name, saved.rows, saved.persons) == ("区里的意见", 3, 2)
     log = load_dataset(actor=people["moderator"], dataset_id=dataset_id)
@@ -365,8 +459,9 @@ def test_imported_logs_are_kept_as_datasets(people):
     elsewhere = Principal(user_id=researcher.user_id, role="researcher", community_id=999)
     with pytest.raises(NotFound):
         load_dataset(actor=elsewhere, dataset_id=dataset_id)
-    other = Principal(user_id=admin.user_id + 100, role="researcher",
-                      community_id=researcher.community_id)
+    other = Principal(
+        user_id=admin.user_id + 100, role="researcher", community_id=researcher.community_id
+    )
     with pytest.raises(PermissionDenied):  # only whoever saved it, or an admin
         delete_dataset(actor=other, dataset_id=dataset_id)
     delete_dataset(actor=admin, dataset_id=dataset_id)
@@ -396,8 +491,9 @@ def test_building_rates_count_participants_over_the_roster():
 
     from core.dashboard import building_rates
 
-    people = pd.DataFrame({"resident_id": [1, 2, 3, 4], "building": ["1", "1", "1", "2"],
-                           "count": [0, 3, 1, 0]})
+    people = pd.DataFrame(
+        {"resident_id": [1, 2, 3, 4], "building": ["1", "1", "1", "2"], "count": [0, 3, 1, 0]}
+    )
     rates = building_rates(people).set_index("building")
     assert rates.loc["1", "roster"] == 3 and rates.loc["1", "participants"] == 2
     assert rates.loc["1", "rate"] == pytest.approx(2 / 3) and rates.loc["2", "rate"] == 0

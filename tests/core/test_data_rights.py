@@ -1,6 +1,7 @@
 """Residents' data rights: the download holds one's own data only, never a secret ballot's
 choice; deleting an account blanks personal data, keeps content and counts, and cannot be
 used to vote twice."""
+
 import io
 import json
 import zipfile
@@ -31,8 +32,9 @@ def unzip(data: bytes) -> dict[str, bytes]:
 
 
 def csv(files, name) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(files[name]), encoding="utf-8-sig", dtype=str,
-                       keep_default_na=False)
+    return pd.read_csv(
+        io.BytesIO(files[name]), encoding="utf-8-sig", dtype=str, keep_default_na=False
+    )
 
 
 def verify(principal) -> None:
@@ -42,26 +44,35 @@ def verify(principal) -> None:
 
 def test_the_download_holds_my_data_only(people, proposal_id):
     me, other = people["resident"], people["resident2"]
-    add_comment(actor=me, proposal_id=proposal_id, body="=HYPERLINK(\"http://x\") 我同意")
+    add_comment(actor=me, proposal_id=proposal_id, body='=HYPERLINK("http://x") 我同意')
     add_comment(actor=other, proposal_id=proposal_id, body="别人的评论")
     support_proposal(actor=me, proposal_id=proposal_id)
     verify(me)
     poll_id = poll(people["moderator"], secret=True)
     cast_ballot(actor=me, poll_id=poll_id, choice=[option_ids(poll_id)[1]])
     files = unzip(export_my_data(actor=me))
-    assert {"README.txt", "profile.json", "comments.csv", "supports.csv", "polls.csv",
-            "participation.csv", "public_log.csv"} <= set(files)
+    assert {
+        "README.txt",
+        "profile.json",
+        "comments.csv",
+        "supports.csv",
+        "polls.csv",
+        "participation.csv",
+        "public_log.csv",
+    } <= set(files)
     profile = json.loads(files["profile.json"])
     assert profile["account"]["username"] == "resident1"
     assert "password_hash" not in profile["account"]
     assert profile["roster_entry"]["full_name"] == "resident1 name"
     comments = csv(files, "comments.csv")
-    assert list(comments["body"]) == ["'=HYPERLINK(\"http://x\") 我同意"]  # formula defused
+    assert list(comments["body"]) == ['\'=HYPERLINK("http://x") 我同意']  # formula defused
     assert len(csv(files, "supports.csv")) == 1
     polls = csv(files, "polls.csv")
     assert list(polls["title"]) == ["社区活动优先项目"] and "choice" not in polls.columns
     assert "open_poll_ballots.csv" in files and files["open_poll_ballots.csv"].strip() in (
-        b"", b"\xef\xbb\xbf")  # the ballot was secret
+        b"",
+        b"\xef\xbb\xbf",
+    )  # the ballot was secret
     assert b"\xe5\x88\xab\xe4\xba\xba" not in b"".join(files.values())  # "别人" nowhere
     with pytest.raises(PermissionDenied):
         export_my_data(actor=ANONYMOUS)

@@ -1,5 +1,6 @@
 """Discussion threads: nesting and reading order, closed threads, text limits, the rate
 limit, edits with revisions, deletion, reactions, flags, and blocked accounts."""
+
 from datetime import timedelta
 
 import pytest
@@ -7,27 +8,53 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.accounts.sessions import principal_for
-from core.discussion import (COMMENT_MAX, RATE_PER_HOUR, RATE_PER_MINUTE, add_comment,
-                             delete_comment, edit_comment, flag_comment, react, revisions,
-                             thread)
+from core.discussion import (
+    COMMENT_MAX,
+    RATE_PER_HOUR,
+    RATE_PER_MINUTE,
+    add_comment,
+    delete_comment,
+    edit_comment,
+    flag_comment,
+    react,
+    revisions,
+    thread,
+)
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.principal import Principal
 from core.proposals import lifecycle
 from core.proposals.commands import follow_proposal, submit_proposal, support_proposal
 from db.engine import read_session, write_session
-from db.models import (AuditEvent, Comment, CommentFlag, CommentReaction, CommentRevision,
-                       ParticipationEvent, Proposal, Support, User)
+from db.models import (
+    AuditEvent,
+    Comment,
+    CommentFlag,
+    CommentReaction,
+    CommentRevision,
+    ParticipationEvent,
+    Proposal,
+    Support,
+    User,
+)
 from db.models.base import utcnow
-from tests.conftest import BODY, visitor
 from db.models.proposals import PROPOSAL_STATUSES
+from tests.conftest import BODY, visitor
 
 pytestmark = pytest.mark.usefixtures("quick_accounts")
 
 
 # ---- helpers ----
 
-TABLES = (Comment, CommentRevision, CommentReaction, CommentFlag, AuditEvent,
-          ParticipationEvent, Support, Proposal)
+TABLES = (
+    Comment,
+    CommentRevision,
+    CommentReaction,
+    CommentFlag,
+    AuditEvent,
+    ParticipationEvent,
+    Support,
+    Proposal,
+)
 
 
 def count(model, *where) -> int:
@@ -38,8 +65,10 @@ def count(model, *where) -> int:
 def snapshot() -> tuple:
     """Row counts of the tables a discussion command writes, and every comment's state."""
     with read_session() as s:
-        comments = [(c.id, c.body, c.agree_count, c.disagree_count, c.edited_at, c.deleted_at,
-                     c.hidden_at) for c in s.exec(select(Comment).order_by(col(Comment.id)))]
+        comments = [
+            (c.id, c.body, c.agree_count, c.disagree_count, c.edited_at, c.deleted_at, c.hidden_at)
+            for c in s.exec(select(Comment).order_by(col(Comment.id)))
+        ]
         comment_counts = list(s.exec(select(Proposal.comment_count).order_by(col(Proposal.id))))
     return tuple(count(model) for model in TABLES), comments, comment_counts
 
@@ -78,18 +107,28 @@ def view(viewer: Principal, proposal_id: int, comment_id: int):
 
 def test_comment_is_written_counted_and_audited(people, proposal_id):
     before_audit = len(audit_actions())
-    comment_id = add_comment(actor=people["resident"], proposal_id=proposal_id,
-                             body="  同意，\r\n晚上确实很黑。\n\n  ")
+    comment_id = add_comment(
+        actor=people["resident"], proposal_id=proposal_id, body="  同意，\r\n晚上确实很黑。\n\n  "
+    )
     [c] = thread(viewer=people["resident"], proposal_id=proposal_id)
-    assert (c.id, c.body, c.depth, c.parent_id, c.state, c.author) == \
-        (comment_id, "同意，\n晚上确实很黑。", 0, None, "visible", "resident1 name")
+    assert (c.id, c.body, c.depth, c.parent_id, c.state, c.author) == (
+        comment_id,
+        "同意，\n晚上确实很黑。",
+        0,
+        None,
+        "visible",
+        "resident1 name",
+    )
     assert c.can_edit and not c.edited and (c.agree, c.disagree, c.my_reaction) == (0, 0, 0)
     assert not view(people["resident2"], proposal_id, comment_id).can_edit
     with read_session() as s:
         assert s.get(Proposal, proposal_id).comment_count == 1
         event = s.exec(select(ParticipationEvent).where(ParticipationEvent.kind == "comment")).one()
-    assert (event.resident_id, event.object_type, event.object_id) == \
-        (people["resident"].resident_id, "comment", comment_id)
+    assert (event.resident_id, event.object_type, event.object_id) == (
+        people["resident"].resident_id,
+        "comment",
+        comment_id,
+    )
     assert audit_actions()[before_audit:] == ["comment.add"]
 
 
@@ -98,6 +137,7 @@ def test_replies_nest_and_thread_reads_each_subtree_in_place(people, proposal_id
 
     def say(who, body, parent=None):
         return add_comment(actor=who, proposal_id=proposal_id, body=body, parent_id=parent)
+
     a = say(r, "A")
     b = say(r2, "B")
     a1 = say(mod, "A1", a)
@@ -108,27 +148,45 @@ def test_replies_nest_and_thread_reads_each_subtree_in_place(people, proposal_id
     b2 = say(mod, "B2", b)
     comments = thread(viewer=visitor(people), proposal_id=proposal_id)
     assert [(c.id, c.body, c.depth, c.parent_id) for c in comments] == [
-        (a, "A", 0, None), (a1, "A1", 1, a), (a1x, "A1x", 2, a1), (a1x_deep, "A1x-deep", 3, a1x),
-        (a2, "A2", 1, a), (b, "B", 0, None), (b1, "B1", 1, b), (b2, "B2", 1, b)]
+        (a, "A", 0, None),
+        (a1, "A1", 1, a),
+        (a1x, "A1x", 2, a1),
+        (a1x_deep, "A1x-deep", 3, a1x),
+        (a2, "A2", 1, a),
+        (b, "B", 0, None),
+        (b1, "B1", 1, b),
+        (b2, "B2", 1, b),
+    ]
     assert not any(c.can_edit for c in comments)
     with read_session() as s:
         assert s.get(Proposal, proposal_id).comment_count == 8
     # A fourth level and beyond still nest.
     deeper = say(mod, "deeper", a1x_deep)
     assert view(r, proposal_id, deeper).depth == 4
-    assert [c.id for c in thread(viewer=r, proposal_id=proposal_id)][:5] == \
-        [a, a1, a1x, a1x_deep, deeper]
+    assert [c.id for c in thread(viewer=r, proposal_id=proposal_id)][:5] == [
+        a,
+        a1,
+        a1x,
+        a1x_deep,
+        deeper,
+    ]
 
 
 def test_reply_must_be_to_a_comment_of_the_same_proposal(people, proposal_id):
-    other = submit_proposal(actor=people["admin"], kind="proposal", title="增加儿童游乐设施",
-                            body=BODY, category="children")
+    other = submit_proposal(
+        actor=people["admin"],
+        kind="proposal",
+        title="增加儿童游乐设施",
+        body=BODY,
+        category="children",
+    )
     elsewhere = add_comment(actor=people["resident"], proposal_id=other, body="支持")
     before = snapshot()
     for parent in (elsewhere, 99999, "1"):
         with pytest.raises(InvalidInput) as raised:
-            add_comment(actor=people["resident2"], proposal_id=proposal_id, body="回复",
-                        parent_id=parent)
+            add_comment(
+                actor=people["resident2"], proposal_id=proposal_id, body="回复", parent_id=parent
+            )
         assert (raised.value.key, raised.value.field) == ("comment.parent_elsewhere", "parent")
     with pytest.raises(NotFound):
         add_comment(actor=people["resident2"], proposal_id=99999, body="回复")
@@ -140,38 +198,44 @@ def test_closed_threads_take_no_comments(people, proposal_id, status):
     first = add_comment(actor=people["resident"], proposal_id=proposal_id, body="第一条")
     set_status(proposal_id, status)
     if status not in ("withdrawn", "merged", "archived"):
-        add_comment(actor=people["resident2"], proposal_id=proposal_id, body="还可以评论",
-                    parent_id=first)
+        add_comment(
+            actor=people["resident2"], proposal_id=proposal_id, body="还可以评论", parent_id=first
+        )
         assert len(thread(viewer=visitor(people), proposal_id=proposal_id)) == 2
         return
     assert status in lifecycle.DISCUSSION_CLOSED
     before = snapshot()
     for parent in (None, first):
         with pytest.raises(Conflict) as raised:
-            add_comment(actor=people["resident2"], proposal_id=proposal_id, body="太晚了",
-                        parent_id=parent)
+            add_comment(
+                actor=people["resident2"], proposal_id=proposal_id, body="太晚了", parent_id=parent
+            )
         assert raised.value.key == "comment.closed"
-    for attempt in (lambda: react(actor=people["resident2"], comment_id=first, value=1),
-                    lambda: edit_comment(actor=people["resident"], comment_id=first,
-                                         body="改一下")):
+    for attempt in (
+        lambda: react(actor=people["resident2"], comment_id=first, value=1),
+        lambda: edit_comment(actor=people["resident"], comment_id=first, body="改一下"),
+    ):
         with pytest.raises(Conflict) as raised:
             attempt()
         assert raised.value.key == "comment.closed"
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("body, key", [
-    ("", "field.required"),
-    (None, "field.required"),
-    ("  \n\t \n ", "field.required"),
-    ("\u200b\u200c\u200d\ufeff", "field.required"),
-    ("x" * (COMMENT_MAX + 1), "field.too_long"),
-    ("说" * (1024 * 1024), "field.too_long"),
-    ("x" * (1024 * 1024), "field.too_long"),
-    ("bad \x00 byte", "field.bad_characters"),
-    ("bad \ud800 surrogate", "field.bad_characters"),
-    (12345, "field.bad_characters"),
-])
+@pytest.mark.parametrize(
+    "body, key",
+    [
+        ("", "field.required"),
+        (None, "field.required"),
+        ("  \n\t \n ", "field.required"),
+        ("\u200b\u200c\u200d\ufeff", "field.required"),
+        ("x" * (COMMENT_MAX + 1), "field.too_long"),
+        ("说" * (1024 * 1024), "field.too_long"),
+        ("x" * (1024 * 1024), "field.too_long"),
+        ("bad \x00 byte", "field.bad_characters"),
+        ("bad \ud800 surrogate", "field.bad_characters"),
+        (12345, "field.bad_characters"),
+    ],
+)
 def test_bad_comments_write_nothing(people, proposal_id, body, key):
     before = snapshot()
     with pytest.raises(InvalidInput) as raised:
@@ -181,8 +245,9 @@ def test_bad_comments_write_nothing(people, proposal_id, body, key):
 
 
 def test_longest_comment_is_accepted(people, proposal_id):
-    comment_id = add_comment(actor=people["resident"], proposal_id=proposal_id,
-                             body="长" * COMMENT_MAX)
+    comment_id = add_comment(
+        actor=people["resident"], proposal_id=proposal_id, body="长" * COMMENT_MAX
+    )
     assert view(people["resident"], proposal_id, comment_id).body == "长" * COMMENT_MAX
 
 
@@ -206,9 +271,15 @@ def test_rate_limit_per_minute_then_per_hour(people, proposal_id):
     # ...but the hour still counts every comment: fill it up to the hourly limit.
     mine = count(Comment, Comment.author_id == author.user_id)
     with write_session() as s:
-        s.add_all(Comment(proposal_id=proposal_id, author_id=author.user_id, body=f"旧{i}",
-                          created_at=utcnow() - timedelta(minutes=30))
-                  for i in range(RATE_PER_HOUR - mine))
+        s.add_all(
+            Comment(
+                proposal_id=proposal_id,
+                author_id=author.user_id,
+                body=f"旧{i}",
+                created_at=utcnow() - timedelta(minutes=30),
+            )
+            for i in range(RATE_PER_HOUR - mine)
+        )
     assert count(Comment, Comment.author_id == author.user_id) == RATE_PER_HOUR
     backdate_comments(2)  # nothing inside the last minute
     before = snapshot()
@@ -223,8 +294,10 @@ def test_rate_limit_per_minute_then_per_hour(people, proposal_id):
 def test_rate_limit_counts_deleted_comments(people, proposal_id):
     author = people["resident"]
     for index in range(RATE_PER_MINUTE):
-        delete_comment(actor=author, comment_id=add_comment(actor=author, proposal_id=proposal_id,
-                                                            body=f"第{index}条"))
+        delete_comment(
+            actor=author,
+            comment_id=add_comment(actor=author, proposal_id=proposal_id, body=f"第{index}条"),
+        )
     with pytest.raises(Conflict) as raised:
         add_comment(actor=author, proposal_id=proposal_id, body="删了再发")
     assert raised.value.key == "comment.rate_limited"
@@ -239,7 +312,10 @@ def test_edits_keep_revisions_oldest_first(people, proposal_id):
     edit_comment(actor=author, comment_id=comment_id, body="第二版")
     edit_comment(actor=author, comment_id=comment_id, body="第二版")  # unchanged: no revision
     edit_comment(actor=author, comment_id=comment_id, body="第三版")
-    assert [r.body for r in revisions(viewer=people["resident2"], comment_id=comment_id)] == ["第一版", "第二版"]
+    assert [r.body for r in revisions(viewer=people["resident2"], comment_id=comment_id)] == [
+        "第一版",
+        "第二版",
+    ]
     stamps = [r.created_at for r in revisions(viewer=author, comment_id=comment_id)]
     assert stamps == sorted(stamps)
     c = view(people["resident2"], proposal_id, comment_id)
@@ -270,14 +346,18 @@ def test_delete_keeps_the_place_and_the_replies(people, proposal_id):
     author = people["resident"]
     parent = add_comment(actor=author, proposal_id=proposal_id, body="说错了的话")
     edit_comment(actor=author, comment_id=parent, body="还是说错了")
-    reply = add_comment(actor=people["resident2"], proposal_id=proposal_id, body="回复你",
-                        parent_id=parent)
+    reply = add_comment(
+        actor=people["resident2"], proposal_id=proposal_id, body="回复你", parent_id=parent
+    )
     deeper = add_comment(actor=author, proposal_id=proposal_id, body="再回复", parent_id=reply)
     assert count(CommentRevision) == 1
     delete_comment(actor=author, comment_id=parent)
     comments = thread(viewer=people["moderator"], proposal_id=proposal_id)
     assert [(c.id, c.state, c.body, c.depth) for c in comments] == [
-        (parent, "deleted", None, 0), (reply, "visible", "回复你", 1), (deeper, "visible", "再回复", 2)]
+        (parent, "deleted", None, 0),
+        (reply, "visible", "回复你", 1),
+        (deeper, "visible", "再回复", 2),
+    ]
     assert comments[0].original is None and not comments[0].can_edit
     assert comments[0].revisions == []
     assert count(CommentRevision) == 0 and count(Comment) == 3
@@ -289,17 +369,19 @@ def test_delete_keeps_the_place_and_the_replies(people, proposal_id):
     with pytest.raises(Conflict) as raised:
         delete_comment(actor=author, comment_id=parent)
     assert raised.value.key == "comment.already_deleted"
-    for attempt in (lambda: edit_comment(actor=author, comment_id=parent, body="复活"),
-                    lambda: react(actor=people["resident2"], comment_id=parent, value=1),
-                    lambda: flag_comment(actor=people["resident2"], comment_id=parent,
-                                         reason="广告")):
+    for attempt in (
+        lambda: edit_comment(actor=author, comment_id=parent, body="复活"),
+        lambda: react(actor=people["resident2"], comment_id=parent, value=1),
+        lambda: flag_comment(actor=people["resident2"], comment_id=parent, reason="广告"),
+    ):
         with pytest.raises(Conflict) as raised:
             attempt()
         assert raised.value.key == "comment.not_editable"
     assert snapshot() == before
     # Replying under a deleted comment keeps the conversation going.
-    again = add_comment(actor=people["resident2"], proposal_id=proposal_id, body="还在",
-                        parent_id=parent)
+    again = add_comment(
+        actor=people["resident2"], proposal_id=proposal_id, body="还在", parent_id=parent
+    )
     assert view(author, proposal_id, again).depth == 1
 
 
@@ -313,6 +395,7 @@ def test_react_take_back_and_switch(people, proposal_id):
     def counts(who=reader):
         c = view(who, proposal_id, comment_id)
         return c.agree, c.disagree, c.my_reaction
+
     react(actor=reader, comment_id=comment_id, value=1)
     assert counts() == (1, 0, 1)
     assert counts(people["resident"]) == (1, 0, 0)
@@ -364,10 +447,13 @@ def test_flag_once_per_person(people, proposal_id):
     assert snapshot() == before
     flag_comment(actor=people["admin"], comment_id=comment_id, reason="广告")
     with read_session() as s:
-        flags = s.exec(select(CommentFlag.user_id, CommentFlag.reason)
-                       .order_by(col(CommentFlag.id))).all()
-    assert [tuple(f) for f in flags] == [(people["resident2"].user_id, "人身攻击"),
-                                         (people["admin"].user_id, "广告")]
+        flags = s.exec(
+            select(CommentFlag.user_id, CommentFlag.reason).order_by(col(CommentFlag.id))
+        ).all()
+    assert [tuple(f) for f in flags] == [
+        (people["resident2"].user_id, "人身攻击"),
+        (people["admin"].user_id, "广告"),
+    ]
     assert view(people["resident2"], proposal_id, comment_id).state == "visible"
 
 
@@ -382,11 +468,13 @@ def test_a_blocked_resident_can_read_but_not_take_part(people, proposal_id):
     before = snapshot()
     attempts = {
         "comment": lambda: add_comment(actor=person, proposal_id=proposal_id, body="被封了"),
-        "reply": lambda: add_comment(actor=person, proposal_id=proposal_id, body="被封了",
-                                     parent_id=other),
+        "reply": lambda: add_comment(
+            actor=person, proposal_id=proposal_id, body="被封了", parent_id=other
+        ),
         "support": lambda: support_proposal(actor=person, proposal_id=proposal_id),
-        "submit": lambda: submit_proposal(actor=person, kind="proposal", title="新的建议标题",
-                                          body=BODY, category="other"),
+        "submit": lambda: submit_proposal(
+            actor=person, kind="proposal", title="新的建议标题", body=BODY, category="other"
+        ),
         "edit": lambda: edit_comment(actor=person, comment_id=theirs, body="改一下"),
         "react": lambda: react(actor=person, comment_id=other, value=1),
         "flag": lambda: flag_comment(actor=person, comment_id=other, reason="举报"),
@@ -403,8 +491,9 @@ def test_a_block_that_has_ended_no_longer_counts(people, proposal_id):
     person = blocked(people["resident"], utcnow() - timedelta(minutes=1))
     comment_id = add_comment(actor=person, proposal_id=proposal_id, body="又可以说话了")
     assert support_proposal(actor=person, proposal_id=proposal_id).support_count == 1
-    submit_proposal(actor=person, kind="proposal", title="新的建议标题", body=BODY,
-                    category="other")
+    submit_proposal(
+        actor=person, kind="proposal", title="新的建议标题", body=BODY, category="other"
+    )
     assert view(person, proposal_id, comment_id).body == "又可以说话了"
 
 
@@ -424,8 +513,9 @@ def test_a_hidden_comment_cannot_be_deleted_by_its_author(people, proposal_id):
     hide_comment(actor=people["moderator"], comment_id=comment, reason="人身攻击")
     with pytest.raises(Conflict):
         delete_comment(actor=people["resident"], comment_id=comment)
-    hidden = [c for c in thread(viewer=people["moderator"], proposal_id=proposal_id)
-              if c.id == comment][0]
+    hidden = [
+        c for c in thread(viewer=people["moderator"], proposal_id=proposal_id) if c.id == comment
+    ][0]
     assert hidden.original == "过分的话"
 
 

@@ -10,6 +10,7 @@ share after another, until the first that costs more than the budget.
 
 Rule "equal-shares-1", which recounts the polls closed before core counted them itself, is
 checked against the code that counted them then (tests/core/legacy_equal_shares.py)."""
+
 import random
 from fractions import Fraction
 from pathlib import Path
@@ -36,16 +37,18 @@ def pabutools_round(costs: dict[str, int], approvals: list[set[str]], share) -> 
     if not ballots:
         return []
     projects = {name: election.Project(name, cost) for name, cost in costs.items()}
-    instance = election.Instance(projects.values(),
-                                 budget_limit=Fraction(share) * len(ballots))
+    instance = election.Instance(projects.values(), budget_limit=Fraction(share) * len(ballots))
     profile = election.ApprovalProfile(
-        [election.ApprovalBallot(projects[name] for name in ballot) for ballot in ballots])
+        [election.ApprovalBallot(projects[name] for name in ballot) for ballot in ballots]
+    )
     votes = {name: sum(name in ballot for ballot in ballots) for name in costs}
     position = {name: i for i, name in enumerate(costs)}
     ties = tiebreaking.TieBreakingRule(
-        lambda _instance, _profile, p: (p.cost, -votes[p.name], position[p.name]))
-    outcome = rules.method_of_equal_shares(instance, profile, sat_class=election.Cost_Sat,
-                                           tie_breaking=ties)
+        lambda _instance, _profile, p: (p.cost, -votes[p.name], position[p.name])
+    )
+    outcome = rules.method_of_equal_shares(
+        instance, profile, sat_class=election.Cost_Sat, tie_breaking=ties
+    )
     return [p.name for p in outcome]
 
 
@@ -65,9 +68,14 @@ def add1_by_scan(costs, budget, approvals, round_at, rule=RULES["equal-shares-2"
             share, chosen = share + 1, raised
     left = budget - sum(costs[name] for name in chosen)
     position = list(costs)
-    rest = sorted(approved - set(chosen), key=lambda name: (
-        -sum(name in ballot for ballot in ballots),
-        costs[name] if rule.cheaper_first else 0, position.index(name)))
+    rest = sorted(
+        approved - set(chosen),
+        key=lambda name: (
+            -sum(name in ballot for ballot in ballots),
+            costs[name] if rule.cheaper_first else 0,
+            position.index(name),
+        ),
+    )
     completed = []
     for name in rest:
         if costs[name] <= left:
@@ -84,8 +92,7 @@ def polls(draw, costs=COSTS, max_voters=8):
     """A small budget poll: 2 to 5 projects, up to `max_voters` ballots (some may be blank)."""
     names = [f"p{i}" for i in range(draw(st.integers(2, 5)))]
     cost = {name: draw(costs) for name in names}
-    approvals = draw(st.lists(st.sets(st.sampled_from(names)), min_size=1,
-                              max_size=max_voters))
+    approvals = draw(st.lists(st.sets(st.sampled_from(names)), min_size=1, max_size=max_voters))
     budget = draw(st.integers(1, sum(cost.values()) + 5))
     return cost, budget, approvals
 
@@ -95,16 +102,14 @@ def polls(draw, costs=COSTS, max_voters=8):
 def test_a_round_funds_what_pabutools_funds_in_the_same_order(poll, share):
     # Few distinct costs, so that ties (and their breaking) are frequent.
     costs, _, approvals = poll
-    assert equal_shares_round(costs, approvals, share) == \
-        pabutools_round(costs, approvals, share)
+    assert equal_shares_round(costs, approvals, share) == pabutools_round(costs, approvals, share)
 
 
 @settings(max_examples=60, deadline=None)
 @given(polls(), st.fractions(min_value=0, max_value=30, max_denominator=7))
 def test_a_round_at_a_fractional_share_matches_pabutools_too(poll, share):
     costs, _, approvals = poll
-    assert equal_shares_round(costs, approvals, share) == \
-        pabutools_round(costs, approvals, share)
+    assert equal_shares_round(costs, approvals, share) == pabutools_round(costs, approvals, share)
 
 
 @settings(max_examples=40, deadline=None)
@@ -115,8 +120,7 @@ def test_add1_is_the_last_of_pabutools_rounds_within_the_budget(poll):
         return
     outcome = equal_shares_outcome(costs, budget, approvals)
     chosen, completed, share = add1_by_scan(costs, budget, approvals, pabutools_round)
-    assert (outcome.by_shares, outcome.by_approvals, outcome.share) == \
-        (chosen, completed, share)
+    assert (outcome.by_shares, outcome.by_approvals, outcome.share) == (chosen, completed, share)
     assert outcome.funded == [name for name in costs if name in set(chosen) | set(completed)]
 
 
@@ -147,12 +151,14 @@ def test_skipping_shares_that_cannot_change_the_round_changes_nothing(rule):
         names = [f"p{i}" for i in range(rng.randint(3, 6))]
         top = rng.choice([50, 200, 1_000])
         costs = {name: rng.randint(top // 10, top) for name in names}
-        approvals = [set(rng.sample(names, rng.randint(1, len(names))))
-                     for _ in range(rng.randint(2, 9))]
+        approvals = [
+            set(rng.sample(names, rng.randint(1, len(names)))) for _ in range(rng.randint(2, 9))
+        ]
         budget = rng.randint(sum(costs.values()) // 3, sum(costs.values()))
         outcome = equal_shares_outcome(costs, budget, approvals, rule=rule)
-        assert (outcome.by_shares, outcome.by_approvals, outcome.share) == \
-            add1_by_scan(costs, budget, approvals, round_at, rule), seed
+        assert (outcome.by_shares, outcome.by_approvals, outcome.share) == add1_by_scan(
+            costs, budget, approvals, round_at, rule
+        ), seed
 
 
 @settings(max_examples=60, deadline=None)
@@ -162,8 +168,9 @@ def test_blank_ballots_and_projects_nobody_approved_change_nothing(poll, blanks,
     outcome = equal_shares_outcome(costs, budget, approvals)
     assert sum(costs[name] for name in outcome.funded) <= budget
     assert set(outcome.funded) <= {name for ballot in approvals for name in ballot}
-    widened = equal_shares_outcome({**costs, "nobody's": cost}, budget,
-                                   approvals + [set()] * blanks)
+    widened = equal_shares_outcome(
+        {**costs, "nobody's": cost}, budget, approvals + [set()] * blanks
+    )
     assert widened == outcome
 
 
@@ -196,11 +203,14 @@ def test_the_outcome_says_what_each_phase_funded():
     costs = {"a": 30, "b": 30, "c": 30, "d": 20}
     approvals = [{"a", "b", "c"}] * 3 + [{"d"}]
     outcome = equal_shares_outcome(costs, 90, approvals)
-    assert (outcome.by_shares, outcome.by_approvals, outcome.share, outcome.voters) == \
-        (["a", "b", "d"], [], 29, 4)
+    assert (outcome.by_shares, outcome.by_approvals, outcome.share, outcome.voters) == (
+        ["a", "b", "d"],
+        [],
+        29,
+        4,
+    )
     outcome = equal_shares_outcome(costs, 110, approvals)
-    assert (outcome.by_shares, outcome.by_approvals, outcome.share) == \
-        (["a", "b", "d"], ["c"], 27)
+    assert (outcome.by_shares, outcome.by_approvals, outcome.share) == (["a", "b", "d"], ["c"], 27)
     assert outcome.funded == ["a", "b", "c", "d"]
 
 
@@ -211,8 +221,12 @@ def test_the_completion_breaks_a_tie_in_votes_for_the_cheaper_project():
     # bench goes first, and the 8 left cannot buy the lamp.
     costs = {"park": 50, "lamp": 35, "bench": 30}
     outcome = equal_shares_outcome(costs, 38, [{"park"}, {"lamp", "bench"}, {"park"}])
-    assert (outcome.funded, outcome.by_shares, outcome.by_approvals, outcome.share) == \
-        (["bench"], [], ["bench"], 24)
+    assert (outcome.funded, outcome.by_shares, outcome.by_approvals, outcome.share) == (
+        ["bench"],
+        [],
+        ["bench"],
+        24,
+    )
 
 
 def test_a_share_far_beyond_the_first_is_reached_without_a_round_per_unit():

@@ -1,4 +1,5 @@
 """Both catalogues are complete: every key used in code exists in zh-CN and en."""
+
 import ast
 import re
 from pathlib import Path
@@ -7,10 +8,10 @@ import pytest
 
 from core.accounts.profile import DEMOGRAPHIC_CHOICES
 from core.announcements import ANNOUNCEMENT_KINDS
-from core.i18n import LOCALES, Translator, catalogue, negotiate
-from db.models.community import ACTOR_KINDS
 from core.hearings.lifecycle import OUTCOMES
 from core.hearings.speakers import POSITIONS, SPEAKER_ROLES
+from core.i18n import LOCALES, Translator, catalogue, negotiate
+from db.models.community import ACTOR_KINDS
 from db.models.hearings import AUDIENCES, CHANNELS, HEARING_KINDS, HEARING_STATUSES
 from db.models.people import ROLES
 from db.models.proposals import CATEGORIES, PROPOSAL_KINDS, PROPOSAL_STATUSES
@@ -18,8 +19,12 @@ from db.models.records import PARTICIPATION_KINDS
 from db.models.voting import POLL_METHODS, POLL_STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
-           *sorted((ROOT / "components").glob("*.py")), *sorted((ROOT / "core").rglob("*.py"))]
+SOURCES = [
+    ROOT / "app.py",
+    *sorted((ROOT / "pages").glob("*.py")),
+    *sorted((ROOT / "components").glob("*.py")),
+    *sorted((ROOT / "core").rglob("*.py")),
+]
 ERROR_CLASSES = {"DomainError", "InvalidInput", "NotFound", "Conflict", "SortitionError"}
 
 
@@ -33,15 +38,20 @@ def keys_used_in_code() -> set[str]:
                 continue
             first = node.args[0]
             name = getattr(node.func, "id", getattr(node.func, "attr", None))
-            if isinstance(first, ast.Constant) and isinstance(first.value, str) and \
-                    name == "t":
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and name == "t":
                 keys.add(first.value)
-            if name in ERROR_CLASSES | {"__init__"} and isinstance(first, ast.Constant) \
-                    and isinstance(first.value, str):
+            if (
+                name in ERROR_CLASSES | {"__init__"}
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+            ):
                 keys.add(first.value)
             position = {"empty_state": 1, "run": 1, "run_command": 2}.get(name)
-            if position is not None and len(node.args) > position and \
-                    isinstance(node.args[position], ast.Constant):
+            if (
+                position is not None
+                and len(node.args) > position
+                and isinstance(node.args[position], ast.Constant)
+            ):
                 keys.add(node.args[position].value)
         text = path.read_text(encoding="utf-8")
         keys.update(re.findall(r'\["(?:flash|profile_flash)"\] = "([a-z_.]+)"', text))
@@ -62,17 +72,26 @@ def _audited_actions() -> tuple[str, ...]:
 
 AUDITED_ACTIONS = _audited_actions()
 DYNAMIC = {
-    "role": (*ROLES, "anonymous", "system"), "status": PROPOSAL_STATUSES, "kind": PROPOSAL_KINDS,
-    "category": CATEGORIES, "hearing_kind": HEARING_KINDS, "hearing_status": HEARING_STATUSES,
-    "poll_method": POLL_METHODS, "poll_status": POLL_STATUSES, "actor_kind": ACTOR_KINDS,
-    "participation": PARTICIPATION_KINDS, "proposals.sort": ("newest", "most_supported",
-                                                             "most_discussed"),
-    "outcome": tuple(OUTCOMES), "registration": ("registered", "waitlisted", "cancelled",
-                                                 "walk_in"),
-    "channel": CHANNELS, "audience": AUDIENCES,
+    "role": (*ROLES, "anonymous", "system"),
+    "status": PROPOSAL_STATUSES,
+    "kind": PROPOSAL_KINDS,
+    "category": CATEGORIES,
+    "hearing_kind": HEARING_KINDS,
+    "hearing_status": HEARING_STATUSES,
+    "poll_method": POLL_METHODS,
+    "poll_status": POLL_STATUSES,
+    "actor_kind": ACTOR_KINDS,
+    "participation": PARTICIPATION_KINDS,
+    "proposals.sort": ("newest", "most_supported", "most_discussed"),
+    "outcome": tuple(OUTCOMES),
+    "registration": ("registered", "waitlisted", "cancelled", "walk_in"),
+    "channel": CHANNELS,
+    "audience": AUDIENCES,
     "hearings.you_are": ("registered", "waitlisted"),
-    "speaker_role": SPEAKER_ROLES, "position": POSITIONS,
-    "announcement_kind": ANNOUNCEMENT_KINDS, "audit.action": AUDITED_ACTIONS,
+    "speaker_role": SPEAKER_ROLES,
+    "position": POSITIONS,
+    "announcement_kind": ANNOUNCEMENT_KINDS,
+    "audit.action": AUDITED_ACTIONS,
     **DEMOGRAPHIC_CHOICES,
 }
 
@@ -94,8 +113,11 @@ def test_every_key_used_in_code_is_in_the_catalogues():
 @pytest.mark.parametrize("prefix", sorted(DYNAMIC))
 def test_labels_exist_for_every_code(prefix):
     joiner = "_" if prefix.endswith("you_are") else "."
-    missing = [f"{prefix}{joiner}{code}" for code in DYNAMIC[prefix]
-               if f"{prefix}{joiner}{code}" not in catalogue("zh-CN")]
+    missing = [
+        f"{prefix}{joiner}{code}"
+        for code in DYNAMIC[prefix]
+        if f"{prefix}{joiner}{code}" not in catalogue("zh-CN")
+    ]
     assert missing == []
 
 
@@ -115,10 +137,18 @@ def test_placeholders_match_between_languages():
     assert wrong == []
 
 
-@pytest.mark.parametrize("preferred, locale", [
-    ("en-US,en;q=0.9", "en"), ("zh-CN", "zh-CN"), ("zh-TW,zh;q=0.8", "zh-CN"),
-    ("fr-FR,en;q=0.5", "en"), ("de", "zh-CN"), (None, "zh-CN"), ("", "zh-CN"),
-])
+@pytest.mark.parametrize(
+    "preferred, locale",
+    [
+        ("en-US,en;q=0.9", "en"),
+        ("zh-CN", "zh-CN"),
+        ("zh-TW,zh;q=0.8", "zh-CN"),
+        ("fr-FR,en;q=0.5", "en"),
+        ("de", "zh-CN"),
+        (None, "zh-CN"),
+        ("", "zh-CN"),
+    ],
+)
 def test_negotiate(preferred, locale):
     assert negotiate(preferred) == locale
 

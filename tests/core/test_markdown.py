@@ -3,6 +3,7 @@
 The output is checked with a real CommonMark parser (markdown-it-py), configured to keep
 every link it finds, rather than with patterns of our own.
 """
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -65,7 +66,7 @@ DANGEROUS = [
     "[x]\n\n[x]: javascript:alert(1)",
     "<javascript:alert(1)>",
     "![](http://evil.example/track.png)",
-    "![楼道照片](https://evil.example/track.png \"标题\")",
+    '![楼道照片](https://evil.example/track.png "标题")',
     "[![logo](http://evil.example/logo.png)](https://example.org)",
     # Constructs that defeat pattern-based sanitisers:
     "[a [b] c](javascript:alert(1))",
@@ -85,24 +86,28 @@ def test_dangerous_text_is_shown_as_plain_text(dangerous):
     # Nothing is lost: the reader sees the characters that were typed (bare links are
     # broken by an invisible word joiner).
     assert rendered_text(safe_markdown(dangerous)) == rendered_text(plain_text(dangerous))
-    assert "".join(rendered_text(safe_markdown(dangerous)).replace(WORD_JOINER, "").split()) \
-        == "".join(dangerous.split())
+    assert "".join(
+        rendered_text(safe_markdown(dangerous)).replace(WORD_JOINER, "").split()
+    ) == "".join(dangerous.split())
 
 
-@pytest.mark.parametrize("safe", [
-    "[ok](https://example.org)",
-    "[ok](HTTPS://Example.org/path?q=1&r=2#frag)",
-    "[ok](http://example.org \"标题\")",
-    "[写信](mailto:juwei@example.org)",
-    "<https://example.org>",
-    "**bold** and *italic* and `code` and ~~struck~~",
-    "# 标题\n\n- 第一点：电梯坏了\n- 第二点：楼道灯不亮\n\n1. 一\n2. 二",
-    "> 引用居委会的通知\n\n我同意。",
-    "居民们希望在3号楼前增设无障碍坡道，方便老人和轮椅出行。",
-    "价格 5 & 10，比例 50%，路径 a_b_c，转义 \\*不是斜体\\*, 3 > 2",
-    "```\ncode <b>not html</b>\n```",
-    "见[通知][1]。\n\n[1]: https://example.org/notice",
-])
+@pytest.mark.parametrize(
+    "safe",
+    [
+        "[ok](https://example.org)",
+        "[ok](HTTPS://Example.org/path?q=1&r=2#frag)",
+        '[ok](http://example.org "标题")',
+        "[写信](mailto:juwei@example.org)",
+        "<https://example.org>",
+        "**bold** and *italic* and `code` and ~~struck~~",
+        "# 标题\n\n- 第一点：电梯坏了\n- 第二点：楼道灯不亮\n\n1. 一\n2. 二",
+        "> 引用居委会的通知\n\n我同意。",
+        "居民们希望在3号楼前增设无障碍坡道，方便老人和轮椅出行。",
+        "价格 5 & 10，比例 50%，路径 a_b_c，转义 \\*不是斜体\\*, 3 > 2",
+        "```\ncode <b>not html</b>\n```",
+        "见[通知][1]。\n\n[1]: https://example.org/notice",
+    ],
+)
 def test_ordinary_markdown_is_left_intact(safe):
     assert safe_markdown(safe) == safe
     assert_defused(safe)
@@ -119,8 +124,9 @@ def test_plain_text_keeps_paragraphs_and_line_breaks():
 
 
 # Property tests (module-level functions: tests/pg re-runs this module in a class).
-MARKDOWNISH = st.text(alphabet=st.sampled_from(list("[]()<>!:*_`\\#&;/ \n-ajvscript.hx电梯")),
-                      max_size=60)
+MARKDOWNISH = st.text(
+    alphabet=st.sampled_from(list("[]()<>!:*_`\\#&;/ \n-ajvscript.hx电梯")), max_size=60
+)
 
 
 @settings(max_examples=400, deadline=None)

@@ -9,6 +9,7 @@ escapes are resolved (and `:material/` in the source itself). A value may add no
 the same message with a harmless value does not have, and must show as the characters that
 were given.
 """
+
 import re
 import string
 from collections import Counter
@@ -71,13 +72,17 @@ def tokens(markdown: str):
 
 def structure(markdown: str) -> Counter:
     """How many of each kind of element the parse holds (text aside)."""
-    return Counter(token.type for token in tokens(markdown)
-                   if token.type not in ("text", "text_special", "softbreak", "inline"))
+    return Counter(
+        token.type
+        for token in tokens(markdown)
+        if token.type not in ("text", "text_special", "softbreak", "inline")
+    )
 
 
 def shown_text(markdown: str) -> str:
-    return "".join(token.content for token in tokens(markdown)
-                   if token.type in ("text", "code_inline"))
+    return "".join(
+        token.content for token in tokens(markdown) if token.type in ("text", "code_inline")
+    )
 
 
 def unescaped(markdown: str) -> str:
@@ -87,13 +92,15 @@ def unescaped(markdown: str) -> str:
 
 def streamlit_syntax(markdown: str) -> Counter:
     source = unescaped(markdown)
-    return Counter({
-        "bare link": len(BARE_LINK.findall(shown_text(markdown))),
-        "directive": len(DIRECTIVE.findall(source)),
-        "maths": source.count("$"),
-        "material icon": markdown.count(":material/"),  # replaced before parsing
-        "shortcode": len(SHORTCODE.findall(shown_text(markdown))),
-    })
+    return Counter(
+        {
+            "bare link": len(BARE_LINK.findall(shown_text(markdown))),
+            "directive": len(DIRECTIVE.findall(source)),
+            "maths": source.count("$"),
+            "material icon": markdown.count(":material/"),  # replaced before parsing
+            "shortcode": len(SHORTCODE.findall(shown_text(markdown))),
+        }
+    )
 
 
 def placeholders(text: str) -> list[str]:
@@ -120,21 +127,22 @@ def test_no_value_brings_markup_into_a_message(locale):
         expected_structure, expected_syntax = structure(harmless), streamlit_syntax(harmless)
         for value in HOSTILE:
             shown = t(key, **dict.fromkeys(names, value))
-            added = (structure(shown) - expected_structure) + \
-                (streamlit_syntax(shown) - expected_syntax)
+            added = (structure(shown) - expected_structure) + (
+                streamlit_syntax(shown) - expected_syntax
+            )
             visible = shown_text(shown).replace(WORD_JOINER, "")
             if added or " ".join(value.split()) not in " ".join(visible.split()):
                 failures.append(f"{key} with {value!r}: {dict(added)} -> {shown!r}")
-    assert failures == [], f"{len(failures)} renderings let markup in, e.g.:\n" + \
-        "\n".join(failures[:15])
+    assert failures == [], f"{len(failures)} renderings let markup in, e.g.:\n" + "\n".join(
+        failures[:15]
+    )
 
 
 def test_plain_variant_is_the_text_itself():
     """For widgets that show text as it is (select boxes, tables, file names)."""
     t = Translator("en")
     value = "![i](http://evil.example/x.png) :red[x] $y$"
-    assert t.plain("proposals.by", name=value) == \
-        catalogue("en")["proposals.by"].format(name=value)
+    assert t.plain("proposals.by", name=value) == catalogue("en")["proposals.by"].format(name=value)
 
 
 def test_numbers_and_dates_are_not_escaped():

@@ -1,4 +1,5 @@
 """core/observability.py: one logfmt line per event on stderr, never forgeable."""
+
 from __future__ import annotations
 
 import io
@@ -24,11 +25,19 @@ def lines(monkeypatch):
 
 
 def test_an_event_is_one_line_of_fields(lines):
-    log_event("login", "login.throttled", level=logging.WARNING, username="admin",
-              source="10.0.0.7", minutes=3)
+    log_event(
+        "login",
+        "login.throttled",
+        level=logging.WARNING,
+        username="admin",
+        source="10.0.0.7",
+        minutes=3,
+    )
     (line,) = lines()
-    assert " level=warning logger=yishiting.login event=login.throttled username=admin " \
-           "source=10.0.0.7 minutes=3" in line
+    assert (
+        " level=warning logger=yishiting.login event=login.throttled username=admin "
+        "source=10.0.0.7 minutes=3" in line
+    )
     assert line.startswith("at=") and line.split()[0].endswith("Z")
 
 

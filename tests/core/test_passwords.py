@@ -1,26 +1,40 @@
 import pytest
 
-from core.accounts.passwords import (check_password_policy, hash_password, verify_password)
+from core.accounts.passwords import check_password_policy, hash_password, verify_password
 from core.errors import InvalidInput
 
 
-@pytest.mark.parametrize("password, key", [
-    ("short1!", "password.too_short"), ("password", "password.too_guessable"),
-    ("password123", "password.too_guessable"), ("12345678", "password.too_guessable"),
-    ("qwertyuiop", "password.too_guessable"), ("aaaaaaaaaaaa", "password.too_guessable"),
-    ("x" * 1025, "password.too_long"), ("zhangsan-rules-ok", "password.contains_name"),
-    ("abc\x00defghij", "password.bad_characters"), ("abcd\udc00efgh", "password.bad_characters"),
-])
+@pytest.mark.parametrize(
+    "password, key",
+    [
+        ("short1!", "password.too_short"),
+        ("password", "password.too_guessable"),
+        ("password123", "password.too_guessable"),
+        ("12345678", "password.too_guessable"),
+        ("qwertyuiop", "password.too_guessable"),
+        ("aaaaaaaaaaaa", "password.too_guessable"),
+        ("x" * 1025, "password.too_long"),
+        ("zhangsan-rules-ok", "password.contains_name"),
+        ("abc\x00defghij", "password.bad_characters"),
+        ("abcd\udc00efgh", "password.bad_characters"),
+    ],
+)
 def test_policy_refuses(password, key):
     with pytest.raises(InvalidInput) as raised:
         check_password_policy(password, user_inputs=("zhangsan", "张三"))
     assert raised.value.key == key
 
 
-@pytest.mark.parametrize("password", [
-    "correct horse battery", "lift-broken-3rd-floor", "住在三号楼的老王爱下棋", "x" * 64 + "Q7!",
-    "Tr0ub4dor&3",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "correct horse battery",
+        "lift-broken-3rd-floor",
+        "住在三号楼的老王爱下棋",
+        "x" * 64 + "Q7!",
+        "Tr0ub4dor&3",
+    ],
+)
 def test_policy_accepts_without_composition_rules(password):
     assert check_password_policy(password) == password
 

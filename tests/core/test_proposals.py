@@ -1,5 +1,6 @@
 """Proposals and needs: submitting (with photos), supporting and the review threshold,
 following, withdrawing, the moderators' lifecycle commands, merging, and the read models."""
+
 import io
 import math
 import struct
@@ -14,21 +15,37 @@ from sqlmodel import col, select
 from core.audit import verify
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.principal import Principal
-from core.proposals import followed_updates, get_proposal, list_proposals, lifecycle
-from core.proposals.commands import (answer_proposal, assign_actor, change_status,
-                                     follow_proposal, merge_proposals, post_progress,
-                                     submit_proposal, support_proposal, support_threshold,
-                                     withdraw_proposal, withdraw_support)
+from core.proposals import followed_updates, get_proposal, lifecycle, list_proposals
+from core.proposals.commands import (
+    answer_proposal,
+    assign_actor,
+    change_status,
+    follow_proposal,
+    merge_proposals,
+    post_progress,
+    submit_proposal,
+    support_proposal,
+    support_threshold,
+    withdraw_proposal,
+    withdraw_support,
+)
 from core.proposals.photos import MAX_BYTES
 from db.engine import read_session, write_session
-from db.models import (Actor, AuditEvent, Community, ParticipationEvent,
-                       ProgressUpdate, Proposal, ProposalFollow, ProposalStatusChange,
-                       Resident, Support)
+from db.models import (
+    Actor,
+    AuditEvent,
+    Community,
+    ParticipationEvent,
+    ProgressUpdate,
+    Proposal,
+    ProposalFollow,
+    ProposalStatusChange,
+    Resident,
+    Support,
+)
 from db.models.base import utcnow
 from db.models.proposals import PROPOSAL_STATUSES
 from tests.conftest import BODY, make_user, other_community
-
-
 
 pytestmark = pytest.mark.usefixtures("quick_accounts")
 
@@ -42,8 +59,15 @@ def uploads(tmp_path, monkeypatch):
 
 # ---- helpers ----
 
-TABLES = (Proposal, ProposalStatusChange, Support, ProposalFollow, ProgressUpdate, AuditEvent,
-          ParticipationEvent)
+TABLES = (
+    Proposal,
+    ProposalStatusChange,
+    Support,
+    ProposalFollow,
+    ProgressUpdate,
+    AuditEvent,
+    ParticipationEvent,
+)
 
 
 def count(model, *where) -> int:
@@ -54,9 +78,20 @@ def count(model, *where) -> int:
 def snapshot() -> tuple:
     """Row counts of every table a proposal command writes, and every proposal's state."""
     with read_session() as s:
-        proposals = [(p.id, p.status, p.actor_id, p.answer_text, p.cost_estimate,
-                      p.progress_pct, p.support_count, p.merged_into_id, p.photo_path)
-                     for p in s.exec(select(Proposal).order_by(col(Proposal.id)))]
+        proposals = [
+            (
+                p.id,
+                p.status,
+                p.actor_id,
+                p.answer_text,
+                p.cost_estimate,
+                p.progress_pct,
+                p.support_count,
+                p.merged_into_id,
+                p.photo_path,
+            )
+            for p in s.exec(select(Proposal).order_by(col(Proposal.id)))
+        ]
     return tuple(count(model) for model in TABLES), proposals
 
 
@@ -93,8 +128,10 @@ def threshold_of(proposal_id: int) -> int:
 
 def add_roster(community: dict, building_id: int, n: int) -> None:
     with write_session() as s:
-        s.add_all(Resident(community_id=community["id"], building_id=building_id,
-                           full_name=f"住户{i}") for i in range(n))
+        s.add_all(
+            Resident(community_id=community["id"], building_id=building_id, full_name=f"住户{i}")
+            for i in range(n)
+        )
 
 
 def image_bytes(fmt: str, size=(64, 48), **save) -> bytes:
@@ -113,12 +150,19 @@ def gps_exif() -> Image.Exif:
 
 def png_declaring(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims width x height pixels."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 # ---- submitting ----
@@ -127,44 +171,60 @@ def png_declaring(width: int, height: int) -> bytes:
 @pytest.mark.parametrize("kind", ["proposal", "need"])
 def test_submit_writes_proposal_history_follow_participation_and_audit(people, community, kind):
     author = people["resident"]
-    proposal_id = submit(author, kind=kind, building_id=community["buildings"][1],
-                         title="  修好  3号楼的楼道灯 \u200b")
+    proposal_id = submit(
+        author,
+        kind=kind,
+        building_id=community["buildings"][1],
+        title="  修好  3号楼的楼道灯 \u200b",
+    )
     p = get_proposal(viewer=author, proposal_id=proposal_id)
-    assert (p.kind, p.title, p.status, p.category) == (kind, "修好 3号楼的楼道灯", "submitted",
-                                                        "facilities")
+    assert (p.kind, p.title, p.status, p.category) == (
+        kind,
+        "修好 3号楼的楼道灯",
+        "submitted",
+        "facilities",
+    )
     assert p.body == BODY and p.building == "B2" and p.author_id == author.user_id
     assert p.following and not p.supported and p.support_count == 0 and p.photo is None
-    assert [(h.from_status, h.to_status, h.by_system) for h in p.history] == \
-        [(None, "submitted", False)]
+    assert [(h.from_status, h.to_status, h.by_system) for h in p.history] == [
+        (None, "submitted", False)
+    ]
     with read_session() as s:
         event = s.exec(select(ParticipationEvent)).one()
-    assert (event.kind, event.resident_id, event.object_type, event.object_id) == \
-        (kind, author.resident_id, "proposal", proposal_id)
+    assert (event.kind, event.resident_id, event.object_type, event.object_id) == (
+        kind,
+        author.resident_id,
+        "proposal",
+        proposal_id,
+    )
     assert audit_actions()[-1] == "proposal.submit"
 
 
-@pytest.mark.parametrize("overrides, key", [
-    ({"title": ""}, "field.required"),
-    ({"title": "   \u3000 \u00a0 "}, "field.required"),
-    ({"title": "abc\tdef"}, "field.bad_characters"),
-    ({"title": "\u200b\u200c\u200d\ufeff\u2060"}, "field.required"),
-    ({"title": None}, "field.required"),
-    ({"title": "abc"}, "field.too_short"),
-    ({"title": "长" * 121}, "field.too_long"),
-    ({"title": "abc\u202edef"}, "field.bad_characters"),
-    ({"body": ""}, "field.required"),
-    ({"body": "\u200b" * 20}, "field.required"),
-    ({"body": "太短了"}, "field.too_short"),
-    ({"body": "x" * 20_001}, "field.too_long"),
-    ({"body": "x" * 1_000_000}, "field.too_long"),
-    ({"body": "水" * (1024 * 1024)}, "field.too_long"),
-    ({"category": "weather"}, "field.not_a_choice"),
-    ({"category": None}, "field.not_a_choice"),
-    ({"kind": "complaint"}, "field.not_a_choice"),
-    ({"kind": "Proposal"}, "field.not_a_choice"),
-    ({"building_id": 99999}, "field.not_a_choice"),
-    ({"building_id": "1"}, "field.not_a_choice"),
-])
+@pytest.mark.parametrize(
+    "overrides, key",
+    [
+        ({"title": ""}, "field.required"),
+        ({"title": "   \u3000 \u00a0 "}, "field.required"),
+        ({"title": "abc\tdef"}, "field.bad_characters"),
+        ({"title": "\u200b\u200c\u200d\ufeff\u2060"}, "field.required"),
+        ({"title": None}, "field.required"),
+        ({"title": "abc"}, "field.too_short"),
+        ({"title": "长" * 121}, "field.too_long"),
+        ({"title": "abc\u202edef"}, "field.bad_characters"),
+        ({"body": ""}, "field.required"),
+        ({"body": "\u200b" * 20}, "field.required"),
+        ({"body": "太短了"}, "field.too_short"),
+        ({"body": "x" * 20_001}, "field.too_long"),
+        ({"body": "x" * 1_000_000}, "field.too_long"),
+        ({"body": "水" * (1024 * 1024)}, "field.too_long"),
+        ({"category": "weather"}, "field.not_a_choice"),
+        ({"category": None}, "field.not_a_choice"),
+        ({"kind": "complaint"}, "field.not_a_choice"),
+        ({"kind": "Proposal"}, "field.not_a_choice"),
+        ({"building_id": 99999}, "field.not_a_choice"),
+        ({"building_id": "1"}, "field.not_a_choice"),
+    ],
+)
 def test_bad_submissions_write_nothing(people, overrides, key):
     before = snapshot()
     with pytest.raises(InvalidInput) as raised:
@@ -235,21 +295,25 @@ def test_large_photo_is_scaled_down(people, uploads):
 def test_photo_orientation_is_applied_before_exif_is_dropped(people, uploads, fmt):
     exif = Image.Exif()
     exif[0x0112] = 6  # Orientation: rotate 90 degrees clockwise to display
-    name = row(submit(people["resident"], photo=image_bytes(fmt, size=(64, 48),
-                                                              exif=exif))).photo_path
+    name = row(
+        submit(people["resident"], photo=image_bytes(fmt, size=(64, 48), exif=exif))
+    ).photo_path
     with Image.open(uploads / name) as stored:
         assert stored.size == (48, 64) and dict(stored.getexif()) == {}
 
 
-@pytest.mark.parametrize("make, key", [
-    (lambda: b"just some text, saved as photo.png\n", "photo.not_an_image"),
-    (lambda: b"", "photo.not_an_image"),
-    (lambda: image_bytes("GIF"), "photo.not_an_image"),
-    (lambda: image_bytes("PNG")[:60], "photo.not_an_image"),
-    (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * MAX_BYTES, "photo.too_large"),
-    (lambda: png_declaring(7000, 7000), "photo.too_many_pixels"),
-    (lambda: png_declaring(20000, 20000), ("photo.too_many_pixels", "photo.not_an_image")),
-])
+@pytest.mark.parametrize(
+    "make, key",
+    [
+        (lambda: b"just some text, saved as photo.png\n", "photo.not_an_image"),
+        (lambda: b"", "photo.not_an_image"),
+        (lambda: image_bytes("GIF"), "photo.not_an_image"),
+        (lambda: image_bytes("PNG")[:60], "photo.not_an_image"),
+        (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * MAX_BYTES, "photo.too_large"),
+        (lambda: png_declaring(7000, 7000), "photo.too_many_pixels"),
+        (lambda: png_declaring(20000, 20000), ("photo.too_many_pixels", "photo.not_an_image")),
+    ],
+)
 def test_bad_photos_write_nothing(people, uploads, make, key):
     before = snapshot()
     with pytest.raises(InvalidInput) as raised:
@@ -327,7 +391,9 @@ def test_support_only_while_supportable(people, community, status):
     proposal_id = submit(people["resident"])
     set_status(proposal_id, status)
     if status in lifecycle.SUPPORTABLE:
-        assert support_proposal(actor=people["resident2"], proposal_id=proposal_id).support_count == 1
+        assert (
+            support_proposal(actor=people["resident2"], proposal_id=proposal_id).support_count == 1
+        )
     else:
         with pytest.raises(Conflict) as raised:
             support_proposal(actor=people["resident2"], proposal_id=proposal_id)
@@ -337,8 +403,12 @@ def test_support_only_while_supportable(people, community, status):
 
 def test_support_needs_a_roster_row_and_a_participant_role(people):
     proposal_id = submit(people["resident"])
-    no_roster = Principal(user_id=people["resident2"].user_id, role="resident",
-                          community_id=people["resident2"].community_id, resident_id=None)
+    no_roster = Principal(
+        user_id=people["resident2"].user_id,
+        role="resident",
+        community_id=people["resident2"].community_id,
+        resident_id=None,
+    )
     before = snapshot()
     with pytest.raises(Conflict) as raised:
         support_proposal(actor=no_roster, proposal_id=proposal_id)
@@ -361,9 +431,15 @@ def test_threshold_moves_a_proposal_to_review_by_itself(people, community):
     p = get_proposal(viewer=people["resident"], proposal_id=proposal_id)
     assert p.status == "under_review" and p.threshold == 2
     last = p.history[-1]
-    assert (last.from_status, last.to_status, last.by_system, last.reason) == \
-        ("submitted", "under_review", True, "support_threshold")
-    assert p.clock_started_at is not None and abs(p.clock_started_at - last.at) < timedelta(seconds=1)
+    assert (last.from_status, last.to_status, last.by_system, last.reason) == (
+        "submitted",
+        "under_review",
+        True,
+        "support_threshold",
+    )
+    assert p.clock_started_at is not None and abs(p.clock_started_at - last.at) < timedelta(
+        seconds=1
+    )
     assert abs(utcnow() - p.clock_started_at) < timedelta(minutes=1)
     # A third support counts but does not move it again.
     third = support_proposal(actor=people["moderator"], proposal_id=proposal_id)
@@ -386,12 +462,18 @@ def test_threshold_of_a_building_proposal_counts_only_that_buildings_roster(peop
     assert row(community_wide).status == "submitted"
 
 
-@pytest.mark.parametrize("share, roster, needed", [
-    (0.07, 100, 7), (0.14, 50, 7), (0.28, 25, 7), (0.05, 100, 5), (0.05, 101, 6),
-    (0.001, 5, 1),
-])
-def test_threshold_is_the_share_of_the_roster_rounded_up(people, community, share, roster,
-                                                         needed):
+@pytest.mark.parametrize(
+    "share, roster, needed",
+    [
+        (0.07, 100, 7),
+        (0.14, 50, 7),
+        (0.28, 25, 7),
+        (0.05, 100, 5),
+        (0.05, 101, 6),
+        (0.001, 5, 1),
+    ],
+)
+def test_threshold_is_the_share_of_the_roster_rounded_up(people, community, share, roster, needed):
     add_roster(community, community["buildings"][2], roster - 5)
     set_threshold(community, share)
     assert threshold_of(submit(people["resident"])) == needed
@@ -426,8 +508,12 @@ def test_author_withdraws_with_a_reason(people):
     withdraw_proposal(actor=people["resident"], proposal_id=proposal_id, reason="已经修好了")
     p = get_proposal(viewer=people["resident"], proposal_id=proposal_id)
     assert p.status == "withdrawn"
-    assert (p.history[-1].from_status, p.history[-1].to_status, p.history[-1].reason,
-            p.history[-1].by_system) == ("submitted", "withdrawn", "已经修好了", False)
+    assert (
+        p.history[-1].from_status,
+        p.history[-1].to_status,
+        p.history[-1].reason,
+        p.history[-1].by_system,
+    ) == ("submitted", "withdrawn", "已经修好了", False)
     assert audit_actions()[-1] == "proposal.withdraw"
 
 
@@ -482,8 +568,9 @@ def test_change_status_follows_the_lifecycle_table(people):
             history = count(ProposalStatusChange)
             reason = "理由：重复或不可行" if to_status in lifecycle.REASON_REQUIRED else None
             try:
-                change_status(actor=moderator, proposal_id=proposal_id, to_status=to_status,
-                              reason=reason)
+                change_status(
+                    actor=moderator, proposal_id=proposal_id, to_status=to_status, reason=reason
+                )
                 moved = True
             except Conflict as refused:
                 moved = False
@@ -491,8 +578,11 @@ def test_change_status_follows_the_lifecycle_table(people):
                 assert refused.params == {"from": from_status, "to": to_status}
             expected = lifecycle.moderator_can_move(from_status, to_status)
             after = row(proposal_id).status
-            if moved != expected or after != (to_status if expected else from_status) \
-                    or count(ProposalStatusChange) != history + expected:
+            if (
+                moved != expected
+                or after != (to_status if expected else from_status)
+                or count(ProposalStatusChange) != history + expected
+            ):
                 wrong.append((from_status, to_status, moved, after))
             allowed += moved
     assert wrong == []
@@ -505,16 +595,25 @@ def test_change_status_records_history_reason_and_starts_the_clock(people):
     change_status(actor=people["moderator"], proposal_id=proposal_id, to_status="under_review")
     p = row(proposal_id)
     assert p.status == "under_review" and p.clock_started_at is not None
-    change_status(actor=people["admin"], proposal_id=proposal_id, to_status="rejected",
-                  reason="  不属于社区事务  ")
+    change_status(
+        actor=people["admin"],
+        proposal_id=proposal_id,
+        to_status="rejected",
+        reason="  不属于社区事务  ",
+    )
     history = get_proposal(viewer=people["resident"], proposal_id=proposal_id).history
     assert [(h.from_status, h.to_status, h.reason, h.by_system) for h in history] == [
-        (None, "submitted", None, False), ("submitted", "under_review", None, False),
-        ("under_review", "rejected", "不属于社区事务", False)]
+        (None, "submitted", None, False),
+        ("submitted", "under_review", None, False),
+        ("under_review", "rejected", "不属于社区事务", False),
+    ]
     with read_session() as s:
         event = s.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc())).first()
-    assert (event.action, event.actor_user_id, event.object_id) == \
-        ("proposal.status", people["admin"].user_id, str(proposal_id))
+    assert (event.action, event.actor_user_id, event.object_id) == (
+        "proposal.status",
+        people["admin"].user_id,
+        str(proposal_id),
+    )
     assert '"from":"under_review"' in event.payload and '"to":"rejected"' in event.payload
 
 
@@ -523,30 +622,37 @@ def test_rejection_needs_a_reason(people, reason):
     proposal_id = submit(people["resident"])
     before = snapshot()
     with pytest.raises(InvalidInput) as raised:
-        change_status(actor=people["moderator"], proposal_id=proposal_id, to_status="rejected",
-                      reason=reason)
+        change_status(
+            actor=people["moderator"], proposal_id=proposal_id, to_status="rejected", reason=reason
+        )
     assert (raised.value.key, raised.value.field) == ("field.required", "reason")
     assert snapshot() == before
 
 
 def _moderator_commands(proposal_id: int, other_id: int, actor_id: int):
     return {
-        "change_status": lambda who: change_status(actor=who, proposal_id=proposal_id,
-                                                   to_status="in_progress"),
-        "assign_actor": lambda who: assign_actor(actor=who, proposal_id=proposal_id,
-                                                 responsible_id=actor_id),
-        "answer_proposal": lambda who: answer_proposal(actor=who, proposal_id=proposal_id,
-                                                       answer="物业下周更换灯泡。",
-                                                       cost_estimate=200.0),
-        "post_progress": lambda who: post_progress(actor=who, proposal_id=proposal_id,
-                                                   text="已采购灯泡", progress_pct=50),
-        "merge_proposals": lambda who: merge_proposals(actor=who, proposal_id=other_id,
-                                                       into_id=proposal_id, reason="重复"),
+        "change_status": lambda who: change_status(
+            actor=who, proposal_id=proposal_id, to_status="in_progress"
+        ),
+        "assign_actor": lambda who: assign_actor(
+            actor=who, proposal_id=proposal_id, responsible_id=actor_id
+        ),
+        "answer_proposal": lambda who: answer_proposal(
+            actor=who, proposal_id=proposal_id, answer="物业下周更换灯泡。", cost_estimate=200.0
+        ),
+        "post_progress": lambda who: post_progress(
+            actor=who, proposal_id=proposal_id, text="已采购灯泡", progress_pct=50
+        ),
+        "merge_proposals": lambda who: merge_proposals(
+            actor=who, proposal_id=other_id, into_id=proposal_id, reason="重复"
+        ),
     }
 
 
-@pytest.mark.parametrize("command", ["change_status", "assign_actor", "answer_proposal",
-                                     "post_progress", "merge_proposals"])
+@pytest.mark.parametrize(
+    "command",
+    ["change_status", "assign_actor", "answer_proposal", "post_progress", "merge_proposals"],
+)
 @pytest.mark.parametrize("role", ["resident", "resident2", "researcher"])
 def test_moderator_commands_are_refused_to_others(people, community, command, role):
     proposal_id = submit(people["resident"])
@@ -569,7 +675,9 @@ def test_proposals_of_another_community_are_not_found(people):
     proposal_id = submit(people["resident"])
     before = snapshot()
     assert get_proposal(viewer=outsider_mod, proposal_id=proposal_id) is None
-    for command in _moderator_commands(proposal_id, proposal_id + 1, elsewhere["actors"][0]).values():
+    for command in _moderator_commands(
+        proposal_id, proposal_id + 1, elsewhere["actors"][0]
+    ).values():
         with pytest.raises((NotFound, InvalidInput)):
             command(outsider_mod)
     with pytest.raises(NotFound):
@@ -593,17 +701,29 @@ def test_assign_then_reassign_with_a_reason(people, community):
     before = snapshot()
     for reason in (None, "   "):
         with pytest.raises(InvalidInput) as raised:
-            assign_actor(actor=people["moderator"], proposal_id=proposal_id,
-                         responsible_id=company, reason=reason)
+            assign_actor(
+                actor=people["moderator"],
+                proposal_id=proposal_id,
+                responsible_id=company,
+                reason=reason,
+            )
         assert raised.value.key == "field.required"
     with pytest.raises(Conflict) as raised:
-        assign_actor(actor=people["moderator"], proposal_id=proposal_id,
-                     responsible_id=committee, reason="再次指派")
+        assign_actor(
+            actor=people["moderator"],
+            proposal_id=proposal_id,
+            responsible_id=committee,
+            reason="再次指派",
+        )
     assert raised.value.key == "proposal.same_actor"
     assert snapshot() == before
     clock = row(proposal_id).clock_started_at
-    assign_actor(actor=people["moderator"], proposal_id=proposal_id, responsible_id=company,
-                 reason="属于物业职责")
+    assign_actor(
+        actor=people["moderator"],
+        proposal_id=proposal_id,
+        responsible_id=company,
+        reason="属于物业职责",
+    )
     p = get_proposal(viewer=people["resident"], proposal_id=proposal_id)
     assert (p.actor_id, p.actor) == (company, "物业")
     assert (p.history[-1].actor, p.history[-1].reason) == ("物业", "属于物业职责")
@@ -613,8 +733,9 @@ def test_assign_then_reassign_with_a_reason(people, community):
 
 def test_assigning_a_submitted_proposal_does_not_start_the_clock(people, community):
     proposal_id = submit(people["resident"])
-    assign_actor(actor=people["moderator"], proposal_id=proposal_id,
-                 responsible_id=community["actors"][1])
+    assign_actor(
+        actor=people["moderator"], proposal_id=proposal_id, responsible_id=community["actors"][1]
+    )
     p = row(proposal_id)
     assert p.actor_id == community["actors"][1] and p.clock_started_at is None
 
@@ -627,8 +748,9 @@ def test_only_active_actors_of_the_community_can_be_assigned(people, community):
     before = snapshot()
     for responsible in (community["actors"][1], elsewhere["actors"][0], 99999, None, "1"):
         with pytest.raises(InvalidInput) as raised:
-            assign_actor(actor=people["moderator"], proposal_id=proposal_id,
-                         responsible_id=responsible)
+            assign_actor(
+                actor=people["moderator"], proposal_id=proposal_id, responsible_id=responsible
+            )
         assert (raised.value.key, raised.value.field) == ("field.not_a_choice", "actor")
     assert snapshot() == before
 
@@ -638,22 +760,33 @@ def test_only_active_actors_of_the_community_can_be_assigned(people, community):
 
 def test_answer_with_cost_and_timeline(people):
     proposal_id = submit(people["resident"])
-    answer_proposal(actor=people["moderator"], proposal_id=proposal_id,
-                    answer="物业将在两周内更换所有楼道灯。", cost_estimate=1200, timeline="两周")
+    answer_proposal(
+        actor=people["moderator"],
+        proposal_id=proposal_id,
+        answer="物业将在两周内更换所有楼道灯。",
+        cost_estimate=1200,
+        timeline="两周",
+    )
     p = get_proposal(viewer=people["resident"], proposal_id=proposal_id)
-    assert (p.answer_text, p.cost_estimate, p.timeline) == \
-        ("物业将在两周内更换所有楼道灯。", 1200.0, "两周")
+    assert (p.answer_text, p.cost_estimate, p.timeline) == (
+        "物业将在两周内更换所有楼道灯。",
+        1200.0,
+        "两周",
+    )
     assert p.answered_at is not None and audit_actions()[-1] == "proposal.answer"
 
 
-@pytest.mark.parametrize("cost", [float("nan"), float("inf"), -1, -0.01, 1e12 + 1, 10**13,
-                                  "100"])
+@pytest.mark.parametrize("cost", [float("nan"), float("inf"), -1, -0.01, 1e12 + 1, 10**13, "100"])
 def test_answer_cost_out_of_range(people, cost):
     proposal_id = submit(people["resident"])
     before = snapshot()
     with pytest.raises(InvalidInput) as raised:
-        answer_proposal(actor=people["moderator"], proposal_id=proposal_id,
-                        answer="物业将在两周内更换。", cost_estimate=cost)
+        answer_proposal(
+            actor=people["moderator"],
+            proposal_id=proposal_id,
+            answer="物业将在两周内更换。",
+            cost_estimate=cost,
+        )
     assert (raised.value.key, raised.value.field) == ("field.out_of_range", "cost_estimate")
     assert snapshot() == before
 
@@ -664,8 +797,9 @@ def test_no_answer_on_a_closed_proposal(people, status):
     set_status(proposal_id, status)
     before = snapshot()
     with pytest.raises(Conflict) as raised:
-        answer_proposal(actor=people["moderator"], proposal_id=proposal_id,
-                        answer="物业将在两周内更换。")
+        answer_proposal(
+            actor=people["moderator"], proposal_id=proposal_id, answer="物业将在两周内更换。"
+        )
     assert raised.value.key == "proposal.closed"
     assert snapshot() == before
 
@@ -678,17 +812,20 @@ def test_progress_only_once_accepted(people, status):
     proposal_id = submit(people["resident"])
     set_status(proposal_id, status)
     if status in ("accepted", "in_progress", "implemented"):
-        post_progress(actor=people["moderator"], proposal_id=proposal_id, text="已采购灯泡",
-                      progress_pct=40)
+        post_progress(
+            actor=people["moderator"], proposal_id=proposal_id, text="已采购灯泡", progress_pct=40
+        )
         p = get_proposal(viewer=people["resident"], proposal_id=proposal_id)
-        assert p.progress_pct == 40 and [(u.text, u.progress_pct) for u in p.progress] == \
-            [("已采购灯泡", 40)]
+        assert p.progress_pct == 40 and [(u.text, u.progress_pct) for u in p.progress] == [
+            ("已采购灯泡", 40)
+        ]
         assert p.status == status and audit_actions()[-1] == "proposal.progress"
         return
     before = snapshot()
     with pytest.raises(Conflict) as raised:
-        post_progress(actor=people["moderator"], proposal_id=proposal_id, text="已采购灯泡",
-                      progress_pct=40)
+        post_progress(
+            actor=people["moderator"], proposal_id=proposal_id, text="已采购灯泡", progress_pct=40
+        )
     assert raised.value.key == "proposal.progress_not_started"
     assert snapshot() == before
 
@@ -699,13 +836,15 @@ def test_progress_percentages(people):
     before = snapshot()
     for bad in (101, -1, 50.5, True, False, "50", None, float("nan")):
         with pytest.raises(InvalidInput) as raised:
-            post_progress(actor=people["moderator"], proposal_id=proposal_id, text="进展",
-                          progress_pct=bad)
+            post_progress(
+                actor=people["moderator"], proposal_id=proposal_id, text="进展", progress_pct=bad
+            )
         assert (raised.value.key, raised.value.field) == ("field.out_of_range", "progress_pct")
     assert snapshot() == before
     for pct in (0, 100):
-        post_progress(actor=people["moderator"], proposal_id=proposal_id, text="进展",
-                      progress_pct=pct)
+        post_progress(
+            actor=people["moderator"], proposal_id=proposal_id, text="进展", progress_pct=pct
+        )
     p = get_proposal(viewer=people["resident"], proposal_id=proposal_id)
     assert p.progress_pct == 100 and [u.progress_pct for u in p.progress] == [0, 100]
 
@@ -723,20 +862,33 @@ def test_merge_moves_supports_and_followers_once_per_person(people, community):
     follow_proposal(actor=people["researcher"], proposal_id=source)
     follow_proposal(actor=people["resident"], proposal_id=source)
     follow_proposal(actor=people["resident"], proposal_id=target)
-    assert merge_proposals(actor=people["moderator"], proposal_id=source, into_id=target,
-                           reason="与另一条重复") == 2
+    assert (
+        merge_proposals(
+            actor=people["moderator"], proposal_id=source, into_id=target, reason="与另一条重复"
+        )
+        == 2
+    )
     with read_session() as s:
-        supporters = sorted(s.exec(select(Support.resident_id)
-                                   .where(Support.proposal_id == target)))
-        followers = sorted(s.exec(select(ProposalFollow.user_id)
-                                  .where(ProposalFollow.proposal_id == target)))
-        left = (s.exec(select(func.count()).select_from(Support)
-                       .where(Support.proposal_id == source)).one(),
-                s.exec(select(func.count()).select_from(ProposalFollow)
-                       .where(ProposalFollow.proposal_id == source)).one())
+        supporters = sorted(
+            s.exec(select(Support.resident_id).where(Support.proposal_id == target))
+        )
+        followers = sorted(
+            s.exec(select(ProposalFollow.user_id).where(ProposalFollow.proposal_id == target))
+        )
+        left = (
+            s.exec(
+                select(func.count()).select_from(Support).where(Support.proposal_id == source)
+            ).one(),
+            s.exec(
+                select(func.count())
+                .select_from(ProposalFollow)
+                .where(ProposalFollow.proposal_id == source)
+            ).one(),
+        )
     assert supporters == sorted([people["resident"].resident_id, people["resident2"].resident_id])
-    assert followers == sorted(people[r].user_id for r in
-                               ("admin", "moderator", "resident", "researcher"))
+    assert followers == sorted(
+        people[r].user_id for r in ("admin", "moderator", "resident", "researcher")
+    )
     assert left == (0, 0)
     merged = get_proposal(viewer=people["resident"], proposal_id=source)
     assert (merged.status, merged.merged_into_id, merged.support_count) == ("merged", target, 0)
@@ -755,10 +907,16 @@ def test_merge_refusals_write_nothing(people):
     cases = [
         (dict(proposal_id=source, into_id=target, reason=None), InvalidInput, "field.required"),
         (dict(proposal_id=source, into_id=target, reason=" "), InvalidInput, "field.required"),
-        (dict(proposal_id=source, into_id=source, reason="重复"), InvalidInput,
-         "proposal.merge_into_itself"),
-        (dict(proposal_id=source, into_id=withdrawn, reason="重复"), Conflict,
-         "proposal.merge_target_closed"),
+        (
+            dict(proposal_id=source, into_id=source, reason="重复"),
+            InvalidInput,
+            "proposal.merge_into_itself",
+        ),
+        (
+            dict(proposal_id=source, into_id=withdrawn, reason="重复"),
+            Conflict,
+            "proposal.merge_target_closed",
+        ),
         (dict(proposal_id=source, into_id=99999, reason="重复"), NotFound, "error.not_found"),
     ]
     for kwargs, error, key in cases:
@@ -774,14 +932,16 @@ def test_only_early_proposals_can_be_merged(people, status):
     source = submit(people["resident2"], title="楼道灯又坏了")
     set_status(source, status)
     if status in ("submitted", "under_review", "open_for_discussion", "in_hearing"):
-        merge_proposals(actor=people["moderator"], proposal_id=source, into_id=target,
-                        reason="重复")
+        merge_proposals(
+            actor=people["moderator"], proposal_id=source, into_id=target, reason="重复"
+        )
         assert (row(source).status, row(source).merged_into_id) == ("merged", target)
         return
     before = snapshot()
     with pytest.raises(Conflict) as raised:
-        merge_proposals(actor=people["moderator"], proposal_id=source, into_id=target,
-                        reason="重复")
+        merge_proposals(
+            actor=people["moderator"], proposal_id=source, into_id=target, reason="重复"
+        )
     assert raised.value.key == "proposal.illegal_transition"
     assert raised.value.params == {"from": status, "to": "merged"}
     assert snapshot() == before
@@ -808,10 +968,20 @@ def test_every_successful_command_is_audited_and_participation_recorded(people, 
     third = submit(people["resident"], kind="proposal", title="再提一个建议")
     withdraw_proposal(actor=people["resident"], proposal_id=third)
     assert audit_actions()[start:] == [
-        "proposal.submit", "proposal.submit", "proposal.support", "proposal.support",
-        "proposal.unsupport", "proposal.status", "proposal.assign", "proposal.answer",
-        "proposal.status", "proposal.progress", "proposal.merge", "proposal.submit",
-        "proposal.withdraw"]
+        "proposal.submit",
+        "proposal.submit",
+        "proposal.support",
+        "proposal.support",
+        "proposal.unsupport",
+        "proposal.status",
+        "proposal.assign",
+        "proposal.answer",
+        "proposal.status",
+        "proposal.progress",
+        "proposal.merge",
+        "proposal.submit",
+        "proposal.withdraw",
+    ]
     with read_session() as s:
         kinds = sorted(s.exec(select(ParticipationEvent.kind)))
     assert kinds == ["need", "proposal", "proposal", "support", "support"]  # none for withdrawing
@@ -841,8 +1011,13 @@ def test_search_finds_chinese_words_and_needs_every_term(people, community):
     ids = _searchable(people, community)
 
     def found(search: str) -> set[int]:
-        return {p.id for p in list_proposals(community_id=community["id"], search=search,
-                                             page_size=100).items}
+        return {
+            p.id
+            for p in list_proposals(
+                community_id=community["id"], search=search, page_size=100
+            ).items
+        }
+
     assert found("电梯") == {ids["lift"], ids["lift_noise"]}
     assert found("电梯 故障") == {ids["lift"]}
     assert found("  电梯   噪音  ") == {ids["lift_noise"]}
@@ -862,14 +1037,16 @@ def test_search_finds_chinese_words_and_needs_every_term(people, community):
 def test_filter_by_actor_kind_and_building(people, community):
     committee, company = community["actors"]
     a = submit(people["resident"], kind="proposal")
-    b = submit(people["resident"], kind="need", title="第二个问题",
-               building_id=community["buildings"][2])
+    b = submit(
+        people["resident"], kind="need", title="第二个问题", building_id=community["buildings"][2]
+    )
     c = submit(people["resident"], kind="need", title="第三个问题")
     assign_actor(actor=people["moderator"], proposal_id=a, responsible_id=committee)
     assign_actor(actor=people["moderator"], proposal_id=b, responsible_id=company)
 
     def ids(**filters) -> list[int]:
         return [p.id for p in list_proposals(community_id=community["id"], **filters).items]
+
     assert ids(actor_id=committee) == [a]
     assert ids(actor_id=company) == [b]
     assert sorted(ids()) == [a, b, c]
@@ -895,16 +1072,23 @@ def test_followed_updates_show_what_others_did(people, community):
     post_progress(actor=moderator, proposal_id=mine, text="开工", progress_pct=30)
     withdraw_proposal(actor=resident, proposal_id=other)  # the resident's own status change
     updates = followed_updates(viewer=resident, limit=50)
-    assert sorted((u.proposal_id, u.what, u.detail) for u in updates) == sorted([
-        (mine, "status", "open_for_discussion"), (mine, "assigned", "居委会"),
-        (mine, "answer", None), (mine, "status", "accepted"), (mine, "progress", "30")])
+    assert sorted((u.proposal_id, u.what, u.detail) for u in updates) == sorted(
+        [
+            (mine, "status", "open_for_discussion"),
+            (mine, "assigned", "居委会"),
+            (mine, "answer", None),
+            (mine, "status", "accepted"),
+            (mine, "progress", "30"),
+        ]
+    )
     assert all(u.status == "accepted" for u in updates)
     assert [u.at for u in updates] == sorted((u.at for u in updates), reverse=True)
     assert len(followed_updates(viewer=resident, limit=2)) == 2
     # Someone else following the withdrawn one sees the withdrawal; a non-follower nothing.
     follow_proposal(actor=people["resident2"], proposal_id=other)
-    assert [(u.proposal_id, u.what, u.detail) for u in
-            followed_updates(viewer=people["resident2"])] == [(other, "status", "withdrawn")]
+    assert [
+        (u.proposal_id, u.what, u.detail) for u in followed_updates(viewer=people["resident2"])
+    ] == [(other, "status", "withdrawn")]
     assert followed_updates(viewer=people["researcher"]) == []
     assert followed_updates(viewer=Principal(user_id=None, role="anonymous")) == []
     follow_proposal(actor=resident, proposal_id=mine, follow=False)
@@ -915,29 +1099,36 @@ def test_followed_updates_include_the_systems_move_to_review(people, community):
     set_threshold(community, 0.2)  # one support
     proposal_id = submit(people["resident"])
     support_proposal(actor=people["resident2"], proposal_id=proposal_id)
-    assert [(u.what, u.detail) for u in followed_updates(viewer=people["resident"])] == \
-        [("status", "under_review")]
-
+    assert [(u.what, u.detail) for u in followed_updates(viewer=people["resident"])] == [
+        ("status", "under_review")
+    ]
 
 
 # ---- regressions found in review ----
 
 
-def test_merge_never_gives_the_target_author_a_support_and_can_reach_the_threshold(people,
-                                                                                    community):
+def test_merge_never_gives_the_target_author_a_support_and_can_reach_the_threshold(
+    people, community
+):
     from core.proposals.commands import merge_proposals, support_proposal
 
     set_threshold(community, 0.0001)  # one support reaches review
     target = submit(people["resident"], title="目标提案：楼道灯")
     source = submit(people["resident2"], title="重复提案：楼道灯")
     support_proposal(actor=people["resident"], proposal_id=source)  # the target's author
-    assert merge_proposals(actor=people["moderator"], proposal_id=source, into_id=target,
-                           reason="重复") == 0
+    assert (
+        merge_proposals(
+            actor=people["moderator"], proposal_id=source, into_id=target, reason="重复"
+        )
+        == 0
+    )
     assert row(target).status == "submitted"
     other = submit(people["resident2"], title="另一个重复提案")
     support_proposal(actor=people["admin"], proposal_id=other)
-    assert merge_proposals(actor=people["moderator"], proposal_id=other, into_id=target,
-                           reason="重复") == 1
+    assert (
+        merge_proposals(actor=people["moderator"], proposal_id=other, into_id=target, reason="重复")
+        == 1
+    )
     assert row(target).status == "under_review"
 
 
@@ -949,8 +1140,11 @@ def test_no_assignment_on_closed_proposals(people, community, status):
     proposal_id = submit(people["resident"])
     set_status(proposal_id, status)
     with pytest.raises(Conflict) as raised:
-        assign_actor(actor=people["moderator"], proposal_id=proposal_id,
-                     responsible_id=community["actors"][0])
+        assign_actor(
+            actor=people["moderator"],
+            proposal_id=proposal_id,
+            responsible_id=community["actors"][0],
+        )
     assert raised.value.key == "proposal.closed"
 
 
@@ -960,8 +1154,12 @@ def test_boolean_cost_is_refused(people):
 
     proposal_id = submit(people["resident"])
     with pytest.raises(InvalidInput):
-        answer_proposal(actor=people["moderator"], proposal_id=proposal_id,
-                        answer="已收到，会处理。", cost_estimate=True)
+        answer_proposal(
+            actor=people["moderator"],
+            proposal_id=proposal_id,
+            answer="已收到，会处理。",
+            cost_estimate=True,
+        )
 
 
 def test_long_search_terms_keep_their_escapes(people):
@@ -969,8 +1167,10 @@ def test_long_search_terms_keep_their_escapes(people):
 
     title = "a" * 49 + "%折扣"
     submit(people["resident"], title=title)
-    assert list_proposals(community_id=people["resident"].community_id,
-                          search="a" * 49 + "%").total == 1
+    assert (
+        list_proposals(community_id=people["resident"].community_id, search="a" * 49 + "%").total
+        == 1
+    )
 
 
 def test_followed_updates_leave_out_the_viewers_own_progress_reports(people):
@@ -980,8 +1180,9 @@ def test_followed_updates_leave_out_the_viewers_own_progress_reports(people):
     proposal_id = submit(people["resident"])
     set_status(proposal_id, "accepted")
     follow_proposal(actor=people["moderator"], proposal_id=proposal_id)
-    post_progress(actor=people["moderator"], proposal_id=proposal_id, text="已开工",
-                  progress_pct=30)
+    post_progress(
+        actor=people["moderator"], proposal_id=proposal_id, text="已开工", progress_pct=30
+    )
     assert [u.what for u in followed_updates(viewer=people["moderator"])] == []
     assert "progress" in [u.what for u in followed_updates(viewer=people["resident"])]
 
@@ -995,17 +1196,24 @@ def test_the_read_model_answers_what_pages_used_to_work_out(people, status):
         p.status, p.clock_started_at = status, utcnow()
     mine = get_proposal(viewer=people["resident"], proposal_id=proposal_id)
     theirs = get_proposal(viewer=people["resident2"], proposal_id=proposal_id)
-    assert mine.clock_running == (status not in ("implemented", "rejected", "withdrawn",
-                                                 "merged", "archived"))
-    assert mine.adopted == mine.can_report_progress == (
-        status in ("accepted", "in_progress", "implemented"))
+    assert mine.clock_running == (
+        status not in ("implemented", "rejected", "withdrawn", "merged", "archived")
+    )
+    assert (
+        mine.adopted
+        == mine.can_report_progress
+        == (status in ("accepted", "in_progress", "implemented"))
+    )
     assert mine.counting_to_threshold == (status == "submitted")
-    assert mine.supportable == (status in ("submitted", "under_review", "open_for_discussion",
-                                           "in_hearing"))
+    assert mine.supportable == (
+        status in ("submitted", "under_review", "open_for_discussion", "in_hearing")
+    )
     assert mine.mergeable == mine.supportable
     assert mine.discussion_open == (status not in ("withdrawn", "merged", "archived"))
-    assert mine.can_withdraw == (status in ("submitted", "under_review",
-                                            "open_for_discussion")) and not theirs.can_withdraw
+    assert (
+        mine.can_withdraw == (status in ("submitted", "under_review", "open_for_discussion"))
+        and not theirs.can_withdraw
+    )
     assert mine.moderator_moves == list(lifecycle.MODERATOR_MOVES[status])
     with write_session() as s:
         s.get(Proposal, proposal_id).clock_started_at = None

@@ -1,4 +1,5 @@
 """The read models behind the pages, on the demo community."""
+
 import pytest
 
 from core.accountability import responsibility_board
@@ -27,14 +28,18 @@ def test_proposal_pages_filters_and_sorts(demo):
     assert everything.total >= 12 and everything.pages == -(-everything.total // 7)
     last = list_proposals(community_id=demo.id, page=99, page_size=7)
     assert last.page == everything.pages
-    seen = {p.id for page in range(1, everything.pages + 1)
-            for p in list_proposals(community_id=demo.id, page=page, page_size=7).items}
+    seen = {
+        p.id
+        for page in range(1, everything.pages + 1)
+        for p in list_proposals(community_id=demo.id, page=page, page_size=7).items
+    }
     assert len(seen) == everything.total
     needs = list_proposals(community_id=demo.id, kind="need", page_size=100)
     assert needs.items and all(p.kind == "need" for p in needs.items)
     ranked = list_proposals(community_id=demo.id, sort="most_supported", page_size=100).items
-    assert [p.support_count for p in ranked] == sorted((p.support_count for p in ranked),
-                                                       reverse=True)
+    assert [p.support_count for p in ranked] == sorted(
+        (p.support_count for p in ranked), reverse=True
+    )
     assert list_proposals(community_id=demo.id, status="no-such-status").total == 0
     history = status_history(ranked[0].id)
     assert history[0].to_status == "submitted" and history[-1].to_status == ranked[0].status

@@ -1,4 +1,5 @@
 """Browser sessions: handoff, signed cookie, idle and absolute timeouts, revocation."""
+
 from datetime import timedelta
 
 from core.accounts import sessions

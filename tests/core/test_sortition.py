@@ -1,6 +1,7 @@
 """Stratified sortition: quotas always met, probabilities exact (checked against brute force
 over every k-subset of tiny pools), leximin, reproducible and statistically faithful draws,
 and every error with its message key. No database."""
+
 import itertools
 import math
 
@@ -31,8 +32,11 @@ def make_pool(**features) -> pd.DataFrame:
 
 def meets_quotas(pool: pd.DataFrame, panel: list, quotas: dict) -> bool:
     chosen = pool.set_index("person_id").loc[panel]
-    return all(low <= int((chosen[feature] == value).sum()) <= high
-               for feature, bounds in quotas.items() for value, (low, high) in bounds.items())
+    return all(
+        low <= int((chosen[feature] == value).sum()) <= high
+        for feature, bounds in quotas.items()
+        for value, (low, high) in bounds.items()
+    )
 
 
 def brute_force_leximin(pool: pd.DataFrame, quotas: dict, k: int) -> np.ndarray:
@@ -40,8 +44,11 @@ def brute_force_leximin(pool: pd.DataFrame, quotas: dict, k: int) -> np.ndarray:
     quota-meeting k-subset: maximise the smallest unfixed probability; fix each person whose
     probability cannot exceed it (one LP per person); repeat."""
     size = len(pool)
-    panels = [p for p in itertools.combinations(range(size), k)
-              if meets_quotas(pool, pool["person_id"].iloc[list(p)].tolist(), quotas)]
+    panels = [
+        p
+        for p in itertools.combinations(range(size), k)
+        if meets_quotas(pool, pool["person_id"].iloc[list(p)].tolist(), quotas)
+    ]
     member = np.zeros((size, len(panels)))
     for j, panel in enumerate(panels):
         member[list(panel), j] = 1
@@ -54,8 +61,15 @@ def brute_force_leximin(pool: pd.DataFrame, quotas: dict, k: int) -> np.ndarray:
         a_ub = np.hstack([-member, free_rows[:, None] * 1.0])
         b_ub = np.where(free_rows, 0.0, -(np.nan_to_num(fixed) - 1e-9))
         a_eq = np.concatenate([np.ones(count), [0.0]])[None, :]
-        result = linprog(objective_row, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0],
-                         bounds=[(0, None)] * count + [(0, 1)], method="highs")
+        result = linprog(
+            objective_row,
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=a_eq,
+            b_eq=[1.0],
+            bounds=[(0, None)] * count + [(0, 1)],
+            method="highs",
+        )
         assert result.status == 0
         return result
 
@@ -82,8 +96,9 @@ def test_four_residents_one_of_each_kind_gives_everyone_one_half():
     result = select_panel(pool, quotas, 2, seed=1)
     assert isinstance(result, PanelResult)
     assert len(result.panel) == 2 and meets_quotas(pool, result.panel, quotas)
-    assert result.probabilities.to_dict() == pytest.approx({f"r{i}": 0.5 for i in range(4)},
-                                                           abs=1e-8)
+    assert result.probabilities.to_dict() == pytest.approx(
+        {f"r{i}": 0.5 for i in range(4)}, abs=1e-8
+    )
 
 
 def test_an_unbalanced_pool_has_the_analytic_maximin():
@@ -96,8 +111,7 @@ def test_an_unbalanced_pool_has_the_analytic_maximin():
     # two "A"s share one seat, eight "B"s the other two: 1/2 and 1/4.
     pool = make_pool(g=["A"] * 2 + ["B"] * 8)
     distribution = fair_distribution(pool, {"g": {"A": (1, 1)}}, 3)
-    assert distribution.probabilities.tolist() == pytest.approx([0.5] * 2 + [0.25] * 8,
-                                                               abs=1e-8)
+    assert distribution.probabilities.tolist() == pytest.approx([0.5] * 2 + [0.25] * 8, abs=1e-8)
     assert distribution.minimum_probability == pytest.approx(0.25, abs=1e-8)
 
 
@@ -129,28 +143,39 @@ def test_residents_nobody_can_seat_get_probability_zero():
     distribution = fair_distribution(pool, {"g": {"c": (1, 1)}, "h": {1: (2, 2)}}, 3)
     # r5 ("c", h 2) always sits; two of the three h=1 residents join; r1 and r3 cannot.
     assert distribution.probabilities.tolist() == pytest.approx(
-        [2 / 3, 0, 2 / 3, 0, 2 / 3, 1], abs=1e-8)
+        [2 / 3, 0, 2 / 3, 0, 2 / 3, 1], abs=1e-8
+    )
 
 
 # ---- against brute force over all k-subsets ----
 
 
-TINY_CASES = [(seed, size, k) for seed, (size, k) in
-              enumerate([(8, 3)] * 10 + [(7, 2), (8, 4), (6, 3), (8, 5), (5, 2)])]
+TINY_CASES = [
+    (seed, size, k)
+    for seed, (size, k) in enumerate([(8, 3)] * 10 + [(7, 2), (8, 4), (6, 3), (8, 5), (5, 2)])
+]
 
 
 @pytest.mark.parametrize("seed, size, k", TINY_CASES)
 def test_probabilities_match_an_exhaustive_leximin(seed, size, k):
     rng = np.random.default_rng(seed)
-    pool = make_pool(**{f: rng.integers(0, cardinality, size).tolist()
-                        for f, cardinality in (("a", 2), ("b", 3), ("c", 2))})
+    pool = make_pool(
+        **{
+            f: rng.integers(0, cardinality, size).tolist()
+            for f, cardinality in (("a", 2), ("b", 3), ("c", 2))
+        }
+    )
     panel = rng.choice(size, k, replace=False)
     quotas = {}
     for feature in ("a", "b", "c"):
         counts = pool[feature].iloc[panel].value_counts()
-        quotas[feature] = {value: (max(0, int(counts.get(value, 0)) - int(rng.integers(0, 2))),
-                                   int(counts.get(value, 0)) + int(rng.integers(0, 2)))
-                           for value in sorted(pool[feature].unique())}
+        quotas[feature] = {
+            value: (
+                max(0, int(counts.get(value, 0)) - int(rng.integers(0, 2))),
+                int(counts.get(value, 0)) + int(rng.integers(0, 2)),
+            )
+            for value in sorted(pool[feature].unique())
+        }
     expected = brute_force_leximin(pool, quotas, k)
     distribution = fair_distribution(pool, quotas, k)
     assert distribution.minimum_probability == pytest.approx(expected.min(), abs=1e-6)
@@ -162,11 +187,11 @@ def test_when_no_mixture_attains_the_relaxation_column_generation_still_finds_th
     # (the relaxation has fractional corners): the column-generation fallback answers.
     rows = [(1, 0, 1), (0, 0, 0), (1, 1, 0), (0, 1, 1), (0, 0, 1)]
     pool = make_pool(**{f: [r[i] for r in rows] for i, f in enumerate("abc")})
-    quotas = {"a": {0: (0, 1), 1: (1, 2)}, "b": {0: (1, 2), 1: (1, 1)},
-              "c": {0: (0, 1), 1: (0, 2)}}
+    quotas = {"a": {0: (0, 1), 1: (1, 2)}, "b": {0: (1, 2), 1: (1, 1)}, "c": {0: (0, 1), 1: (0, 2)}}
     expected = brute_force_leximin(pool, quotas, 2)
     assert fair_distribution(pool, quotas, 2).probabilities.to_numpy() == pytest.approx(
-        expected, abs=1e-6)
+        expected, abs=1e-6
+    )
     maximin = fair_distribution(pool, quotas, 2, leximin=False)
     assert maximin.minimum_probability == pytest.approx(expected.min(), abs=1e-6)
 
@@ -179,8 +204,10 @@ def feasible_problems(draw):
     """A pool, a k, and quotas built around a panel known to meet them (so feasible)."""
     size = draw(st.integers(3, 30))
     cardinalities = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
-    features = {f"f{i}": draw(st.lists(st.integers(0, c - 1), min_size=size, max_size=size))
-                for i, c in enumerate(cardinalities)}
+    features = {
+        f"f{i}": draw(st.lists(st.integers(0, c - 1), min_size=size, max_size=size))
+        for i, c in enumerate(cardinalities)
+    }
     pool = make_pool(**features)
     k = draw(st.integers(1, size))
     panel = draw(st.lists(st.integers(0, size - 1), min_size=k, max_size=k, unique=True))
@@ -194,8 +221,10 @@ def feasible_problems(draw):
             if draw(st.integers(0, 4)) == 0:
                 continue  # left unconstrained
             count = int(counts.get(value, 0))
-            quotas[feature][value] = (max(0, count - draw(st.integers(0, 1))),
-                                      count + draw(st.integers(0, 1)))
+            quotas[feature][value] = (
+                max(0, count - draw(st.integers(0, 1))),
+                count + draw(st.integers(0, 1)),
+            )
     return pool, quotas, k, draw(st.integers(0, 2**32 - 1))
 
 
@@ -220,10 +249,13 @@ def test_empirical_frequencies_match_the_reported_probabilities():
     """3,000 draws (seeds 0..2999, so the test is deterministic): each resident's selection
     count is Binomial(3000, p); we allow 4.5 standard deviations (a two-sided miss has
     probability below 7e-6 per resident), so the bound is tight yet never fails by chance."""
-    pool = make_pool(age=["young"] * 3 + ["middle"] * 5 + ["old"] * 4,
-                     building=["B1", "B2", "B3"] * 4)
-    quotas = {"age": {"young": (1, 2), "middle": (1, 1), "old": (1, 2)},
-              "building": {"B1": (1, 2), "B2": (0, 1), "B3": (1, 2)}}
+    pool = make_pool(
+        age=["young"] * 3 + ["middle"] * 5 + ["old"] * 4, building=["B1", "B2", "B3"] * 4
+    )
+    quotas = {
+        "age": {"young": (1, 2), "middle": (1, 1), "old": (1, 2)},
+        "building": {"B1": (1, 2), "B2": (0, 1), "B3": (1, 2)},
+    }
     distribution = fair_distribution(pool, quotas, 4)
     draws = 3000
     position = {person: i for i, person in enumerate(pool["person_id"])}
@@ -254,17 +286,23 @@ def test_the_same_seed_draws_the_same_panel():
 def test_a_realistic_pool_is_quick_and_meets_its_quotas():
     rng = np.random.default_rng(7)
     size = 600
-    pool = pd.DataFrame({
-        "person_id": np.arange(1, size + 1),
-        "age_band": rng.choice(["18-29", "30-44", "45-59", "60-74", "75+"], size,
-                               p=[.1, .2, .25, .3, .15]),
-        "residency": rng.choice(["local", "migrant", "renter"], size, p=[.6, .25, .15]),
-        "building": rng.choice([f"B{i}" for i in range(1, 13)], size),
-        "gender": rng.choice(["F", "M"], size, p=[.55, .45])})
-    baseline = {"age_band": {"18-29": .16, "30-44": .26, "45-59": .25, "60-74": .21,
-                             "75+": .12},
-                "residency": {"local": .5, "migrant": .3, "renter": .2},
-                "building": {f"B{i}": 1 for i in range(1, 13)}, "gender": {"F": 51, "M": 49}}
+    pool = pd.DataFrame(
+        {
+            "person_id": np.arange(1, size + 1),
+            "age_band": rng.choice(
+                ["18-29", "30-44", "45-59", "60-74", "75+"], size, p=[0.1, 0.2, 0.25, 0.3, 0.15]
+            ),
+            "residency": rng.choice(["local", "migrant", "renter"], size, p=[0.6, 0.25, 0.15]),
+            "building": rng.choice([f"B{i}" for i in range(1, 13)], size),
+            "gender": rng.choice(["F", "M"], size, p=[0.55, 0.45]),
+        }
+    )
+    baseline = {
+        "age_band": {"18-29": 0.16, "30-44": 0.26, "45-59": 0.25, "60-74": 0.21, "75+": 0.12},
+        "residency": {"local": 0.5, "migrant": 0.3, "renter": 0.2},
+        "building": {f"B{i}": 1 for i in range(1, 13)},
+        "gender": {"F": 51, "M": 49},
+    }
     quotas = proportional_quotas(pool, baseline, 20)
     result = select_panel(pool, quotas, 20, seed=2026)
     assert meets_quotas(pool, result.panel, quotas)
@@ -288,15 +326,23 @@ def test_proportional_quotas_round_shares_with_slack_and_clip_to_the_pool():
 def test_strata_overview_shows_sizes_quotas_and_mean_probabilities():
     pool = make_pool(g=list("aabbbc"), h=[1, 2, 1, 2, 1, 2])
     quotas = {"g": {"c": (1, 1), "z": (0, 1)}, "h": {1: (2, 2)}}
-    probabilities = fair_distribution(pool, {"g": {"c": (1, 1)}, "h": {1: (2, 2)}},
-                                      3).probabilities
+    probabilities = fair_distribution(pool, {"g": {"c": (1, 1)}, "h": {1: (2, 2)}}, 3).probabilities
     overview = strata_overview(pool, quotas, probabilities)
-    assert list(overview.columns) == ["feature", "value", "pool_size", "quota_min",
-                                      "quota_max", "mean_probability"]
+    assert list(overview.columns) == [
+        "feature",
+        "value",
+        "pool_size",
+        "quota_min",
+        "quota_max",
+        "mean_probability",
+    ]
     rows = {(r.feature, r.value): r for r in overview.itertuples()}
     assert list(rows) == [("g", "c"), ("g", "z"), ("g", "a"), ("g", "b"), ("h", 1), ("h", 2)]
-    assert (rows["g", "c"].pool_size, rows["g", "c"].quota_min, rows["g", "c"].quota_max) \
-        == (1, 1, 1)
+    assert (rows["g", "c"].pool_size, rows["g", "c"].quota_min, rows["g", "c"].quota_max) == (
+        1,
+        1,
+        1,
+    )
     assert rows["g", "c"].mean_probability == pytest.approx(1.0)
     assert rows["g", "z"].pool_size == 0 and math.isnan(rows["g", "z"].mean_probability)
     assert pd.isna(rows["g", "a"].quota_min) and pd.isna(rows["g", "b"].quota_max)
@@ -312,35 +358,62 @@ def test_strata_overview_shows_sizes_quotas_and_mean_probabilities():
 POOL = make_pool(g=list("aabbbc"), h=[1, 2, 1, 2, 1, 2])
 
 
-@pytest.mark.parametrize("quotas, k, key, params", [
-    ({}, 0, "sortition.bad_k", {"k": 0}),
-    ({}, -2, "sortition.bad_k", {"k": -2}),
-    ({}, 2.5, "sortition.bad_k", {"k": 2.5}),
-    ({}, True, "sortition.bad_k", {"k": True}),
-    ({}, 7, "sortition.pool_too_small", {"k": 7, "pool": 6}),
-    ({"x": {}}, 3, "sortition.unknown_feature", {"feature": "x"}),
-    ({"person_id": {}}, 3, "sortition.unknown_feature", {"feature": "person_id"}),
-    ({"g": {"a": (2, 1)}}, 3, "sortition.bad_quota", {"feature": "g", "value": "a"}),
-    ({"g": {"a": (-1, 1)}}, 3, "sortition.bad_quota", {"feature": "g", "value": "a"}),
-    ({"g": {"a": (1.0, 2)}}, 3, "sortition.bad_quota", {"feature": "g", "value": "a"}),
-    ({"g": {"a": (1, 2, 3)}}, 3, "sortition.bad_quota", {"feature": "g", "value": "a"}),
-    ({"g": {"a": 1}}, 3, "sortition.bad_quota", {"feature": "g", "value": "a"}),
-    ({"g": [("a", (1, 1))]}, 3, "sortition.bad_quota", {"feature": "g", "value": None}),
-    ({"g": {"a": (2, 2), "b": (2, 2)}}, 3, "sortition.minimums_exceed_k",
-     {"feature": "g", "total": 4, "k": 3}),
-    ({"g": {"a": (3, 3)}}, 3, "sortition.quota_infeasible",
-     {"feature": "g", "value": "a", "minimum": 3, "maximum": 3, "available": 2}),
-    ({"g": {"d": (1, 2)}}, 3, "sortition.quota_infeasible",
-     {"feature": "g", "value": "d", "minimum": 1, "maximum": 2, "available": 0}),
-    ({"g": {"a": (0, 0), "b": (0, 1)}}, 3, "sortition.maximums_below_k",
-     {"feature": "g", "total": 2, "k": 3}),
-    # every "c" has h = 2, which may not sit: relaxing g=c (the first quota) makes it feasible
-    ({"g": {"c": (1, 1)}, "h": {2: (0, 0)}}, 3, "sortition.quota_infeasible",
-     {"feature": "g", "value": "c", "minimum": 1, "maximum": 1, "available": 1}),
-    # the same conflict, listed the other way round: now h=2 is named
-    ({"h": {2: (0, 0)}, "g": {"c": (1, 1)}}, 3, "sortition.quota_infeasible",
-     {"feature": "h", "value": 2, "minimum": 0, "maximum": 0, "available": 3}),
-])
+@pytest.mark.parametrize(
+    "quotas, k, key, params",
+    [
+        ({}, 0, "sortition.bad_k", {"k": 0}),
+        ({}, -2, "sortition.bad_k", {"k": -2}),
+        ({}, 2.5, "sortition.bad_k", {"k": 2.5}),
+        ({}, True, "sortition.bad_k", {"k": True}),
+        ({}, 7, "sortition.pool_too_small", {"k": 7, "pool": 6}),
+        ({"x": {}}, 3, "sortition.unknown_feature", {"feature": "x"}),
+        ({"person_id": {}}, 3, "sortition.unknown_feature", {"feature": "person_id"}),
+        ({"g": {"a": (2, 1)}}, 3, "sortition.bad_quota", {"feature": "g", "value": "a"}),
+        ({"g": {"a": (-1, 1)}}, 3, "sortition.bad_quota", {"feature": "g", "value": "a"}),
+        ({"g": {"a": (1.0, 2)}}, 3, "sortition.bad_quota", {"feature": "g", "value": "a"}),
+        ({"g": {"a": (1, 2, 3)}}, 3, "sortition.bad_quota", {"feature": "g", "value": "a"}),
+        ({"g": {"a": 1}}, 3, "sortition.bad_quota", {"feature": "g", "value": "a"}),
+        ({"g": [("a", (1, 1))]}, 3, "sortition.bad_quota", {"feature": "g", "value": None}),
+        (
+            {"g": {"a": (2, 2), "b": (2, 2)}},
+            3,
+            "sortition.minimums_exceed_k",
+            {"feature": "g", "total": 4, "k": 3},
+        ),
+        (
+            {"g": {"a": (3, 3)}},
+            3,
+            "sortition.quota_infeasible",
+            {"feature": "g", "value": "a", "minimum": 3, "maximum": 3, "available": 2},
+        ),
+        (
+            {"g": {"d": (1, 2)}},
+            3,
+            "sortition.quota_infeasible",
+            {"feature": "g", "value": "d", "minimum": 1, "maximum": 2, "available": 0},
+        ),
+        (
+            {"g": {"a": (0, 0), "b": (0, 1)}},
+            3,
+            "sortition.maximums_below_k",
+            {"feature": "g", "total": 2, "k": 3},
+        ),
+        # every "c" has h = 2, which may not sit: relaxing g=c (the first quota) makes it feasible
+        (
+            {"g": {"c": (1, 1)}, "h": {2: (0, 0)}},
+            3,
+            "sortition.quota_infeasible",
+            {"feature": "g", "value": "c", "minimum": 1, "maximum": 1, "available": 1},
+        ),
+        # the same conflict, listed the other way round: now h=2 is named
+        (
+            {"h": {2: (0, 0)}, "g": {"c": (1, 1)}},
+            3,
+            "sortition.quota_infeasible",
+            {"feature": "h", "value": 2, "minimum": 0, "maximum": 0, "available": 3},
+        ),
+    ],
+)
 def test_bad_input_is_refused_with_a_key_and_its_parameters(quotas, k, key, params):
     with pytest.raises(SortitionError) as raised:
         select_panel(POOL, quotas, k, seed=1)
@@ -358,28 +431,39 @@ def test_a_conflict_no_single_quota_explains_names_the_quota_that_completes_the_
     with pytest.raises(SortitionError) as raised:
         fair_distribution(pool, quotas, 2)
     assert raised.value.key == "sortition.quota_infeasible"
-    assert raised.value.params == {"feature": "y", "value": 1, "minimum": 2, "maximum": 2,
-                                   "available": 2}
+    assert raised.value.params == {
+        "feature": "y",
+        "value": 1,
+        "minimum": 2,
+        "maximum": 2,
+        "available": 2,
+    }
 
 
-@pytest.mark.parametrize("pool, key, params", [
-    (pd.DataFrame({"id": [1, 2]}), "sortition.missing_person_id", {}),
-    (pd.DataFrame({"person_id": [1, 2, 1]}), "sortition.duplicate_person", {"person_id": 1}),
-])
+@pytest.mark.parametrize(
+    "pool, key, params",
+    [
+        (pd.DataFrame({"id": [1, 2]}), "sortition.missing_person_id", {}),
+        (pd.DataFrame({"person_id": [1, 2, 1]}), "sortition.duplicate_person", {"person_id": 1}),
+    ],
+)
 def test_a_pool_needs_unique_person_ids(pool, key, params):
     with pytest.raises(SortitionError) as raised:
         select_panel(pool, {}, 1)
     assert (raised.value.key, raised.value.params) == (key, params)
 
 
-@pytest.mark.parametrize("baseline, k, slack, key, params", [
-    ({"x": {"a": 1}}, 3, 1, "sortition.unknown_feature", {"feature": "x"}),
-    ({"g": {"a": -1, "b": 2}}, 3, 1, "sortition.bad_share", {"feature": "g", "value": "a"}),
-    ({"g": {"a": "half"}}, 3, 1, "sortition.bad_share", {"feature": "g", "value": "a"}),
-    ({"g": {"a": 0, "b": 0}}, 3, 1, "sortition.bad_share", {"feature": "g", "value": "a"}),
-    ({"g": {"a": 1}}, 3, -1, "sortition.bad_slack", {"slack": -1}),
-    ({"g": {"a": 1}}, 0, 1, "sortition.bad_k", {"k": 0}),
-])
+@pytest.mark.parametrize(
+    "baseline, k, slack, key, params",
+    [
+        ({"x": {"a": 1}}, 3, 1, "sortition.unknown_feature", {"feature": "x"}),
+        ({"g": {"a": -1, "b": 2}}, 3, 1, "sortition.bad_share", {"feature": "g", "value": "a"}),
+        ({"g": {"a": "half"}}, 3, 1, "sortition.bad_share", {"feature": "g", "value": "a"}),
+        ({"g": {"a": 0, "b": 0}}, 3, 1, "sortition.bad_share", {"feature": "g", "value": "a"}),
+        ({"g": {"a": 1}}, 3, -1, "sortition.bad_slack", {"slack": -1}),
+        ({"g": {"a": 1}}, 0, 1, "sortition.bad_k", {"k": 0}),
+    ],
+)
 def test_proportional_quotas_refuse_bad_input(baseline, k, slack, key, params):
     with pytest.raises(SortitionError) as raised:
         proportional_quotas(POOL, baseline, k, slack=slack)

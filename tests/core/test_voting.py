@@ -1,6 +1,7 @@
 """Polls and ballots: creation rules, one verified resident one ballot (also under
 concurrency), secrecy, receipts and the bulletin board, changing a vote, paper ballots, the
 frozen tally, and verification by activation code or a moderator's confirmation."""
+
 import json
 import threading
 from datetime import timedelta
@@ -12,16 +13,34 @@ from sqlmodel import select
 from core.audit import canonical_json
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.principal import Principal
-from core.voting.ballots import (cast_ballot, change_ballot, enter_paper_ballot, find_ballot,
-                                 receipt_hash)
+from core.voting.ballots import (
+    cast_ballot,
+    change_ballot,
+    enter_paper_ballot,
+    find_ballot,
+    receipt_hash,
+)
 from core.voting.mixing import ballot_count
 from core.voting.polls import cancel_poll, close_poll, create_poll, open_poll
 from core.voting.queries import bulletin_board, get_poll, recount
-from core.voting.verification import (confirm_resident, issue_activation_codes, roster_candidates,
-                                      redeem_activation_code)
+from core.voting.verification import (
+    confirm_resident,
+    issue_activation_codes,
+    redeem_activation_code,
+    roster_candidates,
+)
 from db.engine import read_session, write_session
-from db.models import (AuditEvent, Ballot, PendingBallot, ParticipationEvent, Poll, PollOption, Resident,
-                       User, VoterRoll)
+from db.models import (
+    AuditEvent,
+    Ballot,
+    ParticipationEvent,
+    PendingBallot,
+    Poll,
+    PollOption,
+    Resident,
+    User,
+    VoterRoll,
+)
 from db.models.base import utcnow
 from tests.conftest import make_user
 
@@ -53,12 +72,19 @@ def verified(community, name: str) -> Principal:
 
 
 def poll(moderator, method="approval", *, start=True, **overrides) -> int:
-    values = dict(title="社区活动优先项目", method=method, opens_at=soon(-1),
-                  closes_at=soon(60), options=[{"label": "合唱团"}, {"label": "读书会"},
-                                               {"label": "书法班"}])
+    values = dict(
+        title="社区活动优先项目",
+        method=method,
+        opens_at=soon(-1),
+        closes_at=soon(60),
+        options=[{"label": "合唱团"}, {"label": "读书会"}, {"label": "书法班"}],
+    )
     if method == "budget":
-        values["options"] = [{"label": "路灯", "cost": 40}, {"label": "长椅", "cost": 30},
-                             {"label": "花坛", "cost": 50}]
+        values["options"] = [
+            {"label": "路灯", "cost": 40},
+            {"label": "长椅", "cost": 30},
+            {"label": "花坛", "cost": 50},
+        ]
         values["budget"] = 80
     values.update(overrides)
     poll_id = create_poll(actor=moderator, **values)
@@ -69,8 +95,14 @@ def poll(moderator, method="approval", *, start=True, **overrides) -> int:
 
 def option_ids(poll_id) -> list[int]:
     with read_session() as s:
-        return [o.id for o in s.exec(select(PollOption).where(PollOption.poll_id == poll_id)
-                                     .order_by(PollOption.position))]
+        return [
+            o.id
+            for o in s.exec(
+                select(PollOption)
+                .where(PollOption.poll_id == poll_id)
+                .order_by(PollOption.position)
+            )
+        ]
 
 
 def end_window(poll_id) -> None:
@@ -78,23 +110,26 @@ def end_window(poll_id) -> None:
         s.get(Poll, poll_id).closes_at = soon(-0.01)
 
 
-@pytest.mark.parametrize("overrides, key", [
-    ({"title": " "}, "field.required"),
-    ({"method": "plurality"}, "field.not_a_choice"),
-    # Times as functions, read when the test runs: a run that reaches this test more than
-    # half an hour after collecting it (a slow, loaded machine) saw an opening time that
-    # was no longer after the closing time.
-    ({"closes_at": lambda: soon(-120), "opens_at": lambda: soon(-180)}, "poll.closes_in_past"),
-    ({"opens_at": lambda: soon(90)}, "poll.closes_before_opens"),
-    ({"options": [{"label": "唯一"}]}, "poll.too_few_options"),
-    ({"options": [{"label": "甲"}, {"label": "甲 "}]}, "poll.duplicate_options"),
-    ({"quorum": 1.5}, "poll.bad_share"),
-    ({"quorum": float("nan")}, "poll.bad_share"),
-    ({"threshold": 1.0}, "poll.bad_share"),
-    ({"max_choices": 0}, "field.out_of_range"),
-    ({"max_choices": 4}, "field.out_of_range"),
-    ({"building_id": 999}, "field.not_a_choice"),
-])
+@pytest.mark.parametrize(
+    "overrides, key",
+    [
+        ({"title": " "}, "field.required"),
+        ({"method": "plurality"}, "field.not_a_choice"),
+        # Times as functions, read when the test runs: a run that reaches this test more than
+        # half an hour after collecting it (a slow, loaded machine) saw an opening time that
+        # was no longer after the closing time.
+        ({"closes_at": lambda: soon(-120), "opens_at": lambda: soon(-180)}, "poll.closes_in_past"),
+        ({"opens_at": lambda: soon(90)}, "poll.closes_before_opens"),
+        ({"options": [{"label": "唯一"}]}, "poll.too_few_options"),
+        ({"options": [{"label": "甲"}, {"label": "甲 "}]}, "poll.duplicate_options"),
+        ({"quorum": 1.5}, "poll.bad_share"),
+        ({"quorum": float("nan")}, "poll.bad_share"),
+        ({"threshold": 1.0}, "poll.bad_share"),
+        ({"max_choices": 0}, "field.out_of_range"),
+        ({"max_choices": 4}, "field.out_of_range"),
+        ({"building_id": 999}, "field.not_a_choice"),
+    ],
+)
 def test_bad_polls_write_nothing(people, overrides, key):
     overrides = {name: value() if callable(value) else value for name, value in overrides.items()}
     before = count(Poll), count(AuditEvent)
@@ -104,13 +139,19 @@ def test_bad_polls_write_nothing(people, overrides, key):
     assert (count(Poll), count(AuditEvent)) == before
 
 
-@pytest.mark.parametrize("overrides", [
-    {"budget": 0}, {"budget": -10}, {"budget": 2.5}, {"budget": None},
-    {"options": [{"label": "路灯", "cost": 0}, {"label": "长椅", "cost": 30}]},
-    {"options": [{"label": "路灯", "cost": -5}, {"label": "长椅", "cost": 30}]},
-    {"options": [{"label": "路灯", "cost": float("inf")}, {"label": "长椅", "cost": 30}]},
-    {"options": [{"label": "路灯", "cost": 400}, {"label": "长椅", "cost": 300}]},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"budget": 0},
+        {"budget": -10},
+        {"budget": 2.5},
+        {"budget": None},
+        {"options": [{"label": "路灯", "cost": 0}, {"label": "长椅", "cost": 30}]},
+        {"options": [{"label": "路灯", "cost": -5}, {"label": "长椅", "cost": 30}]},
+        {"options": [{"label": "路灯", "cost": float("inf")}, {"label": "长椅", "cost": 30}]},
+        {"options": [{"label": "路灯", "cost": 400}, {"label": "长椅", "cost": 300}]},
+    ],
+)
 def test_bad_budget_polls_are_refused(people, overrides):
     with pytest.raises(InvalidInput):
         poll(people["moderator"], "budget", start=False, **overrides)
@@ -121,11 +162,14 @@ def test_residents_cannot_manage_polls(people):
     with pytest.raises(PermissionDenied):
         poll(people["resident"], start=False)
     poll_id = poll(people["moderator"], start=False)
-    for command in (lambda: open_poll(actor=people["resident"], poll_id=poll_id),
-                    lambda: cancel_poll(actor=people["resident"], poll_id=poll_id, reason="x"),
-                    lambda: close_poll(actor=people["resident"], poll_id=poll_id),
-                    lambda: enter_paper_ballot(actor=people["resident"], poll_id=poll_id,
-                                               resident_id=1, choice=[1])):
+    for command in (
+        lambda: open_poll(actor=people["resident"], poll_id=poll_id),
+        lambda: cancel_poll(actor=people["resident"], poll_id=poll_id, reason="x"),
+        lambda: close_poll(actor=people["resident"], poll_id=poll_id),
+        lambda: enter_paper_ballot(
+            actor=people["resident"], poll_id=poll_id, resident_id=1, choice=[1]
+        ),
+    ):
         with pytest.raises(PermissionDenied):
             command()
 
@@ -193,15 +237,18 @@ def test_ballot_rows_do_not_follow_the_order_of_voting(people, community):
     assert postgresql or keys == sorted(keys)  # stored in key order; the keys are random
 
 
-@pytest.mark.parametrize("method, make_choice, key", [
-    ("approval", lambda ids: [ids[0], ids[0]], "ballot.duplicate_option"),
-    ("approval", lambda ids: [], "ballot.empty"),
-    ("approval", lambda ids: [99999], "ballot.unknown_option"),
-    ("approval", lambda ids: ["1"], "ballot.unknown_option"),
-    ("approval", lambda ids: ids[0], "ballot.unknown_option"),
-    ("ranked", lambda ids: [ids[1], ids[1]], "ballot.duplicate_rank"),
-    ("majority", lambda ids: [ids[0], ids[1]], "ballot.choose_one"),
-])
+@pytest.mark.parametrize(
+    "method, make_choice, key",
+    [
+        ("approval", lambda ids: [ids[0], ids[0]], "ballot.duplicate_option"),
+        ("approval", lambda ids: [], "ballot.empty"),
+        ("approval", lambda ids: [99999], "ballot.unknown_option"),
+        ("approval", lambda ids: ["1"], "ballot.unknown_option"),
+        ("approval", lambda ids: ids[0], "ballot.unknown_option"),
+        ("ranked", lambda ids: [ids[1], ids[1]], "ballot.duplicate_rank"),
+        ("majority", lambda ids: [ids[0], ids[1]], "ballot.choose_one"),
+    ],
+)
 def test_bad_ballots_write_nothing(people, community, method, make_choice, key):
     voter = verified(community, "badballot")
     poll_id = poll(people["moderator"], method)
@@ -252,13 +299,13 @@ def test_voting_outside_the_window_or_scope_is_refused(people, community):
     assert raised.value.key == "ballot.closed"
     other_building = poll(moderator, building_id=community["buildings"][2])
     with pytest.raises(Conflict) as raised:
-        cast_ballot(actor=voter, poll_id=other_building,
-                    choice=[option_ids(other_building)[0]])
+        cast_ballot(actor=voter, poll_id=other_building, choice=[option_ids(other_building)[0]])
     assert raised.value.key == "ballot.not_eligible"
     newcomers_excluded = poll(moderator, registered_before_open=True, opens_at=soon(-600))
     with pytest.raises(Conflict) as raised:
-        cast_ballot(actor=voter, poll_id=newcomers_excluded,
-                    choice=[option_ids(newcomers_excluded)[0]])
+        cast_ballot(
+            actor=voter, poll_id=newcomers_excluded, choice=[option_ids(newcomers_excluded)[0]]
+        )
     assert raised.value.key == "ballot.not_eligible"
     assert ballots() == 0
 
@@ -283,8 +330,7 @@ def test_changing_a_vote_by_receipt_where_allowed(people, community):
     code = cast_ballot(actor=voter, poll_id=changeable, choice=[a])
     fixed_code = cast_ballot(actor=voter, poll_id=fixed, choice=[option_ids(fixed)[0]])
     with pytest.raises(Conflict) as raised:
-        change_ballot(actor=voter, poll_id=fixed, receipt=fixed_code,
-                      choice=[option_ids(fixed)[1]])
+        change_ballot(actor=voter, poll_id=fixed, receipt=fixed_code, choice=[option_ids(fixed)[1]])
     assert raised.value.key == "ballot.no_changes"
     with pytest.raises(InvalidInput) as raised:
         change_ballot(actor=voter, poll_id=changeable, receipt="AAAA-BBBB-CCCC", choice=[b])
@@ -303,13 +349,16 @@ def test_paper_ballots_and_online_ballots_exclude_each_other(people, community):
     poll_id = poll(moderator, "majority")
     yes, no, _abstain = option_ids(poll_id)
     with write_session() as s:
-        paper_voter = Resident(community_id=community["id"], building_id=community["buildings"][0],
-                               full_name="孙奶奶", unit="102")
+        paper_voter = Resident(
+            community_id=community["id"],
+            building_id=community["buildings"][0],
+            full_name="孙奶奶",
+            unit="102",
+        )
         s.add(paper_voter)
         s.flush()
         paper_id = paper_voter.id
-    code = enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=paper_id,
-                              choice=[no])
+    code = enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=paper_id, choice=[no])
     assert code
     with pytest.raises(Conflict) as raised:
         enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=paper_id, choice=[yes])
@@ -317,8 +366,9 @@ def test_paper_ballots_and_online_ballots_exclude_each_other(people, community):
     online = verified(community, "online1")
     cast_ballot(actor=online, poll_id=poll_id, choice=[yes])
     with pytest.raises(Conflict) as raised:
-        enter_paper_ballot(actor=moderator, poll_id=poll_id, resident_id=online.resident_id,
-                           choice=[no])
+        enter_paper_ballot(
+            actor=moderator, poll_id=poll_id, resident_id=online.resident_id, choice=[no]
+        )
     assert raised.value.key == "ballot.already_voted_online"
     # The paper voter gets an account and the code is linked to them later: no second vote.
     with write_session() as s:
@@ -374,13 +424,13 @@ def test_budget_results_show_equal_shares_and_greedy(people, community):
     # bench (70); at 25 the two also reach the bed (50), 120 in all, over the budget of 80:
     # the outcome at 24 stands, and the 10 left buy nothing more.
     # The tally names the rule that counted it, so that a recount can use the same one.
-    assert tally["equal_shares"] == {"funded": [lamp, bench], "spent": 70,
-                                     "rule": "equal-shares-2"}
+    assert tally["equal_shares"] == {"funded": [lamp, bench], "spent": 70, "rule": "equal-shares-2"}
     assert [row[0] for row in tally["approvals"]] == [lamp, bench, bed]
     assert recount(viewer=people["resident"], poll_id=poll_id)
     with write_session() as s:  # a ballot tampered with after the close
-        ballot = s.exec(select(Ballot).where(Ballot.poll_id == poll_id,
-                                             Ballot.choice == f"[{bed}]")).first()
+        ballot = s.exec(
+            select(Ballot).where(Ballot.poll_id == poll_id, Ballot.choice == f"[{bed}]")
+        ).first()
         ballot.choice = f"[{lamp}]"
     assert not recount(viewer=people["resident"], poll_id=poll_id)
 
@@ -396,14 +446,23 @@ def freeze_as_before_rules_had_names(poll_id) -> dict:
     with write_session() as s:
         poll = s.get(Poll, poll_id)
         result = json.loads(poll.tally)
-        costs = {str(o.id): int(o.cost) for o in s.exec(
-            select(PollOption).where(PollOption.poll_id == poll_id)
-            .order_by(PollOption.position))}
-        approvals = [{str(i) for i in json.loads(choice)} for choice in s.exec(
-            select(Ballot.choice).where(Ballot.poll_id == poll_id))]
+        costs = {
+            str(o.id): int(o.cost)
+            for o in s.exec(
+                select(PollOption)
+                .where(PollOption.poll_id == poll_id)
+                .order_by(PollOption.position)
+            )
+        }
+        approvals = [
+            {str(i) for i in json.loads(choice)}
+            for choice in s.exec(select(Ballot.choice).where(Ballot.poll_id == poll_id))
+        ]
         funded = legacy_equal_shares.equal_shares(costs, int(poll.budget), approvals)
-        result["equal_shares"] = {"funded": [int(o) for o in funded],
-                                  "spent": sum(costs[o] for o in funded)}
+        result["equal_shares"] = {
+            "funded": [int(o) for o in funded],
+            "spent": sum(costs[o] for o in funded),
+        }
         freeze_tally(s, poll, result)
     return result
 
@@ -423,8 +482,10 @@ def test_a_budget_poll_closed_before_the_rules_had_names_still_recounts(people, 
     # (50) does not fit, and the completion adds the bench. Counted now, it goes to the
     # cheaper bench, and at shares of 50 the bed comes too (80). The same ballots, two
     # outcomes: a recount must count by the rule of then.
-    assert get_poll(viewer=moderator, poll_id=poll_id).tally["equal_shares"]["funded"] == \
-        [bench, bed]
+    assert get_poll(viewer=moderator, poll_id=poll_id).tally["equal_shares"]["funded"] == [
+        bench,
+        bed,
+    ]
     old = freeze_as_before_rules_had_names(poll_id)
     assert old["equal_shares"] == {"funded": [lamp, bench], "spent": 70}
     detail = get_poll(viewer=people["researcher"], poll_id=poll_id)
@@ -432,19 +493,22 @@ def test_a_budget_poll_closed_before_the_rules_had_names_still_recounts(people, 
     assert recount(viewer=people["researcher"], poll_id=poll_id)
     with write_session() as s:  # naming today's rule in the stored tally does not help
         p = s.get(Poll, poll_id)
-        p.tally = canonical_json({**old, "equal_shares": {**old["equal_shares"],
-                                                          "rule": "equal-shares-2"}})
+        p.tally = canonical_json(
+            {**old, "equal_shares": {**old["equal_shares"], "rule": "equal-shares-2"}}
+        )
     assert not recount(viewer=people["researcher"], poll_id=poll_id)
     with write_session() as s:  # nor a rule this version does not know
         s.get(Poll, poll_id).tally = canonical_json(
-            {**old, "equal_shares": {**old["equal_shares"], "rule": "equal-shares-9"}})
+            {**old, "equal_shares": {**old["equal_shares"], "rule": "equal-shares-9"}}
+        )
     assert not recount(viewer=people["researcher"], poll_id=poll_id)
     with write_session() as s:
         s.get(Poll, poll_id).tally = canonical_json(old)
     assert recount(viewer=people["researcher"], poll_id=poll_id)
     with write_session() as s:  # a ballot tampered with after the close
-        ballot = s.exec(select(Ballot).where(Ballot.poll_id == poll_id,
-                                             Ballot.choice == f"[{bed}]")).one()
+        ballot = s.exec(
+            select(Ballot).where(Ballot.poll_id == poll_id, Ballot.choice == f"[{bed}]")
+        ).one()
         ballot.choice = f"[{lamp}]"
     assert not recount(viewer=people["researcher"], poll_id=poll_id)
 
@@ -479,8 +543,13 @@ def test_concurrent_ballots_from_one_voter_count_once(people, community):
 def test_activation_codes_link_an_account_to_its_roster_row(people, community):
     moderator = people["moderator"]
     with write_session() as s:
-        roster = Resident(community_id=community["id"], building_id=community["buildings"][1],
-                          full_name="周阿姨", unit="502", age_band="60-74")
+        roster = Resident(
+            community_id=community["id"],
+            building_id=community["buildings"][1],
+            full_name="周阿姨",
+            unit="502",
+            age_band="60-74",
+        )
         s.add(roster)
         s.flush()
         roster_id = roster.id
@@ -500,8 +569,12 @@ def test_activation_codes_link_an_account_to_its_roster_row(people, community):
         assert s.get(Resident, roster_id).verified_at is not None
     with pytest.raises(InvalidInput):
         redeem_activation_code(actor=make_user(community, "zhou2"), code=codes[0].code)
-    voter = Principal(user_id=newcomer.user_id, role="resident", community_id=community["id"],
-                      resident_id=roster_id)
+    voter = Principal(
+        user_id=newcomer.user_id,
+        role="resident",
+        community_id=community["id"],
+        resident_id=roster_id,
+    )
     poll_id = poll(moderator)
     assert cast_ballot(actor=voter, poll_id=poll_id, choice=[option_ids(poll_id)[0]])
 
@@ -509,27 +582,44 @@ def test_activation_codes_link_an_account_to_its_roster_row(people, community):
 def test_a_moderator_confirms_a_self_registered_resident_by_their_roster_row(people, community):
     resident, moderator = people["resident"], people["moderator"]
     with write_session() as s:
-        same = Resident(community_id=community["id"], building_id=community["buildings"][0],
-                        full_name="Resident1 Name", unit="1 01")
-        flatmate = Resident(community_id=community["id"], building_id=community["buildings"][0],
-                            full_name="王五", unit="101")
-        stranger = Resident(community_id=community["id"], building_id=community["buildings"][0],
-                            full_name="李四", unit="999")
-        elsewhere = Resident(community_id=community["id"], building_id=community["buildings"][1],
-                             full_name="resident1 name", unit="101")
+        same = Resident(
+            community_id=community["id"],
+            building_id=community["buildings"][0],
+            full_name="Resident1 Name",
+            unit="1 01",
+        )
+        flatmate = Resident(
+            community_id=community["id"],
+            building_id=community["buildings"][0],
+            full_name="王五",
+            unit="101",
+        )
+        stranger = Resident(
+            community_id=community["id"],
+            building_id=community["buildings"][0],
+            full_name="李四",
+            unit="999",
+        )
+        elsewhere = Resident(
+            community_id=community["id"],
+            building_id=community["buildings"][1],
+            full_name="resident1 name",
+            unit="101",
+        )
         s.add_all([same, flatmate, stranger, elsewhere])
         s.flush()
         ids = same.id, flatmate.id, stranger.id, elsewhere.id
     candidates = roster_candidates(actor=moderator, user_id=resident.user_id)
     assert [(c.resident_id, c.same_name, c.same_unit) for c in candidates] == [
-        (ids[0], True, True), (ids[1], False, True)]
+        (ids[0], True, True),
+        (ids[1], False, True),
+    ]
     for wrong in (ids[2], ids[3], 99999, None, True, "1"):
         with pytest.raises(InvalidInput) as raised:
             confirm_resident(actor=moderator, user_id=resident.user_id, resident_id=wrong)
         assert raised.value.key == "verification.not_a_candidate"
     with pytest.raises(PermissionDenied):
-        confirm_resident(actor=resident, user_id=people["resident2"].user_id,
-                         resident_id=ids[0])
+        confirm_resident(actor=resident, user_id=people["resident2"].user_id, resident_id=ids[0])
     with pytest.raises(NotFound):
         confirm_resident(actor=moderator, user_id=99999, resident_id=ids[0])
     placeholder = resident.resident_id
@@ -542,11 +632,11 @@ def test_a_moderator_confirms_a_self_registered_resident_by_their_roster_row(peo
     assert raised.value.key == "verification.already_verified"
     # The roster row now has an account: nobody else can be linked to it.
     with pytest.raises(Conflict) as raised:
-        confirm_resident(actor=moderator, user_id=people["resident2"].user_id,
-                         resident_id=ids[0])
+        confirm_resident(actor=moderator, user_id=people["resident2"].user_id, resident_id=ids[0])
     assert raised.value.key == "verification.roster_row_taken"
-    voter = Principal(user_id=resident.user_id, role="resident", community_id=community["id"],
-                      resident_id=ids[0])
+    voter = Principal(
+        user_id=resident.user_id, role="resident", community_id=community["id"], resident_id=ids[0]
+    )
     poll_id = poll(moderator)
     assert cast_ballot(actor=voter, poll_id=poll_id, choice=[option_ids(poll_id)[0]])
 
@@ -575,14 +665,22 @@ def test_nobody_can_edit_someone_elses_ballot(people, community):
 
 def test_turnout_lists_every_eligible_building(people, community):
     poll_id = poll(people["moderator"])
-    cast_ballot(actor=verified(community, "turnout1"), poll_id=poll_id,
-                choice=[option_ids(poll_id)[0]])
+    cast_ballot(
+        actor=verified(community, "turnout1"), poll_id=poll_id, choice=[option_ids(poll_id)[0]]
+    )
     with write_session() as s:
-        s.add(Resident(community_id=community["id"], building_id=community["buildings"][2],
-                       full_name="吴叔", unit="301"))
+        s.add(
+            Resident(
+                community_id=community["id"],
+                building_id=community["buildings"][2],
+                full_name="吴叔",
+                unit="301",
+            )
+        )
     detail = get_poll(viewer=people["moderator"], poll_id=poll_id)
-    buildings = {row.group: (row.voters, row.eligible) for row in detail.turnout
-                 if row.kind == "building"}
+    buildings = {
+        row.group: (row.voters, row.eligible) for row in detail.turnout if row.kind == "building"
+    }
     assert buildings == {"B1": (1, 1), "B3": (0, 1)}
 
 
@@ -602,10 +700,12 @@ def test_changes_reach_ballots_whether_mixed_or_still_pending(people, community)
     change_ballot(actor=voters[0], poll_id=poll_id, receipt=codes[0], choice=[b])  # mixed
     change_ballot(actor=voters[-1], poll_id=poll_id, receipt=codes[-1], choice=[c])  # pending
     with read_session() as s:
-        kinds = sorted(s.exec(select(PendingBallot.replaces)
-                              .where(PendingBallot.poll_id == poll_id)).all())
-        mixed = s.exec(select(Ballot.choice).where(
-            Ballot.receipt_hash == receipt_hash(codes[0]))).one()
+        kinds = sorted(
+            s.exec(select(PendingBallot.replaces).where(PendingBallot.poll_id == poll_id)).all()
+        )
+        mixed = s.exec(
+            select(Ballot.choice).where(Ballot.receipt_hash == receipt_hash(codes[0]))
+        ).one()
     assert kinds == [False, False, True] and json.loads(mixed) == [a]  # not updated in place
     assert find_ballot(poll_id=poll_id, receipt=codes[0]) == [b]
     assert find_ballot(poll_id=poll_id, receipt=codes[-1]) == [c]
@@ -629,15 +729,14 @@ def test_changes_do_not_count_towards_a_mixing_batch(people, community):
     a, b, _c = option_ids(poll_id)
     voters = [verified(community, f"batch{i}") for i in range(MIX_BATCH + 1)]
     codes = [cast_ballot(actor=v, poll_id=poll_id, choice=[a]) for v in voters[:MIX_BATCH]]
-    for voter, code in list(zip(voters, codes))[:MIX_BATCH - 1]:
+    for voter, code in list(zip(voters, codes))[: MIX_BATCH - 1]:
         change_ballot(actor=voter, poll_id=poll_id, receipt=code, choice=[b])
     cast_ballot(actor=voters[-1], poll_id=poll_id, choice=[a])
     assert count(Ballot, Ballot.poll_id == poll_id) == MIX_BATCH  # the eleventh waits
     assert count(PendingBallot, PendingBallot.poll_id == poll_id) == MIX_BATCH
 
 
-def test_a_failed_mixing_step_does_not_cost_the_voter_the_receipt(people, community,
-                                                                   monkeypatch):
+def test_a_failed_mixing_step_does_not_cost_the_voter_the_receipt(people, community, monkeypatch):
     import core.voting.mixing as mixing
 
     def broken(_poll_id):
@@ -647,8 +746,10 @@ def test_a_failed_mixing_step_does_not_cost_the_voter_the_receipt(people, commun
     monkeypatch.setattr(mixing, "mix_if_due", broken)
     poll_id = poll(people["moderator"])
     a = option_ids(poll_id)[0]
-    codes = [cast_ballot(actor=verified(community, f"unmixed{i}"), poll_id=poll_id,
-                         choice=[a]) for i in range(mixing.MIX_BATCH + 1)]
+    codes = [
+        cast_ballot(actor=verified(community, f"unmixed{i}"), poll_id=poll_id, choice=[a])
+        for i in range(mixing.MIX_BATCH + 1)
+    ]
     assert all(code and len(code) == 14 for code in codes)
     assert ballots(poll_id) == mixing.MIX_BATCH + 1
     monkeypatch.setattr(mixing, "mix_if_due", working)
@@ -657,8 +758,9 @@ def test_a_failed_mixing_step_does_not_cost_the_voter_the_receipt(people, commun
     assert find_ballot(poll_id=poll_id, receipt=codes[0]) == [a]
 
 
-def test_a_change_landing_after_the_first_count_is_in_the_frozen_tally(people, community,
-                                                                         monkeypatch):
+def test_a_change_landing_after_the_first_count_is_in_the_frozen_tally(
+    people, community, monkeypatch
+):
     """close_poll counts before it locks; a change committed in between keeps the number of
     ballots but not their choices, and must not leave a stale tally. Here the first read sees
     the choices as they were before a last change (b instead of a, for one voter)."""
@@ -689,8 +791,17 @@ def test_a_polls_flags_say_what_its_status_allows(status):
     """The flags say what the poll page used to compute from the status itself."""
     from core.voting.queries import PollSummary
 
-    p = PollSummary(id=1, title="加装电梯", method="majority", status=status, secret=True,
-                    opens_at=utcnow(), closes_at=utcnow(), options=2, voters=0)
+    p = PollSummary(
+        id=1,
+        title="加装电梯",
+        method="majority",
+        status=status,
+        secret=True,
+        opens_at=utcnow(),
+        closes_at=utcnow(),
+        options=2,
+        voters=0,
+    )
     assert p.voting_open == (status == "open")
     assert p.closed == (status == "closed") and p.cancelled == (status == "cancelled")
     assert p.openable == (status == "draft") and p.closable == (status == "open")
@@ -702,9 +813,13 @@ def test_options_typed_one_per_line():
     from core.voting.polls import options_from_text
 
     assert options_from_text("合唱团\n\n  读书会 \n", "approval") == [
-        {"label": "合唱团"}, {"label": "读书会"}]
+        {"label": "合唱团"},
+        {"label": "读书会"},
+    ]
     assert options_from_text("路灯 | 40,000\nA|B 方案 | 30\n", "budget") == [
-        {"label": "路灯", "cost": 40000}, {"label": "A|B 方案", "cost": 30}]
+        {"label": "路灯", "cost": 40000},
+        {"label": "A|B 方案", "cost": 30},
+    ]
     with pytest.raises(InvalidInput) as refused:
         options_from_text("路灯 | 40000\n长椅\n", "budget")
     assert refused.value.key == "votes.bad_option_line" and refused.value.params["line"] == "长椅"

@@ -1,4 +1,5 @@
 """The voting rules on worked examples from the literature and real data, plus properties."""
+
 import random
 from pathlib import Path
 
@@ -7,8 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import InvalidInput
-from core.voting.rules import (approval, equal_shares, greedy_budget, instant_runoff, majority,
-                               pairwise, schulze)
+from core.voting.rules import (
+    approval,
+    equal_shares,
+    greedy_budget,
+    instant_runoff,
+    majority,
+    pairwise,
+    schulze,
+)
 
 DATABASE_FREE = True  # not rerun on PostgreSQL (tests/pg)
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -19,8 +27,18 @@ def expand(groups: list[tuple[int, str]]) -> list[list[str]]:
 
 
 # Wikipedia, "Schulze method", the example with 45 voters and 5 candidates.
-WIKIPEDIA = expand([(5, "ACBED"), (5, "ADECB"), (8, "BEDAC"), (3, "CABED"), (7, "CAEBD"),
-                    (2, "CBADE"), (7, "DCEBA"), (8, "EBADC")])
+WIKIPEDIA = expand(
+    [
+        (5, "ACBED"),
+        (5, "ADECB"),
+        (8, "BEDAC"),
+        (3, "CABED"),
+        (7, "CAEBD"),
+        (2, "CBADE"),
+        (7, "DCEBA"),
+        (8, "EBADC"),
+    ]
+)
 
 
 def test_schulze_wikipedia_example():
@@ -39,8 +57,9 @@ def test_schulze_partial_rankings_and_ties():
     assert schulze([], ["x", "y", "z"]) == ["x", "y", "z"]
 
 
-@pytest.mark.parametrize("ballot, key", [(["a", "a"], "ballot.duplicate_rank"),
-                                         (["a", "zz"], "ballot.unknown_option")])
+@pytest.mark.parametrize(
+    "ballot, key", [(["a", "a"], "ballot.duplicate_rank"), (["a", "zz"], "ballot.unknown_option")]
+)
 def test_rankings_with_duplicates_or_unknown_options_are_refused(ballot, key):
     for rule in (schulze, instant_runoff):
         with pytest.raises(InvalidInput) as raised:
@@ -53,8 +72,11 @@ def test_instant_runoff_rounds_exhaustion_and_tie_for_elimination():
     result = instant_runoff(ballots, list("ABCD"))
     # Round 1: A 8, B 5, C 4, D 2 -> D out; round 2: B 7 -> C out (4, exhausted);
     # round 3: A 8, B 7 of 15 live ballots -> A has a majority.
-    assert result.rounds == [{"A": 8, "B": 5, "C": 4, "D": 2}, {"A": 8, "B": 7, "C": 4},
-                             {"A": 8, "B": 7}]
+    assert result.rounds == [
+        {"A": 8, "B": 5, "C": 4, "D": 2},
+        {"A": 8, "B": 7, "C": 4},
+        {"A": 8, "B": 7},
+    ]
     assert result.eliminated == ["D", "C"] and result.exhausted == [0, 0, 4]
     assert result.winner == "A"
     tie = instant_runoff(expand([(2, "A"), (2, "B"), (3, "C")]), list("ABC"))
@@ -106,8 +128,11 @@ def test_equal_shares_against_greedy_on_hand_checked_examples():
     approvals = [{"a", "b", "c"}] * 3 + [{"d"}]
     assert greedy_budget(costs, 90, approvals) == ["a", "b", "c"]
     assert equal_shares(costs, 90, approvals) == ["a", "b", "d"]
-    assert greedy_budget(costs, 110, approvals) == equal_shares(costs, 110, approvals) == \
-        ["a", "b", "c", "d"]
+    assert (
+        greedy_budget(costs, 110, approvals)
+        == equal_shares(costs, 110, approvals)
+        == ["a", "b", "c", "d"]
+    )
 
 
 def test_equal_shares_breaks_a_tie_for_the_cheaper_project():
@@ -146,10 +171,17 @@ def test_rule_1_counts_as_polls_were_counted_before_core_counted_equal_shares():
     assert raised.value.field == "rule"
 
 
-@pytest.mark.parametrize("costs, budget", [({"a": 0, "b": 5}, 10), ({"a": -3, "b": 5}, 10),
-                                           ({"a": 3, "b": 5}, 0), ({"a": 3, "b": 5}, -1),
-                                           ({"a": 3, "b": 5}, float("nan")),
-                                           ({"a": 3}, 10)])
+@pytest.mark.parametrize(
+    "costs, budget",
+    [
+        ({"a": 0, "b": 5}, 10),
+        ({"a": -3, "b": 5}, 10),
+        ({"a": 3, "b": 5}, 0),
+        ({"a": 3, "b": 5}, -1),
+        ({"a": 3, "b": 5}, float("nan")),
+        ({"a": 3}, 10),
+    ],
+)
 def test_bad_costs_and_budgets_are_refused(costs, budget):
     for rule in (equal_shares, greedy_budget):
         with pytest.raises(InvalidInput):
@@ -169,22 +201,21 @@ def test_equal_shares_reproduces_wieliczka_green_budget_2023():
     assert sum(costs[name] for name in funded) == 995_079
     # Rule 1, as counted before 92cfaf5, gave the official result too (the 30196ec code
     # through pabutools gives the same, in about 40 s: not run here).
-    assert equal_shares(costs, int(instance.budget_limit), approvals,
-                        rule="equal-shares-1") == funded
+    assert (
+        equal_shares(costs, int(instance.budget_limit), approvals, rule="equal-shares-1") == funded
+    )
     greedy = greedy_budget(costs, int(instance.budget_limit), approvals)
     assert sum(costs[name] for name in greedy) <= 1_000_000 and set(greedy) != set(funded)
 
 
-rankings = st.lists(st.permutations(list("abcd")).map(lambda p: p[:3]), min_size=1,
-                    max_size=25)
+rankings = st.lists(st.permutations(list("abcd")).map(lambda p: p[:3]), min_size=1, max_size=25)
 
 
 @given(rankings)
 def test_schulze_winner_is_the_condorcet_winner_when_there_is_one(ballots):
     options = list("abcd")
     d = pairwise(ballots, options)
-    condorcet = [options[i] for i in range(4)
-                 if all(d[i][j] > d[j][i] for j in range(4) if j != i)]
+    condorcet = [options[i] for i in range(4) if all(d[i][j] > d[j][i] for j in range(4) if j != i)]
     if condorcet:
         assert schulze(ballots, options)[0] == condorcet[0]
 
@@ -200,7 +231,9 @@ def test_permuting_ballots_changes_nothing(ballots, rng):
 
 budget_polls = st.tuples(
     st.dictionaries(st.sampled_from(list("pqrstu")), st.integers(1, 50), min_size=2),
-    st.integers(1, 120), st.integers(0, 2**32 - 1))
+    st.integers(1, 120),
+    st.integers(0, 2**32 - 1),
+)
 
 
 @settings(max_examples=40, deadline=None)

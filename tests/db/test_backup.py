@@ -1,5 +1,6 @@
 """Backups: a copy taken from the live database restores every row; bad files are refused
 with a reason and leave the live database untouched."""
+
 import sqlite3
 
 import pytest
@@ -12,8 +13,10 @@ from db.engine import database_url, get_engine
 
 def counts() -> dict[str, int]:
     with get_engine().connect() as connection:
-        return {t: connection.execute(text(f'SELECT count(*) FROM "{t}"')).scalar()
-                for t in SQLModel.metadata.tables}
+        return {
+            t: connection.execute(text(f'SELECT count(*) FROM "{t}"')).scalar()
+            for t in SQLModel.metadata.tables
+        }
 
 
 @pytest.fixture
@@ -31,8 +34,7 @@ def test_a_restored_backup_holds_every_row(sqlite_only, tmp_path, capsys):
     before = counts()
     assert main(["backup", str(tmp_path / "copy.db")]) == 0
     assert "backup written" in capsys.readouterr().out
-    add_building(actor=Principal(user_id=1, role="admin", community_id=1), code="NEW",
-                 name="新楼")
+    add_building(actor=Principal(user_id=1, role="admin", community_id=1), code="NEW", name="新楼")
     assert counts() != before
     assert main(["restore", str(tmp_path / "copy.db")]) == 0
     assert counts() == before
@@ -40,6 +42,7 @@ def test_a_restored_backup_holds_every_row(sqlite_only, tmp_path, capsys):
         from sqlmodel import Session
 
         from core.audit import verify
+
         assert verify(Session(connection)) is None
 
 
@@ -50,9 +53,11 @@ def test_bad_files_are_refused_and_nothing_changes(sqlite_only, tmp_path):
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE t (x)")
-    for path, reason in ((junk, "not a readable SQLite database"),
-                         (other, "not a Yishiting database"),
-                         (tmp_path / "missing.db", "is not a file")):
+    for path, reason in (
+        (junk, "not a readable SQLite database"),
+        (other, "not a Yishiting database"),
+        (tmp_path / "missing.db", "is not a file"),
+    ):
         with pytest.raises(BackupError, match=reason):
             restore(path)
     future = backup(tmp_path / "future.db")
@@ -78,5 +83,9 @@ def test_admins_download_a_backup_from_the_admin_page(sqlite_only, tmp_path):
     (tmp_path / "download.db").write_bytes(data)
     check(tmp_path / "download.db")  # a usable backup
     with get_engine().connect() as connection:
-        assert connection.execute(text(
-            "SELECT count(*) FROM auditevent WHERE action = 'database.backup'")).scalar() == 1
+        assert (
+            connection.execute(
+                text("SELECT count(*) FROM auditevent WHERE action = 'database.backup'")
+            ).scalar()
+            == 1
+        )

@@ -1,4 +1,5 @@
 """db/health.py: the health route's answer about the database."""
+
 from __future__ import annotations
 
 from db.health import database_health
@@ -26,8 +27,9 @@ def test_a_database_behind_the_newest_migration_is_not(database):
 def test_an_unreachable_database_is_not_and_the_answer_names_no_secret(monkeypatch):
     from db import engine
 
-    monkeypatch.setenv("DATABASE_URL",
-                       "postgresql+psycopg://app:s3cret@127.0.0.1:1/nowhere?connect_timeout=2")
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgresql+psycopg://app:s3cret@127.0.0.1:1/nowhere?connect_timeout=2"
+    )
     engine.dispose_engines()
     try:
         healthy, details = database_health()

@@ -1,4 +1,5 @@
 """Migrations match the models, and downgrade/upgrade keeps working."""
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -47,17 +48,34 @@ def test_downgrade_and_upgrade_keep_the_demo_data(database):
     from seed.demo import load_demo
 
     load_demo(residents=200, seed=3)
-    tables = [t for t in SQLModel.metadata.sorted_tables
-              if t.name not in ("hearingdraw", "activationcode", "externaldataset",
-                             "announcement", "servicelevel")  # new since 0001, empty
-              and not t.name.startswith("survey")  # new in 0008, holding demo data
-              and t.name not in ("organisation", "organisationmember", "organisationactivity",
-                                 "activitysignup", "volunteerrecord")]  # the same
+    tables = [
+        t
+        for t in SQLModel.metadata.sorted_tables
+        if t.name
+        not in (
+            "hearingdraw",
+            "activationcode",
+            "externaldataset",
+            "announcement",
+            "servicelevel",
+        )  # new since 0001, empty
+        and not t.name.startswith("survey")  # new in 0008, holding demo data
+        and t.name
+        not in (
+            "organisation",
+            "organisationmember",
+            "organisationactivity",
+            "activitysignup",
+            "volunteerrecord",
+        )
+    ]  # the same
 
     def counts() -> dict[str, int]:
         with get_engine().connect() as connection:
-            return {t.name: connection.execute(text(f'SELECT count(*) FROM "{t.name}"')).scalar()
-                    for t in tables}
+            return {
+                t.name: connection.execute(text(f'SELECT count(*) FROM "{t.name}"')).scalar()
+                for t in tables
+            }
 
     before = counts()
     config = Config(str(ALEMBIC_INI))
@@ -89,15 +107,25 @@ def test_0009_rewrites_stored_secret_ballots_and_unlinks_old_confirmations(datab
 
     def ballots(secret: bool) -> set[tuple]:
         with get_engine().connect() as c:
-            return set(c.execute(text(
-                "SELECT b.id, b.poll_id, b.choice, b.receipt_hash FROM ballot b "
-                "JOIN poll p ON p.id = b.poll_id WHERE p.secret = :s"), {"s": secret}))
+            return set(
+                c.execute(
+                    text(
+                        "SELECT b.id, b.poll_id, b.choice, b.receipt_hash FROM ballot b "
+                        "JOIN poll p ON p.id = b.poll_id WHERE p.secret = :s"
+                    ),
+                    {"s": secret},
+                )
+            )
 
     with get_engine().begin() as c:
-        legacy = c.execute(text("SELECT id FROM resident WHERE source = 'roster' LIMIT 1")
-                           ).scalar()
-        c.execute(text("UPDATE resident SET source = 'self_registered', verified_at = "
-                       "CURRENT_TIMESTAMP WHERE id = :r"), {"r": legacy})
+        legacy = c.execute(text("SELECT id FROM resident WHERE source = 'roster' LIMIT 1")).scalar()
+        c.execute(
+            text(
+                "UPDATE resident SET source = 'self_registered', verified_at = "
+                "CURRENT_TIMESTAMP WHERE id = :r"
+            ),
+            {"r": legacy},
+        )
     secret_before, open_before = ballots(True), ballots(False)
     assert secret_before
     command.upgrade(config, "head")
@@ -107,5 +135,9 @@ def test_0009_rewrites_stored_secret_ballots_and_unlinks_old_confirmations(datab
     assert not {b[0] for b in secret_after} & {b[0] for b in secret_before}  # new keys
     assert ballots(False) == open_before
     with get_engine().connect() as c:
-        assert c.execute(text("SELECT verified_at FROM resident WHERE id = :r"),
-                         {"r": legacy}).scalar() is None
+        assert (
+            c.execute(
+                text("SELECT verified_at FROM resident WHERE id = :r"), {"r": legacy}
+            ).scalar()
+            is None
+        )

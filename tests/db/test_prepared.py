@@ -1,4 +1,5 @@
 """db/prepared.py: statements compiled once and run on the driver's cursor."""
+
 from __future__ import annotations
 
 import pytest

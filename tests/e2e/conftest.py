@@ -1,6 +1,7 @@
 """The real app in a real browser: `streamlit run server.py` on a demo database, driven by
 Playwright in Debian's chromium (Playwright's own browser downloads are not available here).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -37,8 +38,10 @@ def app_url(tmp_path_factory, e2e_database):
     """Base URL of a Streamlit server running the app on a fresh demo database."""
     log = tmp_path_factory.mktemp("e2e") / "streamlit.log"
     try:
-        with app_server(e2e_database, log=log,
-                        env={"YISHITING_SECRET_KEY": "e2e-secret-key"}) as (base, _):
+        with app_server(e2e_database, log=log, env={"YISHITING_SECRET_KEY": "e2e-secret-key"}) as (
+            base,
+            _,
+        ):
             yield base
     except RuntimeError as error:  # it never became healthy: say why, with its log
         pytest.fail(str(error), pytrace=False)
@@ -52,8 +55,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -104,4 +108,3 @@ def screenshot(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": min(max(height, 900), 8000)})
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-

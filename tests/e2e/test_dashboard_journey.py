@@ -1,5 +1,6 @@
 """The dashboard in a real browser: a researcher opens it, the charts render (vega draws
 them), a filter changes the figures, and the real Decidim.Barcelona log can be analysed."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -39,18 +40,27 @@ def test_charts_render_and_filters_apply(browser, app_url):
         main(page).get_by_text("导入的活动记录").click()
         expect(main(page)).to_contain_text("巴塞罗那市 2016 年")
         expect(main(page)).to_contain_text("位参与者共")
-        expect(main(page).locator(".vega-embed canvas, .vega-embed svg.marks").first
-               ).to_be_visible()
+        expect(
+            main(page).locator(".vega-embed canvas, .vega-embed svg.marks").first
+        ).to_be_visible()
         expect(page.locator('[data-stale="true"]')).to_have_count(0)
         screenshot(page, "dashboard-decidim")
 
         # A researcher uploads a log of their own, saves it, and finds it among the datasets.
-        rows = "".join(f"p{i % 30},{'comment' if i % 4 else 'proposal'},{'东西'[i % 2]}区\n"
-                       for i in range(300))
+        rows = "".join(
+            f"p{i % 30},{'comment' if i % 4 else 'proposal'},{'东西'[i % 2]}区\n"
+            for i in range(300)
+        )
         main(page).get_by_text("上传 CSV").click()
-        main(page).locator("input[type=file]").set_input_files(files=[{
-            "name": "east.csv", "mimeType": "text/csv",
-            "buffer": ("person_id,kind,area\n" + rows).encode()}])
+        main(page).locator("input[type=file]").set_input_files(
+            files=[
+                {
+                    "name": "east.csv",
+                    "mimeType": "text/csv",
+                    "buffer": ("person_id,kind,area\n" + rows).encode(),
+                }
+            ]
+        )
         expect(main(page)).to_contain_text("30 位参与者共")
         main(page).get_by_label("数据集名称").fill("东区征集")
         main(page).get_by_role("button", name="保存为数据集").click()

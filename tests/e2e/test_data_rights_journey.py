@@ -1,6 +1,7 @@
 """Data rights in a real browser: a resident registers, comments on a proposal, downloads
 their data (a zip holding the comment), deletes their account, and their comment shows
 "deleted user" in a thread that is otherwise intact."""
+
 import io
 import json
 import secrets
@@ -16,8 +17,9 @@ pytestmark = pytest.mark.e2e
 
 
 def test_export_then_delete_keeps_the_thread(browser, app_url):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1100},
-                                  accept_downloads=True)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1280, "height": 1100}, accept_downloads=True
+    )
     page = context.new_page()
     username = f"dr_{secrets.token_hex(3)}"
     comment = f"楼下的路灯坏了 {secrets.token_hex(2)}"

@@ -1,6 +1,7 @@
 """A hearing in a real browser: a moderator schedules it and opens registration, a resident
 registers, the moderator checks in that account holder and a roster resident who has no
 account, holds the hearing and publishes the minutes, which the resident then reads."""
+
 import secrets
 
 import pytest
@@ -21,11 +22,15 @@ def roster_people(database_url: str) -> tuple[tuple[int, str], tuple[int, str]]:
     from db.models import Resident, User
 
     with using_database(database_url), read_session() as s:
-        resident = s.exec(select(Resident).join(User, User.resident_id == Resident.id)
-                          .where(User.username == "resident")).one()
+        resident = s.exec(
+            select(Resident)
+            .join(User, User.resident_id == Resident.id)
+            .where(User.username == "resident")
+        ).one()
         accounts = select(User.resident_id).where(User.resident_id.is_not(None))
-        walk_in = s.exec(select(Resident).where(col(Resident.id).not_in(accounts))
-                         .order_by(col(Resident.id))).first()
+        walk_in = s.exec(
+            select(Resident).where(col(Resident.id).not_in(accounts)).order_by(col(Resident.id))
+        ).first()
         return (resident.id, resident.full_name), (walk_in.id, walk_in.full_name)
 
 
@@ -56,8 +61,10 @@ def check_in(page: Page, name: str, resident_id: int, channel: str) -> None:
 
 def test_schedule_register_check_in_and_publish_minutes(browser, app_url, e2e_database):
     (resident_id, resident_name), (walk_in_id, walk_in_name) = roster_people(e2e_database)
-    contexts = [browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1100})
-                for _ in range(2)]
+    contexts = [
+        browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1100})
+        for _ in range(2)
+    ]
     moderator, resident = (context.new_page() for context in contexts)
     title = f"加装电梯听证会 {secrets.token_hex(2)}"
     try:
@@ -85,7 +92,8 @@ def test_schedule_register_check_in_and_publish_minutes(browser, app_url, e2e_da
         expect(main(moderator)).to_contain_text("现场参加")
         desk_move(moderator, "已召开")
         main(moderator).get_by_role("textbox", name="纪要（Markdown）").fill(
-            "## 会议纪要\n\n与会居民同意按楼层分摊费用，进入投票程序。")
+            "## 会议纪要\n\n与会居民同意按楼层分摊费用，进入投票程序。"
+        )
         main(moderator).get_by_role("button", name="发布会议纪要").click()
         expect(main(moderator)).to_contain_text("纪要已发布")
         main(moderator).get_by_role("link", name="返回列表").click()

@@ -2,6 +2,7 @@
 dialog opens, no request leaves for another host, and no javascript: link or remote image
 reaches the page. Part of the adversarial suite (docs/SECURITY.md); it lives here to share
 the one Chromium a test session may drive."""
+
 import re
 
 import pytest
@@ -39,8 +40,9 @@ def plant(database_url: str) -> int:
     with using_database(database_url):
         with read_session() as s:
             author = principal_for(s.exec(select(User).where(User.username == "resident")).one())
-        proposal_id = submit_proposal(actor=author, kind="proposal", title="恶意标记测试",
-                                      body=HOSTILE, category="facilities")
+        proposal_id = submit_proposal(
+            actor=author, kind="proposal", title="恶意标记测试", body=HOSTILE, category="facilities"
+        )
         add_comment(actor=author, proposal_id=proposal_id, body=HOSTILE)
     return proposal_id
 
@@ -51,8 +53,10 @@ def test_hostile_markdown_does_nothing(browser, app_url, e2e_database):
     page = context.new_page()
     dialogs, foreign = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])"),
-                  lambda route: (foreign.append(route.request.url), route.abort()))
+    context.route(
+        re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])"),
+        lambda route: (foreign.append(route.request.url), route.abort()),
+    )
     try:
         signed_in(page, app_url, "moderator")
         open_proposal(page, app_url, str(proposal_id))
@@ -89,22 +93,33 @@ def plant_names(database_url: str) -> tuple[int, int]:
 
     with using_database(database_url):
         with read_session() as s:
-            users = {u.username: principal_for(u) for u in s.exec(select(User).where(
-                col(User.username).in_(["resident", "moderator"])))}
-            actor_id = s.exec(select(Actor.id).where(col(Actor.active).is_(True))
-                              .order_by(col(Actor.id))).first()
-            hearing = s.exec(select(Hearing.id).where(Hearing.status == "open",
-                                                      Hearing.audience != "invited")).first()
+            users = {
+                u.username: principal_for(u)
+                for u in s.exec(
+                    select(User).where(col(User.username).in_(["resident", "moderator"]))
+                )
+            }
+            actor_id = s.exec(
+                select(Actor.id).where(col(Actor.active).is_(True)).order_by(col(Actor.id))
+            ).first()
+            hearing = s.exec(
+                select(Hearing.id).where(Hearing.status == "open", Hearing.audience != "invited")
+            ).first()
             accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
-            walk_in = s.exec(select(Resident.id).where(col(Resident.id).not_in(accounts))
-                             .order_by(col(Resident.id).desc())).first()
-        proposal_id = submit_proposal(actor=users["resident"], kind="need", title=TITLE,
-                                      body="三号楼一单元的楼道灯坏了一个多月，晚上回家看不见台阶，老人容易摔倒。",
-                                      category="facilities")
-        change_status(actor=users["moderator"], proposal_id=proposal_id,
-                      to_status="under_review")
-        assign_actor(actor=users["moderator"], proposal_id=proposal_id,
-                     responsible_id=actor_id)
+            walk_in = s.exec(
+                select(Resident.id)
+                .where(col(Resident.id).not_in(accounts))
+                .order_by(col(Resident.id).desc())
+            ).first()
+        proposal_id = submit_proposal(
+            actor=users["resident"],
+            kind="need",
+            title=TITLE,
+            body="三号楼一单元的楼道灯坏了一个多月，晚上回家看不见台阶，老人容易摔倒。",
+            category="facilities",
+        )
+        change_status(actor=users["moderator"], proposal_id=proposal_id, to_status="under_review")
+        assign_actor(actor=users["moderator"], proposal_id=proposal_id, responsible_id=actor_id)
         with write_session() as s:
             s.get(Resident, walk_in).full_name = NAME
             s.get(Hearing, hearing).capacity = None  # walk-ins welcome: no registration
@@ -116,8 +131,10 @@ def test_hostile_titles_and_names_show_as_text(browser, app_url, e2e_database):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1100})
     page = context.new_page()
     foreign = []
-    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])"),
-                  lambda route: (foreign.append(route.request.url), route.abort()))
+    context.route(
+        re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])"),
+        lambda route: (foreign.append(route.request.url), route.abort()),
+    )
     try:
         # Anyone, signed in or not, on the public board: the title is a link label.
         page.goto(f"{app_url}/accountability")

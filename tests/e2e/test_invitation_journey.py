@@ -2,6 +2,7 @@
 panel by lot from the residents who agreed to be invited, an invitee accepts online, another
 declines by letter and is replaced from the same stratum, the replacement's reply is recorded,
 and both are checked in while a resident who was not invited is turned away."""
+
 import secrets
 
 import pytest
@@ -26,12 +27,18 @@ def agreed_to_be_invited(database_url: str) -> list[tuple[int, str, str]]:
 
     with using_database(database_url), write_session() as s:
         s.execute(update(Resident).values(invitation_consent=False))
-        rows = s.exec(select(Resident.id, User.username, Resident.full_name)
-                      .join(User, User.resident_id == Resident.id)
-                      .where(col(User.username).like("r0%"))
-                      .order_by(col(Resident.id)).limit(POOL)).all()
-        s.execute(update(Resident).where(col(Resident.id).in_([r[0] for r in rows]))
-               .values(invitation_consent=True))
+        rows = s.exec(
+            select(Resident.id, User.username, Resident.full_name)
+            .join(User, User.resident_id == Resident.id)
+            .where(col(User.username).like("r0%"))
+            .order_by(col(Resident.id))
+            .limit(POOL)
+        ).all()
+        s.execute(
+            update(Resident)
+            .where(col(Resident.id).in_([r[0] for r in rows]))
+            .values(invitation_consent=True)
+        )
         return [tuple(r) for r in rows]
 
 
@@ -41,26 +48,37 @@ def invited(database_url: str, hearing: int) -> dict[int, str]:
     from db.models import HearingInvitation
 
     with using_database(database_url), read_session() as s:
-        return dict(s.exec(select(HearingInvitation.resident_id, HearingInvitation.status)
-                           .where(HearingInvitation.hearing_id == hearing)).all())
+        return dict(
+            s.exec(
+                select(HearingInvitation.resident_id, HearingInvitation.status).where(
+                    HearingInvitation.hearing_id == hearing
+                )
+            ).all()
+        )
 
 
-def record(page: Page, action: str, invitation_resident: int, database_url: str,
-           hearing: int) -> None:
+def record(
+    page: Page, action: str, invitation_resident: int, database_url: str, hearing: int
+) -> None:
     from db.engine import read_session
     from db.models import HearingInvitation
 
     with using_database(database_url), read_session() as s:
-        invitation = s.exec(select(HearingInvitation.id).where(
-            HearingInvitation.hearing_id == hearing,
-            HearingInvitation.resident_id == invitation_resident)).one()
+        invitation = s.exec(
+            select(HearingInvitation.id).where(
+                HearingInvitation.hearing_id == hearing,
+                HearingInvitation.resident_id == invitation_resident,
+            )
+        ).one()
     page.locator(f".st-key-inv_{action}_{invitation} button").click()
 
 
 def test_draw_accept_replace_and_check_in(browser, app_url, e2e_database):
     pool = agreed_to_be_invited(e2e_database)
-    contexts = [browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1200})
-                for _ in range(2)]
+    contexts = [
+        browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1200})
+        for _ in range(2)
+    ]
     moderator, invitee_page = (context.new_page() for context in contexts)
     title = f"停车难座谈会 {secrets.token_hex(2)}"
     try:

@@ -1,5 +1,6 @@
 """A newcomer's first visit, in a real browser: register, stay logged in across a reload
 (the HttpOnly cookie), switch language, log out, log in again."""
+
 import re
 import secrets
 import time

@@ -2,6 +2,7 @@
 coordinator accepts and posts an activity, the resident signs up and, once it is under way,
 records their hours; the coordinator records hours for a neighbour without an account who
 came in person, and the team's page shows the totals."""
+
 import secrets
 from datetime import timedelta
 
@@ -21,8 +22,7 @@ def facts(database_url: str) -> dict:
     """The volunteer team's id and coordinator's login, and a roster resident without an
     account who has not volunteered with it (the one who comes in person)."""
     from db.engine import read_session
-    from db.models import (Actor, Organisation, OrganisationMember, Resident, User,
-                           VolunteerRecord)
+    from db.models import Actor, Organisation, OrganisationMember, Resident, User, VolunteerRecord
 
     with using_database(database_url), read_session() as s:
         team, coordinator = s.exec(
@@ -33,10 +33,14 @@ def facts(database_url: str) -> dict:
             .where(Actor.kind == "volunteer_team", OrganisationMember.role == "coordinator")
         ).one()
         accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
-        walk_in = s.exec(select(Resident).where(
-            col(Resident.id).not_in(accounts),
-            col(Resident.id).not_in(select(VolunteerRecord.resident_id)))
-            .order_by(col(Resident.id).desc())).first()
+        walk_in = s.exec(
+            select(Resident)
+            .where(
+                col(Resident.id).not_in(accounts),
+                col(Resident.id).not_in(select(VolunteerRecord.resident_id)),
+            )
+            .order_by(col(Resident.id).desc())
+        ).first()
         return {"team": team, "coordinator": coordinator, "walk_in": walk_in.full_name}
 
 
@@ -45,10 +49,11 @@ def request_id(database_url: str, team: int) -> int:
     from db.models import OrganisationMember, User
 
     with using_database(database_url), read_session() as s:
-        return s.exec(select(OrganisationMember.id)
-                      .join(User, User.resident_id == OrganisationMember.resident_id)
-                      .where(OrganisationMember.organisation_id == team,
-                             User.username == "resident")).one()
+        return s.exec(
+            select(OrganisationMember.id)
+            .join(User, User.resident_id == OrganisationMember.resident_id)
+            .where(OrganisationMember.organisation_id == team, User.username == "resident")
+        ).one()
 
 
 def activity_of(database_url: str, title: str) -> int:
@@ -56,8 +61,9 @@ def activity_of(database_url: str, title: str) -> int:
     from db.models import OrganisationActivity
 
     with using_database(database_url), read_session() as s:
-        return s.exec(select(OrganisationActivity.id)
-                      .where(OrganisationActivity.title == title)).one()
+        return s.exec(
+            select(OrganisationActivity.id).where(OrganisationActivity.title == title)
+        ).one()
 
 
 def start_now(database_url: str, activity_id: int) -> None:
@@ -81,8 +87,10 @@ def test_join_post_sign_up_and_record_hours(browser, app_url, e2e_database):
     known = facts(e2e_database)
     url = f"{app_url}/organisations?id={known['team']}"
     title = f"楼道清洁日 {secrets.token_hex(2)}"
-    contexts = [browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1100})
-                for _ in range(2)]
+    contexts = [
+        browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1100})
+        for _ in range(2)
+    ]
     resident, coordinator = (context.new_page() for context in contexts)
     try:
         # The resident asks to join.
@@ -95,8 +103,9 @@ def test_join_post_sign_up_and_record_hours(browser, app_url, e2e_database):
         # The coordinator accepts and posts an activity.
         signed_in(coordinator, app_url, known["coordinator"])
         reload(coordinator, url)
-        coordinator.locator(f".st-key-accept_{request_id(e2e_database, known['team'])} button"
-                            ).click()
+        coordinator.locator(
+            f".st-key-accept_{request_id(e2e_database, known['team'])} button"
+        ).click()
         expect(main(coordinator)).to_contain_text("加入。")
         idle(coordinator)
         main(coordinator).get_by_role("textbox", name="标题").fill(title)

@@ -1,6 +1,7 @@
 """A page's own address (a shared link, a bookmark, a reload) connects at once: the HTML
 shell names the server's address (components/page_shell.py), so the browser does not first
 look for the server under the page's path and wait before trying the root."""
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -9,10 +10,12 @@ from tests.e2e.test_journey import idle, main
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("path, heading", [("proposals", "提案与需求"),
-                                           ("proposals?id=1", "返回列表")])
-def test_a_deep_link_asks_the_root_for_the_server_only(page: Page, app_url: str, path: str,
-                                                        heading: str):
+@pytest.mark.parametrize(
+    "path, heading", [("proposals", "提案与需求"), ("proposals?id=1", "返回列表")]
+)
+def test_a_deep_link_asks_the_root_for_the_server_only(
+    page: Page, app_url: str, path: str, heading: str
+):
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
     page.goto(f"{app_url}/{path}")

@@ -1,6 +1,7 @@
 """A proposal's way through the hall, in a real browser with three people: a resident
 submits it, a neighbour supports it and comments, a moderator opens it for discussion and
 answers, and the first resident sees the answer, on the proposal and on the home page."""
+
 import re
 import secrets
 
@@ -8,8 +9,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_journey import (idle, log_in, main, nav, open_app, register,
-                                    session_cookie, sidebar)
+from tests.e2e.test_journey import (
+    idle,
+    log_in,
+    main,
+    nav,
+    open_app,
+    register,
+    session_cookie,
+    sidebar,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -38,8 +47,10 @@ def choose(page: Page, combobox: str, option: str) -> None:
 
 
 def test_submit_support_discuss_answer(browser, app_url: str):
-    contexts = [browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-                for _ in range(3)]
+    contexts = [
+        browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+        for _ in range(3)
+    ]
     author, neighbour, moderator = (context.new_page() for context in contexts)
     title = f"楼道安装扶手 {secrets.token_hex(2)}"
     try:
@@ -48,7 +59,8 @@ def test_submit_support_discuss_answer(browser, app_url: str):
         nav(author, "提出建议", "new")
         main(author).get_by_role("textbox", name="标题").fill(title)
         main(author).get_by_role("textbox", name="内容").fill(
-            "老人上下楼不方便，建议在 **每层楼道** 安装扶手。")
+            "老人上下楼不方便，建议在 **每层楼道** 安装扶手。"
+        )
         choose(author, "类别", "设施维修")
         main(author).get_by_role("button", name="提交").click()
         author.wait_for_url(re.compile(r".*/proposals\?id=\d+"))
@@ -57,8 +69,9 @@ def test_submit_support_discuss_answer(browser, app_url: str):
         proposal_id = re.search(r"id=(\d+)", author.url).group(1)
 
         # 2. A neighbour registers, supports it and comments.
-        register(neighbour, app_url, f"nb_{secrets.token_hex(3)}", "隔壁邻居",
-                 "walnut-courtyard-evening")
+        register(
+            neighbour, app_url, f"nb_{secrets.token_hex(3)}", "隔壁邻居", "walnut-courtyard-evening"
+        )
         # Found through the list's search, then opened by its link (not by address).
         nav(neighbour, "提案与需求", "proposals")
         main(neighbour).get_by_text("搜索与筛选").click()
@@ -85,7 +98,8 @@ def test_submit_support_discuss_answer(browser, app_url: str):
         expect(main(moderator)).to_contain_text("状态已变更。")
         main(moderator).get_by_text("主持人操作").click()
         main(moderator).get_by_role("textbox", name="正式答复").fill(
-            "居委会已联系物业，下月起分楼栋安装。")
+            "居委会已联系物业，下月起分楼栋安装。"
+        )
         main(moderator).get_by_role("button", name="发布正式答复").click()
         expect(main(moderator)).to_contain_text("答复已发布。")
 
@@ -95,7 +109,9 @@ def test_submit_support_discuss_answer(browser, app_url: str):
         expect(main(author)).to_contain_text("讨论中")
         expect(main(author)).to_contain_text("完全赞同，我家老人也需要。")
         screenshot(author, "proposal-journey")
-        sidebar(author).get_by_role("link", name="首页", exact=True).click()  # the default page: "/"
+        sidebar(author).get_by_role(
+            "link", name="首页", exact=True
+        ).click()  # the default page: "/"
         expect(main(author)).to_contain_text("我关注的提案动态")
         expect(main(author)).to_contain_text("收到正式答复")
         expect(main(author)).to_contain_text(title)

@@ -8,6 +8,7 @@ So that the cross-tabulation has a group to show, set-up adds roster residents o
 building who answer on paper through core: a crowd of one age band (at least k) and a
 smaller one of another band, which with the three makes the hidden groups hold at least k
 persons together (else the large group would have to be hidden as well)."""
+
 import secrets
 
 import pytest
@@ -22,8 +23,13 @@ from tests.e2e.test_proposal_journey import signed_in
 
 pytestmark = pytest.mark.e2e
 
-BANDS = {"18-29": "18–29 岁", "30-44": "30–44 岁", "45-59": "45–59 岁", "60-74": "60–74 岁",
-         "75+": "75 岁及以上"}
+BANDS = {
+    "18-29": "18–29 岁",
+    "30-44": "30–44 岁",
+    "45-59": "45–59 岁",
+    "60-74": "60–74 岁",
+    "75+": "75 岁及以上",
+}
 CROWD, FEW = 12, 9  # the shown band's residents; another band's, hidden (under k = 10)
 
 
@@ -35,23 +41,34 @@ def one_building(database_url: str) -> dict:
     from db.models import Building, Resident, User
 
     with using_database(database_url), read_session() as s:
-        unique = select(Resident.full_name).group_by(Resident.full_name) \
-            .having(func.count() == 1)
+        unique = select(Resident.full_name).group_by(Resident.full_name).having(func.count() == 1)
         accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
         counted = (col(Resident.research_consent).is_(True), col(Resident.age_band).is_not(None))
         for building in s.exec(select(Building).order_by(col(Building.id).desc())).all():
-            users = s.exec(select(User.username, Resident.age_band)
-                           .join(Resident, Resident.id == User.resident_id)
-                           .where(Resident.building_id == building.id,
-                                  col(User.username).like("r0%"), *counted)
-                           .order_by(col(User.id))).all()
-            paper = s.exec(select(Resident.full_name, Resident.age_band).where(
-                Resident.building_id == building.id, col(Resident.id).not_in(accounts),
-                col(Resident.full_name).in_(unique), *counted)).first()
+            users = s.exec(
+                select(User.username, Resident.age_band)
+                .join(Resident, Resident.id == User.resident_id)
+                .where(
+                    Resident.building_id == building.id, col(User.username).like("r0%"), *counted
+                )
+                .order_by(col(User.id))
+            ).all()
+            paper = s.exec(
+                select(Resident.full_name, Resident.age_band).where(
+                    Resident.building_id == building.id,
+                    col(Resident.id).not_in(accounts),
+                    col(Resident.full_name).in_(unique),
+                    *counted,
+                )
+            ).first()
             if len(users) >= 2 and paper:
-                return {"id": building.id, "name": building.name,
-                        "users": [u for u, _ in users[:2]], "paper": paper[0],
-                        "bands": {band for _, band in users[:2]} | {paper[1]}}
+                return {
+                    "id": building.id,
+                    "name": building.name,
+                    "users": [u for u, _ in users[:2]],
+                    "paper": paper[0],
+                    "bands": {band for _, band in users[:2]} | {paper[1]},
+                }
     raise AssertionError("no demo building with two account holders and a paper resident")
 
 
@@ -62,16 +79,25 @@ def add_roster(database_url: str, building_id: int, band: str, n: int) -> list[i
 
     with using_database(database_url), write_session() as s:
         community_id = s.get(Building, building_id).community_id
-        rows = [Resident(community_id=community_id, building_id=building_id, source="roster",
-                         full_name=f"调查{band}组{i}号", age_band=band, research_consent=True)
-                for i in range(n)]
+        rows = [
+            Resident(
+                community_id=community_id,
+                building_id=building_id,
+                source="roster",
+                full_name=f"调查{band}组{i}号",
+                age_band=band,
+                research_consent=True,
+            )
+            for i in range(n)
+        ]
         s.add_all(rows)
         s.flush()
         return [r.id for r in rows]
 
 
-def answer_on_paper(database_url: str, title: str, resident_ids: list[int], place: str,
-                    stars: int) -> None:
+def answer_on_paper(
+    database_url: str, title: str, resident_ids: list[int], place: str, stars: int
+) -> None:
     """Paper answers entered through core by the demo moderator: `place` and `stars`."""
     from core.principal import Principal
     from core.surveys import enter_paper_answer, get_survey
@@ -82,13 +108,18 @@ def answer_on_paper(database_url: str, title: str, resident_ids: list[int], plac
         with read_session() as s:
             moderator = s.exec(select(User).where(User.username == "moderator")).one()
             survey_id = s.exec(select(Survey.id).where(Survey.title == title)).one()
-        actor = Principal(user_id=moderator.id, role="moderator",
-                          community_id=moderator.community_id)
+        actor = Principal(
+            user_id=moderator.id, role="moderator", community_id=moderator.community_id
+        )
         single, rating = get_survey(viewer=actor, survey_id=survey_id).questions
         option = [o.id for o in single.options if o.label == place][0]
         for resident_id in resident_ids:
-            enter_paper_answer(actor=actor, survey_id=survey_id, resident_id=resident_id,
-                               answers={single.id: option, rating.id: stars})
+            enter_paper_answer(
+                actor=actor,
+                survey_id=survey_id,
+                resident_id=resident_id,
+                answers={single.id: option, rating.id: stars},
+            )
 
 
 def survey_id(database_url: str, title: str) -> int:
@@ -136,8 +167,10 @@ def test_building_survey_answers_cross_tab_and_proposal(browser, app_url, e2e_da
     crowd_band, few_band = [b for b in BANDS if b not in building["bands"]][:2]
     crowd = add_roster(e2e_database, building["id"], crowd_band, CROWD)
     few = add_roster(e2e_database, building["id"], few_band, FEW)
-    contexts = [browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1300})
-                for _ in range(3)]
+    contexts = [
+        browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1300})
+        for _ in range(3)
+    ]
     moderator, *residents = (context.new_page() for context in contexts)
     title = f"车棚改造需求调查 {secrets.token_hex(2)}"
     try:
@@ -165,8 +198,9 @@ def test_building_survey_answers_cross_tab_and_proposal(browser, app_url, e2e_da
         answer_on_paper(e2e_database, title, crowd, "防雨棚", 4)
         answer_on_paper(e2e_database, title, few, "监控", 5)
 
-        for page, username, place, stars in zip(residents, building["users"],
-                                                ("充电插座", "防雨棚"), ("2 ★", "3 ★")):
+        for page, username, place, stars in zip(
+            residents, building["users"], ("充电插座", "防雨棚"), ("2 ★", "3 ★")
+        ):
             signed_in(page, app_url, username)
             answer(page, url, place, stars)
 
@@ -192,21 +226,25 @@ def test_building_survey_answers_cross_tab_and_proposal(browser, app_url, e2e_da
         choose(moderator, "分组依据", "年龄段")
         hidden = sorted(building["bands"] | {few_band}, key=list(BANDS).index)
         expect(main(moderator)).to_contain_text(
-            "已隐藏（保护少于 10 人的组）：" + "、".join(BANDS[b] for b in hidden))
+            "已隐藏（保护少于 10 人的组）：" + "、".join(BANDS[b] for b in hidden)
+        )
         # The grid draws on a canvas; its cells are also in the DOM, for screen readers.
         cells = main(moderator).get_by_test_id("stDataFrame").locator("td")
         expect(cells.first).to_have_text(BANDS[min(hidden + [crowd_band], key=list(BANDS).index)])
         rows = cells.all_text_contents()
-        assert [rows[i:i + 4] for i in range(0, len(rows), 4)] == [
-            [BANDS[b], str(CROWD), "4.0", "false"] if b == crowd_band else
-            [BANDS[b], "—", "—", "true"]  # no count, no mean: nothing to subtract from
-            for b in sorted([*hidden, crowd_band], key=list(BANDS).index)]
+        assert [rows[i : i + 4] for i in range(0, len(rows), 4)] == [
+            [BANDS[b], str(CROWD), "4.0", "false"]
+            if b == crowd_band
+            else [BANDS[b], "—", "—", "true"]  # no count, no mean: nothing to subtract from
+            for b in sorted([*hidden, crowd_band], key=list(BANDS).index)
+        ]
 
         main(moderator).get_by_text("把共同需求转为提案").click()
         proposal = main(moderator).get_by_test_id("stForm").filter(has_text="创建提案")
         proposal.get_by_role("textbox", name="标题").fill("车棚加装防雨棚")
         proposal.get_by_role("textbox", name="内容").fill(
-            "调查中多数居民希望车棚加装防雨棚，下雨天电动车不再淋湿。")
+            "调查中多数居民希望车棚加装防雨棚，下雨天电动车不再淋湿。"
+        )
         proposal.get_by_role("button", name="创建提案").click()
         expect(main(moderator)).to_contain_text("提案已创建。")
         main(moderator).get_by_role("link", name="车棚加装防雨棚").click()

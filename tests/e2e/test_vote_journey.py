@@ -1,6 +1,7 @@
 """A secret participatory-budget poll in a real browser: a moderator creates and opens it,
 three residents vote and get receipts, one changes their ballot, the poll closes, and a voter
 finds their ballot on the bulletin board by receipt code."""
+
 import re
 import secrets
 from datetime import timedelta
@@ -24,8 +25,14 @@ def voters(database_url: str) -> list[str]:
     from db.models import User
 
     with using_database(database_url), read_session() as s:
-        return list(s.exec(select(User.username).where(col(User.username).like("r0%"))
-                           .order_by(col(User.id).desc()).limit(3)).all())
+        return list(
+            s.exec(
+                select(User.username)
+                .where(col(User.username).like("r0%"))
+                .order_by(col(User.id).desc())
+                .limit(3)
+            ).all()
+        )
 
 
 def poll_id(database_url: str, title: str) -> int:
@@ -69,8 +76,10 @@ def vote(page: Page, url: str, projects: list[str]) -> str:
 
 def test_budget_poll_vote_change_close_and_find_receipt(browser, app_url, e2e_database):
     names = voters(e2e_database)
-    contexts = [browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1200})
-                for _ in range(4)]
+    contexts = [
+        browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1200})
+        for _ in range(4)
+    ]
     moderator, *residents = (context.new_page() for context in contexts)
     title = f"楼道微更新预算 {secrets.token_hex(2)}"
     try:
@@ -80,7 +89,8 @@ def test_budget_poll_vote_change_close_and_find_receipt(browser, app_url, e2e_da
         choose(moderator, "投票方式", "参与式预算")
         main(moderator).get_by_role("textbox", name="标题").fill(title)
         main(moderator).get_by_role("textbox", name="选项").fill(
-            "更换路灯 | 40000\n增设长椅 | 30000\n改造花坛 | 50000")
+            "更换路灯 | 40000\n增设长椅 | 30000\n改造花坛 | 50000"
+        )
         main(moderator).get_by_role("spinbutton", name="预算").fill("80000")
         main(moderator).get_by_text("截止前允许凭回执码改票").click()
         main(moderator).get_by_role("button", name="创建（草稿）").click()
@@ -93,8 +103,9 @@ def test_budget_poll_vote_change_close_and_find_receipt(browser, app_url, e2e_da
         expect(main(moderator)).to_contain_text("投票已开始。")
 
         receipts = []
-        for page, name, projects in zip(residents, names,
-                                        (["更换路灯", "增设长椅"], ["改造花坛"], ["更换路灯"])):
+        for page, name, projects in zip(
+            residents, names, (["更换路灯", "增设长椅"], ["改造花坛"], ["更换路灯"])
+        ):
             signed_in(page, app_url, name)
             receipts.append(vote(page, url, projects))
         assert len(set(receipts)) == 3

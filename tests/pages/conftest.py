@@ -1,4 +1,5 @@
 """AppTest fixtures: a demo community per test and a logged-in session per role."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,8 +16,12 @@ from tests.conftest import migrate_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 
-ROLE_LOGINS = {"resident": "resident", "moderator": "moderator", "researcher": "researcher",
-               "admin": "admin"}
+ROLE_LOGINS = {
+    "resident": "resident",
+    "moderator": "moderator",
+    "researcher": "researcher",
+    "admin": "admin",
+}
 TIMEOUT = 30
 
 

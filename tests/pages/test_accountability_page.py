@@ -1,5 +1,6 @@
 """The responsibility board page: everyone sees who holds what and since when, can find an
 item and show only overdue ones; admins set service levels."""
+
 from core.i18n import Translator
 
 T = Translator("en")
@@ -56,11 +57,26 @@ def test_an_actor_with_many_items_shows_them_a_page_at_a_time(app):
 
     long_ago = utcnow() - timedelta(days=600)  # waiting longest: listed before the demo's
     with write_session() as s:
-        s.execute(insert(Proposal), [dict(
-            community_id=1, kind="need", category="safety", title=f"积压事项 {n:02d}",
-            body="等待答复", author_id=4, status="under_review", actor_id=1,
-            assigned_at=long_ago, clock_started_at=long_ago, created_at=long_ago,
-            updated_at=long_ago) for n in range(25)])
+        s.execute(
+            insert(Proposal),
+            [
+                dict(
+                    community_id=1,
+                    kind="need",
+                    category="safety",
+                    title=f"积压事项 {n:02d}",
+                    body="等待答复",
+                    author_id=4,
+                    status="under_review",
+                    actor_id=1,
+                    assigned_at=long_ago,
+                    clock_started_at=long_ago,
+                    created_at=long_ago,
+                    updated_at=long_ago,
+                )
+                for n in range(25)
+            ],
+        )
     at = board(app)
     backlog = [link for link in at.get("page_link") if link.proto.label.startswith("积压事项")]
     assert len(backlog) == 20

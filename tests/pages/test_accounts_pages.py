@@ -1,4 +1,5 @@
 """Login, registration and profile pages, driven through their widgets."""
+
 from core.i18n import Translator
 
 T = Translator("en")
@@ -32,8 +33,15 @@ def test_login_then_home(app):
     assert not at.error
 
 
-def register_form(at, *, username="new.neighbour", password="walnut-tree-courtyard",
-                  confirm=None, building=True, unit="3-201"):
+def register_form(
+    at,
+    *,
+    username="new.neighbour",
+    password="walnut-tree-courtyard",
+    confirm=None,
+    building=True,
+    unit="3-201",
+):
     inputs = {w.label: w for w in at.text_input}
     if unit is not None:
         inputs[T("register.unit")].input(unit)
@@ -51,12 +59,12 @@ def test_register_refuses_mismatch_and_missing_building(app):
     at.run()
     at.switch_page("pages/register.py").run()
     register_form(at, building=False)
-    assert at.error[0].value == f'{T("field_name.building")}: {T("field.required")}'
+    assert at.error[0].value == f"{T('field_name.building')}: {T('field.required')}"
     register_form(at, confirm="something-else-entirely")
     assert at.error[0].value.endswith(T("password.mismatch"))
     # The demo's roster lists flats: the flat is asked for, so the account can be confirmed.
     register_form(at, unit="")
-    assert at.error[0].value == f'{T("field_name.unit")}: {T("register.unit_required")}'
+    assert at.error[0].value == f"{T('field_name.unit')}: {T('register.unit_required')}"
     assert "session_id" not in at.session_state
 
 

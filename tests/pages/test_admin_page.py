@@ -1,4 +1,5 @@
 """The admin page's forms call core and show its answers."""
+
 from core.i18n import Translator
 
 T = Translator("en")
@@ -36,6 +37,7 @@ def test_dashboard_shows_charts(app):
     assert len(marks) == 6
     assert '"line"' in marks[0] and '"rect"' in " ".join(marks)
     assert [m.label for m in at.metric][0] == T("dashboard.rate")
+
 
 def test_the_alert_level_is_saved(app):
     from core.community import get_community

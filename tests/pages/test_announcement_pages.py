@@ -1,4 +1,5 @@
 """The announcements page and the home page's pinned list, driven through widgets."""
+
 from sqlmodel import select
 
 from core.accounts.sessions import resume
@@ -48,7 +49,7 @@ def test_moderator_publishes_through_the_form(app):
     assert "**周六上午社区议事厅开放日**" in markdown(at)  # the demo community's notices
     at.text_area(key="new_body_0").input(BODY)
     button(at, T("announcements.publish")).click().run()
-    assert at.error[0].value == f'{T("field_name.title")}: {T("field.required")}'
+    assert at.error[0].value == f"{T('field_name.title')}: {T('field.required')}"
     assert at.text_area(key="new_body_0").value == BODY  # kept after the error
     at.selectbox(key="new_kind_0").select("decision")
     at.text_input(key="new_title_0").input("Parking plan adopted")
@@ -57,12 +58,13 @@ def test_moderator_publishes_through_the_form(app):
     assert not at.exception, at.exception
     assert at.success[0].value == T("announcements.published")
     assert "**Parking plan adopted**" in markdown(at)
-    assert any(T("announcement_kind.decision") in m and T("announcements.pinned") in m
-               for m in markdown(at))
+    assert any(
+        T("announcement_kind.decision") in m and T("announcements.pinned") in m
+        for m in markdown(at)
+    )
     assert at.text_input(key="new_title_1").value == ""  # the form is empty again
     with read_session() as s:
-        row = s.exec(select(Announcement).where(Announcement.title == "Parking plan adopted")
-                     ).one()
+        row = s.exec(select(Announcement).where(Announcement.title == "Parking plan adopted")).one()
     assert (row.kind, row.pinned, row.building_id, row.body) == ("decision", True, None, BODY)
 
 
@@ -72,8 +74,9 @@ def test_resident_sees_filters_and_cannot_publish(app):
     at = open_announcements(app, "resident")
     assert not [b for b in at.button if b.label == T("announcements.publish")]
     assert T("announcements.new") not in [e.label for e in at.expander]
-    assert not [b for b in at.button if b.label in (T("announcements.pin"),
-                                                    T("announcements.withdraw"))]
+    assert not [
+        b for b in at.button if b.label in (T("announcements.pin"), T("announcements.withdraw"))
+    ]
     assert {"**Water cut on Monday**", "**Committee decision on bikes**"} <= set(markdown(at))
     assert "Meet in the **courtyard** at 9." in markdown(at)  # Markdown rendered, not escaped
     at.selectbox(key="announcement_kind").select("decision").run()
@@ -109,8 +112,9 @@ def test_pinned_announcement_shows_on_home_and_opens(app):
     at.run()
     assert not at.exception
     links = page_links(at)
-    assert f"{T('announcement_kind.decision')} · Residents' assembly" in \
-        [link.replace("\\", "") for link in links]
+    assert f"{T('announcement_kind.decision')} · Residents' assembly" in [
+        link.replace("\\", "") for link in links
+    ]
     assert not [link for link in links if "Not pinned" in link]
     assert T("announcements.home_all") in links
     at = open_announcements(app, "anonymous", id=str(pinned_id))

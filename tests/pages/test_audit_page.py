@@ -1,5 +1,6 @@
 """The public activity log page: anyone reads it, filters and pages through it; admins
 verify the chain and see a broken link reported."""
+
 from sqlalchemy import text, update
 
 from core.i18n import Translator
@@ -57,15 +58,18 @@ def test_an_anonymous_visitor_cannot_tie_a_resident_to_their_entries(app):
 
     from core.accounts.login import log_in
     from core.discussion import add_comment
-    from seed.demo import DEMO_PASSWORD
     from db.engine import read_session
     from db.models import Proposal, User
+    from seed.demo import DEMO_PASSWORD
 
     resident = log_in(username="resident", password=DEMO_PASSWORD)[0]
     with read_session() as s:
-        proposal_id = s.exec(select(Proposal.id).where(
-            Proposal.community_id == resident.community_id,
-            Proposal.status == "open_for_discussion")).first()
+        proposal_id = s.exec(
+            select(Proposal.id).where(
+                Proposal.community_id == resident.community_id,
+                Proposal.status == "open_for_discussion",
+            )
+        ).first()
         user = s.get(User, resident.user_id)
     add_comment(actor=resident, proposal_id=proposal_id, body="我也同意，请尽快处理。")
     at = audit_page(app, "anonymous")
@@ -74,8 +78,10 @@ def test_an_anonymous_visitor_cannot_tie_a_resident_to_their_entries(app):
     assert T("audit.action.comment.add") in set(residents["action"])
     assert residents["seq"].isna().all() and (residents["hash"] == "—").all()
     assert not residents["at"].str.contains(":").any()  # the day, never the time
-    account = {T(f"audit.action.account.{a}") for a in ("login", "logout", "register",
-                                                         "delete", "update_profile")}
+    account = {
+        T(f"audit.action.account.{a}")
+        for a in ("login", "logout", "register", "delete", "update_profile")
+    }
     assert not set(residents["action"]) & account
     assert not table["object"].str.fullmatch(r"user \d+").any()
     assert user.display_name not in table.to_csv()

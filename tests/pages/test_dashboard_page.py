@@ -1,5 +1,6 @@
 """The dashboard page: headline figures, every filter, representation against roster and
 census, small-group suppression, and the imported Decidim.Barcelona log."""
+
 import json
 
 import pytest
@@ -158,9 +159,12 @@ def test_a_saved_dataset_is_analysed_and_can_be_deleted(app):
     with read_session() as s:
         user = s.exec(select(User).where(User.username == "researcher")).one()
     researcher = Principal(user_id=user.id, role="researcher", community_id=user.community_id)
-    rows = "".join(f"p{i % 25},{'comment' if i % 3 else 'proposal'},{'AB'[i % 2]}\n"
-                   for i in range(200))
-    save_dataset(actor=researcher, name="东区意见征集", data=("person_id,kind,area\n" + rows).encode())
+    rows = "".join(
+        f"p{i % 25},{'comment' if i % 3 else 'proposal'},{'AB'[i % 2]}\n" for i in range(200)
+    )
+    save_dataset(
+        actor=researcher, name="东区意见征集", data=("person_id,kind,area\n" + rows).encode()
+    )
     at.run()
     assert not at.exception
     assert metric(at, T("external.persons")) == "25"

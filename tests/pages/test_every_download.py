@@ -6,6 +6,7 @@ building and the survey answers were filled with formulas; every file offered fo
 (CSV files inside the personal-data zip included) is read back, and no cell may start with
 `=`, `+`, `-`, `@`, tab or carriage return.
 """
+
 import ast
 import csv
 import io
@@ -18,8 +19,7 @@ from sqlmodel import col, select
 from core.i18n import Translator
 from core.principal import Principal
 from db.engine import read_session, write_session
-from db.models import (Building, Hearing, Resident, Survey, SurveyAnswer, SurveyResponse,
-                       User)
+from db.models import Building, Hearing, Resident, Survey, SurveyAnswer, SurveyResponse, User
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = ROOT / "core" / "spreadsheet.py"
@@ -38,14 +38,18 @@ def test_no_csv_is_written_outside_the_one_writer():
     writers = []
     for path in python_files():
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            name = node.func.attr if isinstance(node, ast.Call) and \
-                isinstance(node.func, ast.Attribute) else None
+            name = (
+                node.func.attr
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                else None
+            )
             if name in ("to_csv", "writer", "DictWriter") and path != WRITER:
                 writers.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
     assert writers == [], "CSV written without core.spreadsheet.csv_bytes"
 
 
 # --- the pages' downloads ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def downloads(monkeypatch):
@@ -76,9 +80,12 @@ def fill_with_formulas() -> dict:
         for user in s.exec(select(User)):
             user.display_name = "=1+1"
     with read_session() as s:
-        return {"hearing": s.exec(select(Hearing.id).where(Hearing.status == "open")).first(),
-                "survey": s.exec(select(Survey.id).join(SurveyResponse).where(
-                    Survey.status == "closed")).first()}
+        return {
+            "hearing": s.exec(select(Hearing.id).where(Hearing.status == "open")).first(),
+            "survey": s.exec(
+                select(Survey.id).join(SurveyResponse).where(Survey.status == "closed")
+            ).first(),
+        }
 
 
 def cells(name: str, data) -> list[str]:
@@ -88,8 +95,12 @@ def cells(name: str, data) -> list[str]:
         data = data.encode()
     if name.endswith(".zip"):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return [cell for member in archive.namelist() if member.endswith(".csv")
-                    for cell in cells(member, archive.read(member))]
+            return [
+                cell
+                for member in archive.namelist()
+                if member.endswith(".csv")
+                for cell in cells(member, archive.read(member))
+            ]
     if not name.endswith(".csv"):
         return []
     return [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
@@ -119,8 +130,13 @@ def test_every_download_is_safe_in_a_spreadsheet(app, downloads):
     ids = fill_with_formulas()
     with read_session() as s:
         moderator = s.exec(select(User).where(User.username == "moderator")).one()
-    draw_panel(actor=Principal(user_id=moderator.id, role="moderator", community_id=1),
-               hearing_id=ids["hearing"], k=4, quotas={}, seed=1)
+    draw_panel(
+        actor=Principal(user_id=moderator.id, role="moderator", community_id=1),
+        hearing_id=ids["hearing"],
+        k=4,
+        quotas={},
+        seed=1,
+    )
 
     at = page(app, "moderator", "pages/moderation.py")  # activation codes, first building
     [b for b in at.button if b.label == T("verification.issue")][0].click().run()
@@ -135,12 +151,26 @@ def test_every_download_is_safe_in_a_spreadsheet(app, downloads):
     page(app, "resident", "pages/profile.py")  # the personal-data zip
 
     offered = {name.split("-")[0].split(".")[0] for name, _ in downloads}
-    assert {"activation", "invitations", "survey", "representation", "participation",
-            "yishiting"} <= offered, offered
+    assert {
+        "activation",
+        "invitations",
+        "survey",
+        "representation",
+        "participation",
+        "yishiting",
+    } <= offered, offered
     every_cell = [(name, cell) for name, data in downloads for cell in cells(name, data)]
-    reached = {name.split("-")[0] for name, cell in every_cell
-               if cell.removeprefix("'") in (HOSTILE_NAME, "+1-2", "@B1", "-2+3")}
+    reached = {
+        name.split("-")[0]
+        for name, cell in every_cell
+        if cell.removeprefix("'") in (HOSTILE_NAME, "+1-2", "@B1", "-2+3")
+    }
     assert {"activation", "invitations", "survey"} <= reached, reached  # the formulas got there
-    unsafe = sorted({(name, cell) for name, cell in every_cell
-                     if cell.startswith(FORMULA_STARTS) and not is_number(cell)})
+    unsafe = sorted(
+        {
+            (name, cell)
+            for name, cell in every_cell
+            if cell.startswith(FORMULA_STARTS) and not is_number(cell)
+        }
+    )
     assert unsafe == [], f"cells a spreadsheet would run: {unsafe[:10]}"

@@ -1,4 +1,5 @@
 """Every page renders for every role that may see it, in both languages, and refuses others."""
+
 import pytest
 
 from core.i18n import Translator, catalogue
@@ -30,14 +31,24 @@ def allowed(role: str, action: str) -> bool:
 
 
 def visible_texts(at) -> list[str]:
-    texts = [e.value for e in at.title] + [e.value for e in at.markdown] + \
-        [e.value for e in at.caption] + [e.value for e in at.info] + [e.value for e in at.error]
+    texts = (
+        [e.value for e in at.title]
+        + [e.value for e in at.markdown]
+        + [e.value for e in at.caption]
+        + [e.value for e in at.info]
+        + [e.value for e in at.error]
+    )
     texts += [e.label for e in at.metric] + [e.label for e in at.button]
     return [str(text) for text in texts]
 
 
-CASES = [(role, page, locale) for role in ROLES for page, (action, _) in PAGES.items()
-         if allowed(role, action) for locale in ("en", "zh-CN")]
+CASES = [
+    (role, page, locale)
+    for role in ROLES
+    for page, (action, _) in PAGES.items()
+    if allowed(role, action)
+    for locale in ("en", "zh-CN")
+]
 
 
 @pytest.mark.parametrize("role, page, locale", CASES)
@@ -54,8 +65,12 @@ def test_page_renders(app, role, page, locale):
     assert not at.error
 
 
-FORBIDDEN = [(role, page) for role in ROLES for page, (action, _) in PAGES.items()
-             if not allowed(role, action)]
+FORBIDDEN = [
+    (role, page)
+    for role in ROLES
+    for page, (action, _) in PAGES.items()
+    if not allowed(role, action)
+]
 
 
 @pytest.mark.parametrize("role, page", FORBIDDEN)

@@ -1,4 +1,5 @@
 """The hearings page: create, register, check in, publish minutes, through its widgets."""
+
 from sqlmodel import col, select
 
 from core.i18n import Translator
@@ -37,7 +38,7 @@ def test_moderator_creates_a_hearing_and_bad_times_are_refused(app):
     starts = [w for w in at.time_input if w.label == T("field_name.starts_at")][0]
     ends.set_value(starts.value.replace(hour=max(0, starts.value.hour - 1)))
     button(at, T("hearings.create")).click().run()
-    assert at.error[0].value == f'{T("field_name.ends_at")}: {T("hearing.ends_before_start")}'
+    assert at.error[0].value == f"{T('field_name.ends_at')}: {T('hearing.ends_before_start')}"
     ends = [w for w in at.time_input if w.label == T("field_name.ends_at")][0]
     ends.set_value(starts.value.replace(hour=21))
     button(at, T("hearings.create")).click().run()
@@ -52,9 +53,12 @@ def test_resident_registers_from_the_detail(app):
     at = open_hearing(app, "resident", hearing_id)
     with read_session() as s:
         resident = s.exec(select(User).where(User.username == "resident")).one()
-        existing = s.exec(select(HearingRegistration).where(
-            HearingRegistration.hearing_id == hearing_id,
-            HearingRegistration.resident_id == resident.resident_id)).first()
+        existing = s.exec(
+            select(HearingRegistration).where(
+                HearingRegistration.hearing_id == hearing_id,
+                HearingRegistration.resident_id == resident.resident_id,
+            )
+        ).first()
     if existing is not None:
         with write_session() as s:
             s.delete(s.get(HearingRegistration, existing.id))
@@ -62,9 +66,12 @@ def test_resident_registers_from_the_detail(app):
     button(at, T("hearings.register")).click().run()
     assert not at.exception
     with read_session() as s:
-        row = s.exec(select(HearingRegistration).where(
-            HearingRegistration.hearing_id == hearing_id,
-            HearingRegistration.resident_id == resident.resident_id)).one()
+        row = s.exec(
+            select(HearingRegistration).where(
+                HearingRegistration.hearing_id == hearing_id,
+                HearingRegistration.resident_id == resident.resident_id,
+            )
+        ).one()
     assert row.status in ("registered", "waitlisted")
 
 
@@ -73,8 +80,9 @@ def test_moderator_checks_in_a_resident_without_an_account(app):
         hearing = s.get(Hearing, open_hearing_id())
         hearing.capacity = None  # walk-ins welcome
         accounts = select(User.resident_id).where(User.resident_id.is_not(None))
-        walk_in = s.exec(select(Resident).where(col(Resident.id).not_in(accounts))
-                         .order_by(col(Resident.id))).first()
+        walk_in = s.exec(
+            select(Resident).where(col(Resident.id).not_in(accounts)).order_by(col(Resident.id))
+        ).first()
         hearing_id, walk_in_id, name = hearing.id, walk_in.id, walk_in.full_name
     at = open_hearing(app, "moderator", hearing_id)
     search = [w for w in at.text_input if w.label == T("hearings.find_resident")][0]
@@ -82,9 +90,12 @@ def test_moderator_checks_in_a_resident_without_an_account(app):
     [b for b in at.button if b.id.endswith(f"in_offline_{walk_in_id}")][0].click().run()
     assert not at.exception
     with read_session() as s:
-        attended = s.exec(select(HearingAttendance).where(
-            HearingAttendance.hearing_id == hearing_id,
-            HearingAttendance.resident_id == walk_in_id)).one()
+        attended = s.exec(
+            select(HearingAttendance).where(
+                HearingAttendance.hearing_id == hearing_id,
+                HearingAttendance.resident_id == walk_in_id,
+            )
+        ).one()
     assert attended.channel == "offline"
 
 
@@ -131,18 +142,33 @@ def invite_resident_by_lot(hearing_id: int) -> int:
     with write_session() as s:
         hearing = s.get(Hearing, hearing_id)
         hearing.capacity = None
-        for row in s.exec(select(HearingRegistration).where(
+        for row in s.exec(
+            select(HearingRegistration).where(
                 HearingRegistration.hearing_id == hearing_id,
-                HearingRegistration.resident_id == resident.resident_id)):
+                HearingRegistration.resident_id == resident.resident_id,
+            )
+        ):
             s.delete(row)
     actor = Principal(user_id=moderator.id, role="moderator", community_id=hearing.community_id)
     draw_panel(actor=actor, hearing_id=hearing_id, k=4, quotas={}, seed=1)
     with write_session() as s:
-        if s.exec(select(HearingInvitation).where(
-                HearingInvitation.hearing_id == hearing_id,
-                HearingInvitation.resident_id == resident.resident_id)).first() is None:
-            s.add(HearingInvitation(hearing_id=hearing_id, resident_id=resident.resident_id,
-                                    stratum="", draw_seed="1"))
+        if (
+            s.exec(
+                select(HearingInvitation).where(
+                    HearingInvitation.hearing_id == hearing_id,
+                    HearingInvitation.resident_id == resident.resident_id,
+                )
+            ).first()
+            is None
+        ):
+            s.add(
+                HearingInvitation(
+                    hearing_id=hearing_id,
+                    resident_id=resident.resident_id,
+                    stratum="",
+                    draw_seed="1",
+                )
+            )
     return resident.resident_id
 
 
@@ -158,8 +184,9 @@ def test_moderator_fills_census_quotas_previews_and_draws_a_panel(app):
     button(at, T("invitation.proportional")).click().run()
     assert not at.exception and not at.error
     captions = [c.value for c in at.caption]
-    assert any(T("invitation.source_roster", feature=T("field_name.building")) == c
-               for c in captions)
+    assert any(
+        T("invitation.source_roster", feature=T("field_name.building")) == c for c in captions
+    )
     button(at, T("invitation.preview")).click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert T("invitation.minimum_probability") in [m.label for m in at.metric]
@@ -167,8 +194,9 @@ def test_moderator_fills_census_quotas_previews_and_draws_a_panel(app):
     assert not at.exception
     with read_session() as s:
         draw = s.exec(select(HearingDraw).where(HearingDraw.hearing_id == hearing_id)).one()
-        invited = s.exec(select(HearingInvitation).where(
-            HearingInvitation.hearing_id == hearing_id)).all()
+        invited = s.exec(
+            select(HearingInvitation).where(HearingInvitation.hearing_id == hearing_id)
+        ).all()
     assert draw.k == 12 and len(invited) == 12
     assert T("invitation.drawn", k=12) in [m.value for m in at.success]
     at = open_hearing(app, "moderator", hearing_id)
@@ -194,27 +222,35 @@ def test_invited_resident_accepts_then_moderator_records_a_decline_and_replaces(
     resident_id = invite_resident_by_lot(hearing_id)
     at = open_hearing(app, "resident", hearing_id)
     assert any(T("invitation.you_are_invited") in m.value for m in at.markdown)
-    facts = T.plain("invitation.facts_title", k=4, pool="|").split("|")[0]  # "Drawn by lot: 4 from "
+    facts = T.plain("invitation.facts_title", k=4, pool="|").split("|")[
+        0
+    ]  # "Drawn by lot: 4 from "
     assert any(e.label.startswith(facts) for e in at.expander)
     button(at, T("invitation.accept")).click().run()
     assert not at.exception
     with read_session() as s:
-        seat = s.exec(select(HearingRegistration).where(
-            HearingRegistration.hearing_id == hearing_id,
-            HearingRegistration.resident_id == resident_id)).one()
+        seat = s.exec(
+            select(HearingRegistration).where(
+                HearingRegistration.hearing_id == hearing_id,
+                HearingRegistration.resident_id == resident_id,
+            )
+        ).one()
     assert seat.status == "registered" and seat.by_invitation
     at = open_hearing(app, "moderator", hearing_id)
-    [b for b in at.button if b.id.endswith("inv_decline_" + str(_invitation_id(hearing_id,
-                                                                              resident_id)))
-     ][0].click().run()
+    [
+        b
+        for b in at.button
+        if b.id.endswith("inv_decline_" + str(_invitation_id(hearing_id, resident_id)))
+    ][0].click().run()
     assert not at.exception
     at = open_hearing(app, "moderator", hearing_id)
     invitation_id = _invitation_id(hearing_id, resident_id)
     [b for b in at.button if b.id.endswith(f"inv_replace_{invitation_id}")][0].click().run()
     assert not at.exception
     with read_session() as s:
-        replacement = s.exec(select(HearingInvitation).where(
-            HearingInvitation.replaces_id == invitation_id)).one()
+        replacement = s.exec(
+            select(HearingInvitation).where(HearingInvitation.replaces_id == invitation_id)
+        ).one()
     assert replacement.status == "invited"
 
 
@@ -222,9 +258,12 @@ def _invitation_id(hearing_id: int, resident_id: int) -> int:
     from db.models import HearingInvitation
 
     with read_session() as s:
-        return s.exec(select(HearingInvitation.id).where(
-            HearingInvitation.hearing_id == hearing_id,
-            HearingInvitation.resident_id == resident_id)).one()
+        return s.exec(
+            select(HearingInvitation.id).where(
+                HearingInvitation.hearing_id == hearing_id,
+                HearingInvitation.resident_id == resident_id,
+            )
+        ).one()
 
 
 def test_researcher_rechecks_a_draw_and_a_tampered_one_is_reported(app):

@@ -1,5 +1,6 @@
 """The organisations page, driven through its widgets: the public list and page, a resident
 joining, signing up and recording hours, the coordinator's desk, and staff set-up."""
+
 import json
 from datetime import timedelta
 
@@ -10,8 +11,16 @@ from core.accounts.sessions import resume
 from core.i18n import Translator
 from core.organisations.activities import post_activity, sign_up
 from db.engine import read_session, write_session
-from db.models import (Actor, Building, Organisation, OrganisationActivity, OrganisationMember,
-                       Resident, User, VolunteerRecord)
+from db.models import (
+    Actor,
+    Building,
+    Organisation,
+    OrganisationActivity,
+    OrganisationMember,
+    Resident,
+    User,
+    VolunteerRecord,
+)
 from db.models.base import utcnow
 from tests.pages.conftest import ROOT, TIMEOUT, login_session
 
@@ -53,8 +62,12 @@ def button(at, label: str):
 
 
 def texts(at) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption]
-                     + [e.value for e in at.success] + [e.value for e in at.info])
+    return "\n".join(
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [e.value for e in at.success]
+        + [e.value for e in at.info]
+    )
 
 
 def test_anonymous_visitor_sees_the_list_and_a_page(app):
@@ -66,9 +79,11 @@ def test_anonymous_visitor_sees_the_list_and_a_page(app):
     assert at.subheader[0].value == "W社区志愿者服务队"
     assert "W社区志愿者服务队：楼道清洁" in texts(at)
     assert T("organisations.coordinated_by", names="")[:-1] in texts(at)
-    assert [m.label for m in at.metric] == [T("organisations.members"),
-                                            T("organisations.volunteers"),
-                                            T("organisations.hours")]
+    assert [m.label for m in at.metric] == [
+        T("organisations.members"),
+        T("organisations.volunteers"),
+        T("organisations.hours"),
+    ]
     assert float(at.metric[2].value) > 0  # the demo's past activities
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert spec["encoding"]["y"]["field"] == "hours"
@@ -91,9 +106,12 @@ def test_resident_asks_to_join_and_signs_up(app):
     assert T("organisations.you_signed_up") in texts(at)
     with read_session() as s:
         resident = s.exec(select(User).where(User.username == "resident")).one()
-        row = s.exec(select(OrganisationMember).where(
-            OrganisationMember.organisation_id == organisation_id,
-            OrganisationMember.resident_id == resident.resident_id)).one()
+        row = s.exec(
+            select(OrganisationMember).where(
+                OrganisationMember.organisation_id == organisation_id,
+                OrganisationMember.resident_id == resident.resident_id,
+            )
+        ).one()
     assert (row.status, row.message) == ("requested", "I can help on weekends")
 
 
@@ -101,9 +119,13 @@ def test_resident_records_own_hours_and_sees_a_clear_error(app):
     organisation_id, username = team()
     coordinator = resume(login_session(username))
     resident = resume(login_session("resident"))
-    activity_id = post_activity(actor=coordinator, organisation_id=organisation_id,
-                                title="Stairwell clean-up", starts_at=utcnow() + timedelta(days=1),
-                                ends_at=utcnow() + timedelta(days=1, hours=2))
+    activity_id = post_activity(
+        actor=coordinator,
+        organisation_id=organisation_id,
+        title="Stairwell clean-up",
+        starts_at=utcnow() + timedelta(days=1),
+        ends_at=utcnow() + timedelta(days=1, hours=2),
+    )
     sign_up(actor=resident, activity_id=activity_id)
     with write_session() as s:  # it has started now
         row = s.get(OrganisationActivity, activity_id)
@@ -111,8 +133,9 @@ def test_resident_records_own_hours_and_sees_a_clear_error(app):
     at = open_page(app, "resident", organisation_id)
     at.number_input(key=f"my_hours_value_{activity_id}").set_value(5.0)
     button(at, T("organisations.record_mine")).click().run()
-    assert at.error[0].value == \
-        f'{T("field_name.hours")}: {T("volunteer.hours_out_of_range", max=2)}'
+    assert (
+        at.error[0].value == f"{T('field_name.hours')}: {T('volunteer.hours_out_of_range', max=2)}"
+    )
     at.number_input(key=f"my_hours_value_{activity_id}").set_value(1.5)
     button(at, T("organisations.record_mine")).click().run()
     assert not at.exception, at.exception
@@ -142,21 +165,28 @@ def test_coordinator_accepts_posts_and_records_an_offline_attendee(app):
     assert at.text_input(key="act_title_1").value == ""
 
     with read_session() as s:
-        recent = s.exec(select(OrganisationActivity.id).where(
-            OrganisationActivity.organisation_id == organisation_id,
-            OrganisationActivity.starts_at < utcnow(),
-            OrganisationActivity.starts_at > utcnow() - timedelta(days=20))
-            .order_by(col(OrganisationActivity.starts_at).desc())).first()
+        recent = s.exec(
+            select(OrganisationActivity.id)
+            .where(
+                OrganisationActivity.organisation_id == organisation_id,
+                OrganisationActivity.starts_at < utcnow(),
+                OrganisationActivity.starts_at > utcnow() - timedelta(days=20),
+            )
+            .order_by(col(OrganisationActivity.starts_at).desc())
+        ).first()
         accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
-        recorded = select(VolunteerRecord.resident_id).where(
-            VolunteerRecord.activity_id == recent)
-        walk_in = s.exec(select(Resident).where(col(Resident.id).not_in(accounts),
-                                                col(Resident.id).not_in(recorded))
-                         .order_by(col(Resident.id))).first()
+        recorded = select(VolunteerRecord.resident_id).where(VolunteerRecord.activity_id == recent)
+        walk_in = s.exec(
+            select(Resident)
+            .where(col(Resident.id).not_in(accounts), col(Resident.id).not_in(recorded))
+            .order_by(col(Resident.id))
+        ).first()
     # A coordinator who is not staff finds someone by their full name only.
     search = at.text_input(key=f"find_{recent}")
-    assert (search.label, search.help) == (T("organisations.find_full_name"),
-                                           T("organisations.find_full_name_help"))
+    assert (search.label, search.help) == (
+        T("organisations.find_full_name"),
+        T("organisations.find_full_name_help"),
+    )
     search.input(walk_in.full_name[:-1]).run()
     assert not at.exception, at.exception
     assert T("organisations.nobody_with_full_name") in texts(at)
@@ -165,8 +195,9 @@ def test_coordinator_accepts_posts_and_records_an_offline_attendee(app):
         building = s.exec(select(Building.code).where(Building.id == walk_in.building_id)).one()
     at.text_input(key=f"find_building_{recent}").input(building)
     at.text_input(key=f"find_{recent}").input(walk_in.full_name).run()
-    assert all(o.endswith(f" · {building}") for o in
-               at.selectbox(key=f"record_who_{recent}").options)
+    assert all(
+        o.endswith(f" · {building}") for o in at.selectbox(key=f"record_who_{recent}").options
+    )
     options = at.selectbox(key=f"record_who_{recent}").options
     assert any(walk_in.full_name in o for o in options)
     index = next(i for i, o in enumerate(options) if walk_in.full_name in o)
@@ -176,12 +207,15 @@ def test_coordinator_accepts_posts_and_records_an_offline_attendee(app):
     assert not at.exception, at.exception
     assert at.success[0].value.startswith("Hours recorded for")
     with read_session() as s:
-        row = s.exec(select(VolunteerRecord).where(VolunteerRecord.activity_id == recent,
-                                                   VolunteerRecord.resident_id == walk_in.id)
-                     ).one()
+        row = s.exec(
+            select(VolunteerRecord).where(
+                VolunteerRecord.activity_id == recent, VolunteerRecord.resident_id == walk_in.id
+            )
+        ).one()
     assert (row.hours, row.channel) == (2.0, "offline")
-    totals = [f for f in at.dataframe if "hours" in f.value.columns and "activities" in
-              f.value.columns]
+    totals = [
+        f for f in at.dataframe if "hours" in f.value.columns and "activities" in f.value.columns
+    ]
     assert totals and totals[0].value["hours"].sum() > 0
 
 

@@ -1,5 +1,6 @@
 """The profile page's data rights: download one's data, delete one's account (with a typed
 confirmation), after which the person is signed out and their comments show 'deleted user'."""
+
 from core.i18n import Translator
 
 T = Translator("en")

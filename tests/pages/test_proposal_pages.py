@@ -1,4 +1,5 @@
 """The proposal list, detail, new-proposal and moderation pages, driven through widgets."""
+
 from sqlmodel import col, select
 
 from core.i18n import Translator
@@ -19,8 +20,9 @@ def open_proposal(app, role: str, proposal_id: int):
 
 def first_open_proposal(status: str = "open_for_discussion") -> Proposal:
     with read_session() as s:
-        return s.exec(select(Proposal).where(Proposal.status == status)
-                      .order_by(col(Proposal.id))).first()
+        return s.exec(
+            select(Proposal).where(Proposal.status == status).order_by(col(Proposal.id))
+        ).first()
 
 
 def button(at, label: str):
@@ -36,7 +38,7 @@ def test_new_proposal_refuses_bad_input_then_submits(app):
     at.text_area[0].input("The lift in building 3 has been broken for a week.")
     at.selectbox[0].select("facilities")
     at.button[0].click().run()
-    assert at.error[0].value == f'{T("field_name.title")}: {T("field.required")}'
+    assert at.error[0].value == f"{T('field_name.title')}: {T('field.required')}"
     inputs = {w.label: w for w in at.text_input}
     inputs[T("field_name.title")].input("Lift broken again")
     at.button[0].click().run()
@@ -103,9 +105,20 @@ def test_the_list_shows_a_page_then_more_and_starts_again_on_a_new_sort(app):
     with write_session() as s:
         author = s.exec(select(User).where(User.username == "resident")).one()
         community_id = author.community_id
-        s.add_all([Proposal(community_id=community_id, kind="idea", category="other",
-                            title=f"Bench {i:02d}", body="A bench by the gate.",
-                            author_id=author.id, status="submitted") for i in range(45)])
+        s.add_all(
+            [
+                Proposal(
+                    community_id=community_id,
+                    kind="idea",
+                    category="other",
+                    title=f"Bench {i:02d}",
+                    body="A bench by the gate.",
+                    author_id=author.id,
+                    status="submitted",
+                )
+                for i in range(45)
+            ]
+        )
     at = open_list(app, "resident")
     total = listed_count(at)
     assert total >= 45
@@ -118,8 +131,9 @@ def test_the_list_shows_a_page_then_more_and_starts_again_on_a_new_sort(app):
     assert more.label == T("common.show_more", n=total - 20)
     more.click().run()
     assert len(links()) == 40
-    [w for w in at.segmented_control if w.label == T("proposals.sort")][0] \
-        .set_value("most_supported").run()
+    [w for w in at.segmented_control if w.label == T("proposals.sort")][0].set_value(
+        "most_supported"
+    ).run()
     assert not at.exception
     assert len(links()) == 20
     at.button(key="more_proposals").click().run()
@@ -151,8 +165,11 @@ def test_support_and_comment_from_detail(app):
     at.text_area[0].input("我同意，应该尽快处理。")
     button(at, T("thread.post")).click().run()
     with read_session() as s:
-        assert s.exec(select(Comment).where(Comment.proposal_id == proposal.id,
-                                            Comment.body == "我同意，应该尽快处理。")).first()
+        assert s.exec(
+            select(Comment).where(
+                Comment.proposal_id == proposal.id, Comment.body == "我同意，应该尽快处理。"
+            )
+        ).first()
 
 
 def test_moderator_rejection_needs_a_reason(app):
@@ -161,7 +178,7 @@ def test_moderator_rejection_needs_a_reason(app):
     status_box = [s for s in at.selectbox if s.label == T("proposal.move_to")][0]
     status_box.select("rejected")
     button(at, T("proposal.move")).click().run()
-    assert at.error[0].value == f'{T("field_name.reason")}: {T("field.required")}'
+    assert at.error[0].value == f"{T('field_name.reason')}: {T('field.required')}"
     with read_session() as s:
         assert s.get(Proposal, proposal.id).status == "open_for_discussion"
 
@@ -176,15 +193,21 @@ def test_resident_sees_no_moderator_panel(app):
 
 def test_moderation_page_hides_a_flagged_comment(app):
     with read_session() as s:
-        flagged = s.exec(select(CommentFlag).where(CommentFlag.resolved_at.is_(None))
-                         .order_by(col(CommentFlag.created_at))).first()
+        flagged = s.exec(
+            select(CommentFlag)
+            .where(CommentFlag.resolved_at.is_(None))
+            .order_by(col(CommentFlag.created_at))
+        ).first()
     at = app("moderator")
     at.run()
     at.switch_page("pages/moderation.py").run()
     reason = [w for w in at.text_input if w.key == f"hide_reason_{flagged.comment_id}"][0]
     reason.input("人身攻击")
-    hide = [b for b in at.button if b.label == T("moderation.hide")
-            and f"hide_{flagged.comment_id}" in b.id][0]
+    hide = [
+        b
+        for b in at.button
+        if b.label == T("moderation.hide") and f"hide_{flagged.comment_id}" in b.id
+    ][0]
     hide.click().run()
     assert not at.exception
     with read_session() as s:
@@ -203,8 +226,14 @@ def test_long_thread_shows_newest_conversations_a_page_at_a_time(app):
         author = s.exec(select(User.id).where(User.role == "resident")).first()
         earlier = len(s.exec(select(Comment.id).where(Comment.proposal_id == proposal.id)).all())
         for n in range(PAGE + 5):
-            s.add(Comment(proposal_id=proposal.id, author_id=author, body=f"note {n:02d}",
-                          created_at=utcnow() - timedelta(minutes=100 - n)))
+            s.add(
+                Comment(
+                    proposal_id=proposal.id,
+                    author_id=author,
+                    body=f"note {n:02d}",
+                    created_at=utcnow() - timedelta(minutes=100 - n),
+                )
+            )
     at = open_proposal(app, "resident", proposal.id)
     bodies = [m.value for m in at.markdown if m.value.startswith("note ")]
     # The newest first, and one page of them, with a button for the rest.
@@ -213,7 +242,9 @@ def test_long_thread_shows_newest_conversations_a_page_at_a_time(app):
     button(at, T("thread.more", n=5 + earlier)).click().run()
     bodies = [m.value for m in at.markdown if m.value.startswith("note ")]
     assert len(bodies) == PAGE + 5 and bodies[-1] == "note 00"
-    assert len([b for b in at.button if b.key == f"more_thread_{proposal.id}"]) == (earlier > PAGE - 5)
+    assert len([b for b in at.button if b.key == f"more_thread_{proposal.id}"]) == (
+        earlier > PAGE - 5
+    )
 
 
 def test_filters_apply_and_stay_chosen_when_the_filter_section_closes(app):
@@ -227,8 +258,11 @@ def test_filters_apply_and_stay_chosen_when_the_filter_section_closes(app):
     assert not at.exception
 
     def listed_statuses():
-        return {c.value.split(" · ")[1].split("  \n")[0] for c in at.caption
-                if c.value.count(" · ") >= 2 and "  \n" in c.value}
+        return {
+            c.value.split(" · ")[1].split("  \n")[0]
+            for c in at.caption
+            if c.value.count(" · ") >= 2 and "  \n" in c.value
+        }
 
     assert listed_statuses() == {T("status.implemented")}
     at.session_state["proposals_filters"] = False

@@ -13,6 +13,7 @@ Statements are counted on the process's engine, from every thread (the dashboard
 query beside the others); the BEGIN that db.engine sends itself on SQLite is not counted, so
 the numbers are those PostgreSQL would see.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -31,11 +32,32 @@ from sqlmodel import col, select
 from core.audit import record
 from core.principal import Principal
 from db.engine import get_engine, read_session, write_session
-from db.models import (Actor, Announcement, Ballot, Building, Comment, CommentFlag,
-                       CommentReaction, CommentRevision, Hearing, HearingAttendance,
-                       HearingProposal, HearingRegistration, ParticipationEvent, Poll,
-                       PollOption, ProgressUpdate, Proposal, ProposalFollow,
-                       ProposalStatusChange, Resident, Support, User, UserBlock, VoterRoll)
+from db.models import (
+    Actor,
+    Announcement,
+    Ballot,
+    Building,
+    Comment,
+    CommentFlag,
+    CommentReaction,
+    CommentRevision,
+    Hearing,
+    HearingAttendance,
+    HearingProposal,
+    HearingRegistration,
+    ParticipationEvent,
+    Poll,
+    PollOption,
+    ProgressUpdate,
+    Proposal,
+    ProposalFollow,
+    ProposalStatusChange,
+    Resident,
+    Support,
+    User,
+    UserBlock,
+    VoterRoll,
+)
 from db.models import Testimony as Turn  # a "Test..." name would be collected by pytest
 from db.models.base import utcnow
 from tests.pages.test_every_page import PAGES, allowed
@@ -74,6 +96,7 @@ PAGE_QUERY_LIMITS = {
 
 # ---- counting --------------------------------------------------------------------------------
 
+
 class StatementCounter:
     """Counts the statements sent to the database, from any thread."""
 
@@ -105,10 +128,14 @@ def counting():
 
 # ---- the cases -------------------------------------------------------------------------------
 
+
 def open_proposal_id() -> int:
     with read_session() as s:
-        return s.exec(select(Proposal.id).where(Proposal.status == "open_for_discussion")
-                      .order_by(col(Proposal.id))).first()
+        return s.exec(
+            select(Proposal.id)
+            .where(Proposal.status == "open_for_discussion")
+            .order_by(col(Proposal.id))
+        ).first()
 
 
 def poll_id(status: str) -> int:
@@ -118,24 +145,29 @@ def poll_id(status: str) -> int:
 
 def open_hearing_id() -> int:
     with read_session() as s:
-        return s.exec(select(Hearing.id).where(Hearing.status == "open")
-                      .order_by(col(Hearing.id))).first()
+        return s.exec(
+            select(Hearing.id).where(Hearing.status == "open").order_by(col(Hearing.id))
+        ).first()
 
 
 def survey_id(status: str) -> int:
     from db.models import Survey
 
     with read_session() as s:
-        return s.exec(select(Survey.id).where(Survey.status == status)
-                      .order_by(col(Survey.id))).first()
+        return s.exec(
+            select(Survey.id).where(Survey.status == status).order_by(col(Survey.id))
+        ).first()
 
 
 def volunteer_team_id() -> int:
     from db.models import Organisation
 
     with read_session() as s:
-        return s.exec(select(Organisation.id).join(Actor, Actor.id == Organisation.actor_id)
-                      .where(Actor.kind == "volunteer_team")).first()
+        return s.exec(
+            select(Organisation.id)
+            .join(Actor, Actor.id == Organisation.actor_id)
+            .where(Actor.kind == "volunteer_team")
+        ).first()
 
 
 def walk_in() -> None:
@@ -144,11 +176,14 @@ def walk_in() -> None:
     hearing_id = open_hearing_id()
     with write_session() as s:
         registered = select(HearingRegistration.resident_id).where(
-            HearingRegistration.hearing_id == hearing_id)
-        resident_id = s.exec(select(Resident.id).where(col(Resident.id).not_in(registered))
-                             .order_by(col(Resident.id).desc())).first()
-        s.add(HearingAttendance(hearing_id=hearing_id, resident_id=resident_id,
-                                channel="offline"))
+            HearingRegistration.hearing_id == hearing_id
+        )
+        resident_id = s.exec(
+            select(Resident.id)
+            .where(col(Resident.id).not_in(registered))
+            .order_by(col(Resident.id).desc())
+        ).first()
+        s.add(HearingAttendance(hearing_id=hearing_id, resident_id=resident_id, channel="offline"))
 
 
 DETAILS: dict[str, Callable[[], int]] = {
@@ -191,21 +226,39 @@ CASES = [
     Case("pages/hearings.py", "resident"),
     Case("pages/hearings.py", "moderator"),
     Case("pages/hearings.py", "resident", detail="hearing"),
-    Case("pages/hearings.py", "moderator", detail="hearing", prepare=walk_in,
-         state=lambda: {"check_in_query": SURNAME}, shows=f"{MARK} statement"),
+    Case(
+        "pages/hearings.py",
+        "moderator",
+        detail="hearing",
+        prepare=walk_in,
+        state=lambda: {"check_in_query": SURNAME},
+        shows=f"{MARK} statement",
+    ),
     Case("pages/votes.py", "resident"),
     Case("pages/votes.py", "moderator"),
     Case("pages/votes.py", "resident", detail="open_poll", prepare=fresh_voter),
-    Case("pages/votes.py", "moderator", detail="open_poll",  # a paper ballot being entered
-         state=lambda: {f"paper_q_{poll_id('open')}": SURNAME}),
+    Case(
+        "pages/votes.py",
+        "moderator",
+        detail="open_poll",  # a paper ballot being entered
+        state=lambda: {f"paper_q_{poll_id('open')}": SURNAME},
+    ),
     Case("pages/votes.py", "moderator", detail="closed_poll"),
     Case("pages/announcements.py", "resident"),
-    Case("pages/announcements.py", "moderator", state=lambda: {"announcement_withdrawn": True},
-         shows=f"{MARK} withdrawn"),
+    Case(
+        "pages/announcements.py",
+        "moderator",
+        state=lambda: {"announcement_withdrawn": True},
+        shows=f"{MARK} withdrawn",
+    ),
     Case("pages/organisations.py", "resident"),
     Case("pages/organisations.py", "resident", detail="organisation", shows=f"{MARK} activity"),
-    Case("pages/organisations.py", "moderator", detail="organisation",  # the coordinator's desk
-         shows=f"{MARK} request"),
+    Case(
+        "pages/organisations.py",
+        "moderator",
+        detail="organisation",  # the coordinator's desk
+        shows=f"{MARK} request",
+    ),
     Case("pages/accountability.py", "resident"),
     Case("pages/accountability.py", "admin"),
     Case("pages/audit.py", "admin", shows=f"{MARK} event"),
@@ -216,20 +269,39 @@ CASES = [
     Case("pages/surveys.py", "resident"),
     Case("pages/surveys.py", "moderator"),
     Case("pages/surveys.py", "resident", detail="open_survey", shows=None),
-    Case("pages/surveys.py", "moderator", detail="open_survey",  # a paper answer being entered
-         state=lambda: {f"survey_paper_q_{survey_id('open')}": SURNAME}, shows=None),
+    Case(
+        "pages/surveys.py",
+        "moderator",
+        detail="open_survey",  # a paper answer being entered
+        state=lambda: {f"survey_paper_q_{survey_id('open')}": SURNAME},
+        shows=None,
+    ),
     Case("pages/surveys.py", "moderator", detail="closed_survey", shows=f"{MARK} suggestion"),
 ]
 
 
 def page_text(at) -> str:
     """Everything the page shows as text, widget options and table cells included."""
-    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "text", "info",
-                                  "warning", "success", "page_link", "metric")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in (
+            "title",
+            "subheader",
+            "markdown",
+            "caption",
+            "text",
+            "info",
+            "warning",
+            "success",
+            "page_link",
+            "metric",
+        )
+        for e in getattr(at, kind)
+    ]
     parts += [e.label for e in itertools.chain(at.button, at.expander, at.checkbox)]
-    parts += [str(option) for e in itertools.chain(at.selectbox, at.multiselect)
-              for option in e.options]
+    parts += [
+        str(option) for e in itertools.chain(at.selectbox, at.multiselect) for option in e.options
+    ]
     parts += [frame.value.to_string() for frame in at.dataframe]
     return "\n".join(str(part) for part in parts)
 
@@ -266,6 +338,7 @@ def more_often(before: StatementCounter, after: StatementCounter) -> list[str]:
 
 # ---- growing the community -------------------------------------------------------------------
 
+
 def grow(n: int = GROWTH) -> None:
     """Many more of everything the pages list, around the proposal, poll and hearing that the
     detail cases open."""
@@ -277,62 +350,108 @@ def grow(n: int = GROWTH) -> None:
         me = s.exec(select(User).where(User.username == "resident")).one()
         community_id = moderator.community_id
         staff = Principal(user_id=moderator.id, role="moderator", community_id=community_id)
-        authors = s.exec(select(User).where(User.role == "resident", User.id != me.id,
-                                            col(User.resident_id).is_not(None))
-                         .order_by(col(User.id))).all()
-        residents = s.exec(select(Resident).where(Resident.community_id == community_id)
-                           .order_by(col(Resident.id))).all()
+        authors = s.exec(
+            select(User)
+            .where(User.role == "resident", User.id != me.id, col(User.resident_id).is_not(None))
+            .order_by(col(User.id))
+        ).all()
+        residents = s.exec(
+            select(Resident).where(Resident.community_id == community_id).order_by(col(Resident.id))
+        ).all()
         buildings = s.exec(select(Building).order_by(col(Building.id))).all()
 
         # Actors and buildings, each holding work below.
-        buildings += [Building(community_id=community_id, code=f"{MARK}{i}",
-                               name=f"{MARK} building {i}") for i in range(3)]
-        actors = [Actor(community_id=community_id, name=f"{MARK} actor {i}",
-                        kind="property_company") for i in range(5)]
+        buildings += [
+            Building(community_id=community_id, code=f"{MARK}{i}", name=f"{MARK} building {i}")
+            for i in range(3)
+        ]
+        actors = [
+            Actor(community_id=community_id, name=f"{MARK} actor {i}", kind="property_company")
+            for i in range(5)
+        ]
         s.add_all(buildings + actors)
         s.flush()
 
         # Proposals, each with supports, a follow, history, progress and a short thread.
-        statuses = ["submitted", "under_review", "open_for_discussion", "accepted",
-                    "in_progress", "implemented"]
-        proposals = [Proposal(
-            community_id=community_id, kind=("proposal", "need")[i % 2],
-            title=f"{MARK} proposal {i}", body=f"{MARK} body {i}",
-            category=("facilities", "safety", "environment", "culture")[i % 4],
-            building_id=buildings[i % len(buildings)].id,
-            author_id=authors[i % len(authors)].id, status=statuses[i % len(statuses)],
-            actor_id=actors[i % len(actors)].id, assigned_at=now - timedelta(days=i),
-            clock_started_at=now - timedelta(days=i), support_count=5, comment_count=3,
-            created_at=now + timedelta(seconds=i)) for i in range(n)]
+        statuses = [
+            "submitted",
+            "under_review",
+            "open_for_discussion",
+            "accepted",
+            "in_progress",
+            "implemented",
+        ]
+        proposals = [
+            Proposal(
+                community_id=community_id,
+                kind=("proposal", "need")[i % 2],
+                title=f"{MARK} proposal {i}",
+                body=f"{MARK} body {i}",
+                category=("facilities", "safety", "environment", "culture")[i % 4],
+                building_id=buildings[i % len(buildings)].id,
+                author_id=authors[i % len(authors)].id,
+                status=statuses[i % len(statuses)],
+                actor_id=actors[i % len(actors)].id,
+                assigned_at=now - timedelta(days=i),
+                clock_started_at=now - timedelta(days=i),
+                support_count=5,
+                comment_count=3,
+                created_at=now + timedelta(seconds=i),
+            )
+            for i in range(n)
+        ]
         s.add_all(proposals)
         s.flush()
         for i, p in enumerate(proposals):
-            s.add_all([Support(proposal_id=p.id, resident_id=r.id)
-                       for r in residents[i:i + 5]])
+            s.add_all([Support(proposal_id=p.id, resident_id=r.id) for r in residents[i : i + 5]])
             s.add(ProposalFollow(proposal_id=p.id, user_id=me.id))
-            s.add_all([ProposalStatusChange(proposal_id=p.id, from_status=None,
-                                            to_status="submitted", at=now),
-                       ProposalStatusChange(proposal_id=p.id, from_status="submitted",
-                                            to_status=p.status, by_user_id=moderator.id,
-                                            at=now + timedelta(seconds=i))])
-            s.add(ProgressUpdate(proposal_id=p.id, text=f"{MARK} progress {i}",
-                                 progress_pct=i % 100, by_user_id=moderator.id))
+            s.add_all(
+                [
+                    ProposalStatusChange(
+                        proposal_id=p.id, from_status=None, to_status="submitted", at=now
+                    ),
+                    ProposalStatusChange(
+                        proposal_id=p.id,
+                        from_status="submitted",
+                        to_status=p.status,
+                        by_user_id=moderator.id,
+                        at=now + timedelta(seconds=i),
+                    ),
+                ]
+            )
+            s.add(
+                ProgressUpdate(
+                    proposal_id=p.id,
+                    text=f"{MARK} progress {i}",
+                    progress_pct=i % 100,
+                    by_user_id=moderator.id,
+                )
+            )
         threads = [(p.id, 3) for p in proposals] + [(proposal_id, n)]
         for target, count in threads:
             for j in range(count):
-                s.add(Comment(proposal_id=target, author_id=authors[j % len(authors)].id,
-                              body=f"{MARK} comment {target}-{j}"))
+                s.add(
+                    Comment(
+                        proposal_id=target,
+                        author_id=authors[j % len(authors)].id,
+                        body=f"{MARK} comment {target}-{j}",
+                    )
+                )
         s.flush()
-        comments = s.exec(select(Comment).where(col(Comment.body).startswith(MARK))
-                          .order_by(col(Comment.id))).all()
+        comments = s.exec(
+            select(Comment).where(col(Comment.body).startswith(MARK)).order_by(col(Comment.id))
+        ).all()
         previous: dict[int, Comment] = {}
         for j, c in enumerate(comments):
             parent = previous.get(c.proposal_id)
             if j % 3 == 1 and parent is not None:  # replies, nested a few deep
                 c.parent_id, c.depth = parent.id, parent.depth + 1
             if j % 4 == 0:  # edited: an earlier text kept as a revision
-                s.add(CommentRevision(comment_id=c.id, body=f"{MARK} first text {j}",
-                                      created_at=c.created_at))
+                s.add(
+                    CommentRevision(
+                        comment_id=c.id, body=f"{MARK} first text {j}", created_at=c.created_at
+                    )
+                )
                 c.edited_at = now
             if j % 5 == 0:
                 s.add(CommentFlag(comment_id=c.id, user_id=me.id, reason=f"{MARK} flag {j}"))
@@ -345,160 +464,351 @@ def grow(n: int = GROWTH) -> None:
         for j in range(3):  # the viewer's own comments, editable
             s.add(Comment(proposal_id=proposal_id, author_id=me.id, body=f"{MARK} mine {j}"))
         s.get(Proposal, proposal_id).comment_count += n + 3
-        s.add_all([ProposalStatusChange(proposal_id=proposal_id, from_status="open_for_discussion",
-                                        to_status="open_for_discussion", reason=f"{MARK} {j}",
-                                        actor_id=actors[j % len(actors)].id, at=now)
-                   for j in range(5)])
+        s.add_all(
+            [
+                ProposalStatusChange(
+                    proposal_id=proposal_id,
+                    from_status="open_for_discussion",
+                    to_status="open_for_discussion",
+                    reason=f"{MARK} {j}",
+                    actor_id=actors[j % len(actors)].id,
+                    at=now,
+                )
+                for j in range(5)
+            ]
+        )
 
         # Announcements: community-wide and per building, pinned, withdrawn.
-        s.add_all([Announcement(
-            community_id=community_id, building_id=None if i % 2 else buildings[0].id,
-            kind=("decision", "event", "result", "notice")[i % 4], title=f"{MARK} notice {i}",
-            body=f"{MARK} notice body {i}", pinned=i % 3 == 0, author_id=moderator.id,
-            withdrawn_at=now if i % 5 == 4 else None,
-            withdrawn_reason=f"{MARK} withdrawn" if i % 5 == 4 else None) for i in range(n)])
+        s.add_all(
+            [
+                Announcement(
+                    community_id=community_id,
+                    building_id=None if i % 2 else buildings[0].id,
+                    kind=("decision", "event", "result", "notice")[i % 4],
+                    title=f"{MARK} notice {i}",
+                    body=f"{MARK} notice body {i}",
+                    pinned=i % 3 == 0,
+                    author_id=moderator.id,
+                    withdrawn_at=now if i % 5 == 4 else None,
+                    withdrawn_reason=f"{MARK} withdrawn" if i % 5 == 4 else None,
+                )
+                for i in range(n)
+            ]
+        )
 
         # Polls: more of them, and more options, voters and ballots on the opened ones.
-        polls = [Poll(community_id=community_id, title=f"{MARK} poll {i}", method="approval",
-                      status=("draft", "open", "cancelled")[i % 3], opens_at=now,
-                      closes_at=now + timedelta(days=7 + i), max_choices=2,
-                      created_by=moderator.id) for i in range(10)]
+        polls = [
+            Poll(
+                community_id=community_id,
+                title=f"{MARK} poll {i}",
+                method="approval",
+                status=("draft", "open", "cancelled")[i % 3],
+                opens_at=now,
+                closes_at=now + timedelta(days=7 + i),
+                max_choices=2,
+                created_by=moderator.id,
+            )
+            for i in range(10)
+        ]
         s.add_all(polls)
         s.flush()
         for i, poll in enumerate(polls):
-            s.add_all([PollOption(poll_id=poll.id, label=f"{MARK} option {k}", position=k)
-                       for k in range(4)])
-            s.add_all([VoterRoll(poll_id=poll.id, resident_id=r.id)
-                       for r in residents[i * 5:i * 5 + 5]])
-        s.add_all([PollOption(poll_id=open_poll, label=f"{MARK} option {k}",
-                              description=f"{MARK} about {k}", position=10 + k)
-                   for k in range(n // 3)])
+            s.add_all(
+                [
+                    PollOption(poll_id=poll.id, label=f"{MARK} option {k}", position=k)
+                    for k in range(4)
+                ]
+            )
+            s.add_all(
+                [VoterRoll(poll_id=poll.id, resident_id=r.id) for r in residents[i * 5 : i * 5 + 5]]
+            )
+        s.add_all(
+            [
+                PollOption(
+                    poll_id=open_poll,
+                    label=f"{MARK} option {k}",
+                    description=f"{MARK} about {k}",
+                    position=10 + k,
+                )
+                for k in range(n // 3)
+            ]
+        )
         for poll in (open_poll, closed_poll):
-            on_roll = set(s.exec(select(VoterRoll.resident_id)
-                                 .where(VoterRoll.poll_id == poll)).all())
-            choice = s.exec(select(PollOption.id).where(PollOption.poll_id == poll)
-                            .order_by(col(PollOption.id))).first()
+            on_roll = set(
+                s.exec(select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll)).all()
+            )
+            choice = s.exec(
+                select(PollOption.id).where(PollOption.poll_id == poll).order_by(col(PollOption.id))
+            ).first()
             voters = [r for r in residents if r.id not in on_roll and r.id != me.resident_id]
             for k, r in enumerate(voters[:n]):
-                s.add(VoterRoll(poll_id=poll, resident_id=r.id,
-                                channel=("online", "offline")[k % 2]))
-                s.add(Ballot(id=f"{poll:04d}{k:028d}", poll_id=poll, choice=f"[{choice}]",
-                             receipt_hash=f"{MARK}{poll:04d}{k:056d}"))
-                s.add(ParticipationEvent(community_id=community_id, resident_id=r.id,
-                                         kind="vote", object_type="poll", object_id=poll))
+                s.add(
+                    VoterRoll(poll_id=poll, resident_id=r.id, channel=("online", "offline")[k % 2])
+                )
+                s.add(
+                    Ballot(
+                        id=f"{poll:04d}{k:028d}",
+                        poll_id=poll,
+                        choice=f"[{choice}]",
+                        receipt_hash=f"{MARK}{poll:04d}{k:056d}",
+                    )
+                )
+                s.add(
+                    ParticipationEvent(
+                        community_id=community_id,
+                        resident_id=r.id,
+                        kind="vote",
+                        object_type="poll",
+                        object_id=poll,
+                    )
+                )
 
         # Hearings: more of them, and registrants, walk-ins, speakers and linked proposals on
         # the opened one.
-        hearings = [Hearing(community_id=community_id, kind="forum", title=f"{MARK} hearing {i}",
-                            status=("draft", "open", "held")[i % 3],
-                            starts_at=now + timedelta(days=i - 3),
-                            ends_at=now + timedelta(days=i - 3, hours=2),
-                            place=f"{MARK} room", capacity=40, created_by=moderator.id)
-                    for i in range(10)]
+        hearings = [
+            Hearing(
+                community_id=community_id,
+                kind="forum",
+                title=f"{MARK} hearing {i}",
+                status=("draft", "open", "held")[i % 3],
+                starts_at=now + timedelta(days=i - 3),
+                ends_at=now + timedelta(days=i - 3, hours=2),
+                place=f"{MARK} room",
+                capacity=40,
+                created_by=moderator.id,
+            )
+            for i in range(10)
+        ]
         s.add_all(hearings)
         s.flush()
         for i, hearing in enumerate(hearings):
-            s.add_all([HearingRegistration(hearing_id=hearing.id, resident_id=r.id)
-                       for r in residents[i * 7:i * 7 + 7]])
-            s.add_all([HearingAttendance(hearing_id=hearing.id, resident_id=r.id,
-                                         channel="offline") for r in residents[i * 7:i * 7 + 3]])
-        registered = set(s.exec(select(HearingRegistration.resident_id)
-                                .where(HearingRegistration.hearing_id == hearing_id)).all())
-        attended = set(s.exec(select(HearingAttendance.resident_id)
-                              .where(HearingAttendance.hearing_id == hearing_id)).all())
-        others = [r for r in residents if r.id not in registered | attended
-                  and r.id != me.resident_id]
+            s.add_all(
+                [
+                    HearingRegistration(hearing_id=hearing.id, resident_id=r.id)
+                    for r in residents[i * 7 : i * 7 + 7]
+                ]
+            )
+            s.add_all(
+                [
+                    HearingAttendance(hearing_id=hearing.id, resident_id=r.id, channel="offline")
+                    for r in residents[i * 7 : i * 7 + 3]
+                ]
+            )
+        registered = set(
+            s.exec(
+                select(HearingRegistration.resident_id).where(
+                    HearingRegistration.hearing_id == hearing_id
+                )
+            ).all()
+        )
+        attended = set(
+            s.exec(
+                select(HearingAttendance.resident_id).where(
+                    HearingAttendance.hearing_id == hearing_id
+                )
+            ).all()
+        )
+        others = [
+            r for r in residents if r.id not in registered | attended and r.id != me.resident_id
+        ]
         for k, r in enumerate(others[:n]):
-            s.add(HearingRegistration(hearing_id=hearing_id, resident_id=r.id,
-                                      status=("registered", "waitlisted")[k % 2],
-                                      statement=f"{MARK} statement {k}"))
-            s.add(ParticipationEvent(community_id=community_id, resident_id=r.id,
-                                     kind="hearing_registration", object_type="hearing",
-                                     object_id=hearing_id))
+            s.add(
+                HearingRegistration(
+                    hearing_id=hearing_id,
+                    resident_id=r.id,
+                    status=("registered", "waitlisted")[k % 2],
+                    statement=f"{MARK} statement {k}",
+                )
+            )
+            s.add(
+                ParticipationEvent(
+                    community_id=community_id,
+                    resident_id=r.id,
+                    kind="hearing_registration",
+                    object_type="hearing",
+                    object_id=hearing_id,
+                )
+            )
             if k % 2 == 0:
-                s.add(HearingAttendance(hearing_id=hearing_id, resident_id=r.id,
-                                        channel="online"))
-        for k, r in enumerate(others[n:n + n // 3]):  # came without registering
+                s.add(HearingAttendance(hearing_id=hearing_id, resident_id=r.id, channel="online"))
+        for k, r in enumerate(others[n : n + n // 3]):  # came without registering
             s.add(HearingAttendance(hearing_id=hearing_id, resident_id=r.id, channel="offline"))
-        s.add_all([Turn(hearing_id=hearing_id, resident_id=r.id,
-                        speaker_name=f"{MARK} speaker {k}", speaker_role="resident",
-                        position=("for", "against", "neutral")[k % 3],
-                        summary=f"{MARK} said {k}", turn_order=100 + k)
-                   for k, r in enumerate(others[:n // 3])])
-        s.add_all([HearingProposal(hearing_id=hearing_id, proposal_id=p.id)
-                   for p in proposals[:n // 3]])
+        s.add_all(
+            [
+                Turn(
+                    hearing_id=hearing_id,
+                    resident_id=r.id,
+                    speaker_name=f"{MARK} speaker {k}",
+                    speaker_role="resident",
+                    position=("for", "against", "neutral")[k % 3],
+                    summary=f"{MARK} said {k}",
+                    turn_order=100 + k,
+                )
+                for k, r in enumerate(others[: n // 3])
+            ]
+        )
+        s.add_all(
+            [HearingProposal(hearing_id=hearing_id, proposal_id=p.id) for p in proposals[: n // 3]]
+        )
 
         # Accounts: blocked residents (with their block history) and unverified sign-ups.
-        for k, user in enumerate(authors[:n // 3]):
+        for k, user in enumerate(authors[: n // 3]):
             user.blocked_until = now + timedelta(days=3)
-            s.add_all([UserBlock(user_id=user.id, blocked_by=moderator.id,
-                                 reason=f"{MARK} block {k}-{m}", until=user.blocked_until,
-                                 created_at=now - timedelta(days=m)) for m in range(2)])
-        newcomers = [Resident(community_id=community_id, building_id=buildings[k].id,
-                              full_name=f"{MARK} newcomer {k}", source="self_registered")
-                     for k in range(n // 3)]
+            s.add_all(
+                [
+                    UserBlock(
+                        user_id=user.id,
+                        blocked_by=moderator.id,
+                        reason=f"{MARK} block {k}-{m}",
+                        until=user.blocked_until,
+                        created_at=now - timedelta(days=m),
+                    )
+                    for m in range(2)
+                ]
+            )
+        newcomers = [
+            Resident(
+                community_id=community_id,
+                building_id=buildings[k].id,
+                full_name=f"{MARK} newcomer {k}",
+                source="self_registered",
+            )
+            for k in range(n // 3)
+        ]
         s.add_all(newcomers)
         s.flush()
-        s.add_all([User(community_id=community_id, username=f"grow{k}",
-                        display_name=f"{MARK} newcomer {k}", password_hash="x",
-                        resident_id=r.id) for k, r in enumerate(newcomers)])
+        s.add_all(
+            [
+                User(
+                    community_id=community_id,
+                    username=f"grow{k}",
+                    display_name=f"{MARK} newcomer {k}",
+                    password_hash="x",
+                    resident_id=r.id,
+                )
+                for k, r in enumerate(newcomers)
+            ]
+        )
 
-        grow_organisations(s, n, community_id=community_id, moderator=moderator,
-                           residents=residents, authors=authors)
-        grow_surveys(s, n, community_id=community_id, moderator=moderator,
-                     residents=[r for r in residents if r.id != me.resident_id])
+        grow_organisations(
+            s,
+            n,
+            community_id=community_id,
+            moderator=moderator,
+            residents=residents,
+            authors=authors,
+        )
+        grow_surveys(
+            s,
+            n,
+            community_id=community_id,
+            moderator=moderator,
+            residents=[r for r in residents if r.id != me.resident_id],
+        )
 
         # The public log: more than a page of events.
         for k in range(2 * n):
-            record(s, actor=staff, action="proposal.status", object_type="proposal",
-                   object_id=proposals[k % n].id, payload={"note": f"{MARK} event {k}"})
+            record(
+                s,
+                actor=staff,
+                action="proposal.status",
+                object_type="proposal",
+                object_id=proposals[k % n].id,
+                payload={"note": f"{MARK} event {k}"},
+            )
 
 
 def grow_organisations(s, n: int, *, community_id: int, moderator, residents, authors) -> None:
     """More organisations on the list; more members, requests, activities, sign-ups and
     hours on the volunteer team that the detail cases open."""
-    from db.models import (ActivitySignup, Organisation, OrganisationActivity,
-                           OrganisationMember, VolunteerRecord)
+    from db.models import (
+        ActivitySignup,
+        Organisation,
+        OrganisationActivity,
+        OrganisationMember,
+        VolunteerRecord,
+    )
 
     team = volunteer_team_id()
     now = utcnow()
-    actors = [Actor(community_id=community_id, name=f"{MARK} organisation {i}",
-                    kind="volunteer_team") for i in range(n // 3)]
+    actors = [
+        Actor(community_id=community_id, name=f"{MARK} organisation {i}", kind="volunteer_team")
+        for i in range(n // 3)
+    ]
     s.add_all(actors)
     s.flush()
-    organisations = [Organisation(community_id=community_id, actor_id=a.id,
-                                  purpose=f"{MARK} purpose", created_by=moderator.id)
-                     for a in actors]
+    organisations = [
+        Organisation(
+            community_id=community_id,
+            actor_id=a.id,
+            purpose=f"{MARK} purpose",
+            created_by=moderator.id,
+        )
+        for a in actors
+    ]
     s.add_all(organisations)
     s.flush()
     for k, organisation in enumerate(organisations):
         user = authors[k % len(authors)]
-        s.add(OrganisationMember(organisation_id=organisation.id, resident_id=user.resident_id,
-                                 user_id=user.id, role="coordinator", status="accepted"))
-    taken = set(s.exec(select(OrganisationMember.resident_id)
-                       .where(OrganisationMember.organisation_id == team)).all())
+        s.add(
+            OrganisationMember(
+                organisation_id=organisation.id,
+                resident_id=user.resident_id,
+                user_id=user.id,
+                role="coordinator",
+                status="accepted",
+            )
+        )
+    taken = set(
+        s.exec(
+            select(OrganisationMember.resident_id).where(OrganisationMember.organisation_id == team)
+        ).all()
+    )
     joining = [u for u in authors if u.resident_id not in taken][:n]
     for k, user in enumerate(joining):
-        s.add(OrganisationMember(organisation_id=team, resident_id=user.resident_id,
-                                 user_id=user.id, status=("requested", "accepted")[k % 2],
-                                 message=f"{MARK} request {k}"))
-    activities = [OrganisationActivity(
-        organisation_id=team, title=f"{MARK} activity {i}", place=f"{MARK} place",
-        starts_at=now + timedelta(days=i - n // 2), ends_at=now + timedelta(days=i - n // 2,
-                                                                           hours=2),
-        capacity=20, created_by=moderator.id) for i in range(n)]
+        s.add(
+            OrganisationMember(
+                organisation_id=team,
+                resident_id=user.resident_id,
+                user_id=user.id,
+                status=("requested", "accepted")[k % 2],
+                message=f"{MARK} request {k}",
+            )
+        )
+    activities = [
+        OrganisationActivity(
+            organisation_id=team,
+            title=f"{MARK} activity {i}",
+            place=f"{MARK} place",
+            starts_at=now + timedelta(days=i - n // 2),
+            ends_at=now + timedelta(days=i - n // 2, hours=2),
+            capacity=20,
+            created_by=moderator.id,
+        )
+        for i in range(n)
+    ]
     s.add_all(activities)
     s.flush()
     for i, activity in enumerate(activities):
-        people = residents[i:i + 4]
+        people = residents[i : i + 4]
         s.add_all([ActivitySignup(activity_id=activity.id, resident_id=r.id) for r in people])
         if activity.starts_at < now:
-            s.add_all([VolunteerRecord(activity_id=activity.id, resident_id=r.id, hours=1.5,
-                                       channel="offline", recorded_by=moderator.id)
-                       for r in people[:2]])
+            s.add_all(
+                [
+                    VolunteerRecord(
+                        activity_id=activity.id,
+                        resident_id=r.id,
+                        hours=1.5,
+                        channel="offline",
+                        recorded_by=moderator.id,
+                    )
+                    for r in people[:2]
+                ]
+            )
 
 
 # ---- the test --------------------------------------------------------------------------------
+
 
 def test_cases_cover_every_page_and_only_allowed_roles():
     assert {case.page for case in CASES} == set(PAGES)
@@ -516,12 +826,17 @@ def test_query_count_does_not_grow_with_rows(app, case):
     grown_first, grown_rerun, shown = measure(app, case)
     if case.shows:
         assert case.shows in shown, "the grown rows are not on the page: the test measures nothing"
-    counts = {"demo first": demo_first.n, "demo re-run": demo_rerun.n,
-              "grown first": grown_first.n, "grown re-run": grown_rerun.n}
+    counts = {
+        "demo first": demo_first.n,
+        "demo re-run": demo_rerun.n,
+        "grown first": grown_first.n,
+        "grown re-run": grown_rerun.n,
+    }
     print(f"\nquery counts {case}: {counts}")
-    assert grown_first.n <= demo_first.n and grown_rerun.n <= demo_rerun.n, \
-        f"more statements with more rows (a query per row?): {counts}; " \
+    assert grown_first.n <= demo_first.n and grown_rerun.n <= demo_rerun.n, (
+        f"more statements with more rows (a query per row?): {counts}; "
         f"issued more often: {more_often(demo_rerun, grown_rerun)}"
+    )
     limit = PAGE_QUERY_LIMITS[case.limit_key]
     assert max(counts.values()) <= limit, f"above the ceiling of {limit}: {counts}"
 
@@ -529,43 +844,81 @@ def test_query_count_does_not_grow_with_rows(app, case):
 def grow_surveys(s, n: int, *, community_id: int, moderator, residents) -> None:
     """More surveys on the list; more responses (with text answers) on the closed one that
     the moderator's detail case opens, and on the open one."""
-    from db.models import (Survey, SurveyAnswer, SurveyOption, SurveyQuestion,
-                           SurveyResponse)
+    from db.models import Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse
 
     now = utcnow()
-    s.add_all([Survey(community_id=community_id, title=f"{MARK} survey {i}",
-                      status=("draft", "open", "closed")[i % 3], opens_at=now - timedelta(days=1),
-                      closes_at=now + timedelta(days=i + 1), created_by=moderator.id)
-               for i in range(n // 3)])
+    s.add_all(
+        [
+            Survey(
+                community_id=community_id,
+                title=f"{MARK} survey {i}",
+                status=("draft", "open", "closed")[i % 3],
+                opens_at=now - timedelta(days=1),
+                closes_at=now + timedelta(days=i + 1),
+                created_by=moderator.id,
+            )
+            for i in range(n // 3)
+        ]
+    )
     for survey in (survey_id("closed"), survey_id("open")):
         questions = s.exec(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey)).all()
-        options = {q.id: s.exec(select(SurveyOption.id).where(SurveyOption.question_id == q.id)
-                                .order_by(col(SurveyOption.position))).all() for q in questions}
-        answered = set(s.exec(select(SurveyResponse.resident_id)
-                              .where(SurveyResponse.survey_id == survey)).all())
+        options = {
+            q.id: s.exec(
+                select(SurveyOption.id)
+                .where(SurveyOption.question_id == q.id)
+                .order_by(col(SurveyOption.position))
+            ).all()
+            for q in questions
+        }
+        answered = set(
+            s.exec(
+                select(SurveyResponse.resident_id).where(SurveyResponse.survey_id == survey)
+            ).all()
+        )
         for k, r in enumerate([r for r in residents if r.id not in answered][:n]):
-            response = SurveyResponse(survey_id=survey, resident_id=r.id,
-                                      channel=("online", "offline")[k % 2])
+            response = SurveyResponse(
+                survey_id=survey, resident_id=r.id, channel=("online", "offline")[k % 2]
+            )
             s.add(response)
             s.flush()
             for q in questions:
                 ids = options[q.id]
                 if q.kind == "single":
-                    s.add(SurveyAnswer(response_id=response.id, question_id=q.id,
-                                       option_id=ids[k % len(ids)]))
+                    s.add(
+                        SurveyAnswer(
+                            response_id=response.id, question_id=q.id, option_id=ids[k % len(ids)]
+                        )
+                    )
                 elif q.kind == "multiple":
-                    s.add_all([SurveyAnswer(response_id=response.id, question_id=q.id,
-                                            option_id=i) for i in ids[:2]])
+                    s.add_all(
+                        [
+                            SurveyAnswer(response_id=response.id, question_id=q.id, option_id=i)
+                            for i in ids[:2]
+                        ]
+                    )
                 elif q.kind == "rating":
-                    s.add(SurveyAnswer(response_id=response.id, question_id=q.id,
-                                       rating=k % 5 + 1))
+                    s.add(SurveyAnswer(response_id=response.id, question_id=q.id, rating=k % 5 + 1))
                 elif q.kind == "ranking":
-                    s.add_all([SurveyAnswer(response_id=response.id, question_id=q.id,
-                                            option_id=i, rank=rank)
-                               for rank, i in enumerate(ids, start=1)])
+                    s.add_all(
+                        [
+                            SurveyAnswer(
+                                response_id=response.id, question_id=q.id, option_id=i, rank=rank
+                            )
+                            for rank, i in enumerate(ids, start=1)
+                        ]
+                    )
                 else:
-                    s.add(SurveyAnswer(response_id=response.id, question_id=q.id,
-                                       text=f"{MARK} suggestion {k}"))
-            s.add(ParticipationEvent(community_id=community_id, resident_id=r.id,
-                                     kind="survey_answer", object_type="survey",
-                                     object_id=survey))
+                    s.add(
+                        SurveyAnswer(
+                            response_id=response.id, question_id=q.id, text=f"{MARK} suggestion {k}"
+                        )
+                    )
+            s.add(
+                ParticipationEvent(
+                    community_id=community_id,
+                    resident_id=r.id,
+                    kind="survey_answer",
+                    object_type="survey",
+                    object_id=survey,
+                )
+            )

@@ -2,6 +2,7 @@
 a moderator drafts a survey, adds questions, opens it and enters a paper answer; the closed
 survey's results, cross-tabulation and free text for each role; a proposal made from it
 links back."""
+
 import json
 from datetime import timedelta
 
@@ -9,8 +10,7 @@ from sqlmodel import col, select
 
 from core.i18n import Translator
 from db.engine import read_session, write_session
-from db.models import (ParticipationEvent, Proposal, Survey, SurveyQuestion, SurveyResponse,
-                       User)
+from db.models import ParticipationEvent, Proposal, Survey, SurveyQuestion, SurveyResponse, User
 from db.models.base import utcnow
 from tests.pages.test_hearing_pages import button
 
@@ -24,8 +24,10 @@ def demo_survey(status: str) -> int:
 
 def questions(survey_id: int) -> dict[str, int]:
     with read_session() as s:
-        return {q.kind: q.id for q in s.exec(select(SurveyQuestion).where(
-            SurveyQuestion.survey_id == survey_id))}
+        return {
+            q.kind: q.id
+            for q in s.exec(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey_id))
+        }
 
 
 def open_surveys(app, role: str, survey_id: int | None = None):
@@ -39,16 +41,22 @@ def open_surveys(app, role: str, survey_id: int | None = None):
 
 
 def texts(at) -> list[str]:
-    return [e.value for kind in ("markdown", "caption", "info", "success", "warning", "text")
-            for e in getattr(at, kind)]
+    return [
+        e.value
+        for kind in ("markdown", "caption", "info", "success", "warning", "text")
+        for e in getattr(at, kind)
+    ]
 
 
 def my_response(survey_id: int, username: str = "resident"):
     with read_session() as s:
         user = s.exec(select(User).where(User.username == username)).one()
-        return s.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey_id,
-                                                   SurveyResponse.resident_id == user.resident_id)
-                      ).first()
+        return s.exec(
+            select(SurveyResponse).where(
+                SurveyResponse.survey_id == survey_id,
+                SurveyResponse.resident_id == user.resident_id,
+            )
+        ).first()
 
 
 def test_resident_answers_the_open_survey_then_changes_it(app):
@@ -59,7 +67,7 @@ def test_resident_answers_the_open_survey_then_changes_it(app):
     at = open_surveys(app, "resident", survey_id)
     assert T("survey.results_after_close") in texts(at)
     button(at, T("surveys.submit")).click().run()
-    assert at.error[0].value == f'{T("field_name.answers")}: {T("survey.answer_required", n=1)}'
+    assert at.error[0].value == f"{T('field_name.answers')}: {T('survey.answer_required', n=1)}"
     assert my_response(survey_id) is None
     at.radio(key=f"answer_{survey_id}_{q['single']}").set_value(option_ids(q["single"])[1])
     at.radio(key=f"answer_{survey_id}_{q['rating']}").set_value(4)
@@ -76,10 +84,13 @@ def test_resident_answers_the_open_survey_then_changes_it(app):
     assert at.success[0].value == T("surveys.changed")
     assert at.radio(key=f"edit_{survey_id}_{q['rating']}").value == 2
     with read_session() as s:
-        events = s.exec(select(ParticipationEvent).where(
-            ParticipationEvent.kind == "survey_answer",
-            ParticipationEvent.resident_id == response.resident_id,
-            ParticipationEvent.object_id == survey_id)).all()
+        events = s.exec(
+            select(ParticipationEvent).where(
+                ParticipationEvent.kind == "survey_answer",
+                ParticipationEvent.resident_id == response.resident_id,
+                ParticipationEvent.object_id == survey_id,
+            )
+        ).all()
     assert len(events) == 1  # one per response, not per change
 
 
@@ -87,8 +98,13 @@ def option_ids(question_id: int) -> list[int]:
     from db.models import SurveyOption
 
     with read_session() as s:
-        return list(s.exec(select(SurveyOption.id).where(SurveyOption.question_id == question_id)
-                           .order_by(col(SurveyOption.position))).all())
+        return list(
+            s.exec(
+                select(SurveyOption.id)
+                .where(SurveyOption.question_id == question_id)
+                .order_by(col(SurveyOption.position))
+            ).all()
+        )
 
 
 def test_moderator_drafts_adds_questions_opens_and_enters_a_paper_answer(app):
@@ -96,7 +112,8 @@ def test_moderator_drafts_adds_questions_opens_and_enters_a_paper_answer(app):
     at.text_input(key="new_survey_0_title").input("Bike shed survey")
     at.radio(key="new_survey_0_scope").set_value("buildings")
     at.multiselect(key="new_survey_0_buildings").select(
-        at.multiselect(key="new_survey_0_buildings").options[0])
+        at.multiselect(key="new_survey_0_buildings").options[0]
+    )
     button(at, T("surveys.create")).click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     with read_session() as s:
@@ -123,23 +140,27 @@ def test_moderator_drafts_adds_questions_opens_and_enters_a_paper_answer(app):
     with read_session() as s:
         from db.models import Resident, SurveyBuilding
 
-        building = s.exec(select(SurveyBuilding.building_id)
-                          .where(SurveyBuilding.survey_id == survey.id)).one()
-        person = s.exec(select(Resident).where(Resident.building_id == building)
-                        .order_by(col(Resident.id))).first()
+        building = s.exec(
+            select(SurveyBuilding.building_id).where(SurveyBuilding.survey_id == survey.id)
+        ).one()
+        person = s.exec(
+            select(Resident).where(Resident.building_id == building).order_by(col(Resident.id))
+        ).first()
     at.text_input(key=f"survey_paper_q_{survey.id}").input(person.full_name).run()
     q = questions(survey.id)
     matches = [w for w in at.selectbox if w.label == T("field_name.resident")][0]
-    matches.select_index([i for i, m in enumerate(matches.options)
-                          if m.startswith(person.full_name)][0])
+    matches.select_index(
+        [i for i, m in enumerate(matches.options) if m.startswith(person.full_name)][0]
+    )
     at.radio(key=f"paper_{survey.id}_0_{q['single']}").set_value(option_ids(q["single"])[0])
     at.radio(key=f"paper_{survey.id}_0_{q['rating']}").set_value(5)
     button(at, T("surveys.paper_submit")).click().run()
     assert not at.error, [e.value for e in at.error]
     assert at.success[0].value.startswith(T("surveys.paper_ok", name="")[:12])
     with read_session() as s:
-        responses = s.exec(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
-                           ).all()
+        responses = s.exec(
+            select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
+        ).all()
     assert [(r.channel, r.entered_by is not None) for r in responses] == [("offline", True)]
 
 
@@ -156,11 +177,13 @@ def test_moderator_sees_results_cross_tab_and_free_text_and_makes_a_proposal(app
     hidden = frame[frame[T("dashboard.suppressed")]]
     assert (hidden[T("surveys.persons")] == "—").all()
     if len(hidden):
-        assert any(c.value.startswith(T("surveys.hidden_groups", k=10, groups="")[:10])
-                   for c in at.caption)
+        assert any(
+            c.value.startswith(T("surveys.hidden_groups", k=10, groups="")[:10]) for c in at.caption
+        )
     at.selectbox(key=f"xd_{survey_id}").set_value("age_band").run()
     assert not at.exception and T("surveys.cross_tab_consent") in " ".join(
-        c.value for c in at.caption)
+        c.value for c in at.caption
+    )
     free = [e for e in at.expander if e.label.startswith("Text answers")]
     assert free and at.text, "the free-text answers are listed"
     assert at.get("download_button")
@@ -217,6 +240,7 @@ def test_unknown_or_draft_survey_is_not_found_for_residents(app):
 
 # --- the window, small counts and paper corrections ----------------------------------------
 
+
 def set_window(survey_id: int, *, opens, closes) -> None:
     with write_session() as s:
         survey = s.get(Survey, survey_id)
@@ -236,8 +260,9 @@ def community_tz() -> str:
 
 def test_a_survey_past_its_window_shows_as_closed_with_its_results(app):
     survey_id = demo_survey("open")
-    set_window(survey_id, opens=utcnow() - timedelta(days=3),
-               closes=utcnow() - timedelta(minutes=5))  # nobody closed it
+    set_window(
+        survey_id, opens=utcnow() - timedelta(days=3), closes=utcnow() - timedelta(minutes=5)
+    )  # nobody closed it
     at = open_surveys(app, "resident", survey_id)
     shown = texts(at)
     assert not [m for m in shown if m.startswith(T("surveys.not_yet_open", when="")[:15])]
@@ -263,24 +288,49 @@ def test_an_open_survey_before_its_window_says_when_it_opens(app):
 def small_closed_survey() -> int:
     """A survey of one building that one resident answered on paper, closed."""
     from core.principal import Principal
-    from core.surveys import (add_question, close_survey, create_survey, enter_paper_answer,
-                              open_survey)
+    from core.surveys import (
+        add_question,
+        close_survey,
+        create_survey,
+        enter_paper_answer,
+        open_survey,
+    )
     from db.models import Resident, User
 
     with read_session() as s:
         moderator = s.exec(select(User).where(User.username == "moderator")).one()
-        person = s.exec(select(Resident).where(col(Resident.id).not_in(
-            select(User.resident_id).where(col(User.resident_id).is_not(None))))
-            .order_by(col(Resident.id))).first()
+        person = s.exec(
+            select(Resident)
+            .where(
+                col(Resident.id).not_in(
+                    select(User.resident_id).where(col(User.resident_id).is_not(None))
+                )
+            )
+            .order_by(col(Resident.id))
+        ).first()
     actor = Principal(user_id=moderator.id, role="moderator", community_id=1)
-    survey_id = create_survey(actor=actor, title="Small survey", scope="buildings",
-                              building_ids=[person.building_id], opens_at=utcnow(),
-                              closes_at=utcnow() + timedelta(days=1))
-    question = add_question(actor=actor, survey_id=survey_id, kind="single",
-                            prompt="Which one?", options=["Lights", "Benches"])
+    survey_id = create_survey(
+        actor=actor,
+        title="Small survey",
+        scope="buildings",
+        building_ids=[person.building_id],
+        opens_at=utcnow(),
+        closes_at=utcnow() + timedelta(days=1),
+    )
+    question = add_question(
+        actor=actor,
+        survey_id=survey_id,
+        kind="single",
+        prompt="Which one?",
+        options=["Lights", "Benches"],
+    )
     open_survey(actor=actor, survey_id=survey_id)
-    enter_paper_answer(actor=actor, survey_id=survey_id, resident_id=person.id,
-                       answers={question: option_ids(question)[1]})
+    enter_paper_answer(
+        actor=actor,
+        survey_id=survey_id,
+        resident_id=person.id,
+        answers={question: option_ids(question)[1]},
+    )
     close_survey(actor=actor, survey_id=survey_id)
     return survey_id
 
@@ -301,11 +351,12 @@ def test_moderator_corrects_a_paper_answer(app):
     survey_id = demo_survey("open")
     q = questions(survey_id)
     with read_session() as s:
-        response, person = s.exec(select(SurveyResponse, Resident)
-                                  .join(Resident, Resident.id == SurveyResponse.resident_id)
-                                  .where(SurveyResponse.survey_id == survey_id,
-                                         SurveyResponse.channel == "offline")
-                                  .order_by(col(SurveyResponse.id))).first()
+        response, person = s.exec(
+            select(SurveyResponse, Resident)
+            .join(Resident, Resident.id == SurveyResponse.resident_id)
+            .where(SurveyResponse.survey_id == survey_id, SurveyResponse.channel == "offline")
+            .order_by(col(SurveyResponse.id))
+        ).first()
     at = app("moderator")
     at.query_params["id"] = str(survey_id)
     at.session_state[f"survey_paper_q_{survey_id}"] = person.full_name
@@ -325,8 +376,10 @@ def test_moderator_corrects_a_paper_answer(app):
     with read_session() as s:
         from db.models import SurveyAnswer
 
-        stored = s.exec(select(SurveyAnswer.rating).where(
-            SurveyAnswer.response_id == response.id,
-            SurveyAnswer.question_id == q["rating"])).one()
+        stored = s.exec(
+            select(SurveyAnswer.rating).where(
+                SurveyAnswer.response_id == response.id, SurveyAnswer.question_id == q["rating"]
+            )
+        ).one()
         channel = s.get(SurveyResponse, response.id).channel
     assert (stored, channel) == (5 if before != 5 else 1, "offline")

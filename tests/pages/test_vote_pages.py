@@ -1,6 +1,7 @@
 """The votes page: a moderator creates and opens a poll, a verified resident votes and gets a
 receipt, an unverified one is told how to get verified, the poll closes and shows results and
 the bulletin board; verification by activation code through the profile."""
+
 import json
 from datetime import timedelta
 
@@ -43,9 +44,12 @@ def fresh_voter() -> None:
 def test_moderator_creates_and_opens_an_approval_poll(app):
     at = open_poll_page(app, "moderator")
     [w for w in at.selectbox if w.label == T("field_name.poll_method")][0].set_value(
-        "approval").run()
+        "approval"
+    ).run()
     [w for w in at.text_input if w.label == T("field_name.title")][0].input("夏季活动项目选择")
-    [w for w in at.text_area if w.label == T("field_name.options")][0].input("游泳课\n乒乓球赛\n纳凉晚会")
+    [w for w in at.text_area if w.label == T("field_name.options")][0].input(
+        "游泳课\n乒乓球赛\n纳凉晚会"
+    )
     button(at, T("votes.create")).click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     with read_session() as s:
@@ -59,10 +63,11 @@ def test_moderator_creates_and_opens_an_approval_poll(app):
 
 def test_budget_lines_without_a_cost_are_refused_with_a_message(app):
     at = open_poll_page(app, "moderator")
-    [w for w in at.selectbox if w.label == T("field_name.poll_method")][0].set_value(
-        "budget").run()
+    [w for w in at.selectbox if w.label == T("field_name.poll_method")][0].set_value("budget").run()
     [w for w in at.text_input if w.label == T("field_name.title")][0].input("小区微更新预算")
-    [w for w in at.text_area if w.label == T("field_name.options")][0].input("路灯 | 4万\n长椅 | 3000")
+    [w for w in at.text_area if w.label == T("field_name.options")][0].input(
+        "路灯 | 4万\n长椅 | 3000"
+    )
     button(at, T("votes.create")).click().run()
     assert at.error[0].value.endswith(T("votes.bad_option_line", line="路灯 | 4万"))
 
@@ -80,8 +85,11 @@ def test_verified_resident_votes_and_sees_the_receipt_once(app):
     assert len(receipts) == 1
     with read_session() as s:
         user = s.exec(select(User).where(User.username == "resident")).one()
-        roll = s.exec(select(VoterRoll).where(VoterRoll.poll_id == poll_id,
-                                              VoterRoll.resident_id == user.resident_id)).one()
+        roll = s.exec(
+            select(VoterRoll).where(
+                VoterRoll.poll_id == poll_id, VoterRoll.resident_id == user.resident_id
+            )
+        ).one()
     assert roll.channel == "online"
     assert T("votes.you_voted_online") in [m.value for m in at.info]
 
@@ -121,8 +129,8 @@ def test_moderator_closes_a_poll_after_its_window(app):
 
 
 def test_moderator_issues_codes_and_a_resident_activates(app):
-    from core.voting.verification import issue_activation_codes
     from core.principal import Principal
+    from core.voting.verification import issue_activation_codes
 
     with write_session() as s:
         user = s.exec(select(User).where(User.username == "resident")).one()
@@ -135,13 +143,16 @@ def test_moderator_issues_codes_and_a_resident_activates(app):
     at.switch_page("pages/moderation.py").run()
     button(at, T("verification.issue")).click().run()
     assert not at.exception
-    issued = issue_activation_codes(actor=Principal(user_id=moderator.id, role="moderator",
-                                                    community_id=1), building_id=building)
+    issued = issue_activation_codes(
+        actor=Principal(user_id=moderator.id, role="moderator", community_id=1),
+        building_id=building,
+    )
     at = app("resident")
     at.run()
     at.switch_page("pages/profile.py").run()
     [w for w in at.text_input if w.label == T("field_name.activation_code")][0].input(
-        issued[0].code)
+        issued[0].code
+    )
     button(at, T("verification.activate")).click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     with read_session() as s:
@@ -154,9 +165,12 @@ def test_moderator_confirms_an_account_by_choosing_its_roster_row(app):
         user = s.exec(select(User).where(User.username == "resident")).one()
         placeholder = s.get(Resident, user.resident_id)
         placeholder.source, placeholder.verified_at = "self_registered", None
-        twin = Resident(community_id=placeholder.community_id,
-                        building_id=placeholder.building_id,
-                        full_name=placeholder.full_name, unit=placeholder.unit or "9-901")
+        twin = Resident(
+            community_id=placeholder.community_id,
+            building_id=placeholder.building_id,
+            full_name=placeholder.full_name,
+            unit=placeholder.unit or "9-901",
+        )
         placeholder.unit = twin.unit
         s.add(twin)
         s.flush()

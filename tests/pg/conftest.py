@@ -5,6 +5,7 @@ else a throwaway one started from the installed PostgreSQL binaries and stopped 
 A migrated template database is made once; each test gets `CREATE DATABASE ... TEMPLATE`,
 which copies files and is much faster than migrating again.
 """
+
 from __future__ import annotations
 
 import glob
@@ -31,6 +32,7 @@ PREFIX = f"yishiting_{os.getpid()}"
 
 def _pg_bin(name: str) -> str | None:
     """A PostgreSQL server binary: Debian keeps them out of PATH, under a versioned dir."""
+
     def version(path: str) -> int:
         digits = path.split("/")[4]
         return int(digits) if digits.isdigit() else 0
@@ -71,11 +73,15 @@ def pg_server() -> Iterator[URL]:
         return
     initdb, pg_ctl, prefix = _pg_bin("initdb"), _pg_bin("pg_ctl"), _as_postgres()
     if not initdb or not pg_ctl:
-        skip_or_fail("TEST_DATABASE_URL is not set and no PostgreSQL binaries (initdb, pg_ctl) "
-                     "were found; install the postgresql package or set TEST_DATABASE_URL")
+        skip_or_fail(
+            "TEST_DATABASE_URL is not set and no PostgreSQL binaries (initdb, pg_ctl) "
+            "were found; install the postgresql package or set TEST_DATABASE_URL"
+        )
     if prefix is None:
-        skip_or_fail("running as root without a postgres user or runuser, so a throwaway "
-                     "PostgreSQL cannot be started; set TEST_DATABASE_URL")
+        skip_or_fail(
+            "running as root without a postgres user or runuser, so a throwaway "
+            "PostgreSQL cannot be started; set TEST_DATABASE_URL"
+        )
     # Under /tmp rather than pytest's tmp dir: that one is root-only (0700), and the postgres
     # user must be able to reach its data and socket directory.
     base = tempfile.mkdtemp(prefix="yishiting-pg-")
@@ -84,18 +90,40 @@ def pg_server() -> Iterator[URL]:
     os.chmod(base, 0o700)
     data, port = os.path.join(base, "data"), _free_port()
     # No durability needed for throwaway test data: fsync off makes CREATE DATABASE quick.
-    options = (f"-c listen_addresses=127.0.0.1 -c port={port} -k {base} -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off")
+    options = (
+        f"-c listen_addresses=127.0.0.1 -c port={port} -k {base} -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
+
     def stop() -> None:
-        subprocess.run(prefix + [pg_ctl, "-D", data, "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=120)
+        subprocess.run(
+            prefix + [pg_ctl, "-D", data, "-m", "fast", "-w", "stop"],
+            capture_output=True,
+            timeout=120,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
     try:
-        _run(prefix + [initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                       "--locale=C"])
-        _run(prefix + [pg_ctl, "-D", data, "-l", os.path.join(base, "server.log"),
-                       "-o", options, "-w", "-t", "60", "start"])
+        _run(
+            prefix
+            + [initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"]
+        )
+        _run(
+            prefix
+            + [
+                pg_ctl,
+                "-D",
+                data,
+                "-l",
+                os.path.join(base, "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
     except (RuntimeError, subprocess.TimeoutExpired) as error:
         stop()  # in case the server came up but did not answer in time
         skip_or_fail(f"could not start a throwaway PostgreSQL: {error}")
@@ -127,7 +155,7 @@ def pg_template(pg_server, pg_admin) -> Iterator[str]:
     name = f"{PREFIX}_template"
     _drop(pg_admin, name)
     with pg_admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+        conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
     url = pg_server.set(database=name).render_as_string(hide_password=False)
     with using_database(url):  # leaves no open connection: a template must have none
         upgrade()

@@ -11,18 +11,19 @@ Known limit: Hypothesis refuses a @given *method* of a test class that runs unde
 classes in one session (HealthCheck.differing_executors); write @given tests in tests/core
 as module-level functions.
 """
+
 from __future__ import annotations
 
 import importlib
 import pkgutil
 
 import pytest
+from _pytest.fixtures import FixtureFunctionDefinition
 
 import tests.adversarial
 import tests.core
 import tests.db
 import tests.seed
-from _pytest.fixtures import FixtureFunctionDefinition
 
 pytestmark = pytest.mark.pg
 
@@ -57,8 +58,9 @@ for _package in (tests.core, tests.db, tests.seed, tests.adversarial):
     for _info in pkgutil.iter_modules(_package.__path__):
         if _info.name.startswith("test_"):
             _module = importlib.import_module(f"{_package.__name__}.{_info.name}")
-            if getattr(_module, "DATABASE_FREE", False) or \
-                    getattr(_module, "NOT_ON_POSTGRESQL", False):
+            if getattr(_module, "DATABASE_FREE", False) or getattr(
+                _module, "NOT_ON_POSTGRESQL", False
+            ):
                 continue  # pure functions: nothing differs on PostgreSQL
             _class = _as_class(_module)
             globals()[_class.__name__] = _class

@@ -1,5 +1,6 @@
 """The demo loader on PostgreSQL: it writes explicit ids, so each sequence must be moved past
 them (seed/demo.py calls setval) or the next ordinary insert collides with a demo row."""
+
 import pytest
 from sqlmodel import select
 
@@ -22,9 +23,14 @@ def test_inserts_after_the_demo_get_fresh_ids(database):
     assert other.id == 2
     with read_session() as s:
         demo_building = s.exec(select(Building).where(Building.community_id == 1)).first()
-    user_id = register(community_id=1, username="newcomer", display_name="新居民",
-                       password="violet-teapot-harbour", building_id=demo_building.id,
-                       unit="1-101")
+    user_id = register(
+        community_id=1,
+        username="newcomer",
+        display_name="新居民",
+        password="violet-teapot-harbour",
+        building_id=demo_building.id,
+        unit="1-101",
+    )
     with read_session() as s:
         assert s.get(User, user_id).username == "newcomer"
         assert user_id == max(s.exec(select(User.id)).all())

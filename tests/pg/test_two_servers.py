@@ -2,6 +2,7 @@
 both (over Streamlit's own WebSocket protocol, as browsers do); someone who voted through
 one cannot vote again through the other; both servers show the same tally afterwards, and
 the roll has no duplicate."""
+
 import asyncio
 from datetime import timedelta
 
@@ -15,8 +16,9 @@ from bench.load import Session, Tally, connect
 pytestmark = pytest.mark.pg
 
 
-async def page(base: str, cookie: str | None, name: str, query: str = "", states=(),
-               tally: Tally | None = None) -> Session:
+async def page(
+    base: str, cookie: str | None, name: str, query: str = "", states=(), tally: Tally | None = None
+) -> Session:
     async with connect(base, cookie) as ws:
         me = Session(ws, tally or Tally())
         assert await me.run("page", name, query), me.tally.errors
@@ -43,31 +45,40 @@ def test_residents_vote_through_two_servers_on_one_database(database, tmp_path):
     from core.accounts.sessions import login_cookie, start_session
     from core.principal import Principal
     from core.voting.polls import close_poll
-    from seed.demo import load_demo
     from db.engine import dispose_engines, read_session, write_session
     from db.models import Poll, User, VoterRoll
     from db.models.base import utcnow
+    from seed.demo import load_demo
 
     load_demo(residents=200, seed=11)
     with read_session() as s:
         poll = s.exec(select(Poll.id).where(Poll.status == "open")).first()
         voted = select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll)
-        users = s.exec(select(User.id).where(User.role == "resident",
-                                             col(User.resident_id).not_in(voted))
-                       .order_by(User.id).limit(6)).all()
-        before = s.exec(select(func.count()).select_from(VoterRoll)
-                        .where(VoterRoll.poll_id == poll)).one()
+        users = s.exec(
+            select(User.id)
+            .where(User.role == "resident", col(User.resident_id).not_in(voted))
+            .order_by(User.id)
+            .limit(6)
+        ).all()
+        before = s.exec(
+            select(func.count()).select_from(VoterRoll).where(VoterRoll.poll_id == poll)
+        ).one()
     with write_session() as s:
         cookies = [login_cookie(start_session(s, user_id=u)[0]) for u in users]
     dispose_engines()
-    with app_server(database, log=tmp_path / "first.log") as (first, _), \
-            app_server(database, log=tmp_path / "second.log") as (second, _):
+    with (
+        app_server(database, log=tmp_path / "first.log") as (first, _),
+        app_server(database, log=tmp_path / "second.log") as (second, _),
+    ):
         bases = [first, second]
 
         async def everyone_votes():
-            return await asyncio.gather(*[
-                page(bases[i % 2], cookie, "votes", f"id={poll}", vote_states)
-                for i, cookie in enumerate(cookies)])
+            return await asyncio.gather(
+                *[
+                    page(bases[i % 2], cookie, "votes", f"id={poll}", vote_states)
+                    for i, cookie in enumerate(cookies)
+                ]
+            )
 
         for me in in_a_thread(everyone_votes()):
             assert me.shows("回执码"), me.texts

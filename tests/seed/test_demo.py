@@ -1,6 +1,7 @@
 """The demo community: deterministic, realistic mix, unequal activity."""
+
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -10,7 +11,7 @@ from db.engine import read_session
 from db.models import Community, ParticipationEvent, Resident, User
 from seed.demo import DEMO_PASSWORD, Demo, load_demo
 
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def test_same_seed_same_community():
@@ -30,12 +31,18 @@ def test_loaded_demo_is_realistic_and_unequal(database):
         assert s.exec(select(func.count()).select_from(Community)).one() == 1
         ages = Counter(s.exec(select(Resident.age_band)).all())
         residency = Counter(s.exec(select(Resident.residency_status)).all())
-        accounts = s.exec(select(func.count()).select_from(User)
-                          .where(User.role == "resident")).one()
-        per_person = sorted(s.exec(
-            select(func.count()).select_from(ParticipationEvent)
-            .where(ParticipationEvent.kind == "comment")
-            .group_by(ParticipationEvent.resident_id)).all(), reverse=True)
+        accounts = s.exec(
+            select(func.count()).select_from(User).where(User.role == "resident")
+        ).one()
+        per_person = sorted(
+            s.exec(
+                select(func.count())
+                .select_from(ParticipationEvent)
+                .where(ParticipationEvent.kind == "comment")
+                .group_by(ParticipationEvent.resident_id)
+            ).all(),
+            reverse=True,
+        )
         assert verify(s) is None
     assert ages["30-44"] > ages["75+"] and ages["60-74"] > 200
     assert residency["migrant"] > 0.25 * 1500

@@ -1,6 +1,7 @@
 """The district generator: several demo communities, exact amounts, nothing crossing over."""
+
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, text
@@ -8,14 +9,24 @@ from sqlmodel import select
 
 from core.audit import verify
 from db.engine import read_session
-from db.models import (Ballot, Comment, Community, ParticipationEvent, Poll, Proposal, Resident,
-                       User, VoterRoll)
+from db.models import (
+    Ballot,
+    Comment,
+    Community,
+    ParticipationEvent,
+    Poll,
+    Proposal,
+    Resident,
+    User,
+    VoterRoll,
+)
 from seed.demo import DEMO_PASSWORD
 from seed.district import load_district
 
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
-SIZE = dict(communities=3, residents=600, proposals=40, comments=250, polls=6, ballots=450,
-            events=4000)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
+SIZE = dict(
+    communities=3, residents=600, proposals=40, comments=250, polls=6, ballots=450, events=4000
+)
 
 # Rows whose two ends must lie in one community (a district must not mix its communities).
 CROSSINGS = {
@@ -44,6 +55,7 @@ def district(database):
 
 def test_district_has_the_planned_amounts(district):
     with read_session() as s:
+
         def count(model, *where):
             return s.exec(select(func.count()).select_from(model).where(*where)).one()
 

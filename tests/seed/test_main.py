@@ -1,5 +1,6 @@
 """`python -m seed` (make run) migrates and loads the demo once; `python -m db.migrate`
 (make migrate, deployments) only migrates."""
+
 from sqlalchemy import func, inspect
 from sqlmodel import select
 
@@ -14,8 +15,10 @@ NOT_ON_POSTGRESQL = True  # fresh SQLite files of its own: tests/pg would only r
 
 def counts() -> tuple[int, int]:
     with read_session() as s:
-        return (s.exec(select(func.count()).select_from(Community)).one(),
-                s.exec(select(func.count()).select_from(Resident)).one())
+        return (
+            s.exec(select(func.count()).select_from(Community)).one(),
+            s.exec(select(func.count()).select_from(Resident)).one(),
+        )
 
 
 def test_seed_loads_the_demo_into_an_empty_database_and_only_migrates_after(tmp_path):

@@ -1,15 +1,34 @@
 """The public activity log: the page, and a name for every kind of recorded action."""
+
 MESSAGES = {
     "nav.audit": ("公开记录", "Public log"),
     "audit.title": ("公开记录", "Public activity log"),
-    "audit.caption": ("每一次改变共享数据的操作都记在这里，前后相连、不可更改：每条记录的哈希值包含上一条的哈希值，任何改动都会被发现。不公开秘密投票的选择，也不公开能认出居民的任何信息。", "Every action that changes shared data is recorded here, chained and unchangeable: each entry's hash includes the previous one's, so any alteration is found. Secret ballots' choices, and anything that would single out a resident, are never shown."),
-    "audit.residents_note": ("工作人员（主持人、管理员、研究人员）和系统的操作公开显示序号、时间和姓名。居民的操作只显示日期，不显示序号、时间、指纹或用户编号，同一天内按操作类型排列，而不按时间先后；居民的登录、退出和账户变更只计入总数，不逐条列出。", "Staff (moderators, admins, researchers) and the system act in public: their entries show number, time and name. A resident's entry shows only the day, with no number, time, fingerprint or user id, and within a day residents' entries are sorted by kind, not by time; residents' sign-ins, sign-outs and account changes are counted in the total but not listed."),
+    "audit.caption": (
+        "每一次改变共享数据的操作都记在这里，前后相连、不可更改：每条记录的哈希值包含上一条的哈希值，任何改动都会被发现。不公开秘密投票的选择，也不公开能认出居民的任何信息。",
+        "Every action that changes shared data is recorded here, chained and unchangeable: each entry's hash includes the previous one's, so any alteration is found. Secret ballots' choices, and anything that would single out a resident, are never shown.",
+    ),
+    "audit.residents_note": (
+        "工作人员（主持人、管理员、研究人员）和系统的操作公开显示序号、时间和姓名。居民的操作只显示日期，不显示序号、时间、指纹或用户编号，同一天内按操作类型排列，而不按时间先后；居民的登录、退出和账户变更只计入总数，不逐条列出。",
+        "Staff (moderators, admins, researchers) and the system act in public: their entries show number, time and name. A resident's entry shows only the day, with no number, time, fingerprint or user id, and within a day residents' entries are sorted by kind, not by time; residents' sign-ins, sign-outs and account changes are counted in the total but not listed.",
+    ),
     "audit.events": ("记录总数", "Entries"),
-    "audit.head": ("最新一条工作人员或系统记录的指纹（第 {seq} 条）", "Fingerprint of the newest entry by staff or the system (no. {seq})"),
-    "audit.head_help": ("记下序号和指纹，以后在列表中找到这一条核对：指纹由该条及之前全部记录的哈希值得出，之前任何一条被改写，指纹就会改变。记录链的哈希值本身不公开，以免有人据此推算出居民的用户编号。", "Note the number and the fingerprint, and later find that entry in the list to compare: the fingerprint follows from the hash of that entry and every one before it, so rewriting any of them changes it. The chain's hashes themselves are not shown, so that nobody can work back from them to residents' user ids."),
+    "audit.head": (
+        "最新一条工作人员或系统记录的指纹（第 {seq} 条）",
+        "Fingerprint of the newest entry by staff or the system (no. {seq})",
+    ),
+    "audit.head_help": (
+        "记下序号和指纹，以后在列表中找到这一条核对：指纹由该条及之前全部记录的哈希值得出，之前任何一条被改写，指纹就会改变。记录链的哈希值本身不公开，以免有人据此推算出居民的用户编号。",
+        "Note the number and the fingerprint, and later find that entry in the list to compare: the fingerprint follows from the hash of that entry and every one before it, so rewriting any of them changes it. The chain's hashes themselves are not shown, so that nobody can work back from them to residents' user ids.",
+    ),
     "audit.verify": ("核验整条记录链", "Verify the whole chain"),
-    "audit.intact": ("记录链完整：{n} 条记录逐一核验无误。", "The chain is intact: all {n} entries check out."),
-    "audit.broken": ("记录链在第 {seq} 条处断开：该条或其前一条被改动或删除过。", "The chain is broken at entry {seq}: it or the one before it was changed or removed."),
+    "audit.intact": (
+        "记录链完整：{n} 条记录逐一核验无误。",
+        "The chain is intact: all {n} entries check out.",
+    ),
+    "audit.broken": (
+        "记录链在第 {seq} 条处断开：该条或其前一条被改动或删除过。",
+        "The chain is broken at entry {seq}: it or the one before it was changed or removed.",
+    ),
     "audit.filter_action": ("操作", "Action"),
     "audit.filter_object": ("对象类型", "Object"),
     "audit.period": ("日期（UTC）", "Dates (UTC)"),

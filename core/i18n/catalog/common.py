@@ -1,4 +1,5 @@
 """Shared words, navigation, roles, generic errors and field names."""
+
 MESSAGES = {
     "app.name": ("议事厅", "Yishiting"),
     "common.all": ("全部", "All"),
@@ -7,8 +8,10 @@ MESSAGES = {
     "common.save": ("保存", "Save"),
     "common.show_more": ("显示更多（还有 {n} 项）", "Show more ({n} more)"),
     "common.add": ("添加", "Add"),
-    "common.no_community": ("还没有社区数据。请管理员运行 make run 载入示例社区或创建社区。",
-                            "There is no community yet. An administrator can run make run to load the demo community."),
+    "common.no_community": (
+        "还没有社区数据。请管理员运行 make run 载入示例社区或创建社区。",
+        "There is no community yet. An administrator can run make run to load the demo community.",
+    ),
     "nav.section.take_part": ("参与", "Take part"),
     "nav.section.transparency": ("公开与研究", "Transparency & research"),
     "nav.section.manage": ("管理", "Manage"),
@@ -35,17 +38,27 @@ MESSAGES = {
     "role.system": ("系统", "System"),
     "error.permission_denied": ("您没有执行此操作的权限。", "You are not allowed to do this."),
     "error.page_forbidden_title": ("无权访问", "Not allowed"),
-    "error.page_forbidden": ("此页面仅对有相应权限的用户开放。请登录合适的账户。",
-                             "This page is only open to users with the right role. Please log in with a suitable account."),
-    "error.not_found": ("找不到该记录，可能已被删除。", "That record was not found; it may have been removed."),
+    "error.page_forbidden": (
+        "此页面仅对有相应权限的用户开放。请登录合适的账户。",
+        "This page is only open to users with the right role. Please log in with a suitable account.",
+    ),
+    "error.not_found": (
+        "找不到该记录，可能已被删除。",
+        "That record was not found; it may have been removed.",
+    ),
     "field.required": ("此项必填。", "This field is required."),
     "field.too_long": ("太长了：最多 {max} 个字符。", "Too long: at most {max} characters."),
     "field.too_short": ("太短了：至少 {min} 个字符。", "Too short: at least {min} characters."),
-    "field.bad_characters": ("包含不允许的字符（控制字符或方向控制符）。",
-                             "Contains characters that are not allowed (control or direction-override characters)."),
+    "field.bad_characters": (
+        "包含不允许的字符（控制字符或方向控制符）。",
+        "Contains characters that are not allowed (control or direction-override characters).",
+    ),
     "field.not_a_choice": ("请从列表中选择。", "Please choose a value from the list."),
     "field.not_a_number": ("请输入数字。", "Please enter a number."),
-    "field.out_of_range": ("请输入 {min} 到 {max} 之间的整数。", "Please enter a whole number from {min} to {max}."),
+    "field.out_of_range": (
+        "请输入 {min} 到 {max} 之间的整数。",
+        "Please enter a whole number from {min} to {max}.",
+    ),
     "field.unknown": ("未知字段：{name}", "Unknown field: {name}"),
     "field_name.username": ("用户名", "Username"),
     "field_name.display_name": ("显示名称", "Display name"),
@@ -71,6 +84,8 @@ MESSAGES = {
     "field_name.occupation": ("职业", "Occupation"),
     "field_name.residency_status": ("户籍/居住状态", "Residency status"),
     "field_name.years_in_community": ("在本社区居住年数", "Years in the community"),
-    "field_name.research_consent": ("同意将我的人口信息用于匿名参与研究",
-                                    "I agree that my demographic details may be used, anonymously, in participation research"),
+    "field_name.research_consent": (
+        "同意将我的人口信息用于匿名参与研究",
+        "I agree that my demographic details may be used, anonymously, in participation research",
+    ),
 }

@@ -1,4 +1,5 @@
 """Labels for the domain's codes: statuses, kinds, categories, demographics."""
+
 MESSAGES = {
     "kind.proposal": ("提案", "Proposal"),
     "kind.need": ("需求", "Need"),

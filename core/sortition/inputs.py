@@ -42,7 +42,7 @@ def check_pool(pool: pd.DataFrame, k: int) -> None:
 def check_quotas(pool: pd.DataFrame, quotas: Quotas) -> Quotas:
     """The quotas with plain int bounds, or SortitionError for an unknown feature or a bad
     (min, max) pair."""
-    checked = {}
+    checked: Quotas = {}
     for feature, bounds in quotas.items():
         if feature == PERSON_ID or feature not in pool.columns:
             raise SortitionError("sortition.unknown_feature", feature=feature)

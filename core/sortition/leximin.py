@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
@@ -81,8 +83,23 @@ def relaxed_leximin(
 # ---- step 2: peel integer compositions off that target (greedy Caratheodory) ----
 
 
+class Face(TypedDict):
+    """Per-type and per-quota bounds (persons) of a face of the fractional polytope, as
+    keyword arguments of composition and _repair."""
+
+    x_lower: np.ndarray
+    x_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
 def _repair(
-    types: Types, x: np.ndarray, x_lower, x_upper, row_lower, row_upper
+    types: Types,
+    x: np.ndarray,
+    x_lower: np.ndarray,
+    x_upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
 ) -> np.ndarray | None:
     """Move persons between types, one at a time, until x is within the bounds given (the
     previous step's composition usually needs one or two moves); None if that gets stuck."""
@@ -122,12 +139,12 @@ def _repair(
     return None
 
 
-def _face(types: Types, rest: np.ndarray, mass: float) -> dict[str, np.ndarray]:
+def _face(types: Types, rest: np.ndarray, mass: float) -> Face:
     """Bounds describing the smallest face of the fractional polytope holding rest / mass:
     every constraint tight there becomes an equality."""
     sizes, sums = types.sizes.astype(float), types.rows @ rest
     lower, upper = types.lower, types.upper
-    return dict(
+    return Face(
         x_lower=np.where(rest >= sizes * mass - PEEL_TOLERANCE, sizes, 0.0),
         x_upper=np.where(rest <= PEEL_TOLERANCE, 0.0, sizes),
         row_lower=np.where(upper * mass - sums <= PEEL_TOLERANCE, upper, lower),
@@ -135,7 +152,7 @@ def _face(types: Types, rest: np.ndarray, mass: float) -> dict[str, np.ndarray]:
     )
 
 
-def peel(types: Types, k: int, target: np.ndarray) -> tuple[list, float]:
+def peel(types: Types, k: int, target: np.ndarray) -> tuple[list[tuple[float, np.ndarray]], float]:
     """Write `target` (persons per type) as sum of weight x composition, greedily: take a
     composition x on the smallest face of the fractional polytope that holds the remainder,
     take as much of it as keeps the remainder in the polytope (a new constraint becomes
@@ -143,7 +160,9 @@ def peel(types: Types, k: int, target: np.ndarray) -> tuple[list, float]:
     weight left is 0 unless a face without integer compositions was reached."""
     sizes = types.sizes.astype(float)
     quota, lower, upper = types.rows, types.lower, types.upper
-    rest, mass, steps, x = target.astype(float).copy(), 1.0, [], None
+    rest, mass = target.astype(float).copy(), 1.0
+    steps: list[tuple[float, np.ndarray]] = []
+    x: np.ndarray | None = None
     for _ in range(2 * (len(sizes) + len(lower)) + 2):
         if mass <= PEEL_TOLERANCE:
             break
@@ -181,9 +200,9 @@ def _fit(
     k: int,
     columns: list[np.ndarray],
     target: np.ndarray,
-    face: dict[str, np.ndarray],
+    face: Face,
     tolerance: float,
-):
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Weights on compositions whose mixture matches `target` (persons per type) within
     `tolerance` persons per type: min eps with |E[x_t] - target_t| <= eps, adding the
     compositions that MILP pricing finds on the `face` holding `target` (every composition of
@@ -231,10 +250,12 @@ def _fit(
     return None
 
 
-def refit(types: Types, k: int, steps: list, target: np.ndarray):
+def refit(
+    types: Types, k: int, steps: list[tuple[float, np.ndarray]], target: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
     """Peeling got stuck: keep the first steps, and reweigh the last few (plus compositions
     priced in) to cover what is left, releasing more steps if that fails. Returns (weights,
-    compositions), or (None, None): then the exact fallback decides."""
+    compositions), or None: then the exact fallback decides."""
     for released in RELEASED_STEPS:
         released = min(released, len(steps))
         kept = steps[: len(steps) - released]
@@ -249,13 +270,15 @@ def refit(types: Types, k: int, steps: list, target: np.ndarray):
             return weights, compositions
         if released == len(steps):
             break
-    return None, None
+    return None
 
 
 # ---- step 4 (fallback): leximin over whole panels by column generation ----
 
 
-def _master(columns: np.ndarray, sizes: np.ndarray, fixed: np.ndarray):
+def _master(
+    columns: np.ndarray, sizes: np.ndarray, fixed: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray, float] | None:
     """Max z over weights on `columns` (compositions) with E[x_t]/n_t >= z for unfixed types
     and >= fixed[t] for fixed ones. Returns (z, weights, duals w_t, dual mu) or None."""
     count = len(columns)
@@ -277,7 +300,7 @@ def _master(columns: np.ndarray, sizes: np.ndarray, fixed: np.ndarray):
 
 def column_generation(
     types: Types, k: int, columns: list[np.ndarray], leximin: bool, max_levels: int | None
-):
+) -> tuple[tuple[np.ndarray, np.ndarray], int]:
     """Leximin over mixtures of whole compositions (Flanigan et al.'s algorithm on types):
     per level, an LP master over the compositions known and MILP pricing of new ones."""
     sizes = types.sizes.astype(float)
@@ -292,6 +315,8 @@ def column_generation(
                 break
             duals, mu = np.maximum(solution[2], 0.0), solution[3]
             column = composition(types, k, duals / sizes)
+            if column is None:  # diagnose() found the quotas feasible before any of this
+                raise RuntimeError("sortition pricing MILP found no composition")
             if duals @ (column / sizes) <= mu + PRICE_TOLERANCE or column.tobytes() in seen:
                 break
             seen.add(column.tobytes())

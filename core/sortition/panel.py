@@ -95,9 +95,17 @@ def fair_distribution(
         weights = np.array([w for w, _ in steps])
         compositions = np.array([x for _, x in steps])
     else:
-        weights, compositions = refit(types, k, steps, target) if steps else (None, None)
-        if weights is None:
-            columns = [x for _, x in steps] or [composition(types, k)]
+        # steps are only peeled off a target, so `target is not None` adds no condition
+        fitted = refit(types, k, steps, target) if steps and target is not None else None
+        if fitted is not None:
+            weights, compositions = fitted
+        else:
+            columns = [x for _, x in steps]
+            if not columns:
+                first = composition(types, k)
+                if first is None:  # diagnose() above found one with the same MILP
+                    raise RuntimeError("sortition MILP found no composition")
+                columns = [first]
             (weights, compositions), levels = column_generation(
                 types, k, columns, leximin, max_levels
             )

@@ -35,15 +35,18 @@ def group_types(pool: pd.DataFrame, quotas: Quotas) -> Types:
     sizes = np.bincount(codes)
     positions = np.split(order, np.cumsum(sizes)[:-1])
     first = np.array([p[0] for p in positions])
-    rows, lower, upper, labels = [], [], [], []
+    indicators: list[np.ndarray] = []
+    lower: list[int] = []
+    upper: list[int] = []
+    labels: list[tuple[str, object]] = []
     for feature in features:
         values = pool[feature].iloc[first].reset_index(drop=True)
         for value, (low, high) in quotas[feature].items():
-            rows.append(values.eq(value).to_numpy(dtype=float))
+            indicators.append(values.eq(value).to_numpy(dtype=float))
             lower.append(low)
             upper.append(high)
             labels.append((feature, value))
-    rows = np.array(rows, dtype=float).reshape(len(labels), len(sizes))
+    rows = np.array(indicators, dtype=float).reshape(len(labels), len(sizes))
     return Types(
         sizes=sizes,
         positions=positions,
@@ -60,10 +63,10 @@ def composition(
     k: int,
     objective: np.ndarray | None = None,
     *,
-    x_lower=None,
-    x_upper=None,
-    row_lower=None,
-    row_upper=None,
+    x_lower: np.ndarray | None = None,
+    x_upper: np.ndarray | None = None,
+    row_lower: np.ndarray | None = None,
+    row_upper: np.ndarray | None = None,
     relaxed: frozenset[int] = frozenset(),
 ) -> np.ndarray | None:
     """A composition (persons per type, summing to k, within the per-type and per-quota

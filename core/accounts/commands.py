@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from pydantic import BaseModel
 from sqlmodel import col, select
 
@@ -57,7 +59,8 @@ def register(
     `unit` is the flat, which a moderator uses to find the person's roster row when
     confirming the account: required where the building's roster has flats."""
     key = normalise_username(username)
-    display_name = clean_text(display_name, field="display_name", max_len=40)
+    # clean_text returns None only for an optional field (required=False).
+    display_name = cast(str, clean_text(display_name, field="display_name", max_len=40))
     unit = clean_text(unit, field="unit", max_len=20) if unit and str(unit).strip() else None
     password = check_password_policy(password, user_inputs=(key, display_name))
     demographics = clean_demographics(demographics)
@@ -107,6 +110,7 @@ def register(
         )
         s.add(user)
         s.flush()
+        assert user.id is not None  # flushed
         record(
             s,
             actor=Principal(user_id=user.id, role="resident"),
@@ -143,6 +147,8 @@ def change_password(*, actor: Principal, current_password: str, new_password: st
     new_hash = hash_password(new_password)
     with write_session() as s:
         user = s.get(User, actor.user_id)
+        if user is None or user.id is None:  # deleted since it was read above
+            raise NotFound("error.not_found")
         user.password_hash = new_hash
         user.password_changed_at = utcnow()
         revoke_all_for_user(s, user_id=user.id, keep=actor.session_id)
@@ -163,7 +169,7 @@ def update_profile(
     """Edit one's display name, language, demographics, research consent and consent to be
     invited by lot."""
     require(actor, "account.edit_profile", actor.user_id)
-    display_name = clean_text(display_name, field="display_name", max_len=40)
+    display_name = cast(str, clean_text(display_name, field="display_name", max_len=40))
     locale = _clean_locale(locale)
     demographics = clean_demographics(demographics) if demographics is not None else None
     with write_session() as s:
@@ -220,6 +226,7 @@ def get_account(*, actor: Principal) -> AccountPublic:
                     "years_in_community",
                 )
             }
+        assert user.id is not None  # read from the database
         return AccountPublic(
             id=user.id,
             username=user.username,

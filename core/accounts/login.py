@@ -29,7 +29,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.accounts import devices
 from core.accounts.passwords import verify_password
@@ -64,16 +64,18 @@ class LoginFailed(DomainError):
 
 
 def _failed_since(since) -> tuple:
-    return LoginAttempt.success.is_(False), LoginAttempt.at > since
+    return col(LoginAttempt.success).is_(False), col(LoginAttempt.at) > since
 
 
 def _pair_failures(session: Session, *, key: str, source: str | None, since) -> tuple[int, object]:
     """(count, oldest) of one name's failures from one source (None matches NULL) since
     `since` and since that same name's last success from that same source."""
-    same_source = LoginAttempt.source.is_(None) if source is None else LoginAttempt.source == source
+    same_source = (
+        col(LoginAttempt.source).is_(None) if source is None else col(LoginAttempt.source) == source
+    )
     pair = (LoginAttempt.username_key == key, same_source)
     last_success = session.exec(
-        select(func.max(LoginAttempt.at)).where(*pair, LoginAttempt.success.is_(True))
+        select(func.max(LoginAttempt.at)).where(*pair, col(LoginAttempt.success).is_(True))
     ).one()
     start = max(since, last_success) if last_success else since
     return session.exec(
@@ -104,7 +106,7 @@ def _untrusted_wait(session: Session, *, key: str, source: str | None, now) -> i
             select(
                 func.count(),
                 func.count(func.distinct(LoginAttempt.username_key)),
-                func.max(case((LoginAttempt.username_key == key, 1), else_=0)),
+                func.max(case((col(LoginAttempt.username_key) == key, 1), else_=0)),
                 func.min(LoginAttempt.at),
             ).where(LoginAttempt.source == source, *_failed_since(now - WINDOW))
         ).one()
@@ -139,7 +141,7 @@ def log_in(
             and _pair_failures(s, key=key, source=trusted, since=now - DEVICE_WINDOW)[0]
             < MAX_FAILURES_PER_DEVICE
         ):
-            counted_as = trusted
+            counted_as: str | None = trusted
         else:  # no trusted device, or it has used up its own limit
             counted_as = source
             wait = _untrusted_wait(s, key=key, source=source, now=now)
@@ -157,14 +159,16 @@ def log_in(
         ok, new_hash = verify_password(password, user.password_hash if user else None)
         ok = ok and user is not None and user.active
         s.add(LoginAttempt(username_key=key, source=counted_as, success=ok, at=now))
-        if not ok:
+        if not ok or user is None:  # no user is never ok; said again for the type checker
             failed = True
         else:
             failed = False
             if new_hash:
                 user.password_hash = new_hash
             user.last_login_at = now
+            assert user.id is not None  # read from the database
             session_id, token = start_session(s, user_id=user.id)
+
             principal = principal_for(user, session_id=session_id)
             record(
                 s, actor=principal, action="account.login", object_type="user", object_id=user.id

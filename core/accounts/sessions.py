@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.principal import Principal
 from db.engine import ROOT, read_session, write_session
@@ -154,7 +154,9 @@ def revoke(session_id: str | None) -> None:
 def revoke_all_for_user(session: Session, *, user_id: int, keep: str | None = None) -> None:
     """End every session of a user but `keep` (after a password change or a block)."""
     for row in session.exec(
-        select(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
+        select(WebSession).where(
+            WebSession.user_id == user_id, col(WebSession.revoked_at).is_(None)
+        )
     ):
         if row.id != keep:
             row.revoked_at = utcnow()

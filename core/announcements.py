@@ -8,9 +8,10 @@ kept (with its reason) for staff and the audit log, and hidden from everyone els
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from pydantic import BaseModel
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, select
 
 from core.audit import record
@@ -74,10 +75,12 @@ def publish_announcement(
     require(actor, "announcement.publish")
     if kind not in ANNOUNCEMENT_KINDS:
         raise InvalidInput("field.not_a_choice", field="kind")
-    title = clean_text(title, field="title", max_len=TITLE_MAX)
+    # clean_text returns None only for an optional field (required=False).
+    title = cast(str, clean_text(title, field="title", max_len=TITLE_MAX))
     if isinstance(body, str) and len(body) > BODY_MAX * 2:
         raise InvalidInput("field.too_long", field="body", max=BODY_MAX)
-    body = clean_text(body, field="body", max_len=BODY_MAX, multiline=True)
+    body = cast(str, clean_text(body, field="body", max_len=BODY_MAX, multiline=True))
+    assert actor.community_id is not None and actor.user_id is not None  # staff, signed in
     with write_session() as s:
         building = None
         if building_id is not None:
@@ -93,6 +96,7 @@ def publish_announcement(
         )
         s.add(row)
         s.flush()
+        assert row.id is not None  # flushed
         record(
             s,
             actor=actor,
@@ -132,7 +136,7 @@ def set_pinned(*, actor: Principal, announcement_id: int, pinned: bool) -> None:
 def withdraw_announcement(*, actor: Principal, announcement_id: int, reason: str) -> None:
     """Withdraw a notice, with a reason; it is unpinned and hidden from residents."""
     require(actor, "announcement.publish")
-    reason = clean_text(reason, field="reason", max_len=REASON_MAX)
+    reason = cast(str, clean_text(reason, field="reason", max_len=REASON_MAX))
     with write_session() as s:
         row = community_row_for_update(s, Announcement, announcement_id, actor)
         if row.withdrawn_at is not None:
@@ -162,6 +166,7 @@ def _community_id(viewer: Principal) -> int | None:
 
 
 def _view(row: Announcement, code, name, author) -> AnnouncementView:
+    assert row.id is not None  # read from the database
     return AnnouncementView(
         id=row.id,
         kind=row.kind,
@@ -182,8 +187,8 @@ def _select(*conditions, limit: int) -> list[AnnouncementView]:
     with read_session() as s:
         query = (
             select(Announcement, Building.code, Building.name, User.display_name)
-            .join(Building, Announcement.building_id == Building.id, isouter=True)
-            .join(User, Announcement.author_id == User.id)
+            .join(Building, col(Announcement.building_id) == Building.id, isouter=True)
+            .join(User, col(Announcement.author_id) == User.id)
             .where(*conditions)
             .order_by(
                 col(Announcement.pinned).desc(),
@@ -211,13 +216,16 @@ def list_announcements(
     community_id = _community_id(viewer)
     if community_id is None:
         return []
-    conditions = [Announcement.community_id == community_id]
+    conditions: list[ColumnElement[bool]] = [col(Announcement.community_id) == community_id]
     if building_id is not None:
         conditions.append(
-            or_(col(Announcement.building_id).is_(None), Announcement.building_id == building_id)
+            or_(
+                col(Announcement.building_id).is_(None),
+                col(Announcement.building_id) == building_id,
+            )
         )
     if kind is not None:
-        conditions.append(Announcement.kind == kind)
+        conditions.append(col(Announcement.kind) == kind)
     if not (include_withdrawn and can(viewer, "announcement.publish")):
         conditions.append(col(Announcement.withdrawn_at).is_(None))
     return _select(*conditions, limit=limit)
@@ -230,7 +238,10 @@ def get_announcement(*, viewer: Principal, announcement_id: int) -> Announcement
     community_id = _community_id(viewer)
     if not isinstance(announcement_id, int) or community_id is None:
         return None
-    conditions = [Announcement.id == announcement_id, Announcement.community_id == community_id]
+    conditions: list[ColumnElement[bool]] = [
+        col(Announcement.id) == announcement_id,
+        col(Announcement.community_id) == community_id,
+    ]
     if not can(viewer, "announcement.publish"):
         conditions.append(col(Announcement.withdrawn_at).is_(None))
     found = _select(*conditions, limit=1)
@@ -250,9 +261,10 @@ def pinned_for_home(*, viewer: Principal) -> list[AnnouncementView]:
             resident = s.get(Resident, viewer.resident_id)
             if resident is not None and resident.community_id == community_id:
                 building_id = resident.building_id
-    scope = col(Announcement.building_id).is_(None)
+    scope: ColumnElement[bool] = col(Announcement.building_id).is_(None)
     if building_id is not None:
-        scope = or_(scope, Announcement.building_id == building_id)
+        scope = or_(scope, col(Announcement.building_id) == building_id)
+
     return _select(
         Announcement.community_id == community_id,
         col(Announcement.pinned).is_(True),

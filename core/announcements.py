@@ -264,7 +264,6 @@ def pinned_for_home(*, viewer: Principal) -> list[AnnouncementView]:
     scope: ColumnElement[bool] = col(Announcement.building_id).is_(None)
     if building_id is not None:
         scope = or_(scope, col(Announcement.building_id) == building_id)
-
     return _select(
         Announcement.community_id == community_id,
         col(Announcement.pinned).is_(True),

@@ -168,7 +168,6 @@ def log_in(
             user.last_login_at = now
             assert user.id is not None  # read from the database
             session_id, token = start_session(s, user_id=user.id)
-
             principal = principal_for(user, session_id=session_id)
             record(
                 s, actor=principal, action="account.login", object_type="user", object_id=user.id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 from pydantic import BaseModel
 from sqlalchemy import func
@@ -35,8 +36,8 @@ def list_users(*, actor: Principal, search: str = "", limit: int = 200) -> list[
     with read_session() as s:
         query = (
             select(User, Building.code)
-            .join(Resident, User.resident_id == Resident.id, isouter=True)
-            .join(Building, Resident.building_id == Building.id, isouter=True)
+            .join(Resident, col(User.resident_id) == Resident.id, isouter=True)
+            .join(Building, col(Resident.building_id) == Building.id, isouter=True)
             .where(User.community_id == actor.community_id)
         )
         if search:
@@ -48,7 +49,7 @@ def list_users(*, actor: Principal, search: str = "", limit: int = 200) -> list[
         rows = s.exec(query.order_by(col(User.username)).limit(limit)).all()
         return [
             UserRow(
-                id=u.id,
+                id=_stored(u.id),
                 username=u.username,
                 display_name=u.display_name,
                 role=u.role,
@@ -73,7 +74,7 @@ def set_role(*, actor: Principal, user_id: int, role: str) -> None:
             ensure_another_admin(s, user)
         old = user.role
         user.role = role
-        revoke_all_for_user(s, user_id=user.id)  # the new role applies from the next login
+        revoke_all_for_user(s, user_id=_stored(user.id))  # the new role applies from the next login
         record(
             s,
             actor=actor,
@@ -95,7 +96,7 @@ def set_active(*, actor: Principal, user_id: int, active: bool) -> None:
             ensure_another_admin(s, user)
         user.active = bool(active)
         if not active:
-            revoke_all_for_user(s, user_id=user.id)
+            revoke_all_for_user(s, user_id=_stored(user.id))
         record(
             s,
             actor=actor,
@@ -113,7 +114,7 @@ def ensure_another_admin(s, user: User) -> None:
         .select_from(User)
         .where(
             User.role == "admin",
-            User.active.is_(True),
+            col(User.active).is_(True),
             User.id != user.id,
             User.community_id == user.community_id,
         )
@@ -124,8 +125,10 @@ def ensure_another_admin(s, user: User) -> None:
 
 def add_building(*, actor: Principal, code: str, name: str) -> int:
     require(actor, "building.manage")
-    code = clean_text(code, field="building_code", max_len=20)
-    name = clean_text(name, field="building_name", max_len=100)
+    # clean_text returns None only for an optional field (required=False).
+    code = cast(str, clean_text(code, field="building_code", max_len=20))
+    name = cast(str, clean_text(name, field="building_name", max_len=100))
+    assert actor.community_id is not None  # an admin belongs to a community
     with write_session() as s:
         exists = s.exec(
             select(Building.id).where(
@@ -145,7 +148,7 @@ def add_building(*, actor: Principal, code: str, name: str) -> int:
             object_id=building.id,
             payload={"code": code, "name": name},
         )
-        return building.id
+        return _stored(building.id)
 
 
 def set_dominance_alert(*, actor: Principal, share) -> None:
@@ -161,6 +164,8 @@ def set_dominance_alert(*, actor: Principal, share) -> None:
         raise InvalidInput("admin.bad_alert_level", field="dominance_alert", low="20%", high="95%")
     with write_session() as s:
         community = s.get(Community, actor.community_id)
+        if community is None:
+            raise NotFound("error.not_found")
         before = community.dominance_alert
         community.dominance_alert = float(share)
         record(
@@ -212,9 +217,10 @@ def database_backup(*, actor: Principal) -> bytes:
 
 def add_actor(*, actor: Principal, name: str, kind: str) -> int:
     require(actor, "actor.manage")
-    name = clean_text(name, field="actor_name", max_len=100)
+    name = cast(str, clean_text(name, field="actor_name", max_len=100))
     if kind not in ACTOR_KINDS:
         raise InvalidInput("field.not_a_choice", field="actor_kind")
+    assert actor.community_id is not None  # an admin belongs to a community
     with write_session() as s:
         exists = s.exec(
             select(Actor.id).where(Actor.community_id == actor.community_id, Actor.name == name)
@@ -232,7 +238,7 @@ def add_actor(*, actor: Principal, name: str, kind: str) -> int:
             object_id=row.id,
             payload={"name": name, "kind": kind},
         )
-        return row.id
+        return _stored(row.id)
 
 
 def set_actor_active(*, actor: Principal, actor_id: int, active: bool) -> None:
@@ -250,3 +256,9 @@ def set_actor_active(*, actor: Principal, actor_id: int, active: bool) -> None:
             object_id=row.id,
             payload={"active": bool(active)},
         )
+
+
+def _stored(row_id: int | None) -> int:
+    """The id of a row read from or flushed to the database, which always has one."""
+    assert row_id is not None
+    return row_id

@@ -9,6 +9,7 @@ RATE_PER_HOUR an hour.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from pydantic import BaseModel
 from sqlalchemy import func
@@ -59,7 +60,7 @@ class CommentView(BaseModel):
 def _comment(s: Session, comment_id, actor: Principal) -> tuple[Comment, Proposal]:
     comment = s.get(Comment, comment_id) if isinstance(comment_id, int) else None
     proposal = s.get(Proposal, comment.proposal_id) if comment else None
-    if proposal is None or proposal.community_id != actor.community_id:
+    if comment is None or proposal is None or proposal.community_id != actor.community_id:
         raise NotFound("error.not_found")
     return comment, proposal
 
@@ -95,9 +96,12 @@ def add_comment(
     require(actor, "comment.create")
     if isinstance(body, str) and len(body) > COMMENT_MAX * 2:
         raise InvalidInput("field.too_long", field="comment", max=COMMENT_MAX)
-    body = clean_text(body, field="comment", max_len=COMMENT_MAX, multiline=True)
+    # clean_text returns None only for an optional field (required=False).
+    body = cast(str, clean_text(body, field="comment", max_len=COMMENT_MAX, multiline=True))
+    assert actor.user_id is not None  # a participant is signed in
     with write_session() as s:
         proposal = _open_proposal(s, proposal_id, actor)
+        assert proposal.id is not None  # read from the database
         depth = 0
         if parent_id is not None:
             parent = s.get(Comment, parent_id) if isinstance(parent_id, int) else None
@@ -115,6 +119,7 @@ def add_comment(
         s.add(comment)
         proposal.comment_count += 1
         s.flush()
+        assert comment.id is not None  # flushed
         record_participation(
             s,
             community_id=proposal.community_id,
@@ -138,9 +143,10 @@ def add_comment(
 def edit_comment(*, actor: Principal, comment_id: int, body: str) -> None:
     """The author edits their comment; the earlier text is kept as a revision."""
     require(actor, "comment.create")
-    body = clean_text(body, field="comment", max_len=COMMENT_MAX, multiline=True)
+    body = cast(str, clean_text(body, field="comment", max_len=COMMENT_MAX, multiline=True))
     with write_session() as s:
         comment, proposal = _comment(s, comment_id, actor)
+        assert comment.id is not None  # read from the database
         if comment.author_id != actor.user_id:
             raise PermissionDenied("comment.edit")
         if comment.deleted_at or comment.hidden_at:
@@ -185,8 +191,10 @@ def react(*, actor: Principal, comment_id: int, value: int) -> None:
     require(actor, "comment.create")
     if isinstance(value, bool) or value not in (1, -1):
         raise InvalidInput("field.not_a_choice", field="reaction")
+    assert actor.user_id is not None  # a participant is signed in
     with write_session() as s:
         comment, proposal = _comment(s, comment_id, actor)
+        assert comment.id is not None  # read from the database
         if proposal.status in lifecycle.DISCUSSION_CLOSED:
             raise Conflict("comment.closed")
         if comment.deleted_at or comment.hidden_at:
@@ -242,9 +250,11 @@ def _count(comment: Comment, value: int, step: int) -> None:
 def flag_comment(*, actor: Principal, comment_id: int, reason: str) -> None:
     """Report a comment to the moderators, once per person, with a reason."""
     require(actor, "comment.create")
-    reason = clean_text(reason, field="flag_reason", max_len=500)
+    reason = cast(str, clean_text(reason, field="flag_reason", max_len=500))
+    assert actor.user_id is not None  # a participant is signed in
     with write_session() as s:
         comment, proposal = _comment(s, comment_id, actor)
+        assert comment.id is not None  # read from the database
         if comment.author_id == actor.user_id:
             raise Conflict("flag.own_comment")
         if comment.deleted_at or comment.hidden_at:
@@ -276,8 +286,8 @@ def thread(*, viewer: Principal, proposal_id: int) -> list[CommentView]:
     with read_session() as s:
         rows = s.exec(
             select(Comment, User.display_name)
-            .join(User, Comment.author_id == User.id)
-            .join(Proposal, Proposal.id == Comment.proposal_id)
+            .join(User, col(Comment.author_id) == User.id)
+            .join(Proposal, col(Proposal.id) == Comment.proposal_id)
             .where(Comment.proposal_id == proposal_id, Proposal.community_id == viewer.community_id)
             .order_by(col(Comment.created_at), col(Comment.id))
         ).all()
@@ -285,7 +295,7 @@ def thread(*, viewer: Principal, proposal_id: int) -> list[CommentView]:
             dict(
                 s.exec(
                     select(CommentReaction.comment_id, CommentReaction.value)
-                    .join(Comment, Comment.id == CommentReaction.comment_id)
+                    .join(Comment, col(Comment.id) == CommentReaction.comment_id)
                     .where(
                         Comment.proposal_id == proposal_id,
                         CommentReaction.user_id == viewer.user_id,
@@ -298,7 +308,7 @@ def thread(*, viewer: Principal, proposal_id: int) -> list[CommentView]:
         earlier: dict[int, list[Revision]] = {}
         for revision in s.exec(
             select(CommentRevision)
-            .join(Comment, Comment.id == CommentRevision.comment_id)
+            .join(Comment, col(Comment.id) == CommentRevision.comment_id)
             .where(Comment.proposal_id == proposal_id)
             .order_by(col(CommentRevision.created_at), col(CommentRevision.id))
         ):
@@ -308,6 +318,7 @@ def thread(*, viewer: Principal, proposal_id: int) -> list[CommentView]:
     views: dict[int, CommentView] = {}
     children: dict[int | None, list[int]] = {}
     for comment, author in rows:
+        assert comment.id is not None  # read from the database
         state = "deleted" if comment.deleted_at else "hidden" if comment.hidden_at else "visible"
         views[comment.id] = CommentView(
             id=comment.id,

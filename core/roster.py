@@ -88,8 +88,8 @@ def _value_labels() -> dict[str, dict[str, str]]:
     return labels
 
 
-def _parse_row(raw: dict, buildings: dict[str, int], labels) -> dict:
-    row = {
+def _parse_row(raw: dict, buildings: dict[str, int | None], labels) -> dict:
+    row: dict[str, object] = {
         "full_name": clean_text(raw.get("full_name"), field="full_name", max_len=100),
         "unit": clean_text(raw.get("unit"), field="unit", max_len=20, required=False),
     }
@@ -163,8 +163,8 @@ def import_roster(
             raise InvalidInput("roster.no_rows")
         now = utcnow()
         listed = {
-            _identity(r.building_id, r.full_name, r.unit)
-            for r in s.exec(
+            _identity(building_id, full_name, unit)
+            for building_id, full_name, unit in s.exec(
                 select(Resident.building_id, Resident.full_name, Resident.unit).where(
                     Resident.community_id == actor.community_id,
                     Resident.source == "roster",
@@ -177,7 +177,8 @@ def import_roster(
             line = index + 2  # the header is line 1
             if not any(v.strip() for v in values):
                 continue
-            raw = dict(zip(columns, values))
+            # A short row leaves the last columns out; a long one's extra cells are dropped.
+            raw = dict(zip(columns, values, strict=False))
             try:
                 row = _parse_row(raw, buildings, labels)
             except DomainError as error:

@@ -22,7 +22,8 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence, Sized
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,8 +31,13 @@ from scipy.stats import skellam  # imported once here: it takes half a second
 
 Z95 = 1.959963984540054
 
+# Per-person activity counts: a list, a generator or a NumPy array.
+Counts = Iterable[float]
+# A group label (a district, an age band...): whatever the caller's data holds.
+G = TypeVar("G", bound=Hashable)
 
-def _array(counts) -> np.ndarray:
+
+def _array(counts: Counts) -> np.ndarray:
     x = np.asarray(list(counts) if not isinstance(counts, np.ndarray) else counts, dtype=float)
     if x.size == 0:
         raise ValueError("no persons: the measures need at least one count")
@@ -40,7 +46,7 @@ def _array(counts) -> np.ndarray:
     return x
 
 
-def gini(counts, *, corrected: bool = False) -> float:
+def gini(counts: Counts, *, corrected: bool = False) -> float:
     """sum |xi - xj| / (2 n^2 mean); `corrected` multiplies by n / (n - 1)."""
     x = np.sort(_array(counts))
     n, total = x.size, x.sum()
@@ -51,7 +57,7 @@ def gini(counts, *, corrected: bool = False) -> float:
     return g * n / (n - 1) if corrected else g
 
 
-def lorenz(counts, *, max_points: int | None = None) -> pd.DataFrame:
+def lorenz(counts: Counts, *, max_points: int | None = None) -> pd.DataFrame:
     """The Lorenz curve from (0, 0) to (1, 1): least active first. `max_points` keeps that
     many evenly spaced points of it (ends included), enough to draw a curve of 100,000
     persons without sending every one to the browser."""
@@ -65,7 +71,7 @@ def lorenz(counts, *, max_points: int | None = None) -> pd.DataFrame:
     return pd.DataFrame({"population_share": population, "activity_share": activity})
 
 
-def top_share(counts, p: float) -> float:
+def top_share(counts: Counts, p: float) -> float:
     """Share of all activity by the ceil(p x n) most active persons (0 < p <= 1)."""
     if not 0 < p <= 1:
         raise ValueError("p must be in (0, 1]")
@@ -76,7 +82,7 @@ def top_share(counts, p: float) -> float:
     return float(x[: math.ceil(p * x.size - 1e-9)].sum() / total)
 
 
-def theil(counts) -> float:
+def theil(counts: Counts) -> float:
     """Theil's T = mean of (x / mu) ln(x / mu), with 0 ln 0 = 0."""
     x = _array(counts)
     mu = x.mean()
@@ -86,12 +92,12 @@ def theil(counts) -> float:
     return float(np.sum(r * np.log(r)) / x.size)
 
 
-def theil_decomposition(counts, groups) -> dict:
+def theil_decomposition(counts: Counts, groups: Iterable[Hashable]) -> dict[str, float]:
     """{"total", "within", "between"}: within = sum over groups of their activity share times
     their own Theil index; between = sum of activity share x ln(group mean / overall mean).
     within + between == total exactly."""
     x = _array(counts)
-    if not hasattr(groups, "__len__"):
+    if not isinstance(groups, Sized):
         groups = list(groups)
     if len(groups) != x.size:
         raise ValueError("one group per person")
@@ -125,7 +131,7 @@ def wilson(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
     return (max(0.0, (centre - margin) / denominator), min(1.0, (centre + margin) / denominator))
 
 
-def representation(participants: Mapping, population: Mapping) -> pd.DataFrame:
+def representation(participants: Mapping[G, float], population: Mapping[G, float]) -> pd.DataFrame:
     """Per group: participant_share, population_share, ratio = participant share / population
     share, and ci_low / ci_high: the 95% Wilson interval of the participant share divided by
     the population share. `population` holds counts or shares (normalised here)."""
@@ -155,13 +161,13 @@ def representation(participants: Mapping, population: Mapping) -> pd.DataFrame:
     )
 
 
-def dissimilarity(participants: Mapping, population: Mapping) -> float:
+def dissimilarity(participants: Mapping[G, float], population: Mapping[G, float]) -> float:
     """Duncan's index: 1/2 sum |p_g - pi_g| (0: same make-up, 1: no overlap)."""
     table = representation(participants, population)
     return float(0.5 * (table["participant_share"] - table["population_share"]).abs().sum())
 
 
-def suppressed(sizes: dict, k: int) -> set:
+def suppressed(sizes: Mapping[G, int], k: int) -> set[G]:
     """Groups to hide: those with fewer than k persons, and, when exactly one is hidden, the
     next smallest as well, so the total cannot give the hidden one away."""
     hidden = {g for g, n in sizes.items() if 0 < n < k}
@@ -172,12 +178,12 @@ def suppressed(sizes: dict, k: int) -> set:
     return hidden
 
 
-def participation_rate(counts) -> float:
+def participation_rate(counts: Counts) -> float:
     x = _array(counts)
     return float(np.count_nonzero(x) / x.size)
 
 
-def effective_participants(counts) -> float:
+def effective_participants(counts: Counts) -> float:
     """1 / HHI of activity shares: how many equally active persons would do the same."""
     x = _array(counts)
     total = x.sum()
@@ -196,7 +202,7 @@ def poisson_gini(mean: float) -> float:
     return float(np.sum(np.abs(k) * skellam.pmf(k, mean, mean)) / (2 * mean))
 
 
-def headline(counts) -> dict:
+def headline(counts: Counts) -> dict[str, float]:
     """The figures the dashboard and the command line lead with."""
     x = _array(counts)
     g = gini(x)

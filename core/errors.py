@@ -8,7 +8,7 @@ back), so an error always means nothing was written.
 class DomainError(Exception):
     """Base class: `key` names a catalogue message, `params` fill its placeholders."""
 
-    def __init__(self, key: str, **params):
+    def __init__(self, key: str, **params: object):
         super().__init__(key)
         self.key = key
         self.params = params
@@ -20,7 +20,7 @@ class DomainError(Exception):
 class InvalidInput(DomainError):
     """A field's value is not acceptable; `field` names it when there is one."""
 
-    def __init__(self, key: str, *, field: str | None = None, **params):
+    def __init__(self, key: str, *, field: str | None = None, **params: object):
         super().__init__(key, **params)
         self.field = field
 

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TextIO
 
 ROOT = "yishiting"
 SLOW_RUN_SECONDS = 2.0
@@ -26,7 +27,7 @@ VALUE_MAX = 200  # characters of one value kept in the line
 ERROR_MAX = 8000  # of a traceback, whose last lines say the most: the end is kept
 
 
-def _value(value, limit: int = VALUE_MAX) -> str:
+def _value(value: object, limit: int = VALUE_MAX) -> str:
     text = str(value)
     text = text[:limit] if limit > 0 else text[limit:]
     if text and all(ch.isprintable() and ch not in ' ="\\' for ch in text):
@@ -55,22 +56,34 @@ class LogfmtFormatter(logging.Formatter):
         return line
 
 
-def configure_logging(stream=None) -> None:
+class _AppHandler(logging.StreamHandler[TextIO]):
+    """The app's own handler, marked so that configure_logging adds it only once."""
+
+    yishiting = True
+
+
+def configure_logging(stream: TextIO | None = None) -> None:
     """Send the app's events (and warnings from anything else) to stderr as logfmt lines.
     Idempotent: Streamlit may import the entry point more than once."""
     root = logging.getLogger()
     if any(getattr(handler, "yishiting", False) for handler in root.handlers):
         return
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = _AppHandler(stream or sys.stderr)
     handler.setFormatter(LogfmtFormatter())
-    handler.yishiting = True
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.WARNING:
         root.setLevel(logging.WARNING)
     logging.getLogger(ROOT).setLevel(logging.INFO)
 
 
-def log_event(area: str, event: str, *, level: int = logging.INFO, exc_info=None, **fields) -> None:
+def log_event(
+    area: str,
+    event: str,
+    *,
+    level: int = logging.INFO,
+    exc_info: bool | BaseException | None = None,
+    **fields: object,
+) -> None:
     """One event: `area` names the logger (yishiting.<area>), `event` what happened."""
     logging.getLogger(f"{ROOT}.{area}").log(
         level, event, exc_info=exc_info, extra={"fields": fields}

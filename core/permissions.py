@@ -27,15 +27,15 @@ def _not_blocked(p: Principal) -> bool:
     return p.blocked_until is None or p.blocked_until <= utcnow()
 
 
-def _participates(p: Principal, _target) -> bool:
+def _participates(p: Principal, _target: object) -> bool:
     return p.role in PARTICIPANTS and _not_blocked(p)
 
 
-def _self(p: Principal, target) -> bool:
+def _self(p: Principal, target: object) -> bool:
     return p.is_authenticated and target is not None and target == p.user_id
 
 
-def _everyone(_p: Principal, _target) -> bool:
+def _everyone(_p: Principal, _target: object) -> bool:
     return True
 
 
@@ -100,13 +100,13 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
 }
 
 
-def can(principal: Principal, action: str, target=None) -> bool:
+def can(principal: Principal, action: str, target: object = None) -> bool:
     """True only when a rule for `action` exists and allows it (deny by default)."""
     rule = RULES.get(action)
     return bool(rule and rule(principal, target))
 
 
-def require(principal: Principal, action: str, target=None) -> None:
+def require(principal: Principal, action: str, target: object = None) -> None:
     """Raise PermissionDenied unless `principal` may do `action` on `target`."""
     if not can(principal, action, target):
         log_event(

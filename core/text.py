@@ -31,7 +31,7 @@ def _has_bad_code_points(value: str, *, multiline: bool) -> bool:
 
 
 def clean_text(
-    value,
+    value: object,
     *,
     field: str,
     max_len: int,
@@ -53,10 +53,7 @@ def clean_text(
     if not multiline and BIDI_CONTROLS.search(value):
         raise InvalidInput("field.bad_characters", field=field)
     value = unicodedata.normalize("NFC", value).translate(INVISIBLE)
-    if multiline:
-        value = value.replace("\r\n", "\n").strip()
-    else:
-        value = " ".join(value.split())
+    value = value.replace("\r\n", "\n").strip() if multiline else " ".join(value.split())
     if not value:
         if required:
             raise InvalidInput("field.required", field=field)
@@ -68,7 +65,7 @@ def clean_text(
     return value
 
 
-def normalise_username(value) -> str:
+def normalise_username(value: object) -> str:
     """The uniqueness key of a login name: NFKC (full-width -> ASCII), casefolded.
 
     Allowed after normalising: a-z, 0-9, `_ . -` and CJK ideographs, 3 to 32 characters;
@@ -86,20 +83,20 @@ def normalise_username(value) -> str:
     return key
 
 
-def is_whole_number(value) -> bool:
+def is_whole_number(value: object) -> bool:
     """An int and not a bool (True is an int in Python): the one check for an id, a count
     or an amount that a caller passes in."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def parse_row_id(value) -> int | None:
+def parse_row_id(value: object) -> int | None:
     """The id in `?id=...`, or None when it is not a small positive whole number."""
     if not isinstance(value, str) or not ROW_ID_RE.fullmatch(value):
         return None
     return int(value)
 
 
-def aware_datetime(value, *, field: str):
+def aware_datetime(value: object, *, field: str) -> datetime:
     """A timezone-aware datetime, or InvalidInput (a naive time is ambiguous)."""
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise InvalidInput("field.required", field=field)

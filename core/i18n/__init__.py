@@ -64,7 +64,7 @@ def negotiate(preferred: str | None) -> str:
     return DEFAULT_LOCALE
 
 
-class _Params(dict):
+class _Params(dict[str, object]):
     """Leaves a placeholder visible instead of failing when a parameter is missing."""
 
     def __missing__(self, key: str) -> str:
@@ -87,13 +87,13 @@ class Translator:
         self._messages = catalogue(self.locale)
         self.babel_locale = Locale.parse(_BABEL[self.locale])
 
-    def __call__(self, key: str, **params) -> Markdown:
+    def __call__(self, key: str, **params: object) -> Markdown:
         """The message as Markdown, each value escaped so that it shows as typed."""
         return Markdown(
             self.plain(key, **{name: _for_markdown(value) for name, value in params.items()})
         )
 
-    def plain(self, key: str, **params) -> str:
+    def plain(self, key: str, **params: object) -> str:
         """The message with its values as they are: for text that is not rendered as
         Markdown (table cells and headers, select-box options, CSV, file names)."""
         text = self._messages.get(key)

@@ -17,6 +17,7 @@ links) passes unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 
@@ -30,7 +31,7 @@ _PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # `:streamlit:`) and GFM's bare links (`http://...`, `www.example.org`, `a@example.org`).
 # An invisible word joiner (U+2060) inside each such pattern does.
 WORD_JOINER = "\u2060"
-_UNLINKED = [
+_UNLINKED: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r":(?=[A-Za-z0-9_+-]+:)|:(?=//)"), ":" + WORD_JOINER),
     (re.compile(r"(?i)(?<![A-Za-z0-9])www(?=\.)"), lambda m: m[0] + WORD_JOINER),
     (re.compile(r"(?<=[-.\w+])@"), WORD_JOINER + "@"),
@@ -57,10 +58,14 @@ def escape_md(text: object) -> Markdown:
     return Markdown("".join("\\" + ch if ch in _PUNCTUATION else ch for ch in unlinked))
 
 
-_parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-# Let every link through the parser so that we see it (markdown-it drops javascript: links
-# silently, but another renderer might not).
-_parser.validateLink = lambda url: True
+class _Parser(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        """Let every link through the parser so that we see it (markdown-it drops
+        javascript: links silently, but another renderer might not)."""
+        return True
+
+
+_parser = _Parser("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 def _tokens(text: str):

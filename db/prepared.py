@@ -16,7 +16,16 @@ from collections import namedtuple
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import IntegrityError
+
+
+def _driver_connection(db: Connection) -> DBAPIConnection:
+    """The DBAPI connection under `db` (None only once the connection is invalidated, which
+    a connection in use is not)."""
+    raw = db.connection.dbapi_connection
+    assert raw is not None, "the connection has been invalidated"
+    return raw
 
 
 class Prepared:
@@ -25,9 +34,11 @@ class Prepared:
     def __init__(self, statement, *, name: str = "Row"):
         self.statement = statement
         self._name = name
-        self._compiled: dict[tuple, tuple] = {}
+        # (dialect name, parameter names) -> [sql, binds, fixed, order, row, readers]: a list,
+        # since the readers are filled in on the first run.
+        self._compiled: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
 
-    def _for(self, dialect, keys) -> tuple:
+    def _for(self, dialect, keys: tuple[str, ...]) -> list[Any]:
         """Compiled for this dialect and, for an INSERT or UPDATE without values of its own,
         for the columns given (every column with a default must be given a value)."""
         cache_key = (dialect.name, keys)
@@ -62,17 +73,17 @@ class Prepared:
             compiled = self._compiled[cache_key] = [str(sql), binds, fixed, order, row, None]
         return compiled
 
-    def _readers(self, compiled: list, dialect, description) -> list:
+    def _readers(self, compiled: list[Any], dialect, description) -> list[Any]:
         if compiled[5] is None:
             columns = self.statement.selected_columns
             compiled[5] = [
                 c.type.dialect_impl(dialect).result_processor(dialect, d[1])
-                for c, d in zip(columns, description)
+                for c, d in zip(columns, description, strict=True)
             ]
         return compiled[5]
 
     @staticmethod
-    def _args(compiled: list, params: dict[str, Any]):
+    def _args(compiled: list[Any], params: dict[str, Any]):
         """The driver's arguments for one execution: the statement's own values and the
         given ones, through their type processors, in the dialect's parameter style."""
         _sql, binds, fixed, order, _row, _readers = compiled
@@ -83,14 +94,16 @@ class Prepared:
         return [values[key] for key in order] if order is not None else values
 
     @staticmethod
-    def _decoded(row, readers: list, raw):
-        return row(*(read(value) if read else value for read, value in zip(readers, raw)))
+    def _decoded(row, readers: list[Any], raw):
+        return row(
+            *(read(value) if read else value for read, value in zip(readers, raw, strict=True))
+        )
 
     def _run(self, db: Connection, params: dict[str, Any]):
         compiled = self._for(db.dialect, tuple(sorted(params)))
         sql, row = compiled[0], compiled[4]
         args = self._args(compiled, params)
-        cursor = db.connection.dbapi_connection.cursor()
+        cursor = _driver_connection(db).cursor()
         try:
             cursor.execute(sql, args)
         except db.dialect.loaded_dbapi.IntegrityError as error:
@@ -113,7 +126,7 @@ class Prepared:
             return
         compiled = self._for(db.dialect, tuple(sorted(rows[0])))
         sql, batch = compiled[0], [self._args(compiled, params) for params in rows]
-        cursor = db.connection.dbapi_connection.cursor()
+        cursor = _driver_connection(db).cursor()
         try:
             cursor.executemany(sql, batch)
         except db.dialect.loaded_dbapi.IntegrityError as error:

@@ -57,6 +57,7 @@ def truncate(engine: Engine | None = None, *, wait_ms: int = 0) -> bool:
     # truncate).
     with engine.connect() as conn:
         raw = conn.connection.dbapi_connection
+        assert raw is not None, "a connection just opened is not invalidated"
         raw.execute(f"PRAGMA busy_timeout={wait_ms}")
         try:
             busy, _frames, _copied = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

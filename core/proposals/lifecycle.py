@@ -89,9 +89,9 @@ AWAITING_MODERATOR = (S.SUBMITTED, S.UNDER_REVIEW)
 HEARING_TARGETS = (S.IN_HEARING, S.OPEN_FOR_DISCUSSION, S.VOTING, S.ACCEPTED, S.REJECTED)
 
 # Who may make which move: {mover: {from (None: a new proposal): (to, ...)}}.
-MOVES: dict[Mover, dict[ProposalStatus | None, tuple[ProposalStatus, ...]]] = {
+MOVES: dict[Mover, dict[str | None, tuple[ProposalStatus, ...]]] = {
     Mover.AUTHOR: {None: (S.SUBMITTED,)} | {s: (S.WITHDRAWN,) for s in AUTHOR_CAN_WITHDRAW},
-    Mover.MODERATOR: dict(MODERATOR_MOVES),
+    Mover.MODERATOR: {s: moves for s, moves in MODERATOR_MOVES.items()},
     Mover.MERGE: {s: (S.MERGED,) for s in MERGEABLE},
     Mover.SUPPORT: {S.SUBMITTED: (S.UNDER_REVIEW,)},
     # A hearing acts for the moderator who runs it and can do no more than they could, only

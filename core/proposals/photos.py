@@ -45,11 +45,12 @@ def prepare_photo(data: bytes) -> tuple[bytes, str]:
                 if probe.width * probe.height > MAX_PIXELS:
                     raise InvalidInput("photo.too_many_pixels", field="photo")
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                fmt = image.format
+            with Image.open(io.BytesIO(data)) as opened:
+                fmt = opened.format
+                assert fmt is not None  # the probe read the same bytes and knew their format
                 # Phones store portrait photos sideways plus an EXIF orientation tag; turn the
                 # pixels upright before the tag is dropped with the rest of the metadata.
-                image = ImageOps.exif_transpose(image)
+                image = ImageOps.exif_transpose(opened)
                 image.thumbnail((MAX_SIDE, MAX_SIDE))
                 if fmt == "JPEG" and image.mode not in ("RGB", "L"):
                     image = image.convert("RGB")

@@ -5,7 +5,9 @@ both databases and returns them aware). Display code converts to the community's
 """
 
 from datetime import UTC, datetime
+from typing import Any, Literal
 
+from pydantic_core import PydanticUndefined
 from sqlmodel import Field
 
 
@@ -24,8 +26,8 @@ def fk(
     nullable: bool = False,
     index: bool = True,
     unique: bool = False,
-    ondelete: str | None = None,
-):
+    ondelete: Literal["CASCADE", "SET NULL", "RESTRICT"] | None = None,
+) -> Any:
     """A foreign key column; `ondelete` only where deleting the parent must cascade."""
     return Field(
         default=None if nullable else ...,
@@ -33,5 +35,6 @@ def fk(
         nullable=nullable,
         index=index,
         unique=unique,
-        ondelete=ondelete,
+        # Unset and None both mean no ON DELETE clause; SQLModel's signature takes the former.
+        ondelete=PydanticUndefined if ondelete is None else ondelete,
     )

@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 
 from sqlalchemy import Connection, bindparam, literal, or_, union_all, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -99,29 +101,33 @@ def clean_choice(poll: Poll, options, choice) -> list[int]:
         total = sum(cost[i] for i in chosen)
         if total > (poll.budget or 0):
             raise InvalidInput(
-                "ballot.over_budget", field="choice", total=int(total), budget=int(poll.budget)
+                "ballot.over_budget",
+                field="choice",
+                total=int(total),
+                budget=int(poll.budget or 0),
             )
     return chosen if poll.method == "ranked" else sorted(chosen)
 
 
 # The poll's columns a vote needs, as a plain row (no ORM object: this runs on every ballot).
 # FOR SHARE on PostgreSQL: ballots go in side by side, while closing (FOR UPDATE) waits for
-# those in flight, so the roll and the ballots are counted together.
-_POLL = select(
-    Poll.id,
-    Poll.community_id,
-    Poll.status,
-    Poll.opens_at,
-    Poll.closes_at,
-    Poll.method,
-    Poll.max_choices,
-    Poll.budget,
-    Poll.knapsack,
-    Poll.building_id,
-    Poll.registered_before_open,
-    Poll.secret,
-    Poll.allow_change,
-).where(Poll.id == bindparam("poll_id"))
+# those in flight, so the roll and the ballots are counted together. (SQLAlchemy's select:
+# SQLModel's is typed for at most four columns.)
+_POLL = sa_select(
+    col(Poll.id),
+    col(Poll.community_id),
+    col(Poll.status),
+    col(Poll.opens_at),
+    col(Poll.closes_at),
+    col(Poll.method),
+    col(Poll.max_choices),
+    col(Poll.budget),
+    col(Poll.knapsack),
+    col(Poll.building_id),
+    col(Poll.registered_before_open),
+    col(Poll.secret),
+    col(Poll.allow_change),
+).where(col(Poll.id) == bindparam("poll_id"))
 _POLL_READ = Prepared(_POLL, name="Poll")
 _POLL_SHARED = Prepared(_POLL.with_for_update(read=True), name="Poll")
 
@@ -147,16 +153,16 @@ def _open_poll(db: Connection, poll_id, actor: Principal):
 # the roster columns that decide eligibility and make the voter's pseudonym, and the
 # options' ids and costs.
 _VOTER = Prepared(
-    select(
-        Resident.id,
-        Resident.community_id,
-        Resident.building_id,
-        Resident.full_name,
-        Resident.unit,
-        Resident.source,
-        Resident.erased_at,
-        Resident.created_at,
-    ).where(Resident.id == bindparam("resident_id")),
+    sa_select(
+        col(Resident.id),
+        col(Resident.community_id),
+        col(Resident.building_id),
+        col(Resident.full_name),
+        col(Resident.unit),
+        col(Resident.source),
+        col(Resident.erased_at),
+        col(Resident.created_at),
+    ).where(col(Resident.id) == bindparam("resident_id")),
     name="Resident",
 )
 _OPTIONS = Prepared(
@@ -185,10 +191,13 @@ _OWN_ENTRY = select(VoterRoll.channel, VoterRoll.submission_hash, literal(0).lab
 )
 _ERASED_NAMESAKE_ENTRY = (
     select(VoterRoll.channel, VoterRoll.submission_hash, literal(1).label("rank"))
-    .join(Resident, Resident.id == VoterRoll.resident_id)
+    .join(Resident, col(Resident.id) == VoterRoll.resident_id)
     .where(
         VoterRoll.poll_id == bindparam("poll_id"),
-        or_(VoterRoll.voter_key == bindparam("key"), VoterRoll.voter_key == bindparam("legacy")),
+        or_(
+            col(VoterRoll.voter_key) == bindparam("key"),
+            col(VoterRoll.voter_key) == bindparam("legacy"),
+        ),
         col(Resident.erased_at).is_not(None),
     )
 )
@@ -211,10 +220,11 @@ def _on_roll(db: Connection, poll, resident, key: str | None):
     )
 
 
-# The rows of a vote go in as plain INSERTs: never read back in the command.
-_ADD_TO_ROLL = Prepared(VoterRoll.__table__.insert())
-_ADD_BALLOT = Prepared(Ballot.__table__.insert())
-_ADD_PENDING = Prepared(PendingBallot.__table__.insert())
+# The rows of a vote go in as plain INSERTs: never read back in the command. (SQLModel's
+# table classes have a __table__ but do not declare it to type checkers.)
+_ADD_TO_ROLL = Prepared(VoterRoll.__table__.insert())  # type: ignore[attr-defined]
+_ADD_BALLOT = Prepared(Ballot.__table__.insert())  # type: ignore[attr-defined]
+_ADD_PENDING = Prepared(PendingBallot.__table__.insert())  # type: ignore[attr-defined]
 
 
 def _add_ballot(
@@ -357,13 +367,13 @@ def _replace_choice(db: Connection, poll, hashed: str, chosen: str) -> bool:
     if not poll.secret:
         done = db.execute(
             update(Ballot)
-            .where(Ballot.poll_id == poll.id, Ballot.receipt_hash == hashed)
+            .where(col(Ballot.poll_id) == poll.id, col(Ballot.receipt_hash) == hashed)
             .values(choice=chosen, cast_at=utcnow())
         )
         return done.rowcount == 1
     done = db.execute(
         update(PendingBallot)
-        .where(PendingBallot.poll_id == poll.id, PendingBallot.receipt_hash == hashed)
+        .where(col(PendingBallot.poll_id) == poll.id, col(PendingBallot.receipt_hash) == hashed)
         .values(choice=chosen)
     )
     if done.rowcount == 1:
@@ -389,7 +399,11 @@ def _replace_choice(db: Connection, poll, hashed: str, chosen: str) -> bool:
     return True
 
 
-_DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Both dialects' INSERTs have the ON CONFLICT clause (the common base has not).
+_DIALECT_INSERT: dict[str, Callable[..., postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
 
 
 def enter_paper_ballot(*, actor: Principal, poll_id: int, resident_id: int, choice) -> str:

@@ -29,7 +29,7 @@ import logging
 import secrets
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from db.engine import connection_of, get_engine, write_connection
 from db.models import Ballot, PendingBallot
@@ -51,7 +51,9 @@ _shuffle = secrets.SystemRandom().shuffle
 _PENDING_COUNT = Prepared(
     select(func.count().label("n"))
     .select_from(PendingBallot)
-    .where(PendingBallot.poll_id == bindparam("poll_id"), PendingBallot.replaces.is_(False))
+    .where(
+        col(PendingBallot.poll_id) == bindparam("poll_id"), col(PendingBallot.replaces).is_(False)
+    )
 )
 
 
@@ -60,21 +62,27 @@ def pending_count(s: Session | Connection, poll_id: int) -> int:
 
 
 _PENDING_ROWS = select(
-    PendingBallot.id, PendingBallot.choice, PendingBallot.receipt_hash, PendingBallot.replaces
-).where(PendingBallot.poll_id == bindparam("poll_id"))
+    col(PendingBallot.id),
+    col(PendingBallot.choice),
+    col(PendingBallot.receipt_hash),
+    col(PendingBallot.replaces),
+).where(col(PendingBallot.poll_id) == bindparam("poll_id"))
 _PENDING = {
     "wait": Prepared(_PENDING_ROWS.with_for_update(), name="Pending"),
     "skip": Prepared(_PENDING_ROWS.with_for_update(skip_locked=True), name="Pending"),
     "sqlite": Prepared(_PENDING_ROWS, name="Pending"),
 }
-_MOVE = Prepared(Ballot.__table__.insert())
+# (SQLModel's table classes have a __table__ but do not declare it to type checkers.)
+_MOVE = Prepared(Ballot.__table__.insert())  # type: ignore[attr-defined]
 # (Parameters of an UPDATE may not be named like a column of its table.)
 _CHANGE = Prepared(
     update(Ballot)
-    .where(Ballot.poll_id == bindparam("poll"), Ballot.receipt_hash == bindparam("receipt"))
+    .where(
+        col(Ballot.poll_id) == bindparam("poll"), col(Ballot.receipt_hash) == bindparam("receipt")
+    )
     .values(choice=bindparam("new_choice"))
 )
-_DROP_PENDING = Prepared(delete(PendingBallot).where(PendingBallot.id == bindparam("id")))
+_DROP_PENDING = Prepared(delete(PendingBallot).where(col(PendingBallot.id) == bindparam("id")))
 
 
 def _new_ballot_rows(
@@ -124,10 +132,10 @@ def ballot_count(s: Session | Connection, poll_id: int | None = None) -> int:
     or, without `poll_id`, in all."""
     db = connection_of(s)
     mixed = select(func.count()).select_from(Ballot)
-    pending = select(func.count()).select_from(PendingBallot).where(~PendingBallot.replaces)
+    pending = select(func.count()).select_from(PendingBallot).where(~col(PendingBallot.replaces))
     if poll_id is not None:
-        mixed = mixed.where(Ballot.poll_id == poll_id)
-        pending = pending.where(PendingBallot.poll_id == poll_id)
+        mixed = mixed.where(col(Ballot.poll_id) == poll_id)
+        pending = pending.where(col(PendingBallot.poll_id) == poll_id)
     return db.execute(mixed).scalar_one() + db.execute(pending).scalar_one()
 
 
@@ -136,13 +144,13 @@ def counted_choices(s: Session | Connection, poll_id: int) -> list[str]:
     with pending changes applied, and pending ones. In no particular order."""
     db = connection_of(s)
     pending = db.execute(
-        select(PendingBallot.receipt_hash, PendingBallot.choice, PendingBallot.replaces).where(
-            PendingBallot.poll_id == poll_id
-        )
+        select(
+            col(PendingBallot.receipt_hash), col(PendingBallot.choice), col(PendingBallot.replaces)
+        ).where(col(PendingBallot.poll_id) == poll_id)
     ).all()
     changed = {p.receipt_hash: p.choice for p in pending if p.replaces}
     mixed = db.execute(
-        select(Ballot.receipt_hash, Ballot.choice).where(Ballot.poll_id == poll_id)
+        select(col(Ballot.receipt_hash), col(Ballot.choice)).where(col(Ballot.poll_id) == poll_id)
     ).all()
     return [changed.get(b.receipt_hash, b.choice) for b in mixed] + [
         p.choice for p in pending if not p.replaces
@@ -202,7 +210,7 @@ def seal_poll(s: Session | Connection, poll_id: int) -> int:
         ),
         {"p": poll_id},
     )
-    db.execute(delete(Ballot).where(Ballot.poll_id == poll_id))
+    db.execute(delete(Ballot).where(col(Ballot.poll_id) == poll_id))
     inserted = db.execute(
         text(
             "INSERT INTO ballot (id, poll_id, choice, receipt_hash, resident_id, cast_at) "
@@ -232,9 +240,9 @@ def scrub_storage() -> bool:
     SQLite: every connection runs with secure_delete on (db/engine.py), so deleted cells and
     pages are zeroed; here the write-ahead log, which may still hold pages as they were while
     ballots were pending, is copied into the database and truncated to zero bytes (in the
-    background, as soon as it can be, while a reader holds an old snapshot: db/wal.py). PostgreSQL: the pending table is rewritten with
-    TRUNCATE, which gives it new files, and what other polls have pending goes back in with
-    a new transaction id."""
+    background, as soon as it can be, while a reader holds an old snapshot: db/wal.py).
+    PostgreSQL: the pending table is rewritten with TRUNCATE, which gives it new files, and
+    what other polls have pending goes back in with a new transaction id."""
     engine = get_engine()
     if engine.dialect.name == "postgresql":
         with write_connection() as db:

@@ -19,7 +19,7 @@ from db.models import Poll, Resident, VoterRoll
 
 def verified_clause():
     """SQL for `is_verified`: the one rule, in both forms."""
-    return (Resident.source == "roster") & col(Resident.erased_at).is_(None)
+    return (col(Resident.source) == "roster") & col(Resident.erased_at).is_(None)
 
 
 def eligible_query(poll: Poll):
@@ -29,7 +29,7 @@ def eligible_query(poll: Poll):
     voted = select(VoterRoll.resident_id).where(VoterRoll.poll_id == poll.id)
     query = select(Resident.id).where(
         Resident.community_id == poll.community_id,
-        or_(verified_clause(), (Resident.source == "roster") & col(Resident.id).in_(voted)),
+        or_(verified_clause(), (col(Resident.source) == "roster") & col(Resident.id).in_(voted)),
     )
     if poll.building_id is not None:
         query = query.where(Resident.building_id == poll.building_id)

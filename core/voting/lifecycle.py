@@ -23,7 +23,10 @@ MOVES: dict[PollStatus, tuple[PollStatus, ...]] = {
 # Not over yet: its organiser's account cannot go while it runs.
 UNFINISHED = (P.DRAFT, P.OPEN)
 CANCELLABLE = tuple(s for s, moves in MOVES.items() if P.CANCELLED in moves)
+# MOVES by plain string: a status read from the database is a str, and a StrEnum member
+# hashes and compares as its value, so both find the same entry.
+_MOVES_FROM: dict[str, tuple[PollStatus, ...]] = {s.value: moves for s, moves in MOVES.items()}
 
 
 def can_move(from_status: str, to_status: str) -> bool:
-    return to_status in MOVES.get(from_status, ())
+    return to_status in _MOVES_FROM.get(from_status, ())

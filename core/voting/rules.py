@@ -131,7 +131,9 @@ def instant_runoff(ballots: list[list[str]], options: list[str]) -> RunoffResult
     for ballot in ballots:
         _check_ranking(ballot, index)
     remaining = list(options)
-    rounds, eliminated, exhausted = [], [], []
+    rounds: list[dict[str, int]] = []
+    eliminated: list[str] = []
+    exhausted: list[int] = []
     while remaining:
         counts = dict.fromkeys(remaining, 0)
         spent = 0

@@ -74,6 +74,8 @@ def count(
             "exhausted": runoff.exhausted,
         }
     elif method == "budget":
+        if budget is None:  # a budget poll always has one (int(None) would raise, too)
+            raise TypeError("a budget tally needs the budget")
         costs = {str(o["id"]): int(o["cost"]) for o in options}
         approvals = [set(b) for b in ballots]
         result["approvals"] = [[int(o), n] for o, n in rules.approval(approvals, names)]

@@ -14,6 +14,8 @@ ids (multiple choice), a whole number 1-5 (rating), every option id in order, fi
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -126,7 +128,7 @@ def answers_of(
 ) -> dict:
     """A stored response in the shape `clean_answers` takes (to show and edit it)."""
     kinds = {q.id: q.kind for q, _ in questions}
-    found: dict[int, object] = {}
+    found: dict[int, Any] = {}  # an option id, a list of them, a rating or a text, by kind
     rows = s.exec(
         select(SurveyAnswer)
         .where(SurveyAnswer.response_id == response_id)
@@ -168,6 +170,7 @@ def _add_response(
     channel: str,
     entered_by: int | None,
 ) -> int:
+    assert survey.id is not None  # a stored survey
     response = SurveyResponse(
         survey_id=survey.id,
         resident_id=resident_id,
@@ -180,6 +183,7 @@ def _add_response(
         s.flush()
     except IntegrityError:
         raise Conflict("survey.already_answered") from None
+    assert response.id is not None  # set by the flush
     s.add_all([SurveyAnswer(response_id=response.id, **row) for row in rows])
     record_participation(
         s,
@@ -197,7 +201,8 @@ def _add_response(
 def _replace_answers(s: Session, response: SurveyResponse, rows: list[dict]) -> None:
     """A response's answers, replaced in place: the same response (no new participation
     event), changed now."""
-    s.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response.id))
+    assert response.id is not None  # a stored response
+    s.execute(delete(SurveyAnswer).where(col(SurveyAnswer.response_id) == response.id))
     s.add_all([SurveyAnswer(response_id=response.id, **row) for row in rows])
     response.updated_at = utcnow()
 
@@ -212,8 +217,9 @@ def _open_survey(s: Session, survey_id, actor: Principal) -> Survey:
 def _answering_resident(s: Session, survey: Survey, actor: Principal):
     """The actor's roster row if they may answer this survey online: verified (not erased)
     and of its scope; else Conflict."""
+    assert survey.id is not None  # a stored survey
     resident = roster_row(s, actor.resident_id)
-    if not is_verified(resident):
+    if resident is None or not is_verified(resident):
         raise Conflict("survey.unverified")
     if not in_scope(survey, building_ids(s, survey.id), resident):
         raise Conflict("survey.not_in_scope")
@@ -224,6 +230,7 @@ def _paper_resident(s: Session, survey: Survey, resident_id):
     """The roster row of a resident whose paper answer a moderator enters or corrects:
     of the survey's community (else InvalidInput), verified and of its scope (else
     Conflict)."""
+    assert survey.id is not None  # a stored survey
     resident = roster_row(s, resident_id)
     if resident is None or resident.community_id != survey.community_id:
         raise InvalidInput("survey.not_a_resident", field="resident")
@@ -239,6 +246,7 @@ def answer_survey(*, actor: Principal, survey_id: int, answers: dict) -> int:
     require(actor, "survey.answer")
     with write_session() as s:
         survey = _open_survey(s, survey_id, actor)
+        assert survey.id is not None  # a stored survey
         resident = _answering_resident(s, survey, actor)
         existing = _existing(s, survey.id, resident.id)
         if existing is not None:
@@ -262,6 +270,7 @@ def edit_answer(*, actor: Principal, survey_id: int, answers: dict) -> None:
     require(actor, "survey.answer")
     with write_session() as s:
         survey = _open_survey(s, survey_id, actor)
+        assert survey.id is not None  # a stored survey
         resident = _answering_resident(s, survey, actor)
         response = _existing(s, survey.id, resident.id)
         if response is None:
@@ -280,6 +289,7 @@ def enter_paper_answer(*, actor: Principal, survey_id: int, resident_id: int, an
     require(actor, "survey.manage")
     with write_session() as s:
         survey = _open_survey(s, survey_id, actor)
+        assert survey.id is not None  # a stored survey
         resident = _paper_resident(s, survey, resident_id)
         existing = _existing(s, survey.id, resident.id)
         if existing is not None:
@@ -315,6 +325,7 @@ def correct_paper_answer(
     require(actor, "survey.manage")
     with write_session() as s:
         survey = _open_survey(s, survey_id, actor)
+        assert survey.id is not None  # a stored survey
         resident = _paper_resident(s, survey, resident_id)
         response = _existing(s, survey.id, resident.id)
         if response is None:

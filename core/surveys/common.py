@@ -4,6 +4,7 @@ its window makes it, and loading its rows for a command."""
 from __future__ import annotations
 
 from sqlalchemy import Row, bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.errors import Conflict, NotFound
@@ -32,6 +33,7 @@ __all__ = [
     "questions_of",
     "roster_row",
     "status_of",
+    "stored_id",
     "survey_or_none",
     "taking_answers",
 ]
@@ -56,6 +58,13 @@ def load_survey(
     )
 
 
+def stored_id(row_id: int | None) -> int:
+    """A stored row's id. SQLModel types every id `int | None` (None until the row is
+    flushed); a row read from the database, or flushed, has one."""
+    assert row_id is not None
+    return row_id
+
+
 def building_ids(s: Session, survey_id: int) -> list[int]:
     return sorted(
         s.exec(
@@ -71,7 +80,7 @@ def questions_of(s: Session, survey_id: int) -> list[tuple[SurveyQuestion, list[
         .where(SurveyQuestion.survey_id == survey_id)
         .order_by(col(SurveyQuestion.position))
     ).all()
-    options: dict[int, list[SurveyOption]] = {q.id: [] for q in questions}
+    options: dict[int | None, list[SurveyOption]] = {q.id: [] for q in questions}
     if questions:
         for option in s.exec(
             select(SurveyOption)
@@ -92,14 +101,15 @@ def has_responses(s: Session, survey_id: int) -> bool:
 
 
 # The roster columns that decide whether someone may answer (a plain row, built once).
-_ROSTER = select(
-    Resident.id,
-    Resident.community_id,
-    Resident.building_id,
-    Resident.source,
-    Resident.verified_at,
-    Resident.erased_at,
-).where(Resident.id == bindparam("resident_id"))
+# SQLAlchemy's select: SQLModel's is typed for at most four columns.
+_ROSTER = sa_select(
+    col(Resident.id),
+    col(Resident.community_id),
+    col(Resident.building_id),
+    col(Resident.source),
+    col(Resident.verified_at),
+    col(Resident.erased_at),
+).where(col(Resident.id) == bindparam("resident_id"))
 
 
 def roster_row(s: Session, resident_id) -> Row | None:
@@ -140,7 +150,7 @@ def close_lapsed(survey_ids: list[int]) -> None:
             update(Survey)
             .where(
                 col(Survey.id).in_(survey_ids),
-                Survey.status == SurveyStatus.OPEN,
+                col(Survey.status) == SurveyStatus.OPEN,
                 col(Survey.closes_at) <= now,
             )
             .values(status=SurveyStatus.CLOSED, closed_at=Survey.closes_at, updated_at=now)

@@ -24,6 +24,7 @@ from core.surveys.common import (
     has_responses,
     load_survey,
     status_of,
+    stored_id,
 )
 from core.surveys.lifecycle import SurveyStatus
 from core.text import aware_datetime, clean_text, is_whole_number
@@ -96,7 +97,7 @@ def _question(kind, prompt, options, required) -> tuple[str, str, list[str], boo
         return kind, prompt, [], required
     if len(options) > MAX_OPTIONS:
         raise InvalidInput("survey.option_count", field="options", min=2, max=MAX_OPTIONS)
-    labels = [clean_text(o, field="options", max_len=OPTION_MAX) for o in options]
+    labels = [_label(o) for o in options]
     if len(labels) < 2:
         raise InvalidInput("survey.option_count", field="options", min=2, max=MAX_OPTIONS)
     if len({label.casefold() for label in labels}) != len(labels):
@@ -104,8 +105,15 @@ def _question(kind, prompt, options, required) -> tuple[str, str, list[str], boo
     return kind, prompt, labels, required
 
 
+def _label(value) -> str:
+    label = clean_text(value, field="options", max_len=OPTION_MAX)
+    assert label is not None  # a required text: clean_text raises instead of giving None
+    return label
+
+
 def _editable(s: Session, survey: Survey) -> None:
     """Conflict unless the survey's questions may still change."""
+    assert survey.id is not None  # a stored survey
     if status_of(survey) == SurveyStatus.CLOSED:
         raise Conflict("survey.closed_no_changes")
     if has_responses(s, survey.id):
@@ -146,6 +154,7 @@ def create_survey(
     are added next, then it is opened."""
     require(actor, "survey.manage")
     title, intro, scope, opens_at, closes_at = _details(title, intro, scope, opens_at, closes_at)
+    assert actor.user_id is not None and actor.community_id is not None  # a signed-in manager
     with write_session() as s:
         buildings = _buildings(s, scope, building_ids, actor)
         survey = Survey(
@@ -159,7 +168,10 @@ def create_survey(
         )
         s.add(survey)
         s.flush()
-        s.add_all([SurveyBuilding(survey_id=survey.id, building_id=b.id) for b in buildings])
+        assert survey.id is not None  # set by the flush
+        s.add_all(
+            [SurveyBuilding(survey_id=survey.id, building_id=stored_id(b.id)) for b in buildings]
+        )
         record(
             s,
             actor=actor,
@@ -187,12 +199,15 @@ def update_survey(
     title, intro, scope, opens_at, closes_at = _details(title, intro, scope, opens_at, closes_at)
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True)
+        assert survey.id is not None  # a stored survey
         _editable(s, survey)
         buildings = _buildings(s, scope, building_ids, actor)
         survey.title, survey.intro, survey.scope = title, intro, scope
         survey.opens_at, survey.closes_at, survey.updated_at = opens_at, closes_at, utcnow()
-        s.execute(delete(SurveyBuilding).where(SurveyBuilding.survey_id == survey.id))
-        s.add_all([SurveyBuilding(survey_id=survey.id, building_id=b.id) for b in buildings])
+        s.execute(delete(SurveyBuilding).where(col(SurveyBuilding.survey_id) == survey.id))
+        s.add_all(
+            [SurveyBuilding(survey_id=survey.id, building_id=stored_id(b.id)) for b in buildings]
+        )
         record(
             s,
             actor=actor,
@@ -256,6 +271,7 @@ def add_question(
     kind, prompt, labels, required = _question(kind, prompt, options, required)
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True)
+        assert survey.id is not None  # a stored survey
         _editable(s, survey)
         last = (
             s.exec(
@@ -273,6 +289,7 @@ def add_question(
         )
         s.add(question)
         s.flush()
+        assert question.id is not None  # set by the flush
         _add_options(s, question.id, labels)
         survey.updated_at = utcnow()
         record(

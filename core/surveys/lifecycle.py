@@ -11,7 +11,8 @@ from db.models.surveys import SurveyStatus
 
 __all__ = ["MOVES", "SurveyStatus", "can_move"]
 
-MOVES: dict[SurveyStatus, tuple[SurveyStatus, ...]] = {
+# Keyed by str: a stored status is a plain str, and a StrEnum member finds its str's entry.
+MOVES: dict[str, tuple[SurveyStatus, ...]] = {
     SurveyStatus.DRAFT: (SurveyStatus.OPEN,),
     SurveyStatus.OPEN: (SurveyStatus.CLOSED,),
     SurveyStatus.CLOSED: (),

@@ -13,7 +13,7 @@ from core.principal import Principal
 from core.proposals.commands import clean_proposal, move_proposal
 from core.proposals.lifecycle import Mover, ProposalStatus
 from core.rows import community_choice
-from core.surveys.common import load_survey, status_of, survey_or_none
+from core.surveys.common import load_survey, status_of, stored_id, survey_or_none
 from core.surveys.lifecycle import SurveyStatus
 from core.surveys.queries import LinkedProposal
 from db.engine import read_session, write_session
@@ -34,6 +34,7 @@ def make_proposal(
     its id. (No participation event: the residents' part was answering the survey.)"""
     require(actor, "survey.manage")
     title, body = clean_proposal(kind=kind, category=category, title=title, body=body)
+    assert actor.user_id is not None and actor.community_id is not None  # a signed-in manager
     with write_session() as s:
         survey = load_survey(s, survey_id, actor, lock=True, shared=True)
         if status_of(survey) != SurveyStatus.CLOSED:  # closed by a moderator or its window
@@ -51,6 +52,7 @@ def make_proposal(
             survey_id=survey.id,
         )
         move_proposal(s, proposal, ProposalStatus.SUBMITTED, actor=actor, by=Mover.SURVEY)
+        assert proposal.id is not None  # move_proposal stored the new proposal
         s.add(ProposalFollow(proposal_id=proposal.id, user_id=actor.user_id))
         record(
             s,
@@ -75,4 +77,6 @@ def proposals_from_survey(*, viewer: Principal, survey_id: int) -> list[LinkedPr
             .where(Proposal.survey_id == survey.id, Proposal.community_id == survey.community_id)
             .order_by(col(Proposal.id))
         ).all()
-    return [LinkedProposal(id=i, title=title, status=status) for i, title, status in rows]
+    return [
+        LinkedProposal(id=stored_id(i), title=title, status=status) for i, title, status in rows
+    ]

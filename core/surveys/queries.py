@@ -24,6 +24,7 @@ from core.surveys.common import (
     questions_of,
     roster_row,
     status_of,
+    stored_id,
     survey_or_none,
 )
 from core.surveys.lifecycle import SurveyStatus
@@ -33,7 +34,8 @@ from db.models import Building, Proposal, Survey, SurveyBuilding, SurveyResponse
 from db.models.base import utcnow
 
 LIST_LIMIT = 100
-ORDER = {SurveyStatus.OPEN: 0, SurveyStatus.DRAFT: 1, SurveyStatus.CLOSED: 2}
+# Keyed by str, as lifecycle.MOVES is: a summary's status is a plain str.
+ORDER: dict[str, int] = {SurveyStatus.OPEN: 0, SurveyStatus.DRAFT: 1, SurveyStatus.CLOSED: 2}
 
 
 class OptionView(BaseModel):
@@ -64,30 +66,32 @@ class SurveySummary(BaseModel):
     answered: str | None  # the viewer's channel ("online" / "offline"), if answered
 
     # What the lifecycle says about the status, so that pages ask instead of comparing.
-    @computed_field
+    # (mypy does not support decorators on a property, python/mypy#1362: pydantic's docs
+    # say to ignore that on @computed_field.)
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def draft(self) -> bool:
         """Not opened yet: no answers, no results (staff only see it)."""
         return self.status == SurveyStatus.DRAFT
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def closed(self) -> bool:
         """Closed (by a moderator or its window): results for all, proposals can be made."""
         return self.status == SurveyStatus.CLOSED
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def waiting_to_open(self) -> bool:
         """Opened, but its window has not begun: not accepting answers yet."""
         return self.status == SurveyStatus.OPEN and not self.accepting
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def openable(self) -> bool:
         return lifecycle.can_move(self.status, SurveyStatus.OPEN)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def closable(self) -> bool:
         """Can be closed before the end of its window."""
@@ -125,13 +129,13 @@ def list_surveys(*, viewer: Principal, limit: int = LIST_LIMIT) -> list[SurveySu
         if not staff:
             query = query.where(Survey.status != SurveyStatus.DRAFT)
         surveys = s.exec(query.order_by(col(Survey.closes_at).desc()).limit(limit)).all()
-        ids = [x.id for x in surveys]
+        ids = [stored_id(x.id) for x in surveys]
         counts = (
             dict(
                 s.exec(
                     select(SurveyResponse.survey_id, func.count())
                     .where(col(SurveyResponse.survey_id).in_(ids))
-                    .group_by(SurveyResponse.survey_id)
+                    .group_by(col(SurveyResponse.survey_id))
                 ).all()
             )
             if ids
@@ -141,14 +145,14 @@ def list_surveys(*, viewer: Principal, limit: int = LIST_LIMIT) -> list[SurveySu
         for survey_id, building_id, name in (
             s.exec(
                 select(SurveyBuilding.survey_id, Building.id, Building.name)
-                .join(Building, Building.id == SurveyBuilding.building_id)
+                .join(Building, col(Building.id) == col(SurveyBuilding.building_id))
                 .where(col(SurveyBuilding.survey_id).in_(ids))
                 .order_by(col(Building.code))
             ).all()
             if ids
             else []
         ):
-            places.setdefault(survey_id, []).append((building_id, name))
+            places.setdefault(survey_id, []).append((stored_id(building_id), name))
         resident = roster_row(s, viewer.resident_id)
         mine = (
             dict(
@@ -162,23 +166,25 @@ def list_surveys(*, viewer: Principal, limit: int = LIST_LIMIT) -> list[SurveySu
             if resident is not None and ids
             else {}
         )
-    close_lapsed([x.id for x in surveys if lapsed(x)])
+    close_lapsed([i for x, i in zip(surveys, ids, strict=True) if lapsed(x)])
     verified = is_verified(resident)
     summaries = [
         SurveySummary(
-            id=x.id,
+            id=i,
             title=x.title,
             status=status_of(x),
             scope=x.scope,
-            buildings=[name for _, name in places.get(x.id, [])],
+            buildings=[name for _, name in places.get(i, [])],
             opens_at=x.opens_at,
             closes_at=x.closes_at,
-            responses=counts.get(x.id, 0),
+            responses=counts.get(i, 0),
             accepting=_accepting(x),
-            for_me=verified and in_scope(x, [b for b, _ in places.get(x.id, [])], resident),
-            answered=mine.get(x.id),
+            for_me=verified
+            and resident is not None
+            and in_scope(x, [b for b, _ in places.get(i, [])], resident),
+            answered=mine.get(i),
         )
-        for x in surveys
+        for x, i in zip(surveys, ids, strict=True)
     ]
     return sorted(summaries, key=_order)
 
@@ -197,9 +203,10 @@ def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
         survey = survey_or_none(s, survey_id, viewer, staff=can(viewer, "survey.manage"))
         if survey is None:
             return None
+        assert survey.id is not None  # a stored survey
         places = s.exec(
             select(Building.id, Building.name)
-            .join(SurveyBuilding, SurveyBuilding.building_id == Building.id)
+            .join(SurveyBuilding, col(SurveyBuilding.building_id) == col(Building.id))
             .where(SurveyBuilding.survey_id == survey.id)
             .order_by(col(Building.code))
         ).all()
@@ -221,7 +228,7 @@ def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
             if resident is not None
             else None
         )
-        my_answers = answers_of(s, mine[0], questions) if mine else None
+        my_answers = answers_of(s, stored_id(mine[0]), questions) if mine else None
         proposals = s.exec(
             select(Proposal.id, Proposal.title, Proposal.status)
             .where(Proposal.survey_id == survey.id, Proposal.community_id == survey.community_id)
@@ -232,6 +239,7 @@ def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
     if status != survey.status:  # open, past its window: store the close
         close_lapsed([survey.id])
     verified = is_verified(resident)
+    place_ids = [stored_id(b) for b, _ in places]
     return SurveyDetail(
         id=survey.id,
         title=survey.title,
@@ -242,18 +250,18 @@ def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
         closes_at=survey.closes_at,
         responses=sum(counts.values()),
         accepting=_accepting(survey),
-        for_me=verified and in_scope(survey, [b for b, _ in places], resident),
+        for_me=verified and resident is not None and in_scope(survey, place_ids, resident),
         answered=mine[1] if mine else None,
         intro=survey.intro,
-        building_ids=[b for b, _ in places],
+        building_ids=place_ids,
         questions=[
             QuestionView(
-                id=q.id,
+                id=stored_id(q.id),
                 position=q.position,
                 kind=q.kind,
                 prompt=q.prompt,
                 required=q.required,
-                options=[OptionView(id=o.id, label=o.label) for o in options],
+                options=[OptionView(id=stored_id(o.id), label=o.label) for o in options],
             )
             for q, options in questions
         ],
@@ -262,7 +270,8 @@ def get_survey(*, viewer: Principal, survey_id: int) -> SurveyDetail | None:
         editable=editable,
         offline=counts.get("offline", 0),
         proposals=[
-            LinkedProposal(id=i, title=title, status=status) for i, title, status in proposals
+            LinkedProposal(id=stored_id(i), title=title, status=status)
+            for i, title, status in proposals
         ],
     )
 
@@ -277,6 +286,7 @@ def paper_answer_of(*, viewer: Principal, survey_id: int, resident_id: int) -> d
         survey = survey_or_none(s, survey_id, viewer, staff=True)
         if survey is None:
             return None
+        assert survey.id is not None  # a stored survey
         response_id = s.exec(
             select(SurveyResponse.id).where(
                 SurveyResponse.survey_id == survey.id,

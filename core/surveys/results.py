@@ -18,6 +18,7 @@ import hmac
 import pandas as pd
 from pydantic import BaseModel
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.errors import Conflict, InvalidInput, NotFound
@@ -25,7 +26,7 @@ from core.permissions import can, require
 from core.principal import Principal
 from core.spreadsheet import csv_bytes
 from core.surveys.answering import RATINGS
-from core.surveys.common import load_survey, questions_of, status_of
+from core.surveys.common import load_survey, questions_of, status_of, stored_id
 from core.surveys.lifecycle import SurveyStatus
 from core.surveys.privacy import K, hidden_groups, publishable
 from db.engine import read_session
@@ -107,16 +108,17 @@ def _visible_survey(s: Session, viewer: Principal, survey_id) -> Survey:
 
 
 def _answers(s: Session, survey_id: int) -> pd.DataFrame:
-    rows = s.exec(
-        select(
-            SurveyAnswer.response_id,
-            SurveyAnswer.question_id,
-            SurveyAnswer.option_id,
-            SurveyAnswer.rank,
-            SurveyAnswer.rating,
+    # SQLAlchemy's select: SQLModel's is typed for at most four columns.
+    rows = s.execute(
+        sa_select(
+            col(SurveyAnswer.response_id),
+            col(SurveyAnswer.question_id),
+            col(SurveyAnswer.option_id),
+            col(SurveyAnswer.rank),
+            col(SurveyAnswer.rating),
         )
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey_id, col(SurveyAnswer.text).is_(None))
+        .join(SurveyResponse, col(SurveyResponse.id) == col(SurveyAnswer.response_id))
+        .where(col(SurveyResponse.survey_id) == survey_id, col(SurveyAnswer.text).is_(None))
     ).all()
     return pd.DataFrame(
         [tuple(r) for r in rows],
@@ -179,6 +181,7 @@ def survey_results(*, viewer: Principal, survey_id: int) -> SurveyResults:
     require(viewer, "page.surveys")
     with read_session() as s:
         survey = _visible_survey(s, viewer, survey_id)
+        assert survey.id is not None  # a stored survey
         questions = questions_of(s, survey.id)
         answers = _answers(s, survey.id)
         channels = _channel_counts(s, survey.id)
@@ -193,7 +196,8 @@ def survey_results(*, viewer: Principal, survey_id: int) -> SurveyResults:
         respondents=respondents if shown else None,
         offline=channels.get("offline", 0) if shown else None,
         questions=[
-            _question_result(q, options, answers, texts.get(q.id, 0)) for q, options in questions
+            _question_result(q, options, answers, texts.get(stored_id(q.id), 0))
+            for q, options in questions
         ],
     )
 
@@ -212,9 +216,9 @@ def _text_counts(s: Session, survey_id: int) -> dict[int, int]:
     return dict(
         s.exec(
             select(SurveyAnswer.question_id, func.count())
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .join(SurveyResponse, col(SurveyResponse.id) == col(SurveyAnswer.response_id))
             .where(SurveyResponse.survey_id == survey_id, col(SurveyAnswer.text).is_not(None))
-            .group_by(SurveyAnswer.question_id)
+            .group_by(col(SurveyAnswer.question_id))
         ).all()
     )
 
@@ -228,22 +232,22 @@ def _groups(s: Session, survey_id: int, dimension: str) -> dict[int, str]:
     if dimension == "building":
         rows = s.exec(
             select(SurveyResponse.id, Building.name)
-            .join(Resident, Resident.id == SurveyResponse.resident_id)
-            .join(Building, Building.id == Resident.building_id)
+            .join(Resident, col(Resident.id) == col(SurveyResponse.resident_id))
+            .join(Building, col(Building.id) == col(Resident.building_id))
             .where(SurveyResponse.survey_id == survey_id)
         ).all()
-        return dict(rows)
+        return {stored_id(response_id): name for response_id, name in rows}
     value = getattr(Resident, dimension)
     rows = s.exec(
         select(SurveyResponse.id, value)
-        .join(Resident, Resident.id == SurveyResponse.resident_id)
+        .join(Resident, col(Resident.id) == col(SurveyResponse.resident_id))
         .where(
             SurveyResponse.survey_id == survey_id,
             col(Resident.research_consent).is_(True),
             col(value).is_not(None),
         )
     ).all()
-    return dict(rows)
+    return {stored_id(response_id): group for response_id, group in rows}
 
 
 def _group_order(dimension: str, groups) -> list[str]:
@@ -263,6 +267,7 @@ def cross_tab(*, viewer: Principal, survey_id: int, question_id: int, dimension:
         raise InvalidInput("field.not_a_choice", field="dimension")
     with read_session() as s:
         survey = _visible_survey(s, viewer, survey_id)
+        assert survey.id is not None  # a stored survey
         found = [(q, o) for q, o in questions_of(s, survey.id) if q.id == question_id]
         if not found:
             raise InvalidInput("field.not_a_choice", field="question")
@@ -279,6 +284,7 @@ def cross_tab(*, viewer: Principal, survey_id: int, question_id: int, dimension:
     measure = {"rating": "mean", "ranking": "mean_rank"}.get(question.kind, "share")
     columns = [""] if question.kind == "rating" else [o.label for o in options]
     rows = []
+    values: list[float | None]
     for group in _group_order(dimension, sizes):
         if group in hidden:
             rows.append(
@@ -298,7 +304,7 @@ def cross_tab(*, viewer: Principal, survey_id: int, question_id: int, dimension:
             ]
         rows.append(CrossTabRow(group=group, persons=n, suppressed=False, values=values))
     return CrossTab(
-        question_id=question.id,
+        question_id=stored_id(question.id),
         dimension=dimension,
         measure=measure,
         columns=columns,
@@ -327,19 +333,23 @@ def text_answers(*, viewer: Principal, survey_id: int) -> list[TextAnswer]:
         survey = load_survey(s, survey_id, viewer)
         if survey.status == SurveyStatus.DRAFT:  # (a draft never lapses)
             raise NotFound("error.not_found")
+        assert survey.id is not None  # a stored survey
         questions = {q.id: q for q, _ in questions_of(s, survey.id) if q.kind == "text"}
         rows = s.exec(
             select(SurveyAnswer.id, SurveyAnswer.question_id, SurveyAnswer.text)
-            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .join(SurveyResponse, col(SurveyResponse.id) == col(SurveyAnswer.response_id))
             .where(SurveyResponse.survey_id == survey.id, col(SurveyAnswer.text).is_not(None))
         ).all()
     ordered = sorted(rows, key=lambda r: (questions[r[1]].position, _shuffle_key(survey.id, r[0])))
-    return [
-        TextAnswer(
-            question_id=q, position=questions[q].position, prompt=questions[q].prompt, text=text
+    answers = []
+    for _, q, text in ordered:
+        assert text is not None  # the query takes only answers with a text
+        answers.append(
+            TextAnswer(
+                question_id=q, position=questions[q].position, prompt=questions[q].prompt, text=text
+            )
         )
-        for _, q, text in ordered
-    ]
+    return answers
 
 
 def text_answers_csv(*, viewer: Principal, survey_id: int) -> bytes:

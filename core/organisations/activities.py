@@ -62,7 +62,11 @@ def post_activity(
         organisation, organisation_actor = organisation_for_update(s, organisation_id, actor)
         require_coordinator(s, organisation, actor)
         require_active(organisation_actor)
-        title = clean_text(title, field="title", max_len=TITLE_MAX, min_len=2)
+        assert organisation.id is not None  # read from the database
+        assert actor.user_id is not None  # signed in: organisation.coordinate
+        cleaned_title = clean_text(title, field="title", max_len=TITLE_MAX, min_len=2)
+        assert cleaned_title is not None  # required: clean_text raises instead of returning None
+        title = cleaned_title
         description = (
             clean_text(
                 description,
@@ -101,6 +105,7 @@ def post_activity(
         )
         s.add(activity)
         s.flush()
+        assert activity.id is not None  # flushed
         record(
             s,
             actor=actor,
@@ -124,7 +129,9 @@ def cancel_activity(*, actor: Principal, activity_id: int, reason: str) -> None:
     with write_session() as s:
         activity, organisation, _ = activity_for_update(s, activity_id, actor)
         require_coordinator(s, organisation, actor)
-        reason = clean_text(reason, field="reason", max_len=REASON_MAX)
+        cleaned_reason = clean_text(reason, field="reason", max_len=REASON_MAX)
+        assert cleaned_reason is not None  # required: clean_text raises instead of returning None
+        reason = cleaned_reason
         if activity.cancelled_at is not None:
             raise Conflict("activity.cancelled")
         if (
@@ -159,6 +166,7 @@ def sign_up(*, actor: Principal, activity_id: int) -> None:
     with write_session() as s:
         activity, _, organisation_actor = activity_for_update(s, activity_id, actor)
         resident = verified_resident(s, actor)
+        assert activity.id is not None and resident.id is not None  # read from the database
         require_active(organisation_actor)
         if activity.cancelled_at is not None:
             raise Conflict("activity.cancelled")
@@ -196,6 +204,7 @@ def cancel_signup(*, actor: Principal, activity_id: int) -> None:
     require(actor, "organisation.volunteer")
     with write_session() as s:
         activity, _, _ = activity_for_update(s, activity_id, actor)
+        assert activity.id is not None  # read from the database
         row = _signup(s, activity.id, actor.resident_id) if actor.resident_id else None
         if row is None or row.status != SignupStatus.SIGNED_UP:
             raise Conflict("activity.not_signed_up")

@@ -24,6 +24,7 @@ one person queue; SQLite serialises writers already.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -52,6 +53,8 @@ MAX_DAY_HOURS = 24  # a resident's volunteer hours on one calendar day, all acti
 # most a day, so a chain of overlaps longer than this is not a real schedule.
 OVERLAP_REACH = timedelta(days=3)
 EPSILON = 1e-9  # hours are kept to two decimals; compare sums with a hair of slack
+# An activity's (starts_at, ends_at, hours) as the hours rules see it.
+Interval = tuple[datetime, datetime, float]
 
 
 def _locks(s: Session) -> bool:
@@ -63,7 +66,7 @@ def organisation_for_update(
 ) -> tuple[Organisation, Actor]:
     """The organisation (locked) and its actor row, or NotFound outside the community."""
     organisation = community_row_for_update(s, Organisation, organisation_id, actor)
-    return organisation, s.get(Actor, organisation.actor_id)
+    return organisation, actor_of(s, organisation)
 
 
 def activity_for_update(
@@ -80,7 +83,14 @@ def activity_for_update(
     if activity is None:
         raise NotFound("error.not_found")
     organisation = community_row(s, Organisation, activity.organisation_id, actor)
-    return activity, organisation, s.get(Actor, organisation.actor_id)
+    return activity, organisation, actor_of(s, organisation)
+
+
+def actor_of(s: Session, organisation: Organisation) -> Actor:
+    """The organisation's Actor row (its name, kind and whether it is active)."""
+    actor = s.get(Actor, organisation.actor_id)
+    assert actor is not None  # organisation.actor_id is a foreign key
+    return actor
 
 
 def is_coordinator(s: Session, organisation_id: int, resident_id: int | None) -> bool:
@@ -103,6 +113,7 @@ def require_coordinator(s: Session, organisation: Organisation, actor: Principal
     """Staff may act for any organisation; anyone else only for one they coordinate."""
     if can(actor, "organisation.manage"):
         return
+    assert organisation.id is not None  # read from the database
     if not is_coordinator(s, organisation.id, actor.resident_id):
         raise PermissionDenied("organisation.coordinate")
 
@@ -175,17 +186,22 @@ def check_hours_fit(
     a day they touch would hold more than 24 hours ("volunteer.over_a_day"), or activities
     overlapping in time would hold more hours than the time they cover together
     ("volunteer.overlap"). See the module docstring."""
-    tz = ZoneInfo(s.get(Community, community_id).timezone)
+    community = s.get(Community, community_id)
+    assert community is not None  # the caller's community, which exists
+    tz = ZoneInfo(community.timezone)
     days = local_days(tz, activity.starts_at, activity.ends_at)
     # Within the reach: every activity touching the same days (they lie within a day and an
     # hour of this one), and every overlap that matters.
-    others = [
-        tuple(row)
-        for row in s.exec(
+    others: list[Interval] = [
+        (start, end, h)
+        for start, end, h in s.exec(
             select(
                 OrganisationActivity.starts_at, OrganisationActivity.ends_at, VolunteerRecord.hours
             )
-            .join(OrganisationActivity, OrganisationActivity.id == VolunteerRecord.activity_id)
+            .join(
+                OrganisationActivity,
+                col(OrganisationActivity.id) == col(VolunteerRecord.activity_id),
+            )
             .where(
                 VolunteerRecord.resident_id == resident_id,
                 VolunteerRecord.activity_id != activity.id,
@@ -202,9 +218,9 @@ def check_hours_fit(
             )
     crowded = _overcrowded(activity.starts_at, activity.ends_at, hours, others)
     if crowded is not None:
-        span, already = crowded
+        span, overlapping = crowded
         raise InvalidInput(
-            "volunteer.overlap", field="hours", span=round(span, 2), already=round(already, 2)
+            "volunteer.overlap", field="hours", span=round(span, 2), already=round(overlapping, 2)
         )
 
 
@@ -212,7 +228,7 @@ def _overcrowded(
     starts_at: datetime,
     ends_at: datetime,
     hours: float,
-    others: list[tuple[datetime, datetime, float]],
+    others: list[Interval],
 ) -> tuple[float, float] | None:
     """A group of activities linked by overlaps, this one among them, whose hours exceed the
     time they cover: (that time, the other activities' hours in it), both in hours; None
@@ -221,7 +237,7 @@ def _overcrowded(
     Every group spans a window from one activity's start to another's end. Among the
     activities lying wholly inside a window, the ones linked to this one by overlaps form the
     largest group there, so checking it (narrowest windows first) checks every group."""
-    mine = (starts_at, ends_at, hours)
+    mine: Interval = (starts_at, ends_at, hours)
     rows = [mine] + others
     windows = sorted(
         {
@@ -246,14 +262,17 @@ def _overcrowded(
     return None
 
 
-def _linked(rows):
+def _linked(rows: Iterable[Interval]) -> Iterator[list[Interval]]:
     """Split intervals (start, end, ...) into groups linked by overlaps, earliest first."""
-    group, reach = [], None
-    for row in sorted(rows, key=lambda r: (r[0], r[1])):
-        if group and row[0] >= reach:  # begins when (or after) all before it ended
+    ordered = sorted(rows, key=lambda r: (r[0], r[1]))
+    if not ordered:
+        return
+    group, reach = [ordered[0]], ordered[0][1]
+    for row in ordered[1:]:
+        if row[0] >= reach:  # begins when (or after) all before it ended
             yield group
-            group = []
-        reach = row[1] if not group else max(reach, row[1])
-        group.append(row)
-    if group:
-        yield group
+            group, reach = [row], row[1]
+        else:
+            group.append(row)
+            reach = max(reach, row[1])
+    yield group

@@ -98,6 +98,7 @@ def _write(
     channel: str,
     recorded_by: int,
 ) -> None:
+    assert activity.id is not None  # read from the database
     s.add(
         VolunteerRecord(
             activity_id=activity.id,
@@ -129,6 +130,8 @@ def record_my_hours(*, actor: Principal, activity_id: int, hours: float) -> None
         activity, organisation, organisation_actor = activity_for_update(s, activity_id, actor)
         require_active(organisation_actor)
         resident = verified_resident(s, actor, lock=True)
+        assert activity.id is not None and resident.id is not None  # read from the database
+        assert actor.user_id is not None  # verified_resident checked it
         signup = s.exec(
             select(ActivitySignup.id).where(
                 ActivitySignup.activity_id == activity.id,
@@ -187,6 +190,8 @@ def record_hours_for(*, actor: Principal, activity_id: int, resident_id: int, ho
         require_coordinator(s, organisation, actor)
         require_active(organisation_actor)
         resident = _attendee(s, resident_id, actor)
+        assert activity.id is not None and resident.id is not None  # read from the database
+        assert actor.user_id is not None  # signed in: organisation.coordinate
         _recordable(activity)
         hours = check_hours(hours, activity)
         if _existing(s, activity.id, resident.id) is not None:
@@ -220,6 +225,7 @@ def correct_hours(*, actor: Principal, activity_id: int, resident_id: int, hours
         require_coordinator(s, organisation, actor)
         require_active(organisation_actor)
         resident = _attendee(s, resident_id, actor)
+        assert activity.id is not None and resident.id is not None  # read from the database
         existing = _existing(s, activity.id, resident.id)
         if existing is None:
             raise Conflict("volunteer.no_record")

@@ -39,12 +39,13 @@ def _texts(purpose, contact) -> tuple[str, str]:
 
 
 def _coordinator(
-    s: Session, organisation_id: int, resident_id, actor: Principal
-) -> tuple[Resident, int, OrganisationMember | None]:
-    """The roster row, account and existing membership of a resident being appointed."""
+    s: Session, organisation_id: int, resident_id: object, actor: Principal
+) -> tuple[int, int, OrganisationMember | None]:
+    """The roster id, account and existing membership of a resident being appointed."""
     if resident_id is None:
         raise InvalidInput("field.required", field="coordinator")
-    resident = community_choice(s, Resident, resident_id, actor, field="coordinator")
+    resident: Resident = community_choice(s, Resident, resident_id, actor, field="coordinator")
+    assert resident.id is not None  # read from the database
     user_id = account_of(s, resident.id)
     if user_id is None:
         raise InvalidInput("organisation.coordinator_needs_account", field="coordinator")
@@ -54,7 +55,7 @@ def _coordinator(
             OrganisationMember.resident_id == resident.id,
         )
     ).first()
-    return resident, user_id, member
+    return resident.id, user_id, member
 
 
 def create_organisation(
@@ -70,7 +71,10 @@ def create_organisation(
     resident with an account); returns the organisation's id. The name is unique among the
     community's actors."""
     require(actor, "organisation.manage")
-    name = clean_text(name, field="organisation_name", max_len=NAME_MAX, min_len=2)
+    assert actor.community_id is not None and actor.user_id is not None  # staff, signed in
+    cleaned = clean_text(name, field="organisation_name", max_len=NAME_MAX, min_len=2)
+    assert cleaned is not None  # required: clean_text raises instead of returning None
+    name = cleaned
     if kind not in ORGANISATION_KINDS:
         raise InvalidInput("field.not_a_choice", field="organisation_kind")
     purpose, contact = _texts(purpose, contact)
@@ -85,6 +89,7 @@ def create_organisation(
         actor_row = Actor(community_id=actor.community_id, name=name, kind=kind)
         s.add(actor_row)
         s.flush()
+        assert actor_row.id is not None  # flushed
         organisation = Organisation(
             community_id=actor.community_id,
             actor_id=actor_row.id,
@@ -94,11 +99,12 @@ def create_organisation(
         )
         s.add(organisation)
         s.flush()
-        resident, user_id, _ = _coordinator(s, organisation.id, coordinator_resident_id, actor)
+        assert organisation.id is not None  # flushed
+        resident_id, user_id, _ = _coordinator(s, organisation.id, coordinator_resident_id, actor)
         s.add(
             OrganisationMember(
                 organisation_id=organisation.id,
-                resident_id=resident.id,
+                resident_id=resident_id,
                 user_id=user_id,
                 role="coordinator",
                 status=MembershipStatus.ACCEPTED,
@@ -112,7 +118,7 @@ def create_organisation(
             action="organisation.create",
             object_type="organisation",
             object_id=organisation.id,
-            payload={"name": name, "kind": kind, "actor": actor_row.id, "coordinator": resident.id},
+            payload={"name": name, "kind": kind, "actor": actor_row.id, "coordinator": resident_id},
         )
         return organisation.id
 
@@ -144,7 +150,8 @@ def appoint_coordinator(*, actor: Principal, organisation_id: int, resident_id: 
     require(actor, "organisation.manage")
     with write_session() as s:
         organisation, _ = organisation_for_update(s, organisation_id, actor)
-        resident, user_id, member = _coordinator(s, organisation.id, resident_id, actor)
+        assert organisation.id is not None  # read from the database
+        appointed, user_id, member = _coordinator(s, organisation.id, resident_id, actor)
         if (
             member is not None
             and member.role == "coordinator"
@@ -152,7 +159,7 @@ def appoint_coordinator(*, actor: Principal, organisation_id: int, resident_id: 
         ):
             raise Conflict("organisation.already_coordinator")
         if member is None:
-            member = OrganisationMember(organisation_id=organisation.id, resident_id=resident.id)
+            member = OrganisationMember(organisation_id=organisation.id, resident_id=appointed)
             s.add(member)
         member.user_id, member.role = user_id, "coordinator"
         member.status = MembershipStatus.ACCEPTED
@@ -163,7 +170,7 @@ def appoint_coordinator(*, actor: Principal, organisation_id: int, resident_id: 
             action="organisation.appoint_coordinator",
             object_type="organisation",
             object_id=organisation.id,
-            payload={"resident": resident.id},
+            payload={"resident": appointed},
         )
 
 

@@ -16,6 +16,7 @@ from core.audit import record
 from core.errors import Conflict, NotFound
 from core.organisations import lifecycle
 from core.organisations.common import (
+    actor_of,
     organisation_for_update,
     require_active,
     require_coordinator,
@@ -27,7 +28,7 @@ from core.principal import Principal
 from core.rows import community_row
 from core.text import clean_text, is_whole_number
 from db.engine import write_session
-from db.models import Actor, Organisation, OrganisationMember
+from db.models import Organisation, OrganisationMember
 from db.models.base import utcnow
 
 MESSAGE_MAX = 500
@@ -46,6 +47,7 @@ def request_to_join(*, actor: Principal, organisation_id: int, message: str | No
         organisation, organisation_actor = organisation_for_update(s, organisation_id, actor)
         require_active(organisation_actor)
         resident = verified_resident(s, actor)
+        assert organisation.id is not None and resident.id is not None  # read from the database
         member = s.exec(
             select(OrganisationMember).where(
                 OrganisationMember.organisation_id == organisation.id,
@@ -123,7 +125,7 @@ def decide_request(*, actor: Principal, request_id: int, accept: bool) -> None:
         member = _member(s, request_id, actor)
         organisation = community_row(s, Organisation, member.organisation_id, actor)
         require_coordinator(s, organisation, actor)
-        require_active(s.get(Actor, organisation.actor_id))
+        require_active(actor_of(s, organisation))
         if member.status != MembershipStatus.REQUESTED:
             raise Conflict("organisation.request_already_decided")
         member.status = MembershipStatus.ACCEPTED if accept else MembershipStatus.DECLINED

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -136,19 +137,21 @@ class OrganisationDetail(OrganisationSummary):
     totals: list[VolunteerTotal]  # hours per volunteer, most first
 
     # The viewer's membership, so that pages ask instead of comparing statuses.
-    @computed_field
+    # (mypy does not support decorators on a property, python/mypy#1362: pydantic's docs
+    # say to ignore that on @computed_field.)
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def is_member(self) -> bool:
         """The viewer is an accepted member (a coordinator too)."""
         return self.my_status == MembershipStatus.ACCEPTED
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def request_pending(self) -> bool:
         """The viewer asked to join and nobody has decided yet."""
         return self.my_status == MembershipStatus.REQUESTED
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def was_declined(self) -> bool:
         return self.my_status == MembershipStatus.DECLINED
@@ -161,8 +164,10 @@ def _name():
 
 def _people(query):
     """Join a query on Resident to its building and (live) account."""
-    return query.join(Building, Building.id == Resident.building_id).join(
-        User, (User.resident_id == Resident.id) & col(User.deleted_at).is_(None), isouter=True
+    return query.join(Building, col(Building.id) == col(Resident.building_id)).join(
+        User,
+        (col(User.resident_id) == col(Resident.id)) & col(User.deleted_at).is_(None),
+        isouter=True,
     )
 
 
@@ -177,7 +182,7 @@ def list_organisations(
     with read_session() as s:
         query = (
             select(Organisation, Actor)
-            .join(Actor, Actor.id == Organisation.actor_id)
+            .join(Actor, col(Actor.id) == col(Organisation.actor_id))
             .where(Organisation.community_id == viewer.community_id)
             .order_by(col(Actor.name))
         )
@@ -194,13 +199,13 @@ def list_organisations(
                     col(OrganisationMember.organisation_id).in_(ids),
                     OrganisationMember.status == MembershipStatus.ACCEPTED,
                 )
-                .group_by(OrganisationMember.organisation_id)
+                .group_by(col(OrganisationMember.organisation_id))
             ).all()
         )
-        coordinators = defaultdict(list)
+        coordinators: defaultdict[int, list[str | None]] = defaultdict(list)
         for organisation_id, name in s.exec(
             select(OrganisationMember.organisation_id, User.display_name)
-            .join(User, User.id == OrganisationMember.user_id, isouter=True)
+            .join(User, col(User.id) == col(OrganisationMember.user_id), isouter=True)
             .where(
                 col(OrganisationMember.organisation_id).in_(ids),
                 OrganisationMember.role == "coordinator",
@@ -217,7 +222,7 @@ def list_organisations(
                     OrganisationActivity.ends_at >= utcnow(),
                     col(OrganisationActivity.cancelled_at).is_(None),
                 )
-                .group_by(OrganisationActivity.organisation_id)
+                .group_by(col(OrganisationActivity.organisation_id))
             ).all()
         )
         hours = {
@@ -228,28 +233,34 @@ def list_organisations(
                     func.sum(VolunteerRecord.hours),
                     func.count(func.distinct(VolunteerRecord.resident_id)),
                 )
-                .join(VolunteerRecord, VolunteerRecord.activity_id == OrganisationActivity.id)
+                .join(
+                    VolunteerRecord,
+                    col(VolunteerRecord.activity_id) == col(OrganisationActivity.id),
+                )
                 .where(col(OrganisationActivity.organisation_id).in_(ids))
-                .group_by(OrganisationActivity.organisation_id)
+                .group_by(col(OrganisationActivity.organisation_id))
             ).all()
         }
-    return [
-        OrganisationSummary(
-            id=o.id,
-            actor_id=a.id,
-            name=a.name,
-            kind=a.kind,
-            purpose=o.purpose,
-            contact=o.contact,
-            active=a.active,
-            members=members.get(o.id, 0),
-            coordinators=coordinators[o.id],
-            upcoming=upcoming.get(o.id, 0),
-            hours=round(hours.get(o.id, (0.0, 0))[0], 2),
-            volunteers=hours.get(o.id, (0.0, 0))[1],
+    summaries: list[OrganisationSummary] = []
+    for o, a in rows:
+        assert o.id is not None and a.id is not None  # read from the database
+        summaries.append(
+            OrganisationSummary(
+                id=o.id,
+                actor_id=a.id,
+                name=a.name,
+                kind=a.kind,
+                purpose=o.purpose,
+                contact=o.contact,
+                active=a.active,
+                members=members.get(o.id, 0),
+                coordinators=coordinators[o.id],
+                upcoming=upcoming.get(o.id, 0),
+                hours=round(hours.get(o.id, (0.0, 0))[0], 2),
+                volunteers=hours.get(o.id, (0.0, 0))[1],
+            )
         )
-        for o, a in rows
-    ]
+    return summaries
 
 
 def get_organisation(*, viewer: Principal, organisation_id: int) -> OrganisationDetail | None:
@@ -263,8 +274,8 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
     with read_session() as s:
         found = s.exec(
             select(Organisation, Actor, Community.timezone)
-            .join(Actor, Actor.id == Organisation.actor_id)
-            .join(Community, Community.id == Organisation.community_id)
+            .join(Actor, col(Actor.id) == col(Organisation.actor_id))
+            .join(Community, col(Community.id) == col(Organisation.community_id))
             .where(
                 Organisation.id == organisation_id, Organisation.community_id == viewer.community_id
             )
@@ -272,10 +283,11 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
         if found is None or not (found[1].active or staff):
             return None
         organisation, actor, timezone = found
+        assert organisation.id is not None and actor.id is not None  # read from the database
         memberships = s.exec(
             _people(
                 select(OrganisationMember, _name(), Building.code, col(User.id).is_not(None)).join(
-                    Resident, Resident.id == OrganisationMember.resident_id
+                    Resident, col(Resident.id) == col(OrganisationMember.resident_id)
                 )
             )
             .where(OrganisationMember.organisation_id == organisation.id)
@@ -288,15 +300,19 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
         ).all()
         signups = s.exec(
             _people(
-                select(
+                # sqlmodel's select() is typed for at most 4 columns
+                select(  # type: ignore[call-overload]
                     ActivitySignup.activity_id,
                     Resident.id,
                     _name(),
                     Building.code,
                     col(User.id).is_not(None),
                 )
-                .join(Resident, Resident.id == ActivitySignup.resident_id)
-                .join(OrganisationActivity, OrganisationActivity.id == ActivitySignup.activity_id)
+                .join(Resident, col(Resident.id) == col(ActivitySignup.resident_id))
+                .join(
+                    OrganisationActivity,
+                    col(OrganisationActivity.id) == col(ActivitySignup.activity_id),
+                )
             )
             .where(
                 OrganisationActivity.organisation_id == organisation.id,
@@ -307,8 +323,11 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
         records = s.exec(
             _people(
                 select(VolunteerRecord, _name(), Building.code, col(User.id).is_not(None))
-                .join(Resident, Resident.id == VolunteerRecord.resident_id)
-                .join(OrganisationActivity, OrganisationActivity.id == VolunteerRecord.activity_id)
+                .join(Resident, col(Resident.id) == col(VolunteerRecord.resident_id))
+                .join(
+                    OrganisationActivity,
+                    col(OrganisationActivity.id) == col(VolunteerRecord.activity_id),
+                )
             )
             .where(OrganisationActivity.organisation_id == organisation.id)
             .order_by(col(VolunteerRecord.id))
@@ -335,13 +354,14 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
         if m.status == MembershipStatus.ACCEPTED and m.role == "coordinator"
     ]
 
-    signed = defaultdict(int)
-    my_signups = set()
+    signed: defaultdict[int, int] = defaultdict(int)
+    my_signups: set[int] = set()
     for activity_id, resident_id, *_ in signups:
         signed[activity_id] += 1
         if resident_id == viewer.resident_id:
             my_signups.add(activity_id)
-    attended, hours = defaultdict(int), defaultdict(float)
+    attended: defaultdict[int, int] = defaultdict(int)
+    hours: defaultdict[int, float] = defaultdict(float)
     my_hours: dict[int, float] = {}
     by_person: dict[int, list] = {}
     for r, name, code, has_account in records:
@@ -354,6 +374,7 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
         total[4] += r.hours
 
     def view(a: OrganisationActivity) -> ActivityView:
+        assert a.id is not None  # read from the database
         return ActivityView(
             id=a.id,
             title=a.title,
@@ -375,6 +396,7 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
     tz = ZoneInfo(timezone)
     by_month: dict[str, float] = {}
     for a in activities:
+        assert a.id is not None  # read from the database
         if hours[a.id]:
             month = a.starts_at.astimezone(tz).strftime("%Y-%m")
             by_month[month] = by_month.get(month, 0.0) + hours[a.id]
@@ -382,6 +404,7 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
     past = [view(a) for a in reversed(activities) if a.ends_at < now][:PAST_SHOWN]
 
     def member(m: OrganisationMember, name, code, has_account) -> MemberView:
+        assert m.id is not None  # read from the database
         return MemberView(
             resident_id=m.resident_id,
             name=name or None,
@@ -474,7 +497,7 @@ def find_people(
     query: str,
     building: str | None = None,
     limit: int = 20,
-) -> list[Attendee]:
+) -> Sequence[Attendee]:
     """Roster residents a coordinator may record as having come in person. A coordinator who
     is not staff: those whose roster name is exactly `query` (spacing and letter case aside),
     in the building `building` (its code or name) when given; at most ATTENDEE_MATCHES, as
@@ -495,7 +518,7 @@ def _by_full_name(s, community_id: int | None, query, building) -> list[Attendee
         return []
     statement = (
         select(Resident.id, Resident.full_name, Building.code)
-        .join(Building, Building.id == Resident.building_id)
+        .join(Building, col(Building.id) == col(Resident.building_id))
         .where(
             Resident.community_id == community_id,
             col(Resident.erased_at).is_(None),

@@ -8,7 +8,9 @@ comes to the hall counts exactly like an account holder in every statistic.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
 from sqlmodel import Session, select
 
@@ -76,7 +78,7 @@ def create_hearing(
     registration_deadline: datetime | None = None,
     audience: str = "community",
     building_id: int | None = None,
-    proposal_ids: list[int] = (),
+    proposal_ids: Sequence[int] = (),
 ) -> int:
     """A hearing in draft; returns its id. Times are aware datetimes."""
     require(actor, "hearing.manage")
@@ -84,7 +86,8 @@ def create_hearing(
         raise InvalidInput("field.not_a_choice", field="hearing_kind")
     if audience not in AUDIENCES:
         raise InvalidInput("field.not_a_choice", field="audience")
-    title = clean_text(title, field="title", max_len=120, min_len=4)
+    # clean_text returns None only for an optional field (required=False).
+    title = cast(str, clean_text(title, field="title", max_len=120, min_len=4))
     description = (
         clean_text(description, field="description", max_len=10_000, multiline=True, required=False)
         or ""
@@ -109,6 +112,7 @@ def create_hearing(
         raise InvalidInput("field.out_of_range", field="capacity", min=1, max=MAX_CAPACITY)
     if audience == "building" and building_id is None:
         raise InvalidInput("field.required", field="building")
+    assert actor.community_id is not None and actor.user_id is not None  # staff, signed in
     with write_session() as s:
         if building_id is not None:
             community_choice(s, Building, building_id, actor, field="building")
@@ -129,6 +133,7 @@ def create_hearing(
         )
         s.add(hearing)
         s.flush()
+        assert hearing.id is not None  # flushed
         for proposal_id in dict.fromkeys(proposal_ids):
             proposal = community_choice(s, Proposal, proposal_id, actor, field="proposals")
             s.add(HearingProposal(hearing_id=hearing.id, proposal_id=proposal.id))
@@ -196,6 +201,7 @@ def register_for_hearing(*, actor: Principal, hearing_id: int) -> str:
         raise Conflict("hearing.no_resident")
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
+        assert hearing.id is not None  # read from the database
         if hearing.status not in lifecycle.REGISTRATION_OPEN:
             raise Conflict("hearing.registration_closed")
         if hearing.registration_deadline and utcnow() > hearing.registration_deadline:
@@ -203,6 +209,8 @@ def register_for_hearing(*, actor: Principal, hearing_id: int) -> str:
         if hearing.audience == "invited":
             raise Conflict("hearing.invitation_only")
         resident = s.get(Resident, actor.resident_id)
+        if resident is None or resident.id is None:
+            raise Conflict("hearing.no_resident")
         if not _in_scope(hearing, resident):
             raise Conflict("hearing.out_of_scope")
         existing = registration_of(s, hearing.id, resident.id)
@@ -249,7 +257,8 @@ def cancel_registration(*, actor: Principal, hearing_id: int) -> None:
         had_open_place = row.status == RegistrationStatus.REGISTERED and not row.by_invitation
         row.status, row.cancelled_at = RegistrationStatus.CANCELLED, utcnow()
         if row.by_invitation:
-            invitation = invitation_of(s, hearing.id, actor.resident_id)
+            # row.resident_id is the actor's (the query matched it), typed as stored.
+            invitation = invitation_of(s, row.hearing_id, row.resident_id)
             if invitation is not None and invitation.status == InvitationStatus.ACCEPTED:
                 invitation.status = InvitationStatus.DECLINED
                 invitation.answered_at, invitation.answered_by = utcnow(), actor.user_id
@@ -268,7 +277,9 @@ def cancel_registration(*, actor: Principal, hearing_id: int) -> None:
 def submit_statement(*, actor: Principal, hearing_id: int, text: str) -> None:
     """A registered resident's written statement, before the hearing is held."""
     require(actor, "hearing.register")
-    text = clean_text(text, field="statement", max_len=10_000, min_len=10, multiline=True)
+    text = cast(
+        str, clean_text(text, field="statement", max_len=10_000, min_len=10, multiline=True)
+    )
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
         if hearing.status not in lifecycle.UPCOMING:
@@ -315,6 +326,7 @@ def check_in(*, actor: Principal, hearing_id: int, resident_id: int, channel: st
         resident = s.get(Resident, resident_id) if isinstance(resident_id, int) else None
         if resident is None or resident.community_id != hearing.community_id:
             raise InvalidInput("hearing.not_a_resident", field="resident")
+        assert hearing.id is not None and resident.id is not None  # read from the database
         if (
             s.exec(
                 select(HearingAttendance.id).where(
@@ -371,7 +383,9 @@ def publish_minutes(
     """Publish the minutes (Markdown) of a held hearing with an outcome per linked proposal,
     which moves those proposals along their lifecycle (a rejection needs a reason)."""
     require(actor, "hearing.manage")
-    minutes = clean_text(minutes, field="minutes", max_len=100_000, min_len=10, multiline=True)
+    minutes = cast(
+        str, clean_text(minutes, field="minutes", max_len=100_000, min_len=10, multiline=True)
+    )
     outcomes = outcomes or {}
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)

@@ -35,7 +35,8 @@ __all__ = [
     "can_move",
 ]
 
-MOVES: dict[HearingStatus, tuple[HearingStatus, ...]] = {
+# Keyed by str as well as by the enum: a row's status column is a plain str.
+MOVES: dict[str, tuple[HearingStatus, ...]] = {
     H.DRAFT: (H.OPEN, H.CANCELLED),
     H.OPEN: (H.REGISTRATION_CLOSED, H.HELD, H.CANCELLED),
     H.REGISTRATION_CLOSED: (H.OPEN, H.HELD, H.CANCELLED),

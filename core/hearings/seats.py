@@ -42,6 +42,7 @@ def open_seats_left(s: Session, hearing: Hearing) -> int | None:
     """Open seats still free; None when the hearing has no capacity."""
     if hearing.capacity is None:
         return None
+    assert hearing.id is not None  # read from the database
     return hearing.capacity - panel_seats(s, hearing.id) - open_registrations(s, hearing.id)
 
 

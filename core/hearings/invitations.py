@@ -18,7 +18,7 @@ import json
 import secrets
 
 import numpy as np
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.audit import canonical_json, json_digest, record
 from core.errors import Conflict, InvalidInput, NotFound
@@ -68,6 +68,7 @@ def draw_panel(
     distribution, and invite them. `expected_digest` (from the preview) refuses the draw if
     the pool changed since. Returns the draw's id."""
     require(actor, "hearing.manage")
+    assert actor.user_id is not None  # staff are signed in
     k = check_panel_size(k)
     quotas = clean_quotas(quotas)
     seed = new_seed() if seed is None else seed
@@ -121,8 +122,16 @@ def draw_panel(
             created_by=actor.user_id,
         )
         s.add(draw)
+        # One stratum per pool row: strict holds (the pool has at least k >= 1 rows, or
+        # fair_distribution would have refused it, so apply gives a Series, not a frame).
         stratum = (
-            dict(zip(pool["person_id"], pool.apply(lambda r: stratum_of(r, features), axis=1)))
+            dict(
+                zip(
+                    pool["person_id"],
+                    pool.apply(lambda r: stratum_of(r, features), axis=1),
+                    strict=True,
+                )
+            )
             if features
             else {}
         )
@@ -136,6 +145,7 @@ def draw_panel(
                 )
             )
         s.flush()
+        assert draw.id is not None  # flushed
         record(
             s,
             actor=actor,
@@ -198,7 +208,8 @@ def draw_replacement(*, actor: Principal, invitation_id: int, seed: int | None =
             set(
                 s.exec(
                     select(Resident.id).where(
-                        Resident.community_id == hearing.community_id, Resident.id.in_(members)
+                        Resident.community_id == hearing.community_id,
+                        col(Resident.id).in_(members),
                     )
                 ).all()
             )
@@ -218,6 +229,7 @@ def draw_replacement(*, actor: Principal, invitation_id: int, seed: int | None =
         )
         s.add(invitation)
         s.flush()
+        assert invitation.id is not None  # flushed
         record(
             s,
             actor=actor,
@@ -239,6 +251,7 @@ def take_panel_seat(
 ) -> None:
     """Give an invitee their seat (a registration by invitation). An open registration they
     already had moves onto the panel, and its seat goes to the first on the waitlist."""
+    assert hearing.id is not None  # read from the database
     row = registration_of(s, hearing.id, resident_id)
     if row is not None and row.status == RegistrationStatus.REGISTERED and row.by_invitation:
         return
@@ -333,7 +346,8 @@ def recheck_draw(*, actor: Principal, hearing_id: int) -> bool:
             raise NotFound("error.not_found")
         first = s.exec(
             select(HearingInvitation.resident_id).where(
-                HearingInvitation.hearing_id == hearing.id, HearingInvitation.replaces_id.is_(None)
+                HearingInvitation.hearing_id == hearing.id,
+                col(HearingInvitation.replaces_id).is_(None),
             )
         ).all()
     stored = json.loads(draw.pool)

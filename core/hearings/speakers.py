@@ -5,6 +5,8 @@ show who holds the floor."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -45,6 +47,7 @@ def sign_up_to_speak(*, actor: Principal, hearing_id: int, position: str) -> int
         raise InvalidInput("field.not_a_choice", field="position")
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
+        assert hearing.id is not None  # read from the database
         _speaking_open(hearing)
         registered = s.exec(
             select(HearingRegistration.id).where(
@@ -59,11 +62,12 @@ def sign_up_to_speak(*, actor: Principal, hearing_id: int, position: str) -> int
             select(Testimony.id).where(
                 Testimony.hearing_id == hearing.id,
                 Testimony.resident_id == actor.resident_id,
-                Testimony.seconds_spoken.is_(None),
+                col(Testimony.seconds_spoken).is_(None),
             )
         ).first():
             raise Conflict("hearing.already_on_speaker_list")
         resident = s.get(Resident, actor.resident_id)
+        assert resident is not None and resident.id is not None  # registered: on the roster
         turn = Testimony(
             hearing_id=hearing.id,
             resident_id=resident.id,
@@ -74,6 +78,7 @@ def sign_up_to_speak(*, actor: Principal, hearing_id: int, position: str) -> int
         )
         s.add(turn)
         s.flush()
+        assert turn.id is not None  # flushed
         record(
             s,
             actor=actor,
@@ -97,13 +102,15 @@ def add_speaker(
     """A moderator puts someone on the list: an expert, an official, an actor's
     representative, or a roster resident (who may have no account)."""
     require(actor, "hearing.manage")
-    speaker_name = clean_text(speaker_name, field="speaker_name", max_len=100)
+    # clean_text returns None only for an optional field (required=False).
+    speaker_name = cast(str, clean_text(speaker_name, field="speaker_name", max_len=100))
     if speaker_role not in SPEAKER_ROLES:
         raise InvalidInput("field.not_a_choice", field="speaker_role")
     if position not in POSITIONS:
         raise InvalidInput("field.not_a_choice", field="position")
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
+        assert hearing.id is not None  # read from the database
         _speaking_open(hearing)
         if resident_id is not None:
             resident = s.get(Resident, resident_id) if isinstance(resident_id, int) else None
@@ -119,6 +126,7 @@ def add_speaker(
         )
         s.add(turn)
         s.flush()
+        assert turn.id is not None  # flushed
         record(
             s,
             actor=actor,
@@ -133,7 +141,7 @@ def add_speaker(
 def _turn(s: Session, testimony_id, actor: Principal) -> tuple[Testimony, Hearing]:
     turn = s.get(Testimony, testimony_id) if isinstance(testimony_id, int) else None
     hearing = s.get(Hearing, turn.hearing_id) if turn else None
-    if hearing is None or hearing.community_id != actor.community_id:
+    if turn is None or hearing is None or hearing.community_id != actor.community_id:
         raise NotFound("error.not_found")
     return turn, hearing
 
@@ -147,7 +155,7 @@ def move_speaker(*, actor: Principal, testimony_id: int, step: int) -> None:
         turn, hearing = _turn(s, testimony_id, actor)
         waiting = s.exec(
             select(Testimony)
-            .where(Testimony.hearing_id == hearing.id, Testimony.seconds_spoken.is_(None))
+            .where(Testimony.hearing_id == hearing.id, col(Testimony.seconds_spoken).is_(None))
             .order_by(col(Testimony.turn_order))
         ).all()
         ids = [t.id for t in waiting]

@@ -131,39 +131,52 @@ def export_my_data(*, actor: Principal) -> bytes:
             "comment_revisions.csv": _rows(
                 s,
                 select(CommentRevision)
-                .join(Comment, Comment.id == CommentRevision.comment_id)
+                .join(Comment, col(Comment.id) == col(CommentRevision.comment_id))
                 .where(mine),
             ),
             "reactions.csv": _rows(s, select(CommentReaction).where(CommentReaction.user_id == me)),
             "flags.csv": _rows(s, select(CommentFlag).where(CommentFlag.user_id == me)),
             "follows.csv": _rows(s, select(ProposalFollow).where(ProposalFollow.user_id == me)),
             "public_log.csv": _rows(
-                s, select(AuditEvent).where(AuditEvent.actor_user_id == me).order_by(AuditEvent.seq)
+                s,
+                select(AuditEvent)
+                .where(AuditEvent.actor_user_id == me)
+                .order_by(col(AuditEvent.seq)),
             ),
         }
         by_resident = {
-            "supports.csv": Support,
-            "hearing_registrations.csv": HearingRegistration,
-            "hearing_invitations.csv": HearingInvitation,
-            "hearing_attendance.csv": HearingAttendance,
-            "speaking_and_statements.csv": Testimony,
-            "organisation_memberships.csv": OrganisationMember,
-            "activity_signups.csv": ActivitySignup,
-            "volunteer_hours.csv": VolunteerRecord,
+            "supports.csv": select(Support).where(Support.resident_id == rid),
+            "hearing_registrations.csv": select(HearingRegistration).where(
+                HearingRegistration.resident_id == rid
+            ),
+            "hearing_invitations.csv": select(HearingInvitation).where(
+                HearingInvitation.resident_id == rid
+            ),
+            "hearing_attendance.csv": select(HearingAttendance).where(
+                HearingAttendance.resident_id == rid
+            ),
+            "speaking_and_statements.csv": select(Testimony).where(Testimony.resident_id == rid),
+            "organisation_memberships.csv": select(OrganisationMember).where(
+                OrganisationMember.resident_id == rid
+            ),
+            "activity_signups.csv": select(ActivitySignup).where(ActivitySignup.resident_id == rid),
+            "volunteer_hours.csv": select(VolunteerRecord).where(
+                VolunteerRecord.resident_id == rid
+            ),
         }
-        for name, model in by_resident.items():
-            files[name] = _rows(s, select(model).where(model.resident_id == rid)) if rid else []
+        for name, query in by_resident.items():
+            files[name] = _rows(s, query) if rid else []
         files["polls.csv"] = (
             _rows(
                 s,
-                select(
+                select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
                     VoterRoll.poll_id,
                     Poll.title,
                     Poll.secret,
                     VoterRoll.channel,
                     VoterRoll.voted_at,
                 )
-                .join(Poll, Poll.id == VoterRoll.poll_id)
+                .join(Poll, col(Poll.id) == col(VoterRoll.poll_id))
                 .where(VoterRoll.resident_id == rid),
             )
             if rid
@@ -173,7 +186,7 @@ def export_my_data(*, actor: Principal) -> bytes:
             _rows(
                 s,
                 select(Ballot.poll_id, Ballot.choice, Ballot.cast_at)
-                .join(Poll, Poll.id == Ballot.poll_id)
+                .join(Poll, col(Poll.id) == col(Ballot.poll_id))
                 .where(Ballot.resident_id == rid, col(Poll.secret).is_(False)),
             )
             if rid
@@ -182,7 +195,7 @@ def export_my_data(*, actor: Principal) -> bytes:
         files["survey_answers.csv"] = (
             _rows(
                 s,
-                select(
+                select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
                     SurveyResponse.survey_id,
                     Survey.title,
                     SurveyResponse.channel,
@@ -194,19 +207,25 @@ def export_my_data(*, actor: Principal) -> bytes:
                     SurveyAnswer.text,
                     SurveyResponse.updated_at,
                 )
-                .join(Survey, Survey.id == SurveyResponse.survey_id)
-                .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-                .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-                .join(SurveyOption, SurveyOption.id == SurveyAnswer.option_id, isouter=True)
+                .join(Survey, col(Survey.id) == col(SurveyResponse.survey_id))
+                .join(SurveyAnswer, col(SurveyAnswer.response_id) == col(SurveyResponse.id))
+                .join(SurveyQuestion, col(SurveyQuestion.id) == col(SurveyAnswer.question_id))
+                .join(
+                    SurveyOption, col(SurveyOption.id) == col(SurveyAnswer.option_id), isouter=True
+                )
                 .where(SurveyResponse.resident_id == rid)
-                .order_by(SurveyResponse.survey_id, SurveyQuestion.position, SurveyAnswer.rank),
+                .order_by(
+                    col(SurveyResponse.survey_id),
+                    col(SurveyQuestion.position),
+                    col(SurveyAnswer.rank),
+                ),
             )
             if rid
             else []
         )
         files["participation.csv"] = _rows(
             s,
-            select(
+            select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
                 ParticipationEvent.kind,
                 ParticipationEvent.channel,
                 ParticipationEvent.object_type,
@@ -294,8 +313,9 @@ def delete_account(*, actor: Principal, confirm_username: str) -> None:
             resident.research_consent_at = now
             resident.invitation_consent = False
             resident.erased_at = now
-        s.execute(delete(LoginAttempt).where(LoginAttempt.username_key == user.username))
-        s.execute(delete(ProposalFollow).where(ProposalFollow.user_id == user.id))
+        assert user.id is not None  # read from the database
+        s.execute(delete(LoginAttempt).where(col(LoginAttempt.username_key) == user.username))
+        s.execute(delete(ProposalFollow).where(col(ProposalFollow.user_id) == user.id))
         revoke_all_for_user(s, user_id=user.id)
         user.username = f"deleted-{user.id}"
         user.display_name = ""

@@ -37,7 +37,9 @@ def pool_frame(s: Session, hearing: Hearing, *, consenting_only: bool) -> pd.Dat
     """person_id plus one column per feature, one row per resident, in resident id order
     (the order matters: the same pool, quotas, k and seed must give the same panel)."""
     query = (
-        select(
+        # sqlmodel's select() is typed for at most 4 columns (misc: mypy's note that it
+        # gave up trying those overloads against 7 columns)
+        select(  # type: ignore[call-overload, misc]
             Resident.id,
             Resident.age_band,
             Resident.gender,
@@ -72,7 +74,7 @@ def clean_quotas(quotas) -> Quotas:
 
 
 def check_panel_size(k) -> int:
-    if not isinstance(k, numbers.Integral) or isinstance(k, bool) or not 1 <= k <= MAX_PANEL:
+    if not isinstance(k, numbers.Integral) or isinstance(k, bool) or not 1 <= int(k) <= MAX_PANEL:
         raise InvalidInput("field.out_of_range", field="panel_size", min=1, max=MAX_PANEL)
     return int(k)
 
@@ -162,7 +164,8 @@ def census_quotas(
         pool = pool_frame(s, hearing, consenting_only=consenting_only)
         population = pool_frame(s, hearing, consenting_only=False) if consenting_only else pool
         census = newest_census(s, hearing.community_id, features)
-    baseline: dict[str, dict[str, float]] = {}
+    # proportional_quotas takes values of any type (object keys); ours are strings.
+    baseline: dict[str, dict[object, float]] = {}
     sources = {}
     for feature in features:
         year, shares = census.get(feature, (None, {}))
@@ -173,11 +176,15 @@ def census_quotas(
             shares = {str(value): float(n) for value, n in counts.items()}
             sources[feature] = "roster"
         if shares:
-            baseline[feature] = shares
+            baseline[feature] = {value: share for value, share in shares.items()}
     quotas = proportional_quotas(pool, baseline, k, slack=slack) if baseline else {}
     for feature in features:
         quotas.setdefault(feature, {})
-    return QuotaSuggestion(quotas=quotas, sources=sources)
+    # The values are the pool's and the census's, strings already (pool_frame casts them).
+    return QuotaSuggestion(
+        quotas={f: {str(v): b for v, b in bounds.items()} for f, bounds in quotas.items()},
+        sources=sources,
+    )
 
 
 class DrawPreview(BaseModel):

@@ -8,9 +8,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from typing import cast
 
 import pandas as pd
 from pydantic import BaseModel
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from core import audit
@@ -38,10 +40,12 @@ class DatasetSummary(BaseModel):
 def save_dataset(*, actor: Principal, name: str, data: bytes, file_name: str | None = None) -> int:
     """Check the CSV as `read_log` does and keep it; returns the dataset's id."""
     require(actor, "dataset.import")
-    name = clean_text(name, field="dataset_name", max_len=80)
+    # clean_text returns None only for an optional field (required=False).
+    name = cast(str, clean_text(name, field="dataset_name", max_len=80))
     file_name = clean_text(file_name, field="log_file", max_len=200, required=False)
     log = read_log(actor=actor, data=data)
     digest = hashlib.sha256(data).hexdigest()
+    assert actor.user_id is not None and actor.community_id is not None  # a signed-in researcher
     with write_session() as s:
         same = s.exec(
             select(ExternalDataset.name).where(
@@ -63,6 +67,7 @@ def save_dataset(*, actor: Principal, name: str, data: bytes, file_name: str | N
         )
         s.add(dataset)
         s.flush()
+        assert dataset.id is not None  # set by the flush
         audit.record(
             s,
             actor=actor,
@@ -83,19 +88,20 @@ def list_datasets(*, actor: Principal) -> list[DatasetSummary]:
     """The community's saved datasets, newest first."""
     require(actor, "dashboard.view")
     with read_session() as s:
-        rows = s.exec(
-            select(
-                ExternalDataset.id,
-                ExternalDataset.name,
-                ExternalDataset.file_name,
-                ExternalDataset.rows,
-                ExternalDataset.persons,
-                User.display_name,
-                ExternalDataset.uploaded_by,
-                ExternalDataset.uploaded_at,
+        # SQLAlchemy's select: SQLModel's is typed for at most four columns.
+        rows = s.execute(
+            sa_select(
+                col(ExternalDataset.id),
+                col(ExternalDataset.name),
+                col(ExternalDataset.file_name),
+                col(ExternalDataset.rows),
+                col(ExternalDataset.persons),
+                col(User.display_name),
+                col(ExternalDataset.uploaded_by),
+                col(ExternalDataset.uploaded_at),
             )
-            .join(User, User.id == ExternalDataset.uploaded_by)
-            .where(ExternalDataset.community_id == actor.community_id)
+            .join(User, col(User.id) == col(ExternalDataset.uploaded_by))
+            .where(col(ExternalDataset.community_id) == actor.community_id)
             .order_by(col(ExternalDataset.uploaded_at).desc(), col(ExternalDataset.id).desc())
         ).all()
     return [

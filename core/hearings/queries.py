@@ -42,42 +42,44 @@ class HearingSummary(BaseModel):
     attended: int
 
     # What the lifecycle says about the status, so that pages ask instead of comparing.
-    @computed_field
+    # mypy does not support decorators on a property (python/mypy#1362); pydantic's
+    # docs say to ignore that on @computed_field.
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def upcoming(self) -> bool:
         """Announced and not held yet: registrants may cancel and write statements, and
         invitees answer."""
         return self.status in lifecycle.UPCOMING
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def cancelled(self) -> bool:
         return self.status == HearingStatus.CANCELLED
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def check_in_open(self) -> bool:
         return self.status in lifecycle.CHECK_IN
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def speaking_open(self) -> bool:
         """The speaker list takes sign-ups and runs its turns."""
         return self.status in lifecycle.SPEAKING
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def draw_open(self) -> bool:
         """A panel, or a replacement for a declined invitee, can be drawn by lot."""
         return self.status in lifecycle.DRAW_OPEN
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def recordable(self) -> bool:
         """Held: its minutes and outcomes can be recorded and published."""
         return lifecycle.can_move(self.status, HearingStatus.MINUTES_PUBLISHED)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def moderator_moves(self) -> list[str]:
         """The statuses the moderator's desk offers next (the minutes have their own form)."""
@@ -92,12 +94,12 @@ def list_hearings(*, community_id: int, include_drafts: bool = False) -> list[He
         registered = (
             select(HearingRegistration.hearing_id, func.count().label("n"))
             .where(HearingRegistration.status == RegistrationStatus.REGISTERED)
-            .group_by(HearingRegistration.hearing_id)
+            .group_by(col(HearingRegistration.hearing_id))
             .subquery()
         )
         attended = (
             select(HearingAttendance.hearing_id, func.count().label("n"))
-            .group_by(HearingAttendance.hearing_id)
+            .group_by(col(HearingAttendance.hearing_id))
             .subquery()
         )
         query = (
@@ -111,7 +113,7 @@ def list_hearings(*, community_id: int, include_drafts: bool = False) -> list[He
         rows = s.exec(query.order_by(col(Hearing.starts_at).desc())).all()
     items = [
         HearingSummary(
-            id=h.id,
+            id=_stored(h.id),
             kind=h.kind,
             title=h.title,
             status=h.status,
@@ -184,18 +186,19 @@ class InvitationRow(BaseModel):
     replaced: bool  # a replacement has been drawn for this (declined) invitation
     answered_at: datetime | None
 
-    @computed_field
+    # The ignores on @computed_field: see HearingSummary.
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def acceptable(self) -> bool:
         """Can still be accepted (a declined seat only while nobody has replaced it)."""
         return self.status in lifecycle.INVITATION_ACCEPTABLE and not self.replaced
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def declinable(self) -> bool:
         return self.status in lifecycle.INVITATION_DECLINABLE
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def replaceable(self) -> bool:
         """Declined, and no replacement drawn yet."""
@@ -222,30 +225,31 @@ class HearingDetail(HearingSummary):
     invitations: list[InvitationRow]  # moderators only
     my_invitation: str | None  # the viewer's invitation status, if invited
 
-    @computed_field
+    # The ignores on @computed_field: see HearingSummary.
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def registration_open(self) -> bool:
         """Residents may register themselves (not for a hearing by invitation only)."""
         return self.status in lifecycle.REGISTRATION_OPEN and self.audience != "invited"
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def has_place(self) -> bool:
         """The viewer holds a place: a seat, or one on the waitlist."""
         return self.my_status in lifecycle.HOLDS_PLACE
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def has_seat(self) -> bool:
         """The viewer is registered with a seat (may write a statement, ask to speak)."""
         return self.my_status == RegistrationStatus.REGISTERED
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def can_accept_invitation(self) -> bool:
         return self.my_invitation in lifecycle.INVITATION_ACCEPTABLE
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def can_decline_invitation(self) -> bool:
         return self.my_invitation in lifecycle.INVITATION_DECLINABLE
@@ -271,6 +275,7 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
             or (hearing.status == HearingStatus.DRAFT and not moderator)
         ):
             return None
+        assert hearing.id is not None  # read from the database
         counts = dict(
             s.exec(
                 select(HearingRegistration.status, func.count())
@@ -287,7 +292,7 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
         )
         links = s.exec(
             select(HearingProposal, Proposal.title, Proposal.status)
-            .join(Proposal, Proposal.id == HearingProposal.proposal_id)
+            .join(Proposal, col(Proposal.id) == HearingProposal.proposal_id)
             .where(HearingProposal.hearing_id == hearing.id)
         ).all()
         mine = (
@@ -303,7 +308,7 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
         building = s.get(Building, hearing.building_id) if hearing.building_id else None
         speakers = [
             Speaker(
-                id=t.id,
+                id=_stored(t.id),
                 name=t.speaker_name,
                 role=t.speaker_role,
                 position=t.position,
@@ -333,16 +338,17 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
         )
         registrants, walk_ins = [], []
         if moderator:
-            accounts = select(User.resident_id).where(User.resident_id.is_not(None))
+            accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
             rows = s.exec(
                 select(HearingRegistration, Resident, Building.code, col(Resident.id).in_(accounts))
-                .join(Resident, Resident.id == HearingRegistration.resident_id)
-                .join(Building, Building.id == Resident.building_id)
+                .join(Resident, col(Resident.id) == HearingRegistration.resident_id)
+                .join(Building, col(Building.id) == Resident.building_id)
                 .where(HearingRegistration.hearing_id == hearing.id)
                 .order_by(col(HearingRegistration.created_at))
             ).all()
             registered_ids = set()
             for registration, resident, code, has_account in rows:
+                assert resident.id is not None  # read from the database
                 registered_ids.add(resident.id)
                 registrants.append(
                     Registrant(
@@ -359,9 +365,10 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
             if others:
                 for resident, code, has_account in s.exec(
                     select(Resident, Building.code, col(Resident.id).in_(accounts))
-                    .join(Building, Building.id == Resident.building_id)
+                    .join(Building, col(Building.id) == Resident.building_id)
                     .where(col(Resident.id).in_(others))
                 ).all():
+                    assert resident.id is not None  # read from the database
                     walk_ins.append(
                         Registrant(
                             resident_id=resident.id,
@@ -433,19 +440,19 @@ def _draw_summary(s, hearing_id: int) -> DrawSummary | None:
 
 
 def _invitations(s, hearing_id: int) -> list[InvitationRow]:
-    accounts = select(User.resident_id).where(User.resident_id.is_not(None))
+    accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
     replaced = set(
         s.exec(
             select(HearingInvitation.replaces_id).where(
                 HearingInvitation.hearing_id == hearing_id,
-                HearingInvitation.replaces_id.is_not(None),
+                col(HearingInvitation.replaces_id).is_not(None),
             )
         ).all()
     )
     rows = s.exec(
         select(HearingInvitation, Resident, Building.code, col(Resident.id).in_(accounts))
-        .join(Resident, Resident.id == HearingInvitation.resident_id)
-        .join(Building, Building.id == Resident.building_id)
+        .join(Resident, col(Resident.id) == HearingInvitation.resident_id)
+        .join(Building, col(Building.id) == Resident.building_id)
         .where(HearingInvitation.hearing_id == hearing_id)
         .order_by(col(HearingInvitation.id))
     ).all()
@@ -475,10 +482,10 @@ def find_residents(*, actor: Principal, query: str, limit: int = 20) -> list[Ros
         return []
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     with read_session() as s:
-        accounts = select(User.resident_id).where(User.resident_id.is_not(None))
+        accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
         rows = s.exec(
             select(Resident, Building.code, col(Resident.id).in_(accounts))
-            .join(Building, Building.id == Resident.building_id)
+            .join(Building, col(Building.id) == Resident.building_id)
             .where(
                 Resident.community_id == actor.community_id,
                 col(Resident.full_name).like(pattern, escape="\\")
@@ -489,7 +496,7 @@ def find_residents(*, actor: Principal, query: str, limit: int = 20) -> list[Ros
         ).all()
     return [
         RosterMatch(
-            resident_id=r.id,
+            resident_id=_stored(r.id),
             name=r.full_name,
             building=code,
             unit=r.unit,
@@ -505,7 +512,8 @@ class PendingInvitation(BaseModel):
     starts_at: datetime
     status: str
 
-    @computed_field
+    # The ignores on @computed_field: see HearingSummary.
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def pending(self) -> bool:
         """Still to come: invited, or accepted (not declined, not attended yet)."""
@@ -519,7 +527,7 @@ def my_invitations(*, viewer: Principal) -> list[PendingInvitation]:
     with read_session() as s:
         rows = s.exec(
             select(Hearing, HearingInvitation.status)
-            .join(HearingInvitation, HearingInvitation.hearing_id == Hearing.id)
+            .join(HearingInvitation, col(HearingInvitation.hearing_id) == Hearing.id)
             .where(
                 HearingInvitation.resident_id == viewer.resident_id,
                 Hearing.community_id == viewer.community_id,
@@ -528,6 +536,14 @@ def my_invitations(*, viewer: Principal) -> list[PendingInvitation]:
             .order_by(col(Hearing.starts_at))
         ).all()
     return [
-        PendingInvitation(hearing_id=h.id, title=h.title, starts_at=h.starts_at, status=status)
+        PendingInvitation(
+            hearing_id=_stored(h.id), title=h.title, starts_at=h.starts_at, status=status
+        )
         for h, status in rows
     ]
+
+
+def _stored(row_id: int | None) -> int:
+    """The id of a row read from the database, which always has one."""
+    assert row_id is not None
+    return row_id

@@ -56,3 +56,10 @@ def community_choice(s: Session, model, row_id, actor: Principal, *, field: str)
     if row is None or row.community_id != actor.community_id:
         raise InvalidInput("field.not_a_choice", field=field)
     return row
+
+
+def stored_id(row_id: int | None) -> int:
+    """A stored row's id. SQLModel types every id `int | None` (None until the row is
+    flushed); a row read from the database, or flushed, has one."""
+    assert row_id is not None, "the row has not been flushed"
+    return row_id

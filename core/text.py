@@ -8,6 +8,7 @@ rejected, outer whitespace stripped, then length checked in characters.
 import re
 import unicodedata
 from datetime import datetime
+from typing import Literal, overload
 
 from core.errors import InvalidInput
 
@@ -30,6 +31,26 @@ def _has_bad_code_points(value: str, *, multiline: bool) -> bool:
     return False
 
 
+@overload
+def clean_text(
+    value: object,
+    *,
+    field: str,
+    max_len: int,
+    min_len: int = 1,
+    multiline: bool = False,
+    required: Literal[True] = True,
+) -> str: ...
+@overload
+def clean_text(
+    value: object,
+    *,
+    field: str,
+    max_len: int,
+    min_len: int = 1,
+    multiline: bool = False,
+    required: bool,
+) -> str | None: ...
 def clean_text(
     value: object,
     *,

@@ -9,6 +9,7 @@ call it, and so do hearings and surveys inside their own transactions."""
 from __future__ import annotations
 
 import math
+from typing import Literal, overload
 
 from pydantic import BaseModel
 from sqlalchemy import func
@@ -22,7 +23,7 @@ from core.principal import SYSTEM, Principal
 from core.proposals import lifecycle
 from core.proposals.lifecycle import Mover, ProposalStatus
 from core.proposals.photos import prepare_photo, store_photo
-from core.rows import community_choice, community_row_for_update
+from core.rows import community_choice, community_row_for_update, stored_id
 from core.text import clean_text, is_whole_number
 from db.engine import write_session
 from db.models import (
@@ -110,7 +111,7 @@ def move_proposal(
         s.flush()
     s.add(
         ProposalStatusChange(
-            proposal_id=proposal.id,
+            proposal_id=stored_id(proposal.id),
             from_status=from_status,
             to_status=to_status,
             reason=reason,
@@ -134,13 +135,18 @@ def move_proposal(
         )
 
 
-def _reason(reason, *, required: bool) -> str | None:
+@overload
+def _reason(reason: object, *, required: Literal[True]) -> str: ...
+@overload
+def _reason(reason: object, *, required: bool) -> str | None: ...
+def _reason(reason: object, *, required: bool) -> str | None:
     return clean_text(reason, field="reason", max_len=2000, multiline=True, required=required)
 
 
 def support_threshold(s: Session, proposal: Proposal) -> int:
     """Supports needed to reach review: the community's share of the roster in scope."""
     community = s.get(Community, proposal.community_id)
+    assert community is not None  # proposal.community_id is a foreign key
     roster = (
         select(func.count())
         .select_from(Resident)
@@ -177,6 +183,8 @@ def submit_proposal(
 ) -> int:
     """A resident's proposal (an idea) or need (a problem to solve); returns its id."""
     require(actor, "proposal.create")
+    # A participant is signed in, and every user belongs to a community.
+    assert actor.user_id is not None and actor.community_id is not None
     title, body = clean_proposal(kind=kind, category=category, title=title, body=body)
     prepared = prepare_photo(photo) if photo is not None else None
     with write_session() as s:
@@ -194,7 +202,7 @@ def submit_proposal(
             photo_path=photo_name,
         )
         move_proposal(s, proposal, ProposalStatus.SUBMITTED, actor=actor, by=Mover.AUTHOR)
-        s.add(ProposalFollow(proposal_id=proposal.id, user_id=actor.user_id))
+        s.add(ProposalFollow(proposal_id=stored_id(proposal.id), user_id=actor.user_id))
         record_participation(
             s,
             community_id=actor.community_id,
@@ -212,7 +220,7 @@ def submit_proposal(
             object_id=proposal.id,
             payload={"kind": kind, "title": title},
         )
-        return proposal.id
+        return stored_id(proposal.id)
 
 
 def support_proposal(*, actor: Principal, proposal_id: int) -> SupportResult:
@@ -235,7 +243,7 @@ def support_proposal(*, actor: Principal, proposal_id: int) -> SupportResult:
             raise Conflict("support.already")
         s.add(
             Support(
-                proposal_id=proposal.id,
+                proposal_id=stored_id(proposal.id),
                 resident_id=actor.resident_id,
                 user_id=actor.user_id,
                 channel="online",
@@ -307,6 +315,7 @@ def withdraw_support(*, actor: Principal, proposal_id: int) -> int:
 def follow_proposal(*, actor: Principal, proposal_id: int, follow: bool = True) -> None:
     """Follow (or stop following) a proposal: its updates then show on the home page."""
     require(actor, "proposal.follow")
+    assert actor.user_id is not None  # following needs a signed-in user
     with write_session() as s:
         proposal = proposal_for_update(s, proposal_id, actor)
         row = s.exec(
@@ -315,7 +324,7 @@ def follow_proposal(*, actor: Principal, proposal_id: int, follow: bool = True) 
             )
         ).first()
         if follow and row is None:
-            s.add(ProposalFollow(proposal_id=proposal.id, user_id=actor.user_id))
+            s.add(ProposalFollow(proposal_id=stored_id(proposal.id), user_id=actor.user_id))
         elif not follow and row is not None:
             s.delete(row)
         else:
@@ -385,7 +394,7 @@ def assign_actor(
         proposal.updated_at = now
         s.add(
             ProposalStatusChange(
-                proposal_id=proposal.id,
+                proposal_id=stored_id(proposal.id),
                 from_status=proposal.status,
                 to_status=proposal.status,
                 by_user_id=actor.user_id,
@@ -416,14 +425,13 @@ def answer_proposal(
     require(actor, "proposal.moderate")
     answer = clean_text(answer, field="answer", max_len=5000, min_len=5, multiline=True)
     timeline = clean_text(timeline, field="timeline", max_len=200, required=False)
-    if cost_estimate is not None:
-        if (
-            not isinstance(cost_estimate, (int, float))
-            or isinstance(cost_estimate, bool)
-            or cost_estimate != cost_estimate
-            or not 0 <= cost_estimate <= 1e12
-        ):
-            raise InvalidInput("field.out_of_range", field="cost_estimate", min=0, max=10**12)
+    if cost_estimate is not None and (
+        not isinstance(cost_estimate, (int, float))
+        or isinstance(cost_estimate, bool)
+        or cost_estimate != cost_estimate
+        or not 0 <= cost_estimate <= 1e12
+    ):
+        raise InvalidInput("field.out_of_range", field="cost_estimate", min=0, max=10**12)
     with write_session() as s:
         proposal = proposal_for_update(s, proposal_id, actor)
         if proposal.status in lifecycle.DISCUSSION_CLOSED:
@@ -441,6 +449,8 @@ def post_progress(*, actor: Principal, proposal_id: int, text: str, progress_pct
     """A progress report on an accepted proposal, with the share done (0-100)."""
     require(actor, "proposal.moderate")
     text = clean_text(text, field="progress_text", max_len=2000, multiline=True)
+    by_user_id = actor.user_id
+    assert by_user_id is not None  # staff are signed in
     if not is_whole_number(progress_pct) or not 0 <= progress_pct <= 100:
         raise InvalidInput("field.out_of_range", field="progress_pct", min=0, max=100)
     with write_session() as s:
@@ -449,10 +459,10 @@ def post_progress(*, actor: Principal, proposal_id: int, text: str, progress_pct
             raise Conflict("proposal.progress_not_started")
         s.add(
             ProgressUpdate(
-                proposal_id=proposal.id,
+                proposal_id=stored_id(proposal.id),
                 text=text,
                 progress_pct=progress_pct,
-                by_user_id=actor.user_id,
+                by_user_id=by_user_id,
             )
         )
         proposal.progress_pct = progress_pct
@@ -487,12 +497,14 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
             raise Conflict("proposal.merge_target_closed")
         have = set(s.exec(select(Support.resident_id).where(Support.proposal_id == target.id)))
         target_author = s.get(User, target.author_id)
+        assert target_author is not None  # target.author_id is a foreign key
+        target_id = stored_id(target.id)
         for support in s.exec(select(Support).where(Support.proposal_id == source.id)).all():
             # Counted once per person, and never for the target's own author.
             if support.resident_id in have or support.resident_id == target_author.resident_id:
                 s.delete(support)
             else:
-                support.proposal_id = target.id
+                support.proposal_id = target_id
                 have.add(support.resident_id)
         following = set(
             s.exec(select(ProposalFollow.user_id).where(ProposalFollow.proposal_id == target.id))
@@ -503,7 +515,7 @@ def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason:
             if follow.user_id in following:
                 s.delete(follow)
             else:
-                follow.proposal_id = target.id
+                follow.proposal_id = target_id
         source.support_count = 0
         target.support_count = len(have)
         source.merged_into_id = target.id

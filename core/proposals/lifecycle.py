@@ -51,7 +51,7 @@ class Mover(StrEnum):
     SURVEY = "survey"  # a moderator making a proposal from a closed needs survey
 
 
-MODERATOR_MOVES: dict[ProposalStatus, tuple[ProposalStatus, ...]] = {
+MODERATOR_MOVES: dict[str, tuple[ProposalStatus, ...]] = {
     S.SUBMITTED: (S.UNDER_REVIEW, S.OPEN_FOR_DISCUSSION, S.REJECTED, S.ARCHIVED),
     S.UNDER_REVIEW: (S.OPEN_FOR_DISCUSSION, S.REJECTED, S.ARCHIVED),
     S.OPEN_FOR_DISCUSSION: (S.IN_HEARING, S.VOTING, S.ACCEPTED, S.REJECTED, S.ARCHIVED),

@@ -4,14 +4,16 @@ the updates on proposals a user follows."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, computed_field
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from core.principal import Principal
 from core.proposals import lifecycle
 from core.proposals.lifecycle import Mover, ProposalStatus
+from core.rows import stored_id
 from db.engine import read_session
 from db.models import (
     Actor,
@@ -26,7 +28,7 @@ from db.models import (
 )
 
 PAGE_SIZE = 20
-SORTS = {
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "newest": (col(Proposal.created_at).desc(), col(Proposal.id).desc()),
     "most_supported": (col(Proposal.support_count).desc(), col(Proposal.id).desc()),
     "most_discussed": (col(Proposal.comment_count).desc(), col(Proposal.id).desc()),
@@ -47,19 +49,19 @@ class ProposalSummary(BaseModel):
     created_at: datetime
 
     # What the lifecycle says about the status, so that pages ask instead of comparing.
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def supportable(self) -> bool:
         """Residents can still support (or take back their support)."""
         return self.status in lifecycle.SUPPORTABLE
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def adopted(self) -> bool:
         """Decided in its favour: accepted, in progress or implemented."""
         return self.status in lifecycle.ADOPTED
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def discussion_open(self) -> bool:
         """Comments and reactions are still taken."""
@@ -103,30 +105,30 @@ class ProposalDetail(ProposalSummary):
     survey_title: str | None = None
     can_withdraw: bool = False  # the viewer is its author, and it is early enough
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def clock_running(self) -> bool:
         """The responsible actor's response clock has started and is not stopped."""
         return self.clock_started_at is not None and self.status not in lifecycle.TERMINAL
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def counting_to_threshold(self) -> bool:
         """Supports can still take it to review by themselves (the threshold applies)."""
         return lifecycle.can_move(self.status, ProposalStatus.UNDER_REVIEW, by=Mover.SUPPORT)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def can_report_progress(self) -> bool:
         return self.status in lifecycle.REPORTS_PROGRESS
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def mergeable(self) -> bool:
         """It can be merged into another proposal as a duplicate."""
         return self.status in lifecycle.MERGEABLE
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def moderator_moves(self) -> list[str]:
         """The statuses a moderator can move it to next, in the lifecycle's order."""
@@ -176,22 +178,22 @@ def list_proposals(
     page_size: int = PAGE_SIZE,
 ) -> ProposalPage:
     """One page of proposals matching the filters and search terms, with the total count."""
-    filters = [Proposal.community_id == community_id]
+    filters: list[ColumnElement[bool]] = [col(Proposal.community_id) == community_id]
     for pattern in _like_terms(search or ""):
         filters.append(
             col(Proposal.title).ilike(pattern, escape="\\")
             | col(Proposal.body).ilike(pattern, escape="\\")
         )
     if actor_id:
-        filters.append(Proposal.actor_id == actor_id)
+        filters.append(col(Proposal.actor_id) == actor_id)
     if status:
-        filters.append(Proposal.status == status)
+        filters.append(col(Proposal.status) == status)
     if kind:
-        filters.append(Proposal.kind == kind)
+        filters.append(col(Proposal.kind) == kind)
     if category:
-        filters.append(Proposal.category == category)
+        filters.append(col(Proposal.category) == category)
     if building_id:
-        filters.append(Proposal.building_id == building_id)
+        filters.append(col(Proposal.building_id) == building_id)
     order = SORTS.get(sort, SORTS["newest"])
     with read_session() as s:
         total = s.exec(select(func.count()).select_from(Proposal).where(*filters)).one()
@@ -199,9 +201,9 @@ def list_proposals(
         page = min(max(1, page), pages)
         rows = s.exec(
             select(Proposal, Building.code, Actor.name, User.display_name)
-            .join(Building, Proposal.building_id == Building.id, isouter=True)
-            .join(Actor, Proposal.actor_id == Actor.id, isouter=True)
-            .join(User, Proposal.author_id == User.id)
+            .join(Building, col(Proposal.building_id) == Building.id, isouter=True)
+            .join(Actor, col(Proposal.actor_id) == Actor.id, isouter=True)
+            .join(User, col(Proposal.author_id) == User.id)
             .where(*filters)
             .order_by(*order)
             .offset((page - 1) * page_size)
@@ -209,7 +211,7 @@ def list_proposals(
         ).all()
         items = [
             ProposalSummary(
-                id=p.id,
+                id=stored_id(p.id),
                 kind=p.kind,
                 title=p.title,
                 category=p.category,
@@ -234,7 +236,7 @@ def status_history(proposal_id: int) -> list[StatusChange]:
 def _history(s, proposal_id: int) -> list[StatusChange]:
     rows = s.exec(
         select(ProposalStatusChange, Actor.name)
-        .join(Actor, ProposalStatusChange.actor_id == Actor.id, isouter=True)
+        .join(Actor, col(ProposalStatusChange.actor_id) == Actor.id, isouter=True)
         .where(ProposalStatusChange.proposal_id == proposal_id)
         .order_by(col(ProposalStatusChange.at), col(ProposalStatusChange.id))
     ).all()
@@ -257,11 +259,13 @@ def get_proposal(*, viewer: Principal, proposal_id: int) -> ProposalDetail | Non
 
     with read_session() as s:
         row = s.exec(
-            select(Proposal, Building.code, Actor.name, User.display_name, Survey.title)
-            .join(Building, Proposal.building_id == Building.id, isouter=True)
-            .join(Actor, Proposal.actor_id == Actor.id, isouter=True)
-            .join(User, Proposal.author_id == User.id)
-            .join(Survey, Proposal.survey_id == Survey.id, isouter=True)
+            select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
+                Proposal, Building.code, Actor.name, User.display_name, Survey.title
+            )
+            .join(Building, col(Proposal.building_id) == Building.id, isouter=True)
+            .join(Actor, col(Proposal.actor_id) == Actor.id, isouter=True)
+            .join(User, col(Proposal.author_id) == User.id)
+            .join(Survey, col(Proposal.survey_id) == Survey.id, isouter=True)
             .where(Proposal.id == proposal_id, Proposal.community_id == viewer.community_id)
         ).first()
         if row is None:
@@ -341,26 +345,26 @@ def followed_updates(*, viewer: Principal, limit: int = 10) -> list[FollowedUpda
         )
         changes = s.exec(
             select(ProposalStatusChange, Proposal.title, Proposal.status, Actor.name)
-            .join(Proposal, Proposal.id == ProposalStatusChange.proposal_id)
-            .join(Actor, Actor.id == ProposalStatusChange.actor_id, isouter=True)
+            .join(Proposal, col(Proposal.id) == ProposalStatusChange.proposal_id)
+            .join(Actor, col(Actor.id) == ProposalStatusChange.actor_id, isouter=True)
             .where(
                 col(ProposalStatusChange.proposal_id).in_(followed),
-                ProposalStatusChange.from_status.is_not(None),
-                (ProposalStatusChange.by_user_id != viewer.user_id)
-                | ProposalStatusChange.by_user_id.is_(None),
+                col(ProposalStatusChange.from_status).is_not(None),
+                (col(ProposalStatusChange.by_user_id) != viewer.user_id)
+                | col(ProposalStatusChange.by_user_id).is_(None),
             )
             .order_by(col(ProposalStatusChange.at).desc())
             .limit(limit)
         ).all()
         answers = s.exec(
             select(Proposal)
-            .where(col(Proposal.id).in_(followed), Proposal.answered_at.is_not(None))
+            .where(col(Proposal.id).in_(followed), col(Proposal.answered_at).is_not(None))
             .order_by(col(Proposal.answered_at).desc())
             .limit(limit)
         ).all()
         progress = s.exec(
             select(ProgressUpdate, Proposal.title, Proposal.status)
-            .join(Proposal, Proposal.id == ProgressUpdate.proposal_id)
+            .join(Proposal, col(Proposal.id) == ProgressUpdate.proposal_id)
             .where(
                 col(ProgressUpdate.proposal_id).in_(followed),
                 ProgressUpdate.by_user_id != viewer.user_id,
@@ -379,12 +383,17 @@ def followed_updates(*, viewer: Principal, limit: int = 10) -> list[FollowedUpda
         )
         for c, title, status, actor in changes
     ]
-    updates += [
-        FollowedUpdate(
-            proposal_id=p.id, title=p.title, status=p.status, at=p.answered_at, what="answer"
+    for p in answers:
+        assert p.answered_at is not None  # the query takes answered proposals only
+        updates.append(
+            FollowedUpdate(
+                proposal_id=stored_id(p.id),
+                title=p.title,
+                status=p.status,
+                at=p.answered_at,
+                what="answer",
+            )
         )
-        for p in answers
-    ]
     updates += [
         FollowedUpdate(
             proposal_id=u.proposal_id,

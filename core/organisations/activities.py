@@ -64,9 +64,7 @@ def post_activity(
         require_active(organisation_actor)
         assert organisation.id is not None  # read from the database
         assert actor.user_id is not None  # signed in: organisation.coordinate
-        cleaned_title = clean_text(title, field="title", max_len=TITLE_MAX, min_len=2)
-        assert cleaned_title is not None  # required: clean_text raises instead of returning None
-        title = cleaned_title
+        title = clean_text(title, field="title", max_len=TITLE_MAX, min_len=2)
         description = (
             clean_text(
                 description,
@@ -129,9 +127,7 @@ def cancel_activity(*, actor: Principal, activity_id: int, reason: str) -> None:
     with write_session() as s:
         activity, organisation, _ = activity_for_update(s, activity_id, actor)
         require_coordinator(s, organisation, actor)
-        cleaned_reason = clean_text(reason, field="reason", max_len=REASON_MAX)
-        assert cleaned_reason is not None  # required: clean_text raises instead of returning None
-        reason = cleaned_reason
+        reason = clean_text(reason, field="reason", max_len=REASON_MAX)
         if activity.cancelled_at is not None:
             raise Conflict("activity.cancelled")
         if (

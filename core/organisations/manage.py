@@ -72,9 +72,7 @@ def create_organisation(
     community's actors."""
     require(actor, "organisation.manage")
     assert actor.community_id is not None and actor.user_id is not None  # staff, signed in
-    cleaned = clean_text(name, field="organisation_name", max_len=NAME_MAX, min_len=2)
-    assert cleaned is not None  # required: clean_text raises instead of returning None
-    name = cleaned
+    name = clean_text(name, field="organisation_name", max_len=NAME_MAX, min_len=2)
     if kind not in ORGANISATION_KINDS:
         raise InvalidInput("field.not_a_choice", field="organisation_kind")
     purpose, contact = _texts(purpose, contact)

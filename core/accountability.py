@@ -23,6 +23,7 @@ from core.permissions import require
 from core.principal import Principal
 from core.proposals import lifecycle
 from core.proposals.lifecycle import ProposalStatus
+from core.rows import stored_id
 from db.engine import read_session, write_session
 from db.models import Actor, ProgressUpdate, Proposal, ProposalStatusChange, ServiceLevel
 from db.models.base import utcnow
@@ -72,6 +73,7 @@ def set_service_level(
     *, actor: Principal, category: str, first_answer_days, completion_days
 ) -> None:
     require(actor, "service_level.manage")
+    assert actor.community_id is not None  # an admin is signed in, in a community
     if category not in CATEGORIES:
         raise InvalidInput("field.not_a_choice", field="category")
     for field, value in (
@@ -120,7 +122,7 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
         actors = s.exec(
             select(Actor)
             .where(Actor.community_id == community_id, col(Actor.active).is_(True))
-            .order_by(Actor.id)
+            .order_by(col(Actor.id))
         ).all()
         held = s.exec(
             select(Proposal).where(
@@ -136,7 +138,7 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
                         col(ProposalStatusChange.proposal_id).in_(ids),
                         ProposalStatusChange.to_status == ProposalStatus.IMPLEMENTED,
                     )
-                    .group_by(ProposalStatusChange.proposal_id)
+                    .group_by(col(ProposalStatusChange.proposal_id))
                 ).all()
             )
             if ids
@@ -147,7 +149,7 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
                 s.exec(
                     select(ProgressUpdate.proposal_id, func.max(ProgressUpdate.created_at))
                     .where(col(ProgressUpdate.proposal_id).in_(ids))
-                    .group_by(ProgressUpdate.proposal_id)
+                    .group_by(col(ProgressUpdate.proposal_id))
                 ).all()
             )
             if ids
@@ -159,17 +161,18 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
         by_status: dict[str, int] = {}
         responses, completions, items = [], [], []
         for p in mine:
+            proposal_id = stored_id(p.id)
             by_status[p.status] = by_status.get(p.status, 0) + 1
             start = p.clock_started_at or p.assigned_at or p.created_at
             if p.answered_at:
                 responses.append(_days(p.answered_at, start))
-            if p.id in implemented:
-                completions.append(_days(implemented[p.id], start))
+            if proposal_id in implemented:
+                completions.append(_days(implemented[proposal_id], start))
             if p.status not in lifecycle.OPEN:
                 continue
             since = max(
                 t
-                for t in (p.assigned_at, p.answered_at, progressed.get(p.id), start)
+                for t in (p.assigned_at, p.answered_at, progressed.get(proposal_id), start)
                 if t is not None
             )
             first, complete = levels.get(
@@ -184,7 +187,7 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
             )
             items.append(
                 BoardItem(
-                    proposal_id=p.id,
+                    proposal_id=proposal_id,
                     title=p.title,
                     kind=p.kind,
                     category=p.category,
@@ -197,7 +200,7 @@ def responsibility_board(*, community_id: int) -> list[ActorBoard]:
         items.sort(key=lambda i: -i.waiting_days)
         boards.append(
             ActorBoard(
-                actor_id=actor.id,
+                actor_id=stored_id(actor.id),
                 name=actor.name,
                 kind=actor.kind,
                 by_status=by_status,

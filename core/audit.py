@@ -11,6 +11,7 @@ import hashlib
 import json
 import sys
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import Connection, text
 from sqlmodel import Session, col, select
@@ -31,6 +32,18 @@ def canonical_json(value) -> str:
 def json_digest(value) -> str:
     """SHA-256 (hex) of a value's canonical JSON: the same value always gives the same hash."""
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+class _Fields(TypedDict):
+    """An event's hashed fields, as record() writes them."""
+
+    at: datetime
+    actor_role: str
+    actor_user_id: int | None
+    action: str
+    object_type: str | None
+    object_id: str | None
+    payload: str
 
 
 def _event_hash(
@@ -62,7 +75,8 @@ def _event_hash(
 # compiled once and run on the driver's cursor (record() runs in every command).
 _HEAD = Prepared(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1))
 _LOCK = Prepared(text("SELECT pg_advisory_xact_lock(72657801)"))
-_APPEND = Prepared(AuditEvent.__table__.insert())
+# (SQLModel's table classes have a __table__ but do not declare it to type checkers.)
+_APPEND = Prepared(AuditEvent.__table__.insert())  # type: ignore[attr-defined]
 
 
 def record(
@@ -86,7 +100,7 @@ def record(
     head = _HEAD.first(db)
     prev_hash = head.hash if head else GENESIS
     at = utcnow().replace(microsecond=0)
-    fields = dict(
+    fields = _Fields(
         at=at,
         actor_role=actor.role,
         actor_user_id=actor.user_id,

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.rows import stored_id
 from db.engine import read_session
 from db.models import Actor, Building, CensusBaseline, Community, Resident
 
@@ -52,7 +53,7 @@ def list_buildings(community_id: int) -> list[BuildingPublic]:
             s.exec(
                 select(Resident.building_id, func.count())
                 .where(Resident.community_id == community_id)
-                .group_by(Resident.building_id)
+                .group_by(col(Resident.building_id))
             ).all()
         )
         rows = s.exec(
@@ -60,17 +61,22 @@ def list_buildings(community_id: int) -> list[BuildingPublic]:
             .where(Building.community_id == community_id)
             .order_by(col(Building.code))
         ).all()
-        return [
-            BuildingPublic(id=b.id, code=b.code, name=b.name, residents=counts.get(b.id, 0))
-            for b in rows
-        ]
+        buildings = []
+        for b in rows:
+            building_id = stored_id(b.id)
+            buildings.append(
+                BuildingPublic(
+                    id=building_id, code=b.code, name=b.name, residents=counts.get(building_id, 0)
+                )
+            )
+        return buildings
 
 
 def list_actors(community_id: int, *, include_inactive: bool = False) -> list[ActorPublic]:
     with read_session() as s:
         query = select(Actor).where(Actor.community_id == community_id)
         if not include_inactive:
-            query = query.where(Actor.active.is_(True))
+            query = query.where(col(Actor.active).is_(True))
         return [
             ActorPublic.model_validate(a, from_attributes=True)
             for a in s.exec(query.order_by(col(Actor.kind), col(Actor.name)))

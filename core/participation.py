@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Connection
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from db.engine import connection_of
 from db.models import ParticipationEvent, User
@@ -20,7 +20,8 @@ CHANNELS = ("online", "offline")
 # A plain INSERT, built once and run on the session's connection: every act of
 # participation writes one row that the command never reads back, so no ORM object (and no
 # flush) is spent on it.
-_ADD = Prepared(ParticipationEvent.__table__.insert())
+# (SQLModel's table classes have a __table__ but do not declare it to type checkers.)
+_ADD = Prepared(ParticipationEvent.__table__.insert())  # type: ignore[attr-defined]
 
 
 def record_participation(
@@ -64,4 +65,6 @@ STAFF_ROLES = ("moderator", "researcher", "admin")
 
 def staff_residents():
     """SELECT the roster rows of staff accounts (moderators, researchers, admins)."""
-    return select(User.resident_id).where(User.role.in_(STAFF_ROLES), User.resident_id.is_not(None))
+    return select(User.resident_id).where(
+        col(User.role).in_(STAFF_ROLES), col(User.resident_id).is_not(None)
+    )

@@ -4,12 +4,13 @@ pages of events with filters, the chain's head, and a check of the whole chain f
 
 What the public sees is not the stored chain. Staff act in public: their entries (and the
 system's) show the number, the time to the second, their name and a fingerprint. A
-resident's entry (any other actor, anonymous included) shows only the day, what was done and to which public object: no number,
-no time, no fingerprint, no user id, no roster or invitation id, and within its day it is
-sorted by what it is, not by when, so no value in it pairs it with another entry. A
-resident's events about their own account (sign-in and -out, registration, activation,
-password, profile, deletion) are not listed at all: paired with a public comment's time,
-they named the person behind an id. The chain's hashes are never shown either: every input to an event's hash except the
+resident's entry (any other actor, anonymous included) shows only the day, what was done
+and to which public object: no number, no time, no fingerprint, no user id, no roster or
+invitation id, and within its day it is sorted by what it is, not by when, so no value in
+it pairs it with another entry. A resident's events about their own account (sign-in and
+-out, registration, activation, password, profile, deletion) are not listed at all: paired
+with a public comment's time, they named the person behind an id. The chain's hashes are
+never shown either: every input to an event's hash except the
 previous hash is guessable (a user id, a second), so anyone holding one hash could recover
 the actor of the next event by trying them all. The public sees a keyed fingerprint of each
 hash instead, which changes whenever the hash does, and cannot be recomputed from guesses.
@@ -154,7 +155,7 @@ def list_events(
     event = AuditEvent
     query = (
         select(event, User.display_name)
-        .join(User, User.id == event.actor_user_id, isouter=True)
+        .join(User, col(User.id) == event.actor_user_id, isouter=True)
         .where(_LISTED)
         .order_by(col(event.seq).desc())
         .limit(limit)
@@ -166,9 +167,7 @@ def list_events(
     if start:
         query = query.where(event.at >= datetime.combine(start, time.min, UTC))
     if end:
-        query = query.where(
-            event.at < datetime.combine(end + timedelta(days=1), time.min, UTC)
-        )
+        query = query.where(event.at < datetime.combine(end + timedelta(days=1), time.min, UTC))
     if before_seq is not None:
         query = query.where(col(event.seq) < before_seq)
     with read_session() as s:

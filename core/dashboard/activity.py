@@ -25,6 +25,7 @@ from core.dashboard.people import scope_and_events
 from core.participation import staff_residents
 from core.permissions import require
 from core.principal import Principal
+from core.rows import stored_id
 from db.engine import read_session
 from db.models import Community, ParticipationEvent, Resident
 from db.models.records import PARTICIPATION_KINDS
@@ -56,20 +57,20 @@ def building_activity(*, actor: Principal, filters: Filters) -> pd.DataFrame:
         pairs = (
             select(event.resident_id, event.kind)
             .where(*where)
-            .group_by(event.resident_id, event.kind)
+            .group_by(col(event.resident_id), col(event.kind))
             .subquery()
         )
         query = (
             select(Resident.building_id, pairs.c.kind, func.count())
-            .join(Resident, Resident.id == pairs.c.resident_id)
+            .join(Resident, col(Resident.id) == pairs.c.resident_id)
             .where(col(Resident.id).not_in(staff_residents()))
-            .group_by(Resident.building_id, pairs.c.kind)
+            .group_by(col(Resident.building_id), pairs.c.kind)
         )
         if filters.building_id is not None:
             query = query.where(Resident.building_id == filters.building_id)
         active = s.exec(query).all()
     sizes = scope.groupby("building_id").size().to_dict()
-    codes = dict(zip(scope["building_id"], scope["building"]))
+    codes = dict(zip(scope["building_id"], scope["building"], strict=True))
     rows = [
         {"building": codes[b], "kind": kind, "share": n / sizes[b]}
         for b, kind, n in active
@@ -116,9 +117,14 @@ def trends(*, actor: Principal, filters: Filters) -> tuple[str, pd.DataFrame]:
     )
     with read_session() as s:
         community = s.get(Community, actor.community_id)
+        assert community is not None  # a dashboard viewer is signed in, in a community
         tz = ZoneInfo(community.timezone)
         where = event_conditions(
-            community.id, community.timezone, filters, with_period=False, with_kinds=False
+            stored_id(community.id),
+            community.timezone,
+            filters,
+            with_period=False,
+            with_kinds=False,
         )
         where.append(col(event.resident_id).not_in(staff_residents()))
         if filters.object_id is not None:

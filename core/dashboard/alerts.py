@@ -47,7 +47,9 @@ def representation_alerts(
     require(actor, "hearing.manage")
     if dominance is None:
         with read_session() as s:
-            dominance = s.get(Community, actor.community_id).dominance_alert
+            community = s.get(Community, actor.community_id)
+            assert community is not None  # staff are signed in, in a community
+            dominance = community.dominance_alert
     if object_type not in ALERT_KINDS:
         raise InvalidInput("field.not_a_choice", field="object")
     frame = person_counts(

@@ -91,6 +91,7 @@ def explained_by(frame: pd.DataFrame) -> pd.DataFrame:
 def census_shares(*, actor: Principal, dimension: str) -> dict[str, float]:
     """The newest census baseline of one dimension ({} when there is none)."""
     require(actor, "dashboard.view")
+    assert actor.community_id is not None  # a dashboard viewer is signed in, in a community
     with read_session() as s:
         census = newest_census(s, actor.community_id, [dimension])
     return census.get(dimension, (None, {}))[1]

@@ -50,7 +50,7 @@ def influence(*, actor: Principal, frame: pd.DataFrame) -> Influence:
         )
         rows = s.exec(
             select(Proposal.id, User.resident_id)
-            .join(User, User.id == Proposal.author_id)
+            .join(User, col(User.id) == Proposal.author_id)
             .where(
                 Proposal.community_id == actor.community_id,
                 col(Proposal.status).in_(ADOPTED) | col(Proposal.id).in_(funded),

@@ -10,10 +10,12 @@ the per-resident covering index.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func
+from sqlalchemy import Executable, func
 from sqlmodel import Session, col, select
 
 from core.dashboard.filters import (
@@ -27,6 +29,7 @@ from core.dashboard.filters import (
 from core.participation import staff_residents
 from core.permissions import require
 from core.principal import Principal
+from core.rows import stored_id
 from db.engine import read_session
 from db.models import Building, Community, ParticipationEvent, Resident
 
@@ -35,7 +38,7 @@ _rosters: dict[tuple[str, int], tuple[tuple, pd.DataFrame]] = {}
 _rosters_lock = threading.Lock()
 
 
-def plain_rows(s: Session, statement) -> list[tuple]:
+def plain_rows(s: Session, statement: Executable) -> Sequence[Any]:
     """The rows straight from the database driver, skipping SQLAlchemy's per-row processing:
     for large results of plain numbers and strings (tens of thousands of residents)."""
     result = s.connection().execute(statement)
@@ -55,13 +58,13 @@ def _roster(s: Session, community_id: int) -> pd.DataFrame:
             )
         ).one()
     )
-    key = (str(s.get_bind().url), community_id)
+    key = (str(s.get_bind().engine.url), community_id)
     cached = _rosters.get(key)
     if cached and cached[0] == stamp:
         return cached[1]
     rows = plain_rows(
         s,
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() up to 4 columns
             Resident.id,
             Resident.building_id,
             Resident.research_consent,
@@ -103,9 +106,11 @@ def scope_and_events(s: Session, actor: Principal, filters: Filters) -> tuple[pd
     """The residents in scope (see _in_scope) and the WHERE conditions on their events under
     the filters: what every per-resident query of the dashboard starts from."""
     community = s.get(Community, actor.community_id)
+    assert community is not None  # a dashboard viewer is signed in, in a community
+    community_id = stored_id(community.id)
     return (
-        _in_scope(s, community.id, filters.building_id),
-        event_conditions(community.id, community.timezone, filters),
+        _in_scope(s, community_id, filters.building_id),
+        event_conditions(community_id, community.timezone, filters),
     )
 
 
@@ -125,11 +130,11 @@ def person_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
             select(
                 event.resident_id,
                 func.count(),
-                func.count().filter(event.channel == "offline"),
+                func.count().filter(col(event.channel) == "offline"),
                 func.coalesce(func.sum(event.amount), 0.0) if amounts else func.count(),
             )
             .where(*where)
-            .group_by(event.resident_id),
+            .group_by(col(event.resident_id)),
         )
     counted = pd.DataFrame(rows, columns=["resident_id", "acts", "offline", "count"]).set_index(
         "resident_id"
@@ -163,7 +168,7 @@ def kind_counts(*, actor: Principal, filters: Filters) -> pd.DataFrame:
                 func.coalesce(func.sum(event.amount), 0.0),
             )
             .where(*where)
-            .group_by(event.resident_id, event.kind),
+            .group_by(col(event.resident_id), col(event.kind)),
         )
     counted = pd.DataFrame(rows, columns=["resident_id", "kind", "acts", "amount"])
     kinds = sorted(counted["kind"].unique())

@@ -55,7 +55,7 @@ from db.models import (
     VolunteerRecord,
     VoterRoll,
 )
-from db.models.base import utcnow
+from db.models.base import table_of, utcnow
 from seed import demo_content as content
 from seed.demo_organisations import build_organisations
 from seed.demo_surveys import SURVEY_TABLES, build_surveys
@@ -266,10 +266,10 @@ class Demo:
         self.account_of: dict[int, int] = {}
         target = max(1, self.n_residents // 5)
         weights = [ACCOUNT_LIKELIHOOD[r["age_band"]] for r in self.residents]
-        chosen = set()
-        while len(chosen) < target:
-            chosen.update(r["id"] for r in rng.choices(self.residents, weights, k=target))
-        chosen = sorted(chosen)[:target] if len(chosen) > target else sorted(chosen)
+        drawn: set[int] = set()
+        while len(drawn) < target:
+            drawn.update(r["id"] for r in rng.choices(self.residents, weights, k=target))
+        chosen = sorted(drawn)[:target] if len(drawn) > target else sorted(drawn)
         for position, resident_id in enumerate(chosen):
             resident = self.residents[resident_id - 1]
             username = "resident" if position == 0 else f"r{resident_id:06d}"
@@ -332,7 +332,7 @@ class Demo:
             pid = self.ids.get(Proposal, 0) + 1
             at = created
             history = []
-            for previous, status in zip([None] + path[:-1], path):
+            for previous, status in zip([None, *path[:-1]], path, strict=True):
                 history.append(
                     dict(
                         proposal_id=pid,
@@ -452,7 +452,9 @@ class Demo:
     def build_hearings(self):
         rng = self.rng
         plans = [("minutes_published", -20), ("open", 10), ("registration_closed", 3)]
-        for (kind, title, description, place), (status, days) in zip(content.HEARINGS, plans):
+        for (kind, title, description, place), (status, days) in zip(
+            content.HEARINGS, plans, strict=True
+        ):
             starts = (self.now + timedelta(days=days)).replace(
                 hour=2, minute=0, second=0, microsecond=0
             )
@@ -469,7 +471,9 @@ class Demo:
                 capacity=max(30, self.n_residents // 30),
                 registration_deadline=starts - timedelta(days=1),
                 audience="community",
-                minutes_md="## 会议纪要\n\n与会居民就方案充分发言，形成以下意见：\n\n- 同意进入投票程序\n"
+                minutes_md=(
+                    "## 会议纪要\n\n与会居民就方案充分发言，形成以下意见：\n\n- 同意进入投票程序\n"
+                )
                 if status == "minutes_published"
                 else None,
                 minutes_published_at=starts + timedelta(days=2)
@@ -576,7 +580,7 @@ class Demo:
 
     def build_polls(self):
         if self.plan:
-            return self.build_planned_polls()
+            return self.build_planned_polls(self.plan)
         rng = self.rng
         for index, (method, title, options) in enumerate(content.POLLS):
             closed = index == 0
@@ -593,18 +597,16 @@ class Demo:
                 self.add_ballot(pid, method, opens, option_ids, resident_id, channel)
         self.progress(0.85, "polls")
 
-    def build_planned_polls(self):
+    def build_planned_polls(self, plan: Plan):
         """The plan's polls, half of them closed, with its ballots spread evenly: residents
         with an account vote online, the others on paper."""
-        for index in range(self.plan.polls):
+        for index in range(plan.polls):
             method, title, options = content.POLLS[index % len(content.POLLS)]
-            closed = index < self.plan.polls // 2
+            closed = index < plan.polls // 2
             pid, opens, option_ids = self.add_poll(
                 method, f"{title}（第{index + 1}期）", options, closed
             )
-            share = self.plan.ballots // self.plan.polls + (
-                index < self.plan.ballots % self.plan.polls
-            )
+            share = plan.ballots // plan.polls + (index < plan.ballots % plan.polls)
             for row in self.rng.sample(self.residents, min(share, len(self.residents))):
                 channel = "online" if row["id"] in self.account_of else "offline"
                 self.add_ballot(pid, method, opens, option_ids, row["id"], channel)
@@ -630,7 +632,7 @@ class Demo:
         codes = ("yes", "no", "abstain") if method == "majority" else (None,) * len(options)
         option_ids = [
             self.add(PollOption, poll_id=pid, label=label, position=position, code=code)
-            for position, (label, code) in enumerate(zip(options, codes))
+            for position, (label, code) in enumerate(zip(options, codes, strict=True))
         ]
         return pid, opens, option_ids
 
@@ -679,7 +681,7 @@ class Demo:
         self.build_announcements()
         build_organisations(self)  # draws from extra_rng only, after everything else
         build_surveys(self)  # extra_rng only, last: the draws above stay as they were
-        return {model.__tablename__: len(rows) for model, rows in self.rows.items()}
+        return {table_of(model).name: len(rows) for model, rows in self.rows.items()}
 
 
 ORDER = [
@@ -733,8 +735,8 @@ def finish_load(s) -> None:
     if s.get_bind().dialect.name == "postgresql":
         for model in ORDER:
             if model is not Ballot:
-                table = model.__tablename__
-                pk = next(iter(model.__table__.primary_key.columns)).name
+                table = table_of(model).name
+                pk = next(iter(table_of(model).primary_key.columns)).name
                 s.exec(
                     select(
                         func.setval(

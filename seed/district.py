@@ -37,7 +37,7 @@ from db.models import (
     Survey,
     User,
 )
-from db.models.base import utcnow
+from db.models.base import table_of, utcnow
 from db.models.records import PARTICIPATION_KINDS
 from seed.demo import ORDER, Demo, Plan, finish_load, insert_rows, is_empty, progress_bar
 
@@ -72,9 +72,9 @@ def split(total: int, parts: int, index: int) -> int:
 def shift_ids(rows: dict[type, list[dict]], offsets: dict[str, int]) -> None:
     """Move a generated community's ids (and every reference to them) past `offsets`, the
     rows already written per table; then count its rows into `offsets`."""
-    options = offsets.get(PollOption.__tablename__, 0)
+    options = offsets.get(table_of(PollOption).name, 0)
     for model in ORDER:
-        table = model.__table__
+        table = table_of(model)
         moved = {
             column.name: next(iter(column.foreign_keys)).column.table.name
             for column in table.columns
@@ -87,13 +87,12 @@ def shift_ids(rows: dict[type, list[dict]], offsets: dict[str, int]) -> None:
                 if row.get(column) is not None:
                     row[column] += offsets.get(target, 0)
             if model is ParticipationEvent and row.get("object_id") is not None:
-                row["object_id"] += offsets.get(OBJECT_TABLES[row["object_type"]].__tablename__, 0)
+                row["object_id"] += offsets.get(table_of(OBJECT_TABLES[row["object_type"]]).name, 0)
             if model is Ballot and options:  # the chosen option ids, as JSON
                 row["choice"] = canonical_json([i + options for i in json.loads(row["choice"])])
     for model in ORDER:
-        offsets[model.__tablename__] = offsets.get(model.__tablename__, 0) + len(
-            rows.get(model, [])
-        )
+        name = table_of(model).name
+        offsets[name] = offsets.get(name, 0) + len(rows.get(model, []))
 
 
 def rename(rows: dict[type, list[dict]], number: int) -> None:
@@ -136,7 +135,7 @@ def add_events(n: int, *, seed: int = 2026, now: datetime | None = None) -> None
                 "amount": 1.0,
                 "at": now - timedelta(seconds=float(sec)),
             }
-            for w, k, o, sec in zip(who, kinds, offline, offsets)
+            for w, k, o, sec in zip(who, kinds, offline, offsets, strict=True)
         ]
         with write_session() as s:
             s.execute(insert(ParticipationEvent), rows)
@@ -177,14 +176,16 @@ def load_district(
                 split(ballots, communities, index), size * split(polls, communities, index)
             ),
         )
+
+        def community_progress(fraction: float, label: str, i: int = index) -> None:
+            progress(0.8 * (i + fraction) / communities, f"{i + 1}/{communities} {label}")
+
         demo = Demo(
             residents=size,
             seed=seed + 7919 * index,
             now=now,
             plan=plan,
-            progress=lambda fraction, label, i=index: progress(
-                0.8 * (i + fraction) / communities, f"{i + 1}/{communities} {label}"
-            ),
+            progress=community_progress,
         )
         demo.generate()
         shift_ids(demo.rows, offsets)

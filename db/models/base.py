@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic_core import PydanticUndefined
+from sqlalchemy import Table
 from sqlmodel import Field
 
 
@@ -38,3 +39,10 @@ def fk(
         # Unset and None both mean no ON DELETE clause; SQLModel's signature takes the former.
         ondelete=PydanticUndefined if ondelete is None else ondelete,
     )
+
+
+def table_of(model: type) -> Table:
+    """The Table of a SQLModel table class. (SQLModel's table classes have a __table__ but do
+    not declare it to type checkers, and declare __tablename__ as possibly a function: the
+    Table's name is the table's name.)"""
+    return model.__table__  # type: ignore[attr-defined]

@@ -73,8 +73,8 @@ def sortition_pool(size: int = 2_000, seed: int = 2026):
         }
     )
     baseline = {
-        "age_band": dict(zip(AGE_BANDS, [0.16, 0.26, 0.25, 0.21, 0.12])),
-        "residency": dict(zip(RESIDENCY_STATUSES, [0.50, 0.30, 0.20])),
+        "age_band": dict(zip(AGE_BANDS, [0.16, 0.26, 0.25, 0.21, 0.12], strict=True)),
+        "residency": dict(zip(RESIDENCY_STATUSES, [0.50, 0.30, 0.20], strict=True)),
         "building": {b: 1 / 12 for b in buildings},
         "gender": {"female": 0.51, "male": 0.49},
     }
@@ -394,9 +394,11 @@ def _dashboard(repeat: int):
 
     researcher = Principal(user_id=3, role="researcher", community_id=1)
 
-    def headline(filters=Filters(), view="concentration"):
+    def headline(filters=None, view="concentration"):
         """What the page does before drawing the view: the per-resident counts, and the
         view's own query beside them (view_data), then the headline figures."""
+        if filters is None:
+            filters = Filters()
         has_activity(actor=researcher)
         frame, _ = view_data(actor=researcher, filters=filters, view=view)
         counts = frame["count"].to_numpy()

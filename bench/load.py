@@ -1,6 +1,7 @@
 """Load test: N residents at once against a running Yishiting, over Streamlit's WebSocket.
 
-python -m bench.load [--sessions 20] [--seconds 120] [--residents 1500 | --database URL] [--ramp 0.5]
+python -m bench.load [--sessions 20] [--seconds 120] [--residents 1500 | --database URL]
+    [--ramp 0.5]
 
 Starts a Streamlit server on a fresh demo database (or on --database, e.g. a district from
 `python -m seed.district`, whose community 1 it uses). Each session is one WebSocket speaking
@@ -233,8 +234,10 @@ async def resident(
             proposal = f"id={rng.choice(world['proposals'])}"
             if await me.run("open a proposal", "proposals", proposal):
                 box, send = me.widget("text_area", "评论"), me.widget("button", "发表")
-                if box and send:
-                    if await me.run(
+                if (
+                    box
+                    and send
+                    and await me.run(
                         "comment",
                         "proposals",
                         proposal,
@@ -242,11 +245,12 @@ async def resident(
                             (box, "string_value", f"压力测试评论 #{n}"),
                             (send, "trigger_value", True),
                         ],
-                    ):
-                        if me.shows("发言太频繁"):
-                            tally.refused += 1
-                        elif not me.shows("评论已发表"):
-                            tally.errors.append(f"comment: no answer shown {me.texts[-2:]}")
+                    )
+                ):
+                    if me.shows("发言太频繁"):
+                        tally.refused += 1
+                    elif not me.shows("评论已发表"):
+                        tally.errors.append(f"comment: no answer shown {me.texts[-2:]}")
             await me.run("votes page", "votes")
             if not voted:
                 voted = True
@@ -261,9 +265,8 @@ async def resident(
                         "votes",
                         poll,
                         [(option, "bool_value", True), (cast, "trigger_value", True)],
-                    ):
-                        if not me.shows("回执码"):
-                            tally.errors.append("vote: no receipt shown")
+                    ) and not me.shows("回执码"):
+                        tally.errors.append("vote: no receipt shown")
 
 
 async def drive(base: str, world: dict, sessions: int, seconds: float, ramp: float) -> Tally:

@@ -7,13 +7,16 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core.audit import record
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
 from core.proposals import lifecycle
+from core.rows import stored_id
 from core.text import clean_text, is_whole_number
 from db.engine import read_session, write_session
 from db.models import Comment, CommentFlag, Proposal, User, UserBlock
@@ -45,18 +48,22 @@ class ReviewItem(BaseModel):
 def flagged_comments(*, actor: Principal, limit: int = 50) -> list[FlaggedComment]:
     require(actor, "comment.moderate")
     with read_session() as s:
-        rows = s.exec(
-            select(
+        # SQLAlchemy's select: SQLModel's is typed for at most four columns.
+        rows = s.execute(
+            sa_select(
                 Comment,
-                Proposal.title,
-                User.display_name,
-                CommentFlag.reason,
-                CommentFlag.created_at,
+                col(Proposal.title),
+                col(User.display_name),
+                col(CommentFlag.reason),
+                col(CommentFlag.created_at),
             )
-            .join(CommentFlag, CommentFlag.comment_id == Comment.id)
-            .join(Proposal, Comment.proposal_id == Proposal.id)
-            .join(User, Comment.author_id == User.id)
-            .where(CommentFlag.resolved_at.is_(None), Proposal.community_id == actor.community_id)
+            .join(CommentFlag, col(CommentFlag.comment_id) == col(Comment.id))
+            .join(Proposal, col(Comment.proposal_id) == col(Proposal.id))
+            .join(User, col(Comment.author_id) == col(User.id))
+            .where(
+                col(CommentFlag.resolved_at).is_(None),
+                col(Proposal.community_id) == actor.community_id,
+            )
             .order_by(col(CommentFlag.created_at))
         ).all()
     grouped: dict[int, FlaggedComment] = {}
@@ -93,7 +100,7 @@ def review_queue(*, actor: Principal, limit: int = 50) -> list[ReviewItem]:
         ).all()
     return [
         ReviewItem(
-            proposal_id=p.id,
+            proposal_id=stored_id(p.id),
             kind=p.kind,
             title=p.title,
             status=p.status,
@@ -109,9 +116,12 @@ def queue_sizes(*, actor: Principal) -> dict[str, int]:
     with read_session() as s:
         flags = s.exec(
             select(func.count(func.distinct(CommentFlag.comment_id)))
-            .join(Comment, CommentFlag.comment_id == Comment.id)
-            .join(Proposal, Comment.proposal_id == Proposal.id)
-            .where(CommentFlag.resolved_at.is_(None), Proposal.community_id == actor.community_id)
+            .join(Comment, col(CommentFlag.comment_id) == col(Comment.id))
+            .join(Proposal, col(Comment.proposal_id) == col(Proposal.id))
+            .where(
+                col(CommentFlag.resolved_at).is_(None),
+                Proposal.community_id == actor.community_id,
+            )
         ).one()
         review = s.exec(
             select(func.count())
@@ -127,7 +137,7 @@ def queue_sizes(*, actor: Principal) -> dict[str, int]:
 def _flagged(s, comment_id, actor: Principal) -> Comment:
     comment = s.get(Comment, comment_id) if isinstance(comment_id, int) else None
     proposal = s.get(Proposal, comment.proposal_id) if comment else None
-    if proposal is None or proposal.community_id != actor.community_id:
+    if comment is None or proposal is None or proposal.community_id != actor.community_id:
         raise NotFound("error.not_found")
     return comment
 
@@ -135,7 +145,7 @@ def _flagged(s, comment_id, actor: Principal) -> Comment:
 def _resolve_flags(s, comment: Comment, actor: Principal, resolution: str) -> int:
     flags = s.exec(
         select(CommentFlag).where(
-            CommentFlag.comment_id == comment.id, CommentFlag.resolved_at.is_(None)
+            CommentFlag.comment_id == comment.id, col(CommentFlag.resolved_at).is_(None)
         )
     ).all()
     for flag in flags:
@@ -213,6 +223,7 @@ def block_user(*, actor: Principal, username: str, days, reason: str) -> datetim
             raise NotFound("moderation.no_such_user")
         if user.role != "resident":
             raise Conflict("moderation.only_residents")
+        assert user.id is not None and actor.user_id is not None  # stored; a signed-in moderator
         until = utcnow() + timedelta(days=days)
         user.blocked_until = until
         s.add(UserBlock(user_id=user.id, blocked_by=actor.user_id, reason=reason, until=until))
@@ -244,7 +255,9 @@ def blocked_users(*, actor: Principal) -> list[BlockedUser]:
     now = utcnow()
     with read_session() as s:
         users = s.exec(
-            select(User).where(User.community_id == actor.community_id, User.blocked_until > now)
+            select(User).where(
+                User.community_id == actor.community_id, col(User.blocked_until) > now
+            )
         ).all()
         reasons: dict[int, str] = {}
         for user_id, reason in s.exec(
@@ -253,16 +266,20 @@ def blocked_users(*, actor: Principal) -> list[BlockedUser]:
             .order_by(col(UserBlock.created_at), col(UserBlock.id))
         ):
             reasons[user_id] = reason  # the newest block's reason stays
-    return [
-        BlockedUser(
-            user_id=user.id,
-            username=user.username,
-            display_name=user.display_name,
-            until=user.blocked_until,
-            reason=reasons.get(user.id, ""),
+    blocked = []
+    for user in users:
+        user_id = stored_id(user.id)
+        assert user.blocked_until is not None  # the query takes blocked users only
+        blocked.append(
+            BlockedUser(
+                user_id=user_id,
+                username=user.username,
+                display_name=user.display_name,
+                until=user.blocked_until,
+                reason=reasons.get(user_id, ""),
+            )
         )
-        for user in users
-    ]
+    return blocked
 
 
 class UserActivity(BaseModel):
@@ -290,7 +307,10 @@ def user_activity(*, actor: Principal, username: str) -> UserActivity:
         ).first()
         if user is None:
             raise NotFound("moderation.no_such_user")
-        count = lambda query: s.exec(query).one()  # noqa: E731
+
+        def count(query: SelectOfScalar[int]) -> int:
+            return s.exec(query).one()
+
         proposals = count(
             select(func.count()).select_from(Proposal).where(Proposal.author_id == user.id)
         )
@@ -300,17 +320,17 @@ def user_activity(*, actor: Principal, username: str) -> UserActivity:
         hidden = count(
             select(func.count())
             .select_from(Comment)
-            .where(Comment.author_id == user.id, Comment.hidden_at.is_not(None))
+            .where(Comment.author_id == user.id, col(Comment.hidden_at).is_not(None))
         )
         flags = count(
             select(func.count())
             .select_from(CommentFlag)
-            .join(Comment, Comment.id == CommentFlag.comment_id)
+            .join(Comment, col(Comment.id) == col(CommentFlag.comment_id))
             .where(Comment.author_id == user.id)
         )
         recent = s.exec(
             select(Comment.body)
-            .where(Comment.author_id == user.id, Comment.deleted_at.is_(None))
+            .where(Comment.author_id == user.id, col(Comment.deleted_at).is_(None))
             .order_by(col(Comment.created_at).desc())
             .limit(10)
         ).all()
@@ -318,7 +338,7 @@ def user_activity(*, actor: Principal, username: str) -> UserActivity:
             user.blocked_until if user.blocked_until and user.blocked_until > utcnow() else None
         )
         return UserActivity(
-            user_id=user.id,
+            user_id=stored_id(user.id),
             username=user.username,
             display_name=user.display_name,
             role=user.role,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from typing import cast
 
 import pandas as pd
 from pydantic import BaseModel
@@ -40,8 +39,7 @@ class DatasetSummary(BaseModel):
 def save_dataset(*, actor: Principal, name: str, data: bytes, file_name: str | None = None) -> int:
     """Check the CSV as `read_log` does and keep it; returns the dataset's id."""
     require(actor, "dataset.import")
-    # clean_text returns None only for an optional field (required=False).
-    name = cast(str, clean_text(name, field="dataset_name", max_len=80))
+    name = clean_text(name, field="dataset_name", max_len=80)
     file_name = clean_text(file_name, field="log_file", max_len=200, required=False)
     log = read_log(actor=actor, data=data)
     digest = hashlib.sha256(data).hexdigest()

@@ -33,7 +33,6 @@ __all__ = [
     "questions_of",
     "roster_row",
     "status_of",
-    "stored_id",
     "survey_or_none",
     "taking_answers",
 ]
@@ -56,13 +55,6 @@ def load_survey(
         lock=lock and s.get_bind().dialect.name == "postgresql",
         shared=shared,
     )
-
-
-def stored_id(row_id: int | None) -> int:
-    """A stored row's id. SQLModel types every id `int | None` (None until the row is
-    flushed); a row read from the database, or flushed, has one."""
-    assert row_id is not None
-    return row_id
 
 
 def building_ids(s: Session, survey_id: int) -> list[int]:

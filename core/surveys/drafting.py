@@ -15,7 +15,7 @@ from core.audit import record
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
-from core.rows import community_choice
+from core.rows import community_choice, stored_id
 from core.surveys import lifecycle
 from core.surveys.common import (
     CHOICE_KINDS,
@@ -24,7 +24,6 @@ from core.surveys.common import (
     has_responses,
     load_survey,
     status_of,
-    stored_id,
 )
 from core.surveys.lifecycle import SurveyStatus
 from core.text import aware_datetime, clean_text, is_whole_number
@@ -97,18 +96,12 @@ def _question(kind, prompt, options, required) -> tuple[str, str, list[str], boo
         return kind, prompt, [], required
     if len(options) > MAX_OPTIONS:
         raise InvalidInput("survey.option_count", field="options", min=2, max=MAX_OPTIONS)
-    labels = [_label(o) for o in options]
+    labels = [clean_text(o, field="options", max_len=OPTION_MAX) for o in options]
     if len(labels) < 2:
         raise InvalidInput("survey.option_count", field="options", min=2, max=MAX_OPTIONS)
     if len({label.casefold() for label in labels}) != len(labels):
         raise InvalidInput("survey.duplicate_labels", field="options")
     return kind, prompt, labels, required
-
-
-def _label(value) -> str:
-    label = clean_text(value, field="options", max_len=OPTION_MAX)
-    assert label is not None  # a required text: clean_text raises instead of giving None
-    return label
 
 
 def _editable(s: Session, survey: Survey) -> None:

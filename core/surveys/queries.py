@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from core.permissions import can, require
 from core.principal import Principal
+from core.rows import stored_id
 from core.surveys import lifecycle
 from core.surveys.answering import answers_of
 from core.surveys.common import (
@@ -24,7 +25,6 @@ from core.surveys.common import (
     questions_of,
     roster_row,
     status_of,
-    stored_id,
     survey_or_none,
 )
 from core.surveys.lifecycle import SurveyStatus

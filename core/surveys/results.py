@@ -24,9 +24,10 @@ from sqlmodel import Session, col, select
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import can, require
 from core.principal import Principal
+from core.rows import stored_id
 from core.spreadsheet import csv_bytes
 from core.surveys.answering import RATINGS
-from core.surveys.common import load_survey, questions_of, status_of, stored_id
+from core.surveys.common import load_survey, questions_of, status_of
 from core.surveys.lifecycle import SurveyStatus
 from core.surveys.privacy import K, hidden_groups, publishable
 from db.engine import read_session

@@ -12,8 +12,8 @@ from core.permissions import can, require
 from core.principal import Principal
 from core.proposals.commands import clean_proposal, move_proposal
 from core.proposals.lifecycle import Mover, ProposalStatus
-from core.rows import community_choice
-from core.surveys.common import load_survey, status_of, stored_id, survey_or_none
+from core.rows import community_choice, stored_id
+from core.surveys.common import load_survey, status_of, survey_or_none
 from core.surveys.lifecycle import SurveyStatus
 from core.surveys.queries import LinkedProposal
 from db.engine import read_session, write_session

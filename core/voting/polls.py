@@ -97,6 +97,7 @@ def create_poll(
     options: [{"label", "description"?, "cost"? (budget polls)}]; majority polls get yes /
     no / abstain and take no options."""
     require(actor, "poll.manage")
+    assert actor.community_id is not None and actor.user_id is not None  # staff, signed in
     if method not in POLL_METHODS:
         raise InvalidInput("field.not_a_choice", field="poll_method")
     title = clean_text(title, field="title", max_len=120, min_len=4)
@@ -113,6 +114,7 @@ def create_poll(
     quorum, threshold = _share(quorum, "quorum"), _share(threshold, "threshold")
     if threshold >= 1.0:
         raise InvalidInput("poll.bad_share", field="threshold")
+    cleaned: list[dict]
     if method == "majority":
         cleaned = [
             {"label": code, "code": code, "description": None, "cost": None}
@@ -159,6 +161,7 @@ def create_poll(
         )
         s.add(poll)
         s.flush()
+        assert poll.id is not None  # flushed
         for position, option in enumerate(cleaned):
             s.add(PollOption(poll_id=poll.id, position=position, **option))
         record(
@@ -228,6 +231,7 @@ def cancel_poll(*, actor: Principal, poll_id: int, reason: str) -> None:
                 "poll.illegal_transition", **{"from": poll.status}, to=PollStatus.CANCELLED
             )
         poll.status, poll.cancel_reason = PollStatus.CANCELLED, reason
+        assert poll.id is not None  # read from the database
         seal_poll(s, poll.id)  # no pending ballot outlives its poll
         record(
             s,
@@ -265,6 +269,7 @@ def option_dicts(options: list[PollOption]) -> list[dict]:
 def count_poll(s: Session, poll: Poll, *, eligible: int, stored: list[str] | None = None) -> dict:
     """The tally of the poll's ballots (`stored`: their choices as counted_choices gives
     them, when the caller has read them already)."""
+    assert poll.id is not None  # a stored poll
     parsed: dict[str, list[int]] = {}  # ballots repeat a few choices: parse each once
     choices = [
         parsed[c] if c in parsed else parsed.setdefault(c, json.loads(c))
@@ -316,6 +321,7 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
             raise Conflict("poll.illegal_transition", **{"from": poll.status}, to=PollStatus.CLOSED)
         # Mix what is still pending and rewrite every ballot in random order, in this
         # transaction: from here on no ballot can be placed by when, or with whom, it was cast.
+        assert poll.id is not None  # read from the database
         ballots = seal_poll(s, poll.id)
         # A ballot or a change begun just before the closing time may have landed since the
         # count: unless the ballots are exactly those counted (the same choices, not only

@@ -32,36 +32,38 @@ class PollSummary(BaseModel):
     voters: int
 
     # What the lifecycle says about the status, so that pages ask instead of comparing.
-    @computed_field
+    # (mypy does not support decorators over @property: pydantic's documented answer is to
+    # ignore prop-decorator on computed_field.)
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def voting_open(self) -> bool:
         """Opened and not closed or cancelled: ballots (online or on paper) are taken,
         inside its window."""
         return self.status == PollStatus.OPEN
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def closed(self) -> bool:
         """Closed: the tally is frozen and public."""
         return self.status == PollStatus.CLOSED
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def cancelled(self) -> bool:
         return self.status == PollStatus.CANCELLED
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def openable(self) -> bool:
         return lifecycle.can_move(self.status, PollStatus.OPEN)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def closable(self) -> bool:
         """Can be closed (once its window has ended)."""
         return lifecycle.can_move(self.status, PollStatus.CLOSED)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def cancellable(self) -> bool:
         return lifecycle.can_move(self.status, PollStatus.CANCELLED)
@@ -71,12 +73,12 @@ def list_polls(*, community_id: int, include_drafts: bool = False) -> list[PollS
     with read_session() as s:
         voters = (
             select(VoterRoll.poll_id, func.count().label("n"))
-            .group_by(VoterRoll.poll_id)
+            .group_by(col(VoterRoll.poll_id))
             .subquery()
         )
         options = (
             select(PollOption.poll_id, func.count().label("n"))
-            .group_by(PollOption.poll_id)
+            .group_by(col(PollOption.poll_id))
             .subquery()
         )
         query = (
@@ -88,20 +90,22 @@ def list_polls(*, community_id: int, include_drafts: bool = False) -> list[PollS
         if not include_drafts:
             query = query.where(Poll.status != PollStatus.DRAFT)
         rows = s.exec(query.order_by(col(Poll.closes_at).desc())).all()
-    return [
-        PollSummary(
-            id=p.id,
-            title=p.title,
-            method=p.method,
-            status=p.status,
-            secret=p.secret,
-            opens_at=p.opens_at,
-            closes_at=p.closes_at,
-            options=o,
-            voters=v,
-        )
-        for p, o, v in rows
-    ]
+    return [_summary(p, o, v) for p, o, v in rows]
+
+
+def _summary(p: Poll, options: int, voters: int) -> PollSummary:
+    assert p.id is not None  # read from the database
+    return PollSummary(
+        id=p.id,
+        title=p.title,
+        method=p.method,
+        status=p.status,
+        secret=p.secret,
+        opens_at=p.opens_at,
+        closes_at=p.closes_at,
+        options=options,
+        voters=voters,
+    )
 
 
 class OptionView(BaseModel):
@@ -150,6 +154,7 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
             or (poll.status == PollStatus.DRAFT and not manager)
         ):
             return None
+        assert poll.id is not None  # read from the database
         options = options_of(s, poll.id)
         voters = s.exec(
             select(func.count()).select_from(VoterRoll).where(VoterRoll.poll_id == poll.id)
@@ -169,8 +174,8 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
         by_building = s.exec(
             select(Building.code, func.count())
             .select_from(VoterRoll)
-            .join(Resident, Resident.id == VoterRoll.resident_id)
-            .join(Building, Building.id == Resident.building_id)
+            .join(Resident, col(Resident.id) == VoterRoll.resident_id)
+            .join(Building, col(Building.id) == Resident.building_id)
             .where(VoterRoll.poll_id == poll.id)
             .group_by(Building.code)
         ).all()
@@ -178,7 +183,7 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
             s.exec(
                 select(Building.code, func.count())
                 .select_from(Resident)
-                .join(Building, Building.id == Resident.building_id)
+                .join(Building, col(Building.id) == Resident.building_id)
                 .where(col(Resident.id).in_(eligible_query(poll)))
                 .group_by(Building.code)
             ).all()
@@ -194,7 +199,8 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
             and is_verified(resident)
             and is_eligible(s, poll, resident.id if resident else None)
         )
-    show_tally = poll.status == PollStatus.CLOSED and poll.tally is not None
+    # Frozen at close, public once closed.
+    frozen = poll.tally if poll.status == PollStatus.CLOSED else None
     return PollDetail(
         id=poll.id,
         title=poll.title,
@@ -215,22 +221,13 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
         allow_change=poll.allow_change,
         registered_before_open=poll.registered_before_open,
         cancel_reason=poll.cancel_reason,
-        option_list=[
-            OptionView(
-                id=o.id,
-                label=o.label,
-                description=o.description,
-                code=o.code,
-                cost=int(o.cost) if o.cost is not None else None,
-            )
-            for o in options
-        ],
+        option_list=[_option_view(o) for o in options],
         eligible=eligible,
         can_vote=can_vote,
         voted=voted,
         verified=is_verified(resident),
-        tally=json.loads(poll.tally) if show_tally else None,
-        tally_hash=poll.tally_hash if show_tally else None,
+        tally=json.loads(frozen) if frozen is not None else None,
+        tally_hash=poll.tally_hash if frozen is not None else None,
         turnout=[
             Turnout(group=code, kind="building", voters=dict(by_building).get(code, 0), eligible=n)
             for code, n in sorted(eligible_by_building.items())
@@ -239,6 +236,17 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
             Turnout(group=channel, kind="channel", voters=n, eligible=None)
             for channel, n in by_channel
         ],
+    )
+
+
+def _option_view(o: PollOption) -> OptionView:
+    assert o.id is not None  # read from the database
+    return OptionView(
+        id=o.id,
+        label=o.label,
+        description=o.description,
+        code=o.code,
+        cost=int(o.cost) if o.cost is not None else None,
     )
 
 
@@ -274,11 +282,13 @@ def recount(*, viewer: Principal, poll_id: int) -> bool:
         return False
     with read_session() as s:
         poll = s.get(Poll, poll_id)
+        assert poll is not None and poll.id is not None  # the board was just read from it
         options = option_dicts(options_of(s, poll.id))
     # The rule's name is part of what the hash covers: a tally edited to name another rule
     # cannot match. One this version does not know cannot be recounted, so it does not match.
     rule = tally.rule_of(json.loads(poll.tally or "{}"))
-    if rule is None:
+    # Closing freezes the eligible count with the hash; without a hash nothing can match.
+    if rule is None or poll.tally_hash is None or poll.eligible is None:
         return False
     result = tally.count(
         method=poll.method,

@@ -56,6 +56,7 @@ def issue_activation_codes(
     """New codes for every roster resident of the building who has no account yet (shown
     once, for printing)."""
     require(actor, "resident.verify")
+    assert actor.community_id is not None and actor.user_id is not None  # staff, signed in
     with write_session() as s:
         building = community_choice(s, Building, building_id, actor, field="building")
         accounts = select(User.resident_id).where(col(User.resident_id).is_not(None))
@@ -70,13 +71,15 @@ def issue_activation_codes(
         ).all()
         ids = [r.id for r in residents]
         if ids:
+            # (SQLModel's table classes have a __table__ but do not declare it to type checkers.)
             s.execute(
-                ActivationCode.__table__.delete().where(
-                    ActivationCode.resident_id.in_(ids), ActivationCode.used_at.is_(None)
+                ActivationCode.__table__.delete().where(  # type: ignore[attr-defined]
+                    col(ActivationCode.resident_id).in_(ids), col(ActivationCode.used_at).is_(None)
                 )
             )
         issued = []
         for index, resident in enumerate(residents):
+            assert resident.id is not None  # read from the database
             code = new_code(5, 5)
             s.add(
                 ActivationCode(
@@ -115,10 +118,13 @@ def redeem_activation_code(*, actor: Principal, code: str) -> None:
         if row is None or row.used_at is not None or row.community_id != actor.community_id:
             raise InvalidInput("verification.bad_code", field="activation_code")
         user = s.get(User, actor.user_id)
+        assert user is not None  # the signed-in actor's own account
         old = s.get(Resident, user.resident_id) if user.resident_id else None
         if old is not None and is_verified(old):
             raise Conflict("verification.already_verified")
-        _link(s, user, old, s.get(Resident, row.resident_id))
+        roster = s.get(Resident, row.resident_id)
+        assert roster is not None  # the code's roster row (a foreign key)
+        _link(s, user, old, roster)
         row.used_at, row.used_by = utcnow(), user.id
         record(s, actor=actor, action="resident.activate", object_type="user", object_id=user.id)
 
@@ -161,11 +167,19 @@ def _merge_into(s: Session, old: Resident, roster: Resident) -> None:
         (VoterRoll, "poll_id"),
     ):
         column = getattr(model, per)
-        taken = select(column).where(model.resident_id == roster.id)
-        s.execute(model.__table__.delete().where(model.resident_id == old.id, column.in_(taken)))
-        s.execute(update(model).where(model.resident_id == old.id).values(resident_id=roster.id))
-    for model in (Testimony, ParticipationEvent, Ballot):
-        s.execute(update(model).where(model.resident_id == old.id).values(resident_id=roster.id))
+        taken = select(column).where(col(model.resident_id) == roster.id)
+        s.execute(
+            model.__table__.delete().where(  # type: ignore[union-attr]  # undeclared __table__
+                col(model.resident_id) == old.id, column.in_(taken)
+            )
+        )
+        s.execute(
+            update(model).where(col(model.resident_id) == old.id).values(resident_id=roster.id)
+        )
+    for moved in (Testimony, ParticipationEvent, Ballot):
+        s.execute(
+            update(moved).where(col(moved.resident_id) == old.id).values(resident_id=roster.id)
+        )
     # The person's own choices go with them.
     roster.research_consent = old.research_consent
     roster.research_consent_at = old.research_consent_at
@@ -223,6 +237,7 @@ def _placeholder(s: Session, actor: Principal, user_id) -> tuple[User, Resident]
     if user is None or user.community_id != actor.community_id or user.resident_id is None:
         raise NotFound("error.not_found")
     resident = s.get(Resident, user.resident_id)
+    assert resident is not None  # user.resident_id is a foreign key
     if is_verified(resident):
         raise Conflict("verification.already_verified")
     return user, resident
@@ -235,16 +250,19 @@ def roster_candidates(*, actor: Principal, user_id: int) -> list[RosterCandidate
     with read_session() as s:
         _user, placeholder = _placeholder(s, actor, user_id)
         name, unit = identity_name(placeholder.full_name), identity_unit(placeholder.unit)
-        return [
-            RosterCandidate(
-                resident_id=r.id,
-                name=r.full_name,
-                unit=r.unit,
-                same_name=bool(name) and identity_name(r.full_name) == name,
-                same_unit=bool(unit) and identity_unit(r.unit) == unit,
+        candidates = []
+        for r in _candidates(s, placeholder):
+            assert r.id is not None  # read from the database
+            candidates.append(
+                RosterCandidate(
+                    resident_id=r.id,
+                    name=r.full_name,
+                    unit=r.unit,
+                    same_name=bool(name) and identity_name(r.full_name) == name,
+                    same_unit=bool(unit) and identity_unit(r.unit) == unit,
+                )
             )
-            for r in _candidates(s, placeholder)
-        ]
+        return candidates
 
 
 def confirm_resident(*, actor: Principal, user_id: int, resident_id: int) -> None:
@@ -289,20 +307,23 @@ def unverified_accounts(*, actor: Principal, limit: int = 200) -> list[Unverifie
     with read_session() as s:
         rows = s.exec(
             select(User, Building.code, Resident.unit)
-            .join(Resident, Resident.id == User.resident_id)
-            .join(Building, Building.id == Resident.building_id)
+            .join(Resident, col(Resident.id) == User.resident_id)
+            .join(Building, col(Building.id) == Resident.building_id)
             .where(User.community_id == actor.community_id, User.active, ~verified_clause())
             .order_by(col(User.created_at))
             .limit(limit)
         ).all()
-    return [
-        UnverifiedAccount(
-            user_id=u.id,
-            username=u.username,
-            display_name=u.display_name,
-            building=code,
-            unit=unit,
-            created_at=u.created_at,
+    accounts = []
+    for u, code, unit in rows:
+        assert u.id is not None  # read from the database
+        accounts.append(
+            UnverifiedAccount(
+                user_id=u.id,
+                username=u.username,
+                display_name=u.display_name,
+                building=code,
+                unit=unit,
+                created_at=u.created_at,
+            )
         )
-        for u, code, unit in rows
-    ]
+    return accounts

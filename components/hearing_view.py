@@ -87,13 +87,12 @@ def _my_registration(t: Translator, viewer: Principal, h: HearingDetail) -> None
                 lambda: cancel_registration(actor=viewer, hearing_id=h.id),
                 "hearings.cancelled_mine",
             )
-    elif h.registration_open:
-        if st.button(t("hearings.register"), type="primary", icon=":material/how_to_reg:"):
-            run_command(
-                t,
-                lambda: register_for_hearing(actor=viewer, hearing_id=h.id),
-                "hearings.registered_ok",
-            )
+    elif h.registration_open and st.button(
+        t("hearings.register"), type="primary", icon=":material/how_to_reg:"
+    ):
+        run_command(
+            t, lambda: register_for_hearing(actor=viewer, hearing_id=h.id), "hearings.registered_ok"
+        )
     if h.has_seat and h.upcoming:
         with st.form("statement"):
             text = st.text_area(

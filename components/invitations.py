@@ -79,19 +79,19 @@ def draw_facts(t: Translator, viewer: Principal, h: HearingDetail) -> None:
                 at=t.datetime(draw.created_at),
             )
         )
-        if can(viewer, "hearing.manage") or can(viewer, "dashboard.view"):
-            if st.button(
-                t("invitation.recheck"), icon=":material/fact_check:", key=f"recheck_{h.id}"
-            ):
-                with st.spinner(t("invitation.computing")):
-                    try:
-                        same = recheck_draw(actor=viewer, hearing_id=h.id)
-                    except DomainError as error:
-                        show_error(t, error)
-                    else:
-                        (st.success if same else st.error)(
-                            t("invitation.recheck_ok" if same else "invitation.recheck_bad")
-                        )
+        may_recheck = can(viewer, "hearing.manage") or can(viewer, "dashboard.view")
+        if may_recheck and st.button(
+            t("invitation.recheck"), icon=":material/fact_check:", key=f"recheck_{h.id}"
+        ):
+            with st.spinner(t("invitation.computing")):
+                try:
+                    same = recheck_draw(actor=viewer, hearing_id=h.id)
+                except DomainError as error:
+                    show_error(t, error)
+                else:
+                    (st.success if same else st.error)(
+                        t("invitation.recheck_ok" if same else "invitation.recheck_bad")
+                    )
 
 
 def my_invitation(t: Translator, viewer: Principal, h: HearingDetail) -> None:
@@ -128,7 +128,7 @@ def invitation_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
     """The moderator's list of invitees with their answers, and what can be done next."""
     counts = pd.Series([i.status for i in h.invitations]).value_counts()
     cols = st.columns(4)
-    for column, status in zip(cols, InvitationStatus):
+    for column, status in zip(cols, InvitationStatus, strict=True):
         column.metric(t(f"invitation_status.{status}"), int(counts.get(status, 0)))
     letters = pd.DataFrame(
         [
@@ -168,7 +168,7 @@ def invitation_desk(t: Translator, viewer: Principal, h: HearingDetail) -> None:
             f"{escape_md(invitation.name)} · {escape_md(invitation.building)} · "
             f"{t(f'invitation_status.{invitation.status}')}"
         )
-        for column, (action, accept) in zip((c2, c3), actions):
+        for column, (action, accept) in zip((c2, c3), actions, strict=False):
             if column.button(t(f"invitation.record_{action}"), key=f"inv_{action}_{invitation.id}"):
                 run_command(
                     t,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from components.session import current_principal, translator
+from core.community import CommunityPublic, get_community
 from core.errors import DomainError, InvalidInput, RowErrors
 from core.i18n import Translator
 from core.markdown import Markdown, escape_md  # noqa: F401  (pages import escape_md from here)
@@ -14,10 +17,24 @@ from core.principal import Principal
 from core.text import parse_row_id
 
 
-def open_page(
-    action: str, title_key: str, caption_key: str | None = None
-) -> tuple[Translator, Principal]:
-    """Check the page permission (in core), then draw the heading; stop if refused."""
+@dataclass(frozen=True)
+class PageContext:
+    """What every page starts from: the viewer's language, who they are, and the community
+    the page is about (never None: a page without one has stopped before)."""
+
+    t: Translator
+    principal: Principal
+    community: CommunityPublic
+
+    @property
+    def tz(self) -> str:
+        """The community's time zone: every date on a page is shown in it."""
+        return self.community.timezone
+
+
+def open_page(action: str, title_key: str, caption_key: str | None = None) -> PageContext:
+    """Check the page permission (in core), then draw the heading; stop if refused or if
+    there is no community to show."""
     t = translator()
     principal = current_principal()
     if not can(principal, action):
@@ -27,10 +44,12 @@ def open_page(
     st.title(t(title_key))
     if caption_key:
         st.caption(t(caption_key))
-    if principal.community_id is None:
+    community = get_community(principal.community_id) if principal.community_id else None
+    if community is None:
         st.info(t("common.no_community"))
         st.stop()
-    return t, principal
+        raise AssertionError("st.stop() returned")  # for the type checker: never reached
+    return PageContext(t, principal, community)
 
 
 def field_label(t: Translator, field: str | None) -> str:

@@ -131,15 +131,17 @@ def _quota_editor(t: Translator, groups: pd.DataFrame, state: dict, key: str) ->
     """An editable table of groups with their minimum and maximum; returns the quotas
     (features chosen, each with the groups given a minimum or a maximum)."""
     table = groups.assign(
-        group=[group_label(t, f, v) for f, v in zip(groups["feature"], groups["value"])],
+        group=[
+            group_label(t, f, v) for f, v in zip(groups["feature"], groups["value"], strict=True)
+        ],
         dimension=[t(f"field_name.{f}") for f in groups["feature"]],
         minimum=[
             state["quotas"].get(f, {}).get(v, (None, None))[0]
-            for f, v in zip(groups["feature"], groups["value"])
+            for f, v in zip(groups["feature"], groups["value"], strict=True)
         ],
         maximum=[
             state["quotas"].get(f, {}).get(v, (None, None))[1]
-            for f, v in zip(groups["feature"], groups["value"])
+            for f, v in zip(groups["feature"], groups["value"], strict=True)
         ],
     )
     table = table.astype({"minimum": "Int64", "maximum": "Int64"})
@@ -163,7 +165,7 @@ def _quota_editor(t: Translator, groups: pd.DataFrame, state: dict, key: str) ->
     )
     quotas: dict[str, dict[str, tuple[int, int]]] = {f: {} for f in groups["feature"].unique()}
     for feature, value, low, high in zip(
-        groups["feature"], groups["value"], edited["minimum"], edited["maximum"]
+        groups["feature"], groups["value"], edited["minimum"], edited["maximum"], strict=True
     ):
         if pd.isna(low) and pd.isna(high):
             continue
@@ -185,7 +187,8 @@ def _show_preview(t: Translator, result) -> None:
     strata = result.strata.assign(
         dimension=[t(f"field_name.{f}") for f in result.strata["feature"]],
         group=[
-            group_label(t, f, v) for f, v in zip(result.strata["feature"], result.strata["value"])
+            group_label(t, f, v)
+            for f, v in zip(result.strata["feature"], result.strata["value"], strict=True)
         ],
     )
     chart = (

@@ -90,14 +90,14 @@ def _group_label(t: Translator, dimension: str, group: str) -> str:
 
 def _cross_tab_table(t: Translator, table: CrossTab) -> pd.DataFrame:
     measure = t(f"surveys.measure_{table.measure}")
-    columns = [measure if not c else c for c in table.columns]
+    columns = [c if c else measure for c in table.columns]
     rows = []
     for row in table.rows:
         cells = {
             t("surveys.group"): _group_label(t, table.dimension, row.group),
             t("surveys.persons"): "—" if row.suppressed else str(row.persons),
         }
-        for column, value in zip(columns, row.values):
+        for column, value in zip(columns, row.values, strict=True):
             cells[column] = (
                 "—"
                 if value is None

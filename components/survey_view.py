@@ -4,6 +4,7 @@ moderator's desk (details, questions, open and close, paper answers and their co
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -283,14 +284,14 @@ def _questions(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
                     if st.form_submit_button(t("common.save")):
                         run_command(
                             t,
-                            lambda: edit_question(actor=viewer, question_id=q.id, **values),
+                            partial(edit_question, actor=viewer, question_id=q.id, **values),
                             "surveys.saved",
                         )
             if c2.button(
                 t("surveys.remove_question"), key=f"remove_q_{q.id}", icon=":material/delete:"
             ):
                 run_command(
-                    t, lambda: remove_question(actor=viewer, question_id=q.id), "surveys.removed"
+                    t, partial(remove_question, actor=viewer, question_id=q.id), "surveys.removed"
                 )
     round_ = st.session_state.setdefault(f"new_q_round_{survey.id}", 0)
     with st.form(f"new_q_{survey.id}_{round_}"):

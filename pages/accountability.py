@@ -13,16 +13,15 @@ from components.page import (
     shown_count,
 )
 from core.accountability import MAX_DAYS, responsibility_board, service_levels, set_service_level
-from core.community import get_community
 from core.permissions import can
 from core.vocabulary import CATEGORIES
 
 PAGE = 20  # an actor's open items drawn at first (longest waiting first), and per "show more"
 
-t, principal = open_page("page.accountability", "accountability.title", "accountability.caption")
+page = open_page("page.accountability", "accountability.title", "accountability.caption")
+t, principal, community = page.t, page.principal, page.community
 show_flash(t)
-community = get_community(principal.community_id)
-board = responsibility_board(community_id=principal.community_id)
+board = responsibility_board(community_id=community.id)
 if not board:
     empty_state(t, "accountability.empty")
     st.stop()
@@ -119,7 +118,7 @@ for actor in board:
                 query_params={"id": str(item.proposal_id)},
                 icon=":material/report:" if item.overdue else ":material/description:",
             )
-            since = t.datetime(item.held_since, community.timezone, "short")
+            since = t.datetime(item.held_since, page.tz, "short")
             facts = [
                 label(t, "status", item.status),
                 f"{t('accountability.held_since')} {since}",
@@ -135,7 +134,7 @@ if not shown_any:
 # ---- service levels ------------------------------------------------------------------------
 with st.expander(t("accountability.levels"), icon=":material/timer:"):
     st.caption(t("accountability.levels_help"))
-    levels = service_levels(community_id=principal.community_id)
+    levels = service_levels(community_id=community.id)
     st.dataframe(
         pd.DataFrame(
             [

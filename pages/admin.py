@@ -14,12 +14,13 @@ from core.admin import (
     set_dominance_alert,
     set_role,
 )
-from core.community import get_community, list_actors, list_buildings
+from core.community import list_actors, list_buildings
 from core.errors import DomainError
 from core.roster import MAX_BYTES, import_roster
 from core.vocabulary import ACTOR_KINDS, ROLES
 
-t, principal = open_page("page.admin", "admin.title", "admin.caption")
+page = open_page("page.admin", "admin.title", "admin.caption")
+t, principal, community = page.t, page.principal, page.community
 show_flash(t)
 
 
@@ -82,7 +83,7 @@ with users_tab:
             )
 
 with buildings_tab:
-    buildings = list_buildings(principal.community_id)
+    buildings = list_buildings(community.id)
     st.dataframe(
         pd.DataFrame(
             [
@@ -105,7 +106,7 @@ with buildings_tab:
             run(lambda: add_building(actor=principal, code=code, name=name), "admin.building_added")
 
 with actors_tab:
-    actors = list_actors(principal.community_id, include_inactive=True)
+    actors = list_actors(community.id, include_inactive=True)
     st.dataframe(
         pd.DataFrame(
             [
@@ -165,7 +166,7 @@ with alerts_tab:
             min_value=20,
             max_value=95,
             step=5,
-            value=round(get_community(principal.community_id).dominance_alert * 100),
+            value=round(community.dominance_alert * 100),
             key="alert_level",
             help=t("admin.alert_level_help"),
         )

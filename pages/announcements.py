@@ -18,13 +18,13 @@ from core.announcements import (
     set_pinned,
     withdraw_announcement,
 )
-from core.community import get_community, list_buildings
+from core.community import list_buildings
 from core.markdown import safe_markdown
 from core.permissions import can
 
-t, principal = open_page("page.announcements", "announcements.title", "announcements.caption")
-community = get_community(principal.community_id)
-tz = community.timezone
+page = open_page("page.announcements", "announcements.title", "announcements.caption")
+t, principal, community = page.t, page.principal, page.community
+tz = page.tz
 staff = can(principal, "announcement.publish")
 buildings = {b.id: b for b in list_buildings(community.id)}
 show_flash(t)

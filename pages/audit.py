@@ -5,14 +5,13 @@ import streamlit as st
 from babel.dates import format_date
 
 from components.page import empty_state, open_page, show_error
-from core.community import get_community
 from core.errors import DomainError
 from core.permissions import can
 from core.public_log import actions, chain_head, list_events, verify_chain
 
-t, principal = open_page("page.audit", "audit.title", "audit.caption")
-community = get_community(principal.community_id) if principal.community_id else None
-tz = community.timezone if community else "Asia/Shanghai"
+page = open_page("page.audit", "audit.title", "audit.caption")
+t, principal, community = page.t, page.principal, page.community
+tz = page.tz
 
 
 def action_label(action: str) -> str:
@@ -70,7 +69,7 @@ if st.session_state.get("audit_filters") != filters:
     st.session_state["audit_pages"] = []
 pages = st.session_state["audit_pages"]
 try:
-    page = list_events(
+    log_page = list_events(
         actor=principal,
         action=action,
         object_type=object_type,
@@ -82,7 +81,7 @@ try:
 except DomainError as error:
     show_error(t, error)
     st.stop()
-events = page.events
+events = log_page.events
 if not events:
     empty_state(t, "audit.empty")
 else:
@@ -123,8 +122,8 @@ n1, n2 = st.columns(2)
 if pages and n1.button(t("audit.newest"), icon=":material/first_page:", key="audit_newest"):
     st.session_state["audit_pages"] = []
     st.rerun()
-if page.older is not None and n2.button(
+if log_page.older is not None and n2.button(
     t("audit.older"), icon=":material/navigate_next:", key="audit_older"
 ):
-    pages.append(page.older)
+    pages.append(log_page.older)
     st.rerun()

@@ -14,7 +14,7 @@ from components.charts import (
 from components.external_dashboard import external_dashboard
 from components.page import empty_state, open_page, show_error
 from core import analytics
-from core.community import get_community, list_buildings
+from core.community import list_buildings
 from core.dashboard import (
     DEFAULT_K,
     DIMENSIONS,
@@ -44,8 +44,8 @@ from core.voting.queries import list_polls
 
 LORENZ_POINTS = 400  # points drawn per curve, whatever the number of residents
 
-t, principal = open_page("page.dashboard", "dashboard.title", "dashboard.caption")
-community = get_community(principal.community_id)
+page = open_page("page.dashboard", "dashboard.title", "dashboard.caption")
+t, principal, community = page.t, page.principal, page.community
 dataset = st.segmented_control(
     t("external.dataset"),
     ["community", "external"],
@@ -275,7 +275,7 @@ def representation() -> None:
         split = channel_representation(people, dimension, k=k, population=population)
         split["label"] = [
             f"{group_label(dimension, g)} · {t(f'channel.{c}')}"
-            for g, c in zip(split["group"], split["channel"])
+            for g, c in zip(split["group"], split["channel"], strict=True)
         ]
         st.altair_chart(representation_ratios(split, x_title=t("dashboard.ratio")), width="stretch")
     else:

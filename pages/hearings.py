@@ -12,16 +12,16 @@ from components.page import (
     run_command,
     show_flash,
 )
-from core.community import get_community, list_buildings
+from core.community import list_buildings
 from core.hearings import get_hearing, list_hearings
 from core.hearings.commands import create_hearing
 from core.permissions import can
 from core.proposals import ProposalStatus, list_proposals
 from core.vocabulary import AUDIENCES, HEARING_KINDS
 
-t, principal = open_page("page.hearings", "hearings.title", "hearings.caption")
-community = get_community(principal.community_id)
-tz = community.timezone
+page = open_page("page.hearings", "hearings.title", "hearings.caption")
+t, principal, community = page.t, page.principal, page.community
+tz = page.tz
 show_flash(t)
 
 requested = detail_id()
@@ -103,27 +103,27 @@ if can(principal, "hearing.manage"):
 hearings = list_hearings(community_id=community.id, include_drafts=can(principal, "hearing.manage"))
 if not hearings:
     empty_state(t, "hearings.empty")
-for hearing in hearings:
+for listed in hearings:
     with st.container(border=True):
         st.page_link(
             "pages/hearings.py",
-            label=escape_md(hearing.title),
-            query_params={"id": str(hearing.id)},
+            label=escape_md(listed.title),
+            query_params={"id": str(listed.id)},
         )
         st.caption(
             " · ".join(
                 [
-                    label(t, "hearing_kind", hearing.kind),
-                    label(t, "hearing_status", hearing.status),
-                    t.datetime(hearing.starts_at, tz, "short"),
-                    escape_md(hearing.place) if hearing.place else t("hearings.online_only"),
+                    label(t, "hearing_kind", listed.kind),
+                    label(t, "hearing_status", listed.status),
+                    t.datetime(listed.starts_at, tz, "short"),
+                    escape_md(listed.place) if listed.place else t("hearings.online_only"),
                 ]
             )
         )
-        if hearing.capacity:
+        if listed.capacity:
             st.progress(
-                min(1.0, hearing.registered / hearing.capacity),
-                text=t("hearings.registered_of", n=hearing.registered, capacity=hearing.capacity),
+                min(1.0, listed.registered / listed.capacity),
+                text=t("hearings.registered_of", n=listed.registered, capacity=listed.capacity),
             )
-        if hearing.attended:
-            st.caption(t("hearings.attended", n=hearing.attended))
+        if listed.attended:
+            st.caption(t("hearings.attended", n=listed.attended))

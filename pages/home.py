@@ -3,14 +3,13 @@ import streamlit as st
 from components.invitations import pending_invitations
 from components.page import empty_state, escape_md, label, open_page, show_flash
 from core.announcements import pinned_for_home
-from core.community import get_community
 from core.hearings import list_hearings
 from core.proposals import followed_updates, list_proposals
 from core.vocabulary import utcnow
 from core.voting.queries import list_polls
 
-t, principal = open_page("page.home", "home.title")
-community = get_community(principal.community_id)
+page = open_page("page.home", "home.title")
+t, principal, community = page.t, page.principal, page.community
 show_flash(t)
 
 if principal.is_authenticated:
@@ -38,7 +37,7 @@ if pinned:
         )
 
 if principal.is_authenticated:
-    pending_invitations(t, principal, community.timezone)
+    pending_invitations(t, principal, page.tz)
     updates = followed_updates(viewer=principal, limit=5)
     st.markdown(f"#### {t('home.followed_updates')}")
     if not updates:
@@ -56,7 +55,7 @@ if principal.is_authenticated:
                 label=escape_md(update.title),
                 query_params={"id": str(update.proposal_id)},
             )
-            st.caption(f"{detail} · {t.datetime(update.at, community.timezone, 'short')}")
+            st.caption(f"{detail} · {t.datetime(update.at, page.tz, 'short')}")
 
 latest = list_proposals(community_id=community.id, page_size=5)
 hearings = [
@@ -85,7 +84,7 @@ with left:
                         label(t, "kind", item.kind),
                         label(t, "status", item.status),
                         t("proposals.supports", n=item.support_count),
-                        t.datetime(item.created_at, community.timezone, "short"),
+                        t.datetime(item.created_at, page.tz, "short"),
                     ]
                 )
             )
@@ -101,12 +100,11 @@ with right:
             st.markdown(f"**{escape_md(hearing.title)}**")
             st.caption(
                 f"{label(t, 'hearing_kind', hearing.kind)} · "
-                f"{t.datetime(hearing.starts_at, community.timezone, 'short')}"
+                f"{t.datetime(hearing.starts_at, page.tz, 'short')}"
             )
     st.markdown(f"#### {t('home.open_polls')}")
     if not polls:
         empty_state(t, "votes.none_open")
     for poll in polls:
-        st.markdown(
-            f"- {escape_md(poll.title)} ({t('votes.closes', when=t.datetime(poll.closes_at, community.timezone, 'short'))})"
-        )
+        closes = t("votes.closes", when=t.datetime(poll.closes_at, page.tz, "short"))
+        st.markdown(f"- {escape_md(poll.title)} ({closes})")

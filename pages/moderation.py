@@ -11,7 +11,6 @@ from components.page import (
     show_flash,
 )
 from components.verification import verification_desk
-from core.community import get_community
 from core.errors import DomainError
 from core.moderation import (
     block_user,
@@ -25,8 +24,8 @@ from core.moderation import (
     user_activity,
 )
 
-t, principal = open_page("page.moderation", "moderation.title", "moderation.caption")
-community = get_community(principal.community_id)
+page = open_page("page.moderation", "moderation.title", "moderation.caption")
+t, principal, community = page.t, page.principal, page.community
 show_flash(t)
 sizes = queue_sizes(actor=principal)
 a, b = st.columns(2)
@@ -40,32 +39,32 @@ with flags_tab:
     flagged = flagged_comments(actor=principal)
     if not flagged:
         empty_state(t, "moderation.no_flags")
-    for item in flagged:
+    for flag in flagged:
         with st.container(border=True):
             st.caption(
                 t(
                     "moderation.flagged_on",
-                    title=item.proposal_title,
-                    author=person(t, item.author),
-                    n=item.flags,
+                    title=flag.proposal_title,
+                    author=person(t, flag.author),
+                    n=flag.flags,
                 )
             )
-            st.text(item.body)
-            st.caption(t("moderation.reasons", reasons="; ".join(item.reasons)))
+            st.text(flag.body)
+            st.caption(t("moderation.reasons", reasons="; ".join(flag.reasons)))
             st.page_link(
                 "pages/proposals.py",
                 label=t("moderation.open_proposal"),
-                query_params={"id": str(item.proposal_id)},
+                query_params={"id": str(flag.proposal_id)},
             )
-            with st.form(f"hide_{item.comment_id}"):
+            with st.form(f"hide_{flag.comment_id}"):
                 reason = st.text_input(
-                    t("field_name.reason"), max_chars=500, key=f"hide_reason_{item.comment_id}"
+                    t("field_name.reason"), max_chars=500, key=f"hide_reason_{flag.comment_id}"
                 )
                 c1, c2 = st.columns(2)
                 if c1.form_submit_button(t("moderation.hide"), type="primary"):
                     run_command(
                         t,
-                        lambda cid=item.comment_id, r=reason: hide_comment(
+                        lambda cid=flag.comment_id, r=reason: hide_comment(
                             actor=principal, comment_id=cid, reason=r
                         ),
                         "moderation.hidden",
@@ -73,7 +72,7 @@ with flags_tab:
                 if c2.form_submit_button(t("moderation.dismiss")):
                     run_command(
                         t,
-                        lambda cid=item.comment_id: dismiss_flags(actor=principal, comment_id=cid),
+                        lambda cid=flag.comment_id: dismiss_flags(actor=principal, comment_id=cid),
                         "moderation.dismissed",
                     )
 with review_tab:
@@ -93,7 +92,7 @@ with review_tab:
                         label(t, "kind", item.kind),
                         label(t, "status", item.status),
                         t("proposals.supports", n=item.support_count),
-                        t.datetime(item.created_at, community.timezone, "short"),
+                        t.datetime(item.created_at, page.tz, "short"),
                     ]
                 )
             )
@@ -120,7 +119,7 @@ with users_tab:
                 st.warning(
                     t(
                         "moderation.blocked_until",
-                        until=t.datetime(activity.blocked_until, community.timezone, "short"),
+                        until=t.datetime(activity.blocked_until, page.tz, "short"),
                     )
                 )
             with st.form("block"):
@@ -150,7 +149,7 @@ with users_tab:
             t(
                 "moderation.blocked_row",
                 username=user.username,
-                until=t.datetime(user.until, community.timezone, "short"),
+                until=t.datetime(user.until, page.tz, "short"),
                 reason=user.reason,
             )
         )

@@ -1,14 +1,14 @@
 import streamlit as st
 
 from components.page import open_page, show_error
-from core.community import get_community, list_buildings
+from core.community import list_buildings
 from core.errors import DomainError, InvalidInput
 from core.proposals.commands import submit_proposal
 from core.proposals.photos import MAX_BYTES
 from core.vocabulary import CATEGORIES, PROPOSAL_KINDS
 
-t, principal = open_page("proposal.create", "new_proposal.title", "new_proposal.caption")
-community = get_community(principal.community_id)
+page = open_page("proposal.create", "new_proposal.title", "new_proposal.caption")
+t, principal, community = page.t, page.principal, page.community
 buildings = list_buildings(community.id)
 
 with st.form("new_proposal"):

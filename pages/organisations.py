@@ -11,14 +11,13 @@ from components.page import (
     run_command,
     show_flash,
 )
-from core.community import get_community
 from core.organisations import ORGANISATION_KINDS, get_organisation, list_organisations
 from core.organisations.manage import create_organisation
 from core.permissions import can
 
-t, principal = open_page("page.organisations", "organisations.title", "organisations.caption")
-community = get_community(principal.community_id)
-tz = community.timezone
+page = open_page("page.organisations", "organisations.title", "organisations.caption")
+t, principal, community = page.t, page.principal, page.community
+tz = page.tz
 staff = can(principal, "organisation.manage")
 show_flash(t)
 

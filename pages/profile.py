@@ -9,7 +9,8 @@ from core.data_rights import delete_account, export_my_data
 from core.errors import DomainError, InvalidInput
 from core.i18n import LOCALES
 
-t, principal = open_page("page.profile", "profile.title")
+page = open_page("page.profile", "profile.title")
+t, principal = page.t, page.principal
 account = get_account(actor=principal)
 flash = st.session_state.pop("profile_flash", None)
 if flash:

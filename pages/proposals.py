@@ -13,7 +13,7 @@ from components.page import (
 )
 from components.proposal_view import proposal_detail
 from components.thread import comment_thread
-from core.community import get_community, list_actors, list_buildings
+from core.community import list_actors, list_buildings
 from core.permissions import can
 from core.proposals import PAGE_SIZE, SORTS, get_proposal, list_proposals
 from core.vocabulary import CATEGORIES, PROPOSAL_KINDS, PROPOSAL_STATUSES
@@ -28,8 +28,8 @@ FILTERS = (
 SEARCH = "proposals_search"
 LIST = "proposals"
 
-t, principal = open_page("page.proposals", "proposals.title", "proposals.caption")
-community = get_community(principal.community_id)
+page = open_page("page.proposals", "proposals.title", "proposals.caption")
+t, principal, community = page.t, page.principal, page.community
 show_flash(t)
 
 
@@ -39,9 +39,9 @@ def show_one(proposal_id: int) -> None:
     if proposal is None:
         st.warning(t("error.not_found"))
         return
-    proposal_detail(t, principal, proposal, tz=community.timezone)
+    proposal_detail(t, principal, proposal, tz=page.tz)
     st.divider()
-    comment_thread(t, principal, proposal.id, tz=community.timezone, open_=proposal.discussion_open)
+    comment_thread(t, principal, proposal.id, tz=page.tz, open_=proposal.discussion_open)
 
 
 def clear_criteria() -> None:
@@ -194,7 +194,7 @@ for item in result.items:
                     t("proposals.responsible", actor=item.actor or t("proposals.unassigned")),
                     t("proposals.supports", n=item.support_count),
                     t("proposals.comments", n=item.comment_count),
-                    t.datetime(item.created_at, community.timezone, "short"),
+                    t.datetime(item.created_at, page.tz, "short"),
                 ]
             )
         )

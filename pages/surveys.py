@@ -3,14 +3,14 @@ import streamlit as st
 from components.page import detail_id, empty_state, escape_md, open_page, run_command, show_flash
 from components.survey_results import proposals, results
 from components.survey_view import desk, details_inputs, my_answer, survey_facts
-from core.community import get_community, list_buildings
+from core.community import list_buildings
 from core.markdown import safe_markdown
 from core.permissions import can
 from core.surveys import create_survey, get_survey, list_surveys
 
-t, principal = open_page("page.surveys", "surveys.title", "surveys.caption")
-community = get_community(principal.community_id)
-tz = community.timezone
+page = open_page("page.surveys", "surveys.title", "surveys.caption")
+t, principal, community = page.t, page.principal, page.community
+tz = page.tz
 staff = can(principal, "survey.manage")
 buildings = {b.id: b for b in list_buildings(community.id)}
 show_flash(t)

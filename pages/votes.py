@@ -15,16 +15,16 @@ from components.page import (
     show_flash,
 )
 from components.poll_view import poll_detail
-from core.community import get_community, list_buildings
+from core.community import list_buildings
 from core.errors import InvalidInput
 from core.permissions import can
 from core.vocabulary import POLL_METHODS
 from core.voting.polls import create_poll, options_from_text
 from core.voting.queries import get_poll, list_polls
 
-t, principal = open_page("page.votes", "votes.title", "votes.caption")
-community = get_community(principal.community_id)
-tz = community.timezone
+page = open_page("page.votes", "votes.title", "votes.caption")
+t, principal, community = page.t, page.principal, page.community
+tz = page.tz
 show_flash(t)
 
 requested = detail_id()
@@ -119,23 +119,23 @@ if can(principal, "poll.manage"):
 polls = list_polls(community_id=community.id, include_drafts=can(principal, "poll.manage"))
 if not polls:
     empty_state(t, "votes.empty")
-for poll in polls:
+for listed in polls:
     with st.container(border=True):
         st.page_link(
-            "pages/votes.py", label=escape_md(poll.title), query_params={"id": str(poll.id)}
+            "pages/votes.py", label=escape_md(listed.title), query_params={"id": str(listed.id)}
         )
         st.caption(
             " · ".join(
                 [
-                    label(t, "poll_method", poll.method),
-                    label(t, "poll_status", poll.status),
-                    t("votes.secret") if poll.secret else t("votes.open_ballot"),
+                    label(t, "poll_method", listed.method),
+                    label(t, "poll_status", listed.status),
+                    t("votes.secret") if listed.secret else t("votes.open_ballot"),
                     t(
                         "votes.window",
-                        opens=t.datetime(poll.opens_at, tz, "short"),
-                        closes=t.datetime(poll.closes_at, tz, "short"),
+                        opens=t.datetime(listed.opens_at, tz, "short"),
+                        closes=t.datetime(listed.closes_at, tz, "short"),
                     ),
                 ]
             )
         )
-        st.caption(t("votes.counts", options=poll.options, voters=poll.voters))
+        st.caption(t("votes.counts", options=listed.options, voters=listed.voters))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import cast
 
 from pydantic import BaseModel
 from sqlalchemy import func
@@ -14,6 +13,7 @@ from core.audit import record
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
+from core.rows import stored_id
 from core.text import clean_text
 from db.engine import read_session, write_session
 from db.models import Actor, Building, Community, Resident, User
@@ -49,7 +49,7 @@ def list_users(*, actor: Principal, search: str = "", limit: int = 200) -> list[
         rows = s.exec(query.order_by(col(User.username)).limit(limit)).all()
         return [
             UserRow(
-                id=_stored(u.id),
+                id=stored_id(u.id),
                 username=u.username,
                 display_name=u.display_name,
                 role=u.role,
@@ -74,7 +74,8 @@ def set_role(*, actor: Principal, user_id: int, role: str) -> None:
             ensure_another_admin(s, user)
         old = user.role
         user.role = role
-        revoke_all_for_user(s, user_id=_stored(user.id))  # the new role applies from the next login
+        # the new role applies from the next login
+        revoke_all_for_user(s, user_id=stored_id(user.id))
         record(
             s,
             actor=actor,
@@ -96,7 +97,7 @@ def set_active(*, actor: Principal, user_id: int, active: bool) -> None:
             ensure_another_admin(s, user)
         user.active = bool(active)
         if not active:
-            revoke_all_for_user(s, user_id=_stored(user.id))
+            revoke_all_for_user(s, user_id=stored_id(user.id))
         record(
             s,
             actor=actor,
@@ -125,9 +126,8 @@ def ensure_another_admin(s, user: User) -> None:
 
 def add_building(*, actor: Principal, code: str, name: str) -> int:
     require(actor, "building.manage")
-    # clean_text returns None only for an optional field (required=False).
-    code = cast(str, clean_text(code, field="building_code", max_len=20))
-    name = cast(str, clean_text(name, field="building_name", max_len=100))
+    code = clean_text(code, field="building_code", max_len=20)
+    name = clean_text(name, field="building_name", max_len=100)
     assert actor.community_id is not None  # an admin belongs to a community
     with write_session() as s:
         exists = s.exec(
@@ -148,7 +148,7 @@ def add_building(*, actor: Principal, code: str, name: str) -> int:
             object_id=building.id,
             payload={"code": code, "name": name},
         )
-        return _stored(building.id)
+        return stored_id(building.id)
 
 
 def set_dominance_alert(*, actor: Principal, share) -> None:
@@ -217,7 +217,7 @@ def database_backup(*, actor: Principal) -> bytes:
 
 def add_actor(*, actor: Principal, name: str, kind: str) -> int:
     require(actor, "actor.manage")
-    name = cast(str, clean_text(name, field="actor_name", max_len=100))
+    name = clean_text(name, field="actor_name", max_len=100)
     if kind not in ACTOR_KINDS:
         raise InvalidInput("field.not_a_choice", field="actor_kind")
     assert actor.community_id is not None  # an admin belongs to a community
@@ -238,7 +238,7 @@ def add_actor(*, actor: Principal, name: str, kind: str) -> int:
             object_id=row.id,
             payload={"name": name, "kind": kind},
         )
-        return _stored(row.id)
+        return stored_id(row.id)
 
 
 def set_actor_active(*, actor: Principal, actor_id: int, active: bool) -> None:
@@ -256,9 +256,3 @@ def set_actor_active(*, actor: Principal, actor_id: int, active: bool) -> None:
             object_id=row.id,
             payload={"active": bool(active)},
         )
-
-
-def _stored(row_id: int | None) -> int:
-    """The id of a row read from or flushed to the database, which always has one."""
-    assert row_id is not None
-    return row_id

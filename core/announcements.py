@@ -8,7 +8,6 @@ kept (with its reason) for staff and the audit log, and hidden from everyone els
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, or_
@@ -75,11 +74,10 @@ def publish_announcement(
     require(actor, "announcement.publish")
     if kind not in ANNOUNCEMENT_KINDS:
         raise InvalidInput("field.not_a_choice", field="kind")
-    # clean_text returns None only for an optional field (required=False).
-    title = cast(str, clean_text(title, field="title", max_len=TITLE_MAX))
+    title = clean_text(title, field="title", max_len=TITLE_MAX)
     if isinstance(body, str) and len(body) > BODY_MAX * 2:
         raise InvalidInput("field.too_long", field="body", max=BODY_MAX)
-    body = cast(str, clean_text(body, field="body", max_len=BODY_MAX, multiline=True))
+    body = clean_text(body, field="body", max_len=BODY_MAX, multiline=True)
     assert actor.community_id is not None and actor.user_id is not None  # staff, signed in
     with write_session() as s:
         building = None
@@ -136,7 +134,7 @@ def set_pinned(*, actor: Principal, announcement_id: int, pinned: bool) -> None:
 def withdraw_announcement(*, actor: Principal, announcement_id: int, reason: str) -> None:
     """Withdraw a notice, with a reason; it is unpinned and hidden from residents."""
     require(actor, "announcement.publish")
-    reason = cast(str, clean_text(reason, field="reason", max_len=REASON_MAX))
+    reason = clean_text(reason, field="reason", max_len=REASON_MAX)
     with write_session() as s:
         row = community_row_for_update(s, Announcement, announcement_id, actor)
         if row.withdrawn_at is not None:

@@ -9,7 +9,6 @@ RATE_PER_HOUR an hour.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
 
 from pydantic import BaseModel
 from sqlalchemy import func
@@ -96,8 +95,7 @@ def add_comment(
     require(actor, "comment.create")
     if isinstance(body, str) and len(body) > COMMENT_MAX * 2:
         raise InvalidInput("field.too_long", field="comment", max=COMMENT_MAX)
-    # clean_text returns None only for an optional field (required=False).
-    body = cast(str, clean_text(body, field="comment", max_len=COMMENT_MAX, multiline=True))
+    body = clean_text(body, field="comment", max_len=COMMENT_MAX, multiline=True)
     assert actor.user_id is not None  # a participant is signed in
     with write_session() as s:
         proposal = _open_proposal(s, proposal_id, actor)
@@ -143,7 +141,7 @@ def add_comment(
 def edit_comment(*, actor: Principal, comment_id: int, body: str) -> None:
     """The author edits their comment; the earlier text is kept as a revision."""
     require(actor, "comment.create")
-    body = cast(str, clean_text(body, field="comment", max_len=COMMENT_MAX, multiline=True))
+    body = clean_text(body, field="comment", max_len=COMMENT_MAX, multiline=True)
     with write_session() as s:
         comment, proposal = _comment(s, comment_id, actor)
         assert comment.id is not None  # read from the database
@@ -250,7 +248,7 @@ def _count(comment: Comment, value: int, step: int) -> None:
 def flag_comment(*, actor: Principal, comment_id: int, reason: str) -> None:
     """Report a comment to the moderators, once per person, with a reason."""
     require(actor, "comment.create")
-    reason = cast(str, clean_text(reason, field="flag_reason", max_len=500))
+    reason = clean_text(reason, field="flag_reason", max_len=500)
     assert actor.user_id is not None  # a participant is signed in
     with write_session() as s:
         comment, proposal = _comment(s, comment_id, actor)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from pydantic import BaseModel
 from sqlmodel import col, select
 
@@ -59,8 +57,7 @@ def register(
     `unit` is the flat, which a moderator uses to find the person's roster row when
     confirming the account: required where the building's roster has flats."""
     key = normalise_username(username)
-    # clean_text returns None only for an optional field (required=False).
-    display_name = cast(str, clean_text(display_name, field="display_name", max_len=40))
+    display_name = clean_text(display_name, field="display_name", max_len=40)
     unit = clean_text(unit, field="unit", max_len=20) if unit and str(unit).strip() else None
     password = check_password_policy(password, user_inputs=(key, display_name))
     demographics = clean_demographics(demographics)
@@ -169,7 +166,7 @@ def update_profile(
     """Edit one's display name, language, demographics, research consent and consent to be
     invited by lot."""
     require(actor, "account.edit_profile", actor.user_id)
-    display_name = cast(str, clean_text(display_name, field="display_name", max_len=40))
+    display_name = clean_text(display_name, field="display_name", max_len=40)
     locale = _clean_locale(locale)
     demographics = clean_demographics(demographics) if demographics is not None else None
     with write_session() as s:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
 
 from sqlmodel import Session, select
 
@@ -86,8 +85,7 @@ def create_hearing(
         raise InvalidInput("field.not_a_choice", field="hearing_kind")
     if audience not in AUDIENCES:
         raise InvalidInput("field.not_a_choice", field="audience")
-    # clean_text returns None only for an optional field (required=False).
-    title = cast(str, clean_text(title, field="title", max_len=120, min_len=4))
+    title = clean_text(title, field="title", max_len=120, min_len=4)
     description = (
         clean_text(description, field="description", max_len=10_000, multiline=True, required=False)
         or ""
@@ -277,9 +275,7 @@ def cancel_registration(*, actor: Principal, hearing_id: int) -> None:
 def submit_statement(*, actor: Principal, hearing_id: int, text: str) -> None:
     """A registered resident's written statement, before the hearing is held."""
     require(actor, "hearing.register")
-    text = cast(
-        str, clean_text(text, field="statement", max_len=10_000, min_len=10, multiline=True)
-    )
+    text = clean_text(text, field="statement", max_len=10_000, min_len=10, multiline=True)
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)
         if hearing.status not in lifecycle.UPCOMING:
@@ -383,9 +379,7 @@ def publish_minutes(
     """Publish the minutes (Markdown) of a held hearing with an outcome per linked proposal,
     which moves those proposals along their lifecycle (a rejection needs a reason)."""
     require(actor, "hearing.manage")
-    minutes = cast(
-        str, clean_text(minutes, field="minutes", max_len=100_000, min_len=10, multiline=True)
-    )
+    minutes = clean_text(minutes, field="minutes", max_len=100_000, min_len=10, multiline=True)
     outcomes = outcomes or {}
     with write_session() as s:
         hearing = hearing_for_update(s, hearing_id, actor)

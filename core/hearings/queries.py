@@ -13,6 +13,7 @@ from core.hearings import lifecycle
 from core.hearings.lifecycle import HearingStatus, RegistrationStatus
 from core.permissions import can, require
 from core.principal import Principal
+from core.rows import stored_id
 from db.engine import read_session
 from db.models import (
     Building,
@@ -113,7 +114,7 @@ def list_hearings(*, community_id: int, include_drafts: bool = False) -> list[He
         rows = s.exec(query.order_by(col(Hearing.starts_at).desc())).all()
     items = [
         HearingSummary(
-            id=_stored(h.id),
+            id=stored_id(h.id),
             kind=h.kind,
             title=h.title,
             status=h.status,
@@ -308,7 +309,7 @@ def get_hearing(*, viewer: Principal, hearing_id: int) -> HearingDetail | None:
         building = s.get(Building, hearing.building_id) if hearing.building_id else None
         speakers = [
             Speaker(
-                id=_stored(t.id),
+                id=stored_id(t.id),
                 name=t.speaker_name,
                 role=t.speaker_role,
                 position=t.position,
@@ -496,7 +497,7 @@ def find_residents(*, actor: Principal, query: str, limit: int = 20) -> list[Ros
         ).all()
     return [
         RosterMatch(
-            resident_id=_stored(r.id),
+            resident_id=stored_id(r.id),
             name=r.full_name,
             building=code,
             unit=r.unit,
@@ -537,13 +538,7 @@ def my_invitations(*, viewer: Principal) -> list[PendingInvitation]:
         ).all()
     return [
         PendingInvitation(
-            hearing_id=_stored(h.id), title=h.title, starts_at=h.starts_at, status=status
+            hearing_id=stored_id(h.id), title=h.title, starts_at=h.starts_at, status=status
         )
         for h, status in rows
     ]
-
-
-def _stored(row_id: int | None) -> int:
-    """The id of a row read from the database, which always has one."""
-    assert row_id is not None
-    return row_id

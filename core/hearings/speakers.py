@@ -5,8 +5,6 @@ show who holds the floor."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -102,8 +100,7 @@ def add_speaker(
     """A moderator puts someone on the list: an expert, an official, an actor's
     representative, or a roster resident (who may have no account)."""
     require(actor, "hearing.manage")
-    # clean_text returns None only for an optional field (required=False).
-    speaker_name = cast(str, clean_text(speaker_name, field="speaker_name", max_len=100))
+    speaker_name = clean_text(speaker_name, field="speaker_name", max_len=100)
     if speaker_role not in SPEAKER_ROLES:
         raise InvalidInput("field.not_a_choice", field="speaker_role")
     if position not in POSITIONS:

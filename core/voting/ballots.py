@@ -42,7 +42,7 @@ from core.voting.lifecycle import PollStatus
 from core.voting.mixing import mix_after_commit, mix_due
 from db.engine import read_session, write_connection
 from db.models import Ballot, PendingBallot, Poll, PollOption, Resident, User, VoterRoll
-from db.models.base import utcnow
+from db.models.base import table_of, utcnow
 from db.prepared import Prepared
 
 
@@ -220,11 +220,10 @@ def _on_roll(db: Connection, poll, resident, key: str | None):
     )
 
 
-# The rows of a vote go in as plain INSERTs: never read back in the command. (SQLModel's
-# table classes have a __table__ but do not declare it to type checkers.)
-_ADD_TO_ROLL = Prepared(VoterRoll.__table__.insert())  # type: ignore[attr-defined]
-_ADD_BALLOT = Prepared(Ballot.__table__.insert())  # type: ignore[attr-defined]
-_ADD_PENDING = Prepared(PendingBallot.__table__.insert())  # type: ignore[attr-defined]
+# The rows of a vote go in as plain INSERTs: never read back in the command.
+_ADD_TO_ROLL = Prepared(table_of(VoterRoll).insert())
+_ADD_BALLOT = Prepared(table_of(Ballot).insert())
+_ADD_PENDING = Prepared(table_of(PendingBallot).insert())
 
 
 def _add_ballot(

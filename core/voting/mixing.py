@@ -33,6 +33,7 @@ from sqlmodel import Session, col
 
 from db.engine import connection_of, get_engine, write_connection
 from db.models import Ballot, PendingBallot
+from db.models.base import table_of
 from db.prepared import Prepared
 from db.wal import overgrown, truncate, truncate_soon
 
@@ -72,8 +73,7 @@ _PENDING = {
     "skip": Prepared(_PENDING_ROWS.with_for_update(skip_locked=True), name="Pending"),
     "sqlite": Prepared(_PENDING_ROWS, name="Pending"),
 }
-# (SQLModel's table classes have a __table__ but do not declare it to type checkers.)
-_MOVE = Prepared(Ballot.__table__.insert())  # type: ignore[attr-defined]
+_MOVE = Prepared(table_of(Ballot).insert())
 # (Parameters of an UPDATE may not be named like a column of its table.)
 _CHANGE = Prepared(
     update(Ballot)

@@ -21,7 +21,7 @@ from core.audit import record
 from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
-from core.rows import community_choice
+from core.rows import community_choice, stored_id
 from core.text import is_whole_number
 from core.voting.codes import code_hash, identity_name, identity_unit, new_code
 from core.voting.eligibility import is_verified, verified_clause
@@ -40,7 +40,7 @@ from db.models import (
     User,
     VoterRoll,
 )
-from db.models.base import utcnow
+from db.models.base import table_of, utcnow
 
 
 class IssuedCode(BaseModel):
@@ -71,27 +71,30 @@ def issue_activation_codes(
         ).all()
         ids = [r.id for r in residents]
         if ids:
-            # (SQLModel's table classes have a __table__ but do not declare it to type checkers.)
             s.execute(
-                ActivationCode.__table__.delete().where(  # type: ignore[attr-defined]
+                table_of(ActivationCode)
+                .delete()
+                .where(
                     col(ActivationCode.resident_id).in_(ids), col(ActivationCode.used_at).is_(None)
                 )
             )
         issued = []
         for index, resident in enumerate(residents):
-            assert resident.id is not None  # read from the database
             code = new_code(5, 5)
             s.add(
                 ActivationCode(
                     community_id=actor.community_id,
-                    resident_id=resident.id,
+                    resident_id=stored_id(resident.id),
                     code_hash=code_hash(code),
                     issued_by=actor.user_id,
                 )
             )
             issued.append(
                 IssuedCode(
-                    resident_id=resident.id, name=resident.full_name, unit=resident.unit, code=code
+                    resident_id=stored_id(resident.id),
+                    name=resident.full_name,
+                    unit=resident.unit,
+                    code=code,
                 )
             )
             if progress and index % 50 == 0:
@@ -169,9 +172,7 @@ def _merge_into(s: Session, old: Resident, roster: Resident) -> None:
         column = getattr(model, per)
         taken = select(column).where(col(model.resident_id) == roster.id)
         s.execute(
-            model.__table__.delete().where(  # type: ignore[union-attr]  # undeclared __table__
-                col(model.resident_id) == old.id, column.in_(taken)
-            )
+            table_of(model).delete().where(col(model.resident_id) == old.id, column.in_(taken))
         )
         s.execute(
             update(model).where(col(model.resident_id) == old.id).values(resident_id=roster.id)
@@ -250,19 +251,16 @@ def roster_candidates(*, actor: Principal, user_id: int) -> list[RosterCandidate
     with read_session() as s:
         _user, placeholder = _placeholder(s, actor, user_id)
         name, unit = identity_name(placeholder.full_name), identity_unit(placeholder.unit)
-        candidates = []
-        for r in _candidates(s, placeholder):
-            assert r.id is not None  # read from the database
-            candidates.append(
-                RosterCandidate(
-                    resident_id=r.id,
-                    name=r.full_name,
-                    unit=r.unit,
-                    same_name=bool(name) and identity_name(r.full_name) == name,
-                    same_unit=bool(unit) and identity_unit(r.unit) == unit,
-                )
+        return [
+            RosterCandidate(
+                resident_id=stored_id(r.id),
+                name=r.full_name,
+                unit=r.unit,
+                same_name=bool(name) and identity_name(r.full_name) == name,
+                same_unit=bool(unit) and identity_unit(r.unit) == unit,
             )
-        return candidates
+            for r in _candidates(s, placeholder)
+        ]
 
 
 def confirm_resident(*, actor: Principal, user_id: int, resident_id: int) -> None:
@@ -313,17 +311,14 @@ def unverified_accounts(*, actor: Principal, limit: int = 200) -> list[Unverifie
             .order_by(col(User.created_at))
             .limit(limit)
         ).all()
-    accounts = []
-    for u, code, unit in rows:
-        assert u.id is not None  # read from the database
-        accounts.append(
-            UnverifiedAccount(
-                user_id=u.id,
-                username=u.username,
-                display_name=u.display_name,
-                building=code,
-                unit=unit,
-                created_at=u.created_at,
-            )
+    return [
+        UnverifiedAccount(
+            user_id=stored_id(u.id),
+            username=u.username,
+            display_name=u.display_name,
+            building=code,
+            unit=unit,
+            created_at=u.created_at,
         )
-    return accounts
+        for u, code, unit in rows
+    ]

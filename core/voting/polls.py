@@ -17,7 +17,7 @@ from core.audit import canonical_json, record
 from core.errors import Conflict, InvalidInput
 from core.permissions import require
 from core.principal import Principal
-from core.rows import community_choice, community_row, community_row_for_update
+from core.rows import community_choice, community_row, community_row_for_update, stored_id
 from core.text import aware_datetime, clean_text, is_whole_number
 from core.voting import lifecycle, tally
 from core.voting.eligibility import eligible_count
@@ -161,18 +161,18 @@ def create_poll(
         )
         s.add(poll)
         s.flush()
-        assert poll.id is not None  # flushed
+        poll_id = stored_id(poll.id)
         for position, option in enumerate(cleaned):
-            s.add(PollOption(poll_id=poll.id, position=position, **option))
+            s.add(PollOption(poll_id=poll_id, position=position, **option))
         record(
             s,
             actor=actor,
             action="poll.create",
             object_type="poll",
-            object_id=poll.id,
+            object_id=poll_id,
             payload={"method": method, "title": title, "secret": bool(secret)},
         )
-        return poll.id
+        return poll_id
 
 
 def _clean_options(options: list[dict], method: str) -> list[dict]:
@@ -231,8 +231,7 @@ def cancel_poll(*, actor: Principal, poll_id: int, reason: str) -> None:
                 "poll.illegal_transition", **{"from": poll.status}, to=PollStatus.CANCELLED
             )
         poll.status, poll.cancel_reason = PollStatus.CANCELLED, reason
-        assert poll.id is not None  # read from the database
-        seal_poll(s, poll.id)  # no pending ballot outlives its poll
+        seal_poll(s, stored_id(poll.id))  # no pending ballot outlives its poll
         record(
             s,
             actor=actor,
@@ -269,15 +268,14 @@ def option_dicts(options: list[PollOption]) -> list[dict]:
 def count_poll(s: Session, poll: Poll, *, eligible: int, stored: list[str] | None = None) -> dict:
     """The tally of the poll's ballots (`stored`: their choices as counted_choices gives
     them, when the caller has read them already)."""
-    assert poll.id is not None  # a stored poll
     parsed: dict[str, list[int]] = {}  # ballots repeat a few choices: parse each once
     choices = [
         parsed[c] if c in parsed else parsed.setdefault(c, json.loads(c))
-        for c in (counted_choices(s, poll.id) if stored is None else stored)
+        for c in (counted_choices(s, stored_id(poll.id)) if stored is None else stored)
     ]
     return tally.count(
         method=poll.method,
-        options=option_dicts(options_of(s, poll.id)),
+        options=option_dicts(options_of(s, stored_id(poll.id))),
         choices=choices,
         eligible=eligible,
         quorum=poll.quorum,
@@ -321,12 +319,11 @@ def close_poll(*, actor: Principal, poll_id: int) -> str:
             raise Conflict("poll.illegal_transition", **{"from": poll.status}, to=PollStatus.CLOSED)
         # Mix what is still pending and rewrite every ballot in random order, in this
         # transaction: from here on no ballot can be placed by when, or with whom, it was cast.
-        assert poll.id is not None  # read from the database
-        ballots = seal_poll(s, poll.id)
+        ballots = seal_poll(s, stored_id(poll.id))
         # A ballot or a change begun just before the closing time may have landed since the
         # count: unless the ballots are exactly those counted (the same choices, not only
         # as many), count again, now that the lock keeps anything else from landing.
-        same = ballots == len(counted) and sorted(counted_choices(s, poll.id)) == counted
+        same = ballots == len(counted) and sorted(counted_choices(s, stored_id(poll.id))) == counted
         digest = freeze_tally(s, poll, result if same else None)
         record(
             s,

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from core.permissions import can
 from core.principal import Principal
+from core.rows import stored_id
 from core.voting import lifecycle, tally
 from core.voting.eligibility import eligible_count, eligible_query, is_eligible, is_verified
 from core.voting.lifecycle import PollStatus
@@ -90,22 +91,20 @@ def list_polls(*, community_id: int, include_drafts: bool = False) -> list[PollS
         if not include_drafts:
             query = query.where(Poll.status != PollStatus.DRAFT)
         rows = s.exec(query.order_by(col(Poll.closes_at).desc())).all()
-    return [_summary(p, o, v) for p, o, v in rows]
-
-
-def _summary(p: Poll, options: int, voters: int) -> PollSummary:
-    assert p.id is not None  # read from the database
-    return PollSummary(
-        id=p.id,
-        title=p.title,
-        method=p.method,
-        status=p.status,
-        secret=p.secret,
-        opens_at=p.opens_at,
-        closes_at=p.closes_at,
-        options=options,
-        voters=voters,
-    )
+    return [
+        PollSummary(
+            id=stored_id(p.id),
+            title=p.title,
+            method=p.method,
+            status=p.status,
+            secret=p.secret,
+            opens_at=p.opens_at,
+            closes_at=p.closes_at,
+            options=o,
+            voters=v,
+        )
+        for p, o, v in rows
+    ]
 
 
 class OptionView(BaseModel):
@@ -154,8 +153,7 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
             or (poll.status == PollStatus.DRAFT and not manager)
         ):
             return None
-        assert poll.id is not None  # read from the database
-        options = options_of(s, poll.id)
+        options = options_of(s, stored_id(poll.id))
         voters = s.exec(
             select(func.count()).select_from(VoterRoll).where(VoterRoll.poll_id == poll.id)
         ).one()
@@ -202,7 +200,7 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
     # Frozen at close, public once closed.
     frozen = poll.tally if poll.status == PollStatus.CLOSED else None
     return PollDetail(
-        id=poll.id,
+        id=stored_id(poll.id),
         title=poll.title,
         method=poll.method,
         status=poll.status,
@@ -221,7 +219,16 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
         allow_change=poll.allow_change,
         registered_before_open=poll.registered_before_open,
         cancel_reason=poll.cancel_reason,
-        option_list=[_option_view(o) for o in options],
+        option_list=[
+            OptionView(
+                id=stored_id(o.id),
+                label=o.label,
+                description=o.description,
+                code=o.code,
+                cost=int(o.cost) if o.cost is not None else None,
+            )
+            for o in options
+        ],
         eligible=eligible,
         can_vote=can_vote,
         voted=voted,
@@ -236,17 +243,6 @@ def get_poll(*, viewer: Principal, poll_id: int) -> PollDetail | None:
             Turnout(group=channel, kind="channel", voters=n, eligible=None)
             for channel, n in by_channel
         ],
-    )
-
-
-def _option_view(o: PollOption) -> OptionView:
-    assert o.id is not None  # read from the database
-    return OptionView(
-        id=o.id,
-        label=o.label,
-        description=o.description,
-        code=o.code,
-        cost=int(o.cost) if o.cost is not None else None,
     )
 
 
@@ -282,8 +278,8 @@ def recount(*, viewer: Principal, poll_id: int) -> bool:
         return False
     with read_session() as s:
         poll = s.get(Poll, poll_id)
-        assert poll is not None and poll.id is not None  # the board was just read from it
-        options = option_dicts(options_of(s, poll.id))
+        assert poll is not None  # the board was just read from it
+        options = option_dicts(options_of(s, stored_id(poll.id)))
     # The rule's name is part of what the hash covers: a tally edited to name another rule
     # cannot match. One this version does not know cannot be recounted, so it does not match.
     rule = tally.rule_of(json.loads(poll.tally or "{}"))

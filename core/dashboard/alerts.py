@@ -3,6 +3,8 @@ discussion are markedly unlike the residents, or a few of them do most of it."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel
 
 from core import analytics
@@ -23,13 +25,29 @@ ALERT_KINDS = {
 MIN_PARTICIPANTS = 10
 
 
-class Alert(BaseModel):
-    kind: str  # "under", "over" or "dominated"
-    dimension: str | None
-    group: str | None
-    ratio: float | None
-    share: float | None  # top-10% share, for "dominated"
+class GroupAlert(BaseModel):
+    """A group markedly under- or over-represented among the people taking part."""
+
+    kind: Literal["under", "over"]
+    dimension: str
+    group: str
+    ratio: float
+    share: None = None
     action: str  # message key of the suggested action
+
+
+class DominanceAlert(BaseModel):
+    """The most active 10% make more than the community's level of a discussion."""
+
+    kind: Literal["dominated"]
+    dimension: None = None
+    group: None = None
+    ratio: None = None
+    share: float  # top-10% share
+    action: str  # message key of the suggested action
+
+
+Alert = GroupAlert | DominanceAlert
 
 
 def representation_alerts(
@@ -60,10 +78,11 @@ def representation_alerts(
     )
     if (frame["count"] > 0).sum() < MIN_PARTICIPANTS:
         return []
-    alerts = []
+    alerts: list[Alert] = []
     for dimension in DIMENSIONS:
         table = representation_table(frame, dimension, k=k)
         for row in table[~table["suppressed"]].itertuples():
+            kind: Literal["under", "over"]
             if row.ratio < 0.5 and row.ci_high < 1:
                 kind = "under"
             elif row.ratio > 2 and row.ci_low > 1:
@@ -71,12 +90,11 @@ def representation_alerts(
             else:
                 continue
             alerts.append(
-                Alert(
+                GroupAlert(
                     kind=kind,
                     dimension=dimension,
                     group=str(row.group),
                     ratio=float(row.ratio),
-                    share=None,
                     action=f"alert.action.{object_type}.{kind}",
                 )
             )
@@ -84,11 +102,8 @@ def representation_alerts(
     top_active = analytics.top_share(active["count"].to_numpy(), 0.1)
     if object_type == "proposal" and top_active > dominance:
         alerts.append(
-            Alert(
+            DominanceAlert(
                 kind="dominated",
-                dimension=None,
-                group=None,
-                ratio=None,
                 share=top_active,
                 action="alert.action.proposal.dominated",
             )

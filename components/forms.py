@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from core.accounts.profile import DEMOGRAPHIC_CHOICES
 from core.i18n import Translator
+
+
+def _choice_label(t: Translator, field: str) -> Callable[[str | None], str]:
+    """Label of one demographic select's options; the empty choice reads "not given"."""
+
+    def label(code: str | None) -> str:
+        return t("common.not_given") if code is None else t(f"{field}.{code}")
+
+    return label
 
 
 def demographics_inputs(t: Translator, current: dict, *, key: str) -> dict:
@@ -13,15 +24,13 @@ def demographics_inputs(t: Translator, current: dict, *, key: str) -> dict:
     values: dict = {}
     columns = st.columns(2)
     for index, (field, choices) in enumerate(DEMOGRAPHIC_CHOICES.items()):
-        options = [None, *choices]
+        options: list[str | None] = [None, *choices]
         value = current.get(field)
         values[field] = columns[index % 2].selectbox(
             t(f"field_name.{field}"),
             options=options,
             index=options.index(value) if value in options else 0,
-            format_func=lambda code, f=field: (
-                t("common.not_given") if code is None else t(f"{f}.{code}")
-            ),
+            format_func=_choice_label(t, field),
             key=f"{key}_{field}",
         )
     years = current.get("years_in_community")

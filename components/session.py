@@ -16,6 +16,11 @@ from core.principal import Principal
 LOCALE_LABELS = {"zh-CN": "中文", "en": "English"}
 
 
+def locale_label(locale: str) -> str:
+    """A language's name in that language, as the language choices show it."""
+    return LOCALE_LABELS[locale]
+
+
 def translator() -> Translator:
     """This session's translator; the first run picks the browser's language."""
     if "locale" not in st.session_state:
@@ -123,7 +128,7 @@ def language_switcher(t: Translator) -> None:
     st.sidebar.segmented_control(
         t("nav.language"),
         options=list(LOCALES),
-        format_func=LOCALE_LABELS.get,
+        format_func=locale_label,
         key="language_choice",
         on_change=_apply_language_choice,
     )

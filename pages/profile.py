@@ -2,7 +2,7 @@ import streamlit as st
 
 from components.forms import demographics_inputs
 from components.page import open_page, show_error, show_flash
-from components.session import LOCALE_LABELS, end
+from components.session import end, locale_label
 from components.verification import activation_form
 from core.accounts.commands import change_password, get_account, update_profile
 from core.data_rights import delete_account, export_my_data
@@ -31,7 +31,7 @@ with st.form("profile"):
         t("field_name.locale"),
         list(LOCALES),
         index=list(LOCALES).index(t.locale),
-        format_func=LOCALE_LABELS.get,
+        format_func=locale_label,
     )
     demographics = demographics_inputs(t, account.demographics, key="profile")
     consent = st.checkbox(

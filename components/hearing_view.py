@@ -63,7 +63,7 @@ def hearing_detail(t: Translator, viewer: Principal, h: HearingDetail, *, tz: st
             if p.outcome_reason:
                 st.caption(escape_md(p.outcome_reason))
     if h.draw is not None:
-        draw_facts(t, viewer, h)
+        draw_facts(t, viewer, h, h.draw)
     if h.minutes_md:
         with st.container(border=True):
             st.markdown(f"**{t('hearings.minutes')}**")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.page import escape_md, run_command, show_error
 from core.errors import DomainError
-from core.hearings import HearingDetail, my_invitations
+from core.hearings import DrawSummary, HearingDetail, my_invitations
 from core.hearings.invitations import answer_invitation, draw_replacement, recheck_draw
 from core.hearings.lifecycle import InvitationStatus
 from core.hearings.panel_pool import UNKNOWN
@@ -34,9 +34,9 @@ def stratum_label(t: Translator, stratum: str) -> str:
     return " · ".join(group_label(t, feature, value) for feature, value in parts)
 
 
-def draw_facts(t: Translator, viewer: Principal, h: HearingDetail) -> None:
-    """What anyone may check about the draw: sizes, probabilities, seed, quotas."""
-    draw = h.draw
+def draw_facts(t: Translator, viewer: Principal, h: HearingDetail, draw: DrawSummary) -> None:
+    """What anyone may check about the hearing's draw (`h.draw`, once there is one): sizes,
+    probabilities, seed, quotas."""
     with st.expander(
         t("invitation.facts_title", k=draw.k, pool=t.number(draw.pool_size)),
         icon=":material/casino:",

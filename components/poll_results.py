@@ -49,8 +49,9 @@ def _bars(
     )
 
 
-def results(t: Translator, p: PollDetail) -> None:
-    tally, names = p.tally, _names(t, p)
+def results(t: Translator, p: PollDetail, tally: dict) -> None:
+    """The closed poll's frozen tally (`p.tally`, once it exists) as charts."""
+    names = _names(t, p)
     st.markdown(f"#### {t('votes.results')}")
     if p.method == "majority":
         verdict = "votes.passed" if tally["passed"] else "votes.not_passed"

@@ -64,7 +64,7 @@ def poll_detail(t: Translator, viewer: Principal, p: PollDetail, *, tz: str) -> 
     )
     _my_ballot(t, viewer, p)
     if p.tally is not None:
-        results(t, p)
+        results(t, p, p.tally)
         bulletin(t, viewer, p)
     elif p.voting_open:
         st.info(t("votes.results_after_close"), icon=":material/lock_clock:")

@@ -88,7 +88,7 @@ SECTIONS = {
     ],
 }
 
-navigation = {}
+navigation: dict[str, list[st.Page]] = {}
 for section, entries in SECTIONS.items():
     pages = [
         st.Page(path, title=t(title), icon=icon, url_path=url, default=url == "home")

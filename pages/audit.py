@@ -59,8 +59,8 @@ object_type = c2.selectbox(
     key="audit_object",
     format_func=lambda o: t("common.all") if o is None else o,
 )
-period = c3.date_input(t("audit.period"), value=(), key="audit_period")
-start, end = (period[0], period[-1]) if len(period) else (None, None)
+period = c3.date_input(t("audit.period"), value=[], key="audit_period")
+start, end = (period[0], period[-1]) if period else (None, None)
 
 # Keyset paging: the seqs at which each page shown so far ends.
 filters = (action, object_type, start, end)

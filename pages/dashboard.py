@@ -75,7 +75,7 @@ building_names = {b.id: b.name for b in buildings}
 with st.expander(t("dashboard.filters"), icon=":material/filter_alt:", expanded=False):
     c1, c2 = st.columns(2)
     period = c1.date_input(
-        t("dashboard.period"), value=(), key="dash_period", help=t("dashboard.period_help")
+        t("dashboard.period"), value=[], key="dash_period", help=t("dashboard.period_help")
     )
     kinds = c2.multiselect(
         t("dashboard.kinds"),
@@ -113,7 +113,7 @@ with st.expander(t("dashboard.filters"), icon=":material/filter_alt:", expanded=
         )
     )
 
-start, end = (period[0], period[-1]) if len(period) else (None, None)
+start, end = (period[0], period[-1]) if period else (None, None)
 filters = Filters(
     start=start,
     end=end,
@@ -373,7 +373,7 @@ def where() -> None:
     )
     grid = (
         view_result
-        if view == shown_view and view_result is not None
+        if view == shown_view and isinstance(view_result, pd.DataFrame)
         else building_activity(actor=principal, filters=filters)
     )
     if grid.empty:
@@ -399,7 +399,7 @@ def where() -> None:
 def over_time() -> None:
     granularity, series = (
         view_result
-        if view == shown_view and view_result is not None
+        if view == shown_view and isinstance(view_result, tuple)
         else trends(actor=principal, filters=filters)
     )
     st.markdown(f"#### {t('dashboard.trends')}")

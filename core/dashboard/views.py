@@ -5,6 +5,7 @@ parallel, and the database driver releases Python's lock while it works)."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -17,7 +18,12 @@ VIEWS = ("concentration", "representation", "where", "time")
 OWN_QUERY = {"where": building_activity, "time": trends}
 
 
-def view_data(*, actor: Principal, filters: Filters, view: str) -> tuple[pd.DataFrame, object]:
+# A view's own result: building_activity's grid ("where"), trends' (granularity, series)
+# ("time"), or None for the views that need only the per-resident frame.
+ViewResult: TypeAlias = pd.DataFrame | tuple[str, pd.DataFrame] | None
+
+
+def view_data(*, actor: Principal, filters: Filters, view: str) -> tuple[pd.DataFrame, ViewResult]:
     """(per-resident frame, the view's own result or None). Errors (a refused permission, a
     bad filter) come out as the functions raise them."""
     query = OWN_QUERY.get(view)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from components.page import person, run_command, show_more, shown_count
@@ -18,6 +20,8 @@ from core.i18n import Translator
 from core.markdown import safe_markdown
 from core.permissions import can
 from core.principal import Principal
+
+ButtonType = Literal["primary", "secondary", "tertiary"]  # st.button's `type`
 
 MAX_INDENT = 4  # deeper replies stay at this indentation, so phones keep room for text
 PAGE = 30  # comments drawn at first, and added by each "show more"
@@ -109,8 +113,8 @@ def _actions(
     cid = comment.id
     cols = st.columns(5)
     own = comment.author_id == viewer.user_id
-    agree_type = "primary" if comment.my_reaction == 1 else "secondary"
-    disagree_type = "primary" if comment.my_reaction == -1 else "secondary"
+    agree_type: ButtonType = "primary" if comment.my_reaction == 1 else "secondary"
+    disagree_type: ButtonType = "primary" if comment.my_reaction == -1 else "secondary"
     if cols[0].button(
         f"{t('thread.agree')} {comment.agree}",
         key=f"agree_{cid}",

@@ -143,12 +143,12 @@ with roster_tab:
     )
     if upload is not None and st.button(t("admin.import"), type="primary"):
         bar = st.progress(0.0, text=t("admin.importing"))
+
+        def show_progress(fraction: float) -> None:
+            bar.progress(fraction, text=t("admin.importing"))
+
         try:
-            result = import_roster(
-                actor=principal,
-                data=upload.getvalue(),
-                progress=lambda f: bar.progress(f, text=t("admin.importing")),
-            )
+            result = import_roster(actor=principal, data=upload.getvalue(), progress=show_progress)
         except DomainError as error:
             bar.empty()
             show_error(t, error)

@@ -93,7 +93,7 @@ def _cross_tab_table(t: Translator, table: CrossTab) -> pd.DataFrame:
     columns = [c if c else measure for c in table.columns]
     rows = []
     for row in table.rows:
-        cells = {
+        cells: dict[str, str | bool] = {
             t("surveys.group"): _group_label(t, table.dimension, row.group),
             t("surveys.persons"): "—" if row.suppressed else str(row.persons),
         }
@@ -185,7 +185,8 @@ def results(t: Translator, viewer: Principal, survey: SurveyDetail) -> None:
     except DomainError as error:
         st.info(message(t, error), icon=":material/lock_clock:")
         return
-    if counted.respondents is None:  # some, but fewer than k: no figure at all
+    # Some, but fewer than k: no figure at all (both counts are None then).
+    if counted.respondents is None or counted.offline is None:
         st.info(t("surveys.too_few_answers", k=counted.k), icon=":material/visibility_off:")
     elif not counted.respondents:
         st.info(t("surveys.no_answers_yet"), icon=":material/inbox:")

@@ -68,7 +68,7 @@ def _prompt(t: Translator, q: QuestionView) -> str:
 
 def answer_inputs(t: Translator, survey: SurveyDetail, key: str, initial: dict | None) -> dict:
     """A widget per question (inside the caller's form); returns {question id: value}."""
-    answers = {}
+    answers: dict[int, int | list[int] | str | None] = {}
     for q in survey.questions:
         have, k = (initial or {}).get(q.id), f"{key}_{q.id}"
         names = {o.id: o.label for o in q.options}
@@ -106,7 +106,7 @@ def answer_inputs(t: Translator, survey: SurveyDetail, key: str, initial: dict |
                 ids,
                 default=have or [],
                 key=k,
-                format_func=names.get,
+                format_func=names.__getitem__,
                 placeholder=t("surveys.rank_placeholder"),
                 help=t("surveys.rank_help"),
             )

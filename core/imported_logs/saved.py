@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from datetime import datetime
 
 import pandas as pd
 from pydantic import BaseModel
@@ -17,7 +18,7 @@ from sqlmodel import col, select
 from core import audit
 from core.errors import InvalidInput, PermissionDenied
 from core.imported_logs.analysis import read_log
-from core.permissions import require
+from core.permissions import can, require
 from core.principal import Principal
 from core.rows import community_row
 from core.text import clean_text
@@ -33,7 +34,8 @@ class DatasetSummary(BaseModel):
     persons: int
     uploaded_by: str
     uploaded_by_id: int
-    uploaded_at: object
+    uploaded_at: datetime
+    can_delete: bool  # may the reader delete it (see may_delete)
 
 
 def save_dataset(*, actor: Principal, name: str, data: bytes, file_name: str | None = None) -> int:
@@ -112,6 +114,7 @@ def list_datasets(*, actor: Principal) -> list[DatasetSummary]:
             uploaded_by=u,
             uploaded_by_id=ub,
             uploaded_at=at,
+            can_delete=may_delete(actor, ub),
         )
         for i, n, f, r, p, u, ub, at in rows
     ]
@@ -126,12 +129,20 @@ def load_dataset(*, actor: Principal, dataset_id: int) -> pd.DataFrame:
     return read_log(actor=actor, data=gzip.decompress(content))
 
 
+def may_delete(actor: Principal, uploaded_by_id: int) -> bool:
+    """Whether `actor` may delete a dataset saved by `uploaded_by_id`: one who may import
+    datasets, and saved it themselves or is an admin."""
+    return can(actor, "dataset.import") and (
+        uploaded_by_id == actor.user_id or actor.role == "admin"
+    )
+
+
 def delete_dataset(*, actor: Principal, dataset_id: int) -> None:
-    """Remove a saved dataset: whoever saved it, or an admin."""
+    """Remove a saved dataset: whoever saved it, or an admin (see may_delete)."""
     require(actor, "dataset.import")
     with write_session() as s:
         dataset = community_row(s, ExternalDataset, dataset_id, actor)
-        if dataset.uploaded_by != actor.user_id and actor.role != "admin":
+        if not may_delete(actor, dataset.uploaded_by):
             raise PermissionDenied("dataset.delete")
         audit.record(
             s,

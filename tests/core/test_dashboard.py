@@ -462,6 +462,10 @@ def test_imported_logs_are_kept_as_datasets(people):
     other = Principal(
         user_id=admin.user_id + 100, role="researcher", community_id=researcher.community_id
     )
+    assert not saved.can_delete  # moderators read datasets but do not import or delete them
+    assert [d.can_delete for d in list_datasets(actor=researcher)] == [True]
+    assert [d.can_delete for d in list_datasets(actor=admin)] == [True]
+    assert [d.can_delete for d in list_datasets(actor=other)] == [False]
     with pytest.raises(PermissionDenied):  # only whoever saved it, or an admin
         delete_dataset(actor=other, dataset_id=dataset_id)
     delete_dataset(actor=admin, dataset_id=dataset_id)

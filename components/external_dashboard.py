@@ -161,18 +161,17 @@ def _saved(t: Translator, viewer: Principal) -> pd.DataFrame | None:
     st.caption(
         t("external.saved_by", who=dataset.uploaded_by, when=t.datetime(dataset.uploaded_at))
     )
-    if can(viewer, "dataset.import") and (
-        dataset.uploaded_by_id == viewer.user_id or viewer.role == "admin"
+    if dataset.can_delete and st.button(
+        t("external.delete"), key="ext_delete", icon=":material/delete:"
     ):
-        if st.button(t("external.delete"), key="ext_delete", icon=":material/delete:"):
-            try:
-                delete_dataset(actor=viewer, dataset_id=chosen)
-            except DomainError as error:
-                show_error(t, error)
-                return None
-            st.session_state.pop(f"ext_saved_log_{chosen}", None)
-            st.toast(t("external.deleted"))
-            st.rerun()
+        try:
+            delete_dataset(actor=viewer, dataset_id=chosen)
+        except DomainError as error:
+            show_error(t, error)
+            return None
+        st.session_state.pop(f"ext_saved_log_{chosen}", None)
+        st.toast(t("external.deleted"))
+        st.rerun()
     key = f"ext_saved_log_{chosen}"
     if key not in st.session_state:
         with st.spinner(t("external.loading")):

@@ -6,17 +6,18 @@ tests/pg, a fresh PostgreSQL database cloned from a migrated template (see tests
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from contextlib import contextmanager
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.accounts.sessions import principal_for, start_session
 from core.principal import Principal
-from db.engine import dispose_engines, write_session
-from db.models import Actor, Building, Community, User
+from db.engine import dispose_engines, read_session, write_session
+from db.models import Actor, AuditEvent, Building, Community, User
 
 REQUIRE_FULL_STACK = os.environ.get("REQUIRE_FULL_STACK") == "1"
 
@@ -164,6 +165,17 @@ BODY = "楼道里的灯坏了很久，晚上老人上下楼很不方便，希望
 def visitor(people) -> Principal:
     """A visitor who is not logged in, looking at the community (as the app builds it)."""
     return Principal(user_id=None, role="anonymous", community_id=people["resident"].community_id)
+
+
+def audit(action: str) -> list[tuple[str, dict]]:
+    """The audit log's (object id, payload) pairs for `action`, oldest first."""
+    with read_session() as s:
+        return [
+            (e.object_id, json.loads(e.payload))
+            for e in s.exec(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.seq))
+            )
+        ]
 
 
 @pytest.fixture

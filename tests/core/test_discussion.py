@@ -479,7 +479,7 @@ def test_a_blocked_resident_can_read_but_not_take_part(people, proposal_id):
         "react": lambda: react(actor=person, comment_id=other, value=1),
         "flag": lambda: flag_comment(actor=person, comment_id=other, reason="举报"),
     }
-    for name, attempt in attempts.items():
+    for attempt in attempts.values():
         with pytest.raises(PermissionDenied):
             attempt()
     assert snapshot() == before

@@ -188,7 +188,7 @@ def test_pool_is_the_roster_in_scope_and_optionally_only_those_who_agreed(
 def test_census_quotas_follow_the_population_not_the_consenting_pool(people, community, roster):
     moderator = people["moderator"]
     with write_session() as s:
-        for age, share in zip(AGES, (0.1, 0.2, 0.2, 0.3, 0.2)):
+        for age, share in zip(AGES, (0.1, 0.2, 0.2, 0.3, 0.2), strict=True):
             s.add(
                 CensusBaseline(
                     community_id=community["id"],

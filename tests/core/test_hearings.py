@@ -129,12 +129,12 @@ def test_lifecycle_table(people, start, target):
     hearing_id = new_hearing(people["moderator"])
     with write_session() as s:
         s.get(Hearing, hearing_id).status = start
-    move = lambda: move_hearing(
-        actor=people["moderator"],
-        hearing_id=hearing_id,  # noqa: E731
-        to_status=target,
-        reason="天气原因",
-    )
+
+    def move():
+        return move_hearing(
+            actor=people["moderator"], hearing_id=hearing_id, to_status=target, reason="天气原因"
+        )
+
     if lifecycle.can_move(start, target):
         move()
         assert status_of(hearing_id) == target

@@ -59,7 +59,7 @@ def test_a_long_value_is_cut(lines):
 
 def test_an_error_in_a_page_run_is_logged_with_its_traceback_on_one_line(lines):
     with pytest.raises(ZeroDivisionError), page_run("proposals"):
-        1 / 0
+        _ = 1 / 0
     (line,) = lines()
     assert "level=error" in line and "event=page.error page=proposals" in line
     assert "ZeroDivisionError" in line and "Traceback" in line

@@ -381,7 +381,7 @@ def test_closing_freezes_the_tally_and_anyone_can_recount(people, community):
     poll_id = poll(moderator, "majority", quorum=0.2)
     yes, no, abstain = option_ids(poll_id)
     voters = [verified(community, f"maj{i}") for i in range(4)]
-    for voter, choice in zip(voters, (yes, yes, no, abstain)):
+    for voter, choice in zip(voters, (yes, yes, no, abstain), strict=True):
         cast_ballot(actor=voter, poll_id=poll_id, choice=choice)
     with pytest.raises(Conflict) as raised:
         close_poll(actor=moderator, poll_id=poll_id)
@@ -729,7 +729,7 @@ def test_changes_do_not_count_towards_a_mixing_batch(people, community):
     a, b, _c = option_ids(poll_id)
     voters = [verified(community, f"batch{i}") for i in range(MIX_BATCH + 1)]
     codes = [cast_ballot(actor=v, poll_id=poll_id, choice=[a]) for v in voters[:MIX_BATCH]]
-    for voter, code in list(zip(voters, codes))[: MIX_BATCH - 1]:
+    for voter, code in list(zip(voters, codes, strict=False))[: MIX_BATCH - 1]:
         change_ballot(actor=voter, poll_id=poll_id, receipt=code, choice=[b])
     cast_ballot(actor=voters[-1], poll_id=poll_id, choice=[a])
     assert count(Ballot, Ballot.poll_id == poll_id) == MIX_BATCH  # the eleventh waits

@@ -199,7 +199,7 @@ def test_building_survey_answers_cross_tab_and_proposal(browser, app_url, e2e_da
         answer_on_paper(e2e_database, title, few, "监控", 5)
 
         for page, username, place, stars in zip(
-            residents, building["users"], ("充电插座", "防雨棚"), ("2 ★", "3 ★")
+            residents, building["users"], ("充电插座", "防雨棚"), ("2 ★", "3 ★"), strict=True
         ):
             signed_in(page, app_url, username)
             answer(page, url, place, stars)

@@ -104,7 +104,7 @@ def test_budget_poll_vote_change_close_and_find_receipt(browser, app_url, e2e_da
 
         receipts = []
         for page, name, projects in zip(
-            residents, names, (["更换路灯", "增设长椅"], ["改造花坛"], ["更换路灯"])
+            residents, names, (["更换路灯", "增设长椅"], ["改造花坛"], ["更换路灯"]), strict=True
         ):
             signed_in(page, app_url, name)
             receipts.append(vote(page, url, projects))

@@ -631,7 +631,7 @@ def grow(n: int = GROWTH) -> None:
             )
             if k % 2 == 0:
                 s.add(HearingAttendance(hearing_id=hearing_id, resident_id=r.id, channel="online"))
-        for k, r in enumerate(others[n : n + n // 3]):  # came without registering
+        for r in others[n : n + n // 3]:  # came without registering
             s.add(HearingAttendance(hearing_id=hearing_id, resident_id=r.id, channel="offline"))
         s.add_all(
             [

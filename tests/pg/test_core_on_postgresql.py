@@ -4,8 +4,9 @@
 Each tests/core/test_*.py module becomes one class here, e.g. tests/core/test_voting.py ->
 TestVoting, so that tests with the same name in two modules do not shadow each other and a
 new core module is picked up without editing this file. Modules that set
-`DATABASE_FREE = True` (pure functions, such as the voting rules) are left out. The test functions stay the very
-same objects (as staticmethods); only the fixtures they are given differ.
+`DATABASE_FREE = True` (pure functions, such as the voting rules) are left out. The test
+functions stay the very same objects (as staticmethods); only the fixtures they are given
+differ.
 
 Known limit: Hypothesis refuses a @given *method* of a test class that runs under two
 classes in one session (HealthCheck.differing_executors); write @given tests in tests/core

@@ -8,7 +8,7 @@ rejected, outer whitespace stripped, then length checked in characters.
 import re
 import unicodedata
 from datetime import datetime
-from typing import Literal, overload
+from typing import Literal, TypeGuard, overload
 
 from core.errors import InvalidInput
 
@@ -104,7 +104,7 @@ def normalise_username(value: object) -> str:
     return key
 
 
-def is_whole_number(value: object) -> bool:
+def is_whole_number(value: object) -> TypeGuard[int]:
     """An int and not a bool (True is an int in Python): the one check for an id, a count
     or an amount that a caller passes in."""
     return isinstance(value, int) and not isinstance(value, bool)

@@ -51,8 +51,8 @@ def post_activity(
     title: str,
     description: str = "",
     place: str = "",
-    starts_at: datetime,
-    ends_at: datetime,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
     capacity: int | None = None,
 ) -> int:
     """An activity of an organisation the actor coordinates; returns its id. Times are

@@ -123,7 +123,7 @@ def _write(
         )
 
 
-def record_my_hours(*, actor: Principal, activity_id: int, hours: float) -> None:
+def record_my_hours(*, actor: Principal, activity_id: int, hours: float | None) -> None:
     """The actor attended an activity they signed up for and gave `hours` hours."""
     require(actor, "organisation.volunteer")
     with write_session() as s:
@@ -181,7 +181,9 @@ def _attendee(s, resident_id, actor: Principal) -> Resident:
     return resident
 
 
-def record_hours_for(*, actor: Principal, activity_id: int, resident_id: int, hours: float) -> None:
+def record_hours_for(
+    *, actor: Principal, activity_id: int, resident_id: int, hours: float | None
+) -> None:
     """A coordinator records that a roster resident (with or without an account) came to
     the activity in person and gave `hours` hours."""
     require(actor, "organisation.coordinate")
@@ -217,7 +219,9 @@ def record_hours_for(*, actor: Principal, activity_id: int, resident_id: int, ho
         )
 
 
-def correct_hours(*, actor: Principal, activity_id: int, resident_id: int, hours: float) -> None:
+def correct_hours(
+    *, actor: Principal, activity_id: int, resident_id: int, hours: float | None
+) -> None:
     """A coordinator corrects the hours of an existing record (same checks as recording)."""
     require(actor, "organisation.coordinate")
     with write_session() as s:

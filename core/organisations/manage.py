@@ -65,7 +65,7 @@ def create_organisation(
     kind: str,
     purpose: str,
     contact: str = "",
-    coordinator_resident_id: int,
+    coordinator_resident_id: int | None,
 ) -> int:
     """A social organisation or volunteer team with its first coordinator (a roster
     resident with an account); returns the organisation's id. The name is unique among the

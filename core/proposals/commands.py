@@ -370,7 +370,7 @@ def change_status(
 
 
 def assign_actor(
-    *, actor: Principal, proposal_id: int, responsible_id: int, reason: str | None = None
+    *, actor: Principal, proposal_id: int, responsible_id: int | None, reason: str | None = None
 ) -> None:
     """Name the responsible actor; a reassignment needs a reason and restarts the clock."""
     require(actor, "proposal.moderate")
@@ -477,7 +477,7 @@ def post_progress(*, actor: Principal, proposal_id: int, text: str, progress_pct
         )
 
 
-def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int, reason: str) -> int:
+def merge_proposals(*, actor: Principal, proposal_id: int, into_id: int | None, reason: str) -> int:
     """Merge a duplicate into another proposal: its supports and followers move over,
     counted once per person. Returns the target's new support count."""
     require(actor, "proposal.moderate")

@@ -195,7 +195,7 @@ def _minutes_form(t: Translator, viewer: Principal, h: HearingDetail) -> None:
     with st.form("minutes"):
         st.markdown(f"**{t('hearings.publish_minutes')}**")
         minutes = st.text_area(t("field_name.minutes"), height=200, max_chars=100_000)
-        outcomes = {}
+        outcomes: dict[int, tuple[str, str | None]] = {}
         for p in h.proposals:
             outcome = st.selectbox(
                 escape_md(p.title),

@@ -29,7 +29,11 @@ from core.proposals.photos import read_photo
 from core.vocabulary import utcnow
 
 
-def proposal_detail(t: Translator, viewer: Principal, p: ProposalDetail, *, tz: str) -> None:
+def proposal_detail(
+    t: Translator, viewer: Principal, p: ProposalDetail, *, tz: str, community_id: int
+) -> None:
+    """One proposal as its page shows it; `community_id` is the viewer's community (the
+    proposal's), whose actors a moderator may assign."""
     st.subheader(escape_md(p.title))
     st.caption(
         " · ".join(
@@ -102,7 +106,7 @@ def proposal_detail(t: Translator, viewer: Principal, p: ProposalDetail, *, tz: 
                     )
     if can(viewer, "proposal.moderate"):
         show_alerts(t, viewer, "proposal", p.id)
-        moderator_panel(t, viewer, p)
+        moderator_panel(t, viewer, p, community_id)
 
 
 def _history_text(t: Translator, h) -> str:
@@ -124,9 +128,10 @@ def _responsibility(t: Translator, p: ProposalDetail) -> None:
     if p.actor is None:
         st.caption(t("proposal.no_actor_yet"))
         return
-    text = t("proposals.responsible", actor=p.actor)
-    if p.clock_running:
-        days = (utcnow() - p.clock_started_at).days
+    text: str = t("proposals.responsible", actor=p.actor)
+    started = p.clock_started_at
+    if p.clock_running and started is not None:  # (running implies started)
+        days = (utcnow() - started).days
         text += " · " + t("proposal.waiting_days", days=days)
     st.markdown(f":material/assignment_ind: {text}")
 
@@ -165,7 +170,7 @@ def _supports(t: Translator, viewer: Principal, p: ProposalDetail) -> None:
             )
 
 
-def moderator_panel(t: Translator, viewer: Principal, p: ProposalDetail) -> None:
+def moderator_panel(t: Translator, viewer: Principal, p: ProposalDetail, community_id: int) -> None:
     with st.expander(t("proposal.moderate"), icon=":material/shield:"):
         moves = p.moderator_moves
         if moves:
@@ -184,7 +189,7 @@ def moderator_panel(t: Translator, viewer: Principal, p: ProposalDetail) -> None
                         ),
                         "proposal.moved",
                     )
-        actors = list_actors(viewer.community_id)
+        actors = list_actors(community_id)
         with st.form("assign"):
             choice = st.selectbox(
                 t("field_name.actor"),

@@ -39,7 +39,7 @@ def show_one(proposal_id: int) -> None:
     if proposal is None:
         st.warning(t("error.not_found"))
         return
-    proposal_detail(t, principal, proposal, tz=page.tz)
+    proposal_detail(t, principal, proposal, tz=page.tz, community_id=community.id)
     st.divider()
     comment_thread(t, principal, proposal.id, tz=page.tz, open_=proposal.discussion_open)
 

@@ -18,7 +18,7 @@ from core.text import clean_text
 from db.engine import read_session, write_session
 from db.models import Actor, Building, Community, Resident, User
 from db.models.community import ACTOR_KINDS
-from db.models.people import ROLES
+from db.models.people import ROLES, Role
 
 
 class UserRow(BaseModel):
@@ -70,7 +70,7 @@ def set_role(*, actor: Principal, user_id: int, role: str) -> None:
         user = s.get(User, user_id)
         if user is None or user.community_id != actor.community_id:
             raise NotFound("error.not_found")
-        if user.role == "admin" and role != "admin":
+        if user.role == Role.ADMIN and role != Role.ADMIN:
             ensure_another_admin(s, user)
         old = user.role
         user.role = role
@@ -93,7 +93,7 @@ def set_active(*, actor: Principal, user_id: int, active: bool) -> None:
         user = s.get(User, user_id)
         if user is None or user.community_id != actor.community_id:
             raise NotFound("error.not_found")
-        if not active and user.role == "admin":
+        if not active and user.role == Role.ADMIN:
             ensure_another_admin(s, user)
         user.active = bool(active)
         if not active:
@@ -114,7 +114,7 @@ def ensure_another_admin(s, user: User) -> None:
         select(func.count())
         .select_from(User)
         .where(
-            User.role == "admin",
+            User.role == Role.ADMIN,
             col(User.active).is_(True),
             User.id != user.id,
             User.community_id == user.community_id,

@@ -68,6 +68,7 @@ from db.models import (
     VoterRoll,
 )
 from db.models.base import utcnow
+from db.models.people import Role
 
 NEVER_EXPORTED = {
     "password_hash",
@@ -267,7 +268,7 @@ def delete_account(*, actor: Principal, confirm_username: str) -> None:
             or confirm_username.strip().casefold() != user.username
         ):
             raise InvalidInput("account.confirm_mismatch", field="confirm_username")
-        if user.role in ("moderator", "admin"):
+        if user.role in (Role.MODERATOR, Role.ADMIN):
             hearings = s.exec(
                 select(func.count())
                 .select_from(Hearing)
@@ -280,7 +281,7 @@ def delete_account(*, actor: Principal, confirm_username: str) -> None:
             ).one()
             if hearings or polls:
                 raise Conflict("account.open_assignments", hearings=hearings, polls=polls)
-        if user.role == "admin":
+        if user.role == Role.ADMIN:
             ensure_another_admin(s, user)
         now = utcnow()
         resident = s.get(Resident, user.resident_id) if user.resident_id else None

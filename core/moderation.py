@@ -21,6 +21,7 @@ from core.text import clean_text, is_whole_number
 from db.engine import read_session, write_session
 from db.models import Comment, CommentFlag, Proposal, User, UserBlock
 from db.models.base import utcnow
+from db.models.people import Role
 
 MAX_BLOCK_DAYS = 90
 
@@ -221,7 +222,7 @@ def block_user(*, actor: Principal, username: str, days, reason: str) -> datetim
         ).first()
         if user is None:
             raise NotFound("moderation.no_such_user")
-        if user.role != "resident":
+        if user.role != Role.RESIDENT:
             raise Conflict("moderation.only_residents")
         assert user.id is not None and actor.user_id is not None  # stored; a signed-in moderator
         until = utcnow() + timedelta(days=days)

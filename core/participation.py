@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from db.engine import connection_of
 from db.models import ParticipationEvent, User
 from db.models.base import utcnow
+from db.models.people import Role
 from db.models.records import PARTICIPATION_KINDS
 from db.prepared import Prepared
 
@@ -60,7 +61,7 @@ def record_participation(
 # ---- who counts as a resident in the figures ----
 
 
-STAFF_ROLES = ("moderator", "researcher", "admin")
+STAFF_ROLES = (Role.MODERATOR, Role.RESEARCHER, Role.ADMIN)
 
 
 def staff_residents():

@@ -13,13 +13,16 @@ from core.errors import PermissionDenied
 from core.observability import log_event
 from core.principal import Principal
 from db.models.base import utcnow
+from db.models.people import Role
 
-STAFF = frozenset({"moderator", "admin"})
-SIGNED_IN = frozenset({"resident", "moderator", "researcher", "admin"})
-PARTICIPANTS = frozenset({"resident", "moderator", "admin"})
+STAFF = frozenset({Role.MODERATOR, Role.ADMIN})
+SIGNED_IN = frozenset({Role.RESIDENT, Role.MODERATOR, Role.RESEARCHER, Role.ADMIN})
+PARTICIPANTS = frozenset({Role.RESIDENT, Role.MODERATOR, Role.ADMIN})
+ANALYSTS = frozenset({Role.RESEARCHER, Role.MODERATOR, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
 
 
-def _role_in(roles: frozenset[str]) -> Callable[[Principal, object], bool]:
+def _role_in(roles: frozenset[Role]) -> Callable[[Principal, object], bool]:
     return lambda p, _target: p.role in roles
 
 
@@ -48,9 +51,9 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "page.accountability": _everyone,
     "page.audit": _everyone,
     "page.profile": _role_in(SIGNED_IN),
-    "page.dashboard": _role_in(frozenset({"researcher", "moderator", "admin"})),
+    "page.dashboard": _role_in(ANALYSTS),
     "page.moderation": _role_in(STAFF),
-    "page.admin": _role_in(frozenset({"admin"})),
+    "page.admin": _role_in(ADMINS),
     # Own account: the target is the user id being changed.
     "account.change_password": _self,
     "account.edit_profile": _self,
@@ -68,18 +71,18 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "hearing.manage": _role_in(STAFF),
     "poll.manage": _role_in(STAFF),
     "resident.verify": _role_in(STAFF),
-    "dashboard.view": _role_in(frozenset({"researcher", "moderator", "admin"})),
-    "dataset.import": _role_in(frozenset({"researcher", "admin"})),
+    "dashboard.view": _role_in(ANALYSTS),
+    "dataset.import": _role_in(frozenset({Role.RESEARCHER, Role.ADMIN})),
     # Administration.
-    "user.manage": _role_in(frozenset({"admin"})),
-    "building.manage": _role_in(frozenset({"admin"})),
-    "actor.manage": _role_in(frozenset({"admin"})),
-    "roster.import": _role_in(frozenset({"admin"})),
-    "community.configure": _role_in(frozenset({"admin"})),
-    "audit.verify": _role_in(frozenset({"admin"})),
-    "database.backup": _role_in(frozenset({"admin"})),
+    "user.manage": _role_in(ADMINS),
+    "building.manage": _role_in(ADMINS),
+    "actor.manage": _role_in(ADMINS),
+    "roster.import": _role_in(ADMINS),
+    "community.configure": _role_in(ADMINS),
+    "audit.verify": _role_in(ADMINS),
+    "database.backup": _role_in(ADMINS),
     "announcement.publish": _role_in(STAFF),
-    "service_level.manage": _role_in(frozenset({"admin"})),
+    "service_level.manage": _role_in(ADMINS),
     "page.announcements": _everyone,
     "page.organisations": _everyone,
     # Organisations and volunteer teams: staff set them up and appoint coordinators; a
@@ -95,7 +98,7 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "page.surveys": _everyone,
     "survey.answer": _participates,
     "survey.manage": _role_in(STAFF),
-    "survey.analyse": _role_in(frozenset({"researcher", "moderator", "admin"})),
+    "survey.analyse": _role_in(ANALYSTS),
     "survey.read_text": _role_in(STAFF),  # free-text answers: moderators and admins only
 }
 

@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from db.models.people import Role
+
 
 @dataclass(frozen=True)
 class Principal:
     user_id: int | None
-    role: str  # anonymous / resident / moderator / researcher / admin
+    role: str  # a Role
     community_id: int | None = None
     resident_id: int | None = None
     username: str | None = None
@@ -21,5 +23,5 @@ class Principal:
         return self.user_id is not None
 
 
-ANONYMOUS = Principal(user_id=None, role="anonymous")
-SYSTEM = Principal(user_id=None, role="system")
+ANONYMOUS = Principal(user_id=None, role=Role.ANONYMOUS)
+SYSTEM = Principal(user_id=None, role=Role.SYSTEM)

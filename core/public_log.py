@@ -36,6 +36,7 @@ from core.permissions import require
 from core.principal import Principal
 from db.engine import read_session
 from db.models import AuditEvent, User
+from db.models.people import Role
 
 PAGE_SIZE = 50
 # Payload keys that point at one person (a roster row, or an invitation, which is one
@@ -81,7 +82,7 @@ def fingerprint(chain_hash: str, key: bytes | None = None) -> str:
 
 # Who acts in public: staff, and the system itself (e.g. a proposal moved on by its
 # supports), which is nobody's personal act.
-PUBLIC_ACTORS = (*STAFF_ROLES, "system")
+PUBLIC_ACTORS = (*STAFF_ROLES, Role.SYSTEM)
 
 
 def acts_in_public(role: str) -> bool:

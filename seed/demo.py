@@ -56,6 +56,8 @@ from db.models import (
     VoterRoll,
 )
 from db.models.base import table_of, utcnow
+from db.models.hearings import SpeakerRole
+from db.models.people import Role
 from seed import demo_content as content
 from seed.demo_organisations import build_organisations
 from seed.demo_surveys import SURVEY_TABLES, build_surveys
@@ -279,7 +281,7 @@ class Demo:
                 username=username,
                 display_name=resident["full_name"],
                 password_hash=password_hash,
-                role="resident",
+                role=Role.RESIDENT,
                 locale="zh-CN",
                 resident_id=resident_id,
                 active=True,
@@ -545,7 +547,7 @@ class Demo:
                     hearing_id=hid,
                     resident_id=resident_id,
                     speaker_name=self.residents[resident_id - 1]["full_name"],
-                    speaker_role="resident",
+                    speaker_role=SpeakerRole.RESIDENT,
                     position=rng.choice(["for", "against", "neutral"]),
                     turn_order=order + 1,
                     started_at=starts,

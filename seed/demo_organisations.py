@@ -17,7 +17,7 @@ from db.models import (
     OrganisationMember,
     VolunteerRecord,
 )
-from db.models.organisations import ORGANISATION_KINDS
+from db.models.organisations import ORGANISATION_KINDS, MemberRole
 from seed import demo_content as content
 
 ORGANISATIONS = {
@@ -70,7 +70,7 @@ def build_organisations(demo) -> None:
                 organisation_id=oid,
                 resident_id=rid,
                 user_id=demo.account_of[rid],
-                role="coordinator" if position == 0 else "member",
+                role=MemberRole.COORDINATOR if position == 0 else MemberRole.MEMBER,
                 status="accepted",
                 message="",
                 decided_by=2 if position == 0 else demo.account_of[coordinator],
@@ -84,7 +84,7 @@ def build_organisations(demo) -> None:
                 organisation_id=oid,
                 resident_id=rid,
                 user_id=demo.account_of[rid],
-                role="member",
+                role=MemberRole.MEMBER,
                 status="requested",
                 message="我周末有空，想参加志愿服务。",
                 created_at=demo.now - timedelta(days=rng.uniform(1, 10)),

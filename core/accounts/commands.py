@@ -18,6 +18,7 @@ from core.voting.eligibility import is_verified
 from db.engine import read_session, write_session
 from db.models import Building, Resident, User
 from db.models.base import utcnow
+from db.models.people import Role
 
 
 class AccountPublic(BaseModel):
@@ -100,7 +101,7 @@ def register(
             username=key,
             display_name=display_name,
             password_hash=password_hash,
-            role="resident",
+            role=Role.RESIDENT,
             locale=locale,
             resident_id=resident.id,
             password_changed_at=now,
@@ -110,7 +111,7 @@ def register(
         assert user.id is not None  # flushed
         record(
             s,
-            actor=Principal(user_id=user.id, role="resident"),
+            actor=Principal(user_id=user.id, role=Role.RESIDENT),
             action="account.register",
             object_type="user",
             object_id=user.id,

@@ -20,8 +20,9 @@ from core.text import clean_text, is_whole_number
 from db.engine import write_session
 from db.models import Hearing, HearingAttendance, HearingRegistration, Resident, Testimony
 from db.models.base import utcnow
+from db.models.hearings import SpeakerRole
 
-SPEAKER_ROLES = ("resident", "expert", "official", "actor")
+SPEAKER_ROLES = tuple(SpeakerRole)
 POSITIONS = ("for", "against", "neutral")
 MAX_TURN_SECONDS = 3 * 3600
 
@@ -70,7 +71,7 @@ def sign_up_to_speak(*, actor: Principal, hearing_id: int, position: str) -> int
             hearing_id=hearing.id,
             resident_id=resident.id,
             speaker_name=resident.full_name,
-            speaker_role="resident",
+            speaker_role=SpeakerRole.RESIDENT,
             position=position,
             turn_order=_next_turn(s, hearing.id),
         )

@@ -47,6 +47,7 @@ from db.models import (
     User,
     VolunteerRecord,
 )
+from db.models.organisations import MemberRole
 
 MAX_DAY_HOURS = 24  # a resident's volunteer hours on one calendar day, all activities together
 # How far around an activity other records are read for the overlap rule: activities last at
@@ -101,7 +102,7 @@ def is_coordinator(s: Session, organisation_id: int, resident_id: int | None) ->
             select(OrganisationMember.id).where(
                 OrganisationMember.organisation_id == organisation_id,
                 OrganisationMember.resident_id == resident_id,
-                OrganisationMember.role == "coordinator",
+                OrganisationMember.role == MemberRole.COORDINATOR,
                 OrganisationMember.status == MembershipStatus.ACCEPTED,
             )
         ).first()

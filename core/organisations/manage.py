@@ -21,7 +21,7 @@ from core.text import clean_text
 from db.engine import write_session
 from db.models import Actor, Organisation, OrganisationMember, Resident
 from db.models.base import utcnow
-from db.models.organisations import ORGANISATION_KINDS
+from db.models.organisations import ORGANISATION_KINDS, MemberRole
 
 NAME_MAX = 100
 PURPOSE_MAX = 2000
@@ -104,7 +104,7 @@ def create_organisation(
                 organisation_id=organisation.id,
                 resident_id=resident_id,
                 user_id=user_id,
-                role="coordinator",
+                role=MemberRole.COORDINATOR,
                 status=MembershipStatus.ACCEPTED,
                 decided_by=actor.user_id,
                 decided_at=utcnow(),
@@ -152,14 +152,14 @@ def appoint_coordinator(*, actor: Principal, organisation_id: int, resident_id: 
         appointed, user_id, member = _coordinator(s, organisation.id, resident_id, actor)
         if (
             member is not None
-            and member.role == "coordinator"
+            and member.role == MemberRole.COORDINATOR
             and member.status == MembershipStatus.ACCEPTED
         ):
             raise Conflict("organisation.already_coordinator")
         if member is None:
             member = OrganisationMember(organisation_id=organisation.id, resident_id=appointed)
             s.add(member)
-        member.user_id, member.role = user_id, "coordinator"
+        member.user_id, member.role = user_id, MemberRole.COORDINATOR
         member.status = MembershipStatus.ACCEPTED
         member.decided_by, member.decided_at = actor.user_id, utcnow()
         record(
@@ -181,7 +181,7 @@ def remove_coordinator(*, actor: Principal, organisation_id: int, resident_id: i
         coordinators = s.exec(
             select(OrganisationMember).where(
                 OrganisationMember.organisation_id == organisation.id,
-                OrganisationMember.role == "coordinator",
+                OrganisationMember.role == MemberRole.COORDINATOR,
                 OrganisationMember.status == MembershipStatus.ACCEPTED,
             )
         ).all()
@@ -190,7 +190,7 @@ def remove_coordinator(*, actor: Principal, organisation_id: int, resident_id: i
             raise InvalidInput("organisation.not_a_coordinator", field="coordinator")
         if len(coordinators) == 1:
             raise Conflict("organisation.last_coordinator")
-        member.role = "member"
+        member.role = MemberRole.MEMBER
         record(
             s,
             actor=actor,

@@ -30,6 +30,7 @@ from core.text import clean_text, is_whole_number
 from db.engine import write_session
 from db.models import Organisation, OrganisationMember
 from db.models.base import utcnow
+from db.models.organisations import MemberRole
 
 MESSAGE_MAX = 500
 
@@ -61,7 +62,7 @@ def request_to_join(*, actor: Principal, organisation_id: int, message: str | No
         if member is None:
             member = OrganisationMember(organisation_id=organisation.id, resident_id=resident.id)
             s.add(member)
-        member.user_id, member.role = actor.user_id, "member"
+        member.user_id, member.role = actor.user_id, MemberRole.MEMBER
         member.status = MembershipStatus.REQUESTED
         member.message, member.decided_by, member.decided_at = message, None, None
         member.created_at = utcnow()
@@ -93,11 +94,11 @@ def leave_organisation(*, actor: Principal, organisation_id: int) -> str:
         )
         if member is None:
             raise Conflict("organisation.not_a_member")
-        if member.role == "coordinator":
+        if member.role == MemberRole.COORDINATOR:
             others = s.exec(
                 select(OrganisationMember.id).where(
                     OrganisationMember.organisation_id == organisation.id,
-                    OrganisationMember.role == "coordinator",
+                    OrganisationMember.role == MemberRole.COORDINATOR,
                     OrganisationMember.status == MembershipStatus.ACCEPTED,
                     OrganisationMember.id != member.id,
                 )
@@ -105,7 +106,7 @@ def leave_organisation(*, actor: Principal, organisation_id: int) -> str:
             if others is None:
                 raise Conflict("organisation.last_coordinator")
         previous = member.status
-        member.status, member.role = MembershipStatus.LEFT, "member"
+        member.status, member.role = MembershipStatus.LEFT, MemberRole.MEMBER
         record(
             s,
             actor=actor,

@@ -48,6 +48,7 @@ from db.models import (
     VolunteerRecord,
 )
 from db.models.base import utcnow
+from db.models.organisations import MemberRole
 
 PAST_SHOWN = 50  # past activities on an organisation's page, newest first
 ATTENDEE_MATCHES = 5  # namesakes shown to a coordinator typing a full name
@@ -208,7 +209,7 @@ def list_organisations(
             .join(User, col(User.id) == col(OrganisationMember.user_id), isouter=True)
             .where(
                 col(OrganisationMember.organisation_id).in_(ids),
-                OrganisationMember.role == "coordinator",
+                OrganisationMember.role == MemberRole.COORDINATOR,
                 OrganisationMember.status == MembershipStatus.ACCEPTED,
             )
             .order_by(col(OrganisationMember.id))
@@ -343,7 +344,7 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
     )
     coordinates = staff or (
         mine is not None
-        and mine.role == "coordinator"
+        and mine.role == MemberRole.COORDINATOR
         and mine.status == MembershipStatus.ACCEPTED
         and can(viewer, "organisation.coordinate")
     )
@@ -351,7 +352,7 @@ def get_organisation(*, viewer: Principal, organisation_id: int) -> Organisation
     coordinator_names = [
         name
         for m, name, *_ in memberships
-        if m.status == MembershipStatus.ACCEPTED and m.role == "coordinator"
+        if m.status == MembershipStatus.ACCEPTED and m.role == MemberRole.COORDINATOR
     ]
 
     signed: defaultdict[int, int] = defaultdict(int)

@@ -138,6 +138,13 @@ class HearingAttendance(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+class SpeakerRole(StrEnum):
+    RESIDENT = "resident"
+    EXPERT = "expert"
+    OFFICIAL = "official"
+    ACTOR = "actor"  # someone speaking for a responsible actor
+
+
 class Testimony(SQLModel, table=True):
     """A turn on the speaker list, or a written statement."""
 

@@ -10,7 +10,14 @@ from sqlmodel import Field, SQLModel, UniqueConstraint
 from db.models.base import created_at_field, fk
 
 ORGANISATION_KINDS = ("social_organisation", "volunteer_team")  # the Actor kinds they take
-MEMBER_ROLES = ("member", "coordinator")
+
+
+class MemberRole(StrEnum):
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+
+
+MEMBER_ROLES = tuple(MemberRole)
 
 
 class MembershipStatus(StrEnum):
@@ -51,7 +58,7 @@ class OrganisationMember(SQLModel, table=True):
     organisation_id: int = fk("organisation.id")
     resident_id: int = fk("resident.id")
     user_id: int | None = fk("user.id", nullable=True)
-    role: str = Field(default="member", max_length=16)
+    role: str = Field(default=MemberRole.MEMBER, max_length=16)
     status: str = Field(default=MembershipStatus.REQUESTED, max_length=16)
     message: str = Field(default="", max_length=500)
     decided_by: int | None = fk("user.id", nullable=True, index=False)

@@ -1,13 +1,13 @@
 """Residents (the roster), user accounts, login throttling and web sessions."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from db.models.base import created_at_field, fk, utcnow
 
-ROLES = ("resident", "moderator", "researcher", "admin")
 AGE_BANDS = ("18-29", "30-44", "45-59", "60-74", "75+")
 GENDERS = ("female", "male", "other")
 EDUCATION_LEVELS = ("primary", "secondary", "vocational", "bachelor", "postgraduate")
@@ -50,6 +50,20 @@ class Resident(SQLModel, table=True):
     erased_at: datetime | None = Field(default=None)
 
 
+class Role(StrEnum):
+    """Who is acting. An account holds one of the first four; the last two are never stored."""
+
+    RESIDENT = "resident"
+    MODERATOR = "moderator"
+    RESEARCHER = "researcher"
+    ADMIN = "admin"
+    ANONYMOUS = "anonymous"  # a visitor who has not signed in
+    SYSTEM = "system"  # the app itself (timers, migrations)
+
+
+ROLES = (Role.RESIDENT, Role.MODERATOR, Role.RESEARCHER, Role.ADMIN)  # an account's
+
+
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = fk("community.id")
@@ -57,7 +71,7 @@ class User(SQLModel, table=True):
     username: str = Field(max_length=32, unique=True)
     display_name: str = Field(max_length=40)
     password_hash: str = Field(max_length=255)
-    role: str = Field(default="resident", max_length=16, index=True)
+    role: str = Field(default=Role.RESIDENT, max_length=16, index=True)
     locale: str = Field(default="zh-CN", max_length=8)
     resident_id: int | None = Field(default=None, foreign_key="resident.id", unique=True)
     active: bool = Field(default=True)

@@ -83,8 +83,10 @@ def sortition_pool(size: int = 2_000, seed: int = 2026):
 
 def foundation(repeat: int, counts: dict) -> list[dict]:
     from core.accounts.login import log_in
-    from core.proposals import ProposalStatus, list_proposals
-    from core.sortition import proportional_quotas, select_panel
+    from core.proposals.lifecycle import ProposalStatus
+    from core.proposals.queries import list_proposals
+    from core.sortition.panel import select_panel
+    from core.sortition.quotas import proportional_quotas
     from seed.demo import DEMO_PASSWORD
 
     first = list_proposals(community_id=1)
@@ -374,20 +376,17 @@ def _dashboard(repeat: int):
     from sqlmodel import func, select
 
     from core import analytics
-    from core.dashboard import (
-        DIMENSIONS,
-        Filters,
+    from core.dashboard import influence
+    from core.dashboard import people as cached
+    from core.dashboard.figures import (
         channel_representation,
         dissimilarity,
         explained_by,
-        has_activity,
-        influence,
-        kind_counts,
-        person_counts,
         representation_table,
-        view_data,
     )
-    from core.dashboard import people as cached
+    from core.dashboard.filters import DIMENSIONS, Filters
+    from core.dashboard.people import has_activity, kind_counts, person_counts
+    from core.dashboard.views import view_data
     from core.principal import Principal
     from db.engine import read_session
     from db.models import ParticipationEvent, Resident

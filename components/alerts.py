@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.dashboard import representation_alerts
+from core.dashboard.alerts import representation_alerts
 from core.i18n import Translator
 from core.permissions import can
 from core.principal import Principal

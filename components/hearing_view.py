@@ -10,7 +10,7 @@ from components.invitations import draw_facts, invitation_desk, my_invitation
 from components.page import escape_md, label, run_command
 from components.panel_draw import panel_draw
 from components.speaker_list import speaker_list
-from core.hearings import HearingDetail, find_residents, lifecycle
+from core.hearings import lifecycle
 from core.hearings.commands import (
     cancel_registration,
     check_in,
@@ -19,6 +19,7 @@ from core.hearings.commands import (
     register_for_hearing,
     submit_statement,
 )
+from core.hearings.queries import HearingDetail, find_residents
 from core.i18n import Translator
 from core.markdown import safe_markdown
 from core.permissions import can

@@ -8,10 +8,10 @@ import streamlit as st
 
 from components.page import escape_md, run_command, show_error
 from core.errors import DomainError
-from core.hearings import DrawSummary, HearingDetail, my_invitations
 from core.hearings.invitations import answer_invitation, draw_replacement, recheck_draw
 from core.hearings.lifecycle import InvitationStatus
 from core.hearings.panel_pool import UNKNOWN
+from core.hearings.queries import DrawSummary, HearingDetail, my_invitations
 from core.i18n import Translator
 from core.permissions import can
 from core.principal import Principal

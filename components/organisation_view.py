@@ -12,12 +12,6 @@ from components.charts import hours_per_month
 from components.dates import local_datetime
 from components.page import escape_md, label, people, person, run_command
 from core.i18n import Translator
-from core.organisations import (
-    ActivityView,
-    OrganisationDetail,
-    find_coordinator_candidates,
-    find_people,
-)
 from core.organisations.activities import cancel_activity, cancel_signup, post_activity, sign_up
 from core.organisations.hours import correct_hours, record_hours_for, record_my_hours
 from core.organisations.manage import (
@@ -27,6 +21,12 @@ from core.organisations.manage import (
     set_organisation_active,
 )
 from core.organisations.membership import decide_request, leave_organisation, request_to_join
+from core.organisations.queries import (
+    ActivityView,
+    OrganisationDetail,
+    find_coordinator_candidates,
+    find_people,
+)
 from core.permissions import can
 from core.principal import Principal
 
@@ -86,7 +86,7 @@ def _my_membership(t: Translator, viewer: Principal, o: OrganisationDetail) -> N
         st.success(
             t(
                 "organisations.you_coordinate"
-                if o.my_role == "coordinator"
+                if o.is_coordinator
                 else "organisations.you_are_member"
             ),
             icon=":material/group:",
@@ -519,7 +519,7 @@ def _staff_settings(t: Translator, viewer: Principal, o: OrganisationDetail) -> 
                 "organisations.appointed",
                 name=person(t, chosen.name),
             )
-        coordinators = [m for m in o.members_list if m.role == "coordinator"]
+        coordinators = [m for m in o.members_list if m.is_coordinator]
         if len(coordinators) > 1:
             with st.form("org_remove_coordinator"):
                 gone = st.selectbox(

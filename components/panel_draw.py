@@ -11,9 +11,9 @@ import streamlit as st
 from components.invitations import group_label, stratum_label
 from components.page import run_command, show_error
 from core.errors import DomainError
-from core.hearings import HearingDetail
 from core.hearings.invitations import draw_panel
 from core.hearings.panel_pool import FEATURES, MAX_PANEL, census_quotas, pool_groups, preview_draw
+from core.hearings.queries import HearingDetail
 from core.i18n import Translator
 from core.principal import Principal
 

@@ -11,7 +11,7 @@ from components.alerts import show_alerts
 from components.page import escape_md, label, run_command, show_error
 from components.poll_results import bulletin, option_label, results
 from core.errors import DomainError
-from core.hearings import find_residents
+from core.hearings.queries import find_residents
 from core.i18n import Translator
 from core.markdown import safe_markdown
 from core.permissions import can

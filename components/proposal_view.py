@@ -13,7 +13,6 @@ from core.i18n import Translator
 from core.markdown import safe_markdown
 from core.permissions import can
 from core.principal import Principal
-from core.proposals import ProposalDetail
 from core.proposals.commands import (
     answer_proposal,
     assign_actor,
@@ -26,6 +25,7 @@ from core.proposals.commands import (
     withdraw_support,
 )
 from core.proposals.photos import read_photo
+from core.proposals.queries import ProposalDetail
 from core.vocabulary import utcnow
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import streamlit as st
 
@@ -11,7 +12,7 @@ from core.accounts.commands import log_out
 from core.accounts.login import log_in
 from core.community import default_community
 from core.i18n import LOCALES, Translator, negotiate
-from core.principal import Principal
+from core.principal import ANONYMOUS, Principal
 
 LOCALE_LABELS = {"zh-CN": "中文", "en": "English"}
 
@@ -50,9 +51,7 @@ def current_principal() -> Principal:
                 st.session_state.pop("session_ended", None)
     if principal is None:
         community = default_community()
-        return Principal(
-            user_id=None, role="anonymous", community_id=community.id if community else None
-        )
+        return replace(ANONYMOUS, community_id=community.id if community else None)
     return principal
 
 

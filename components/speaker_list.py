@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.page import escape_md, run_command
-from core.hearings import HearingDetail
+from core.hearings.queries import HearingDetail
 from core.hearings.speakers import (
     POSITIONS,
     SPEAKER_ROLES,

@@ -14,18 +14,18 @@ from core.errors import DomainError
 from core.i18n import Translator
 from core.permissions import can
 from core.principal import Principal
-from core.surveys import (
+from core.surveys.privacy import K
+from core.surveys.queries import SurveyDetail
+from core.surveys.results import (
     CROSS_DIMENSIONS,
     CrossTab,
-    K,
     QuestionResult,
-    SurveyDetail,
     cross_tab,
-    make_proposal,
     survey_results,
     text_answers,
     text_answers_csv,
 )
+from core.surveys.to_proposal import make_proposal
 from core.vocabulary import CATEGORIES, PROPOSAL_KINDS
 
 

@@ -11,28 +11,27 @@ import streamlit as st
 
 from components.dates import local_datetime
 from components.page import escape_md, label, run_command
-from core.hearings import find_residents
+from core.hearings.queries import find_residents
 from core.i18n import Translator
 from core.permissions import can
 from core.principal import Principal
-from core.surveys import (
-    CHOICE_KINDS,
-    QUESTION_KINDS,
+from core.surveys.answering import (
     TEXT_MAX,
-    QuestionView,
-    SurveyDetail,
-    add_question,
     answer_survey,
-    close_survey,
     correct_paper_answer,
     edit_answer,
-    edit_question,
     enter_paper_answer,
+)
+from core.surveys.common import CHOICE_KINDS, QUESTION_KINDS
+from core.surveys.drafting import (
+    add_question,
+    close_survey,
+    edit_question,
     open_survey,
-    paper_answer_of,
     remove_question,
     update_survey,
 )
+from core.surveys.queries import QuestionView, SurveyDetail, paper_answer_of
 
 RATINGS = (1, 2, 3, 4, 5)
 

@@ -70,6 +70,9 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "user.block": _role_in(STAFF),
     "hearing.manage": _role_in(STAFF),
     "poll.manage": _role_in(STAFF),
+    # A resident links their own account to their roster row with a printed code; staff
+    # accounts are not residents and are confirmed by nobody.
+    "account.activate": lambda p, target: p.role == Role.RESIDENT and _self(p, target),
     "resident.verify": _role_in(STAFF),
     "dashboard.view": _role_in(ANALYSTS),
     "dataset.import": _role_in(frozenset({Role.RESEARCHER, Role.ADMIN})),

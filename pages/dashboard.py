@@ -15,29 +15,21 @@ from components.external_dashboard import external_dashboard
 from components.page import empty_state, open_page, show_error
 from core import analytics
 from core.community import list_buildings
-from core.dashboard import (
-    DEFAULT_K,
-    DIMENSIONS,
-    VIEWS,
-    Filters,
-    building_activity,
-    building_rates,
+from core.dashboard.activity import building_activity, building_rates, trends
+from core.dashboard.exports import pseudonymised_persons
+from core.dashboard.figures import (
     census_shares,
     channel_representation,
     dissimilarity,
     explained_by,
-    has_activity,
-    influence,
-    kind_counts,
-    measure,
-    person_counts,
-    pseudonymised_persons,
     representation_table,
-    trends,
-    view_data,
 )
+from core.dashboard.filters import DEFAULT_K, DIMENSIONS, Filters, measure
+from core.dashboard.influence import influence
+from core.dashboard.people import has_activity, kind_counts, person_counts
+from core.dashboard.views import VIEWS, view_data
 from core.errors import DomainError
-from core.hearings import list_hearings
+from core.hearings.queries import list_hearings
 from core.spreadsheet import csv_bytes
 from core.vocabulary import PARTICIPATION_KINDS
 from core.voting.queries import list_polls

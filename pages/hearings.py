@@ -13,10 +13,11 @@ from components.page import (
     show_flash,
 )
 from core.community import list_buildings
-from core.hearings import get_hearing, list_hearings
 from core.hearings.commands import create_hearing
+from core.hearings.queries import get_hearing, list_hearings
 from core.permissions import can
-from core.proposals import ProposalStatus, list_proposals
+from core.proposals.lifecycle import ProposalStatus
+from core.proposals.queries import list_proposals
 from core.vocabulary import AUDIENCES, HEARING_KINDS
 
 page = open_page("page.hearings", "hearings.title", "hearings.caption")

@@ -11,9 +11,10 @@ from components.page import (
     run_command,
     show_flash,
 )
-from core.organisations import ORGANISATION_KINDS, get_organisation, list_organisations
 from core.organisations.manage import create_organisation
+from core.organisations.queries import get_organisation, list_organisations
 from core.permissions import can
+from core.vocabulary import ORGANISATION_KINDS
 
 page = open_page("page.organisations", "organisations.title", "organisations.caption")
 t, principal, community = page.t, page.principal, page.community

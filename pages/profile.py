@@ -8,6 +8,7 @@ from core.accounts.commands import change_password, get_account, update_profile
 from core.data_rights import delete_account, export_my_data
 from core.errors import DomainError, InvalidInput
 from core.i18n import LOCALES
+from core.permissions import can
 
 page = open_page("page.profile", "profile.title")
 t, principal = page.t, page.principal
@@ -19,7 +20,7 @@ if flash:
 st.write(t("profile.summary", username=account.username, role=t(f"role.{account.role}")))
 st.caption(t("profile.verified") if account.verified else t("profile.unverified"))
 show_flash(t)
-if not account.verified and principal.role == "resident":
+if not account.verified and can(principal, "account.activate", principal.user_id):
     activation_form(t, principal)
 
 with st.form("profile"):

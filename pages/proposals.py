@@ -15,7 +15,7 @@ from components.proposal_view import proposal_detail
 from components.thread import comment_thread
 from core.community import list_actors, list_buildings
 from core.permissions import can
-from core.proposals import PAGE_SIZE, SORTS, get_proposal, list_proposals
+from core.proposals.queries import PAGE_SIZE, SORTS, get_proposal, list_proposals
 from core.vocabulary import CATEGORIES, PROPOSAL_KINDS, PROPOSAL_STATUSES
 
 FILTERS = (

@@ -6,7 +6,8 @@ from components.survey_view import desk, details_inputs, my_answer, survey_facts
 from core.community import list_buildings
 from core.markdown import safe_markdown
 from core.permissions import can
-from core.surveys import create_survey, get_survey, list_surveys
+from core.surveys.drafting import create_survey
+from core.surveys.queries import get_survey, list_surveys
 
 page = open_page("page.surveys", "surveys.title", "surveys.caption")
 t, principal, community = page.t, page.principal, page.community

@@ -64,3 +64,34 @@ TEST_TOOLS = {"pabutools", "gurobipy", "pytest", "hypothesis", "playwright"}
 )
 def test_the_app_never_imports_a_test_tool(path, layer):
     assert not imported_modules(path) & TEST_TOOLS
+
+
+# One import convention: a name is imported from the module that defines it. A package's
+# __init__.py describes the package (and holds code only if the package's own code lives
+# there); it never re-exports its modules' names, so there is one way to import each name
+# and `git grep "from core.x.y import name"` finds every caller. (db.models is the one
+# exception, on purpose: importing it registers every table on SQLModel.metadata.)
+PACKAGE_INITS = sorted(ROOT.glob("core/*/__init__.py"))
+
+
+@pytest.mark.parametrize(
+    "init", PACKAGE_INITS, ids=[str(p.relative_to(ROOT)) for p in PACKAGE_INITS]
+)
+def test_a_package_init_re_exports_nothing(init):
+    package = ".".join(init.parent.relative_to(ROOT).parts)
+    tree = ast.parse(init.read_text(encoding="utf-8"))
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    re_exported = [
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        and (node.level or (node.module or "").startswith(package))
+        for alias in node.names
+        if (alias.asname or alias.name) not in used
+    ]
+    assert not re_exported, f"{package} re-exports {re_exported}: import them from their module"
+    assert not any(
+        isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+        for node in tree.body
+    )

@@ -43,7 +43,7 @@ from core.hearings.seats import (
 from core.permissions import can, require
 from core.principal import Principal
 from core.rows import community_row, community_row_for_update
-from core.sortition import fair_distribution
+from core.sortition.panel import fair_distribution
 from core.text import is_whole_number
 from db.engine import read_session, write_session
 from db.models import Hearing, HearingDraw, HearingInvitation, HearingRegistration, Resident

@@ -22,8 +22,10 @@ from core.errors import InvalidInput
 from core.permissions import require
 from core.principal import Principal
 from core.rows import community_row
-from core.sortition import PERSON_ID, Quotas, fair_distribution, proportional_quotas
-from core.sortition import strata_overview as _strata_overview
+from core.sortition.inputs import PERSON_ID, Quotas
+from core.sortition.panel import fair_distribution
+from core.sortition.quotas import proportional_quotas
+from core.sortition.quotas import strata_overview as _strata_overview
 from core.voting.eligibility import verified_clause
 from db.engine import read_session
 from db.models import Building, Hearing, Resident

@@ -107,6 +107,11 @@ class MemberView(Person):
     message: str
     since: datetime
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == MemberRole.COORDINATOR
+
 
 class RecordView(Person):
     activity_id: int
@@ -145,6 +150,12 @@ class OrganisationDetail(OrganisationSummary):
     def is_member(self) -> bool:
         """The viewer is an accepted member (a coordinator too)."""
         return self.my_status == MembershipStatus.ACCEPTED
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def is_coordinator(self) -> bool:
+        """The viewer is one of its coordinators (staff who may act as one are not)."""
+        return self.is_member and self.my_role == MemberRole.COORDINATOR
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -51,19 +51,3 @@ Errors are SortitionError (an InvalidInput) with these message keys and paramete
   sortition.maximums_below_k (feature, total, k), sortition.quotas_infeasible (),
   sortition.bad_share (feature, value), sortition.bad_slack (slack).
 """
-
-from core.sortition.inputs import PERSON_ID, Quotas, SortitionError
-from core.sortition.panel import PanelDistribution, PanelResult, fair_distribution, select_panel
-from core.sortition.quotas import proportional_quotas, strata_overview
-
-__all__ = [
-    "PERSON_ID",
-    "PanelDistribution",
-    "PanelResult",
-    "Quotas",
-    "SortitionError",
-    "fair_distribution",
-    "proportional_quotas",
-    "select_panel",
-    "strata_overview",
-]

@@ -113,7 +113,7 @@ def issue_activation_codes(
 def redeem_activation_code(*, actor: Principal, code: str) -> None:
     """Link one's account to the roster row the code was issued for. What the account did
     before (registrations, attendance, speaking, participation) moves to that row."""
-    require(actor, "account.edit_profile", actor.user_id)
+    require(actor, "account.activate", actor.user_id)
     with write_session() as s:
         row = s.exec(
             select(ActivationCode).where(ActivationCode.code_hash == code_hash(code or ""))

@@ -316,7 +316,7 @@ def test_external_logs_refuse_junk(people):
 def test_sortition_quotas(bounds):
     import pandas as pd
 
-    from core.sortition import select_panel
+    from core.sortition.panel import select_panel
 
     pool = pd.DataFrame({"person_id": range(1, 41), "age_band": ["18-29", "60-74"] * 20})
     quotas = {"age_band": {"18-29": bounds, "60-74": (0, 10)}}

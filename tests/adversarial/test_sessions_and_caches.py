@@ -3,7 +3,8 @@ changes nothing, and data cached for one community or session never reaches anot
 
 import pytest
 
-from core.dashboard import Filters, person_counts
+from core.dashboard.filters import Filters
+from core.dashboard.people import person_counts
 from core.principal import Principal
 from db.engine import write_session
 from db.models import Resident

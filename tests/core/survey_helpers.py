@@ -9,7 +9,8 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, col, select
 
 from core.principal import Principal
-from core.surveys import add_question, create_survey, enter_paper_answer, open_survey
+from core.surveys.answering import enter_paper_answer
+from core.surveys.drafting import add_question, create_survey, open_survey
 from db.engine import read_session, write_session
 from db.models import Resident, Survey, SurveyOption, User
 from db.models.base import utcnow

@@ -7,20 +7,15 @@ from datetime import timedelta
 import pytest
 
 from core import analytics
-from core.dashboard import (
-    UNDISCLOSED,
-    Filters,
-    building_activity,
+from core.dashboard.activity import building_activity, trends
+from core.dashboard.figures import (
     channel_representation,
     dissimilarity,
     explained_by,
-    has_activity,
-    kind_counts,
-    measure,
-    person_counts,
     representation_table,
-    trends,
 )
+from core.dashboard.filters import UNDISCLOSED, Filters, measure
+from core.dashboard.people import has_activity, kind_counts, person_counts
 from core.errors import InvalidInput, PermissionDenied
 from core.imported_logs.analysis import DEMO_LOG, filtered, group_columns, persons, read_log, voice
 from core.participation import record_participation
@@ -295,7 +290,7 @@ def test_imported_logs(people):
 
 
 def test_influence_of_the_most_active_tenth(people, town, community):
-    from core.dashboard import influence
+    from core.dashboard.influence import influence
     from core.proposals.commands import submit_proposal
     from db.models import Proposal, User
 
@@ -326,7 +321,7 @@ def test_influence_of_the_most_active_tenth(people, town, community):
 
 
 def test_alerts_when_a_hearing_draws_one_group_only(people, community):
-    from core.dashboard import representation_alerts
+    from core.dashboard.alerts import representation_alerts
 
     with write_session() as s:
         residents = []
@@ -367,7 +362,7 @@ def test_alerts_when_a_hearing_draws_one_group_only(people, community):
 
 def test_a_discussion_dominated_by_a_few_alerts_at_the_community_level(people, community):
     from core.admin import set_dominance_alert
-    from core.dashboard import representation_alerts
+    from core.dashboard.alerts import representation_alerts
 
     with write_session() as s:  # 20 commenters on proposal 9; two of them write 60 of 78
         for i in range(20):
@@ -413,7 +408,7 @@ def test_a_discussion_dominated_by_a_few_alerts_at_the_community_level(people, c
 def test_exports_are_pseudonymised_and_safe_in_spreadsheets(people, town):
     import pandas as pd
 
-    from core.dashboard import pseudonymised_persons, spreadsheet_safe
+    from core.dashboard.exports import pseudonymised_persons, spreadsheet_safe
 
     frame = person_counts(actor=people["researcher"], filters=Filters())
     first = pseudonymised_persons(actor=people["researcher"], frame=frame)
@@ -475,7 +470,7 @@ def test_imported_logs_are_kept_as_datasets(people):
 
 
 def test_a_view_gets_its_query_beside_the_counts(people, town):
-    from core.dashboard import view_data
+    from core.dashboard.views import view_data
 
     actor = people["researcher"]
     frame, nothing = view_data(actor=actor, filters=Filters(), view="concentration")
@@ -493,7 +488,7 @@ def test_a_view_gets_its_query_beside_the_counts(people, town):
 def test_building_rates_count_participants_over_the_roster():
     import pandas as pd
 
-    from core.dashboard import building_rates
+    from core.dashboard.activity import building_rates
 
     people = pd.DataFrame(
         {"resident_id": [1, 2, 3, 4], "building": ["1", "1", "1", "2"], "count": [0, 3, 1, 0]}

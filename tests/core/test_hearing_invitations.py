@@ -10,7 +10,6 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.hearings import get_hearing, my_invitations
 from core.hearings.commands import (
     cancel_registration,
     check_in,
@@ -20,6 +19,7 @@ from core.hearings.commands import (
 )
 from core.hearings.invitations import answer_invitation, draw_panel, draw_replacement, recheck_draw
 from core.hearings.panel_pool import census_quotas, pool_groups, preview_draw
+from core.hearings.queries import get_hearing, my_invitations
 from core.principal import Principal
 from db.engine import read_session, write_session
 from db.models import (

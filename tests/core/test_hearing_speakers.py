@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from core.hearings import get_hearing
 from core.hearings.commands import create_hearing, move_hearing, register_for_hearing
+from core.hearings.queries import get_hearing
 from core.hearings.speakers import add_speaker, end_turn, move_speaker, sign_up_to_speak, start_turn
 from db.engine import read_session, write_session
 from db.models import ParticipationEvent

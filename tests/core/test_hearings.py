@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.hearings import find_residents, get_hearing, lifecycle, list_hearings
+from core.hearings import lifecycle
 from core.hearings.commands import (
     cancel_registration,
     check_in,
@@ -18,6 +18,7 @@ from core.hearings.commands import (
     register_for_hearing,
     submit_statement,
 )
+from core.hearings.queries import find_residents, get_hearing, list_hearings
 from core.principal import Principal
 from db.engine import read_session, write_session
 from db.models import (
@@ -401,8 +402,8 @@ def test_minutes_never_send_a_decided_proposal_back(people):
 def test_a_hearing_moves_its_proposals_through_their_lifecycle(people):
     """Opening and the minutes move linked proposals the way a moderator's move does:
     a history row, updated_at, and a proposal.status event in the public log."""
-    from core.proposals import get_proposal
     from core.proposals.commands import change_status, submit_proposal
+    from core.proposals.queries import get_proposal
 
     moderator = people["moderator"]
     proposal_id = submit_proposal(

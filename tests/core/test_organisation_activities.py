@@ -9,10 +9,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.organisations import find_people, get_organisation
 from core.organisations.activities import cancel_activity, cancel_signup, sign_up
 from core.organisations.hours import correct_hours, record_hours_for
 from core.organisations.membership import decide_request, request_to_join
+from core.organisations.queries import find_people, get_organisation
 from db.engine import read_session
 from db.models import ActivitySignup, OrganisationActivity, VolunteerRecord
 from tests.adversarial.test_races import race

@@ -10,11 +10,11 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from core.organisations import find_people, get_organisation
 from core.organisations.activities import cancel_activity, sign_up
 from core.organisations.hours import correct_hours, record_hours_for, record_my_hours
 from core.organisations.manage import set_organisation_active
 from core.organisations.membership import decide_request, leave_organisation, request_to_join
+from core.organisations.queries import find_people, get_organisation
 from db.engine import read_session, write_session
 from db.models import OrganisationActivity, ParticipationEvent, VolunteerRecord
 from db.models.base import utcnow

@@ -7,7 +7,6 @@ from sqlmodel import select
 
 from core.accountability import responsibility_board
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.organisations import get_organisation, list_organisations
 from core.organisations.activities import sign_up
 from core.organisations.manage import (
     appoint_coordinator,
@@ -16,6 +15,7 @@ from core.organisations.manage import (
     set_organisation_active,
 )
 from core.organisations.membership import request_to_join
+from core.organisations.queries import get_organisation, list_organisations
 from db.engine import read_session
 from db.models import Actor, Organisation, OrganisationMember
 from tests.conftest import audit, make_user, other_community, visitor

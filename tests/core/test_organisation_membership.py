@@ -4,8 +4,8 @@ deciding, withdrawing and leaving, and who may."""
 import pytest
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.organisations import get_organisation
 from core.organisations.membership import decide_request, leave_organisation, request_to_join
+from core.organisations.queries import get_organisation
 from core.principal import Principal
 from tests.conftest import audit, make_user
 from tests.core.organisation_helpers import member_row, snapshot

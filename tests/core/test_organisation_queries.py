@@ -6,14 +6,14 @@ from datetime import timedelta
 import pytest
 
 from core.errors import PermissionDenied
-from core.organisations import (
+from core.organisations.hours import record_hours_for
+from core.organisations.membership import decide_request, request_to_join
+from core.organisations.queries import (
     find_coordinator_candidates,
     find_people,
     get_organisation,
     list_organisations,
 )
-from core.organisations.hours import record_hours_for
-from core.organisations.membership import decide_request, request_to_join
 from db.models.base import utcnow
 from tests.conftest import visitor
 from tests.core.organisation_helpers import TZ, erase, member_row, move, post, roster_resident

@@ -74,7 +74,7 @@ def principal(role: str, **extra) -> Principal:
 
 
 def test_every_rule_is_in_the_table():
-    own = {"account.change_password", "account.edit_profile"}
+    own = {"account.change_password", "account.edit_profile", "account.activate"}
     assert set(RULES) == set(EXPECTED) | own
 
 
@@ -96,6 +96,13 @@ def test_own_account_only(action):
     assert can(me, action, me.user_id)
     assert not can(me, action, me.user_id + 1)
     assert not can(ANONYMOUS, action, None)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_a_resident_activates_and_only_their_own_account(role):
+    me = principal(role)
+    assert can(me, "account.activate", me.user_id) is (role == "resident")
+    assert not can(me, "account.activate", (me.user_id or 0) + 1)
 
 
 def test_blocked_account_cannot_participate_until_block_ends():

@@ -11,7 +11,7 @@ from sqlmodel import select
 from core.audit import verify
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.principal import Principal
-from core.proposals import get_proposal, lifecycle
+from core.proposals import lifecycle
 from core.proposals.commands import (
     answer_proposal,
     assign_actor,
@@ -24,6 +24,7 @@ from core.proposals.commands import (
     withdraw_proposal,
     withdraw_support,
 )
+from core.proposals.queries import get_proposal
 from db.engine import read_session, write_session
 from db.models import (
     ParticipationEvent,

@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.proposals import get_proposal, lifecycle
+from core.proposals import lifecycle
 from core.proposals.commands import (
     answer_proposal,
     assign_actor,
@@ -18,6 +18,7 @@ from core.proposals.commands import (
     support_proposal,
     withdraw_proposal,
 )
+from core.proposals.queries import get_proposal
 from db.engine import read_session, write_session
 from db.models import Actor, AuditEvent, ProposalFollow, ProposalStatusChange, Support
 from db.models.proposals import PROPOSAL_STATUSES

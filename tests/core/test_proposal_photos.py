@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from core.errors import InvalidInput
-from core.proposals import get_proposal
 from core.proposals.photos import MAX_BYTES
+from core.proposals.queries import get_proposal
 from tests.core.proposal_helpers import row, snapshot, submit
 
 pytestmark = pytest.mark.usefixtures("quick_accounts")

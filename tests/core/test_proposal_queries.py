@@ -4,7 +4,7 @@ updates on followed proposals, and the flags pages ask instead of reading the st
 import pytest
 
 from core.principal import Principal
-from core.proposals import followed_updates, get_proposal, lifecycle, list_proposals
+from core.proposals import lifecycle
 from core.proposals.commands import (
     answer_proposal,
     assign_actor,
@@ -14,6 +14,7 @@ from core.proposals.commands import (
     support_proposal,
     withdraw_proposal,
 )
+from core.proposals.queries import followed_updates, get_proposal, list_proposals
 from db.engine import write_session
 from db.models import Proposal
 from db.models.base import utcnow
@@ -143,7 +144,7 @@ def test_followed_updates_include_the_systems_move_to_review(people, community):
 
 
 def test_long_search_terms_keep_their_escapes(people):
-    from core.proposals import list_proposals
+    from core.proposals.queries import list_proposals
 
     title = "a" * 49 + "%折扣"
     submit(people["resident"], title=title)
@@ -154,8 +155,8 @@ def test_long_search_terms_keep_their_escapes(people):
 
 
 def test_followed_updates_leave_out_the_viewers_own_progress_reports(people):
-    from core.proposals import followed_updates
     from core.proposals.commands import follow_proposal, post_progress
+    from core.proposals.queries import followed_updates
 
     proposal_id = submit(people["resident"])
     set_status(proposal_id, "accepted")

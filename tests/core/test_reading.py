@@ -5,10 +5,10 @@ import pytest
 from core.accountability import responsibility_board
 from core.community import default_community
 from core.errors import PermissionDenied
-from core.hearings import list_hearings
+from core.hearings.queries import list_hearings
 from core.moderation import flagged_comments, queue_sizes, review_queue
 from core.principal import Principal
-from core.proposals import list_proposals, status_history
+from core.proposals.queries import list_proposals, status_history
 from core.voting.queries import list_polls
 from seed.demo import load_demo
 

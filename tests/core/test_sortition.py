@@ -13,14 +13,9 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from core.errors import InvalidInput
-from core.sortition import (
-    PanelResult,
-    SortitionError,
-    fair_distribution,
-    proportional_quotas,
-    select_panel,
-    strata_overview,
-)
+from core.sortition.inputs import SortitionError
+from core.sortition.panel import PanelResult, fair_distribution, select_panel
+from core.sortition.quotas import proportional_quotas, strata_overview
 
 DATABASE_FREE = True  # not rerun on PostgreSQL (tests/pg)
 

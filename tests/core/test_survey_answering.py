@@ -6,17 +6,15 @@ import pytest
 from sqlmodel import col, select
 
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from core.surveys import (
+from core.surveys.answering import (
     answer_survey,
-    close_survey,
     correct_paper_answer,
     edit_answer,
     enter_paper_answer,
-    get_survey,
-    list_surveys,
-    paper_answer_of,
-    survey_results,
 )
+from core.surveys.drafting import close_survey
+from core.surveys.queries import get_survey, list_surveys, paper_answer_of
+from core.surveys.results import survey_results
 from db.engine import read_session, write_session
 from db.models import ParticipationEvent, Resident, SurveyAnswer, SurveyResponse
 from tests.conftest import audit, make_user, visitor

@@ -7,19 +7,18 @@ from datetime import datetime
 import pytest
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.surveys import (
+from core.surveys.answering import answer_survey, enter_paper_answer
+from core.surveys.drafting import (
     add_question,
-    answer_survey,
     close_survey,
     create_survey,
     edit_question,
-    enter_paper_answer,
-    get_survey,
     open_survey,
     remove_question,
-    survey_results,
     update_survey,
 )
+from core.surveys.queries import get_survey
+from core.surveys.results import survey_results
 from tests.conftest import audit, visitor
 from tests.core.survey_helpers import (
     QUESTIONS,

@@ -5,17 +5,11 @@ the flags say what each status allows."""
 import pytest
 
 from core.errors import Conflict
-from core.surveys import (
-    add_question,
-    answer_survey,
-    close_survey,
-    edit_answer,
-    get_survey,
-    list_surveys,
-    make_proposal,
-    proposals_from_survey,
-    survey_results,
-)
+from core.surveys.answering import answer_survey, edit_answer
+from core.surveys.drafting import add_question, close_survey
+from core.surveys.queries import get_survey, list_surveys
+from core.surveys.results import survey_results
+from core.surveys.to_proposal import make_proposal, proposals_from_survey
 from db.engine import read_session
 from db.models import Survey
 from db.models.base import utcnow
@@ -99,7 +93,7 @@ def test_an_open_survey_before_its_window_is_open_but_not_accepting(moderator, r
 @pytest.mark.parametrize("accepting", [False, True])
 def test_a_surveys_flags_say_what_its_status_allows(status, accepting):
     """The flags say what the survey page used to compute from the status itself."""
-    from core.surveys import SurveySummary
+    from core.surveys.queries import SurveySummary
 
     x = SurveySummary(
         id=1,

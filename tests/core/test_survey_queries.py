@@ -6,7 +6,9 @@ import io
 
 import pytest
 
-from core.surveys import answer_survey, close_survey, get_survey, list_surveys
+from core.surveys.answering import answer_survey
+from core.surveys.drafting import close_survey
+from core.surveys.queries import get_survey, list_surveys
 from tests.conftest import visitor
 from tests.core.survey_helpers import TITLE, full_answer, make_survey
 

@@ -9,16 +9,10 @@ import pytest
 from sqlmodel import col, select
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.surveys import (
-    K,
-    close_survey,
-    cross_tab,
-    enter_paper_answer,
-    hidden_groups,
-    survey_results,
-    text_answers,
-    text_answers_csv,
-)
+from core.surveys.answering import enter_paper_answer
+from core.surveys.drafting import close_survey
+from core.surveys.privacy import K, hidden_groups
+from core.surveys.results import cross_tab, survey_results, text_answers, text_answers_csv
 from db.engine import read_session
 from db.models import Resident, SurveyAnswer
 from tests.conftest import visitor

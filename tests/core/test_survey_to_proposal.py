@@ -4,8 +4,10 @@ entering the proposal lifecycle through its gate, and refused with bad details."
 import pytest
 
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from core.proposals import get_proposal
-from core.surveys import close_survey, get_survey, make_proposal, proposals_from_survey
+from core.proposals.queries import get_proposal
+from core.surveys.drafting import close_survey
+from core.surveys.queries import get_survey
+from core.surveys.to_proposal import make_proposal, proposals_from_survey
 from db.engine import read_session
 from db.models import Proposal
 from tests.conftest import audit, visitor

@@ -558,6 +558,9 @@ def test_activation_codes_link_an_account_to_its_roster_row(people, community):
     codes = issue_activation_codes(actor=moderator, building_id=community["buildings"][1])
     assert [c.resident_id for c in codes] == [roster_id]
     newcomer = make_user(community, "zhou")
+    # A code links a resident's own account; a staff account is no resident and never takes one.
+    with pytest.raises(PermissionDenied):
+        redeem_activation_code(actor=moderator, code=codes[0].code)
     with pytest.raises(InvalidInput) as raised:
         redeem_activation_code(actor=newcomer, code="XXXXX-XXXXX")
     assert raised.value.key == "verification.bad_code"

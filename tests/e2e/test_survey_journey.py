@@ -100,7 +100,8 @@ def answer_on_paper(
 ) -> None:
     """Paper answers entered through core by the demo moderator: `place` and `stars`."""
     from core.principal import Principal
-    from core.surveys import enter_paper_answer, get_survey
+    from core.surveys.answering import enter_paper_answer
+    from core.surveys.queries import get_survey
     from db.engine import read_session
     from db.models import Survey, User
 

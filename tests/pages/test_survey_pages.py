@@ -288,13 +288,8 @@ def test_an_open_survey_before_its_window_says_when_it_opens(app):
 def small_closed_survey() -> int:
     """A survey of one building that one resident answered on paper, closed."""
     from core.principal import Principal
-    from core.surveys import (
-        add_question,
-        close_survey,
-        create_survey,
-        enter_paper_answer,
-        open_survey,
-    )
+    from core.surveys.answering import enter_paper_answer
+    from core.surveys.drafting import add_question, close_survey, create_survey, open_survey
     from db.models import Resident, User
 
     with read_session() as s:

@@ -8,7 +8,7 @@ RUNTIME := $(VENV)/.runtime-$(shell sha1sum requirements.txt | cut -c1-12)
 DEV := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 PORT ?= 8501
 
-.PHONY: run dev test test-core test-pages test-e2e test-pg lock audit bench load migrate backup restore clean
+.PHONY: run dev test test-core test-pages test-e2e test-pg lint lock audit bench load migrate backup restore clean
 
 # Migrate, then load the demo community if the database is empty (python -m seed).
 run: $(RUNTIME)
@@ -19,11 +19,25 @@ dev: $(RUNTIME)
 	$(PY) -m seed
 	$(VENV)/bin/streamlit run server.py --server.port $(PORT) --client.showErrorDetails full --server.runOnSave true
 
+# Everything but the browser journeys runs on every core (pytest-xdist, one worker per core);
+# the journeys run after it, one at a time, so that the Chromium and the app server they drive
+# never compete for the cores with a second worker.
 test: $(DEV)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto -m "not e2e"
+	$(PY) -m pytest -m e2e
 
-test-core test-pages test-e2e test-pg: $(DEV)
-	$(PY) -m pytest tests/$(subst test-,,$@)
+test-core test-pages test-pg: $(DEV)
+	$(PY) -m pytest -n auto tests/$(subst test-,,$@)
+
+test-e2e: $(DEV)
+	$(PY) -m pytest tests/e2e
+
+# The house style, checked: ruff's rules and layout (pyproject.toml), and mypy (strict on the
+# modules listed there, the rest checked for what it can catch today).
+lint: $(DEV)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Pin the runtime set and the development set again from pyproject.toml (keeping today's
 # versions where they still fit; add --upgrade to move them).

@@ -167,15 +167,34 @@ def dissimilarity(participants: Mapping[G, float], population: Mapping[G, float]
     return float(0.5 * (table["participant_share"] - table["population_share"]).abs().sum())
 
 
-def suppressed(sizes: Mapping[G, int], k: int) -> set[G]:
-    """Groups to hide: those with fewer than k persons, and, when exactly one is hidden, the
-    next smallest as well, so the total cannot give the hidden one away."""
-    hidden = {g for g, n in sizes.items() if 0 < n < k}
-    if len(hidden) == 1 and len(sizes) > 2:
-        rest = sorted((n, str(g), g) for g, n in sizes.items() if g not in hidden and n > 0)
-        if rest:
-            hidden.add(rest[0][2])
-    return hidden
+def suppressed(sizes: Mapping[G, int], k: int, *, hidden: Iterable[G] = ()) -> set[G]:
+    """The groups to hide so that no group of 1 to k-1 persons can be read, directly or by
+    subtraction.
+
+    Primary: every group with 0 < n < k. Secondary: while anything is hidden, the smallest
+    of the other non-zero groups (ties broken by the group's label as text) are added one
+    at a time until the hidden groups are at least 2 non-zero groups AND hold at least k
+    persons together. Subtracting the published groups from a published total (or from a
+    total derived from a published share: participants / participant_share) then yields
+    only the hidden groups' total, which is k or more, never one small group. When all the
+    non-zero groups together hold fewer than k, they are all hidden. Groups of 0 are never
+    hidden for their own sake (a zero gives nobody away).
+
+    `hidden` seeds the set with groups hidden for another reason (the other side of the
+    same table): they are completed by the same rule."""
+    chosen = set(hidden)
+    chosen |= {g for g, n in sizes.items() if 0 < n < k}
+
+    def holds() -> bool:
+        in_hidden = [sizes.get(g, 0) for g in chosen if sizes.get(g, 0) > 0]
+        return not in_hidden or (len(in_hidden) >= 2 and sum(in_hidden) >= k)
+
+    rest = sorted((n, str(g), g) for g, n in sizes.items() if g not in chosen and n > 0)
+    for _n, _label, g in rest:
+        if holds():
+            break
+        chosen.add(g)
+    return chosen
 
 
 def participation_rate(counts: Counts) -> float:

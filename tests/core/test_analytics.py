@@ -141,6 +141,67 @@ def test_lorenz_runs_from_corner_to_corner_and_bounds_top_share(x):
     assert top_share(x, 0.1) >= min(1.0, 0.1) - 1e-9 or sum(x) == 0
 
 
+def test_suppression_by_hand():
+    # One small cell: the smallest other non-zero cell goes with it (b + c = 23 >= 10).
+    assert analytics.suppressed({"a": 50, "b": 3, "c": 20, "d": 40}, 10) == {"b", "c"}
+    # Two small cells holding 7 < k together: a third joins them, so their total is >= k.
+    assert analytics.suppressed({"a": 50, "b": 3, "c": 4, "d": 30}, 10) == {"b", "c", "d"}
+    # Only two cells: hiding one alone would be given away by the total, so both go.
+    assert analytics.suppressed({"a": 50, "b": 3}, 10) == {"a", "b"}
+    # Everything together under k: all hidden. Zero cells are never hidden (nor needed).
+    assert analytics.suppressed({"a": 2, "b": 3, "c": 0}, 10) == {"a", "b"}
+    assert analytics.suppressed({"a": 50, "b": 0, "c": 20}, 10) == set()
+    # Ties among the secondary cells: the group's label as text decides ("c" before "d").
+    assert analytics.suppressed({"b": 3, "d": 20, "c": 20}, 10) == {"b", "c"}
+
+
+def test_suppression_completes_a_given_hidden_set():
+    # A cell hidden for another reason (the other side of a table) is completed by the
+    # same rule: one non-zero hidden cell is not enough, however large.
+    assert analytics.suppressed({"a": 50, "b": 30, "c": 20}, 10, hidden={"b"}) == {"b", "c"}
+    assert analytics.suppressed({"a": 50, "b": 0, "c": 20}, 10, hidden={"b"}) == {"b"}
+
+
+sizes_strategy = st.dictionaries(
+    st.text("abcdefgh", min_size=1, max_size=2),
+    st.one_of(st.integers(0, 12), st.integers(0, 200)),
+    max_size=12,
+)
+
+
+@settings(max_examples=300)
+@given(sizes_strategy, st.integers(5, 20))
+def test_suppression_holds_against_subtraction(sizes, k):
+    hidden = analytics.suppressed(sizes, k)
+    published = {g: n for g, n in sizes.items() if g not in hidden}
+    non_zero = {g for g, n in sizes.items() if n > 0}
+    assert hidden <= non_zero
+    assert not any(0 < n < k for n in published.values())
+    # The total (or a margin derived from a share) minus the published cells is the hidden
+    # cells' total: nothing, or at least k persons, unless every non-zero cell is hidden.
+    left = sum(sizes.values()) - sum(published.values())
+    assert left == 0 or left >= k or hidden == non_zero
+    assert len(hidden) != 1 or non_zero == hidden
+    # No more is hidden than the rule asks for: the cells of k or more are added smallest
+    # first, so without the largest hidden one the set would not have held.
+    if hidden and hidden != non_zero:
+        *before, last = sorted(hidden, key=lambda g: (sizes[g], g))
+        if sizes[last] >= k:
+            assert len(before) < 2 or sum(sizes[g] for g in before) < k
+
+
+@given(sizes_strategy, st.integers(5, 20), st.sets(st.text("abcdefgh", min_size=1, max_size=2)))
+def test_suppression_of_a_seeded_set_holds_too(sizes, k, seed):
+    seed = {g for g in seed if g in sizes}
+    hidden = analytics.suppressed(sizes, k, hidden=seed)
+    assert seed <= hidden
+    hidden_non_zero = {g for g in hidden if sizes[g] > 0}
+    non_zero = {g for g, n in sizes.items() if n > 0}
+    assert not any(0 < n < k for g, n in sizes.items() if g not in hidden)
+    total = sum(sizes[g] for g in hidden)
+    assert total == 0 or (total >= k and len(hidden_non_zero) >= 2) or non_zero <= hidden
+
+
 def test_command_line_on_the_decidim_barcelona_log(capsys):
     assert analytics.main([str(DECIDIM), "--json"]) == 0
     everyone = json.loads(capsys.readouterr().out)

@@ -112,14 +112,20 @@ def lorenz_curves(frame: pd.DataFrame, *, x_title: str, y_title: str, equality: 
     )
 
 
-def representation_ratios(frame: pd.DataFrame, *, x_title: str) -> alt.Chart:
+def representation_ratios(
+    frame: pd.DataFrame, *, x_title: str, hidden_text: str | None = None
+) -> alt.Chart:
     """Ratio of participant share to population share per group on a log scale, with the
-    95% interval; 1 means represented as in the population."""
-    data = frame.dropna(subset=["ratio"]).copy()
+    95% interval; 1 means represented as in the population. A group hidden by the disclosure
+    rule keeps its line, with `hidden_text` ("fewer than k") where its point would be."""
+    data = frame.copy()
     data["ratio"] = data["ratio"].clip(lower=0.05)
     data["ci_low"] = data["ci_low"].clip(lower=0.05)
     scale = alt.Scale(type="log", domain=[0.1, 10], clamp=True)
-    base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=None))
+    groups = alt.Y("label:N", title=None, sort=list(data["label"]))
+    hidden = data[data["ratio"].isna()].assign(at=1.0, note=hidden_text or "")
+    data = data.dropna(subset=["ratio"])
+    base = alt.Chart(data).encode(y=groups)
     bars = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q"
     )
@@ -140,7 +146,12 @@ def representation_ratios(frame: pd.DataFrame, *, x_title: str) -> alt.Chart:
         ],
     )
     one = base.mark_tick(color="#757575", thickness=1).encode(x=alt.datum(1.0, scale=scale))
-    return (bars + points + one).properties(height=alt.Step(30))
+    notes = (
+        alt.Chart(hidden)
+        .mark_text(color="#616161", fontStyle="italic")
+        .encode(y=groups, x=alt.X("at:Q", scale=scale), text="note:N")
+    )
+    return (bars + points + one + notes).properties(height=alt.Step(30))
 
 
 def heatmap(

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.alerts import show_alerts
 from components.invitations import draw_facts, invitation_desk, my_invitation
-from components.page import escape_md, label, run_command
+from components.page import label, run_command
 from components.panel_draw import panel_draw
 from components.speaker_list import speaker_list
 from core.hearings import lifecycle
@@ -21,7 +21,7 @@ from core.hearings.commands import (
 )
 from core.hearings.queries import HearingDetail, find_residents
 from core.i18n import Translator
-from core.markdown import safe_markdown
+from core.markdown import escape_md, safe_markdown
 from core.permissions import can
 from core.principal import Principal
 

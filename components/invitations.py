@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.page import escape_md, run_command, show_error
+from components.page import run_command, show_error
 from core.errors import DomainError
 from core.hearings.invitations import answer_invitation, draw_replacement, recheck_draw
 from core.hearings.lifecycle import InvitationStatus
 from core.hearings.panel_pool import UNKNOWN
 from core.hearings.queries import DrawSummary, HearingDetail, my_invitations
 from core.i18n import Translator
+from core.markdown import escape_md
 from core.permissions import can
 from core.principal import Principal
 from core.spreadsheet import csv_bytes

@@ -10,8 +10,9 @@ import streamlit as st
 
 from components.charts import hours_per_month
 from components.dates import local_datetime
-from components.page import escape_md, label, people, person, run_command
+from components.page import label, people, person, run_command
 from core.i18n import Translator
+from core.markdown import escape_md
 from core.organisations.activities import cancel_activity, cancel_signup, post_activity, sign_up
 from core.organisations.hours import correct_hours, record_hours_for, record_my_hours
 from core.organisations.manage import (

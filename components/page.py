@@ -10,7 +10,7 @@ from components.session import current_principal, translator
 from core.community import CommunityPublic, get_community
 from core.errors import DomainError, InvalidInput, RowErrors
 from core.i18n import Translator
-from core.markdown import Markdown, escape_md  # noqa: F401  (pages import escape_md from here)
+from core.markdown import Markdown, escape_md
 from core.observability import log_event
 from core.permissions import can
 from core.principal import Principal

@@ -8,12 +8,12 @@ import secrets
 import streamlit as st
 
 from components.alerts import show_alerts
-from components.page import escape_md, label, run_command, show_error
+from components.page import label, run_command, show_error
 from components.poll_results import bulletin, option_label, results
 from core.errors import DomainError
 from core.hearings.queries import find_residents
 from core.i18n import Translator
-from core.markdown import safe_markdown
+from core.markdown import escape_md, safe_markdown
 from core.permissions import can
 from core.principal import Principal
 from core.voting.ballots import cast_ballot, change_ballot, enter_paper_ballot

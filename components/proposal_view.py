@@ -7,10 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from components.alerts import show_alerts
-from components.page import escape_md, label, person, run_command
+from components.page import label, person, run_command
 from core.community import list_actors
 from core.i18n import Translator
-from core.markdown import safe_markdown
+from core.markdown import escape_md, safe_markdown
 from core.permissions import can
 from core.principal import Principal
 from core.proposals.commands import (

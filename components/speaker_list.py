@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.page import escape_md, run_command
+from components.page import run_command
 from core.hearings.queries import HearingDetail
 from core.hearings.speakers import (
     POSITIONS,
@@ -17,6 +17,7 @@ from core.hearings.speakers import (
     start_turn,
 )
 from core.i18n import Translator
+from core.markdown import escape_md
 from core.permissions import can
 from core.principal import Principal
 

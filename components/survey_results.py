@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from components.charts import horizontal_counts
-from components.page import escape_md, label, message, run_command
+from components.page import label, message, run_command
 from core.errors import DomainError
 from core.i18n import Translator
+from core.markdown import escape_md
 from core.permissions import can
 from core.principal import Principal
 from core.surveys.privacy import K

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from components.dates import local_datetime
-from components.page import escape_md, label, run_command
+from components.page import label, run_command
 from core.hearings.queries import find_residents
 from core.i18n import Translator
+from core.markdown import escape_md
 from core.permissions import can
 from core.principal import Principal
 from core.surveys.answering import (

@@ -14,7 +14,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.permissions import require
 from core.principal import Principal
 from core.rows import stored_id
-from core.text import clean_text
+from core.text import clean_text, is_whole_number
 from db.engine import read_session, write_session
 from db.models import Actor, Building, Community, Resident, User
 from db.models.community import ACTOR_KINDS
@@ -175,6 +175,39 @@ def set_dominance_alert(*, actor: Principal, share) -> None:
             object_type="community",
             object_id=community.id,
             payload={"dominance_alert": float(share), "before": before},
+        )
+
+
+# The smallest group an admin may let the research figures publish: below 5, a group can
+# be a family (the ONS and Eurostat rules of thumb for small-area tables use 5 to 10).
+MIN_DISCLOSURE_K = 5
+MAX_DISCLOSURE_K = 100
+
+
+def set_disclosure_k(*, actor: Principal, k: object) -> None:
+    """The smallest group of persons the dashboard, its exports and the imported-log analysis
+    publish for this community (a whole number from 5 to 100; 10 by default)."""
+    require(actor, "community.configure")
+    if not is_whole_number(k) or not MIN_DISCLOSURE_K <= k <= MAX_DISCLOSURE_K:
+        raise InvalidInput(
+            "admin.bad_disclosure_k",
+            field="disclosure_k",
+            low=MIN_DISCLOSURE_K,
+            high=MAX_DISCLOSURE_K,
+        )
+    with write_session() as s:
+        community = s.get(Community, actor.community_id)
+        if community is None:
+            raise NotFound("error.not_found")
+        before = community.disclosure_k
+        community.disclosure_k = k
+        record(
+            s,
+            actor=actor,
+            action="community.disclosure_k",
+            object_type="community",
+            object_id=community.id,
+            payload={"disclosure_k": k, "before": before},
         )
 
 

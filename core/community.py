@@ -17,6 +17,7 @@ class CommunityPublic(BaseModel):
     timezone: str
     support_threshold: float
     dominance_alert: float = 0.5
+    disclosure_k: int = 10
 
 
 class BuildingPublic(BaseModel):

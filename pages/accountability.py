@@ -4,7 +4,6 @@ import streamlit as st
 from components.charts import stacked_counts
 from components.page import (
     empty_state,
-    escape_md,
     label,
     open_page,
     run_command,
@@ -13,6 +12,7 @@ from components.page import (
     shown_count,
 )
 from core.accountability import MAX_DAYS, responsibility_board, service_levels, set_service_level
+from core.markdown import escape_md
 from core.permissions import can
 from core.vocabulary import CATEGORIES
 

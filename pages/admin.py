@@ -5,12 +5,15 @@ import streamlit as st
 
 from components.page import label, open_page, run_command, show_error, show_flash
 from core.admin import (
+    MAX_DISCLOSURE_K,
+    MIN_DISCLOSURE_K,
     add_actor,
     add_building,
     backups_here,
     database_backup,
     list_users,
     set_active,
+    set_disclosure_k,
     set_dominance_alert,
     set_role,
 )
@@ -174,6 +177,18 @@ with alerts_tab:
             run(
                 lambda: set_dominance_alert(actor=principal, share=level / 100), "admin.alert_saved"
             )
+    with st.form("disclosure_k"):
+        k = st.number_input(
+            t("admin.disclosure_k"),
+            min_value=MIN_DISCLOSURE_K,
+            max_value=MAX_DISCLOSURE_K,
+            step=1,
+            value=community.disclosure_k,
+            key="disclosure_k",
+            help=t("admin.disclosure_k_help"),
+        )
+        if st.form_submit_button(t("common.save"), type="primary", key="disclosure_k_save"):
+            run(lambda: set_disclosure_k(actor=principal, k=int(k)), "admin.disclosure_k_saved")
 
 with backups_tab:
     st.caption(t("admin.backups_help"))

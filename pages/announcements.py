@@ -3,7 +3,6 @@ import streamlit as st
 from components.page import (
     detail_id,
     empty_state,
-    escape_md,
     label,
     open_page,
     run_command,
@@ -19,7 +18,7 @@ from core.announcements import (
     withdraw_announcement,
 )
 from core.community import list_buildings
-from core.markdown import safe_markdown
+from core.markdown import escape_md, safe_markdown
 from core.permissions import can
 
 page = open_page("page.announcements", "announcements.title", "announcements.caption")

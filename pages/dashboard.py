@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import timedelta
 
 import pandas as pd
@@ -24,7 +25,7 @@ from core.dashboard.figures import (
     explained_by,
     representation_table,
 )
-from core.dashboard.filters import DEFAULT_K, DIMENSIONS, Filters, measure
+from core.dashboard.filters import DIMENSIONS, Filters, measure
 from core.dashboard.influence import influence
 from core.dashboard.people import has_activity, kind_counts, person_counts
 from core.dashboard.views import VIEWS, view_data
@@ -46,7 +47,7 @@ dataset = st.segmented_control(
     format_func=lambda d: t(f"external.dataset_{d}"),
 )
 if dataset == "external":
-    external_dashboard(t, principal, DEFAULT_K)
+    external_dashboard(t, principal, community.disclosure_k)
     st.stop()
 if not has_activity(actor=principal):
     empty_state(t, "dashboard.empty")
@@ -94,16 +95,9 @@ with st.expander(t("dashboard.filters"), icon=":material/filter_alt:", expanded=
         key="dash_occasion",
         format_func=lambda o: t("common.all") if o is None else occasions[o],
     )
-    k = int(
-        st.number_input(
-            t("dashboard.k"),
-            min_value=2,
-            max_value=100,
-            value=DEFAULT_K,
-            key="dash_k",
-            help=t("dashboard.k_help"),
-        )
-    )
+    # The community's rule, never the viewer's: a smaller k on screen would undo it.
+    k = community.disclosure_k
+    st.caption(t("dashboard.k_rule", k=k), help=t("dashboard.k_help", k=k))
 
 start, end = (period[0], period[-1]) if period else (None, None)
 filters = Filters(
@@ -171,6 +165,35 @@ view = st.segmented_control(
     key="dash_view",
     format_func=lambda v: t(f"dashboard.view_{v}"),
 )
+
+
+def shown(value: float, form: Callable[[float], str]) -> str:
+    """A figure as text, or a dash where there is none (a group the census lacks)."""
+    return "—" if pd.isna(value) else form(float(value))
+
+
+def representation_rows(table: pd.DataFrame, hidden_text: str) -> pd.DataFrame:
+    """The representation table as the reader sees it: numbers in the viewer's locale, and
+    "fewer than k" in every figure of a hidden group."""
+    rows = []
+    for r in table.itertuples():
+        if r.suppressed:
+            figures = dict.fromkeys(
+                ("persons", "participants", "participant_share", "population_share", "ratio"),
+                hidden_text,
+            )
+            figures["interval"] = hidden_text
+        else:
+            figures = {
+                "persons": shown(r.persons, lambda v: str(t.number(v))),
+                "participants": shown(r.participants, lambda v: str(t.number(v))),
+                "participant_share": shown(r.participant_share, lambda v: str(t.percent(v, 1))),
+                "population_share": shown(r.population_share, lambda v: str(t.percent(v, 1))),
+                "ratio": shown(r.ratio, lambda v: f"{v:.2f}"),
+                "interval": "—" if pd.isna(r.ci_low) else f"{r.ci_low:.2f} – {r.ci_high:.2f}",
+            }
+        rows.append({"label": r.label, **figures})
+    return pd.DataFrame(rows)
 
 
 def concentration() -> None:
@@ -263,46 +286,36 @@ def representation() -> None:
     table = representation_table(people, dimension, k=k, population=population)
     table["label"] = [group_label(dimension, g) for g in table["group"]]
     st.caption(t("dashboard.representation_help"))
+    hidden_text = t.plain("dashboard.fewer_than_k", k=k)
     if by_channel:
         split = channel_representation(people, dimension, k=k, population=population)
         split["label"] = [
             f"{group_label(dimension, g)} · {t(f'channel.{c}')}"
             for g, c in zip(split["group"], split["channel"], strict=True)
         ]
-        st.altair_chart(representation_ratios(split, x_title=t("dashboard.ratio")), width="stretch")
+        chart = representation_ratios(split, x_title=t("dashboard.ratio"), hidden_text=hidden_text)
     else:
-        st.altair_chart(representation_ratios(table, x_title=t("dashboard.ratio")), width="stretch")
-    shown = table.assign(ratio=table["ratio"].round(2))
+        chart = representation_ratios(table, x_title=t("dashboard.ratio"), hidden_text=hidden_text)
+    st.altair_chart(chart, width="stretch")
+    # A hidden group keeps its row and says why; none of its figures is shown, so none can be
+    # worked out from the others (core/dashboard/figures.py).
     st.dataframe(
-        shown[
-            [
-                "label",
-                "persons",
-                "participants",
-                "participant_share",
-                "population_share",
-                "ratio",
-                "suppressed",
-            ]
-        ],
+        representation_rows(table, hidden_text),
         hide_index=True,
         width="stretch",
         column_config={
             "label": st.column_config.TextColumn(t("dashboard.group")),
-            "persons": st.column_config.NumberColumn(t("dashboard.persons")),
-            "participants": st.column_config.NumberColumn(t("dashboard.participants")),
-            "participant_share": st.column_config.NumberColumn(
-                t("dashboard.participant_share"), format="percent"
-            ),
-            "population_share": st.column_config.NumberColumn(
-                t("dashboard.population_share_col"), format="percent"
-            ),
-            "ratio": st.column_config.NumberColumn(t("dashboard.ratio")),
-            "suppressed": st.column_config.CheckboxColumn(
-                t("dashboard.suppressed"), help=t("dashboard.suppressed_help", k=k)
+            "persons": st.column_config.TextColumn(t("dashboard.persons")),
+            "participants": st.column_config.TextColumn(t("dashboard.participants")),
+            "participant_share": st.column_config.TextColumn(t("dashboard.participant_share")),
+            "population_share": st.column_config.TextColumn(t("dashboard.population_share_col")),
+            "ratio": st.column_config.TextColumn(t("dashboard.ratio")),
+            "interval": st.column_config.TextColumn(
+                t("dashboard.interval"), help=t("dashboard.interval_help")
             ),
         },
     )
+    st.caption(t("dashboard.suppressed_help", k=k))
     e1, e2 = st.columns(2)
     e1.download_button(
         t("dashboard.export_table"),

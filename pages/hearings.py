@@ -6,7 +6,6 @@ from components.invitations import pending_invitations
 from components.page import (
     detail_id,
     empty_state,
-    escape_md,
     label,
     open_page,
     run_command,
@@ -15,6 +14,7 @@ from components.page import (
 from core.community import list_buildings
 from core.hearings.commands import create_hearing
 from core.hearings.queries import get_hearing, list_hearings
+from core.markdown import escape_md
 from core.permissions import can
 from core.proposals.lifecycle import ProposalStatus
 from core.proposals.queries import list_proposals

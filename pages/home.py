@@ -1,9 +1,10 @@
 import streamlit as st
 
 from components.invitations import pending_invitations
-from components.page import empty_state, escape_md, label, open_page, show_flash
+from components.page import empty_state, label, open_page, show_flash
 from core.announcements import pinned_for_home
 from core.hearings.queries import list_hearings
+from core.markdown import escape_md
 from core.proposals.queries import followed_updates, list_proposals
 from core.vocabulary import utcnow
 from core.voting.queries import list_polls

@@ -2,7 +2,6 @@ import streamlit as st
 
 from components.page import (
     empty_state,
-    escape_md,
     label,
     open_page,
     person,
@@ -12,6 +11,7 @@ from components.page import (
 )
 from components.verification import verification_desk
 from core.errors import DomainError
+from core.markdown import escape_md
 from core.moderation import (
     block_user,
     blocked_users,

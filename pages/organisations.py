@@ -4,13 +4,13 @@ from components.organisation_view import coordinator_picker, hours_text, organis
 from components.page import (
     detail_id,
     empty_state,
-    escape_md,
     label,
     open_page,
     people,
     run_command,
     show_flash,
 )
+from core.markdown import escape_md
 from core.organisations.manage import create_organisation
 from core.organisations.queries import get_organisation, list_organisations
 from core.permissions import can

@@ -3,7 +3,6 @@ import streamlit as st
 from components.page import (
     detail_id,
     empty_state,
-    escape_md,
     label,
     open_page,
     person,
@@ -14,6 +13,7 @@ from components.page import (
 from components.proposal_view import proposal_detail
 from components.thread import comment_thread
 from core.community import list_actors, list_buildings
+from core.markdown import escape_md
 from core.permissions import can
 from core.proposals.queries import PAGE_SIZE, SORTS, get_proposal, list_proposals
 from core.vocabulary import CATEGORIES, PROPOSAL_KINDS, PROPOSAL_STATUSES

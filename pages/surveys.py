@@ -1,10 +1,10 @@
 import streamlit as st
 
-from components.page import detail_id, empty_state, escape_md, open_page, run_command, show_flash
+from components.page import detail_id, empty_state, open_page, run_command, show_flash
 from components.survey_results import proposals, results
 from components.survey_view import desk, details_inputs, my_answer, survey_facts
 from core.community import list_buildings
-from core.markdown import safe_markdown
+from core.markdown import escape_md, safe_markdown
 from core.permissions import can
 from core.surveys.drafting import create_survey
 from core.surveys.queries import get_survey, list_surveys

@@ -7,7 +7,6 @@ from components.dates import default_start, local_datetime
 from components.page import (
     detail_id,
     empty_state,
-    escape_md,
     label,
     open_page,
     run_command,
@@ -17,6 +16,7 @@ from components.page import (
 from components.poll_view import poll_detail
 from core.community import list_buildings
 from core.errors import InvalidInput
+from core.markdown import escape_md
 from core.permissions import can
 from core.vocabulary import POLL_METHODS
 from core.voting.polls import create_poll, options_from_text

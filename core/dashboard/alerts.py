@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from core import analytics
 from core.dashboard.figures import representation_table
-from core.dashboard.filters import DEFAULT_K, DIMENSIONS, Filters
+from core.dashboard.filters import DIMENSIONS, Filters
 from core.dashboard.people import person_counts
 from core.errors import InvalidInput
 from core.permissions import require
@@ -55,19 +55,21 @@ def representation_alerts(
     actor: Principal,
     object_type: str,
     object_id: int,
-    k: int = DEFAULT_K,
+    k: int | None = None,
     dominance: float | None = None,
 ) -> list[Alert]:
     """Warnings that the people taking part in one hearing, poll or proposal's discussion are
     markedly unlike the residents: a group's ratio below 0.5 or above 2 with its 95% interval
     excluding 1, or the most active 10% making more than `dominance` of the activity (the
-    community's level, set by an admin, unless given)."""
+    community's level, set by an admin, unless given; groups under the community's k, unless
+    given, are never named)."""
     require(actor, "hearing.manage")
-    if dominance is None:
+    if dominance is None or k is None:
         with read_session() as s:
             community = s.get(Community, actor.community_id)
             assert community is not None  # staff are signed in, in a community
-            dominance = community.dominance_alert
+            dominance = community.dominance_alert if dominance is None else dominance
+            k = community.disclosure_k if k is None else k
     if object_type not in ALERT_KINDS:
         raise InvalidInput("field.not_a_choice", field="object")
     frame = person_counts(

@@ -25,6 +25,9 @@ class Community(SQLModel, table=True):
     # Moderators are alerted when the most active tenth of a proposal's commenters write
     # more than this share of its comments.
     dominance_alert: float = Field(default=0.5, sa_column_kwargs={"server_default": "0.5"})
+    # Research figures publish no group of fewer than this many persons (an admin sets it,
+    # never the viewer; see core/dashboard/disclosure rules in docs/PRIVACY.md).
+    disclosure_k: int = Field(default=10, sa_column_kwargs={"server_default": "10"})
     created_at: datetime = created_at_field()
 
 

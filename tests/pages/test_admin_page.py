@@ -1,5 +1,7 @@
 """The admin page's forms call core and show its answers."""
 
+import pytest
+
 from core.i18n import Translator
 
 T = Translator("en")
@@ -61,3 +63,29 @@ def test_the_backup_tab_offers_a_download(app):
     assert not at.exception
     assert T("admin.backups_help") in [c.value for c in at.caption]
     assert at.get("download_button")  # clicking it downloads database_backup's bytes
+
+
+def test_the_disclosure_k_is_saved_and_refused_below_five(app):
+    from core.accounts.sessions import resume
+    from core.admin import set_disclosure_k
+    from core.community import get_community
+    from core.errors import InvalidInput, PermissionDenied
+    from tests.pages.conftest import login_session
+
+    at = app("admin")
+    at.run()
+    at.switch_page("pages/admin.py").run()
+    assert at.number_input(key="disclosure_k").value == 10
+    at.number_input(key="disclosure_k").set_value(15)
+    at.button(key="disclosure_k_save").click().run()
+    assert not at.exception
+    assert at.success[0].value == T("admin.disclosure_k_saved")
+    assert get_community(1).disclosure_k == 15
+    admin = resume(login_session("admin"))
+    for bad in (4, 101, 7.5, True, "10", None):
+        with pytest.raises(InvalidInput) as raised:
+            set_disclosure_k(actor=admin, k=bad)
+        assert raised.value.key == "admin.bad_disclosure_k"
+    with pytest.raises(PermissionDenied):
+        set_disclosure_k(actor=resume(login_session("researcher")), k=5)
+    assert get_community(1).disclosure_k == 15

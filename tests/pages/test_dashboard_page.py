@@ -10,6 +10,15 @@ from core.i18n import Translator
 T = Translator("en")
 
 
+def disclosure_k(k: int) -> None:
+    """The community's k, as its admin sets it (the viewer has no say)."""
+    from core.accounts.sessions import resume
+    from core.admin import set_disclosure_k
+    from tests.pages.conftest import login_session
+
+    set_disclosure_k(actor=resume(login_session("admin")), k=k)
+
+
 def dashboard(app, role="researcher"):
     at = app(role)
     at.run()
@@ -69,8 +78,8 @@ def test_every_view_draws_its_charts(app):
     bars = [f for f in chart_data(at) if "value" in f][0]
     assert bars["value"].sum() > 0
     assert any(c.value.startswith("Per ") for c in at.caption), [c.value for c in at.caption]
+    disclosure_k(5)  # the smallest an admin may set: the test community is small
     at.segmented_control(key="dash_view").set_value("representation").run()
-    at.number_input(key="dash_k").set_value(2).run()  # the test community is small
     at.toggle(key="dash_by_channel").set_value(True).run()
     assert not at.exception
     labels = {label for f in chart_data(at) if "label" in f for label in f["label"]}
@@ -111,8 +120,12 @@ def test_census_comparison_and_suppression(app):
     at.segmented_control(key="dash_view").set_value("representation").run()
     at.radio(key="dash_against").set_value("census").run()
     assert not at.exception
-    at.number_input(key="dash_k").set_value(100).run()
+    disclosure_k(100)
+    at.run()
     assert not at.exception
+    # Every group is under k: each keeps its row as hidden, and the rule is on screen.
+    assert any(T("dashboard.k_rule", k=100) == c.value for c in at.caption)
+    assert not [e for e in at.number_input if e.key == "dash_k"]  # the viewer cannot lower k
 
 
 def test_imported_decidim_log(app):

@@ -60,6 +60,7 @@ MESSAGES = {
     "audit.action.comment.react": ("表态", "Reaction"),
     "audit.action.comment.unreact": ("撤回表态", "Reaction withdrawn"),
     "audit.action.community.alert_level": ("修改提醒标准", "Alert level changed"),
+    "audit.action.community.disclosure_k": ("修改最小公开人数", "Smallest published group changed"),
     "audit.action.dataset.delete": ("删除研究数据集", "Research dataset deleted"),
     "audit.action.dataset.import": ("导入研究数据集", "Research dataset imported"),
     "audit.action.hearing.add_speaker": ("添加发言人", "Speaker added"),

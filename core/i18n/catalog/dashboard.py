@@ -17,10 +17,13 @@ MESSAGES = {
     "dashboard.occasion": ("某场听证或投票", "One hearing or poll"),
     "dashboard.occasion_hearing": ("听证", "Hearing"),
     "dashboard.occasion_poll": ("投票", "Poll"),
-    "dashboard.k": ("最小公开人数 k", "Smallest group shown (k)"),
+    "dashboard.k_rule": (
+        "少于 {k} 人的组只显示“少于 {k} 人”（社区管理员设定的 k）。",
+        'A group of fewer than {k} persons shows only "fewer than {k}" (k is set by the community\'s admin).',
+    ),
     "dashboard.k_help": (
-        "人数少于 k 的组不显示，以免认出具体的人。",
-        "Groups of fewer than k persons are hidden so that nobody can be singled out.",
+        "少于 {k} 人的组不显示人数和比例；若只隐藏一组，或被隐藏的组合计少于 {k} 人，会再隐藏最小的其他组，直到被隐藏的至少两组、合计至少 {k} 人，这样从合计或比例中也减不出任何一个小组。这降低了从页面认出个人的风险，但不能排除知道内情的人结合其他信息推断。",
+        "A group of fewer than {k} persons shows no count and no share; if only one group is hidden, or the hidden groups hold fewer than {k} persons together, the smallest other groups are hidden too until at least two are hidden holding at least {k} persons, so that no small group can be worked out from a total or a share. This lowers the risk of recognising a person from the page; it cannot rule out inference by someone who knows more.",
     ),
     "dashboard.no_residents": (
         "所选范围内没有名册居民。",
@@ -81,9 +84,15 @@ MESSAGES = {
     "dashboard.participant_share": ("参与者中占比", "Share of participants"),
     "dashboard.population_share_col": ("全体中占比", "Share of everyone"),
     "dashboard.suppressed": ("已隐藏", "Hidden"),
+    "dashboard.fewer_than_k": ("少于 {k} 人", "fewer than {k}"),
+    "dashboard.interval": ("95% 区间", "95% interval"),
+    "dashboard.interval_help": (
+        "比值的 95% Wilson 区间：区间不含 1 时，这一组在参与者中的比例与在全体中的比例有明显差别。",
+        "The ratio's 95% Wilson interval: when it does not include 1, the group's share among participants clearly differs from its share of everyone.",
+    ),
     "dashboard.suppressed_help": (
-        "人数少于 {k} 的组（以及为保护它而一并隐藏的组）。",
-        "Groups of fewer than {k} persons (and one hidden with it to protect it).",
+        "“少于 {k} 人”：这一组参与者或居民少于 {k} 人，或为保护这样的组而一并隐藏（被隐藏的至少两组、合计至少 {k} 人）。它的人数、比例和比值都不显示。",
+        '"Fewer than {k}": the group has fewer than {k} participants or residents, or is hidden with such a group to protect it (at least two groups, at least {k} persons together, are hidden). None of its counts, shares or ratios is shown.',
     ),
     "dashboard.dissimilarity": (
         "相异指数 {value}：参与者需要调整这么大比例，构成才与全体一致。",

@@ -166,6 +166,17 @@ MESSAGES = {
         "Enter a share between {low} and {high}.",
     ),
     "field_name.dominance_alert": ("提醒标准", "Alert level"),
+    "admin.disclosure_k": ("研究数据最小公开人数 k", "Smallest group research figures show (k)"),
+    "admin.disclosure_k_help": (
+        "仪表盘、导出和导入记录分析中，少于 k 人的组只显示“少于 k 人”，并一并隐藏足够多的其他组，使其不能从合计中减出。5 到 100，默认 10。",
+        'On the dashboard, in its exports and in the imported-log analysis, a group of fewer than k persons shows only "fewer than k", and enough other groups are hidden with it that it cannot be worked out from a total. 5 to 100; 10 by default.',
+    ),
+    "admin.disclosure_k_saved": ("已保存最小公开人数。", "The smallest published group was saved."),
+    "admin.bad_disclosure_k": (
+        "请输入 {low} 到 {high} 之间的整数。",
+        "Enter a whole number between {low} and {high}.",
+    ),
+    "field_name.disclosure_k": ("最小公开人数", "Smallest published group"),
     "admin.search_users": ("搜索用户名或显示名称", "Search username or display name"),
     "admin.active": ("启用", "Active"),
     "admin.residents": ("名册人数", "Residents"),

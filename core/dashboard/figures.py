@@ -12,6 +12,33 @@ from core.permissions import require
 from core.principal import Principal
 from db.engine import read_session
 
+# Every figure of a row that could be read or subtracted from a margin: blank when hidden.
+HIDDEN_FIGURES = [
+    "participants",
+    "persons",
+    "participant_share",
+    "population_share",
+    "ratio",
+    "ci_low",
+    "ci_high",
+]
+
+
+def hidden_groups(sides: list[dict], k: int) -> set:
+    """The groups to hide in a table with several count columns over the same groups (e.g.
+    residents and participants): each column's own `analytics.suppressed` set, their union,
+    and that union completed by the same rule on every column again until nothing changes,
+    so that no column gives a hidden group away by subtraction."""
+    hidden: set = set()
+    for sizes in sides:
+        hidden |= analytics.suppressed(sizes, k)
+    while True:
+        before = len(hidden)
+        for sizes in sides:
+            hidden = analytics.suppressed(sizes, k, hidden=hidden)
+        if len(hidden) == before:
+            return hidden
+
 
 def representation_table(
     frame: pd.DataFrame,
@@ -23,8 +50,13 @@ def representation_table(
 ) -> pd.DataFrame:
     """Participants (count > 0, or those `taking_part` marks) against the population by
     group: the roster in scope, or `population` (e.g. census shares). Undisclosed residents
-    are left out of both sides; suppressed groups keep their row with NaN figures and
-    `suppressed` True."""
+    are left out of both sides.
+
+    Disclosure: the groups to hide follow `analytics.suppressed` on the roster counts and on
+    the participant counts, completed on both (see `hidden_groups`). A hidden group keeps
+    its row with `suppressed` True and every figure blank (NaN): participants, persons,
+    participant_share, population_share, ratio, ci_low and ci_high, so that neither the
+    row nor a margin minus the published rows gives it away."""
     known = frame[dimension] != UNDISCLOSED
     active = (frame["count"] > 0) if taking_part is None else taking_part
     participants = frame.loc[known & active, dimension].value_counts().to_dict()
@@ -32,12 +64,13 @@ def representation_table(
     table = analytics.representation(participants, population or roster)
     table["participants"] = table["group"].map(lambda g: participants.get(g, 0))
     table["persons"] = table["group"].map(lambda g: roster.get(g, 0))
-    hidden = analytics.suppressed(
-        {g: roster.get(g, 0) for g in table["group"]}, k
-    ) | analytics.suppressed({g: participants.get(g, 0) for g in table["group"]}, k)
+    groups = list(table["group"])
+    hidden = hidden_groups(
+        [{g: roster.get(g, 0) for g in groups}, {g: participants.get(g, 0) for g in groups}], k
+    )
     table["suppressed"] = table["group"].isin(hidden)
-    figures = ["participant_share", "ratio", "ci_low", "ci_high", "participants"]
-    table.loc[table["suppressed"], figures] = float("nan")
+    table[["participants", "persons"]] = table[["participants", "persons"]].astype(float)
+    table.loc[table["suppressed"], HIDDEN_FIGURES] = float("nan")
     return table
 
 
@@ -46,7 +79,9 @@ def channel_representation(
 ) -> pd.DataFrame:
     """The representation table twice, once for the residents who took part online and once
     for those who took part offline (column `channel`): does the offline channel reach the
-    groups the online one misses?"""
+    groups the online one misses? Each channel's table hides its groups as
+    `representation_table` does; the roster side is the same on both, so a group hidden for
+    its roster count is hidden on both."""
     online = frame["acts"] > frame["offline"]
     offline = frame["offline"] > 0
     return pd.concat(

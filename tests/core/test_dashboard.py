@@ -5,6 +5,8 @@ imported logs."""
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import analytics
 from core.dashboard.activity import building_activity, trends
@@ -123,6 +125,94 @@ def test_secondary_suppression():
     assert analytics.suppressed({"a": 50, "b": 3, "c": 4}, 10) == {"a", "b", "c"}
     assert analytics.suppressed({"a": 50, "b": 30}, 10) == set()
     assert analytics.suppressed({"a": 50, "b": 0, "c": 20}, 10) == set()
+
+
+FIGURES = (
+    "participants",
+    "persons",
+    "participant_share",
+    "population_share",
+    "ratio",
+    "ci_low",
+    "ci_high",
+)
+
+
+def roster_frame(groups: dict[str, tuple[int, int]]):
+    """A per-resident frame: for each group, (residents, of whom taking part)."""
+    import pandas as pd
+
+    rows = []
+    for group, (residents, taking_part) in groups.items():
+        rows += [{"age_band": group, "count": 1}] * taking_part
+        rows += [{"age_band": group, "count": 0}] * (residents - taking_part)
+    rows += [{"age_band": UNDISCLOSED, "count": 3}] * 4
+    return pd.DataFrame(rows, columns=["age_band", "count"])
+
+
+def test_hidden_groups_keep_their_row_with_every_figure_blank():
+    frame = roster_frame({"18-29": (100, 50), "30-44": (3, 0), "45-59": (30, 20), "75+": (40, 30)})
+    table = representation_table(frame, "age_band", k=5).set_index("group")
+    # The roster hides 30-44 (3) with 45-59, the next smallest. On the participants side
+    # that leaves one non-zero hidden cell (45-59: 20), which the participants' total
+    # (50 / 0.5 = 100) would give away: 75+, the next smallest, is hidden as well.
+    assert sorted(table.index[table["suppressed"]]) == ["30-44", "45-59", "75+"]
+    assert table.loc[["30-44", "45-59", "75+"], list(FIGURES)].isna().all().all()
+    assert table.loc["18-29", "participants"] == 50 and table.loc["18-29", "persons"] == 100
+    assert list(table.reset_index().columns[:6]) == [
+        "group",
+        "participant_share",
+        "population_share",
+        "ratio",
+        "ci_low",
+        "ci_high",
+    ]
+
+
+def test_channel_representation_hides_small_groups_on_each_channel():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "age_band": ["a"] * 30 + ["b"] * 30 + ["c"] * 30,
+            "count": [1] * 90,
+            "acts": [1] * 90,
+            "offline": [0] * 28 + [1] * 2 + [0] * 30 + [1] * 30,  # 2 in a, 30 in c offline
+        }
+    )
+    table = channel_representation(frame, "age_band", k=5)
+    offline = table[table["channel"] == "offline"].set_index("group")
+    assert offline.loc["a", "suppressed"] and offline.loc["a", list(FIGURES)].isna().all()
+    assert offline["suppressed"].sum() >= 2  # a is not hidden alone
+    online = table[table["channel"] == "online"].set_index("group")
+    assert not online["suppressed"].any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["18-29", "30-44", "45-59", "60-74", "75+"]),
+        st.tuples(st.integers(0, 40), st.integers(0, 40)).map(lambda t: (max(t), min(t))),
+        min_size=1,
+    ),
+    st.integers(5, 20),
+)
+def test_representation_publishes_nothing_under_k_even_by_subtraction(groups, k):
+    frame = roster_frame(groups)
+    table = representation_table(frame, "age_band", k=k)
+    hidden, shown = table[table["suppressed"]], table[~table["suppressed"]]
+    assert hidden[list(FIGURES)].isna().all().all()
+    assert set(table["group"]) == {g for g, (n, _) in groups.items() if n > 0}
+    for column, side in (("persons", 0), ("participants", 1)):
+        assert not shown[column].between(1, k - 1).any()
+        # What a published total (or one derived from a share) minus the published cells
+        # gives: nothing or k or more, unless every non-zero cell is hidden; and never one
+        # non-zero cell hidden alone.
+        non_zero = {g for g, sides in groups.items() if sides[side] > 0}
+        hidden_non_zero = {g for g in hidden["group"] if groups[g][side] > 0}
+        left = sum(groups[g][side] for g in non_zero) - shown[column].sum()
+        assert left == 0 or left >= k or hidden_non_zero == non_zero
+        assert len(hidden_non_zero) != 1 or hidden_non_zero == non_zero
 
 
 def test_building_activity_is_a_share_of_each_building(people, town, community):

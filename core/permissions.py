@@ -75,6 +75,9 @@ RULES: dict[str, Callable[[Principal, object], bool]] = {
     "account.activate": lambda p, target: p.role == Role.RESIDENT and _self(p, target),
     "resident.verify": _role_in(STAFF),
     "dashboard.view": _role_in(ANALYSTS),
+    # The per-person table (k-anonymous, consenting residents only): researchers alone, not
+    # the moderators and admins who also run the community and could match it to the roster.
+    "dashboard.export_persons": _role_in(frozenset({Role.RESEARCHER})),
     "dataset.import": _role_in(frozenset({Role.RESEARCHER, Role.ADMIN})),
     # Administration.
     "user.manage": _role_in(ADMINS),

@@ -40,6 +40,7 @@ EXPECTED = {
     "hearing.manage": STAFF,
     "poll.manage": STAFF,
     "dashboard.view": ANALYSTS,
+    "dashboard.export_persons": {"researcher"},  # the per-person table: researchers only
     "user.manage": ADMIN,
     "building.manage": ADMIN,
     "actor.manage": ADMIN,

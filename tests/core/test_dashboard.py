@@ -503,9 +503,11 @@ def test_exports_are_pseudonymised_and_safe_in_spreadsheets(people, town):
     from core.spreadsheet import spreadsheet_safe
 
     frame = person_counts(actor=people["researcher"], filters=Filters())
-    first = pseudonymised_persons(actor=people["researcher"], frame=frame)
-    second = pseudonymised_persons(actor=people["researcher"], frame=frame)
-    assert len(first) == 6  # the consenting half of `town`
+    first, said = pseudonymised_persons(actor=people["researcher"], frame=frame, k=3)
+    second, _ = pseudonymised_persons(actor=people["researcher"], frame=frame, k=3)
+    assert len(first) == 6  # the consenting half of `town`: 3 + 3 in one building
+    assert said.columns_dropped == [] and said.categories_merged == {}
+    assert said.rows_dropped == 0 and said.k == 3
     assert "resident_id" not in first.columns and set(first["person"]).isdisjoint(second["person"])
     assert sorted(first["count"]) == sorted(second["count"])
     cells = pd.DataFrame({"=cmd": ["=1+1", "+SUM(A1)", "-2", "@x", "\tx", "ok", 3]})
@@ -516,6 +518,88 @@ def test_exports_are_pseudonymised_and_safe_in_spreadsheets(people, town):
     assert text_only["group"].tolist() == ["'=HYPERLINK(1)", "B01"]  # pandas' str dtype too
     numbers = spreadsheet_safe(pd.DataFrame({"ratio": [-0.5, 2.0]}))
     assert numbers["ratio"].tolist() == [-0.5, 2.0]  # negative numbers are not formulas
+
+
+def test_the_per_person_export_is_k_anonymous_and_says_what_it_generalised(people, town):
+    from core.dashboard.exports import pseudonymised_persons
+
+    frame = person_counts(actor=people["researcher"], filters=Filters())
+    # Two classes of 3 (60-74 and 18-29, one building): under k = 4 the building goes
+    # first, then the age bands, smallest first (a tie: by their text), into "other".
+    table, said = pseudonymised_persons(actor=people["researcher"], frame=frame, k=4)
+    assert said.columns_dropped == ["building"] and set(table["building"]) == {"*"}
+    assert said.categories_merged == {"age_band": ["18-29", "60-74"]}
+    assert set(table["age_band"]) == {"other"} and len(table) == 6 and said.rows_dropped == 0
+    # Fewer consenting residents than k: nothing can be published.
+    table, said = pseudonymised_persons(actor=people["researcher"], frame=frame, k=7)
+    assert table.empty and said.rows_dropped == 6
+    for role in ("moderator", "admin"):  # the dashboard's other viewers: aggregates only
+        with pytest.raises(PermissionDenied):
+            pseudonymised_persons(actor=people[role], frame=frame, k=4)
+
+
+def skewed_roster(seed: int, n: int):
+    """n residents with skewed categories (a few common values, a long tail of rare ones)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+
+    def column(values, n):
+        weights = 1 / np.arange(1, len(values) + 1) ** 1.5
+        return rng.choice(values, size=n, p=weights / weights.sum())
+
+    return pd.DataFrame(
+        {
+            "resident_id": np.arange(n),
+            "building": column([f"B{i:02}" for i in range(12)], n),
+            "age_band": column(["60-74", "45-59", "30-44", "75+", "18-29", UNDISCLOSED], n),
+            "education": column(["secondary", "primary", "tertiary", "none", "postgrad"], n),
+            "residency_status": column(["hukou", "non_hukou", "foreign"], n),
+            "count": rng.poisson(2, size=n),
+        }
+    )
+
+
+QUASI = ["building", "age_band", "education", "residency_status"]
+
+
+def check_k_anonymous(original, table, said, k):
+    assert said.k == k
+    if not table.empty:
+        assert table.groupby(QUASI, dropna=False).size().min() >= k
+    # No row is lost unless rows_dropped says so; the counts are the residents' own.
+    assert len(table) + said.rows_dropped == len(original)
+    if said.rows_dropped == 0:
+        assert sorted(table["count"]) == sorted(original["count"])
+    if not table.empty:
+        assert ("building" in said.columns_dropped) == (set(table["building"]) == {"*"})
+    for column in QUASI[1:]:
+        merged = set(said.categories_merged.get(column, []))
+        assert merged.isdisjoint(table[column])
+        new = set(table[column]) - set(original[column])
+        assert new <= {"other"} and (not new or merged)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("k", [5, 10, 20])
+def test_k_anonymity_on_random_rosters(seed, k):
+    from core.dashboard.exports import k_anonymous
+
+    roster = skewed_roster(seed, 150 + 50 * seed)
+    table, said = k_anonymous(roster.drop(columns="resident_id"), k)
+    check_k_anonymous(roster, table, said, k)
+    assert said.rows_dropped <= 0.05 * len(roster)  # merging goes on while more would go
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.integers(0, 120), st.integers(5, 20))
+def test_k_anonymity_holds_for_any_roster(seed, n, k):
+    from core.dashboard.exports import k_anonymous
+
+    roster = skewed_roster(seed, n)
+    table, said = k_anonymous(roster.drop(columns="resident_id"), k)
+    check_k_anonymous(roster, table, said, k)
 
 
 def test_imported_logs_are_kept_as_datasets(people):

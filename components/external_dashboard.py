@@ -125,7 +125,12 @@ def external_dashboard(t: Translator, viewer: Principal, k: int) -> None:
     table = voice(data, group, k=k).assign(label=lambda f: f["group"])
     st.caption(t("external.voice_help"))
     st.altair_chart(
-        representation_ratios(table, x_title=t("external.voice_ratio")), width="stretch"
+        representation_ratios(
+            table,
+            x_title=t("external.voice_ratio"),
+            hidden_text=t.plain("dashboard.fewer_than_k", k=k),
+        ),
+        width="stretch",
     )
     shares = explained(data)
     if not shares.empty:

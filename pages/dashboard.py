@@ -17,7 +17,7 @@ from components.page import empty_state, open_page, show_error
 from core import analytics
 from core.community import list_buildings
 from core.dashboard.activity import building_activity, building_rates, trends
-from core.dashboard.exports import pseudonymised_persons
+from core.dashboard.exports import Generalisation, pseudonymised_persons
 from core.dashboard.figures import (
     census_shares,
     channel_representation,
@@ -31,6 +31,7 @@ from core.dashboard.people import has_activity, kind_counts, person_counts
 from core.dashboard.views import VIEWS, view_data
 from core.errors import DomainError
 from core.hearings.queries import list_hearings
+from core.permissions import can
 from core.spreadsheet import csv_bytes
 from core.vocabulary import PARTICIPATION_KINDS
 from core.voting.queries import list_polls
@@ -262,6 +263,28 @@ def group_label(dimension: str, group: str) -> str:
     return t(f"{dimension}.{group}") if t.has(f"{dimension}.{group}") else group
 
 
+def generalisation_note(done: Generalisation) -> str:
+    """What the per-person download coarsened so that every combination of its groups is
+    shared by at least k persons, in words."""
+    parts = [
+        t.plain("dashboard.gen_dropped", columns=t.plain(f"field_name.{c}"))
+        for c in done.columns_dropped
+    ]
+    parts += [
+        t.plain(
+            "dashboard.gen_merged",
+            column=t.plain(f"field_name.{column}"),
+            values=", ".join(group_label(column, v) for v in values),
+        )
+        for column, values in done.categories_merged.items()
+    ]
+    if done.rows_dropped:
+        parts.append(t.plain("dashboard.gen_rows", n=done.rows_dropped))
+    if not parts:
+        return t.plain("dashboard.gen_none", k=done.k)
+    return t.plain("dashboard.gen_done", k=done.k, what="; ".join(parts))
+
+
 def representation() -> None:
     st.markdown(f"#### {t('dashboard.representation')}")
     c1, c2 = st.columns(2)
@@ -338,14 +361,17 @@ def representation() -> None:
         mime="text/csv",
         icon=":material/download:",
     )
-    e2.download_button(
-        t("dashboard.export_persons"),
-        lambda: csv_bytes(pseudonymised_persons(actor=principal, frame=people)),
-        file_name="participation-per-person.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        help=t("dashboard.export_persons_help"),
-    )
+    if can(principal, "dashboard.export_persons"):
+        persons_table, generalised = pseudonymised_persons(actor=principal, frame=people, k=k)
+        e2.download_button(
+            t("dashboard.export_persons"),
+            csv_bytes(persons_table),
+            file_name="participation-per-person.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            help=t("dashboard.export_persons_help", k=k),
+        )
+        e2.caption(generalisation_note(generalised))
     st.caption(
         t(
             "dashboard.dissimilarity",

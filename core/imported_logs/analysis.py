@@ -103,11 +103,11 @@ def voice(log: pd.DataFrame, group: str, *, k: int = 10) -> pd.DataFrame:
     table["persons"] = table["group"].map(sizes)
     hidden = analytics.suppressed(sizes, k)
     table["suppressed"] = table["group"].isin(hidden)
-    table.loc[table["suppressed"], ["participant_share", "ratio", "ci_low", "ci_high"]] = float(
-        "nan"
-    )
-    # The interval is for a share of persons, not of acts: drop it rather than mislead.
-    table[["ci_low", "ci_high"]] = table[["ratio", "ratio"]].to_numpy()
+    # A hidden group shows none of its figures, so none can be worked out from the others.
+    figures = ["participant_share", "population_share", "persons", "ratio", "ci_low", "ci_high"]
+    table.loc[table["suppressed"], figures] = float("nan")
+    # Wilson's interval is for a share of persons, not of acts: there is none to show here.
+    table[["ci_low", "ci_high"]] = float("nan")
     return table
 
 

@@ -672,3 +672,22 @@ def test_building_rates_count_participants_over_the_roster():
     rates = building_rates(people).set_index("building")
     assert rates.loc["1", "roster"] == 3 and rates.loc["1", "participants"] == 2
     assert rates.loc["1", "rate"] == pytest.approx(2 / 3) and rates.loc["2", "rate"] == 0
+
+
+def test_a_hidden_imported_group_shows_no_figure_that_gives_it_away(people):
+    """The imported-log "voice" table blanks every figure of a hidden group (its persons too),
+    and claims no interval (Wilson's is for a share of persons, not of acts)."""
+    import math
+
+    rows = ["person_id,kind,district"]
+    for district, n in (("east", 50), ("west", 40), ("north", 3)):
+        rows += [f"{district}{i},comment,{district}" for i in range(n)]
+    log = read_log(actor=people["researcher"], data="\n".join(rows).encode())
+    table = voice(log, "district", k=10).set_index("group")
+    # north is under k; west is hidden with it, so that the total cannot give north away.
+    assert list(table["suppressed"].sort_index()) == [False, True, True]
+    for hidden in ("north", "west"):
+        for figure in ("persons", "participant_share", "population_share", "ratio"):
+            assert math.isnan(table.loc[hidden, figure]), (hidden, figure)
+    assert table.loc["east", "persons"] == 50
+    assert table[["ci_low", "ci_high"]].isna().all().all()

@@ -183,3 +183,39 @@ def test_a_saved_dataset_is_analysed_and_can_be_deleted(app):
     assert metric(at, T("external.persons")) == "25"
     at.button(key="ext_delete").click().run()
     assert not at.exception and list_datasets(actor=researcher) == []
+
+
+def test_only_a_researcher_downloads_persons_and_is_told_what_was_coarsened(app):
+    import io
+
+    import pandas as pd
+
+    offered: list = []
+    import streamlit.elements.widgets.button as button_module
+
+    original = button_module.marshall_file
+
+    def recording(coordinates, data, proto, mimetype, file_name=None, **kwargs):
+        offered.append((file_name, data))
+        return original(coordinates, data, proto, mimetype, file_name, **kwargs)
+
+    button_module.marshall_file = recording
+    try:
+        at = dashboard(app)
+        at.segmented_control(key="dash_view").set_value("representation").run()
+        assert not at.exception
+        [(_, data)] = [(n, d) for n, d in offered if n == "participation-per-person.csv"]
+        table = pd.read_csv(io.BytesIO(data))
+        sizes = table.groupby(
+            ["building", "age_band", "education", "residency_status"], dropna=False
+        ).size()
+        assert sizes.min() >= 10  # the community's k
+        notes = [c.value for c in at.caption if "shared by at least 10 persons" in c.value]
+        assert notes, [c.value for c in at.caption]
+        offered.clear()
+        at = dashboard(app, "moderator")
+        at.segmented_control(key="dash_view").set_value("representation").run()
+        assert not at.exception
+        assert not [n for n, _ in offered if n == "participation-per-person.csv"]
+    finally:
+        button_module.marshall_file = original

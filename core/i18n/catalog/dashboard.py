@@ -273,9 +273,23 @@ MESSAGES = {
         "Download pseudonymised per-person data (CSV)",
     ),
     "dashboard.export_persons_help": (
-        "仅含同意研究的居民；每次下载都生成新的随机编号，只有楼栋、年龄段等粗分组和参与次数。",
-        "Consenting residents only; fresh random ids at every download, coarse groups (building, age band...) and activity counts only.",
+        "仅研究人员可下载；仅含同意研究的居民；每次下载都生成新的随机编号，只有楼栋、年龄段、学历、居住情况和参与次数，并经过概括，使每种组合至少有 {k} 人。",
+        "Researchers only. Consenting residents only; fresh random ids at every download; building, age band, education, residency and the activity count, coarsened until every combination of them is shared by at least {k} persons.",
     ),
+    "dashboard.gen_none": (
+        "下载中每种楼栋、年龄段、学历、居住情况的组合都至少有 {k} 人，无需概括。",
+        "Every combination of building, age band, education and residency in the download is shared by at least {k} persons: nothing was coarsened.",
+    ),
+    "dashboard.gen_done": (
+        "为使每种组合至少有 {k} 人，下载已概括：{what}。",
+        "So that every combination is shared by at least {k} persons, the download was coarsened: {what}.",
+    ),
+    "dashboard.gen_dropped": ("去掉了“{columns}”", "{columns} left out"),
+    "dashboard.gen_merged": (
+        "“{column}”中的 {values} 合并为“其他”",
+        '{column}: {values} merged into "other"',
+    ),
+    "dashboard.gen_rows": ("仍无法归组的 {n} 人未列入", "{n} persons who still stood out left out"),
     "dashboard.lorenz_compare": ("对比", "Compare"),
     "dashboard.lorenz_by_period": ("与上一时间段", "With the period before"),
     "dashboard.lorenz_by_kind": ("各参与类型", "Kinds of activity"),

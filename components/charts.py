@@ -6,18 +6,27 @@ import altair as alt
 import pandas as pd
 
 
-def building_participation(frame: pd.DataFrame, *, x_title: str, y_title: str) -> alt.Chart:
-    """Bar per building: share of its roster that took part at least once."""
-    return (
-        alt.Chart(frame)
+def building_participation(
+    frame: pd.DataFrame, *, x_title: str, y_title: str, hidden_text: str = ""
+) -> alt.Chart:
+    """Bar per building: share of its roster that took part at least once; a building
+    hidden by the disclosure rule keeps its place, with `hidden_text` instead of a bar."""
+    x = alt.X("building:N", title=x_title, sort=list(frame["building"]))
+    bars = (
+        alt.Chart(frame.dropna(subset=["rate"]))
         .mark_bar()
         .encode(
-            x=alt.X("building:N", title=x_title, sort=None),
+            x=x,
             y=alt.Y("rate:Q", title=y_title, axis=alt.Axis(format="%")),
             tooltip=["building", "roster", "participants", alt.Tooltip("rate:Q", format=".1%")],
         )
-        .properties(height=260)
     )
+    notes = (
+        alt.Chart(frame[frame["rate"].isna()].assign(at=0.0, note=hidden_text))
+        .mark_text(angle=270, align="left", dx=-4, color="#616161", fontStyle="italic")
+        .encode(x=x, y=alt.Y("at:Q"), text="note:N")
+    )
+    return (bars + notes).properties(height=260)
 
 
 def activity_over_time(
@@ -155,20 +164,38 @@ def representation_ratios(
 
 
 def heatmap(
-    frame: pd.DataFrame, *, x: str, y: str, value: str, x_title: str, y_title: str, value_title: str
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    value: str,
+    x_title: str,
+    y_title: str,
+    value_title: str,
+    hidden_text: str = "",
 ) -> alt.Chart:
-    """A grid of `value` per (x, y), darker for more."""
-    return (
-        alt.Chart(frame)
+    """A grid of `value` per (x, y), darker for more; a cell hidden by the disclosure rule
+    (`value` blank) is grey with `hidden_text`."""
+    grid_x = alt.X(f"{x}:N", title=x_title)
+    grid_y = alt.Y(f"{y}:N", title=y_title)
+    shown = (
+        alt.Chart(frame.dropna(subset=[value]))
         .mark_rect()
         .encode(
-            x=alt.X(f"{x}:N", title=x_title),
-            y=alt.Y(f"{y}:N", title=y_title),
+            x=grid_x,
+            y=grid_y,
             color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues")),
             tooltip=[x, y, alt.Tooltip(f"{value}:Q", format=".1%")],
         )
-        .properties(height=alt.Step(24))
     )
+    hidden = frame[frame[value].isna()].assign(note=hidden_text)
+    grey = alt.Chart(hidden).mark_rect(color="#eeeeee").encode(x=grid_x, y=grid_y)
+    notes = (
+        alt.Chart(hidden)
+        .mark_text(color="#616161", fontSize=9)
+        .encode(x=grid_x, y=grid_y, text="note:N")
+    )
+    return (shown + grey + notes).properties(height=alt.Step(24))
 
 
 def hours_per_month(frame: pd.DataFrame, *, x_title: str, y_title: str) -> alt.Chart:

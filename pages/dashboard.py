@@ -398,7 +398,10 @@ def where() -> None:
     st.markdown(f"#### {t('dashboard.by_building')}")
     st.altair_chart(
         building_participation(
-            building_rates(people), x_title=t("field_name.building"), y_title=t("dashboard.rate")
+            building_rates(people, k=k),
+            x_title=t("field_name.building"),
+            y_title=t("dashboard.rate"),
+            hidden_text=t.plain("dashboard.fewer_than_k", k=k),
         ),
         width="stretch",
     )
@@ -422,6 +425,7 @@ def where() -> None:
             x_title=t("dashboard.kind"),
             y_title=t("field_name.building"),
             value_title=t("dashboard.rate"),
+            hidden_text=t.plain("dashboard.fewer_than_k", k=k),
         ),
         width="stretch",
     )

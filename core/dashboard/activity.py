@@ -13,6 +13,8 @@ from sqlalchemy.dialects.postgresql import ARRAY, TIMESTAMP
 from sqlmodel import col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from core import analytics
+from core.dashboard.figures import hidden_groups
 from core.dashboard.filters import (
     Filters,
     check,
@@ -33,9 +35,13 @@ from db.models.records import PARTICIPATION_KINDS
 MAX_BUCKETS = 60
 
 
-def building_rates(people: pd.DataFrame) -> pd.DataFrame:
+def building_rates(people: pd.DataFrame, *, k: int) -> pd.DataFrame:
     """Per building, from the per-resident counts (`person_counts`): roster residents,
-    participants (at least one act under the filters) and their ratio, `rate`."""
+    participants (at least one act under the filters) and their ratio, `rate`.
+
+    Disclosure: buildings are hidden by the rule of `core.analytics.suppressed` on the
+    roster and the participant counts together (`suppressed` True; roster, participants and
+    rate blank), as groups are in the representation table."""
     rates = (
         people.assign(taking_part=people["count"] > 0)
         .groupby("building")
@@ -43,12 +49,28 @@ def building_rates(people: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     rates["rate"] = rates["participants"] / rates["roster"]
+    hidden = hidden_groups(
+        [
+            dict(zip(rates["building"], rates["roster"], strict=True)),
+            dict(zip(rates["building"], rates["participants"], strict=True)),
+        ],
+        k,
+    )
+    rates["suppressed"] = rates["building"].isin(hidden)
+    rates[["roster", "participants", "rate"]] = rates[["roster", "participants", "rate"]].astype(
+        float
+    )
+    rates.loc[rates["suppressed"], ["roster", "participants", "rate"]] = float("nan")
     return rates
 
 
-def building_activity(*, actor: Principal, filters: Filters) -> pd.DataFrame:
-    """building, kind, share: the share of each building's residents who did each kind of
-    activity under the filters (one grouped query; staff excluded)."""
+def building_activity(*, actor: Principal, filters: Filters, k: int | None = None) -> pd.DataFrame:
+    """building, kind, share, suppressed: the share of each building's residents who did
+    each kind of activity under the filters (one grouped query; staff excluded).
+
+    Disclosure: within each kind, the buildings whose number of residents doing it would
+    give someone away are hidden by `core.analytics.suppressed` at k (the community's, unless
+    given): `suppressed` True and `share` blank."""
     require(actor, "dashboard.view")
     check(filters)
     event = ParticipationEvent
@@ -69,14 +91,28 @@ def building_activity(*, actor: Principal, filters: Filters) -> pd.DataFrame:
         if filters.building_id is not None:
             query = query.where(Resident.building_id == filters.building_id)
         active = s.exec(query).all()
+    if k is None:
+        with read_session() as s:
+            community = s.get(Community, actor.community_id)
+            assert community is not None  # a dashboard viewer is signed in, in a community
+            k = community.disclosure_k
     sizes = scope.groupby("building_id").size().to_dict()
     codes = dict(zip(scope["building_id"], scope["building"], strict=True))
+    counts = [(codes[b], kind, n, sizes[b]) for b, kind, n in active if sizes.get(b)]
+    hidden = set()
+    for kind in {kind for _, kind, _, _ in counts}:
+        doing = {b: n for b, kd, n, _ in counts if kd == kind}
+        hidden |= {(b, kind) for b in analytics.suppressed(doing, k)}
     rows = [
-        {"building": codes[b], "kind": kind, "share": n / sizes[b]}
-        for b, kind, n in active
-        if sizes.get(b)
+        {
+            "building": b,
+            "kind": kind,
+            "share": float("nan") if (b, kind) in hidden else n / size,
+            "suppressed": (b, kind) in hidden,
+        }
+        for b, kind, n, size in counts
     ]
-    return pd.DataFrame(rows, columns=["building", "kind", "share"])
+    return pd.DataFrame(rows, columns=["building", "kind", "share", "suppressed"])
 
 
 def _buckets(first: date, last: date) -> tuple[str, list[date]]:

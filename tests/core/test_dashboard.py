@@ -216,11 +216,21 @@ def test_representation_publishes_nothing_under_k_even_by_subtraction(groups, k)
 
 
 def test_building_activity_is_a_share_of_each_building(people, town, community):
-    grid = building_activity(actor=people["researcher"], filters=Filters())
+    # k = 1 publishes every cell: the arithmetic, before the disclosure rule.
+    grid = building_activity(actor=people["researcher"], filters=Filters(), k=1)
     shares = {(row.building, row.kind): row.share for row in grid.itertuples()}
     # B1: town[0, 2, 4, ...] (6) plus the two resident accounts = 8 persons; 2 commented.
     assert shares[("B1", "comment")] == pytest.approx(2 / 8)
     assert shares[("B2", "vote")] == pytest.approx(1 / 6)
+
+
+def test_building_cells_under_k_are_hidden_by_default(people, town, community):
+    """By default the community's k (10) holds: 2 commenters in B1 are too few to show."""
+    import math
+
+    grid = building_activity(actor=people["researcher"], filters=Filters())
+    assert len(grid) and grid["suppressed"].all()
+    assert all(math.isnan(share) for share in grid["share"])
 
 
 def test_counts_by_kind_add_up_to_the_counts(people, town):
@@ -669,9 +679,36 @@ def test_building_rates_count_participants_over_the_roster():
     people = pd.DataFrame(
         {"resident_id": [1, 2, 3, 4], "building": ["1", "1", "1", "2"], "count": [0, 3, 1, 0]}
     )
-    rates = building_rates(people).set_index("building")
+    rates = building_rates(people, k=1).set_index("building")
     assert rates.loc["1", "roster"] == 3 and rates.loc["1", "participants"] == 2
     assert rates.loc["1", "rate"] == pytest.approx(2 / 3) and rates.loc["2", "rate"] == 0
+
+
+def test_a_building_with_few_participants_is_hidden_with_another():
+    """Building 3's 4 participants are under k = 10; building 2 is hidden with it (so the
+    total cannot give it away); building 1 shows."""
+    import math
+
+    import pandas as pd
+
+    from core.dashboard.activity import building_rates
+
+    rows = []
+    for building, residents, taking_part in (("1", 60, 30), ("2", 40, 20), ("3", 30, 4)):
+        rows += [(building, 1 if i < taking_part else 0) for i in range(residents)]
+    people = pd.DataFrame(
+        {
+            "resident_id": range(len(rows)),
+            "building": [b for b, _ in rows],
+            "count": [c for _, c in rows],
+        }
+    )
+    rates = building_rates(people, k=10).set_index("building")
+    assert list(rates["suppressed"]) == [False, True, True]
+    assert rates.loc["1", "rate"] == pytest.approx(0.5)
+    for hidden in ("2", "3"):
+        for figure in ("roster", "participants", "rate"):
+            assert math.isnan(rates.loc[hidden, figure])
 
 
 def test_a_hidden_imported_group_shows_no_figure_that_gives_it_away(people):

@@ -131,12 +131,14 @@ a.metric(
     help=t("dashboard.rate_help", persons=t.number(figures["persons"])),
 )
 b.metric(t("dashboard.top10"), t.percent(figures["top_10_share"]), help=t("dashboard.top10_help"))
+# The by-chance baseline (Poisson counts) is for counts of acts: in seconds or hours it would
+# change with the unit, so it is not offered there. It is a baseline, never a delta arrow.
 c.metric(
     t("dashboard.gini"),
     f"{figures['gini']:.2f}",
-    delta=f"{figures['gini_excess']:+.2f}",
-    delta_color="inverse",
-    help=t("dashboard.gini_help", chance=f"{figures['poisson_gini']:.2f}"),
+    help=t("dashboard.gini_help", chance=f"{figures['poisson_gini']:.2f}")
+    if unit == "acts"
+    else t("dashboard.gini_help_time"),
 )
 d.metric(
     t("dashboard.effective"),

@@ -33,6 +33,9 @@ def metric(at, label):
 
 def test_headline_figures_and_sentence(app):
     at = dashboard(app)
+    # The by-chance Gini is a baseline in words, never an arrow that reads as a change.
+    gini = [m for m in at.metric if m.label == T("dashboard.gini")][0]
+    assert not gini.proto.delta and "by chance" in gini.help
     assert metric(at, T("dashboard.rate")).endswith("%")
     assert 0 < float(metric(at, T("dashboard.gini"))) < 1
     assert any(i.value.startswith("The most active 10% of residents did") for i in at.info)
@@ -92,6 +95,10 @@ def test_speaking_time_in_seconds(app):
     assert not at.exception
     # The demo community has speakers at its held hearings: their seconds are the measure.
     assert any("of the speaking time" in i.value for i in at.info)
+    # In seconds the by-chance Gini would change with the unit: it is not offered.
+    assert not any("by chance" in i.value for i in at.info)
+    gini = [m for m in at.metric if m.label == T("dashboard.gini")][0]
+    assert gini.help == T("dashboard.gini_help_time") and not gini.proto.delta
 
 
 def test_volunteer_hours_in_hours(app):

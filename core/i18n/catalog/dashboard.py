@@ -41,8 +41,12 @@ MESSAGES = {
     ),
     "dashboard.gini": ("基尼系数", "Gini coefficient"),
     "dashboard.gini_help": (
-        "0 表示人人参与一样多，接近 1 表示几乎全由一人完成。同样热心的居民仅凭偶然也会有 {chance}；箭头显示超出的部分。",
-        "0 when everyone is equally active, near 1 when one person does nearly everything. Equally keen residents would show {chance} by chance; the arrow shows the excess.",
+        "0 表示人人参与一样多，接近 1 表示几乎全由一人完成。同样热心的居民（参与次数服从同一泊松分布）仅凭偶然也会有 {chance}：这是比较的基准，不是变化。",
+        "0 when everyone is equally active, near 1 when one person does nearly everything. Equally keen residents (counts from one Poisson distribution) would show {chance} by chance: a baseline to compare with, not a change.",
+    ),
+    "dashboard.gini_help_time": (
+        "0 表示人人一样多，接近 1 表示几乎全由一人完成。按时间计算时不给“偶然基准”：那个基准针对次数，换一个时间单位（秒、分钟、小时）就会变。",
+        "0 when everyone gives the same, near 1 when one person gives nearly everything. Measured in time there is no by-chance baseline: that baseline is for counts of acts, and it would change with the unit (seconds, minutes, hours).",
     ),
     "dashboard.effective": ("有效参与人数", "Effective number of participants"),
     "dashboard.effective_help": (
@@ -106,8 +110,8 @@ MESSAGES = {
     "dashboard.explained_share": ("解释的比例", "Share explained"),
     "dashboard.heatmap": ("楼栋 × 参与类型", "Buildings × kinds of activity"),
     "dashboard.sentence_seconds": (
-        "最活跃的 10% 居民占用了 {top} 的发言时间；{rate} 的居民至少发言过一次。基尼系数 {gini}，而同样热心的居民仅凭偶然只会有 {chance}。",
-        "The most active 10% of residents took {top} of the speaking time; {rate} of residents spoke at least once. The Gini coefficient is {gini}, where equally keen residents would show {chance} by chance.",
+        "最活跃的 10% 居民占用了 {top} 的发言时间；{rate} 的居民至少发言过一次。基尼系数 {gini}。",
+        "The most active 10% of residents took {top} of the speaking time; {rate} of residents spoke at least once. The Gini coefficient is {gini}.",
     ),
     "dashboard.view": ("查看", "View"),
     "dashboard.view_concentration": ("集中程度", "Concentration"),

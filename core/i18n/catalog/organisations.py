@@ -289,11 +289,10 @@ MESSAGES = {
     "participation.volunteer_hours": ("志愿服务时长", "Volunteer hours"),
     "dashboard.hours": ("志愿服务小时", "Volunteer hours"),
     "dashboard.sentence_hours": (
-        "最活跃的 10% 居民贡献了 {top} 的志愿服务时长；{rate} 的居民至少参加过一次志愿服务。基尼系数 {gini}，而同样热心的居民仅凭偶然只会有 {chance}。",
+        "最活跃的 10% 居民贡献了 {top} 的志愿服务时长；{rate} 的居民至少参加过一次志愿服务。基尼系数 {gini}。",
         "The most active 10% of residents gave {top} of the volunteer "
         "hours; {rate} of residents volunteered at least once. The Gini "
-        "coefficient is {gini}, where equally keen residents would show "
-        "{chance} by chance.",
+        "coefficient is {gini}.",
     ),
     # The public log.
     "audit.action.organisation.create": ("创建组织", "Organisation created"),

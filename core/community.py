@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.principal import Principal
 from core.rows import stored_id
 from db.engine import read_session
 from db.models import Actor, Building, CensusBaseline, Community, Resident
@@ -45,6 +46,14 @@ def get_community(community_id: int) -> CommunityPublic | None:
     with read_session() as s:
         row = s.get(Community, community_id)
         return CommunityPublic.model_validate(row, from_attributes=True) if row else None
+
+
+def viewers_community(actor: Principal) -> CommunityPublic:
+    """The settings of the community a signed-in viewer belongs to (staff and researchers
+    always belong to one)."""
+    community = get_community(actor.community_id) if actor.community_id else None
+    assert community is not None  # a signed-in viewer is in a community
+    return community
 
 
 def list_buildings(community_id: int) -> list[BuildingPublic]:

@@ -182,10 +182,16 @@ def representation_rows(table: pd.DataFrame, hidden_text: str) -> pd.DataFrame:
     for r in table.itertuples():
         if r.suppressed:
             figures = dict.fromkeys(
-                ("persons", "participants", "participant_share", "population_share", "ratio"),
+                (
+                    "persons",
+                    "participants",
+                    "participant_share",
+                    "population_share",
+                    "ratio",
+                    "interval",
+                ),
                 hidden_text,
             )
-            figures["interval"] = hidden_text
         else:
             figures = {
                 "persons": shown(r.persons, lambda v: str(t.number(v))),

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from core import analytics
+from core.community import viewers_community
 from core.dashboard.figures import hidden_groups
 from core.dashboard.filters import (
     Filters,
@@ -92,10 +93,7 @@ def building_activity(*, actor: Principal, filters: Filters, k: int | None = Non
             query = query.where(Resident.building_id == filters.building_id)
         active = s.exec(query).all()
     if k is None:
-        with read_session() as s:
-            community = s.get(Community, actor.community_id)
-            assert community is not None  # a dashboard viewer is signed in, in a community
-            k = community.disclosure_k
+        k = viewers_community(actor).disclosure_k
     sizes = scope.groupby("building_id").size().to_dict()
     codes = dict(zip(scope["building_id"], scope["building"], strict=True))
     counts = [(codes[b], kind, n, sizes[b]) for b, kind, n in active if sizes.get(b)]

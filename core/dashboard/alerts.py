@@ -8,14 +8,13 @@ from typing import Literal
 from pydantic import BaseModel
 
 from core import analytics
+from core.community import viewers_community
 from core.dashboard.figures import representation_table
 from core.dashboard.filters import DIMENSIONS, Filters
 from core.dashboard.people import person_counts
 from core.errors import InvalidInput
 from core.permissions import require
 from core.principal import Principal
-from db.engine import read_session
-from db.models import Community
 
 ALERT_KINDS = {
     "hearing": ["hearing_registration", "attendance"],
@@ -65,11 +64,9 @@ def representation_alerts(
     given, are never named)."""
     require(actor, "hearing.manage")
     if dominance is None or k is None:
-        with read_session() as s:
-            community = s.get(Community, actor.community_id)
-            assert community is not None  # staff are signed in, in a community
-            dominance = community.dominance_alert if dominance is None else dominance
-            k = community.disclosure_k if k is None else k
+        community = viewers_community(actor)
+        dominance = community.dominance_alert if dominance is None else dominance
+        k = community.disclosure_k if k is None else k
     if object_type not in ALERT_KINDS:
         raise InvalidInput("field.not_a_choice", field="object")
     frame = person_counts(
